@@ -1,0 +1,36 @@
+# The two commands of the README: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+# The demo keeps its store inside the checkout, so it never touches a user's own store.
+DEMO_STORE ?= $(CURDIR)/.hilos-demo-store
+
+.PHONY: demo test lint typecheck clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+demo: $(VENV)/.installed
+	@echo "== State-to-criminal collusion chains in the curated graph, with the evidence of each tie =="
+	@HILOS_STORE=$(DEMO_STORE) $(BIN)/hilos query state-criminal-chains
+	@echo
+	@echo "== The Iguala chain, from the mayor's card =="
+	@HILOS_STORE=$(DEMO_STORE) $(BIN)/hilos show "José Luis Abarca"
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest -q
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+typecheck: $(VENV)/.installed
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) $(DEMO_STORE) build dist .pytest_cache .mypy_cache .ruff_cache

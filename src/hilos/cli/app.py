@@ -1,0 +1,85 @@
+"""The command group, its global options and the error boundary."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import click
+
+from ..errors import HilosError
+from .common import Context
+
+HELP = """Follow the threads of collusion between state actors and armed criminal groups.
+
+hilos keeps a knowledge graph in which every tie is a sourced claim (status, confidence,
+dates, the quoted sentence and its citation). On first use it creates its store and loads the
+ontology and the curated graph of the report, so every command works at once.
+
+\b
+Exit codes: 0 success; 1 no answer / invalid data; 2 bad usage or bad input.
+
+\b
+Examples:
+  hilos search iguala
+  hilos show "José Luis Abarca"
+  hilos query officials-criminal-ties
+  hilos query ties-by-status --param status=alleged --format csv
+"""
+
+
+class HilosGroup(click.Group):
+    """Turns the core's errors into one line on stderr and the documented exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except HilosError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(130)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("HILOS_DEBUG"):
+                raise
+            click.echo(
+                f"Error: unexpected {type(exc).__name__}: {exc} (set HILOS_DEBUG=1 to see where)",
+                err=True,
+            )
+            ctx.exit(2)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        # Keep the order of registration: the order a newcomer needs them.
+        return list(self.commands)
+
+
+@click.group(cls=HilosGroup, help=HELP, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--store",
+    "store_path",
+    envvar="HILOS_STORE",
+    type=click.Path(file_okay=False, path_type=str),
+    help="Directory of the embedded store (default: HILOS_STORE, else a per-user data folder).",
+)
+@click.option(
+    "--lang",
+    default="en",
+    show_default=True,
+    help="Preferred language of labels (en, es, …).",
+)
+@click.version_option(package_name="hilos")
+@click.pass_context
+def cli(ctx: click.Context, store_path: str | None, lang: str) -> None:
+    ctx.obj = Context(store_path=store_path, lang=lang)
+    ctx.call_on_close(ctx.obj.close)
+
+
+def main() -> None:
+    cli(prog_name="hilos")
+
+
+# The commands register themselves on `cli` when their modules are imported.
+from . import data, explore  # noqa: E402, F401

@@ -1,0 +1,100 @@
+"""What the commands share: the store handle, output options, progress bars."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import click
+
+from ..store import Progress, Store
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class Context:
+    """Per-invocation state: where the store is, and the store once opened."""
+
+    store_path: str | None
+    lang: str = "en"
+    _store: Store | None = field(default=None, repr=False)
+    _bars: list[ProgressBar] = field(default_factory=list, repr=False)
+
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store.open(self.store_path, progress=self.progress("Loading"))
+        return self._store
+
+    def progress(self, label: str) -> Progress:
+        bar = ProgressBar(label)
+        self._bars.append(bar)
+        return bar
+
+    def close(self) -> None:
+        for bar in self._bars:
+            bar.finish()
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+class ProgressBar:
+    """A progress bar on stderr, shown only once the core reports long work."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self._bar: Any = None
+        self._shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            self._bar = click.progressbar(
+                length=total or None, label=self.label, file=sys.stderr, show_pos=True
+            )
+            self._bar.__enter__()
+        self._bar.update(done - self._shown)
+        self._shown = done
+
+    def finish(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+
+def pass_context(function: F) -> F:
+    return click.pass_obj(function)  # type: ignore[return-value]
+
+
+def output_option(*formats: str, default: str = "table") -> Callable[[F], F]:
+    """The `--format` option of a command that prints results."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(formats, case_sensitive=False),
+        default=default,
+        show_default=True,
+        help="Output format: table for people, the others for pipes.",
+    )
+
+
+def graph_option(function: F) -> F:
+    return click.option(
+        "--graph",
+        "graphs",
+        multiple=True,
+        metavar="NAME",
+        help="Only these loaded graphs (repeatable; see `hilos graphs`).",
+    )(function)
+
+
+def echo(text: str) -> None:
+    click.echo(text)
+
+
+def no_answer(message: str) -> None:
+    """Say on stderr that there is nothing to show, and exit 1."""
+    click.echo(message, err=True)
+    raise click.exceptions.Exit(1)

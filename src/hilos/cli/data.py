@@ -1,0 +1,199 @@
+"""Commands that bring data in, take it out, and check it: load, drop, graphs, validate, export."""
+
+from __future__ import annotations
+
+import click
+
+from ..output import atomic_output, table, to_csv, to_json, wrap
+from ..store import FORMATS
+from ..validate import ValidationReport, validate_files, validate_store
+from .app import cli
+from .common import Context, echo, graph_option, output_option, pass_context
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--graph", "graph", metavar="NAME", help="Name of the graph (default: file stem).")
+@click.option(
+    "--format",
+    "rdf_format",
+    type=click.Choice(sorted(FORMATS), case_sensitive=False),
+    help="RDF format of the files (default: guessed from the extension).",
+)
+@click.option("--replace", is_flag=True, help="Replace a graph of the same name if loaded.")
+@output_option("table", "json")
+@pass_context
+def load(
+    ctx: Context,
+    files: tuple[str, ...],
+    graph: str | None,
+    rdf_format: str | None,
+    replace: bool,
+    fmt: str,
+) -> None:
+    """Load RDF files, each into a named graph of its own, all or nothing.
+
+    Turtle, N-Triples, N-Quads, TriG, RDF/XML and JSON-LD. A file that does not parse loads
+    nothing, and the error names the file, line and column. If several files are given and one
+    fails, none of them stays loaded. Statements in the named graphs of a TriG or N-Quads file
+    keep their graph. Large files go through the bulk loader with a progress bar.
+
+    \b
+    Examples:
+      hilos load findings.ttl
+      hilos load leak.nq --graph leak-2024 --replace
+      hilos load a.ttl b.jsonld --format json
+    """
+    if graph and len(files) > 1:
+        raise click.UsageError("--graph names one graph: give it with a single file")
+    reports = ctx.store().load_all(
+        list(files),
+        name=graph,
+        format=rdf_format,
+        replace=replace,
+        progress=ctx.progress("Loading"),
+    )
+    if fmt == "json":
+        echo(to_json([r.__dict__ | {"graphs": list(r.graphs)} for r in reports]))
+        return
+    for report in reports:
+        what = "replaced" if report.replaced else "loaded"
+        echo(
+            f"{report.path}: {what} graph {', '.join(report.graphs)} — "
+            f"{report.triples} statements, {report.inferred_triples} derived"
+        )
+
+
+@cli.command()
+@click.argument("name")
+@pass_context
+def drop(ctx: Context, name: str) -> None:
+    """Remove a loaded graph and everything derived from it.
+
+    NAME is the graph's name as `hilos graphs` lists it. The curated graphs of the report can be
+    dropped too; they come back when hilos ships a new version of them.
+
+    \b
+    Examples:
+      hilos drop findings
+      hilos drop report/iguala
+    """
+    info = ctx.store().drop(name)
+    echo(f"dropped graph {info.name} ({info.triples} statements, {info.inferred_triples} derived)")
+
+
+@cli.command()
+@output_option("table", "json", "csv")
+@pass_context
+def graphs(ctx: Context, fmt: str) -> None:
+    """List the loaded graphs: name, size, where each came from and when.
+
+    \b
+    Examples:
+      hilos graphs
+      hilos graphs --format json
+    """
+    infos = ctx.store().graphs()
+    headers = ["name", "statements", "derived", "loaded_at", "source"]
+    rows = [[g.name, g.triples, g.inferred_triples, g.loaded_at, g.source] for g in infos]
+    if fmt == "json":
+        echo(to_json([dict(zip(headers, row, strict=True)) for row in rows]))
+    elif fmt == "csv":
+        click.echo(to_csv(headers, rows), nl=False)
+    else:
+        echo(table(headers, rows, clip=80))
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@graph_option
+@click.option(
+    "--rdf-format",
+    type=click.Choice(sorted(FORMATS), case_sensitive=False),
+    help="RDF format of the files (default: guessed from the extension).",
+)
+@output_option("table", "json")
+@pass_context
+def validate(
+    ctx: Context, files: tuple[str, ...], graphs: tuple[str, ...], rdf_format: str | None, fmt: str
+) -> None:
+    """Check data against the SHACL shapes of the ontology.
+
+    With FILES, checks those files on their own (the store is not touched); without, checks
+    what is loaded (or the graphs given with --graph). Every tie needs two ends, a status and a
+    source, and must not end before it starts; every actor needs a label and a sphere.
+    Exits 1 and lists each violation if the data does not conform; warnings alone exit 0.
+
+    \b
+    Examples:
+      hilos validate
+      hilos validate my-findings.ttl
+      hilos validate --graph findings --format json
+    """
+    if files and graphs:
+        raise click.UsageError("give FILES or --graph, not both")
+    if files:
+        report = validate_files(
+            list(files), rdf_format=rdf_format, progress=ctx.progress("Reading")
+        )
+    else:
+        report = validate_store(ctx.store(), list(graphs) or None)
+    _print_validation(report, fmt)
+    if not report.conforms:
+        raise click.exceptions.Exit(1)
+
+
+def _print_validation(report: ValidationReport, fmt: str) -> None:
+    if fmt == "json":
+        echo(
+            to_json(
+                {
+                    "conforms": report.conforms,
+                    "checked": list(report.checked),
+                    "results": [r.as_dict() for r in report.results],
+                }
+            )
+        )
+        return
+    for result in report.results:
+        where = result.focus_label + (f" / {result.path}" if result.path else "")
+        echo(f"{result.severity.upper()}: {where}")
+        echo(wrap(result.message, "    "))
+        if result.value:
+            echo(wrap(f"value: {result.value}", "    "))
+    verdict = "conforms" if report.conforms else "does not conform"
+    counts = f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s)"
+    click.echo(f"{', '.join(report.checked) or 'store'}: {verdict} — {counts}", err=True)
+
+
+@cli.command()
+@click.argument(
+    "rdf_format",
+    metavar="FORMAT",
+    type=click.Choice(["turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"]),
+)
+@click.argument("target", metavar="FILE|-")
+@graph_option
+@click.option("--inferred", is_flag=True, help="Include the statements the reasoner derived.")
+@pass_context
+def export(
+    ctx: Context, rdf_format: str, target: str, graphs: tuple[str, ...], inferred: bool
+) -> None:
+    """Write the loaded graphs (or those given with --graph) as RDF to FILE, or - for stdout.
+
+    Turtle, N-Triples, JSON-LD and RDF/XML merge the graphs; N-Quads and TriG keep each
+    statement in its named graph, so `hilos load` of the file restores them. The file appears
+    only once it is complete.
+
+    \b
+    Examples:
+      hilos export turtle everything.ttl
+      hilos export nquads backup.nq
+      hilos export jsonld - --graph report/iguala
+    """
+    store = ctx.store()
+    store.visible_graphs(list(graphs) or None)  # an unknown graph fails before any output
+    with atomic_output(target) as handle:
+        count = store.export(rdf_format, handle, graphs=list(graphs) or None, inferred=inferred)
+    if target != "-":
+        click.echo(f"wrote {count} statements to {target}", err=True)

@@ -1,0 +1,209 @@
+"""Commands that answer questions: search, show, query, queries."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from ..entities import Card, resolve, show
+from ..output import table, term_text, to_csv, to_json, wrap
+from ..queries import QueryResult, find_query, library, run
+from ..search import search
+from .app import cli
+from .common import Context, echo, graph_option, no_answer, output_option, pass_context
+
+
+@cli.command(name="search")
+@click.argument("text")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
+@output_option("table", "json", "csv")
+@pass_context
+def search_command(ctx: Context, text: str, limit: int, fmt: str) -> None:
+    """Find entities by name: labels and aliases in English and Spanish, ignoring case and
+    accents, best match first. Exits 1 when nothing matches.
+
+    \b
+    Examples:
+      hilos search iguala
+      hilos search "caballeros templarios"
+      hilos search cheran --format json
+    """
+    hits = search(ctx.store(), text, limit=limit, lang=ctx.lang)
+    if fmt == "json":
+        echo(to_json([hit.as_dict() for hit in hits]))
+    if not hits:
+        no_answer(f"no entity matches '{text}'")
+    rows = [[h.label, ", ".join(h.types), h.sphere or "", h.id] for h in hits]
+    if fmt == "csv":
+        click.echo(to_csv(["label", "types", "sphere", "id"], rows), nl=False)
+    elif fmt == "table":
+        echo(table(["label", "types", "sphere", "id"], rows))
+
+
+@cli.command(name="show")
+@click.argument("entity")
+@output_option("table", "json")
+@pass_context
+def show_command(ctx: Context, entity: str, fmt: str) -> None:
+    """Show an entity's card: types, sphere, names, and every tie with its status, dates and
+    sources. ENTITY is an IRI, a prefixed name (hid:zetas) or a name that `search` finds.
+
+    \b
+    Examples:
+      hilos show "José Luis Abarca"
+      hilos show hid:guerreros-unidos --format json
+      hilos --lang es show "caballeros templarios"
+    """
+    store = ctx.store()
+    card = show(store, resolve(store, entity, lang=ctx.lang), lang=ctx.lang)
+    if fmt == "json":
+        echo(to_json(card.as_dict()))
+    else:
+        echo(render_card(card))
+
+
+def render_card(card: Card) -> str:
+    s = card.summary
+    lines = [s.label, "=" * len(s.label)]
+    lines.append(f"id:      {s.id}")
+    lines.append(f"types:   {', '.join(s.types) or '-'}")
+    lines.append(f"sphere:  {', '.join(s.spheres) or '-'}")
+    names = "; ".join(f"{value} ({lang})" if lang else value for lang, value in s.labels)
+    lines.append(f"names:   {names or '-'}")
+    if s.aliases:
+        lines.append(f"aliases: {'; '.join(value for _, value in s.aliases)}")
+    for comment in s.comments:
+        lines.append(wrap(comment, "  note: "))
+    for prop, value in card.statements:
+        lines.append(f"{prop}: {value}")
+    lines.append("")
+    lines.append(f"Ties ({len(card.ties)})")
+    for tie in card.ties:
+        arrow = "→" if tie.direction == "out" else "←"
+        when = ""
+        if tie.start or tie.end:
+            when = f" [{tie.start or '…'} – {tie.end or '…'}]"
+        confidence = f", confidence {tie.confidence:g}" if tie.confidence is not None else ""
+        sphere = f" ({tie.other_sphere})" if tie.other_sphere else ""
+        lines.append(
+            f"{arrow} {tie.relation} {tie.other_label}{sphere} — "
+            f"{tie.status or 'no status'}{confidence}{when}"
+        )
+        if tie.market:
+            lines.append(f"    market: {tie.market}")
+        if tie.relation_text:
+            lines.append(f"    relation: {tie.relation_text}")
+        if tie.quote:
+            lines.append(wrap(f"“{tie.quote}”", "    "))
+        cited = "; ".join(src.citation for src in tie.sources) or "no source"
+        locator = f" — {tie.locator}" if tie.locator else ""
+        lines.append(wrap(f"source: {cited}{locator}", "    "))
+    return "\n".join(lines)
+
+
+@cli.command(name="query")
+@click.argument("query_ref", metavar="NAME|FILE|-")
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter value, bound by the engine (repeatable).",
+)
+@graph_option
+@output_option("table", "json", "csv", "tsv", "xml", "turtle", "ntriples", "jsonld")
+@pass_context
+def query_command(
+    ctx: Context, query_ref: str, params: tuple[str, ...], graphs: tuple[str, ...], fmt: str
+) -> None:
+    """Run a SPARQL query: a library query by name (see `hilos queries`), a .rq file, or - to
+    read it from standard input. The usual prefixes (hilos:, hid:, rdfs:, skos:, prov:, org:,
+    geo:…) need not be declared. `--format json` is the SPARQL 1.1 JSON results format.
+    Exits 1 when there is no result (or an ASK query answers false).
+
+    \b
+    Examples:
+      hilos query officials-criminal-ties
+      hilos query groups-in-place --param place=Guerrero
+      hilos query ties-by-status -p status=alleged --format csv
+      echo 'SELECT ?x WHERE { ?x a hilos:Mayor }' | hilos query -
+    """
+    values: dict[str, str] = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"expected NAME=VALUE, got '{item}'", param_hint="--param")
+        values[name.strip()] = value
+    stdin_text = sys.stdin.read() if query_ref == "-" else None
+    query = find_query(query_ref, stdin_text)
+    result = run(ctx.store(), query, values, graphs=list(graphs) or None)
+    _print_result(result, fmt)
+    if result.empty:
+        no_answer("no results")
+
+
+_RDF_FORMATS = ("turtle", "ntriples", "jsonld")
+
+
+def _print_result(result: QueryResult, fmt: str) -> None:
+    if result.kind == "construct":
+        if fmt in ("json", "csv", "tsv", "xml"):
+            raise click.BadParameter(
+                "a CONSTRUCT or DESCRIBE query gives triples: "
+                "use turtle, ntriples, jsonld or table",
+                param_hint="--format",
+            )
+        if fmt == "table":
+            rows = [
+                [term_text(t.subject), term_text(t.predicate), term_text(t.object)]
+                for t in result.triples
+            ]
+            echo(table(["subject", "predicate", "object"], rows))
+        else:
+            click.echo(result.serialize(fmt).decode(), nl=False)
+        return
+    if fmt in _RDF_FORMATS:
+        raise click.BadParameter(
+            f"{fmt} is for CONSTRUCT queries; use table, json, csv, tsv or xml",
+            param_hint="--format",
+        )
+    if fmt != "table":
+        click.echo(result.serialize(fmt).decode(), nl=False)
+        return
+    if result.kind == "ask":
+        echo("yes" if result.boolean else "no")
+        return
+    rows = [[term_text(row.get(v)) for v in result.variables] for row in result.rows]
+    echo(table(result.variables, rows))
+    click.echo(f"{len(rows)} result(s)", err=True)
+
+
+@cli.command(name="queries")
+@output_option("table", "json", "csv")
+@pass_context
+def queries_command(ctx: Context, fmt: str) -> None:
+    """List the query library: each query's name, title and parameters.
+
+    \b
+    Examples:
+      hilos queries
+      hilos queries --format json
+    """
+    items = library()
+    if fmt == "json":
+        echo(to_json([q.as_dict() for q in items]))
+        return
+    rows = [
+        [
+            q.name,
+            q.title,
+            ", ".join(f"{p.name}:{p.type}" + ("" if p.required else "?") for p in q.parameters),
+        ]
+        for q in items
+    ]
+    if fmt == "csv":
+        click.echo(to_csv(["name", "title", "parameters"], rows), nl=False)
+    else:
+        echo(table(["name", "title", "parameters"], rows, clip=70))

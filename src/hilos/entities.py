@@ -1,0 +1,303 @@
+"""Entities: naming them, resolving a name or IRI to one, and their evidence card."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from pyoxigraph import Literal, NamedNode
+
+from . import sparql
+from .errors import AmbiguousEntity, UnknownEntity
+from .namespaces import HILOS, HILOS_NS, RDF_TYPE, RDFS, SKOS, compact, expand
+from .store import Store
+from .text import normalise
+
+SPHERES = {
+    HILOS_NS + "StateSphere": "state",
+    HILOS_NS + "CriminalSphere": "criminal",
+    HILOS_NS + "CommunitySphere": "community",
+    HILOS_NS + "CivilSphere": "civil",
+}
+STATUSES = {
+    HILOS_NS + "Confirmed": "confirmed",
+    HILOS_NS + "Reported": "reported",
+    HILOS_NS + "Alleged": "alleged",
+    HILOS_NS + "Disputed": "disputed",
+    HILOS_NS + "Refuted": "refuted",
+}
+_STATUS_ORDER = list(STATUSES.values())
+
+
+def pick_label(labels: list[Literal], lang: str = "en") -> str | None:
+    """The label in `lang`, else English, else Spanish, else any.
+
+    >>> names = [Literal("Cártel de Sinaloa", language="es"), Literal("Sinaloa", language="en")]
+    >>> pick_label(names)
+    'Sinaloa'
+    >>> pick_label([Literal("Cártel de Sinaloa", language="es")], "fr")
+    'Cártel de Sinaloa'
+    """
+    if not labels:
+        return None
+    for wanted in (lang, "en", "es"):
+        for label in labels:
+            if (label.language or "").lower().startswith(wanted):
+                return label.value
+    return sorted(label.value for label in labels)[0]
+
+
+def fallback_label(iri: str) -> str:
+    """A readable stand-in for an entity without a label: its compact IRI."""
+    return compact(iri)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What identifies an entity at a glance."""
+
+    id: str
+    label: str
+    labels: tuple[tuple[str, str], ...]
+    aliases: tuple[tuple[str, str], ...]
+    types: tuple[str, ...]
+    spheres: tuple[str, ...]
+    comments: tuple[str, ...]
+
+    @property
+    def sphere(self) -> str | None:
+        return self.spheres[0] if self.spheres else None
+
+
+def _most_specific(store: Store, types: set[str]) -> list[str]:
+    superclasses = store.terminology().superclasses
+    implied: set[str] = set()
+    for cls in types:
+        implied |= superclasses.get(cls, frozenset())
+    specific = [t for t in types if t not in implied]
+    hilos_first = sorted(specific, key=lambda t: (not t.startswith(HILOS_NS), compact(t)))
+    return [compact(t) for t in hilos_first]
+
+
+def describe(store: Store, iri: str, *, lang: str = "en") -> Summary:
+    """Labels, aliases, most specific types and spheres of an entity."""
+    labels: list[Literal] = []
+    aliases: list[Literal] = []
+    types: set[str] = set()
+    spheres: set[str] = set()
+    comments: list[Literal] = []
+    rows = store.query(sparql.load("entity-summary"), bindings={"entity": NamedNode(iri)})
+    for row in rows:  # type: ignore[union-attr]
+        prop, value = row["property"], row["value"]
+        if prop in (RDFS.label, SKOS.prefLabel) and isinstance(value, Literal):
+            labels.append(value)
+        elif prop == SKOS.altLabel and isinstance(value, Literal):
+            aliases.append(value)
+        elif prop == RDF_TYPE and isinstance(value, NamedNode):
+            types.add(value.value)
+        elif prop == HILOS.sphere and isinstance(value, NamedNode):
+            spheres.add(SPHERES.get(value.value, compact(value.value)))
+        elif isinstance(value, Literal):
+            comments.append(value)
+    order = list(SPHERES.values())
+    return Summary(
+        id=iri,
+        label=pick_label(labels, lang) or fallback_label(iri),
+        labels=tuple(sorted((lab.language or "", lab.value) for lab in labels)),
+        aliases=tuple(sorted((lab.language or "", lab.value) for lab in aliases)),
+        types=tuple(_most_specific(store, types)),
+        spheres=tuple(sorted(spheres, key=lambda s: order.index(s) if s in order else 99)),
+        comments=tuple(c.value for c in comments if (c.language or lang).startswith(lang))
+        or tuple(c.value for c in comments),
+    )
+
+
+def exists(store: Store, iri: str) -> bool:
+    rows = store.query(sparql.load("entity-exists"), bindings={"entity": NamedNode(iri)})
+    return any(True for _ in rows)  # type: ignore[union-attr]
+
+
+def resolve(store: Store, ref: str, *, lang: str = "en") -> str:
+    """The IRI of the entity `ref` names: a full IRI, a prefixed name (`hid:zetas`) or a name.
+
+    A name is resolved as `search` finds it: an exact match of a label or alias wins if it is
+    the only one; otherwise a single candidate wins; several are an `AmbiguousEntity` error.
+    """
+    text = ref.strip()
+    if not text:
+        raise UnknownEntity("an empty name names no entity")
+    iri: str | None = None
+    iri = text.strip("<>") if "://" in text or text.startswith("urn:") else expand(text)
+    if iri is not None:
+        try:
+            node_exists = exists(store, iri)
+        except ValueError:
+            node_exists = False
+        if not node_exists:
+            raise UnknownEntity(f"no entity {ref} in the store")
+        return iri
+
+    from .search import search  # search builds on this module
+
+    hits = search(store, text, limit=10, lang=lang)
+    if not hits:
+        raise UnknownEntity(f"no entity matches '{ref}' (try: hilos search {ref.split()[0]})")
+    wanted = normalise(text)
+    exact = [hit for hit in hits if hit.matched == wanted]
+    if len(exact) == 1:
+        return exact[0].id
+    if len(hits) == 1:
+        return hits[0].id
+    candidates = exact or hits
+    raise AmbiguousEntity(ref, [(hit.id, hit.label) for hit in candidates[:8]])
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    id: str
+    citation: str
+
+
+@dataclass(frozen=True)
+class TieView:
+    """One tie of an entity, seen from that entity."""
+
+    id: str
+    relation: str
+    direction: str
+    other: str
+    other_label: str
+    other_sphere: str | None
+    status: str | None
+    confidence: float | None
+    start: str | None
+    end: str | None
+    quote: str | None
+    locator: str | None
+    market: str | None
+    relation_text: str | None
+    sources: tuple[SourceRef, ...]
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "tie": self.id,
+            "relation": self.relation,
+            "direction": self.direction,
+            "other": {"id": self.other, "label": self.other_label, "sphere": self.other_sphere},
+            "status": self.status,
+            "confidence": self.confidence,
+            "start": self.start,
+            "end": self.end,
+            "quote": self.quote,
+            "locator": self.locator,
+            "market": self.market,
+            "relation_text": self.relation_text,
+            "sources": [{"id": s.id, "citation": s.citation} for s in self.sources],
+        }
+
+
+@dataclass(frozen=True)
+class Card:
+    """Everything hilos knows of one entity, each tie with its evidence."""
+
+    summary: Summary
+    statements: tuple[tuple[str, str], ...]
+    ties: tuple[TieView, ...] = field(default_factory=tuple)
+
+    def as_dict(self) -> dict[str, object]:
+        s = self.summary
+        return {
+            "id": s.id,
+            "label": s.label,
+            "labels": [{"lang": lang, "value": value} for lang, value in s.labels],
+            "aliases": [{"lang": lang, "value": value} for lang, value in s.aliases],
+            "types": list(s.types),
+            "sphere": s.sphere,
+            "spheres": list(s.spheres),
+            "comments": list(s.comments),
+            "statements": [{"property": p, "value": v} for p, v in self.statements],
+            "ties": [tie.as_dict() for tie in self.ties],
+        }
+
+
+def _literal_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, NamedNode):
+        return value.value
+    return str(getattr(value, "value", value))
+
+
+def show(store: Store, iri: str, *, lang: str = "en") -> Card:
+    """The card of an entity: who or what it is, and every tie with status, dates, sources."""
+    summary = describe(store, iri, lang=lang)
+    entity = NamedNode(iri)
+    statements: list[tuple[str, str]] = []
+    for row in store.query(  # type: ignore[union-attr]
+        sparql.load("entity-statements"), bindings={"entity": entity}, inferred=False
+    ):
+        value = row["value"]
+        shown = (
+            describe(store, value.value, lang=lang).label
+            if isinstance(value, NamedNode)
+            else _literal_text(value) or ""
+        )
+        statements.append((compact(row["property"].value), shown))
+
+    sources: dict[str, list[SourceRef]] = defaultdict(list)
+    for row in store.query(  # type: ignore[union-attr]
+        sparql.load("entity-tie-sources"), bindings={"entity": entity}
+    ):
+        citation = _literal_text(row["citation"]) if row["citation"] else None
+        ref = SourceRef(id=row["source"].value, citation=citation or compact(row["source"].value))
+        if ref not in sources[row["tie"].value]:
+            sources[row["tie"].value].append(ref)
+
+    rows_by_tie: dict[str, list[object]] = defaultdict(list)
+    classes: dict[str, set[str]] = defaultdict(set)
+    for row in store.query(  # type: ignore[union-attr]
+        sparql.load("entity-ties"), bindings={"entity": entity}
+    ):
+        key = row["tie"].value + "|" + row["direction"].value
+        rows_by_tie[key].append(row)
+        classes[key].add(row["class"].value)
+
+    ties: list[TieView] = []
+    labels: dict[str, Summary] = {}
+    for key, rows in rows_by_tie.items():
+        row = rows[0]
+        other = row["other"].value  # type: ignore[attr-defined]
+        if other not in labels:
+            labels[other] = describe(store, other, lang=lang)
+        tie_classes = [c for c in classes[key] if c != HILOS.Tie.value]
+        specific = _most_specific(store, set(tie_classes)) or ["hilos:Tie"]
+        status = row["status"]  # type: ignore[index]
+        confidence = row["confidence"]  # type: ignore[index]
+        market = row["market"]  # type: ignore[index]
+        ties.append(
+            TieView(
+                id=row["tie"].value,  # type: ignore[index]
+                relation=specific[0],
+                direction=row["direction"].value,  # type: ignore[index]
+                other=other,
+                other_label=labels[other].label,
+                other_sphere=labels[other].sphere,
+                status=STATUSES.get(status.value, compact(status.value)) if status else None,
+                confidence=float(confidence.value) if confidence else None,
+                start=_literal_text(row["start"]),  # type: ignore[index]
+                end=_literal_text(row["end"]),  # type: ignore[index]
+                quote=_literal_text(row["quote"]),  # type: ignore[index]
+                locator=_literal_text(row["locator"]),  # type: ignore[index]
+                market=describe(store, market.value, lang=lang).label if market else None,
+                relation_text=_literal_text(row["relationText"]),  # type: ignore[index]
+                sources=tuple(sources.get(row["tie"].value, ())),  # type: ignore[index]
+            )
+        )
+    ties.sort(
+        key=lambda t: (
+            _STATUS_ORDER.index(t.status) if t.status in _STATUS_ORDER else 99,
+            t.relation,
+            t.other_label,
+        )
+    )
+    return Card(summary=summary, statements=tuple(statements), ties=tuple(ties))

@@ -1,0 +1,363 @@
+"""The query library (`queries/*.rq`) and running SPARQL with typed, engine-bound parameters.
+
+Each library file starts with a comment header::
+
+    # title: Officials with ties to criminal groups
+    # description: State-sphere actors with a direct tie to a criminal-sphere actor,
+    #   with the evidence of each tie.
+    # param: status (status, optional) — only ties with this status
+
+Parameter types: `entity` (an IRI, a prefixed name or a name that search resolves), `iri`,
+`string`, `integer`, `decimal`, `boolean`, `date` (YYYY, YYYY-MM or YYYY-MM-DD), `status`
+(alleged, reported, confirmed, disputed, refuted) and `sphere` (state, criminal, community,
+civil). Values are handed to the engine as RDF terms, never spliced into the query text, so a
+parameter must appear in the query's SELECT clause.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from pyoxigraph import Literal, NamedNode
+
+from . import resources
+from .errors import ParameterError, QueryError, UnknownQuery
+from .namespaces import HILOS_NS, XSD, expand
+from .store import Store
+
+PARAM_TYPES = (
+    "entity",
+    "iri",
+    "string",
+    "integer",
+    "decimal",
+    "boolean",
+    "date",
+    "status",
+    "sphere",
+)
+STATUS_NAMES = ("alleged", "reported", "confirmed", "disputed", "refuted")
+SPHERE_NAMES = ("state", "criminal", "community", "civil")
+
+_HEADER_KEY = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$", re.IGNORECASE)
+_PARAM = re.compile(
+    r"^\??(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*\((?P<spec>[^)]*)\)\s*(?:[—–-]+\s*)?(?P<doc>.*)$"
+)
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    type: str
+    required: bool = True
+    default: str | None = None
+    description: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "type": self.type,
+            "required": self.required,
+            "default": self.default,
+            "description": self.description,
+        }
+
+
+@dataclass(frozen=True)
+class QueryDef:
+    """A SPARQL query with its header."""
+
+    name: str
+    text: str
+    title: str = ""
+    description: str = ""
+    parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+    path: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "parameters": [p.as_dict() for p in self.parameters],
+        }
+
+
+def parse_header(text: str, origin: str) -> tuple[str, str, tuple[Parameter, ...]]:
+    """Title, description and parameters from the leading comment lines of a query."""
+    title = ""
+    description: list[str] = []
+    params: list[Parameter] = []
+    current: str | None = None
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line.startswith("#"):
+            if line:
+                break
+            continue
+        match = _HEADER_KEY.match(line)
+        if match:
+            current = match.group(1).lower()
+            value = match.group(2).strip()
+            if current == "title":
+                title = value
+            elif current == "description":
+                description.append(value)
+            else:
+                params.append(_parse_param(value, origin, lineno))
+            continue
+        continuation = line.lstrip("#").strip()
+        if current == "description" and continuation:
+            description.append(continuation)
+        elif current == "param" and continuation and params:
+            last = params[-1]
+            params[-1] = Parameter(
+                last.name,
+                last.type,
+                last.required,
+                last.default,
+                f"{last.description} {continuation}".strip(),
+            )
+        else:
+            current = None
+    return title, " ".join(description), tuple(params)
+
+
+def _parse_param(value: str, origin: str, lineno: int) -> Parameter:
+    match = _PARAM.match(value)
+    if not match:
+        raise QueryError(f"{origin}, line {lineno}: cannot read parameter declaration {value!r}")
+    spec = [part.strip() for part in match.group("spec").split(",") if part.strip()]
+    if not spec or spec[0] not in PARAM_TYPES:
+        raise QueryError(
+            f"{origin}, line {lineno}: parameter type must be one of {', '.join(PARAM_TYPES)}"
+        )
+    required = True
+    default = None
+    for extra in spec[1:]:
+        if extra == "optional":
+            required = False
+        elif extra.startswith("default="):
+            default = extra.split("=", 1)[1].strip()
+            required = False
+        else:
+            raise QueryError(f"{origin}, line {lineno}: unknown parameter option {extra!r}")
+    return Parameter(match.group("name"), spec[0], required, default, match.group("doc").strip())
+
+
+def query_from_text(text: str, name: str, path: str | None = None) -> QueryDef:
+    title, description, params = parse_header(text, path or name)
+    return QueryDef(name, text, title, description, params, path)
+
+
+def library() -> list[QueryDef]:
+    """The shipped query library, by name."""
+    folder = resources.data_dir("queries")
+    return [
+        query_from_text(path.read_text(encoding="utf-8"), path.stem, str(path))
+        for path in sorted(folder.glob("*.rq"))
+    ]
+
+
+def find_query(ref: str, stdin_text: str | None = None) -> QueryDef:
+    """A library query by name, a `.rq` file by path, or the text of standard input (`-`)."""
+    if ref == "-":
+        if stdin_text is None or not stdin_text.strip():
+            raise QueryError("no query text on standard input")
+        return query_from_text(stdin_text, "stdin")
+    for query in library():
+        if query.name == ref:
+            return query
+    path = Path(ref)
+    if path.is_file():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError) as exc:
+            raise QueryError(f"{ref}: cannot be read as a query: {exc}") from None
+        return query_from_text(text, path.stem, str(path))
+    names = ", ".join(q.name for q in library())
+    raise UnknownQuery(f"no library query named '{ref}' and no file {ref} (library: {names})")
+
+
+def convert(store: Store, param: Parameter, raw: str) -> Any:
+    """The RDF term a parameter value stands for, checked against the parameter's type."""
+    kind = param.type
+    what = f"parameter '{param.name}'"
+    if kind == "entity":
+        from .entities import resolve
+
+        return NamedNode(resolve(store, raw))
+    if kind == "iri":
+        iri = expand(raw) or raw.strip("<>")
+        try:
+            if ":" not in iri:
+                raise ValueError("not absolute")
+            return NamedNode(iri)
+        except ValueError:
+            raise ParameterError(f"{what} expects an IRI, got '{raw}'") from None
+    if kind == "string":
+        return Literal(raw)
+    if kind == "integer":
+        try:
+            return Literal(int(raw))
+        except ValueError:
+            raise ParameterError(f"{what} expects an integer, got '{raw}'") from None
+    if kind == "decimal":
+        try:
+            value = Decimal(raw)
+        except InvalidOperation:
+            raise ParameterError(f"{what} expects a number, got '{raw}'") from None
+        if not value.is_finite():
+            raise ParameterError(f"{what} expects a finite number, got '{raw}'")
+        return Literal(str(value), datatype=XSD.decimal)
+    if kind == "boolean":
+        lowered = raw.lower()
+        if lowered in ("true", "yes", "1"):
+            return Literal(True)
+        if lowered in ("false", "no", "0"):
+            return Literal(False)
+        raise ParameterError(f"{what} expects true or false, got '{raw}'")
+    if kind == "date":
+        match = _DATE.match(raw)
+        if not match:
+            raise ParameterError(
+                f"{what} expects a date (YYYY, YYYY-MM or YYYY-MM-DD), got '{raw}'"
+            )
+        month, day = match.group(2), match.group(3)
+        if (month and not 1 <= int(month) <= 12) or (day and not 1 <= int(day) <= 31):
+            raise ParameterError(f"{what} expects a valid date, got '{raw}'")
+        datatype = XSD.date if day else XSD.gYearMonth if month else XSD.gYear
+        return Literal(raw, datatype=datatype)
+    if kind == "status":
+        if raw.lower() not in STATUS_NAMES:
+            raise ParameterError(f"{what} expects one of {', '.join(STATUS_NAMES)}, got '{raw}'")
+        return NamedNode(HILOS_NS + raw.lower().capitalize())
+    if kind == "sphere":
+        if raw.lower() not in SPHERE_NAMES:
+            raise ParameterError(f"{what} expects one of {', '.join(SPHERE_NAMES)}, got '{raw}'")
+        return NamedNode(HILOS_NS + raw.lower().capitalize() + "Sphere")
+    raise ParameterError(f"{what} has an unknown type '{kind}'")  # pragma: no cover
+
+
+def _guess(raw: str) -> Any:
+    """The term for a value given to a query whose header does not declare its type."""
+    iri = expand(raw)
+    if iri or raw.startswith("<") or "://" in raw:
+        return NamedNode(iri or raw.strip("<>"))
+    if re.fullmatch(r"[+-]?\d+", raw):
+        return Literal(int(raw))
+    return Literal(raw)
+
+
+def bind_parameters(store: Store, query: QueryDef, values: Mapping[str, str]) -> dict[str, Any]:
+    """Turn `name=value` strings into engine bindings, checking names, presence and types."""
+    declared = {p.name: p for p in query.parameters}
+    bindings: dict[str, Any] = {}
+    if declared:
+        unknown = sorted(set(values) - set(declared))
+        if unknown:
+            raise ParameterError(
+                f"query '{query.name}' has no parameter '{unknown[0]}' "
+                f"(parameters: {', '.join(declared)})"
+            )
+    for name, raw in values.items():
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise ParameterError(f"'{name}' is not a valid parameter name")
+        bindings[name] = convert(store, declared[name], raw) if name in declared else _guess(raw)
+    for param in query.parameters:
+        if param.name in bindings:
+            continue
+        if param.default is not None:
+            bindings[param.name] = convert(store, param, param.default)
+        elif param.required:
+            raise ParameterError(
+                f"query '{query.name}' needs --param {param.name}=… ({param.type}: "
+                f"{param.description or 'no description'})"
+            )
+    return bindings
+
+
+@dataclass
+class QueryResult:
+    """The answer to a query: solutions, triples or a boolean."""
+
+    kind: str  # "select", "construct" or "ask"
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    triples: list[ox.Triple] = field(default_factory=list)
+    boolean: bool | None = None
+    _json: bytes = b""
+
+    @property
+    def empty(self) -> bool:
+        if self.kind == "ask":
+            return not self.boolean
+        if self.kind == "construct":
+            return not self.triples
+        return not self.rows
+
+    def serialize(self, fmt: str) -> bytes:
+        """The result in a standard format: SPARQL JSON/XML/CSV/TSV, or an RDF format."""
+        if self.kind == "construct":
+            from .store import format_for
+
+            out = io.BytesIO()
+            ox.serialize(self.triples, out, format_for("", fmt), prefixes=_prefixes())
+            return out.getvalue()
+        formats = {
+            "json": ox.QueryResultsFormat.JSON,
+            "xml": ox.QueryResultsFormat.XML,
+            "csv": ox.QueryResultsFormat.CSV,
+            "tsv": ox.QueryResultsFormat.TSV,
+        }
+        if fmt == "json":
+            return self._json
+        parsed = ox.parse_query_results(self._json, ox.QueryResultsFormat.JSON)
+        return bytes(parsed.serialize(format=formats[fmt]))
+
+    def as_json(self) -> Any:
+        return json.loads(self._json) if self._json else None
+
+
+def _prefixes() -> dict[str, str]:
+    from .namespaces import PREFIXES
+
+    return PREFIXES
+
+
+def run(
+    store: Store,
+    query: QueryDef,
+    params: Mapping[str, str] | None = None,
+    *,
+    graphs: list[str] | None = None,
+) -> QueryResult:
+    """Run a query (library, file or text) with its parameters bound by the engine."""
+    bindings = bind_parameters(store, query, params or {})
+    answer = store.query(query.text, bindings=bindings, graphs=graphs)
+    if isinstance(answer, ox.QueryBoolean):
+        value = bool(answer)
+        payload = json.dumps({"head": {}, "boolean": value}).encode()
+        return QueryResult(kind="ask", boolean=value, _json=payload)
+    if isinstance(answer, ox.QueryTriples):
+        return QueryResult(kind="construct", triples=list(answer))
+    try:
+        payload = bytes(answer.serialize(format=ox.QueryResultsFormat.JSON))
+    except (OSError, RuntimeError) as exc:
+        raise QueryError(f"the query failed: {exc}") from None
+    parsed = ox.parse_query_results(payload, ox.QueryResultsFormat.JSON)
+    variables = [v.value for v in parsed.variables]  # type: ignore[union-attr]
+    rows = [
+        {name: solution[name] for name in variables}
+        for solution in parsed  # type: ignore[union-attr]
+    ]
+    return QueryResult(kind="select", variables=variables, rows=rows, _json=payload)

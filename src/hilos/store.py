@@ -1,0 +1,818 @@
+"""The embedded RDF store: Oxigraph on disk (or in memory), with hilos's bookkeeping.
+
+Every loaded file lives in a named graph of its own; the triples the reasoner derives from it live
+in a companion graph, so `drop` removes both and nothing else. A registry graph records what was
+loaded, from where, and when. Queries see the union of the registered graphs (asserted and
+derived) as their default graph, so a graph that is half-written is never visible.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import sys
+import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import quote, unquote
+
+import pyoxigraph as ox
+from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Triple
+
+from . import resources
+from .errors import (
+    BadInput,
+    GraphExists,
+    HilosError,
+    ParseError,
+    QueryError,
+    StoreError,
+    StoreLocked,
+    UnknownGraph,
+)
+from .namespaces import PREFIXES, STORE, STORE_NS, XSD
+from .reasoner import Reasoner, Terminology, is_tbox
+
+Progress = Callable[[int, int], None]
+"""Called as `progress(done, total)` during long work; `total` is 0 when unknown."""
+
+GRAPH_BASE = "https://w3id.org/hilos/graph/"
+ONTOLOGY_GRAPH_NAME = "ontology"
+CURATED_PREFIX = "report/"
+_META = NamedNode(STORE_NS + "registry")
+_THIS_STORE = NamedNode(STORE_NS + "this")
+_STAGING_BASE = STORE_NS + "staging/"
+_INFERRED_BASE = STORE_NS + "inferred/"
+_FORMAT_VERSION = 1
+
+# Files with more statements than this go through Oxigraph's bulk loader, which keeps memory
+# flat but is not transactional (a failure is cleaned up by removing the partial graphs).
+BULK_THRESHOLD = 200_000
+_PROGRESS_EVERY = 20_000
+
+FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "n3": ox.RdfFormat.N3,
+}
+_EXTENSIONS = {
+    ".ttl": "turtle",
+    ".turtle": "turtle",
+    ".nt": "ntriples",
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".rdf": "rdfxml",
+    ".owl": "rdfxml",
+    ".xml": "rdfxml",
+    ".jsonld": "jsonld",
+    ".json": "jsonld",
+    ".n3": "n3",
+}
+
+
+def default_store_path() -> Path:
+    """`HILOS_STORE` if set, else a per-user data directory."""
+    configured = os.environ.get("HILOS_STORE")
+    if configured:
+        return Path(configured).expanduser()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Application Support"
+    else:
+        base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "hilos" / "store"
+
+
+def graph_iri(name: str) -> NamedNode:
+    """The IRI of the named graph called `name` (an absolute IRI is kept as it is)."""
+    if not name or name != name.strip():
+        raise BadInput(f"invalid graph name {name!r}")
+    if "://" in name or name.startswith("urn:"):
+        try:
+            return NamedNode(name)
+        except ValueError as exc:
+            raise BadInput(f"invalid graph IRI {name!r}: {exc}") from None
+    return NamedNode(GRAPH_BASE + quote(name, safe="/-_.~"))
+
+
+def graph_name(iri: str) -> str:
+    """The short name of a graph IRI, the inverse of `graph_iri`."""
+    if iri.startswith(GRAPH_BASE):
+        return unquote(iri[len(GRAPH_BASE) :])
+    return iri
+
+
+def format_for(path: str, explicit: str | None = None) -> ox.RdfFormat:
+    """The RDF format named `explicit`, or guessed from the file's extension."""
+    if explicit:
+        try:
+            return FORMATS[explicit.lower()]
+        except KeyError:
+            known = ", ".join(FORMATS)
+            raise BadInput(f"unknown RDF format '{explicit}' (known: {known})") from None
+    suffix = Path(path).suffix.lower()
+    if suffix in _EXTENSIONS:
+        return FORMATS[_EXTENSIONS[suffix]]
+    raise BadInput(f"{path}: cannot tell the RDF format from the extension; give --format")
+
+
+@dataclass(frozen=True)
+class GraphInfo:
+    """One loaded graph, as the registry records it."""
+
+    name: str
+    iri: str
+    inferred_iri: str
+    source: str
+    sha256: str
+    loaded_at: str
+    triples: int
+    inferred_triples: int
+    bundled: bool
+
+
+@dataclass(frozen=True)
+class _LoadPlan:
+    """A file checked and ready to load: where it goes and what it declares."""
+
+    path: Path
+    shown: str
+    format: ox.RdfFormat
+    base_iri: str
+    total: int
+    tbox: list[Quad | Triple]
+    targets: dict[str, NamedNode]
+    existing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    """What a load did."""
+
+    path: str
+    graphs: tuple[str, ...]
+    triples: int
+    inferred_triples: int
+    replaced: tuple[str, ...]
+
+
+class Store:
+    """The hilos store: an Oxigraph database with the ontology and the curated graph loaded.
+
+    >>> store = Store.in_memory()
+    >>> "ontology" in [g.name for g in store.graphs()]
+    True
+    """
+
+    def __init__(self, database: ox.Store, path: Path | None) -> None:
+        self._db = database
+        self.path = path
+        self._registry_cache: list[GraphInfo] | None = None
+        self._terminology: Terminology | None = None
+
+    # ----------------------------------------------------------------- opening
+
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str] | None = None,
+        *,
+        lock_timeout: float | None = None,
+        progress: Progress | None = None,
+    ) -> Store:
+        """Open (and on first use create) the store on disk, up to date with the shipped data.
+
+        `path` defaults to `HILOS_STORE` or a per-user data directory. Another process holding
+        the store is waited for up to `lock_timeout` seconds (default `HILOS_LOCK_TIMEOUT`, else
+        2), then `StoreLocked` is raised.
+        """
+        where = Path(path).expanduser() if path is not None else default_store_path()
+        if lock_timeout is None:
+            lock_timeout = float(os.environ.get("HILOS_LOCK_TIMEOUT", "2"))
+        if where.exists() and not where.is_dir():
+            raise StoreError(f"{where}: not a directory, cannot hold a store")
+        deadline = time.monotonic() + max(lock_timeout, 0.0)
+        while True:
+            try:
+                where.parent.mkdir(parents=True, exist_ok=True)
+                database = ox.Store(str(where))
+                break
+            except OSError as exc:
+                message = str(exc)
+                if "lock" not in message.lower():
+                    raise StoreError(f"{where}: cannot open the store: {message}") from None
+                if time.monotonic() >= deadline:
+                    raise StoreLocked(
+                        f"the store {where} is in use by another hilos process; "
+                        "try again when it has finished"
+                    ) from None
+                time.sleep(0.1)
+        store = cls(database, where)
+        store._collect_orphans()
+        store.sync_bundle(progress=progress)
+        return store
+
+    @classmethod
+    def in_memory(cls, *, progress: Progress | None = None) -> Store:
+        """A store held in memory (for tests and notebooks), with the shipped data loaded."""
+        store = cls(ox.Store(), None)
+        store.sync_bundle(progress=progress)
+        return store
+
+    @classmethod
+    def empty(cls) -> Store:
+        """A store in memory with nothing loaded, not even the ontology."""
+        return cls(ox.Store(), None)
+
+    def close(self) -> None:
+        """Flush to disk and release the database (and its lock)."""
+        with contextlib.suppress(OSError):
+            self._db.flush()
+        self._db = None  # type: ignore[assignment]
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def database(self) -> ox.Store:
+        """The underlying pyoxigraph store (for what hilos does not wrap)."""
+        return self._db
+
+    # --------------------------------------------------------------- registry
+
+    def graphs(self) -> list[GraphInfo]:
+        """The loaded graphs, ontology first, then by name."""
+        if self._registry_cache is None:
+            self._registry_cache = self._read_registry()
+        return list(self._registry_cache)
+
+    def graph(self, name: str) -> GraphInfo:
+        iri = graph_iri(name).value
+        for info in self.graphs():
+            if info.iri == iri:
+                return info
+        known = ", ".join(info.name for info in self.graphs()) or "none"
+        raise UnknownGraph(f"no graph named '{name}' is loaded (loaded: {known})")
+
+    def _read_registry(self) -> list[GraphInfo]:
+        rows = self._db.query(
+            """
+            PREFIX s: <https://w3id.org/hilos/store#>
+            SELECT ?g ?name ?inf ?source ?sha ?at ?n ?ni ?bundled WHERE {
+              GRAPH ?meta { ?g a s:Graph ; s:name ?name ; s:inferred ?inf ; s:source ?source ;
+                 s:sha256 ?sha ; s:loadedAt ?at ; s:triples ?n ; s:inferredTriples ?ni ;
+                 s:bundled ?bundled }
+            }""",
+            named_graphs=[_META],
+        )
+        infos = [
+            GraphInfo(
+                name=row["name"].value,
+                iri=row["g"].value,
+                inferred_iri=row["inf"].value,
+                source=row["source"].value,
+                sha256=row["sha"].value,
+                loaded_at=row["at"].value,
+                triples=int(row["n"].value),
+                inferred_triples=int(row["ni"].value),
+                bundled=row["bundled"].value == "true",
+            )
+            for row in rows
+        ]
+        infos.sort(key=lambda info: (info.name != ONTOLOGY_GRAPH_NAME, info.name))
+        return infos
+
+    def _registry_value(self, predicate: str) -> str | None:
+        for quad in self._db.quads_for_pattern(_THIS_STORE, STORE[predicate], None, _META):
+            return str(quad.object.value)
+        return None
+
+    def _collect_orphans(self) -> None:
+        """Remove graphs left behind by a load that was killed before it registered them."""
+        registered = {_META.value}
+        for info in self.graphs():
+            registered.update((info.iri, info.inferred_iri))
+        for graph in list(self._db.named_graphs()):
+            if isinstance(graph, NamedNode) and graph.value not in registered:
+                self._db.remove_graph(graph)
+
+    # ------------------------------------------------------------ terminology
+
+    def terminology(self) -> Terminology:
+        """The classes and properties of the loaded ontology, as the reasoner sees them."""
+        if self._terminology is None:
+            onto = graph_iri(ONTOLOGY_GRAPH_NAME)
+            self._terminology = Terminology.from_triples(
+                q for q in self._db.quads_for_pattern(None, None, None, onto) if is_tbox(q)
+            )
+        return self._terminology
+
+    # ---------------------------------------------------------------- loading
+
+    def sync_bundle(self, *, progress: Progress | None = None) -> bool:
+        """Load the shipped ontology and curated graph if they changed since the last sync.
+
+        Returns whether anything was (re)loaded. A curated graph the user dropped stays dropped
+        until the shipped data changes.
+        """
+        digest = resources.bundle_digest()
+        if self._registry_value("bundle") == digest:
+            return False
+        ontology = resources.ontology_file()
+        current = {info.name: info for info in self.graphs()}
+        old_onto = current.get(ONTOLOGY_GRAPH_NAME)
+        onto_changed = old_onto is None or old_onto.sha256 != resources.file_sha256(ontology)
+        if onto_changed:
+            self.load(ontology, name=ONTOLOGY_GRAPH_NAME, replace=True, bundled=True)
+        shipped = {CURATED_PREFIX + path.stem: path for path in resources.curated_files()}
+        for name, path in shipped.items():
+            info = current.get(name)
+            if onto_changed or info is None or info.sha256 != resources.file_sha256(path):
+                self.load(path, name=name, replace=True, bundled=True, progress=progress)
+        for name, info in current.items():
+            if info.bundled and name != ONTOLOGY_GRAPH_NAME and name not in shipped:
+                self.drop(name)
+            elif onto_changed and not info.bundled:
+                self.rematerialise(name)
+        self._db.update(
+            f"DELETE WHERE {{ GRAPH {_META} {{ {_THIS_STORE} ?p ?o }} }} ;"
+            f"INSERT DATA {{ GRAPH {_META} {{ {_THIS_STORE} {STORE.bundle} {Literal(digest)} ;"
+            f" {STORE.formatVersion} {Literal(_FORMAT_VERSION)} }} }}"
+        )
+        return True
+
+    def load(
+        self,
+        source: str | os.PathLike[str],
+        *,
+        name: str | None = None,
+        format: str | None = None,
+        replace: bool = False,
+        progress: Progress | None = None,
+        bundled: bool = False,
+    ) -> LoadReport:
+        """Load an RDF file into its own named graph, all or nothing.
+
+        The graph is called `name` (default: the file's stem). Triples in the named graphs of a
+        TriG or N-Quads file keep their graph. A file that does not parse loads nothing and
+        raises `ParseError` naming the file, line and column. Loading over an existing graph
+        needs `replace=True`; the old content stays visible until the new one is complete.
+        """
+        return self.load_all(
+            [source],
+            name=name,
+            format=format,
+            replace=replace,
+            progress=progress,
+            bundled=bundled,
+        )[0]
+
+    def load_all(
+        self,
+        sources: Sequence[str | os.PathLike[str]],
+        *,
+        name: str | None = None,
+        format: str | None = None,
+        replace: bool = False,
+        progress: Progress | None = None,
+        bundled: bool = False,
+    ) -> list[LoadReport]:
+        """Load several files, each into its own graph: all of them, or none.
+
+        Every file is parsed and checked before anything is written; if writing one fails,
+        the graphs this call created are removed again.
+        """
+        if name is not None and len(sources) > 1:
+            raise BadInput("one graph name was given for several files")
+        registered = {info.iri: info for info in self.graphs()}
+        plans = [
+            self._plan(Path(src), str(src), name, format, replace, registered) for src in sources
+        ]
+        claimed: dict[str, str] = {}
+        for plan in plans:
+            for target in plan.targets.values():
+                if target.value in claimed:
+                    raise BadInput(
+                        f"{plan.shown} and {claimed[target.value]} would both load into graph "
+                        f"'{graph_name(target.value)}'; give them different names"
+                    )
+                claimed[target.value] = plan.shown
+        reports: list[LoadReport] = []
+        try:
+            for plan in plans:
+                reports.append(self._execute(plan, registered, progress, bundled))
+        except BaseException:
+            for report in reports:
+                for created in report.graphs:
+                    if created not in report.replaced:
+                        with contextlib.suppress(HilosError, OSError):
+                            self.drop(created)
+            raise
+        return reports
+
+    def _plan(
+        self,
+        path: Path,
+        shown: str,
+        name: str | None,
+        format: str | None,
+        replace: bool,
+        registered: dict[str, GraphInfo],
+    ) -> _LoadPlan:
+        if not path.is_file():
+            raise BadInput(f"{shown}: no such file")
+        rdf_format = format_for(shown, format)
+        _reject_binary(path, shown)
+        base_iri = path.resolve().as_uri()
+        default_target = graph_iri(name or path.stem)
+        total, tbox_quads, file_graphs = self._check_parse(path, shown, rdf_format, base_iri)
+        targets: dict[str, NamedNode] = {"": default_target}
+        for iri in sorted(file_graphs):
+            targets[iri] = NamedNode(iri)
+        existing = tuple(iri.value for iri in targets.values() if iri.value in registered)
+        if existing and not replace:
+            first = graph_name(existing[0])
+            raise GraphExists(
+                f"{shown}: graph '{first}' is already loaded; "
+                f"drop it first (hilos drop {first}) or load with --replace"
+            )
+        return _LoadPlan(path, shown, rdf_format, base_iri, total, tbox_quads, targets, existing)
+
+    def _execute(
+        self,
+        plan: _LoadPlan,
+        registered: dict[str, GraphInfo],
+        progress: Progress | None,
+        bundled: bool,
+    ) -> LoadReport:
+        physical: dict[str, NamedNode] = {}
+        inferred: dict[str, NamedNode] = {}
+        for key, target in plan.targets.items():
+            staged = target.value in registered or self._db.contains_named_graph(target)
+            physical[key] = NamedNode(_STAGING_BASE + uuid.uuid4().hex) if staged else target
+            inferred[key] = NamedNode(_INFERRED_BASE + uuid.uuid4().hex)
+
+        is_ontology = plan.targets[""] == graph_iri(ONTOLOGY_GRAPH_NAME)
+        tbox = plan.tbox if is_ontology else [*self._ontology_tbox_quads(), *plan.tbox]
+        reasoner = Reasoner(Terminology.from_triples(tbox))
+        written = list(physical.values()) + list(inferred.values())
+        try:
+            statements = _counting(
+                ox.parse(path=str(plan.path), format=plan.format, base_iri=plan.base_iri),
+                plan.total,
+                progress,
+            )
+            stream = _with_inferences(statements, physical, inferred, reasoner)
+            if plan.total > BULK_THRESHOLD:
+                self._db.bulk_extend(stream)
+            else:
+                self._db.extend(list(stream))
+            for key, graph in physical.items():
+                self._db.extend(
+                    Quad(t.subject, t.predicate, t.object, inferred[key])
+                    for t in reasoner.shortcut_triples(self._db, [graph, inferred[key]])
+                )
+            counts = {key: self._count(graph) for key, graph in physical.items()}
+            inferred_counts = {key: self._count(graph) for key, graph in inferred.items()}
+            self._commit_load(
+                plan.targets,
+                physical,
+                inferred,
+                registered,
+                plan.shown,
+                plan.path,
+                counts,
+                inferred_counts,
+                bundled,
+            )
+        except BaseException as exc:
+            for graph in written:
+                with contextlib.suppress(OSError):
+                    self._db.remove_graph(graph)
+            if isinstance(exc, SyntaxError):
+                raise _parse_error(plan.shown, exc) from None
+            if isinstance(exc, OSError):
+                raise StoreError(
+                    f"{plan.shown}: could not be written to the store: {exc}"
+                ) from None
+            raise
+        finally:
+            self._registry_cache = None
+            if is_ontology:
+                self._terminology = None
+        return LoadReport(
+            path=plan.shown,
+            graphs=tuple(graph_name(t.value) for t in plan.targets.values()),
+            triples=sum(counts.values()),
+            inferred_triples=sum(inferred_counts.values()),
+            replaced=tuple(graph_name(iri) for iri in plan.existing),
+        )
+
+    def _ontology_tbox_quads(self) -> list[Quad]:
+        onto = graph_iri(ONTOLOGY_GRAPH_NAME)
+        return [q for q in self._db.quads_for_pattern(None, None, None, onto) if is_tbox(q)]
+
+    def _check_parse(
+        self, path: Path, shown: str, rdf_format: ox.RdfFormat, base_iri: str
+    ) -> tuple[int, list[Quad | Triple], set[str]]:
+        """Parse the whole file once without storing it: count, terminology, graph names."""
+        total = 0
+        tbox: list[Quad | Triple] = []
+        graphs: set[str] = set()
+        try:
+            for quad in ox.parse(path=str(path), format=rdf_format, base_iri=base_iri):
+                total += 1
+                if is_tbox(quad):
+                    tbox.append(quad)
+                graph = quad.graph_name
+                if isinstance(graph, NamedNode):
+                    graphs.add(graph.value)
+                elif not isinstance(graph, DefaultGraph):
+                    raise ParseError(shown, "blank-node graph names are not supported")
+        except SyntaxError as exc:
+            raise _parse_error(shown, exc) from None
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise ParseError(shown, str(exc)) from None
+        except OSError as exc:
+            raise BadInput(f"{shown}: cannot be read: {exc}") from None
+        if total == 0:
+            raise ParseError(shown, "contains no RDF statements")
+        return total, tbox, graphs
+
+    def _count(self, graph: NamedNode) -> int:
+        rows = self._db.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=[graph])
+        for row in rows:
+            return int(row["n"].value)
+        return 0
+
+    def _commit_load(
+        self,
+        targets: dict[str, NamedNode],
+        physical: dict[str, NamedNode],
+        inferred: dict[str, NamedNode],
+        registered: dict[str, GraphInfo],
+        shown: str,
+        path: Path,
+        counts: dict[str, int],
+        inferred_counts: dict[str, int],
+        bundled: bool,
+    ) -> None:
+        """Make the new graphs visible in one transaction, replacing any old ones."""
+        sha = resources.file_sha256(path)
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        operations: list[str] = []
+        for key, target in targets.items():
+            old = registered.get(target.value)
+            operations.append(f"DELETE WHERE {{ GRAPH {_META} {{ {target} ?p ?o }} }}")
+            if physical[key] != target:
+                operations.append(f"DROP SILENT GRAPH {target}")
+                operations.append(f"MOVE SILENT GRAPH {physical[key]} TO {target}")
+            if old is not None:
+                operations.append(f"DROP SILENT GRAPH {NamedNode(old.inferred_iri)}")
+            entry = _registry_entry(
+                target,
+                inferred[key],
+                source=shown,
+                sha256=sha,
+                loaded_at=now,
+                triples=counts[key],
+                inferred_triples=inferred_counts[key],
+                bundled=bundled,
+            )
+            operations.append(f"INSERT DATA {{ GRAPH {_META} {{ {entry} }} }}")
+        self._db.update(" ;\n".join(operations))
+
+    def rematerialise(self, name: str) -> None:
+        """Derive a loaded graph's inferences again (after the ontology changed)."""
+        info = self.graph(name)
+        asserted = NamedNode(info.iri)
+        fresh = NamedNode(_INFERRED_BASE + uuid.uuid4().hex)
+        reasoner = Reasoner(self.terminology())
+        try:
+            self._db.bulk_extend(
+                Quad(t.subject, t.predicate, t.object, fresh)
+                for quad in self._db.quads_for_pattern(None, None, None, asserted)
+                for t in reasoner.infer_from_triple(quad)
+            )
+            self._db.extend(
+                Quad(t.subject, t.predicate, t.object, fresh)
+                for t in reasoner.shortcut_triples(self._db, [asserted, fresh])
+            )
+            count = self._count(fresh)
+            self._db.update(
+                f"DROP SILENT GRAPH {NamedNode(info.inferred_iri)} ;"
+                f"DELETE {{ GRAPH {_META} {{ {asserted} {STORE.inferred} ?i ;"
+                f" {STORE.inferredTriples} ?n }} }}"
+                f" WHERE {{ GRAPH {_META} {{ {asserted} {STORE.inferred} ?i ;"
+                f" {STORE.inferredTriples} ?n }} }} ;"
+                f"INSERT DATA {{ GRAPH {_META} {{ {asserted} {STORE.inferred} {fresh} ;"
+                f" {STORE.inferredTriples} {Literal(count)} }} }}"
+            )
+        except BaseException:
+            with contextlib.suppress(OSError):
+                self._db.remove_graph(fresh)
+            raise
+        finally:
+            self._registry_cache = None
+
+    def drop(self, name: str) -> GraphInfo:
+        """Remove a loaded graph and everything derived from it, in one transaction."""
+        info = self.graph(name)
+        if info.name == ONTOLOGY_GRAPH_NAME:
+            raise BadInput("the ontology cannot be dropped: every other graph depends on it")
+        asserted = NamedNode(info.iri)
+        self._db.update(
+            f"DELETE WHERE {{ GRAPH {_META} {{ {asserted} ?p ?o }} }} ;"
+            f"DROP SILENT GRAPH {asserted} ;"
+            f"DROP SILENT GRAPH {NamedNode(info.inferred_iri)}"
+        )
+        self._registry_cache = None
+        return info
+
+    # ---------------------------------------------------------------- reading
+
+    def visible_graphs(
+        self, names: Sequence[str] | None = None, *, inferred: bool = True
+    ) -> list[NamedNode]:
+        """The graphs a query sees: all loaded ones, or those named, with their inferences
+        unless `inferred` is false."""
+        infos = self.graphs()
+        if names:
+            wanted = {graph_iri(name).value for name in names}
+            unknown = wanted - {info.iri for info in infos}
+            if unknown:
+                self.graph(graph_name(sorted(unknown)[0]))  # raises UnknownGraph
+            infos = [info for info in infos if info.iri in wanted]
+        visible: list[NamedNode] = []
+        for info in infos:
+            visible.append(NamedNode(info.iri))
+            if inferred:
+                visible.append(NamedNode(info.inferred_iri))
+        return visible
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: dict[str, Any] | None = None,
+        graphs: Sequence[str] | None = None,
+        inferred: bool = True,
+    ) -> ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean:
+        """Run a SPARQL query over the loaded graphs.
+
+        `bindings` maps variable names (without `?`) to RDF terms; the engine substitutes them
+        (they must appear in the SELECT clause). The usual prefixes (`hilos:`, `hid:`, `rdfs:`,
+        `skos:`, `prov:`…) may be used without declaring them. With `inferred=False` the query
+        sees only what was loaded, not what the reasoner derived from it.
+        """
+        visible = self.visible_graphs(graphs, inferred=inferred)
+        substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
+        try:
+            return self._db.query(
+                sparql,
+                prefixes=PREFIXES,
+                default_graph=visible,
+                named_graphs=visible,
+                substitutions=substitutions or None,
+            )
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from None
+        except RuntimeError as exc:
+            message = str(exc)
+            if "SELECT projection" in message:
+                raise QueryError(
+                    f"{message}: a bound parameter must be listed in the SELECT clause"
+                ) from None
+            raise QueryError(f"the query failed: {message}") from None
+        except OSError as exc:
+            raise StoreError(f"the store could not be read: {exc}") from None
+
+    def quads(
+        self, graphs: Sequence[str] | None = None, *, inferred: bool = False
+    ) -> Iterator[Quad]:
+        """The statements of the loaded graphs (derived ones only if `inferred`), each in the
+        named graph it was loaded into."""
+        infos = self.graphs()
+        if graphs:
+            wanted = {graph_iri(name).value for name in graphs}
+            for name in graphs:
+                self.graph(name)
+            infos = [info for info in infos if info.iri in wanted]
+        for info in infos:
+            target = NamedNode(info.iri)
+            yield from self._db.quads_for_pattern(None, None, None, target)
+            if inferred:
+                for quad in self._db.quads_for_pattern(
+                    None, None, None, NamedNode(info.inferred_iri)
+                ):
+                    yield Quad(quad.subject, quad.predicate, quad.object, target)
+
+    def export(
+        self,
+        rdf_format: str,
+        output: IO[bytes],
+        *,
+        graphs: Sequence[str] | None = None,
+        inferred: bool = False,
+    ) -> int:
+        """Serialise the loaded graphs (or those named) and return how many statements.
+
+        Triple formats (Turtle, N-Triples, JSON-LD) merge the graphs; quad formats (N-Quads,
+        TriG) keep each statement in its graph.
+        """
+        fmt = format_for("", rdf_format)
+        count = 0
+
+        def counted(items: Iterable[Quad | Triple]) -> Iterator[Quad | Triple]:
+            nonlocal count
+            for item in items:
+                count += 1
+                yield item
+
+        quads = self.quads(graphs, inferred=inferred)
+        items: Iterable[Quad | Triple] = (
+            quads
+            if fmt.supports_datasets
+            else (Triple(q.subject, q.predicate, q.object) for q in quads)
+        )
+        ox.serialize(counted(items), output, fmt, prefixes=PREFIXES)
+        return count
+
+
+def _registry_entry(
+    target: NamedNode,
+    inferred: NamedNode,
+    *,
+    source: str,
+    sha256: str,
+    loaded_at: dt.datetime,
+    triples: int,
+    inferred_triples: int,
+    bundled: bool,
+) -> str:
+    values = [
+        (STORE.name, Literal(graph_name(target.value))),
+        (STORE.inferred, inferred),
+        (STORE.source, Literal(source)),
+        (STORE.sha256, Literal(sha256)),
+        (STORE.loadedAt, Literal(loaded_at.isoformat(), datatype=XSD.dateTime)),
+        (STORE.triples, Literal(triples)),
+        (STORE.inferredTriples, Literal(inferred_triples)),
+        (STORE.bundled, Literal(bundled)),
+    ]
+    body = " ; ".join(f"{p} {o}" for p, o in values)
+    return f"{target} a {STORE.Graph} ; {body} ."
+
+
+def _reject_binary(path: Path, shown: str) -> None:
+    with path.open("rb") as handle:
+        head = handle.read(8192)
+    if b"\x00" in head:
+        raise ParseError(shown, "is a binary file, not RDF text")
+
+
+def _parse_error(shown: str, exc: SyntaxError) -> ParseError:
+    message = exc.msg or str(exc)
+    # pyoxigraph puts the position before the reason; ParseError states it once.
+    if message.startswith("Parser error") and ": " in message:
+        message = message.split(": ", 1)[1]
+    return ParseError(shown, message, exc.lineno, exc.offset)
+
+
+def _with_inferences(
+    statements: Iterable[Quad],
+    physical: dict[str, NamedNode],
+    inferred: dict[str, NamedNode],
+    reasoner: Reasoner,
+) -> Iterator[Quad]:
+    """Each parsed statement in the graph it is written to, followed by what it implies."""
+    for quad in statements:
+        graph = quad.graph_name
+        key = graph.value if isinstance(graph, NamedNode) else ""
+        yield Quad(quad.subject, quad.predicate, quad.object, physical[key])
+        for derived in reasoner.infer_from_triple(quad):
+            yield Quad(derived.subject, derived.predicate, derived.object, inferred[key])
+
+
+def _counting(stream: Iterable[Quad], total: int, progress: Progress | None) -> Iterator[Quad]:
+    if progress is None or total < _PROGRESS_EVERY:
+        yield from stream
+        return
+    done = 0
+    for done, quad in enumerate(stream, 1):
+        yield quad
+        if done % _PROGRESS_EVERY == 0:
+            progress(min(done, total), total)
+    progress(total, total)
