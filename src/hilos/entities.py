@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from pyoxigraph import Literal, NamedNode
 
 from . import sparql
 from .errors import AmbiguousEntity, UnknownEntity
 from .namespaces import HILOS, HILOS_NS, RDF_TYPE, RDFS, SKOS, compact, expand
-from .store import Store
+from .store import Store, solutions
 from .text import normalise
 
 SPHERES = {
@@ -86,8 +87,10 @@ def describe(store: Store, iri: str, *, lang: str = "en") -> Summary:
     types: set[str] = set()
     spheres: set[str] = set()
     comments: list[Literal] = []
-    rows = store.query(sparql.load("entity-summary"), bindings={"entity": NamedNode(iri)})
-    for row in rows:  # type: ignore[union-attr]
+    rows = solutions(
+        store.query(sparql.load("entity-summary"), bindings={"entity": NamedNode(iri)})
+    )
+    for row in rows:
         prop, value = row["property"], row["value"]
         if prop in (RDFS.label, SKOS.prefLabel) and isinstance(value, Literal):
             labels.append(value)
@@ -113,8 +116,8 @@ def describe(store: Store, iri: str, *, lang: str = "en") -> Summary:
 
 
 def exists(store: Store, iri: str) -> bool:
-    rows = store.query(sparql.load("entity-exists"), bindings={"entity": NamedNode(iri)})
-    return any(True for _ in rows)  # type: ignore[union-attr]
+    rows = solutions(store.query(sparql.load("entity-exists"), bindings={"entity": NamedNode(iri)}))
+    return any(True for _ in rows)
 
 
 def resolve(store: Store, ref: str, *, lang: str = "en") -> str:
@@ -164,6 +167,7 @@ class TieView:
 
     id: str
     relation: str
+    relation_label: str
     direction: str
     other: str
     other_label: str
@@ -182,6 +186,7 @@ class TieView:
         return {
             "tie": self.id,
             "relation": self.relation,
+            "relation_label": self.relation_label,
             "direction": self.direction,
             "other": {"id": self.other, "label": self.other_label, "sphere": self.other_sphere},
             "status": self.status,
@@ -220,6 +225,11 @@ class Card:
         }
 
 
+def _class_label(store: Store, compact_name: str, lang: str) -> str:
+    iri = expand(compact_name) or compact_name
+    return describe(store, iri, lang=lang).label
+
+
 def _literal_text(value: object) -> str | None:
     if value is None:
         return None
@@ -233,8 +243,8 @@ def show(store: Store, iri: str, *, lang: str = "en") -> Card:
     summary = describe(store, iri, lang=lang)
     entity = NamedNode(iri)
     statements: list[tuple[str, str]] = []
-    for row in store.query(  # type: ignore[union-attr]
-        sparql.load("entity-statements"), bindings={"entity": entity}, inferred=False
+    for row in solutions(
+        store.query(sparql.load("entity-statements"), bindings={"entity": entity}, inferred=False)
     ):
         value = row["value"]
         shown = (
@@ -245,19 +255,17 @@ def show(store: Store, iri: str, *, lang: str = "en") -> Card:
         statements.append((compact(row["property"].value), shown))
 
     sources: dict[str, list[SourceRef]] = defaultdict(list)
-    for row in store.query(  # type: ignore[union-attr]
-        sparql.load("entity-tie-sources"), bindings={"entity": entity}
+    for row in solutions(
+        store.query(sparql.load("entity-tie-sources"), bindings={"entity": entity})
     ):
         citation = _literal_text(row["citation"]) if row["citation"] else None
         ref = SourceRef(id=row["source"].value, citation=citation or compact(row["source"].value))
         if ref not in sources[row["tie"].value]:
             sources[row["tie"].value].append(ref)
 
-    rows_by_tie: dict[str, list[object]] = defaultdict(list)
+    rows_by_tie: dict[str, list[Any]] = defaultdict(list)
     classes: dict[str, set[str]] = defaultdict(set)
-    for row in store.query(  # type: ignore[union-attr]
-        sparql.load("entity-ties"), bindings={"entity": entity}
-    ):
+    for row in solutions(store.query(sparql.load("entity-ties"), bindings={"entity": entity})):
         key = row["tie"].value + "|" + row["direction"].value
         rows_by_tie[key].append(row)
         classes[key].add(row["class"].value)
@@ -266,31 +274,32 @@ def show(store: Store, iri: str, *, lang: str = "en") -> Card:
     labels: dict[str, Summary] = {}
     for key, rows in rows_by_tie.items():
         row = rows[0]
-        other = row["other"].value  # type: ignore[attr-defined]
+        other = row["other"].value
         if other not in labels:
             labels[other] = describe(store, other, lang=lang)
         tie_classes = [c for c in classes[key] if c != HILOS.Tie.value]
         specific = _most_specific(store, set(tie_classes)) or ["hilos:Tie"]
-        status = row["status"]  # type: ignore[index]
-        confidence = row["confidence"]  # type: ignore[index]
-        market = row["market"]  # type: ignore[index]
+        status = row["status"]
+        confidence = row["confidence"]
+        market = row["market"]
         ties.append(
             TieView(
-                id=row["tie"].value,  # type: ignore[index]
+                id=row["tie"].value,
                 relation=specific[0],
-                direction=row["direction"].value,  # type: ignore[index]
+                relation_label=_class_label(store, specific[0], lang),
+                direction=row["direction"].value,
                 other=other,
                 other_label=labels[other].label,
                 other_sphere=labels[other].sphere,
                 status=STATUSES.get(status.value, compact(status.value)) if status else None,
                 confidence=float(confidence.value) if confidence else None,
-                start=_literal_text(row["start"]),  # type: ignore[index]
-                end=_literal_text(row["end"]),  # type: ignore[index]
-                quote=_literal_text(row["quote"]),  # type: ignore[index]
-                locator=_literal_text(row["locator"]),  # type: ignore[index]
+                start=_literal_text(row["start"]),
+                end=_literal_text(row["end"]),
+                quote=_literal_text(row["quote"]),
+                locator=_literal_text(row["locator"]),
                 market=describe(store, market.value, lang=lang).label if market else None,
-                relation_text=_literal_text(row["relationText"]),  # type: ignore[index]
-                sources=tuple(sources.get(row["tie"].value, ())),  # type: ignore[index]
+                relation_text=_literal_text(row["relationText"]),
+                sources=tuple(sources.get(row["tie"].value, ())),
             )
         )
     ties.sort(

@@ -38,25 +38,51 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, clip: int = _MAX_CELL) -> str:
-    """A plain-text table with aligned columns.
+def table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    clip: int | None = _MAX_CELL,
+    wrap_at: int | None = None,
+) -> str:
+    """A plain-text table with aligned columns; long cells are clipped or wrapped.
 
     >>> print(table(["a", "b"], [["x", 1], ["yy", 22]]))
     a   b
     --  --
     x   1
     yy  22
+    >>> print(table(["quote"], [["one two three"]], clip=None, wrap_at=8))
+    quote
+    -----
+    one two
+    three
     """
-    cells = [[_clip("" if v is None else str(v), clip) for v in row] for row in rows]
+    cells: list[list[list[str]]] = []
+    for row in rows:
+        cell_row = []
+        for value in row:
+            text = " ".join(("" if value is None else str(value)).split())
+            if clip is not None:
+                text = _clip(text, clip)
+            lines = textwrap.wrap(text, wrap_at) if wrap_at and len(text) > wrap_at else [text]
+            cell_row.append(lines or [""])
+        cells.append(cell_row)
     widths = [len(h) for h in headers]
-    for row in cells:
-        for i, value in enumerate(row):
-            widths[i] = max(widths[i], len(value))
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    for row in cells:
-        lines.append("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
-    return "\n".join(lines)
+    for cell_row in cells:
+        for i, lines in enumerate(cell_row):
+            widths[i] = max(widths[i], *(len(line) for line in lines))
+    out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    out.append("  ".join("-" * w for w in widths))
+    for cell_row in cells:
+        height = max(len(lines) for lines in cell_row)
+        for n in range(height):
+            parts = [
+                (lines[n] if n < len(lines) else "").ljust(w)
+                for lines, w in zip(cell_row, widths, strict=True)
+            ]
+            out.append("  ".join(parts).rstrip())
+    return "\n".join(out)
 
 
 def to_json(value: Any) -> str:
@@ -72,9 +98,12 @@ def to_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, delimiter: 
     return buffer.getvalue()
 
 
-def wrap(text: str, indent: str, width: int = 96) -> str:
+def wrap(text: str, indent: str, width: int = 96, *, subsequent: str | None = None) -> str:
     return textwrap.fill(
-        " ".join(text.split()), width=width, initial_indent=indent, subsequent_indent=indent
+        " ".join(text.split()),
+        width=width,
+        initial_indent=indent,
+        subsequent_indent=indent if subsequent is None else subsequent,
     )
 
 

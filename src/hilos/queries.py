@@ -322,7 +322,7 @@ class QueryResult:
         if fmt == "json":
             return self._json
         parsed = ox.parse_query_results(self._json, ox.QueryResultsFormat.JSON)
-        return bytes(parsed.serialize(format=formats[fmt]))
+        return parsed.serialize(format=formats[fmt]) or b""
 
     def as_json(self) -> Any:
         return json.loads(self._json) if self._json else None
@@ -351,7 +351,7 @@ def run(
     if isinstance(answer, ox.QueryTriples):
         return QueryResult(kind="construct", triples=list(answer))
     try:
-        payload = bytes(answer.serialize(format=ox.QueryResultsFormat.JSON))
+        payload = answer.serialize(format=ox.QueryResultsFormat.JSON) or b""
     except (OSError, RuntimeError) as exc:
         raise QueryError(f"the query failed: {exc}") from None
     parsed = ox.parse_query_results(payload, ox.QueryResultsFormat.JSON)

@@ -19,8 +19,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, Store, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QuerySolutions, Store, Triple
 
 from .namespaces import HILOS, NAME_PROPERTIES, OWL, RDF_TYPE, RDFS
 from .text import normalise
@@ -50,9 +51,8 @@ def is_tbox(triple: Triple | Quad) -> bool:
 
 _SHORTCUT_QUERY = """
 PREFIX hilos: <https://w3id.org/hilos/ontology#>
-SELECT ?a ?p ?b WHERE {
-  ?tie a ?class ; hilos:from ?a ; hilos:to ?b .
-  ?class hilos:shortcut ?p .
+SELECT ?a ?class ?b WHERE {
+  ?tie hilos:from ?a ; hilos:to ?b ; a ?class .
 }
 """
 
@@ -209,16 +209,18 @@ class Reasoner:
         Runs after the asserted triples and their single-triple inferences (which hold the
         tie's classes) are in the store, so it sees ties whatever the order of their triples.
         """
-        tbox = self.terminology
-        shortcut_props = {p for props in tbox.shortcuts.values() for p in props}
-        for row in store.query(_SHORTCUT_QUERY, default_graph=list(graphs)):
-            a, p, b = row["a"], row["p"], row["b"]
+        shortcuts = self.terminology.shortcuts
+        answer = store.query(_SHORTCUT_QUERY, default_graph=list[Any](graphs))
+        if not isinstance(answer, QuerySolutions):  # pragma: no cover - a SELECT above
+            return
+        for row in answer:
+            a, cls, b = row["a"], row["class"], row["b"]
             if not isinstance(a, NamedNode | BlankNode) or not isinstance(b, NamedNode | BlankNode):
                 continue
-            if not isinstance(p, NamedNode) or p.value not in shortcut_props:
-                continue
-            yield Triple(a, p, b)
-            yield from self.expand_property(a, p.value, b)
+            for prop in shortcuts.get(cls.value, ()) if isinstance(cls, NamedNode) else ():
+                p = NamedNode(prop)
+                yield Triple(a, p, b)
+                yield from self.expand_property(a, prop, b)
 
 
 __all__ = ["TBOX_PREDICATES", "Reasoner", "Terminology", "is_tbox"]

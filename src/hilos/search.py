@@ -8,7 +8,7 @@ from pyoxigraph import Literal, NamedNode
 
 from . import sparql
 from .entities import describe
-from .store import Store
+from .store import Store, solutions
 from .text import normalise
 
 
@@ -88,8 +88,8 @@ def search(store: Store, text: str, *, limit: int = 20, lang: str = "en") -> lis
         return []
     needle = max(query.split(), key=len)
     best: dict[str, tuple[float, str]] = {}
-    rows = store.query(sparql.load("search"), bindings={"needle": Literal(needle)})
-    for row in rows:  # type: ignore[union-attr]
+    rows = solutions(store.query(sparql.load("search"), bindings={"needle": Literal(needle)}))
+    for row in rows:
         entity, key = row["entity"], row["key"]
         if not isinstance(entity, NamedNode):
             continue

@@ -17,11 +17,11 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 from urllib.parse import quote, unquote
 
 import pyoxigraph as ox
-from pyoxigraph import DefaultGraph, Literal, NamedNode, Quad, Triple
+from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
 
 from . import resources
 from .errors import (
@@ -37,6 +37,7 @@ from .errors import (
 from .namespaces import PREFIXES, STORE, STORE_NS, XSD
 from .reasoner import Reasoner, Terminology, is_tbox
 
+T = TypeVar("T")
 Progress = Callable[[int, int], None]
 """Called as `progress(done, total)` during long work; `total` is 0 when unknown."""
 
@@ -47,6 +48,7 @@ _META = NamedNode(STORE_NS + "registry")
 _THIS_STORE = NamedNode(STORE_NS + "this")
 _STAGING_BASE = STORE_NS + "staging/"
 _INFERRED_BASE = STORE_NS + "inferred/"
+# Raise when the derivation rules change: every graph's inferences are then derived again.
 _FORMAT_VERSION = 1
 
 # Files with more statements than this go through Oxigraph's bulk loader, which keeps memory
@@ -267,15 +269,17 @@ class Store:
         raise UnknownGraph(f"no graph named '{name}' is loaded (loaded: {known})")
 
     def _read_registry(self) -> list[GraphInfo]:
-        rows = self._db.query(
-            """
+        rows = solutions(
+            self._db.query(
+                """
             PREFIX s: <https://w3id.org/hilos/store#>
             SELECT ?g ?name ?inf ?source ?sha ?at ?n ?ni ?bundled WHERE {
               GRAPH ?meta { ?g a s:Graph ; s:name ?name ; s:inferred ?inf ; s:source ?source ;
                  s:sha256 ?sha ; s:loadedAt ?at ; s:triples ?n ; s:inferredTriples ?ni ;
                  s:bundled ?bundled }
             }""",
-            named_graphs=[_META],
+                named_graphs=[_META],
+            )
         )
         infos = [
             GraphInfo(
@@ -296,7 +300,8 @@ class Store:
 
     def _registry_value(self, predicate: str) -> str | None:
         for quad in self._db.quads_for_pattern(_THIS_STORE, STORE[predicate], None, _META):
-            return str(quad.object.value)
+            if isinstance(quad.object, Literal):
+                return quad.object.value
         return None
 
     def _collect_orphans(self) -> None:
@@ -327,13 +332,21 @@ class Store:
         Returns whether anything was (re)loaded. A curated graph the user dropped stays dropped
         until the shipped data changes.
         """
-        digest = resources.bundle_digest()
-        if self._registry_value("bundle") == digest:
+        # The stamp covers the shipped files and the version of the derivation rules, so a
+        # new ontology, curated graph or reasoner all bring the store up to date.
+        digest = f"{resources.bundle_digest()}/{_FORMAT_VERSION}"
+        stored = self._registry_value("bundle")
+        if stored == digest:
             return False
+        rules_changed = stored is None or not stored.endswith(f"/{_FORMAT_VERSION}")
         ontology = resources.ontology_file()
         current = {info.name: info for info in self.graphs()}
         old_onto = current.get(ONTOLOGY_GRAPH_NAME)
-        onto_changed = old_onto is None or old_onto.sha256 != resources.file_sha256(ontology)
+        onto_changed = (
+            rules_changed
+            or old_onto is None
+            or old_onto.sha256 != resources.file_sha256(ontology)
+        )
         if onto_changed:
             self.load(ontology, name=ONTOLOGY_GRAPH_NAME, replace=True, bundled=True)
         shipped = {CURATED_PREFIX + path.stem: path for path in resources.curated_files()}
@@ -552,7 +565,9 @@ class Store:
         return total, tbox, graphs
 
     def _count(self, graph: NamedNode) -> int:
-        rows = self._db.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=[graph])
+        rows = solutions(
+            self._db.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=[graph])
+        )
         for row in rows:
             return int(row["n"].value)
         return 0
@@ -677,14 +692,17 @@ class Store:
         `skos:`, `prov:`…) may be used without declaring them. With `inferred=False` the query
         sees only what was loaded, not what the reasoner derived from it.
         """
-        visible = self.visible_graphs(graphs, inferred=inferred)
+        visible: list[NamedNode | BlankNode | DefaultGraph] = list(
+            self.visible_graphs(graphs, inferred=inferred)
+        )
+        named: list[NamedNode | BlankNode] = [g for g in visible if isinstance(g, NamedNode)]
         substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
         try:
             return self._db.query(
                 sparql,
                 prefixes=PREFIXES,
                 default_graph=visible,
-                named_graphs=visible,
+                named_graphs=named,
                 substitutions=substitutions or None,
             )
         except SyntaxError as exc:
@@ -735,20 +753,26 @@ class Store:
         fmt = format_for("", rdf_format)
         count = 0
 
-        def counted(items: Iterable[Quad | Triple]) -> Iterator[Quad | Triple]:
+        def counted(items: Iterable[T]) -> Iterator[T]:
             nonlocal count
             for item in items:
                 count += 1
                 yield item
 
         quads = self.quads(graphs, inferred=inferred)
-        items: Iterable[Quad | Triple] = (
-            quads
-            if fmt.supports_datasets
-            else (Triple(q.subject, q.predicate, q.object) for q in quads)
-        )
-        ox.serialize(counted(items), output, fmt, prefixes=PREFIXES)
+        if fmt.supports_datasets:
+            ox.serialize(counted(quads), output, fmt, prefixes=PREFIXES)
+        else:
+            triples = (Triple(q.subject, q.predicate, q.object) for q in quads)
+            ox.serialize(counted(triples), output, fmt, prefixes=PREFIXES)
         return count
+
+
+def solutions(answer: ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean) -> ox.QuerySolutions:
+    """The solutions of a SELECT query (anything else is a `QueryError`)."""
+    if not isinstance(answer, ox.QuerySolutions):
+        raise QueryError("expected a SELECT query")
+    return answer
 
 
 def _registry_entry(

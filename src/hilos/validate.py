@@ -130,7 +130,7 @@ def _validate(data: rdflib.Graph, checked: tuple[str, ...]) -> ValidationReport:
 def _label(data: rdflib.Graph, node: object) -> str:
     if not isinstance(node, rdflib.term.Node):
         return str(node)
-    labels = list(data.objects(node, _RDFS_LABEL))  # type: ignore[arg-type]
+    labels = list(data.objects(node, _RDFS_LABEL))
     for lang in ("en", "es", None):
         for label in labels:
             if getattr(label, "language", None) == lang:

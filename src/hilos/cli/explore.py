@@ -72,9 +72,10 @@ def render_card(card: Card) -> str:
     names = "; ".join(f"{value} ({lang})" if lang else value for lang, value in s.labels)
     lines.append(f"names:   {names or '-'}")
     if s.aliases:
-        lines.append(f"aliases: {'; '.join(value for _, value in s.aliases)}")
+        aliases = dict.fromkeys(value for _, value in s.aliases)
+        lines.append(f"aliases: {'; '.join(aliases)}")
     for comment in s.comments:
-        lines.append(wrap(comment, "  note: "))
+        lines.append(wrap(comment, "note:    ", subsequent="         "))
     for prop, value in card.statements:
         lines.append(f"{prop}: {value}")
     lines.append("")
@@ -87,7 +88,7 @@ def render_card(card: Card) -> str:
         confidence = f", confidence {tie.confidence:g}" if tie.confidence is not None else ""
         sphere = f" ({tie.other_sphere})" if tie.other_sphere else ""
         lines.append(
-            f"{arrow} {tie.relation} {tie.other_label}{sphere} — "
+            f"{arrow} {tie.relation_label}: {tie.other_label}{sphere} — "
             f"{tie.status or 'no status'}{confidence}{when}"
         )
         if tie.market:
@@ -176,7 +177,7 @@ def _print_result(result: QueryResult, fmt: str) -> None:
         echo("yes" if result.boolean else "no")
         return
     rows = [[term_text(row.get(v)) for v in result.variables] for row in result.rows]
-    echo(table(result.variables, rows))
+    echo(table(result.variables, rows, clip=None, wrap_at=48))
     click.echo(f"{len(rows)} result(s)", err=True)
 
 

@@ -1,0 +1,81 @@
+"""Search: normalisation, ranking, resolution of names to entities."""
+
+from __future__ import annotations
+
+import pytest
+
+from hilos.entities import resolve
+from hilos.errors import AmbiguousEntity, UnknownEntity
+from hilos.search import match_score, search
+from hilos.store import Store
+from hilos.text import normalise
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Cherán", "cheran"),
+        ("MICHOACÁN", "michoacan"),
+        ("Joaquín “El Chapo” Guzmán", "joaquin el chapo guzman"),
+        ("  self-defence   forces ", "self defence forces"),
+        ("Ñuñoa", "nunoa"),
+    ],
+)
+def test_normalise(text: str, expected: str) -> None:
+    assert normalise(text) == expected
+
+
+def test_ranking_prefers_whole_names_then_prefixes_then_words() -> None:
+    scores = [
+        match_score("zetas", "zetas"),
+        match_score("zetas", "zetas cartel"),
+        match_score("zetas", "los zetas"),
+        match_score("zetas", "the zetasx"),
+    ]
+    assert scores == sorted(scores, reverse=True)
+    assert len(set(scores)) == 4
+
+
+def test_search_is_accent_and_case_insensitive(memory_store: Store) -> None:
+    for text in ("Cheran", "CHERÁN", "cherán"):
+        labels = [hit.label for hit in search(memory_store, text)]
+        assert "Cherán" in labels
+
+
+def test_search_finds_spanish_names_and_aliases(memory_store: Store) -> None:
+    hits = search(memory_store, "caballeros templarios")
+    assert hits[0].id == "https://w3id.org/hilos/id/knights-templar"
+    hits = search(memory_store, "autodefensas")
+    assert "https://w3id.org/hilos/id/self-defence-forces" in [h.id for h in hits]
+
+
+def test_best_match_first(memory_store: Store) -> None:
+    hits = search(memory_store, "iguala")
+    assert hits[0].id == "https://w3id.org/hilos/id/iguala"
+    assert hits[0].sphere is None
+    police = next(h for h in hits if h.id.endswith("iguala-municipal-police"))
+    assert police.sphere == "state"
+    assert "hilos:MunicipalPolice" in police.types
+
+
+def test_nothing_matches(memory_store: Store) -> None:
+    assert search(memory_store, "zzzz-no-such-name") == []
+    assert search(memory_store, "   ") == []
+
+
+def test_resolve_names_prefixed_names_and_iris(memory_store: Store) -> None:
+    iri = "https://w3id.org/hilos/id/jose-luis-abarca"
+    assert resolve(memory_store, "José Luis Abarca") == iri
+    assert resolve(memory_store, "jose luis abarca") == iri
+    assert resolve(memory_store, "hid:jose-luis-abarca") == iri
+    assert resolve(memory_store, iri) == iri
+    with pytest.raises(UnknownEntity):
+        resolve(memory_store, "hid:nobody")
+    with pytest.raises(UnknownEntity):
+        resolve(memory_store, "Nobody At All")
+
+
+def test_an_ambiguous_name_lists_the_candidates(memory_store: Store) -> None:
+    with pytest.raises(AmbiguousEntity) as caught:
+        resolve(memory_store, "police")
+    assert len(caught.value.candidates) > 1

@@ -1,0 +1,371 @@
+"""The embedded store: loading all or nothing, named graphs, materialised inferences, drop."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from hilos import resources
+from hilos.errors import BadInput, GraphExists, ParseError, StoreError, StoreLocked, UnknownGraph
+from hilos.reasoner import Reasoner
+from hilos.store import ONTOLOGY_GRAPH_NAME, Store, graph_iri
+
+HILOS = rdflib.Namespace("https://w3id.org/hilos/ontology#")
+HID = rdflib.Namespace("https://w3id.org/hilos/id/")
+
+NEW_TIE = textwrap.dedent(
+    """\
+    @prefix hilos: <https://w3id.org/hilos/ontology#> .
+    @prefix hid: <https://w3id.org/hilos/id/> .
+    @prefix prov: <http://www.w3.org/ns/prov#> .
+    @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    hid:test-mayor a hilos:Mayor ; rdfs:label "Alcalde Pérez"@es .
+    hid:test-cartel a hilos:DrugTraffickingOrganization ; rdfs:label "Cártel de Prueba"@es .
+    hid:test-tie a hilos:Bribery ; hilos:from hid:test-cartel ; hilos:to hid:test-mayor ;
+        hilos:status hilos:Alleged ; prov:wasDerivedFrom hid:report ;
+        hilos:quote "A made-up sentence for a test."@en .
+    """
+)
+
+
+def all_quads(store: Store) -> set[ox.Quad]:
+    return set(store.database)
+
+
+def ask(store: Store, sparql: str) -> bool:
+    return bool(store.query(sparql))
+
+
+@pytest.fixture
+def store() -> Store:
+    return Store.in_memory()
+
+
+@pytest.fixture
+def new_file(tmp_path: Path) -> Path:
+    path = tmp_path / "findings.ttl"
+    path.write_text(NEW_TIE, encoding="utf-8")
+    return path
+
+
+def test_a_new_store_holds_the_ontology_and_every_curated_file(store: Store) -> None:
+    expected = {ONTOLOGY_GRAPH_NAME} | {f"report/{p.stem}" for p in resources.curated_files()}
+    assert {info.name for info in store.graphs()} == expected
+
+
+def test_each_curated_graph_holds_exactly_its_file(store: Store) -> None:
+    for path in resources.curated_files():
+        expected = rdflib.Graph().parse(path, format="turtle")
+        exported = rdflib.Graph()
+        buffer = _export(store, "ntriples", graphs=[f"report/{path.stem}"])
+        exported.parse(data=buffer, format="nt")
+        assert isomorphic(expected, exported), path.name
+
+
+def _export(store: Store, fmt: str, **kwargs: object) -> bytes:
+    import io
+
+    out = io.BytesIO()
+    store.export(fmt, out, **kwargs)  # type: ignore[arg-type]
+    return out.getvalue()
+
+
+def test_subclass_closure_is_materialised(store: Store) -> None:
+    ontology = rdflib.Graph().parse(resources.ontology_file())
+    superclasses = set(ontology.transitive_objects(HILOS.Mayor, rdflib.RDFS.subClassOf))
+    superclasses = {c for c in superclasses if isinstance(c, rdflib.URIRef)}
+    assert HILOS.StateActor in superclasses
+    types = {
+        row["t"].value
+        for row in store.query("SELECT ?t WHERE { hid:jose-luis-abarca a ?t }")  # type: ignore[union-attr]
+    }
+    assert {str(c) for c in superclasses} <= types
+
+
+def test_spheres_come_from_the_class_restrictions(store: Store) -> None:
+    assert ask(store, "ASK { hid:jose-luis-abarca hilos:sphere hilos:StateSphere }")
+    assert ask(store, "ASK { hid:guerreros-unidos hilos:sphere hilos:CriminalSphere }")
+    assert ask(store, "ASK { hid:iguala-43-students hilos:sphere hilos:CommunitySphere }")
+    assert not ask(store, "ASK { hid:guerreros-unidos hilos:sphere hilos:StateSphere }")
+
+
+def test_shortcut_triples_and_their_closure(store: Store) -> None:
+    police, gu = "hid:iguala-municipal-police", "hid:guerreros-unidos"
+    assert ask(store, f"ASK {{ {police} hilos:colludesWith {gu} }}")
+    assert ask(store, f"ASK {{ {police} hilos:cooperatesWith {gu} }}")
+    assert ask(store, f"ASK {{ {police} hilos:tiedTo {gu} }}")
+    assert not ask(store, f"ASK {{ {gu} hilos:colludesWith {police} }}")
+    # inverse of the command shortcut
+    assert ask(store, f"ASK {{ {police} hilos:commandedBy hid:jose-luis-abarca }}")
+    # symmetric alliance (recorded one way only in the file)
+    assert ask(store, "ASK { hid:mexican-dtos hilos:alliedWith hid:maras }")
+    # tie classes get their group class
+    assert ask(
+        store, "ASK { hid:tie-iguala-police-colludes-with-guerreros-unidos a hilos:CooperationTie }"
+    )
+
+
+def test_property_paths_follow_the_shortcuts(store: Store) -> None:
+    rows = store.query(
+        "SELECT ?x WHERE { hid:jose-luis-abarca (hilos:commands/hilos:colludesWith) ?x }"
+    )
+    assert {r["x"].value for r in rows} == {str(HID["guerreros-unidos"])}  # type: ignore[union-attr]
+
+
+def test_names_get_accent_free_search_keys(store: Store) -> None:
+    assert ask(store, 'ASK { hid:jose-luis-abarca hilos:searchKey "jose luis abarca" }')
+
+
+def test_load_then_drop_restores_the_store_exactly(store: Store, new_file: Path) -> None:
+    before = all_quads(store)
+    report = store.load(new_file)
+    assert report.graphs == ("findings",)
+    assert report.triples == len(rdflib.Graph().parse(new_file))
+    assert ask(store, "ASK { hid:test-cartel hilos:bribes hid:test-mayor }")
+    assert ask(store, "ASK { hid:test-cartel hilos:colludesWith hid:test-mayor }")
+    assert ask(store, "ASK { hid:test-mayor hilos:sphere hilos:StateSphere }")
+    store.drop("findings")
+    assert all_quads(store) == before
+
+
+def test_a_file_that_does_not_parse_loads_nothing(store: Store, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    good_lines = NEW_TIE.splitlines()
+    bad.write_text("\n".join([*good_lines, 'hid:x hilos:quote "unterminated .'][:]) + "\n")
+    before = all_quads(store)
+    with pytest.raises(ParseError) as caught:
+        store.load(bad)
+    assert caught.value.path == str(bad)
+    assert caught.value.line == len(good_lines) + 1
+    assert all_quads(store) == before
+
+
+def test_a_failure_while_writing_leaves_nothing(
+    store: Store, new_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> object:
+        raise OSError("disk full")
+
+    before = all_quads(store)
+    monkeypatch.setattr(Reasoner, "shortcut_triples", broken)
+    with pytest.raises(StoreError, match="disk full"):
+        store.load(new_file)
+    assert all_quads(store) == before
+
+
+def test_bulk_loading_gives_the_same_graph(
+    store: Store, new_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small = Store.in_memory()
+    small.load(new_file)
+    monkeypatch.setattr("hilos.store.BULK_THRESHOLD", 1)
+    store.load(new_file)
+    for inferred in (False, True):
+        a = rdflib.Graph().parse(
+            data=_export(small, "ntriples", graphs=["findings"], inferred=inferred), format="nt"
+        )
+        b = rdflib.Graph().parse(
+            data=_export(store, "ntriples", graphs=["findings"], inferred=inferred), format="nt"
+        )
+        assert isomorphic(a, b)
+
+
+def test_replacing_is_explicit_and_keeps_the_old_graph_on_failure(
+    store: Store, new_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.load(new_file)
+    with pytest.raises(GraphExists):
+        store.load(new_file)
+    before = all_quads(store)
+    replacement = tmp_path / "v2.ttl"
+    replacement.write_text(NEW_TIE.replace("Alleged", "Reported"), encoding="utf-8")
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise OSError("interrupted")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Reasoner, "shortcut_triples", broken)
+        with pytest.raises(StoreError):
+            store.load(replacement, name="findings", replace=True)
+    assert all_quads(store) == before
+    store.load(replacement, name="findings", replace=True)
+    assert ask(store, "ASK { hid:test-tie hilos:status hilos:Reported }")
+    assert not ask(store, "ASK { hid:test-tie hilos:status hilos:Alleged }")
+
+
+def test_several_files_load_all_or_none(store: Store, new_file: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "broken.ttl"
+    bad.write_text("@prefix : <http://e/> .\n:a :b .\n", encoding="utf-8")
+    before = all_quads(store)
+    with pytest.raises(ParseError):
+        store.load_all([new_file, bad])
+    assert all_quads(store) == before
+
+
+def test_quad_files_keep_their_graphs(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "leak.nq"
+    path.write_text(
+        "<http://e/a> <http://e/p> <http://e/b> <http://e/g1> .\n"
+        "<http://e/a> <http://e/p> <http://e/c> .\n",
+        encoding="utf-8",
+    )
+    report = store.load(path)
+    assert set(report.graphs) == {"leak", "http://e/g1"}
+    assert ask(store, "ASK { GRAPH <http://e/g1> { <http://e/a> <http://e/p> <http://e/b> } }")
+    store.drop("http://e/g1")
+    assert not ask(store, "ASK { <http://e/a> <http://e/p> <http://e/b> }")
+    assert ask(store, "ASK { <http://e/a> <http://e/p> <http://e/c> }")
+
+
+def test_queries_see_only_registered_graphs(store: Store) -> None:
+    store.database.add(
+        ox.Quad(
+            ox.NamedNode("http://e/s"),
+            ox.NamedNode("http://e/p"),
+            ox.Literal("x"),
+            ox.NamedNode("http://e/unregistered"),
+        )
+    )
+    assert not ask(store, 'ASK { ?s ?p "x" }')
+
+
+def test_unknown_graph_and_the_ontology_cannot_be_dropped(store: Store) -> None:
+    with pytest.raises(UnknownGraph):
+        store.drop("nothing-here")
+    with pytest.raises(BadInput):
+        store.drop(ONTOLOGY_GRAPH_NAME)
+
+
+def test_rematerialising_gives_the_same_inferences(store: Store, new_file: Path) -> None:
+    store.load(new_file)
+    before = rdflib.Graph().parse(
+        data=_export(store, "ntriples", graphs=["findings"], inferred=True), format="nt"
+    )
+    store.rematerialise("findings")
+    after = rdflib.Graph().parse(
+        data=_export(store, "ntriples", graphs=["findings"], inferred=True), format="nt"
+    )
+    assert isomorphic(before, after)
+
+
+def test_export_nquads_round_trip(store: Store, new_file: Path, tmp_path: Path) -> None:
+    store.load(new_file)
+    dump = tmp_path / "dump.nq"
+    dump.write_bytes(_export(store, "nquads"))
+    other = Store.empty()
+    other.load(dump)
+    for info in store.graphs():
+        a = rdflib.Graph().parse(data=_export(store, "ntriples", graphs=[info.name]), format="nt")
+        b = rdflib.Graph().parse(data=_export(other, "ntriples", graphs=[info.iri]), format="nt")
+        assert isomorphic(a, b), info.name
+
+
+# ---------------------------------------------------------------------------- on disk
+
+
+def test_opening_twice_syncs_once(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    with Store.open(path) as first:
+        stamps = {g.name: g.loaded_at for g in first.graphs()}
+    with Store.open(path) as second:
+        assert not second.sync_bundle()
+        assert {g.name: g.loaded_at for g in second.graphs()} == stamps
+
+
+def test_a_dropped_curated_graph_stays_dropped_until_the_data_changes(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    with Store.open(path) as store:
+        store.drop("report/iguala")
+    with Store.open(path) as store:
+        assert "report/iguala" not in {g.name for g in store.graphs()}
+        # a changed bundle brings it back
+        store.database.update(
+            "DELETE { GRAPH ?g { ?s <https://w3id.org/hilos/store#bundle> ?o } } "
+            'INSERT { GRAPH ?g { ?s <https://w3id.org/hilos/store#bundle> "old" } } '
+            "WHERE { GRAPH ?g { ?s <https://w3id.org/hilos/store#bundle> ?o } }"
+        )
+    with Store.open(path) as store:
+        assert "report/iguala" in {g.name for g in store.graphs()}
+
+
+def test_graphs_left_by_a_killed_load_are_removed_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    with Store.open(path) as store:
+        store.database.add(
+            ox.Quad(
+                ox.NamedNode("http://e/s"),
+                ox.NamedNode("http://e/p"),
+                ox.Literal("x"),
+                ox.NamedNode("https://w3id.org/hilos/store#staging/abc"),
+            )
+        )
+    with Store.open(path) as store:
+        assert ox.NamedNode("https://w3id.org/hilos/store#staging/abc") not in set(
+            store.database.named_graphs()
+        )
+
+
+def test_a_store_held_by_another_process_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "store"
+    Store.open(path).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import pyoxigraph, sys, time; s = pyoxigraph.Store(sys.argv[1]); "
+            "print('ready', flush=True); time.sleep(60)",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        with pytest.raises(StoreLocked, match="in use"):
+            Store.open(path, lock_timeout=0)
+    finally:
+        holder.kill()
+        holder.wait()
+        if holder.stdout is not None:
+            holder.stdout.close()
+    Store.open(path, lock_timeout=0).close()
+
+
+def test_graph_names_map_to_iris() -> None:
+    assert graph_iri("report/iguala").value == "https://w3id.org/hilos/graph/report/iguala"
+    assert graph_iri("my findings").value == "https://w3id.org/hilos/graph/my%20findings"
+    assert graph_iri("http://e/g").value == "http://e/g"
+    with pytest.raises(BadInput):
+        graph_iri("")
+
+
+def test_new_derivation_rules_derive_every_graph_again(
+    tmp_path: Path, new_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "store"
+    with Store.open(path) as store:
+        store.load(new_file)
+        inferred = NamedNode_of(store, "findings")
+        store.database.remove(
+            ox.Quad(
+                ox.NamedNode(HID["test-cartel"]),
+                ox.NamedNode(HILOS.bribes),
+                ox.NamedNode(HID["test-mayor"]),
+                inferred,
+            )
+        )
+        assert not ask(store, "ASK { hid:test-cartel hilos:bribes hid:test-mayor }")
+    monkeypatch.setattr("hilos.store._FORMAT_VERSION", 99)
+    with Store.open(path) as store:
+        assert ask(store, "ASK { hid:test-cartel hilos:bribes hid:test-mayor }")
+
+
+def NamedNode_of(store: Store, name: str) -> ox.NamedNode:  # noqa: N802 - reads as a term
+    return ox.NamedNode(store.graph(name).inferred_iri)
