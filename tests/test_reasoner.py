@@ -20,7 +20,8 @@ TBOX = f"""
 @prefix hilos: <https://w3id.org/hilos/ontology#> .
 ex:Mayor rdfs:subClassOf ex:Official .
 ex:Official rdfs:subClassOf ex:StateActor .
-ex:StateActor rdfs:subClassOf [ a owl:Restriction ; owl:onProperty ex:sphere ; owl:hasValue ex:State ] .
+ex:StateActor rdfs:subClassOf
+    [ a owl:Restriction ; owl:onProperty ex:sphere ; owl:hasValue ex:State ] .
 ex:bribes rdfs:subPropertyOf ex:colludesWith .
 ex:colludesWith rdfs:subPropertyOf ex:tiedTo .
 ex:commands owl:inverseOf ex:commandedBy .

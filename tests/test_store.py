@@ -352,7 +352,7 @@ def test_new_derivation_rules_derive_every_graph_again(
     path = tmp_path / "store"
     with Store.open(path) as store:
         store.load(new_file)
-        inferred = NamedNode_of(store, "findings")
+        inferred = inferred_graph_of(store, "findings")
         store.database.remove(
             ox.Quad(
                 ox.NamedNode(HID["test-cartel"]),
@@ -367,5 +367,5 @@ def test_new_derivation_rules_derive_every_graph_again(
         assert ask(store, "ASK { hid:test-cartel hilos:bribes hid:test-mayor }")
 
 
-def NamedNode_of(store: Store, name: str) -> ox.NamedNode:  # noqa: N802 - reads as a term
+def inferred_graph_of(store: Store, name: str) -> ox.NamedNode:
     return ox.NamedNode(store.graph(name).inferred_iri)

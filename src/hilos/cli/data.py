@@ -15,8 +15,7 @@ from .common import Context, echo, graph_option, output_option, pass_context
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
 @click.option("--graph", "graph", metavar="NAME", help="Name of the graph (default: file stem).")
 @click.option(
-    "--format",
-    "rdf_format",
+    "--rdf-format",
     type=click.Choice(sorted(FORMATS), case_sensitive=False),
     help="RDF format of the files (default: guessed from the extension).",
 )
@@ -42,7 +41,7 @@ def load(
     Examples:
       hilos load findings.ttl
       hilos load leak.nq --graph leak-2024 --replace
-      hilos load a.ttl b.jsonld --format json
+      hilos load export.txt --rdf-format ntriples --format json
     """
     if graph and len(files) > 1:
         raise click.UsageError("--graph names one graph: give it with a single file")
