@@ -23,6 +23,8 @@ demo: $(VENV)/.installed
 	@HILOS_STORE=$(DEMO_STORE) $(BIN)/hilos show "José Luis Abarca"
 
 test: $(VENV)/.installed
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed

@@ -54,7 +54,7 @@ def table(
     yy  22
     >>> print(table(["quote"], [["one two three"]], clip=None, wrap_at=8))
     quote
-    -----
+    -------
     one two
     three
     """
