@@ -85,6 +85,39 @@ def table(
     return "\n".join(out)
 
 
+def records(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, width: int = 100) -> str:
+    """One block per row, one line per field: for results too wide for a table.
+
+    >>> print(records(["name", "quote"], [["Zetas", "operate in Tamaulipas"]], width=30))
+    ── 1 ──
+    name:  Zetas
+    quote: operate in Tamaulipas
+    """
+    pad = max((len(h) for h in headers), default=0) + 2
+    blocks = []
+    for number, row in enumerate(rows, 1):
+        lines = [f"── {number} ──"]
+        for header, value in zip(headers, row, strict=True):
+            text = " ".join(("" if value is None else str(value)).split())
+            label = f"{header}:".ljust(pad)
+            wrapped = textwrap.wrap(text, max(width - pad, 20)) or [""]
+            lines.append((label + wrapped[0]).rstrip())
+            lines.extend(" " * pad + more for more in wrapped[1:])
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def fitted(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, wrap_at: int = 48) -> str:
+    """A table if it fits the terminal, else one block per row."""
+    import shutil
+
+    width = shutil.get_terminal_size((100, 24)).columns
+    laid_out = table(headers, rows, clip=None, wrap_at=wrap_at)
+    if max((len(line) for line in laid_out.splitlines()), default=0) <= width:
+        return laid_out
+    return records(headers, rows, width=width)
+
+
 def to_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2)
 

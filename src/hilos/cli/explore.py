@@ -7,7 +7,7 @@ import sys
 import click
 
 from ..entities import Card, resolve, show
-from ..output import table, term_text, to_csv, to_json, wrap
+from ..output import fitted, table, term_text, to_csv, to_json, wrap
 from ..queries import QueryResult, find_query, library, run
 from ..search import search
 from .app import cli
@@ -177,7 +177,7 @@ def _print_result(result: QueryResult, fmt: str) -> None:
         echo("yes" if result.boolean else "no")
         return
     rows = [[term_text(row.get(v)) for v in result.variables] for row in result.rows]
-    echo(table(result.variables, rows, clip=None, wrap_at=48))
+    echo(fitted(result.variables, rows))
     click.echo(f"{len(rows)} result(s)", err=True)
 
 
