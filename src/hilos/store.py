@@ -488,12 +488,12 @@ class Store:
                 progress,
             )
             stream = _with_inferences(statements, physical, inferred, reasoner)
-            if plan.total > BULK_THRESHOLD:
-                self._db.bulk_extend(stream)
-            else:
-                self._db.extend(list(stream))
+            # Nothing written here is visible until the commit below, so the bulk loader's lack
+            # of transactions costs nothing; it keeps memory flat on large files.
+            write = self._db.bulk_extend if plan.total > BULK_THRESHOLD else self._db.extend
+            write(stream)
             for key, graph in physical.items():
-                self._db.extend(
+                write(
                     Quad(t.subject, t.predicate, t.object, inferred[key])
                     for t in reasoner.shortcut_triples(self._db, [graph, inferred[key]])
                 )
