@@ -7,7 +7,7 @@ The Python API is the same one the command line uses::
     store = hilos.open_store()                    # the embedded store, created on first use
     hits = hilos.search(store, "Guerreros Unidos")
     card = hilos.show(store, hilos.resolve(store, "José Luis Abarca"))
-    result = hilos.run_query(store, "groups-in-place", {"place": "Guerrero"})
+    result = hilos.run_query(store, "groups-in-place", {"place": "Mexico"})
     for row in result.rows:
         print(row["group"], row["quote"])
 """

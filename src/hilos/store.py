@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import re
 import sys
 import time
 import uuid
@@ -124,7 +125,10 @@ def format_for(path: str, explicit: str | None = None) -> ox.RdfFormat:
     suffix = Path(path).suffix.lower()
     if suffix in _EXTENSIONS:
         return FORMATS[_EXTENSIONS[suffix]]
-    raise BadInput(f"{path}: cannot tell the RDF format from the extension; give --format")
+    raise BadInput(
+        f"{path}: cannot tell the RDF format from the extension '{suffix or '(none)'}'; "
+        f"name it (hilos load --rdf-format …; known: {', '.join(FORMATS)})"
+    )
 
 
 @dataclass(frozen=True)
@@ -343,9 +347,7 @@ class Store:
         current = {info.name: info for info in self.graphs()}
         old_onto = current.get(ONTOLOGY_GRAPH_NAME)
         onto_changed = (
-            rules_changed
-            or old_onto is None
-            or old_onto.sha256 != resources.file_sha256(ontology)
+            rules_changed or old_onto is None or old_onto.sha256 != resources.file_sha256(ontology)
         )
         if onto_changed:
             self.load(ontology, name=ONTOLOGY_GRAPH_NAME, replace=True, bundled=True)
@@ -481,9 +483,11 @@ class Store:
         tbox = plan.tbox if is_ontology else [*self._ontology_tbox_quads(), *plan.tbox]
         reasoner = Reasoner(Terminology.from_triples(tbox))
         written = list(physical.values()) + list(inferred.values())
+        stack = contextlib.ExitStack()
         try:
+            source = stack.enter_context(_open_rdf(plan.path))
             statements = _counting(
-                ox.parse(path=str(plan.path), format=plan.format, base_iri=plan.base_iri),
+                ox.parse(source, format=plan.format, base_iri=plan.base_iri),
                 plan.total,
                 progress,
             )
@@ -499,8 +503,11 @@ class Store:
                 )
             counts = {key: self._count(graph) for key, graph in physical.items()}
             inferred_counts = {key: self._count(graph) for key, graph in inferred.items()}
+            targets = dict(plan.targets)
+            if len(targets) > 1 and counts[""] == 0:
+                del targets[""]  # a dataset file whose statements all sit in named graphs
             self._commit_load(
-                plan.targets,
+                targets,
                 physical,
                 inferred,
                 registered,
@@ -522,15 +529,17 @@ class Store:
                 ) from None
             raise
         finally:
+            stack.close()
             self._registry_cache = None
             if is_ontology:
                 self._terminology = None
+        kept = [t.value for t in targets.values()]
         return LoadReport(
             path=plan.shown,
-            graphs=tuple(graph_name(t.value) for t in plan.targets.values()),
+            graphs=tuple(graph_name(iri) for iri in kept),
             triples=sum(counts.values()),
             inferred_triples=sum(inferred_counts.values()),
-            replaced=tuple(graph_name(iri) for iri in plan.existing),
+            replaced=tuple(graph_name(iri) for iri in plan.existing if iri in kept),
         )
 
     def _ontology_tbox_quads(self) -> list[Quad]:
@@ -545,15 +554,16 @@ class Store:
         tbox: list[Quad | Triple] = []
         graphs: set[str] = set()
         try:
-            for quad in ox.parse(path=str(path), format=rdf_format, base_iri=base_iri):
-                total += 1
-                if is_tbox(quad):
-                    tbox.append(quad)
-                graph = quad.graph_name
-                if isinstance(graph, NamedNode):
-                    graphs.add(graph.value)
-                elif not isinstance(graph, DefaultGraph):
-                    raise ParseError(shown, "blank-node graph names are not supported")
+            with _open_rdf(path) as source:
+                for quad in ox.parse(source, format=rdf_format, base_iri=base_iri):
+                    total += 1
+                    if is_tbox(quad):
+                        tbox.append(quad)
+                    graph = quad.graph_name
+                    if isinstance(graph, NamedNode):
+                        graphs.add(graph.value)
+                    elif not isinstance(graph, DefaultGraph):
+                        raise ParseError(shown, "blank-node graph names are not supported")
         except SyntaxError as exc:
             raise _parse_error(shown, exc) from None
         except (UnicodeDecodeError, ValueError) as exc:
@@ -706,7 +716,7 @@ class Store:
                 substitutions=substitutions or None,
             )
         except SyntaxError as exc:
-            raise QueryError(f"SPARQL syntax error: {exc}") from None
+            raise QueryError(_sparql_syntax_error(sparql, str(exc))) from None
         except RuntimeError as exc:
             message = str(exc)
             if "SELECT projection" in message:
@@ -747,8 +757,8 @@ class Store:
     ) -> int:
         """Serialise the loaded graphs (or those named) and return how many statements.
 
-        Triple formats (Turtle, N-Triples, JSON-LD) merge the graphs; quad formats (N-Quads,
-        TriG) keep each statement in its graph.
+        Turtle, N-Triples, JSON-LD and RDF/XML merge the graphs; N-Quads and TriG keep each
+        statement in its graph.
         """
         fmt = format_for("", rdf_format)
         count = 0
@@ -760,7 +770,7 @@ class Store:
                 yield item
 
         quads = self.quads(graphs, inferred=inferred)
-        if fmt.supports_datasets:
+        if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
             ox.serialize(counted(quads), output, fmt, prefixes=PREFIXES)
         else:
             triples = (Triple(q.subject, q.predicate, q.object) for q in quads)
@@ -773,6 +783,29 @@ def solutions(answer: ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean) -> 
     if not isinstance(answer, ox.QuerySolutions):
         raise QueryError("expected a SELECT query")
     return answer
+
+
+def _sparql_syntax_error(sparql: str, message: str) -> str:
+    """A readable one-line account of a SPARQL syntax error, naming where it is."""
+    match = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
+    if not match:
+        return "SPARQL syntax error: " + " ".join(message.split())
+    line, column, reason = int(match.group(1)), int(match.group(2)), match.group(3)
+    if "Prefix not found" in reason:
+        declared = set(PREFIXES) | set(re.findall(r"(?i)PREFIX\s+([\w-]*):", sparql))
+        used = re.findall(r"(?<![\w<:/#?$])([A-Za-z][\w-]*):[\w-]", sparql)
+        unknown = sorted({p for p in used if p not in declared})
+        reason = f"undeclared prefix {unknown[0]}:" if unknown else "undeclared prefix"
+    elif reason.startswith("expected one of"):
+        reason = "unexpected text"
+    else:
+        reason = " ".join(reason.split())
+    lines = sparql.splitlines()
+    near = " at the end of the query"
+    if 0 < line <= len(lines):
+        snippet = lines[line - 1][max(column - 1, 0) : column + 29].strip()
+        near = f" near '{snippet}'" if snippet else " at the end of the line"
+    return f"SPARQL syntax error at line {line}, column {column}: {reason}{near}"
 
 
 def _registry_entry(
@@ -798,6 +831,18 @@ def _registry_entry(
     ]
     body = " ; ".join(f"{p} {o}" for p, o in values)
     return f"{target} a {STORE.Graph} ; {body} ."
+
+
+_BOM = b"\xef\xbb\xbf"
+
+
+@contextlib.contextmanager
+def _open_rdf(path: Path) -> Iterator[IO[bytes]]:
+    """The file opened for parsing, past a UTF-8 byte-order mark if it starts with one."""
+    with path.open("rb") as handle:
+        if handle.read(len(_BOM)) != _BOM:
+            handle.seek(0)
+        yield handle
 
 
 def _reject_binary(path: Path, shown: str) -> None:

@@ -56,9 +56,9 @@ def load(
         echo(to_json([r.__dict__ | {"graphs": list(r.graphs)} for r in reports]))
         return
     for report in reports:
-        what = "replaced" if report.replaced else "loaded"
+        replaced = f" (replaced: {', '.join(report.replaced)})" if report.replaced else ""
         echo(
-            f"{report.path}: {what} graph {', '.join(report.graphs)} — "
+            f"{report.path}: loaded graph {', '.join(report.graphs)}{replaced} — "
             f"{report.triples} statements, {report.inferred_triples} derived"
         )
 

@@ -127,7 +127,7 @@ def query_command(
     \b
     Examples:
       hilos query officials-criminal-ties
-      hilos query groups-in-place --param place=Guerrero
+      hilos query groups-in-place --param place=Mexico
       hilos query ties-by-status -p status=alleged --format csv
       echo 'SELECT ?x WHERE { ?x a hilos:Mayor }' | hilos query -
     """
@@ -175,6 +175,8 @@ def _print_result(result: QueryResult, fmt: str) -> None:
         return
     if result.kind == "ask":
         echo("yes" if result.boolean else "no")
+        return
+    if result.empty:
         return
     rows = [[term_text(row.get(v)) for v in result.variables] for row in result.rows]
     echo(fitted(result.variables, rows))

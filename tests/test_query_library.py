@@ -1,0 +1,407 @@
+"""Every query of the library (queries/*.rq) on the curated graph, checked against the report.
+
+Expected values come from the report text and from the graph files read with rdflib, never
+from the program's own output.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pyoxigraph import Literal as OxLiteral
+from pyoxigraph import NamedNode
+from rdflib import OWL, RDFS, Graph, Literal, Namespace, URIRef
+
+import hilos
+from hilos.store import Store
+
+REPO = Path(__file__).resolve().parents[1]
+REPORT = REPO.parent / "shared" / "report" / "non-conventional-armed-violence-mexico.txt"
+GRAPH_FILES = sorted((REPO / "graph").glob("*.ttl"))
+QUERY_FILES = sorted((REPO / "queries").glob("*.rq"))
+
+HILOS = Namespace("https://w3id.org/hilos/ontology#")
+HID = Namespace("https://w3id.org/hilos/id/")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+GEO = Namespace("http://www.opengis.net/ont/geosparql#")
+
+# Parameter values that make sense for each query that needs some (a query added to the
+# library without an entry here fails test_every_query_runs if it has required parameters).
+SAMPLE_PARAMS: dict[str, dict[str, str]] = {
+    "actors-by-sphere-in-place": {"sphere": "criminal", "place": "Mexico"},
+    "entity-sources": {"entity": "Zetas"},
+    "group-markets": {"group": "Sinaloa cartel"},
+    "groups-in-place": {"place": "Central America"},
+    "ties-by-status": {"status": "reported"},
+}
+
+
+# ------------------------------------------------------------------------------------ helpers
+
+
+@cache
+def report_text() -> str:
+    """The report with its line breaks undone."""
+    return " ".join(REPORT.read_text(encoding="utf-8").split())
+
+
+def report_sentence(start: str, end: str) -> str:
+    """The sentence of the report that starts with `start` and ends with `end`."""
+    text = report_text()
+    begin = text.index(start)
+    return text[begin : text.index(end, begin) + len(end)]
+
+
+def in_report(quote: str) -> bool:
+    return " ".join(quote.split()) in report_text()
+
+
+@cache
+def curated() -> Graph:
+    graph = Graph()
+    for path in GRAPH_FILES:
+        graph.parse(path, format="turtle")
+    return graph
+
+
+def label(node: URIRef, lang: str = "en") -> str:
+    for value in curated().objects(node, RDFS.label):
+        if isinstance(value, Literal) and value.language == lang:
+            return str(value)
+    raise AssertionError(f"{node} has no @{lang} label")
+
+
+def value(row: dict[str, Any], name: str) -> str | None:
+    term = row.get(name)
+    if term is None:
+        return None
+    assert isinstance(term, NamedNode | OxLiteral), term
+    return str(term.value)
+
+
+def rows(store: Store, name: str, params: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    result = hilos.run_query(store, name, params)
+    assert result.kind == "select"
+    return result.rows
+
+
+def header(path: Path) -> dict[str, Any]:
+    """Title, description and parameter names of a query file, read here independently."""
+    title = ""
+    description: list[str] = []
+    params: list[str] = []
+    current = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        match = re.match(r"^#\s*(title|description|param)\s*:\s*(.*)$", line)
+        if match:
+            current, text = match.groups()
+            if current == "title":
+                title = text.strip()
+            elif current == "description":
+                description.append(text.strip())
+            else:
+                params.append(re.match(r"\??(\w+)", text.strip()).group(1))
+        elif current == "description":
+            description.append(line.lstrip("#").strip())
+    return {"title": title, "description": " ".join(description).strip(), "params": params}
+
+
+def select_clause(path: Path) -> str:
+    text = "\n".join(
+        line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
+    )
+    match = re.search(r"\bSELECT\b(.*?)\bWHERE\b", text, re.DOTALL | re.IGNORECASE)
+    assert match, f"{path.name} has no SELECT … WHERE"
+    return match.group(1)
+
+
+# ----------------------------------------------------------------------- every library query
+
+
+def test_the_library_is_not_empty() -> None:
+    assert len(QUERY_FILES) >= 9
+    assert [q.name for q in hilos.library()] == [p.stem for p in QUERY_FILES]
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=[p.stem for p in QUERY_FILES])
+def test_every_query_is_documented(path: Path) -> None:
+    found = header(path)
+    assert found["title"], "no '# title:' line"
+    assert found["description"], "no '# description:' line"
+    selected = set(re.findall(r"\?(\w+)", select_clause(path)))
+    for param in found["params"]:
+        assert param in selected, f"parameter {param} is not in the SELECT clause"
+    (query,) = [q for q in hilos.library() if q.name == path.stem]
+    assert query.title == found["title"]
+    assert [p.name for p in query.parameters] == found["params"]
+
+
+@pytest.mark.parametrize("path", QUERY_FILES, ids=[p.stem for p in QUERY_FILES])
+def test_every_query_runs(memory_store: Store, path: Path) -> None:
+    (query,) = [q for q in hilos.library() if q.name == path.stem]
+    params = SAMPLE_PARAMS.get(path.stem, {})
+    required = {p.name for p in query.parameters if p.required}
+    assert required <= set(params), f"add sample values for {sorted(required - set(params))}"
+    found = rows(memory_store, path.stem, params)
+    assert found, f"{path.stem} {params} returned no row"
+    for name, given in params.items():
+        # The bound parameter comes back in every row, as the SELECT clause lists it.
+        assert all(row.get(name) is not None for row in found), (name, given)
+
+
+# ------------------------------------------------------------------------ one check per query
+
+FOOTNOTE_3_HANDOVER = ("The police officers then turned", "burnt their bodies.")
+
+
+def test_officials_criminal_ties_has_the_iguala_police_collusion(memory_store: Store) -> None:
+    sentence = report_sentence(*FOOTNOTE_3_HANDOVER)
+    assert "Guerreros Unidos" in sentence
+    found = [
+        row
+        for row in rows(memory_store, "officials-criminal-ties")
+        if value(row, "official") == str(HID["iguala-municipal-police"])
+        and value(row, "group") == str(HID["guerreros-unidos"])
+    ]
+    assert len(found) == 1
+    (row,) = found
+    assert value(row, "status") == str(HILOS.Reported)
+    assert value(row, "relation") == str(HILOS.Collusion)
+    assert value(row, "quote") == sentence
+    assert "footnote 3" in (value(row, "locator") or "")
+
+
+@cache
+def spheres() -> dict[str, set[str]]:
+    """Each entity's spheres, stated or implied by an owl:hasValue restriction on its class,
+    worked out by rdflib over the ontology and the graph files."""
+    world = Graph()
+    world.parse(REPO / "ontology" / "hilos.ttl", format="turtle")
+    world += curated()
+    found: dict[str, set[str]] = {}
+    for row in world.query(
+        """
+        SELECT ?x ?sphere WHERE {
+          { ?x hilos:sphere ?sphere }
+          UNION
+          { ?x a/rdfs:subClassOf* ?r . ?r owl:onProperty hilos:sphere ; owl:hasValue ?sphere }
+        }""",
+        initNs={"hilos": HILOS, "rdfs": RDFS, "owl": OWL},
+    ):
+        found.setdefault(str(row[0]), set()).add(str(row[1]))
+    return found
+
+
+def test_officials_criminal_ties_only_join_state_and_criminal_actors(memory_store: Store) -> None:
+    found = rows(memory_store, "officials-criminal-ties")
+    assert found
+    for row in found:
+        assert str(HILOS.StateSphere) in spheres()[value(row, "official") or ""], row
+        assert str(HILOS.CriminalSphere) in spheres()[value(row, "group") or ""], row
+        assert in_report(value(row, "quote") or "")
+
+
+def test_officials_criminal_ties_filtered_by_status(memory_store: Store) -> None:
+    reported = rows(memory_store, "officials-criminal-ties", {"status": "reported"})
+    assert reported
+    assert {value(row, "status") for row in reported} == {str(HILOS.Reported)}
+    assert rows(memory_store, "officials-criminal-ties", {"status": "refuted"}) == []
+
+
+def test_ties_by_status_disputed_has_the_maras_alliance(memory_store: Store) -> None:
+    found = rows(memory_store, "ties-by-status", {"status": "disputed"})
+    assert {value(row, "status") for row in found} == {str(HILOS.Disputed)}
+    expected = {str(tie) for tie in curated().subjects(HILOS.status, HILOS.Disputed)}
+    assert {value(row, "tie") for row in found} == expected
+    maras = [
+        row for row in found if value(row, "tie") == str(HID["tie-maras-allied-with-mexican-dtos"])
+    ]
+    assert len(maras) == 1
+    sentence = report_sentence("In fact, according to various studies", "at best questionable.")
+    assert value(maras[0], "quote") == sentence
+    assert value(maras[0], "relation") == str(HILOS.Alliance)
+    assert value(maras[0], "fromLabel") == label(HID.maras)
+
+
+def _within(place: URIRef) -> set[URIRef]:
+    """The places inside `place` (itself included), by geo:sfWithin in the graph files."""
+    inside = {place}
+    changed = True
+    while changed:
+        changed = False
+        for child, parent in curated().subject_objects(GEO.sfWithin):
+            if parent in inside and child not in inside:
+                inside.add(child)
+                changed = True
+    return inside
+
+
+def test_actors_by_sphere_in_place_criminal_in_mexico(memory_store: Store) -> None:
+    sentence = report_sentence("They have managed to exert control", "Honduras and El Salvador.")
+    assert "Mexican states of Tamaulipas" in sentence
+    found = rows(
+        memory_store, "actors-by-sphere-in-place", {"sphere": "criminal", "place": "Mexico"}
+    )
+    pairs = {(value(row, "actor"), value(row, "whereLabel")) for row in found}
+    assert (str(HID.zetas), label(HID.tamaulipas)) in pairs
+    assert all(
+        value(row, "quote") == sentence for row in found if value(row, "actor") == str(HID.zetas)
+    )
+    where = {value(row, "whereLabel") for row in found}
+    mexican_places = {label(p) for p in _within(HID.mexico)}
+    assert where <= mexican_places
+    assert label(HID.guatemala) not in where  # the Zetas are there too, but it is not Mexico
+    assert {value(row, "sphere") for row in found} == {str(HILOS.CriminalSphere)}
+
+
+def test_group_markets_sinaloa_cartel(memory_store: Store) -> None:
+    sentence = report_sentence(
+        "Furthermore, its main criminal activity", "trans-shipment of drugs."
+    )
+    found = rows(memory_store, "group-markets", {"group": "Sinaloa cartel"})
+    markets = {value(row, "market"): row for row in found}
+    production = markets.get(str(HILOS.DrugProductionAndTransshipment))
+    assert production is not None, sorted(markets)
+    assert value(production, "quote") == sentence
+    assert value(production, "status") == str(HILOS.Reported)
+    assert {value(row, "group") for row in found} == {str(HID["sinaloa-cartel"])}
+
+
+def test_entity_sources_zetas(memory_store: Store) -> None:
+    assert "(Dudley, 2012b)" in report_text()
+    found = rows(memory_store, "entity-sources", {"entity": "Zetas"})
+    citations = {value(row, "citation"): row for row in found}
+    assert "Dudley, 2012b" in citations
+    # Dudley, 2012b is cited for exactly the Zetas' ties that the graph files derive from it.
+    graph = curated()
+    zetas_ties = set(graph.subjects(HILOS["from"], HID.zetas)) | set(
+        graph.subjects(HILOS.to, HID.zetas)
+    )
+    cited = {t for t in zetas_ties if (t, PROV.wasDerivedFrom, HID["dudley-2012b"]) in graph}
+    assert cited
+    assert int(value(citations["Dudley, 2012b"], "ties") or 0) == len(cited)
+    report_ties = {t for t in zetas_ties if (t, PROV.wasDerivedFrom, HID.report) in graph}
+    assert int(value(citations[str(graph.value(HID.report, HILOS.citation))], "ties") or 0) == len(
+        report_ties
+    )
+
+
+def test_groups_in_place_central_america(memory_store: Store) -> None:
+    graph = curated()
+    region = _within(HID["central-america"])
+    assert {HID.guatemala, HID.honduras, HID["el-salvador"]} <= region
+    expected = {
+        label(where)
+        for tie in graph.subjects(HILOS["from"], HID.zetas)
+        if (tie, HILOS.to, None) in graph and (where := graph.value(tie, HILOS.to)) in region
+    }
+    assert expected == {"Guatemala", "Honduras", "El Salvador"}
+    found = rows(memory_store, "groups-in-place", {"place": "Central America"})
+    zetas = {value(row, "whereLabel") for row in found if value(row, "group") == str(HID.zetas)}
+    assert zetas == expected
+    assert {value(row, "place") for row in found} == {str(HID["central-america"])}
+
+
+def test_self_defence_criminal_ties_michoacan_and_jalisco(memory_store: Store) -> None:
+    sentence = report_sentence("For instance, a self-defence group created", "(Cawley, 2013).")
+    assert "allegedly linked to the Jalisco cartel" in sentence
+    found = [
+        row
+        for row in rows(memory_store, "self-defence-criminal-ties")
+        if value(row, "force") == str(HID["michoacan-self-defence-group"])
+        and value(row, "other") == str(HID["jalisco-cartel"])
+    ]
+    assert len(found) == 1
+    (row,) = found
+    assert value(row, "status") == str(HILOS.Alleged)
+    assert value(row, "relation") == str(HILOS.Collusion)
+    assert value(row, "quote") == sentence
+    assert "Cawley, 2013" in (value(row, "sources") or "").split("; ")
+
+
+def test_weak_ties_are_exactly_the_pairs_without_a_strong_claim(memory_store: Store) -> None:
+    graph = curated()
+    weak_statuses = {HILOS.Alleged, HILOS.Disputed, HILOS.Refuted}
+    strong_statuses = {HILOS.Reported, HILOS.Confirmed}
+
+    def ends(tie: object) -> tuple[object, object]:
+        return graph.value(tie, HILOS["from"]), graph.value(tie, HILOS.to)
+
+    strong_pairs = set()
+    for tie, status in graph.subject_objects(HILOS.status):
+        if status in strong_statuses:
+            a, b = ends(tie)
+            strong_pairs |= {(a, b), (b, a)}
+    expected = {
+        str(tie)
+        for tie, status in graph.subject_objects(HILOS.status)
+        if status in weak_statuses and ends(tie) not in strong_pairs
+    }
+    found = rows(memory_store, "weak-ties")
+    ties = {value(row, "tie") for row in found}
+    assert ties == expected
+    for tie in ties:
+        assert ends(URIRef(tie or "")) not in strong_pairs
+    maras = [
+        row for row in found if value(row, "tie") == str(HID["tie-maras-allied-with-mexican-dtos"])
+    ]
+    assert [value(row, "status") for row in maras] == [str(HILOS.Disputed)]
+
+
+def test_state_criminal_chains_abarca_police_guerreros_unidos(memory_store: Store) -> None:
+    graph = curated()
+    command = HID["tie-abarca-commands-iguala-police"]
+    collusion = HID["tie-iguala-police-colludes-with-guerreros-unidos"]
+    mayor, police, gang = (
+        HID["jose-luis-abarca"],
+        HID["iguala-municipal-police"],
+        HID["guerreros-unidos"],
+    )
+    assert (command, HILOS["from"], mayor) in graph and (command, HILOS.to, police) in graph
+    assert (collusion, HILOS["from"], police) in graph and (collusion, HILOS.to, gang) in graph
+    mandate = report_sentence("According to recent investigations", "María de los Ángeles Pineda.")
+    handover = report_sentence(*FOOTNOTE_3_HANDOVER)
+    assert str(graph.value(command, HILOS.quote)) == mandate
+
+    names = [label(mayor), label(police), label(gang)]
+    chain = [
+        row
+        for row in rows(memory_store, "state-criminal-chains")
+        if all(name in (value(row, "chain") or "") for name in names)
+    ]
+    hops = {int(value(row, "hop") or 0): row for row in chain}
+    assert sorted(hops) == [1, 2], chain
+    first, second = hops[1], hops[2]
+    assert (value(first, "fromLabel"), value(first, "toLabel")) == (names[0], names[1])
+    assert value(first, "relation") == str(HILOS.Command)
+    assert value(first, "quote") == mandate
+    assert value(first, "status") == str(HILOS.Reported)
+    assert (value(second, "fromLabel"), value(second, "toLabel")) == (names[1], names[2])
+    assert value(second, "relation") == str(HILOS.Collusion)
+    assert value(second, "quote") == handover
+    assert value(second, "status") == str(HILOS.Reported)
+
+
+def test_every_quote_a_query_returns_is_in_the_report(memory_store: Store) -> None:
+    for path in QUERY_FILES:
+        for row in rows(memory_store, path.stem, SAMPLE_PARAMS.get(path.stem, {})):
+            quote = value(row, "quote")
+            if quote is not None:
+                assert in_report(quote), (path.stem, quote)
+
+
+@pytest.mark.xfail(
+    reason="DATA GAP, for the complete curated graph: `groups-in-place place=Guerrero` finds "
+    "no group, although the report says Guerrero has 'for decades been home to various DTOs'",
+    strict=True,
+)
+def test_the_documented_guerrero_example_has_an_answer(memory_store: Store) -> None:
+    sentence = report_sentence("Guerrero and Michoacán, for instance", "home to various DTOs.")
+    assert "self-defence forces" in sentence
+    assert rows(memory_store, "groups-in-place", {"place": "Guerrero"})
