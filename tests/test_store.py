@@ -369,3 +369,15 @@ def test_new_derivation_rules_derive_every_graph_again(
 
 def inferred_graph_of(store: Store, name: str) -> ox.NamedNode:
     return ox.NamedNode(store.graph(name).inferred_iri)
+
+
+def test_long_loads_report_progress(
+    store: Store, new_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("hilos.store._PROGRESS_EVERY", 2)
+    calls: list[tuple[int, int]] = []
+    store.load(new_file, progress=lambda done, total: calls.append((done, total)))
+    total = len(rdflib.Graph().parse(new_file))
+    assert calls, "no progress reported"
+    assert calls[-1] == (total, total)
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)

@@ -322,10 +322,7 @@ class Store:
     def terminology(self) -> Terminology:
         """The classes and properties of the loaded ontology, as the reasoner sees them."""
         if self._terminology is None:
-            onto = graph_iri(ONTOLOGY_GRAPH_NAME)
-            self._terminology = Terminology.from_triples(
-                q for q in self._db.quads_for_pattern(None, None, None, onto) if is_tbox(q)
-            )
+            self._terminology = Terminology.from_triples(self._ontology_tbox_quads())
         return self._terminology
 
     # ---------------------------------------------------------------- loading
