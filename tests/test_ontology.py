@@ -135,6 +135,7 @@ TIES = {
     "Deportation": ("deports", "PolicyTie"),
     "SpatialTie": ("spatiallyTiedTo", "Tie"),
     "Presence": ("operatesIn", "SpatialTie"),
+    "ViolenceDriver": ("drivesViolenceIn", "SpatialTie"),
     "MarketTie": ("marketTiedTo", "Tie"),
     "MarketEngagement": ("engagesIn", "MarketTie"),
     "SphereDrift": ("driftsToward", "Tie"),
