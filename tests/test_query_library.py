@@ -15,6 +15,7 @@ import pytest
 from pyoxigraph import Literal as OxLiteral
 from pyoxigraph import NamedNode
 from rdflib import OWL, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import RDF as RDF_NS
 
 import hilos
 from hilos.store import Store
@@ -27,6 +28,7 @@ QUERY_FILES = sorted((REPO / "queries").glob("*.rq"))
 HILOS = Namespace("https://w3id.org/hilos/ontology#")
 HID = Namespace("https://w3id.org/hilos/id/")
 PROV = Namespace("http://www.w3.org/ns/prov#")
+RDF_TYPE = RDF_NS.type
 GEO = Namespace("http://www.opengis.net/ont/geosparql#")
 
 # Parameter values that make sense for each query that needs some (a query added to the
@@ -405,3 +407,34 @@ def test_the_documented_guerrero_example_has_an_answer(memory_store: Store) -> N
     sentence = report_sentence("Guerrero and Michoacán, for instance", "home to various DTOs.")
     assert "self-defence forces" in sentence
     assert rows(memory_store, "groups-in-place", {"place": "Guerrero"})
+
+
+def test_counts_by_class_match_the_files(memory_store: Store) -> None:
+    expected: dict[str, int] = {}
+    graph = Graph()
+    for path in GRAPH_FILES:
+        graph.parse(path, format="turtle")
+    for cls in ("Presence", "Mayor", "Collusion", "DrugTraffickingOrganization"):
+        expected[cls] = len(set(graph.subjects(RDF_TYPE, HILOS[cls])))
+    result = hilos.run_query(memory_store, "counts-by-class", graphs=_curated_graph_names())
+    counts = {row["class"].value.rsplit("#", 1)[1]: int(row["count"].value) for row in result.rows}
+    for cls, number in expected.items():
+        if number:
+            assert counts[cls] == number, cls
+
+
+def test_tie_counts_by_status_match_the_files(memory_store: Store) -> None:
+    graph = Graph()
+    for path in GRAPH_FILES:
+        graph.parse(path, format="turtle")
+    expected: dict[str, int] = {}
+    for _, value in graph.subject_objects(HILOS.status):
+        name = str(value).rsplit("#", 1)[1]
+        expected[name] = expected.get(name, 0) + 1
+    result = hilos.run_query(memory_store, "tie-counts-by-status", graphs=_curated_graph_names())
+    counts = {row["status"].value.rsplit("#", 1)[1]: int(row["ties"].value) for row in result.rows}
+    assert counts == expected
+
+
+def _curated_graph_names() -> list[str]:
+    return [f"report/{path.stem}" for path in GRAPH_FILES]

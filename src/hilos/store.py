@@ -668,14 +668,16 @@ class Store:
     def visible_graphs(
         self, names: Sequence[str] | None = None, *, inferred: bool = True
     ) -> list[NamedNode]:
-        """The graphs a query sees: all loaded ones, or those named, with their inferences
-        unless `inferred` is false."""
+        """The graphs a query sees: all loaded ones, or those named plus the ontology, with
+        their inferences unless `inferred` is false."""
         infos = self.graphs()
         if names:
             wanted = {graph_iri(name).value for name in names}
             unknown = wanted - {info.iri for info in infos}
             if unknown:
                 self.graph(graph_name(sorted(unknown)[0]))  # raises UnknownGraph
+            # The vocabulary applies whatever data is chosen: labels of classes, statuses…
+            wanted.add(graph_iri(ONTOLOGY_GRAPH_NAME).value)
             infos = [info for info in infos if info.iri in wanted]
         visible: list[NamedNode] = []
         for info in infos:
