@@ -206,7 +206,7 @@ def test_search_ignores_accents(hilos) -> None:
 
 
 def test_search_finds_a_spanish_label_ignoring_case(hilos) -> None:
-    actors = parsed(REPO / "graph" / "sample-actors.ttl")
+    actors = curated()
     spanish = label(actors, HID["knights-templar"], "es")
     english = label(actors, HID["knights-templar"], "en")
     assert spanish.casefold() == "caballeros templarios"
@@ -222,7 +222,7 @@ def test_search_json_is_a_list_of_entities_best_first(hilos) -> None:
         assert {"id", "label", "types", "sphere"} <= set(hit)
         assert isinstance(hit["types"], list)
     assert hits[0]["id"] == str(HID.zetas)
-    assert hits[0]["label"] == label(parsed(REPO / "graph" / "sample-actors.ttl"), HID.zetas)
+    assert hits[0]["label"] == label(curated(), HID.zetas)
     assert hits[0]["sphere"] == "criminal"
 
 
@@ -287,7 +287,7 @@ def test_show_json_has_the_ties_status_and_sources_of_the_file(hilos) -> None:
 
 @pytest.mark.parametrize("ref", ["hid:zetas", "https://w3id.org/hilos/id/zetas"])
 def test_show_takes_a_prefixed_name_or_an_iri(hilos, ref: str) -> None:
-    actors = parsed(REPO / "graph" / "sample-actors.ttl")
+    actors = curated()
     card = as_json(hilos("show", ref, "--format", "json"))
     assert card["id"] == str(HID.zetas)
     assert card["label"] == label(actors, HID.zetas)

@@ -26,7 +26,8 @@ REPORT_FILE = REPORT / "non-conventional-armed-violence-mexico.txt"
 
 
 def squash(text: str) -> str:
-    return " ".join(text.split())
+    """Whitespace collapsed, and a word hyphenated across a line break joined again."""
+    return re.sub(r"(\w)- (\w)", r"\1-\2", " ".join(text.split()))
 
 
 @pytest.fixture(scope="module")

@@ -43,3 +43,35 @@ def test_every_library_query_is_in_the_readme() -> None:
 
     for query in library():
         assert f"`{query.name}`" in README, query.name
+
+
+def _curated_section() -> str:
+    start = README.index("## What the curated graph holds")
+    return README[start : README.index("\n## ", start + 1)]
+
+
+def test_the_readme_counts_match_the_curated_graph(memory_store: object) -> None:
+    import re
+
+    import hilos
+    from hilos.store import Store
+
+    assert isinstance(memory_store, Store)
+    curated = [g.name for g in memory_store.graphs() if g.name.startswith("report/")]
+    section = _curated_section()
+    stated = {
+        (label.strip(), int(count))
+        for line in section.splitlines()
+        if line.startswith("- **")
+        for label, count in re.findall(r"([a-z][a-z\- ]*?) \((\d+)\)", line.split(":", 1)[1])
+    }
+    by_class = hilos.run_query(memory_store, "counts-by-class", graphs=curated)
+    actual = {(row["classLabel"].value, int(row["count"].value)) for row in by_class.rows}
+    assert stated == actual
+
+    statuses = hilos.run_query(memory_store, "tie-counts-by-status", graphs=curated)
+    for row in statuses.rows:
+        line = (
+            f"| {row['statusLabel'].value} | {row['ties'].value} | {row['withConfidence'].value} |"
+        )
+        assert line in section, line

@@ -58,8 +58,13 @@ def report_sentence(start: str, end: str) -> str:
     return text[begin : text.index(end, begin) + len(end)]
 
 
+def squash(text: str) -> str:
+    """Whitespace collapsed, and a word hyphenated across a line break joined again."""
+    return re.sub(r"(\w)- (\w)", r"\1-\2", " ".join(text.split()))
+
+
 def in_report(quote: str) -> bool:
-    return " ".join(quote.split()) in report_text()
+    return all(squash(part) in squash(report_text()) for part in quote.split(" … "))
 
 
 @cache
@@ -398,11 +403,6 @@ def test_every_quote_a_query_returns_is_in_the_report(memory_store: Store) -> No
                 assert in_report(quote), (path.stem, quote)
 
 
-@pytest.mark.xfail(
-    reason="DATA GAP, for the complete curated graph: `groups-in-place place=Guerrero` finds "
-    "no group, although the report says Guerrero has 'for decades been home to various DTOs'",
-    strict=True,
-)
 def test_the_documented_guerrero_example_has_an_answer(memory_store: Store) -> None:
     sentence = report_sentence("Guerrero and Michoacán, for instance", "home to various DTOs.")
     assert "self-defence forces" in sentence
@@ -428,7 +428,9 @@ def test_tie_counts_by_status_match_the_files(memory_store: Store) -> None:
     for path in GRAPH_FILES:
         graph.parse(path, format="turtle")
     expected: dict[str, int] = {}
-    for _, value in graph.subject_objects(HILOS.status):
+    for subject, value in graph.subject_objects(HILOS.status):
+        if (subject, HILOS["from"], None) not in graph:
+            continue  # observations have a status too; only ties count here
         name = str(value).rsplit("#", 1)[1]
         expected[name] = expected.get(name, 0) + 1
     result = hilos.run_query(memory_store, "tie-counts-by-status", graphs=_curated_graph_names())
