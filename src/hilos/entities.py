@@ -70,7 +70,8 @@ class Summary:
         return self.spheres[0] if self.spheres else None
 
 
-def _most_specific(store: Store, types: set[str]) -> list[str]:
+def most_specific(store: Store, types: set[str]) -> list[str]:
+    """The compact names of the types not implied by another of them, hilos classes first."""
     superclasses = store.terminology().superclasses
     implied: set[str] = set()
     for cls in types:
@@ -108,7 +109,7 @@ def describe(store: Store, iri: str, *, lang: str = "en") -> Summary:
         label=pick_label(labels, lang) or fallback_label(iri),
         labels=tuple(sorted((lab.language or "", lab.value) for lab in labels)),
         aliases=tuple(sorted((lab.language or "", lab.value) for lab in aliases)),
-        types=tuple(_most_specific(store, types)),
+        types=tuple(most_specific(store, types)),
         spheres=tuple(sorted(spheres, key=lambda s: order.index(s) if s in order else 99)),
         comments=tuple(c.value for c in comments if (c.language or lang).startswith(lang))
         or tuple(c.value for c in comments),
@@ -278,7 +279,7 @@ def show(store: Store, iri: str, *, lang: str = "en") -> Card:
         if other not in labels:
             labels[other] = describe(store, other, lang=lang)
         tie_classes = [c for c in classes[key] if c != HILOS.Tie.value]
-        specific = _most_specific(store, set(tie_classes)) or ["hilos:Tie"]
+        specific = most_specific(store, set(tie_classes)) or ["hilos:Tie"]
         status = row["status"]
         confidence = row["confidence"]
         market = row["market"]

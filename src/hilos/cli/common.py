@@ -98,3 +98,77 @@ def no_answer(message: str) -> None:
     """Say on stderr that there is nothing to show, and exit 1."""
     click.echo(message, err=True)
     raise click.exceptions.Exit(1)
+
+
+def network_options(function: F) -> F:
+    """The filters every analysis command shares; they arrive as one `filters` argument."""
+    import functools
+
+    from ..network.projection import Filters, parse_between
+
+    @click.option(
+        "--graph",
+        "graphs",
+        multiple=True,
+        metavar="NAME",
+        help="Only ties from these loaded graphs (repeatable).",
+    )
+    @click.option(
+        "--min-status",
+        type=click.Choice(["refuted", "disputed", "alleged", "reported", "confirmed"]),
+        help="Only ties at least this firm (e.g. reported: reported or confirmed).",
+    )
+    @click.option("--as-of", metavar="DATE", help="Only ties valid at this date (YYYY[-MM[-DD]]).")
+    @click.option("--between", metavar="YEAR..YEAR", help="Only ties valid during these years.")
+    @click.option(
+        "--tie-type",
+        "tie_types",
+        multiple=True,
+        metavar="TYPE",
+        help="Only ties of this type and its sub-types (repeatable), e.g. collusion.",
+    )
+    @click.option(
+        "--exclude",
+        multiple=True,
+        metavar="ENTITY",
+        help="Leave out an entity and its ties (repeatable), e.g. a hub.",
+    )
+    @click.option(
+        "--directed/--undirected",
+        default=True,
+        show_default=True,
+        help="Follow ties only from source to target, or both ways.",
+    )
+    @functools.wraps(function)
+    def wrapper(
+        *args: Any,
+        graphs: tuple[str, ...],
+        min_status: str | None,
+        as_of: str | None,
+        between: str | None,
+        tie_types: tuple[str, ...],
+        exclude: tuple[str, ...],
+        directed: bool,
+        **kwargs: Any,
+    ) -> Any:
+        context = click.get_current_context().find_object(Context)
+        if context is None:  # pragma: no cover - every command runs under the group
+            raise click.UsageError("run as a hilos sub-command")
+        excluded: tuple[str, ...] = ()
+        if exclude:
+            from ..entities import resolve
+
+            store = context.store()
+            excluded = tuple(resolve(store, ref, lang=context.lang) for ref in exclude)
+        kwargs["filters"] = Filters(
+            graphs=graphs,
+            min_status=min_status,
+            as_of=as_of,
+            between=parse_between(between) if between else None,
+            tie_types=tie_types,
+            exclude=excluded,
+            directed=directed,
+        )
+        return function(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
