@@ -146,12 +146,12 @@ def _tie_classes(store: Store, names: Sequence[str]) -> set[str]:
         by_name.setdefault(str(row["l"].value).lower(), str(row["c"].value))
     wanted: set[str] = set()
     for name in names:
-        cls = by_name.get(name.strip().lower())
-        if cls is None:
+        found = by_name.get(name.strip().lower())
+        if found is None:
             known = sorted({c.rsplit("#", 1)[-1] for c in all_ties})
             raise BadInput(f"unknown tie type '{name}' (known: {', '.join(known)})")
-        wanted.add(cls)
-        wanted |= {c for c in all_ties if cls in terminology.superclasses.get(c, ())}
+        wanted.add(found)
+        wanted |= {c for c in all_ties if found in terminology.superclasses.get(c, ())}
     return wanted
 
 
