@@ -17,7 +17,7 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 
 demo: $(VENV)/.installed
 	@echo "== State-to-criminal collusion chains in the curated graph, with the evidence of each tie =="
-	@HILOS_STORE=$(DEMO_STORE) $(BIN)/hilos query state-criminal-chains
+	@HILOS_STORE=$(DEMO_STORE) $(BIN)/hilos chains
 	@echo
 	@echo "== The Iguala chain, from the mayor's card =="
 	@HILOS_STORE=$(DEMO_STORE) $(BIN)/hilos show "José Luis Abarca"

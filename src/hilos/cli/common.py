@@ -100,9 +100,17 @@ def no_answer(message: str) -> None:
     raise click.exceptions.Exit(1)
 
 
-def network_options(function: F) -> F:
-    """The filters every analysis command shares; they arrive as one `filters` argument."""
+def network_options(function: F | None = None, *, directed: bool = True) -> Any:
+    """The filters every analysis command shares; they arrive as one `filters` argument.
+
+    Use as `@network_options`, or `@network_options(directed=False)` for a command that
+    follows ties both ways unless told `--directed`.
+    """
     import functools
+
+    if function is None:
+        return lambda f: network_options(f, directed=directed)
+    default_directed = directed
 
     from ..network.projection import Filters, parse_between
 
@@ -135,7 +143,7 @@ def network_options(function: F) -> F:
     )
     @click.option(
         "--directed/--undirected",
-        default=True,
+        default=default_directed,
         show_default=True,
         help="Follow ties only from source to target, or both ways.",
     )

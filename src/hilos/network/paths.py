@@ -1,0 +1,279 @@
+"""Evidence paths between two entities, and collusion chains across spheres.
+
+A path is scored by the strength of its evidence: the product of its ties' evidence scores
+(each the weight of the tie's status — confirmed 1.0, reported 0.7, alleged 0.4, disputed 0.2,
+refuted 0 — times its confidence where one is stated). A path is only as strong as all of its
+hops together, so a longer path or a weaker hop lowers the score; refuted ties carry no path.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from ..errors import BadInput, NotFound
+from ..namespaces import compact
+from ..store import Store
+from .evidence import Hop, Node, hop, node
+from .projection import Projection, date_before_or_on, require_nodes
+
+# Node sequences examined before giving up on finding more paths within --max-hops.
+_MAX_EXAMINED = 5_000
+# Combinations of parallel ties tried per node sequence for --time-consistent.
+_MAX_COMBINATIONS = 2_000
+# Partial chains explored by `chains` before it stops and says so.
+_MAX_CHAINS = 200_000
+
+COLLUSION_TIES = ("hilos:CooperationTie", "hilos:Command", "hilos:Leadership", "hilos:Membership")
+"""Tie classes (with their sub-classes) through which state and criminal actors act together."""
+
+
+@dataclass(frozen=True)
+class Path:
+    """A path with the evidence of every hop, and its score."""
+
+    score: float
+    nodes: tuple[Node, ...]
+    hops: tuple[Hop, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "score": self.score,
+            "nodes": [n.as_dict() for n in self.nodes],
+            "hops": [h.as_dict() for h in self.hops],
+        }
+
+
+def _path_score(scores: Sequence[float]) -> float:
+    return round(math.prod(scores), 6)
+
+
+def _parallel_ties(
+    graph: nx.MultiDiGraph, u: str, v: str, directed: bool, relations: set[str] | None
+) -> list[tuple[str, bool, dict[str, Any]]]:
+    """The ties that can carry the hop u → v, strongest first: (tie, forward, data)."""
+    found: list[tuple[str, bool, dict[str, Any]]] = []
+    for tie, data in graph.get_edge_data(u, v, default={}).items():
+        found.append((tie, True, data))
+    if not directed:
+        for tie, data in graph.get_edge_data(v, u, default={}).items():
+            found.append((tie, False, data))
+    usable = [
+        t
+        for t in found
+        if t[2]["score"] > 0 and (relations is None or t[2]["relation"] in relations)
+    ]
+    return sorted(usable, key=lambda t: (-t[2]["score"], t[0]))
+
+
+def consistent(intervals: Sequence[tuple[str | None, str | None]]) -> bool:
+    """Whether the valid times share at least one moment (open sides are unbounded).
+
+    >>> consistent([("2014", None), (None, "2014-09-26")])
+    True
+    >>> consistent([("2015", None), (None, "2014")])
+    False
+    """
+    starts = [s for s, _ in intervals if s]
+    ends = [e for _, e in intervals if e]
+    return all(date_before_or_on(s, e) for s in starts for e in ends)
+
+
+def _choose(
+    graph: nx.MultiDiGraph,
+    node_path: Sequence[str],
+    directed: bool,
+    time_consistent: bool,
+    relations: set[str] | None = None,
+) -> list[tuple[str, bool, dict[str, Any]]] | None:
+    """The strongest ties for each hop of a node sequence (time-consistent if asked)."""
+    options = [
+        _parallel_ties(graph, u, v, directed, relations) for u, v in itertools.pairwise(node_path)
+    ]
+    if any(not o for o in options):
+        return None
+    if not time_consistent:
+        return [o[0] for o in options]
+    best: list[tuple[str, bool, dict[str, Any]]] | None = None
+    best_score = -1.0
+    for combination in itertools.islice(itertools.product(*options), _MAX_COMBINATIONS):
+        if not consistent([(t[2]["start"], t[2]["end"]) for t in combination]):
+            continue
+        score = _path_score([t[2]["score"] for t in combination])
+        if score > best_score:
+            best, best_score = list(combination), score
+    return best
+
+
+def _materialise(
+    store: Store, graph: nx.MultiDiGraph, node_path: Sequence[str], ties: Sequence[Any]
+) -> Path:
+    hops = tuple(
+        hop(store, graph, u, v, tie, forward)
+        for (u, v), (tie, forward, _) in zip(itertools.pairwise(node_path), ties, strict=True)
+    )
+    return Path(
+        score=_path_score([h.score for h in hops]),
+        nodes=tuple(node(graph, n) for n in node_path),
+        hops=hops,
+    )
+
+
+def _check_limits(limit: int, max_hops: int) -> None:
+    if limit < 1:
+        raise BadInput(f"--limit must be at least 1, got {limit}")
+    if max_hops < 1:
+        raise BadInput(f"--max-hops must be at least 1, got {max_hops}")
+
+
+def find_paths(
+    store: Store,
+    projection: Projection,
+    source: str,
+    target: str,
+    *,
+    limit: int = 5,
+    max_hops: int = 6,
+    time_consistent: bool = False,
+) -> list[Path]:
+    """The `limit` best simple paths from `source` to `target`, each hop with its evidence.
+
+    Ranked by evidence score (highest first), then by fewer hops. With `time_consistent`,
+    only paths whose ties' valid times overlap are kept. Raises `NotFound` when no path
+    exists within `max_hops` under the filters.
+    """
+    _check_limits(limit, max_hops)
+    if source == target:
+        raise BadInput("the two ends of a path are the same entity")
+    require_nodes(projection, source, target)
+    graph = projection.graph
+    directed = projection.filters.directed
+    simple: nx.DiGraph | nx.Graph = nx.DiGraph() if directed else nx.Graph()
+    for u, v, data in graph.edges(data=True):
+        if data["score"] <= 0:
+            continue
+        weight = -math.log(data["score"])
+        if simple.has_edge(u, v) and simple[u][v]["weight"] <= weight:
+            continue
+        simple.add_edge(u, v, weight=weight)
+    shown = f"{graph.nodes[source]['label']} and {graph.nodes[target]['label']}"
+    if source not in simple or target not in simple or not nx.has_path(simple, source, target):
+        raise NotFound(f"no path between {shown} under these filters")
+    if nx.shortest_path_length(simple, source, target) > max_hops:
+        raise NotFound(f"no path between {shown} within {max_hops} hops")
+
+    found: list[Path] = []
+    candidates: Iterator[list[str]] = nx.shortest_simple_paths(simple, source, target, "weight")
+    for examined, node_path in enumerate(candidates, 1):
+        if len(node_path) - 1 <= max_hops:
+            ties = _choose(graph, node_path, directed, time_consistent)
+            if ties is not None:
+                found.append(_materialise(store, graph, node_path, ties))
+                if len(found) >= limit:
+                    break
+        if examined >= _MAX_EXAMINED:
+            break
+    if not found:
+        raise NotFound(f"no time-consistent path between {shown} within {max_hops} hops")
+    found.sort(key=lambda p: (-p.score, len(p.hops), [n.label for n in p.nodes]))
+    return found
+
+
+def collusion_relations(store: Store) -> set[str]:
+    """The compact names of the collusion-type tie classes and their sub-classes."""
+    terminology = store.terminology()
+    roots = {compact(name) for name in COLLUSION_TIES}
+    relations = set(roots)
+    for cls, supers in terminology.superclasses.items():
+        if {compact(s) for s in supers} & roots:
+            relations.add(compact(cls))
+    return relations
+
+
+def find_chains(
+    store: Store,
+    projection: Projection,
+    *,
+    from_sphere: str = "state",
+    to_sphere: str = "criminal",
+    max_hops: int = 4,
+    limit: int | None = None,
+) -> tuple[list[Path], bool]:
+    """Every chain of collusion-type ties from an actor of `from_sphere` to one of `to_sphere`.
+
+    A chain stops at the first `to_sphere` actor it reaches; a chain that is part of a longer
+    one is left out (the longer one shows it). Ranked by evidence score, then fewer hops.
+    Returns the chains and whether the search was cut short.
+    """
+    _check_limits(limit or 1, max_hops)
+    if from_sphere == to_sphere:
+        raise BadInput("--from-sphere and --to-sphere must differ")
+    graph = projection.graph
+    directed = projection.filters.directed
+    relations = collusion_relations(store)
+
+    neighbours: dict[str, set[str]] = {n: set() for n in graph.nodes}
+    for u, v, data in graph.edges(data=True):
+        if data["score"] > 0 and data["relation"] in relations:
+            neighbours[u].add(v)
+            if not directed:
+                neighbours[v].add(u)
+
+    def spheres(n: str) -> tuple[str, ...]:
+        return tuple(graph.nodes[n].get("spheres") or ())
+
+    sequences: list[tuple[str, ...]] = []
+    explored = 0
+    truncated = False
+    starts = sorted(n for n in graph.nodes if from_sphere in spheres(n))
+    for start in starts:
+        stack: list[tuple[str, ...]] = [(start,)]
+        while stack:
+            trail = stack.pop()
+            explored += 1
+            if explored > _MAX_CHAINS:
+                truncated = True
+                break
+            for nxt in sorted(neighbours[trail[-1]] - set(trail)):
+                step = (*trail, nxt)
+                if to_sphere in spheres(nxt):
+                    sequences.append(step)
+                elif len(step) - 1 < max_hops and spheres(nxt):
+                    stack.append(step)
+        if truncated:
+            break
+
+    kept = _without_sub_chains(sequences)
+    chains: list[Path] = []
+    for sequence in kept:
+        ties = _choose(graph, sequence, directed, False, relations)
+        if ties is not None:
+            chains.append(_materialise(store, graph, sequence, ties))
+    chains.sort(key=lambda p: (-p.score, len(p.hops), [n.label for n in p.nodes]))
+    return (chains[:limit] if limit else chains), truncated
+
+
+def _without_sub_chains(sequences: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """Drop every sequence that lies, contiguously, inside a longer one.
+
+    >>> _without_sub_chains([("b", "c"), ("a", "b", "c"), ("d", "c")])
+    [('a', 'b', 'c'), ('d', 'c')]
+    """
+    unique = sorted(set(sequences), key=lambda s: (-len(s), s))
+    kept: list[tuple[str, ...]] = []
+    for sequence in unique:
+        size = len(sequence)
+        inside = any(
+            longer[i : i + size] == sequence
+            for longer in kept
+            if len(longer) > size
+            for i in range(len(longer) - size + 1)
+        )
+        if not inside:
+            kept.append(sequence)
+    return sorted(kept, key=lambda s: unique.index(s))
