@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import click
 
@@ -100,7 +100,17 @@ def no_answer(message: str) -> None:
     raise click.exceptions.Exit(1)
 
 
-def network_options(function: F | None = None, *, directed: bool = True) -> Any:
+@overload
+def network_options(function: F) -> F: ...
+
+
+@overload
+def network_options(*, directed: bool = True) -> Callable[[F], F]: ...
+
+
+def network_options(
+    function: F | None = None, *, directed: bool = True
+) -> F | Callable[[F], F]:
     """The filters every analysis command shares; they arrive as one `filters` argument.
 
     Use as `@network_options`, or `@network_options(directed=False)` for a command that
@@ -109,7 +119,13 @@ def network_options(function: F | None = None, *, directed: bool = True) -> Any:
     import functools
 
     if function is None:
-        return lambda f: network_options(f, directed=directed)
+        return functools.partial(_with_network_options, directed=directed)
+    return _with_network_options(function, directed=directed)
+
+
+def _with_network_options(function: F, *, directed: bool) -> F:
+    import functools
+
     default_directed = directed
 
     from ..network.projection import Filters, parse_between

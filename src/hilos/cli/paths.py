@@ -5,9 +5,10 @@ from __future__ import annotations
 import click
 
 from ..entities import resolve
+from ..network.hotspots import KINDS, WEIGHTS, hotspots
 from ..network.paths import Path, find_chains, find_paths
 from ..network.projection import Filters, project
-from ..output import to_csv, to_json, wrap
+from ..output import table, to_csv, to_json, wrap
 from .app import cli
 from .common import Context, echo, network_options, output_option, pass_context
 
@@ -101,6 +102,44 @@ def chains_command(
         click.echo(f"no {from_sphere}-to-{to_sphere} chain under these filters", err=True)
         raise click.exceptions.Exit(1)
     _print_paths(found, fmt, "chain")
+
+
+@cli.command(name="hotspots")
+@click.option(
+    "--kind",
+    type=click.Choice(KINDS),
+    default="any",
+    show_default=True,
+    help="Compare only places of this kind.",
+)
+@click.option("--top", type=int, help="Show only the first N places.")
+@network_options
+@output_option("table", "json", "csv")
+@pass_context
+def hotspots_command(ctx: Context, kind: str, top: int | None, filters: Filters, fmt: str) -> None:
+    """Places ranked for geographic sequencing — where an intervention should start — from the
+    armed actors present, the violence attributed to them, the collusion ties touching the
+    place, the criminal markets, the report's priorities and its figures. A place collects what
+    is said of the places within it. Exits 1 when no place scores.
+
+    \b
+    Examples:
+      hilos hotspots --kind state
+      hilos hotspots --min-status reported --top 5 --format json
+    """
+    store = ctx.store()
+    ranked = hotspots(store, project(store, filters, lang=ctx.lang), top=top, kind=kind)
+    if fmt == "json":
+        echo(to_json([h.as_dict() for h in ranked]))
+    if not ranked:
+        click.echo("no place scores under these filters", err=True)
+        raise click.exceptions.Exit(1)
+    headers = ["label", "score", *WEIGHTS, "id"]
+    rows = [[h.label, h.score, *(h.components[k] for k in WEIGHTS), h.id] for h in ranked]
+    if fmt == "csv":
+        click.echo(to_csv(headers, rows), nl=False)
+    elif fmt == "table":
+        echo(table(headers, rows, clip=40))
 
 
 def _print_paths(found: list[Path], fmt: str, noun: str) -> None:

@@ -1,0 +1,187 @@
+"""Places ranked for the report's *geographic sequencing*: where should an intervention start?
+
+A place's score adds up, with the evidence score of each tie (status weight × confidence):
+
+* **armed actors present** (weight 1): each non-state armed actor (criminal-sphere actors,
+  self-defence forces, community police, guerrillas) said to operate in the place, counted once
+  at the strength of its best presence tie;
+* **violence drivers** (weight 2): each tie saying an actor drives the violence there;
+* **collusion** (weight 1.5): each collusion-type tie said to hold there (`hilos:inPlace`), and
+  each collusion-type tie between an armed actor present there and an actor of another sphere;
+* **markets** (weight 0.5): each criminal market the armed actors present engage in;
+* **named a priority** (weight 1): each policy or recommendation that targets the place (the
+  report's recommendation (3) names the states where sequencing should start);
+* **figures** (weight 0.5): each of the report's observations about the place.
+
+A place also collects what is said of the places within it (a state, of its cities), so a
+country sums its states; `--kind` compares like with like.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..entities import describe
+from ..errors import BadInput
+from ..namespaces import compact, expand
+from ..store import Store, solutions
+from .paths import collusion_relations
+from .projection import Projection
+
+WEIGHTS = {
+    "armed_actors": 1.0,
+    "violence_drivers": 2.0,
+    "collusion": 1.5,
+    "markets": 0.5,
+    "priority": 1.0,
+    "figures": 0.5,
+}
+KINDS = ("country", "region", "state", "city", "any")
+_KIND_CLASSES = {
+    "country": "hilos:Country",
+    "region": "hilos:Region",
+    "state": "hilos:FederalState",
+    "city": "hilos:City",
+}
+_ARMED = {
+    "hilos:SelfDefenceForce",
+    "hilos:CommunityPolice",
+    "hilos:GuerrillaGroup",
+    "hilos:NonStateArmedGroup",
+}
+
+
+@dataclass(frozen=True)
+class Hotspot:
+    id: str
+    label: str
+    kind: tuple[str, ...]
+    score: float
+    components: dict[str, float] = field(default_factory=dict)
+    actors: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "types": list(self.kind),
+            "score": self.score,
+            "components": self.components,
+            "actors": list(self.actors),
+        }
+
+
+def _armed(store: Store, data: dict[str, Any]) -> bool:
+    """Whether a node is a non-state armed actor: criminal, or an armed community group."""
+    if "criminal" in (data.get("spheres") or ()):
+        return True
+    superclasses = store.terminology().superclasses
+    for name in data.get("types") or ():
+        iri = expand(name) or name
+        closure = {name} | {compact(s) for s in superclasses.get(iri, ())}
+        if closure & _ARMED:
+            return True
+    return False
+
+
+def hotspots(
+    store: Store, projection: Projection, *, top: int | None = None, kind: str = "any"
+) -> list[Hotspot]:
+    """Places ranked by how much the report's evidence says happens there, highest first."""
+    if kind not in KINDS:
+        raise BadInput(f"unknown place kind '{kind}' (one of: {', '.join(KINDS)})")
+    if top is not None and top < 1:
+        raise BadInput(f"--top must be at least 1, got {top}")
+    graph = projection.graph
+    graphs = list(projection.filters.graphs) or None
+    within: dict[str, set[str]] = defaultdict(set)
+    for row in solutions(store.query("SELECT ?p ?q WHERE { ?p geo:sfWithin+ ?q }", graphs=graphs)):
+        within[row["p"].value].add(row["q"].value)
+
+    def up(place: str) -> set[str]:
+        return {place} | within.get(place, set())
+
+    relations = collusion_relations(store)
+    present: dict[str, dict[str, float]] = defaultdict(dict)
+    drivers: dict[str, float] = defaultdict(float)
+    collusion: dict[str, float] = defaultdict(float)
+    priority: dict[str, float] = defaultdict(float)
+    for u, v, data in graph.edges(data=True):
+        relation, score = data["relation"], data["score"]
+        if graph.nodes[v].get("kind") != "place":
+            continue
+        if relation == "hilos:Presence" and _armed(store, graph.nodes[u]):
+            for place in up(v):
+                present[place][u] = max(present[place].get(u, 0.0), score)
+        elif relation == "hilos:ViolenceDriver":
+            for place in up(v):
+                drivers[place] += score
+        elif relation == "hilos:Targeting" and graph.nodes[u].get("kind") == "policy":
+            priority[v] += score
+
+    qualified: dict[str, str] = {
+        row["tie"].value: row["place"].value
+        for row in solutions(
+            store.query("SELECT ?tie ?place WHERE { ?tie hilos:inPlace ?place }", graphs=graphs)
+        )
+    }
+    markets: dict[str, set[str]] = defaultdict(set)
+    for u, v, tie, data in graph.edges(keys=True, data=True):
+        if data["relation"] in relations:
+            if tie in qualified:
+                for place in up(qualified[tie]):
+                    collusion[place] += data["score"]
+            for place, actors in present.items():
+                a_in, b_in = u in actors, v in actors
+                if (a_in or b_in) and graph.nodes[u].get("sphere") != graph.nodes[v].get("sphere"):
+                    collusion[place] += data["score"]
+        if data["relation"] == "hilos:MarketEngagement":
+            for place, actors in present.items():
+                if u in actors:
+                    markets[place].add(v)
+
+    figures: dict[str, float] = defaultdict(float)
+    for row in solutions(
+        store.query("SELECT ?obs ?place WHERE { ?obs hilos:refArea ?place }", graphs=graphs)
+    ):
+        for place in up(row["place"].value):
+            figures[place] += 1.0
+
+    places = [n for n, d in graph.nodes(data=True) if d.get("kind") == "place"]
+    places += [p for p in figures if p not in graph]
+    wanted = _KIND_CLASSES.get(kind)
+    ranked: list[Hotspot] = []
+    for place in dict.fromkeys(places):
+        if place in graph:
+            data = graph.nodes[place]
+        else:  # known only through what lies within it
+            summary = describe(store, place)
+            data = {"label": summary.label, "types": summary.types}
+        types = tuple(data.get("types") or ())
+        if wanted and wanted not in types:
+            continue
+        components = {
+            "armed_actors": round(sum(present[place].values()), 6),
+            "violence_drivers": round(drivers[place], 6),
+            "collusion": round(collusion[place], 6),
+            "markets": float(len(markets[place])),
+            "priority": round(priority[place], 6),
+            "figures": figures[place],
+        }
+        score = round(sum(WEIGHTS[k] * value for k, value in components.items()), 6)
+        if score <= 0:
+            continue
+        ranked.append(
+            Hotspot(
+                id=place,
+                label=data.get("label") or compact(place),
+                kind=types,
+                score=score,
+                components=components,
+                actors=tuple(sorted(present[place], key=lambda a: graph.nodes[a]["label"])),
+            )
+        )
+    ranked.sort(key=lambda h: (-h.score, h.label))
+    return ranked[:top] if top else ranked
