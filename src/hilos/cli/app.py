@@ -113,5 +113,4 @@ def main() -> None:
 
 
 # The commands register themselves on `cli` when their modules are imported.
-from . import data, explore  # noqa: E402, F401
-from . import paths  # noqa: E402, F401
+from . import analysis, data, explore, paths  # noqa: E402, F401

@@ -108,9 +108,7 @@ def network_options(function: F) -> F: ...
 def network_options(*, directed: bool = True) -> Callable[[F], F]: ...
 
 
-def network_options(
-    function: F | None = None, *, directed: bool = True
-) -> F | Callable[[F], F]:
+def network_options(function: F | None = None, *, directed: bool = True) -> F | Callable[[F], F]:
     """The filters every analysis command shares; they arrive as one `filters` argument.
 
     Use as `@network_options`, or `@network_options(directed=False)` for a command that

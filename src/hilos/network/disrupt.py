@@ -1,0 +1,160 @@
+"""The kingpin strategy made measurable: what is left of a network as its top actors go.
+
+On the undirected simple graph of the projection, remove the top-ranked actor (mode
+`sequential`: the ranking is recomputed after every removal) or the top `block_size` actors at
+once (mode `block`: recomputed after every block), and after each step report the size of the
+largest connected component as a fraction of the intact network's. Step 0 is the intact network.
+
+Rankings: `degree` (number of linked actors; weighted: the sum of the link weights) or
+`betweenness` (networkx's normalised betweenness; weighted: length 1 / weight; estimated from 500
+sources drawn with the seed above 5,000 nodes unless `samples` says otherwise). Ties in a ranking
+go to the smallest node id, so a run is reproducible.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from ..errors import BadInput, NotFound
+from ..store import Progress
+from .centrality import betweenness, check_samples, rank_key, simple_graph, ticker
+
+STRATEGIES = ("degree", "betweenness")
+MODES = ("sequential", "block")
+
+
+@dataclass(frozen=True)
+class Step:
+    """The network after one step: who was removed in it, and what is left."""
+
+    removed: list[str]
+    lcc_fraction: float
+    lcc_size: int
+    nodes_left: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "removed": self.removed,
+            "lcc_fraction": self.lcc_fraction,
+            "lcc_size": self.lcc_size,
+            "nodes_left": self.nodes_left,
+        }
+
+
+@dataclass(frozen=True)
+class DisruptResult:
+    strategy: str
+    mode: str
+    block_size: int
+    weighted: bool
+    intact_lcc: int
+    steps: list[Step] = field(default_factory=list)
+    note: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        result: dict[str, Any] = {
+            "strategy": self.strategy,
+            "mode": self.mode,
+            "block_size": self.block_size,
+            "weighted": self.weighted,
+            "intact_lcc": self.intact_lcc,
+            "steps": [s.as_dict() for s in self.steps],
+        }
+        if self.note:
+            result["note"] = self.note
+        return result
+
+
+def largest_component(graph: nx.Graph) -> int:
+    """The number of nodes in the largest connected component (0 for an empty graph)."""
+    return max((len(c) for c in nx.connected_components(graph)), default=0)
+
+
+def disrupt(
+    graph: nx.Graph,
+    strategy: str = "degree",
+    mode: str = "sequential",
+    block_size: int = 5,
+    steps: int | None = None,
+    *,
+    weighted: bool = False,
+    seed: int = 0,
+    samples: int | None = None,
+    progress: Progress | None = None,
+) -> DisruptResult:
+    """Simulate the removal of the top-ranked actors, step by step.
+
+    `steps=N` adds N removal steps to step 0; None goes on until no node is left. Asking for
+    more steps than the network can give stops when it is empty, with a `note`.
+
+    >>> star = nx.Graph([("hub", "a"), ("hub", "b"), ("c", "d")])
+    >>> [(s.removed, s.lcc_fraction) for s in disrupt(star, steps=2).steps]
+    [([], 1.0), (['hub'], 0.6666666666666666), (['c'], 0.3333333333333333)]
+    """
+    if strategy not in STRATEGIES:
+        raise BadInput(f"unknown strategy '{strategy}' (one of: {', '.join(STRATEGIES)})")
+    if mode not in MODES:
+        raise BadInput(f"unknown mode '{mode}' (one of: {', '.join(MODES)})")
+    if block_size < 1:
+        raise BadInput(f"--block-size must be at least 1, got {block_size}")
+    if steps is not None and steps < 0:
+        raise BadInput(f"--steps must be 0 or more, got {steps}")
+    check_samples(samples)
+    network = simple_graph(graph, directed=False)
+    intact = largest_component(network)
+    if intact == 0:
+        raise NotFound("the network is empty: there is nothing to disrupt")
+    per_step = 1 if mode == "sequential" else block_size
+    possible = -(-len(network) // per_step)
+    wanted = possible if steps is None else steps
+    tick = ticker(progress, min(wanted, possible))
+    taken = [Step([], 1.0, intact, len(network))]
+    while len(taken) - 1 < wanted and len(network) > 0:
+        if network.number_of_edges() == 0:
+            # Nothing left to rank by: the remaining nodes go by id, one component each.
+            rest = sorted(network, key=str)
+            while len(taken) - 1 < wanted and rest:
+                removed, rest = rest[:per_step], rest[per_step:]
+                size = 1 if rest else 0
+                taken.append(Step([str(n) for n in removed], size / intact, size, len(rest)))
+                tick(len(taken) - 1)
+            break
+        removed = _top(network, strategy, per_step, weighted, seed, samples)
+        network.remove_nodes_from(removed)
+        size = largest_component(network)
+        taken.append(Step([str(n) for n in removed], size / intact, size, len(network)))
+        tick(len(taken) - 1)
+    note = None
+    if steps is not None and steps > len(taken) - 1:
+        note = f"no node left after {len(taken) - 1} step(s); {steps} were asked for"
+    return DisruptResult(
+        strategy=strategy,
+        mode=mode,
+        block_size=per_step,
+        weighted=weighted,
+        intact_lcc=intact,
+        steps=taken,
+        note=note,
+    )
+
+
+def _top(
+    network: nx.Graph,
+    strategy: str,
+    how_many: int,
+    weighted: bool,
+    seed: int,
+    samples: int | None,
+) -> list[Hashable]:
+    """The `how_many` top-ranked nodes, best first (ties: smallest id)."""
+    scores: dict[Hashable, float]
+    if strategy == "degree":
+        scores = {n: float(d) for n, d in network.degree(weight="weight" if weighted else None)}
+    else:
+        scores, _ = betweenness(network, weighted=weighted, samples=samples, seed=seed)
+    return heapq.nsmallest(how_many, network, key=lambda n: (rank_key(scores[n]), str(n)))
