@@ -43,6 +43,9 @@ SAMPLING_THRESHOLD = 5_000
 """Above this many nodes, betweenness is estimated from sampled sources unless exact is asked."""
 SAMPLE_SIZE = 500
 """How many sources the automatic estimate samples."""
+ENGINE_THRESHOLD = 500
+"""From this many nodes, exact unweighted betweenness and closeness run in rustworkx (compiled,
+parallel; 30× and 10× faster than networkx on 5,000 nodes, see bench/engines.py)."""
 
 
 class NoConvergence(BadInput):
@@ -246,6 +249,8 @@ def betweenness(
     sampled source does not count its own pairs."""
     n = len(graph)
     k = sample_size(n, samples)
+    if k is None and not weighted and n >= ENGINE_THRESHOLD:
+        return _compiled(graph, "betweenness"), None
     nodes = list(graph)
     sources = nodes if k is None else random.Random(seed).sample(nodes, k)
     raw = accumulate(graph, sources, weighted=weighted, progress=progress, total=len(sources))
@@ -387,7 +392,26 @@ def _degree(graph: nx.Graph, weighted: bool) -> dict[Hashable, float]:
     return {node: float(d) * scale for node, d in degrees}
 
 
+def _compiled(graph: nx.Graph, measure: str) -> dict[Hashable, float]:
+    """Exact unweighted betweenness or closeness computed by rustworkx, with networkx's
+    normalisation (closeness: incoming distances, Wasserman–Faust improved)."""
+    import rustworkx as rx
+
+    nodes = list(graph)
+    index = {node: i for i, node in enumerate(nodes)}
+    compiled: rx.PyGraph | rx.PyDiGraph = rx.PyDiGraph() if graph.is_directed() else rx.PyGraph()
+    compiled.add_nodes_from(nodes)
+    compiled.add_edges_from_no_data([(index[u], index[v]) for u, v in graph.edges()])
+    if measure == "betweenness":
+        scores = rx.betweenness_centrality(compiled, normalized=True)
+    else:
+        scores = rx.closeness_centrality(compiled, wf_improved=True)
+    return {nodes[i]: float(scores[i]) for i in range(len(nodes))}
+
+
 def _closeness(graph: nx.Graph, weighted: bool, progress: Progress | None) -> dict[Hashable, float]:
+    if not weighted and len(graph) >= ENGINE_THRESHOLD:
+        return _compiled(graph, "closeness")
     # Incoming distance on a directed graph, as networkx: walk the reversed graph.
     walk = graph.reverse(copy=False) if graph.is_directed() else graph
     n = len(graph)
