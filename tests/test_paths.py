@@ -202,6 +202,8 @@ def test_paths_and_chains_on_the_command_line(hilos) -> None:
     assert none.exit_code == 1 and len(none.stderr.strip().splitlines()) == 1
     unknown = hilos("paths", "Nobody At All", "Guerreros Unidos")
     assert unknown.exit_code == 1
+    ambiguous = hilos("paths", "police", "Guerreros Unidos")
+    assert ambiguous.exit_code == 2 and "matches several entities" in ambiguous.stderr
     bad_type = hilos("chains", "--tie-type", "friendship")
     assert bad_type.exit_code == 2 and "unknown tie type" in bad_type.stderr
     empty = hilos("chains", "--as-of", "1800", "--min-status", "confirmed")
