@@ -165,24 +165,21 @@ def _print_validation(report: ValidationReport, fmt: str) -> None:
     click.echo(f"{', '.join(report.checked) or 'store'}: {verdict} — {counts}", err=True)
 
 
-@cli.command()
-@click.argument(
-    "rdf_format",
-    metavar="FORMAT",
-    type=click.Choice(["turtle", "ntriples", "nquads", "trig", "jsonld", "rdfxml"]),
-)
-@click.argument("target", metavar="FILE|-")
-@graph_option
-@click.option("--inferred", is_flag=True, help="Include the statements the reasoner derived.")
-@pass_context
-def export(
-    ctx: Context, rdf_format: str, target: str, graphs: tuple[str, ...], inferred: bool
-) -> None:
-    """Write the loaded graphs (or those given with --graph) as RDF to FILE, or - for stdout.
+RDF_EXPORTS = {
+    "turtle": "Turtle (the graphs merged)",
+    "ntriples": "N-Triples (the graphs merged)",
+    "nquads": "N-Quads (each statement in its named graph)",
+    "trig": "TriG (each statement in its named graph)",
+    "jsonld": "JSON-LD (the graphs merged)",
+    "rdfxml": "RDF/XML (the graphs merged)",
+}
 
-    Turtle, N-Triples, JSON-LD and RDF/XML merge the graphs; N-Quads and TriG keep each
-    statement in its named graph, so `hilos load` of the file restores them. The file appears
-    only once it is complete.
+
+@cli.group(name="export")
+def export_group() -> None:
+    """Write what hilos holds for other tools and for people: RDF in every usual format
+    (`turtle`, `ntriples`, `nquads`, `trig`, `jsonld`, `rdfxml`), an interactive network page
+    (`html`) and an evidence dossier (`dossier`). Files appear only once complete.
 
     \b
     Examples:
@@ -190,9 +187,42 @@ def export(
       hilos export nquads backup.nq
       hilos export jsonld - --graph report/iguala
     """
-    store = ctx.store()
-    store.visible_graphs(list(graphs) or None)  # an unknown graph fails before any output
-    with atomic_output(target) as handle:
-        count = store.export(rdf_format, handle, graphs=list(graphs) or None, inferred=inferred)
-    if target != "-":
-        click.echo(f"wrote {count} statements to {target}", err=True)
+
+
+def _rdf_export(rdf_format: str, description: str) -> None:
+    @export_group.command(
+        name=rdf_format,
+        help=f"""Write the loaded graphs (or those given with --graph) as {description} to FILE,
+        or - for standard output. N-Quads and TriG keep each statement in its named graph, so
+        `hilos load` of the file restores them; the other formats merge the graphs.
+
+        \b
+        Examples:
+          hilos export {rdf_format} out.{_SUFFIX[rdf_format]}
+          hilos export {rdf_format} - --graph report/iguala
+          hilos export {rdf_format} out.{_SUFFIX[rdf_format]} --inferred
+        """,
+    )
+    @click.argument("target", metavar="FILE|-")
+    @graph_option
+    @click.option("--inferred", is_flag=True, help="Include the statements the reasoner derived.")
+    @pass_context
+    def command(ctx: Context, target: str, graphs: tuple[str, ...], inferred: bool) -> None:
+        store = ctx.store()
+        store.visible_graphs(list(graphs) or None)  # an unknown graph fails before any output
+        with atomic_output(target) as handle:
+            count = store.export(rdf_format, handle, graphs=list(graphs) or None, inferred=inferred)
+        if target != "-":
+            click.echo(f"wrote {count} statements to {target}", err=True)
+
+
+_SUFFIX = {
+    "turtle": "ttl",
+    "ntriples": "nt",
+    "nquads": "nq",
+    "trig": "trig",
+    "jsonld": "jsonld",
+    "rdfxml": "rdf",
+}
+for _format, _description in RDF_EXPORTS.items():
+    _rdf_export(_format, _description)
