@@ -16,16 +16,7 @@ import networkx as nx
 
 from ..errors import BadInput
 from .centrality import label_of, simple_graph, sphere_of
-
-
-@dataclass(frozen=True)
-class Member:
-    id: str
-    label: str
-    sphere: str | None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "label": self.label, "sphere": self.sphere}
+from .evidence import Node as Member
 
 
 @dataclass(frozen=True)
