@@ -15,6 +15,7 @@ from typing import IO, Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
+from .errors import BadInput
 from .namespaces import compact
 
 _MAX_CELL = 60
@@ -151,9 +152,14 @@ def atomic_output(target: str) -> Iterator[IO[bytes]]:
         return
     path = Path(target)
     folder = path.parent if str(path.parent) else Path(".")
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed on success
-        "wb", dir=folder, prefix=f".{path.name}.", suffix=".part", delete=False
-    )
+    if path.is_dir():
+        raise BadInput(f"{target}: is a directory, give a file name")
+    try:
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed on success
+            "wb", dir=folder, prefix=f".{path.name}.", suffix=".part", delete=False
+        )
+    except OSError as exc:
+        raise BadInput(f"{target}: cannot be written: {exc.strerror or exc}") from None
     try:
         with handle:
             yield handle
