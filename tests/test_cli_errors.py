@@ -377,5 +377,7 @@ def test_export_to_a_folder_that_does_not_exist(hilos, tmp_path: Path) -> None:
     target = tmp_path / "missing" / "out.ttl"
     one_line_error(hilos("export", "turtle", str(target)), 2)
     assert not target.parent.exists()
-    one_line_error(hilos("export", "turtle", str(tmp_path)), 2)
-    assert list(tmp_path.iterdir()) == []
+    folder = tmp_path / "out"
+    folder.mkdir()
+    one_line_error(hilos("export", "turtle", str(folder)), 2)
+    assert list(folder.iterdir()) == []
