@@ -163,6 +163,11 @@ def atomic_output(target: str) -> Iterator[IO[bytes]]:
     try:
         with handle:
             yield handle
+        # A temporary file is private; the finished one gets the permissions the user's umask
+        # gives any new file (mask read back at once: there is no other way to learn it).
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(handle.name, 0o666 & ~mask)
         os.replace(handle.name, path)
     except BaseException:
         Path(handle.name).unlink(missing_ok=True)
