@@ -21,6 +21,9 @@ demo: $(VENV)/.installed
 	@echo
 	@echo "== The Iguala chain, from the mayor's card =="
 	@HILOS_STORE=$(DEMO_STORE) $(BIN)/hilos show "José Luis Abarca"
+	@echo
+	@HILOS_STORE=$(DEMO_STORE) $(BIN)/hilos export html $(CURDIR)/collusion-chains.html --chains
+	@echo "== Open $(CURDIR)/collusion-chains.html in a browser: the collusion chains, with the evidence of every tie =="
 
 test: $(VENV)/.installed
 	$(BIN)/ruff check src tests

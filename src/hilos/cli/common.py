@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, overload
 
 import click
+from click.core import ParameterSource
 
 from ..store import Progress, Store
 
@@ -194,3 +196,54 @@ def _with_network_options(function: F, *, directed: bool) -> F:
         return function(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+_PRIVATE = {"store_path"}
+"""Parameters left out of the command stated on the page: a store's folder may name the
+journalist's account or machine, and the page is meant to be published."""
+
+
+def published_command(ctx: click.Context) -> str:
+    """The running command as a shell would take it — `hilos`, the sub-commands and every
+    parameter typed on the command line, in its long form — without `--store`."""
+    chain: list[click.Context] = []
+    current: click.Context | None = ctx
+    while current is not None:
+        chain.append(current)
+        current = current.parent
+    parts = ["hilos"]
+    for depth, context in enumerate(reversed(chain)):
+        if depth > 0 and context.info_name:
+            parts.append(context.info_name)
+        parts.extend(_typed(context))
+    return shlex.join(parts)
+
+
+def _typed(ctx: click.Context) -> list[str]:
+    arguments: list[str] = []
+    options: list[str] = []
+    for param in ctx.command.params:
+        name = param.name
+        if (
+            name is None
+            or name in _PRIVATE
+            or ctx.get_parameter_source(name) is not ParameterSource.COMMANDLINE
+        ):
+            continue
+        value: Any = ctx.params.get(name)
+        if isinstance(param, click.Argument):
+            arguments.extend(str(v) for v in (value if isinstance(value, tuple) else (value,)))
+            continue
+        if not isinstance(param, click.Option):
+            continue
+        flag = max(param.opts, key=len)
+        if param.is_flag:
+            off = not value and param.secondary_opts
+            options.append(max(param.secondary_opts, key=len) if off else flag)
+            continue
+        for item in value if param.multiple else (value,):
+            options.append(flag)
+            options.extend(str(v) for v in (item if isinstance(item, tuple) else (item,)))
+    if any(a.startswith("-") and a != "-" for a in arguments):
+        return [*options, "--", *arguments]
+    return [*arguments, *options]

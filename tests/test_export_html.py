@@ -1,0 +1,515 @@
+"""`hilos export html` without a browser: the file is self-contained and safe, and it shows what
+was asked (focus, path, filters, sizes); errors leave no file behind.
+
+Expected node and tie sets are computed here from the projection (a breadth-first search of
+its ties, the best path of `find_paths`), never taken from the exporter.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import re
+from collections import deque
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+from click.testing import Result
+
+from hilos.export import snapshot_hash
+from hilos.export.html import export_html, script_json
+from hilos.export.layout import layout
+from hilos.network.centrality import centrality
+from hilos.network.paths import find_paths
+from hilos.network.projection import STATUS_ORDER, Filters, project
+from hilos.store import Store
+
+HID = "https://w3id.org/hilos/id/"
+ZETAS = HID + "zetas"
+ABARCA = HID + "jose-luis-abarca"
+GU = HID + "guerreros-unidos"
+HOSTILE_LABEL = "<img src=x onerror=alert(1)>"
+HOSTILE_QUOTE = "</script><script>alert(2)</script>"
+HOSTILE_CITATION = "<script>alert(4)</script> & Co."
+HOSTILE_TTL = """
+@prefix hilos: <https://w3id.org/hilos/ontology#> .
+@prefix hid:   <https://w3id.org/hilos/id/> .
+@prefix rdfs:  <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos:  <http://www.w3.org/2004/02/skos/core#> .
+@prefix prov:  <http://www.w3.org/ns/prov#> .
+
+hid:hostile-actor a hilos:CriminalOrganization ;
+    rdfs:label "<img src=x onerror=alert(1)>"@en ;
+    skos:altLabel "line\\u2028separator & <b>bold</b>"@en ;
+    rdfs:comment "A note with </script> and <!-- a comment -->."@en .
+
+hid:tie-hostile-colludes-with-zetas a hilos:Collusion ;
+    hilos:from hid:hostile-actor ;
+    hilos:to hid:zetas ;
+    hilos:status hilos:Alleged ;
+    hilos:quote "</script><script>alert(2)</script>"@en ;
+    hilos:locator "<b onmouseover=alert(3)>here</b>" ;
+    prov:wasDerivedFrom hid:hostile-source .
+
+hid:hostile-source a hilos:Source ;
+    hilos:citation "<script>alert(4)</script> & Co." .
+"""
+
+
+def write_hostile(folder: Path) -> Path:
+    path = folder / "hostile.ttl"
+    path.write_text(HOSTILE_TTL, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """The curated graph and a few hostile strings: labels, quote, locator, citation."""
+    store = Store.in_memory()
+    store.load(write_hostile(tmp_path_factory.mktemp("hostile")), name="hostile")
+    return store
+
+
+def page_json(text: str) -> dict[str, Any]:
+    match = re.search(
+        r'<script type="application/json" id="hilos-data">(.*?)</script>', text, re.DOTALL
+    )
+    assert match, "no data block"
+    data: dict[str, Any] = json.loads(match.group(1))
+    return data
+
+
+def export(store: Store, folder: Path, **options: Any) -> tuple[str, dict[str, Any]]:
+    out = folder / "page.html"
+    filters = options.pop("filters", Filters(directed=False))
+    export_html(store, out, filters, **options)
+    text = out.read_text(encoding="utf-8")
+    return text, page_json(text)
+
+
+def one_line_error(result: Result, exit_code: int) -> str:
+    assert result.exit_code == exit_code, (result.exit_code, result.stdout, result.stderr)
+    assert "Traceback" not in result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def node_ids(data: dict[str, Any]) -> set[str]:
+    return {n["id"] for n in data["nodes"]}
+
+
+def tie_ids(data: dict[str, Any]) -> set[str]:
+    return {t["id"] for t in data["ties"]}
+
+
+def within(graph: nx.MultiDiGraph, start: str, hops: int) -> set[str]:
+    """Breadth-first search over the ties, both ways, up to `hops` ties from `start`."""
+    seen = {start: 0}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        if seen[node] == hops:
+            continue
+        for other in (*graph.successors(node), *graph.predecessors(node)):
+            if other not in seen:
+                seen[other] = seen[node] + 1
+                queue.append(other)
+    return set(seen)
+
+
+# ------------------------------------------------------------------------------ self-contained
+
+
+@pytest.fixture(scope="module")
+def curated_page(tmp_path_factory: pytest.TempPathFactory, hostile_store: Store) -> str:
+    folder = tmp_path_factory.mktemp("page")
+    text, _ = export(hostile_store, folder, size_by="degree")
+    return text
+
+
+def test_no_url_to_another_host_in_any_src_href_or_css_url(curated_page: str) -> None:
+    text = curated_page.lower()
+    assert not re.search(
+        r"""\b(?:src|href|srcset|action|poster)\s*=\s*["']?\s*(?:https?:)?//""", text
+    )
+    assert not re.search(r"""url\(\s*["']?\s*(?:https?:)?//""", text)
+    assert not re.search(r"@import", text)
+    for needle in ('src="http', "src='http", 'href="http', "href='http", "url(http"):
+        assert needle not in text
+    assert not re.search(r"<script[^>]*\bsrc\s*=", text)
+    assert not re.search(r"<link\b", text)
+    assert not re.search(r"<(?:img|iframe|object|embed|base)\b", text)
+
+
+def test_vis_network_is_in_line_with_its_licence(curated_page: str) -> None:
+    assert "@license" in curated_page
+    assert "vis.js is dual licensed under both" in curated_page
+    assert "The Apache 2.0 License" in curated_page and "The MIT License" in curated_page
+    assert "@version 9.1.2" in curated_page
+    assert "cdn" not in curated_page.lower().replace("cdnjs", "")
+
+
+def test_content_security_policy_allows_exactly_the_two_scripts(curated_page: str) -> None:
+    match = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', curated_page)
+    assert match
+    policy = match.group(1).replace("&#x27;", "'")
+    assert "default-src 'none'" in policy
+    assert "unsafe-inline" not in policy.split("style-src")[0]
+    assert "unsafe-eval" not in policy
+    scripts = re.findall(r"<script>(.*?)</script>", curated_page, re.DOTALL)
+    assert len(scripts) == 2
+    for script in scripts:
+        digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+        assert f"'sha256-{digest}'" in policy
+
+
+def test_the_page_script_never_writes_html() -> None:
+    script = (Path(__file__).resolve().parents[1] / "src/hilos/export/page.js").read_text(
+        encoding="utf-8"
+    )
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
+        assert sink not in script
+    assert "new Function" not in script
+
+
+def test_nothing_is_written_but_the_page(
+    hostile_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    export_html(hostile_store, "out.html")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.html"]
+
+
+# ------------------------------------------------------------------------------------ safe
+
+
+def test_hostile_strings_appear_only_escaped_in_the_json(
+    hostile_store: Store, tmp_path: Path
+) -> None:
+    text, data = export(hostile_store, tmp_path, title="<b>Title</b> & co")
+    for raw in (
+        HOSTILE_LABEL,
+        HOSTILE_QUOTE,
+        HOSTILE_CITATION,
+        "<b onmouseover",
+        "<!--",
+        "\u2028",
+    ):
+        assert raw not in text, raw
+    # Exactly the page's own script elements close: none opened by the data.
+    assert text.count("</script>") == 3
+    assert "<title>&lt;b&gt;Title&lt;/b&gt; &amp; co</title>" in text
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e" in text
+    # Parsed back, every string is intact.
+    (actor,) = [n for n in data["nodes"] if n["id"] == HID + "hostile-actor"]
+    assert actor["label"] == HOSTILE_LABEL
+    assert ["en", "line\u2028separator & <b>bold</b>"] in actor["aliases"]
+    assert actor["notes"] == ["A note with </script> and <!-- a comment -->."]
+    (tie,) = [t for t in data["ties"] if t["id"] == HID + "tie-hostile-colludes-with-zetas"]
+    assert tie["quotes"] == [HOSTILE_QUOTE]
+    assert tie["locators"] == ["<b onmouseover=alert(3)>here</b>"]
+    assert [data["sources"][i]["citation"] for i in tie["sources"]] == [HOSTILE_CITATION]
+    assert data["meta"]["title"] == "<b>Title</b> & co"
+
+
+def test_script_json_escapes_what_could_end_or_break_a_script() -> None:
+    value = {"a": "</script><!--<script>", "b": "&\u2028\u2029", "c": "\\u003c"}
+    text = script_json(value)
+    assert not set(text) & {"<", ">", "&", "\u2028", "\u2029"}
+    assert json.loads(text) == value
+
+
+# ------------------------------------------------------------------------------ what it shows
+
+
+def test_the_whole_network_by_default(memory_store: Store, tmp_path: Path) -> None:
+    _, data = export(memory_store, tmp_path)
+    graph = project(memory_store, Filters(directed=False)).graph
+    assert node_ids(data) == set(graph.nodes)
+    assert tie_ids(data) == {key for _, _, key in graph.edges(keys=True)}
+    assert len(data["ties"]) == graph.number_of_edges()
+    ids = [n["id"] for n in data["nodes"]]
+    for tie in data["ties"]:
+        assert graph.has_edge(ids[tie["from"]], ids[tie["to"]], tie["id"])
+    assert data["meta"]["snapshot"] == snapshot_hash(memory_store)
+    assert re.fullmatch(r"[0-9a-f]{64}", data["meta"]["snapshot"])
+    assert data["meta"]["physics"] is True
+    kinds = {k["key"] for k in data["style"]["kinds"]}
+    assert {n["kind"] for n in data["nodes"]} <= kinds
+    assert {"person", "organisation", "place", "market", "event", "policy"} <= kinds
+
+
+def test_every_tie_carries_its_evidence(memory_store: Store, tmp_path: Path) -> None:
+    _, data = export(memory_store, tmp_path)
+    (tie,) = [
+        t
+        for t in data["ties"]
+        if t["id"] == HID + "tie-iguala-police-colludes-with-guerreros-unidos"
+    ]
+    assert tie["relation"] == "hilos:Collusion"
+    assert tie["type"] == "collusion"
+    assert tie["family"] == "cooperation"
+    assert tie["status"] == "reported"
+    assert tie["start"] == "2014-09-26"
+    assert tie["quotes"] == [
+        "The police officers then turned the students over to the criminal organisation "
+        "Guerreros Unidos, which may have massacred them and burnt their bodies."
+    ]
+    assert tie["locators"] == ["Introduction, footnote 3"]
+    assert [data["sources"][i]["id"] for i in tie["sources"]] == [HID + "report"]
+    assert all(t["sources"] for t in data["ties"])
+
+
+@pytest.mark.parametrize("hops", [1, 2])
+def test_focus_keeps_the_neighbourhood(memory_store: Store, tmp_path: Path, hops: int) -> None:
+    _, data = export(memory_store, tmp_path, focus=ZETAS, hops=hops)
+    graph = project(memory_store, Filters(directed=False)).graph
+    expected = within(graph, ZETAS, hops)
+    assert node_ids(data) == expected
+    assert tie_ids(data) == {
+        k for u, v, k in graph.edges(keys=True) if u in expected and v in expected
+    }
+    assert data["nodes"][data["meta"]["focus"]["node"]]["id"] == ZETAS
+    assert (
+        data["meta"]["title"] == f"The network within {hops} tie{'s' if hops > 1 else ''} of Zetas"
+    )
+
+
+def test_focus_by_name_and_command_line(hilos, tmp_path: Path) -> None:
+    out = tmp_path / "zetas.html"
+    result = hilos("export", "html", str(out), "--focus", "Zetas", "--hops", "2")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.startswith(f"wrote {out}: ")
+    data = page_json(out.read_text(encoding="utf-8"))
+    with Store.open(hilos.store) as store:
+        expected = within(project(store, Filters(directed=False)).graph, ZETAS, 2)
+    assert node_ids(data) == expected
+    # The command as typed, without the store's folder (the page is meant to be published).
+    assert data["meta"]["command"] == f"hilos export html {out} --focus Zetas --hops 2"
+    assert str(hilos.store) not in out.read_text(encoding="utf-8")
+
+
+def test_path_marks_exactly_the_hops_of_the_best_path(memory_store: Store, tmp_path: Path) -> None:
+    _, data = export(memory_store, tmp_path, path=(ABARCA, GU))
+    projection = project(memory_store, Filters(directed=False))
+    best = find_paths(memory_store, projection, ABARCA, GU, limit=1)[0]
+    hops = [h.tie for h in best.hops]
+    assert {t["id"] for t in data["ties"] if t["path"]} == set(hops)
+    assert data["meta"]["path"]["ties"] == hops
+    assert [data["nodes"][i]["id"] for i in data["meta"]["path"]["nodes"]] == [
+        n.id for n in best.nodes
+    ]
+    assert data["meta"]["path"]["score"] == best.score
+    assert node_ids(data) == set(projection.graph.nodes)
+
+
+def test_path_with_focus_keeps_the_path_in_view(memory_store: Store, tmp_path: Path) -> None:
+    _, data = export(memory_store, tmp_path, focus=ZETAS, path=(ABARCA, GU))
+    graph = project(memory_store, Filters(directed=False)).graph
+    assert node_ids(data) >= within(graph, ZETAS, 1) | {ABARCA, GU}
+    assert sum(t["path"] for t in data["ties"]) == len(data["meta"]["path"]["ties"])
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(directed=False, min_status="reported"),
+        Filters(directed=False, tie_types=("collusion", "command")),
+        Filters(directed=False, as_of="2014-09-26"),
+        Filters(directed=False, graphs=("report/iguala",)),
+        Filters(directed=False, exclude=(HID + "mexico",)),
+    ],
+    ids=["min-status", "tie-type", "as-of", "graph", "exclude"],
+)
+def test_filters_apply(memory_store: Store, tmp_path: Path, filters: Filters) -> None:
+    _, data = export(memory_store, tmp_path, filters=filters)
+    graph = project(memory_store, filters).graph
+    assert tie_ids(data) == {key for _, _, key in graph.edges(keys=True)}
+    assert node_ids(data) == set(graph.nodes)
+    assert 0 < len(data["ties"]) < 322
+    if filters.min_status:
+        assert {t["status"] for t in data["ties"]} <= set(
+            STATUS_ORDER[STATUS_ORDER.index("reported") :]
+        )
+    if filters.graphs:
+        assert data["meta"]["snapshot"] == snapshot_hash(memory_store, filters.graphs)
+        assert data["meta"]["snapshot"] != snapshot_hash(memory_store)
+    assert data["meta"]["filters"]
+
+
+def test_filters_on_the_command_line(hilos, tmp_path: Path) -> None:
+    out = tmp_path / "strong.html"
+    result = hilos(
+        "export", "html", str(out), "--min-status", "reported", "--tie-type", "collusion"
+    )
+    assert result.exit_code == 0, result.stderr
+    data = page_json(out.read_text(encoding="utf-8"))
+    # Collusion and its sub-types (bribery, protection, infiltration…).
+    assert "hilos:Collusion" in {t["relation"] for t in data["ties"]}
+    assert {t["family"] for t in data["ties"]} == {"cooperation"}
+    assert {t["status"] for t in data["ties"]} <= {"reported", "confirmed"}
+    assert data["meta"]["command"].endswith("--min-status reported --tie-type collusion")
+
+
+@pytest.mark.parametrize("measure", ["degree", "betweenness", "pagerank"])
+def test_size_by_centrality(memory_store: Store, tmp_path: Path, measure: str) -> None:
+    _, data = export(memory_store, tmp_path, size_by=measure)
+    projection = project(memory_store, Filters(directed=False))
+    scores = {r.id: r.score for r in centrality(projection.analysis_graph(), measure).ranking}
+    by_score = sorted(data["nodes"], key=lambda n: n["score"])
+    assert all(n["score"] == scores[n["id"]] for n in data["nodes"])
+    sizes = [n["size"] for n in by_score]
+    assert sizes == sorted(sizes) and sizes[0] < sizes[-1]
+    assert data["meta"]["size_by"] == measure
+
+
+def test_without_size_by_every_node_has_the_same_size(memory_store: Store, tmp_path: Path) -> None:
+    _, data = export(memory_store, tmp_path)
+    assert {n["size"] for n in data["nodes"]} == {12.0}
+    assert {n["score"] for n in data["nodes"]} == {None}
+
+
+def test_parallel_ties_are_bent_apart(memory_store: Store, tmp_path: Path) -> None:
+    _, data = export(memory_store, tmp_path)
+    pairs: dict[tuple[int, int], list[float]] = {}
+    for tie in data["ties"]:
+        a, b = sorted((tie["from"], tie["to"]))
+        bend = tie["bend"] if tie["from"] <= tie["to"] else -tie["bend"]
+        pairs.setdefault((a, b), []).append(bend)
+    several = [bends for bends in pairs.values() if len(bends) > 1]
+    assert several, "the curated graph has parallel ties"
+    for bends in several:
+        assert len(set(bends)) == len(bends)
+    assert all(bends == [0.0] for bends in pairs.values() if len(bends) == 1)
+
+
+def test_same_seed_same_page_other_seed_other_layout(memory_store: Store, tmp_path: Path) -> None:
+    first, data = export(memory_store, tmp_path, seed=3)
+    second, _ = export(memory_store, tmp_path, seed=3)
+    assert first == second
+    _, other = export(memory_store, tmp_path, seed=4)
+    assert [(n["x"], n["y"]) for n in other["nodes"]] != [(n["x"], n["y"]) for n in data["nodes"]]
+
+
+def test_to_a_text_stream_and_to_standard_output(memory_store: Store, hilos) -> None:
+    stream = io.StringIO()
+    written = export_html(memory_store, stream, focus=ZETAS)
+    assert page_json(stream.getvalue())["meta"]["command"] is None
+    assert written.nodes == len(page_json(stream.getvalue())["nodes"])
+    result = hilos("export", "html", "-", "--focus", "hid:zetas")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("<!DOCTYPE html>")
+    assert page_json(result.stdout)["meta"]["command"] == "hilos export html - --focus hid:zetas"
+
+
+# ------------------------------------------------------------------------------ layout
+
+
+def test_layout_of_a_large_component_is_seeded_and_spread() -> None:
+    graph = nx.gnm_random_graph(1_200, 3_000, seed=1)
+    graph.add_edge(5_000, 5_001)  # a second component
+    positions = layout(graph, seed=2)
+    assert positions == layout(graph, seed=2)
+    assert set(positions) == set(graph)
+    distinct = {(round(x), round(y)) for x, y in positions.values()}
+    assert len(distinct) > 1_150
+    assert (
+        abs(positions[5_000][0] - positions[5_001][0])
+        + abs(positions[5_000][1] - positions[5_001][1])
+        > 50
+    )
+
+
+# ------------------------------------------------------------------------------ errors
+
+
+@pytest.fixture
+def existing(tmp_path: Path) -> Iterator[Path]:
+    """An output file that exists already: a failed export must leave it as it was."""
+    folder = tmp_path / "pages"  # apart from the store the `hilos` fixture keeps in tmp_path
+    folder.mkdir()
+    out = folder / "out.html"
+    out.write_text("old page", encoding="utf-8")
+    yield out
+    assert out.read_text(encoding="utf-8") == "old page"
+    assert sorted(p.name for p in folder.iterdir()) == ["out.html"]
+
+
+def test_unknown_focus_exits_1(hilos, existing: Path) -> None:
+    line = one_line_error(hilos("export", "html", str(existing), "--focus", "nobody-at-all"), 1)
+    assert "nobody-at-all" in line
+
+
+def test_focus_outside_the_filtered_network_exits_1(hilos, existing: Path) -> None:
+    result = hilos("export", "html", str(existing), "--focus", "hid:zetas", "--tie-type", "kinship")
+    assert "not in the network" in one_line_error(result, 1)
+
+
+@pytest.mark.parametrize("hops", ["0", "-1"])
+def test_hops_below_one_exits_2(hilos, existing: Path, hops: str) -> None:
+    result = hilos("export", "html", str(existing), "--focus", "hid:zetas", "--hops", hops)
+    assert "--hops must be at least 1" in one_line_error(result, 2)
+
+
+def test_no_path_exits_1(hilos, existing: Path) -> None:
+    result = hilos(
+        "export",
+        "html",
+        str(existing),
+        "--path",
+        "hid:zetas",
+        "hid:jose-luis-abarca",
+        "--graph",
+        "report/iguala",
+    )
+    one_line_error(result, 1)
+
+
+def test_unknown_measure_exits_2(hilos, existing: Path) -> None:
+    one_line_error(hilos("export", "html", str(existing), "--size-by", "fame"), 2)
+
+
+@pytest.mark.parametrize("where", ["missing-folder/out.html", "."])
+def test_unwritable_output_exits_2_and_writes_nothing(hilos, tmp_path: Path, where: str) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    target = folder / where
+    line = one_line_error(hilos("export", "html", str(target)), 2)
+    assert line.startswith(f"Error: cannot write {target}")
+    assert list(folder.iterdir()) == []
+
+
+def test_a_failure_while_writing_leaves_no_file(
+    memory_store: Store, existing: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hilos.export.html as module
+
+    real = module._page_parts
+
+    def broken(data: dict[str, Any]) -> Iterator[str]:
+        parts = real(data)
+        yield next(parts)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(module, "_page_parts", broken)
+    from hilos.errors import BadInput
+
+    with pytest.raises(BadInput, match="No space left on device"):
+        export_html(memory_store, existing)
+
+
+def test_chains_keep_exactly_the_ties_of_the_collusion_chains(
+    memory_store: Store, tmp_path: Path
+) -> None:
+    from hilos.network.paths import find_chains
+
+    expected, _ = find_chains(memory_store, project(memory_store, Filters(directed=False)))
+    _, data = export(memory_store, tmp_path, chains=True)
+    assert tie_ids(data) == {h.tie for chain in expected for h in chain.hops}
+    assert node_ids(data) == {n.id for chain in expected for n in chain.nodes}

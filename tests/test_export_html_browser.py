@@ -1,0 +1,398 @@
+"""The exported page in a real browser: Debian's headless Chromium driven by Playwright.
+
+The page is an export of the curated graph plus a few hostile strings (a label that is an
+`<img onerror>` tag, a quote that closes the script element). Each test opens it from file://
+and checks that nothing is requested outside file://, that no error reaches the console and
+that no dialog opens. Screenshots are saved under tests/artifacts/.
+
+Skipped, with the reason, when /usr/bin/chromium or Playwright is missing (`.ci/run` installs
+Chromium; Playwright comes with the test extra, and its own browser download is not used).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import rdflib
+
+from hilos.export.html import export_html
+from hilos.network.projection import Filters
+from hilos.store import Store
+from test_export_html import HOSTILE_LABEL, HOSTILE_QUOTE, write_hostile
+
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = REPO / "tests" / "artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+HID = "https://w3id.org/hilos/id/"
+ZETAS = HID + "zetas"
+COLLUSION_TIE = HID + "tie-iguala-police-colludes-with-guerreros-unidos"
+HOSTILE = HID + "hostile-actor"
+HOSTILE_TIE = HID + "tie-hostile-colludes-with-zetas"
+
+# Where a click on a node lands on that node: centre it, zoom in, check what is under it.
+NODE_POINT = """(id) => {
+  const net = hilosNetwork;
+  net.focus(id, {scale: 1.6, animation: false});
+  net.redraw();
+  const centre = net.getPositions([id])[id];
+  const size = hilosNodes.get(id).size;
+  for (const [dx, dy] of [[0, 0], [0, -0.5], [0.5, 0], [-0.5, 0], [0, 0.5]]) {
+    const dom = net.canvasToDOM({x: centre.x + dx * size, y: centre.y + dy * size});
+    if (net.getNodeAt(dom) === id) return dom;
+  }
+  return null;
+}"""
+# Where a click on a tie lands on that tie and on no node.
+TIE_POINT = """(id) => {
+  const net = hilosNetwork;
+  const edge = hilosEdges.get(id);
+  net.fit({nodes: [edge.from, edge.to], animation: false});
+  net.redraw();
+  const body = net.body.edges[id];
+  for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.45, 0.55, 0.35, 0.65]) {
+    const dom = net.canvasToDOM(body.edgeType.getPoint(t));
+    if (net.getEdgeAt(dom) === id && net.getNodeAt(dom) === undefined) return dom;
+  }
+  return null;
+}"""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(
+            f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)"
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip(
+            "Playwright for Python is missing: pip install playwright (no browser download needed)"
+        )
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=FLAGS, headless=True
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The exported pages: the whole network, and the best path from Abarca to the Zetas."""
+    folder = tmp_path_factory.mktemp("pages")
+    store = Store.in_memory()
+    store.load(write_hostile(folder), name="hostile")
+    whole = folder / "network.html"
+    export_html(
+        store,
+        whole,
+        Filters(directed=False),
+        size_by="degree",
+        command="hilos export html network.html",
+    )
+    path = folder / "path.html"
+    export_html(
+        store,
+        path,
+        Filters(directed=False),
+        path=(HID + "jose-luis-abarca", HID + "guerreros-unidos"),
+        size_by="betweenness",
+    )
+    return {"network": whole, "path": path}
+
+
+class Session:
+    """One page in a fresh browser context, with everything it did recorded."""
+
+    def __init__(self, browser: Any, file: Path) -> None:
+        self.context = browser.new_context(viewport={"width": 1500, "height": 950})
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.console: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on(
+            "console",
+            lambda message: (
+                self.console.append(f"{message.type}: {message.text}")
+                if message.type in ("error", "warning")
+                else None
+            ),
+        )
+        self.page.on("pageerror", lambda error: self.console.append(f"pageerror: {error}"))
+        self.page.on("dialog", self._dialog)
+        self.page.goto(file.as_uri())
+        self.page.wait_for_function("() => window.hilosReady === true", timeout=20_000)
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def index(self, kind: str, iri: str) -> int:
+        found = self.page.evaluate(f"(iri) => hilos.{kind}Index(iri)", iri)
+        assert isinstance(found, int), iri
+        return found
+
+    def click_canvas(self, point: dict[str, float] | None) -> None:
+        assert point is not None, "no point of the canvas hits what should be clicked"
+        box = self.page.locator("#network canvas").bounding_box()
+        assert box is not None
+        self.page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+
+    def panel(self) -> str:
+        text = self.page.text_content("#panel")
+        return text or ""
+
+    def heading(self) -> str:
+        return self.page.text_content("#panel h2") or ""
+
+    def check_clean(self) -> None:
+        left = [url for url in self.requests if not url.startswith("file://")]
+        assert left == [], left
+        assert self.console == []
+        assert self.dialogs == []
+        assert (
+            self.page.evaluate(
+                "() => document.querySelectorAll('img, iframe, object, embed').length"
+            )
+            == 0
+        )
+
+    def close(self) -> None:
+        self.page.close()
+        self.context.close()
+
+
+@pytest.fixture
+def session(browser: Any, pages: dict[str, Path]) -> Iterator[Session]:
+    opened = Session(browser, pages["network"])
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+def collusion_quote() -> str:
+    """The quote of the Iguala collusion tie, read from the curated Turtle file itself."""
+    graph = rdflib.Graph().parse(REPO / "graph" / "iguala.ttl")
+    quote = graph.value(
+        rdflib.URIRef(COLLUSION_TIE), rdflib.URIRef("https://w3id.org/hilos/ontology#quote")
+    )
+    assert quote is not None
+    return str(quote)
+
+
+def screenshot(session: Session, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    target = ARTIFACTS / name
+    session.page.screenshot(path=str(target))
+    return target
+
+
+def test_the_page_loads_offline_without_errors(session: Session) -> None:
+    page = session.page
+    assert page.title() == "The network of 150 actors and places"
+    assert page.text_content("#title") == page.title()
+    footer = page.text_content("#footer") or ""
+    assert "sha256:" in footer and "hilos export html network.html" in footer
+    drawn = page.evaluate("() => [hilosNodes.length, hilosEdges.length, hilosData.nodes.length]")
+    assert drawn[0] == drawn[2] == 150 and drawn[1] == 323
+    screenshot(session, "export-html-network.png")
+    legend = page.text_content("#controls") or ""
+    for word in (
+        "State",
+        "Criminal",
+        "Community",
+        "Civil society",
+        "Person",
+        "Organisation",
+        "Place",
+        "Criminal market",
+        "Event",
+        "Policy",
+        "Alleged",
+        "Refuted",
+        "collusion",
+    ):
+        assert word in legend
+    session.check_clean()
+
+
+def test_the_search_box_finds_a_node_by_name_and_alias(session: Session) -> None:
+    page = session.page
+    zetas = session.index("node", ZETAS)
+    page.click("#search-box")
+    page.keyboard.type("Zetas")
+    assert (page.text_content("#search-results li button") or "").startswith("Zetas")
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => hilosNetwork.getSelectedNodes()") == [zetas]
+    assert session.heading() == "Zetas"
+    # The view moves to it (animated).
+    page.wait_for_function(
+        """(id) => {
+          const view = hilosNetwork.getViewPosition();
+          const at = hilosNetwork.getPositions([id])[id];
+          return Math.hypot(view.x - at.x, view.y - at.y) < 1;
+        }""",
+        arg=zetas,
+    )
+    # Accents and case do not matter; aliases count.
+    page.fill("#search-box", "")
+    page.keyboard.type("CHERAN")
+    assert "Cherán" in (page.text_content("#search-results") or "")
+    page.fill("#search-box", "")
+    page.keyboard.type("los zetas")
+    page.keyboard.press("Enter")
+    assert session.heading() == "Zetas"
+    session.check_clean()
+
+
+def test_clicking_a_node_shows_its_card(session: Session) -> None:
+    zetas = session.index("node", ZETAS)
+    session.click_canvas(session.page.evaluate(NODE_POINT, zetas))
+    session.page.wait_for_function(
+        "() => document.querySelector('#panel h2').textContent === 'Zetas'"
+    )
+    panel = session.panel()
+    assert "Organisation" in panel and "Criminal" in panel
+    assert "Los Zetas (es)" in panel
+    assert "Ties in this network" in panel
+    assert "Dudley" in panel  # a citation of one of its ties
+    session.check_clean()
+
+
+def test_clicking_a_tie_shows_its_evidence(session: Session) -> None:
+    tie = session.index("tie", COLLUSION_TIE)
+    session.click_canvas(session.page.evaluate(TIE_POINT, tie))
+    session.page.wait_for_function(
+        "() => document.querySelector('#panel h2').textContent === 'collusion'"
+    )
+    panel = session.panel()
+    assert collusion_quote() in panel
+    assert "Reported" in panel and "2014-09-26" in panel
+    assert "Introduction, footnote 3" in panel
+    assert "Municipal police of Iguala" in panel and "Guerreros Unidos" in panel
+    assert COLLUSION_TIE in panel
+    screenshot(session, "export-html-tie.png")
+    session.check_clean()
+
+
+def test_a_hostile_label_stays_text_everywhere(session: Session) -> None:
+    page = session.page
+    hostile = session.index("node", HOSTILE)
+    point = page.evaluate(NODE_POINT, hostile)
+    assert point is not None
+    box = page.locator("#network canvas").bounding_box()
+    assert box is not None
+    # The tooltip: hover, wait for it, read it.
+    page.mouse.move(box["x"] + point["x"] + 1, box["y"] + point["y"] + 1)
+    page.mouse.move(box["x"] + point["x"], box["y"] + point["y"])
+    page.wait_for_function(
+        "() => { const t = document.querySelector('div.vis-tooltip');"
+        " return t && t.style.visibility !== 'hidden' && t.textContent.length > 0; }"
+    )
+    tooltip = page.evaluate(
+        "() => { const t = document.querySelector('div.vis-tooltip');"
+        " return [t.textContent, t.querySelectorAll('img, script').length]; }"
+    )
+    assert HOSTILE_LABEL in tooltip[0] and tooltip[1] == 0
+    # The side panel.
+    session.click_canvas(point)
+    page.wait_for_function(
+        "(label) => document.querySelector('#panel h2').textContent === label", arg=HOSTILE_LABEL
+    )
+    panel = session.panel()
+    assert HOSTILE_LABEL in panel
+    assert HOSTILE_QUOTE in panel
+    assert "<script>alert(4)</script> & Co." in panel
+    assert (
+        page.evaluate(
+            "() => document.querySelectorAll('#panel img, #panel script, #panel b').length"
+        )
+        == 0
+    )
+    # The canvas drew it as text: the label is what vis-network was given.
+    assert page.evaluate("(id) => hilosNodes.get(id).label", hostile) == HOSTILE_LABEL
+    # The search box lists it as text too.
+    page.fill("#search-box", "img src")
+    results = page.text_content("#search-results") or ""
+    assert HOSTILE_LABEL in results
+    page.wait_for_timeout(300)  # give a payload, were one to run, the time to fire
+    assert page.evaluate("() => window.alert.toString().includes('[native code]')")
+    screenshot(session, "export-html-hostile.png")
+    session.check_clean()
+
+
+def test_filters_hide_and_show_again(session: Session) -> None:
+    page = session.page
+    criminal = page.evaluate(
+        "() => hilosData.nodes.flatMap((n, i) => (n.sphere === 'criminal' ? [i] : []))"
+    )
+    assert criminal
+    page.uncheck('input[data-filter="sphere:criminal"]')
+    hidden = page.evaluate("() => hilosNodes.get({filter: (n) => n.hidden}).map((n) => n.id)")
+    assert set(criminal) <= set(hidden)
+    assert "Showing" in (page.text_content("#controls .shown") or "")
+    page.check('input[data-filter="sphere:criminal"]')
+    assert page.evaluate("() => hilosNodes.get({filter: (n) => n.hidden}).length") == 0
+    # Years: only ties valid during 2014, undated ones left out.
+    page.fill("#year-from", "2014")
+    page.fill("#year-to", "2014")
+    page.dispatch_event("#year-to", "change")
+    page.uncheck('input[data-filter="undated"]')
+    shown = page.evaluate(
+        "() => hilosEdges.get({filter: (e) => !e.hidden}).map((e) => hilosData.ties[e.id])"
+    )
+    assert shown
+    for tie in shown:
+        assert (tie["start"] or tie["end"]) is not None
+        assert (tie["start"] is None or int(tie["start"][:4]) <= 2014) and (
+            tie["end"] is None or int(tie["end"][:4]) >= 2014
+        )
+    session.check_clean()
+
+
+def test_the_best_path_is_highlighted(browser: Any, pages: dict[str, Path]) -> None:
+    opened = Session(browser, pages["path"])
+    try:
+        page = opened.page
+        path = page.evaluate("() => hilosData.meta.path")
+        colours = page.evaluate(
+            "(ids) => ids.map((id) => hilosEdges.get(hilos.tieIndex(id)).color.color)", path["ties"]
+        )
+        assert set(colours) == {page.evaluate("() => hilosData.style.path")}
+        # The view is fitted to the path: every node of it is on the canvas.
+        inside = page.evaluate(
+            """(nodes) => {
+              const canvas = document.querySelector('#network canvas');
+              return nodes.map((i) => {
+                const p = hilosNetwork.canvasToDOM(hilosNetwork.getPositions([i])[i]);
+                return p.x > 0 && p.y > 0 && p.x < canvas.clientWidth && p.y < canvas.clientHeight;
+              });
+            }""",
+            path["nodes"],
+        )
+        assert all(inside), inside
+        panel = opened.panel()
+        assert "Best evidence path" in panel
+        assert "José Luis Abarca" in panel and "Guerreros Unidos" in panel
+        assert page.title().startswith("Best evidence path from José Luis Abarca")
+        screenshot(opened, "export-html-path.png")
+        opened.check_clean()
+    finally:
+        opened.close()
