@@ -381,3 +381,10 @@ def test_long_loads_report_progress(
     assert calls, "no progress reported"
     assert calls[-1] == (total, total)
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+
+
+def test_an_origin_is_recorded_instead_of_the_scratch_file(store: Store, new_file: Path) -> None:
+    store.load(new_file, name="imported", origin=("people.csv (imported)", "ab" * 32))
+    info = store.graph("imported")
+    assert info.source == "people.csv (imported)"
+    assert info.sha256 == "ab" * 32

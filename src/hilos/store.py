@@ -374,6 +374,7 @@ class Store:
         replace: bool = False,
         progress: Progress | None = None,
         bundled: bool = False,
+        origin: tuple[str, str] | None = None,
     ) -> LoadReport:
         """Load an RDF file into its own named graph, all or nothing.
 
@@ -381,6 +382,8 @@ class Store:
         TriG or N-Quads file keep their graph. A file that does not parse loads nothing and
         raises `ParseError` naming the file, line and column. Loading over an existing graph
         needs `replace=True`; the old content stays visible until the new one is complete.
+        `origin` (a description and a SHA-256) is recorded as where the graph came from instead
+        of the file itself — for importers that write RDF to a scratch file first.
         """
         return self.load_all(
             [source],
@@ -389,6 +392,7 @@ class Store:
             replace=replace,
             progress=progress,
             bundled=bundled,
+            origin=origin,
         )[0]
 
     def load_all(
@@ -400,13 +404,14 @@ class Store:
         replace: bool = False,
         progress: Progress | None = None,
         bundled: bool = False,
+        origin: tuple[str, str] | None = None,
     ) -> list[LoadReport]:
         """Load several files, each into its own graph: all of them, or none.
 
         Every file is parsed and checked before anything is written; if writing one fails,
         the graphs this call created are removed again.
         """
-        if name is not None and len(sources) > 1:
+        if (name is not None or origin is not None) and len(sources) > 1:
             raise BadInput("one graph name was given for several files")
         registered = {info.iri: info for info in self.graphs()}
         plans = [
@@ -424,7 +429,7 @@ class Store:
         reports: list[LoadReport] = []
         try:
             for plan in plans:
-                reports.append(self._execute(plan, registered, progress, bundled))
+                reports.append(self._execute(plan, registered, progress, bundled, origin))
         except BaseException:
             for report in reports:
                 for created in report.graphs:
@@ -468,6 +473,7 @@ class Store:
         registered: dict[str, GraphInfo],
         progress: Progress | None,
         bundled: bool,
+        origin: tuple[str, str] | None = None,
     ) -> LoadReport:
         physical: dict[str, NamedNode] = {}
         inferred: dict[str, NamedNode] = {}
@@ -508,8 +514,8 @@ class Store:
                 physical,
                 inferred,
                 registered,
-                plan.shown,
-                plan.path,
+                origin[0] if origin else plan.shown,
+                origin[1] if origin else resources.file_sha256(plan.path),
                 counts,
                 inferred_counts,
                 bundled,
@@ -586,13 +592,12 @@ class Store:
         inferred: dict[str, NamedNode],
         registered: dict[str, GraphInfo],
         shown: str,
-        path: Path,
+        sha: str,
         counts: dict[str, int],
         inferred_counts: dict[str, int],
         bundled: bool,
     ) -> None:
         """Make the new graphs visible in one transaction, replacing any old ones."""
-        sha = resources.file_sha256(path)
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
         operations: list[str] = []
         for key, target in targets.items():
