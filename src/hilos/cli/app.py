@@ -113,4 +113,4 @@ def main() -> None:
 
 
 # The commands register themselves on `cli` when their modules are imported.
-from . import analysis, data, explore, export_dossier, export_html, paths  # noqa: E402, F401
+from . import analysis, data, explore, export_dossier, export_html, importing, paths  # noqa: E402, F401
