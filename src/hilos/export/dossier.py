@@ -29,7 +29,13 @@ from ..errors import BadInput
 from ..namespaces import expand
 from ..network.evidence import Node, Source, node, sources_of
 from ..network.paths import find_paths
-from ..network.projection import STATUS_ORDER, STATUS_WEIGHT, Filters, project
+from ..network.projection import (
+    STATUS_ORDER,
+    STATUS_WEIGHT,
+    Filters,
+    filters_in_words,
+    project,
+)
 from ..output import atomic_output
 from ..store import Store
 from . import snapshot_hash
@@ -225,33 +231,6 @@ def _entity_rows(
     return rows, [nodes[iri], *others]
 
 
-def _filter_lines(store: Store, filters: Filters, lang: str, *, path_mode: bool) -> list[str]:
-    """The filters in words, for the header."""
-    lines: list[str] = []
-    if filters.graphs:
-        lines.append("ties from the graphs: " + ", ".join(filters.graphs))
-    if filters.min_status:
-        lines.append(f"ties whose status is at least {filters.min_status}")
-    if filters.as_of:
-        lines.append(f"ties valid on {filters.as_of}")
-    if filters.between:
-        first, last = filters.between
-        shown = f"{first if first > 0 else ''}..{last if last < 9999 else ''}"
-        lines.append(f"ties valid during {shown}")
-    if filters.tie_types:
-        lines.append("ties of type " + ", ".join(filters.tie_types) + " (with their sub-types)")
-    if filters.exclude:
-        left_out = [f"{describe(store, iri, lang=lang).label} ({iri})" for iri in filters.exclude]
-        lines.append("leaving out " + "; ".join(left_out))
-    if path_mode:
-        lines.append(
-            "ties followed only from their source to their target"
-            if filters.directed
-            else "ties followed both ways"
-        )
-    return lines
-
-
 def build_dossier(
     store: Store,
     *,
@@ -337,7 +316,13 @@ def build_dossier(
             "(statements as loaded, without derived ones)"
         ),
         command=FROM_PYTHON if command is None else command,
-        filters=tuple(_filter_lines(store, filters, lang, path_mode=path is not None)),
+        filters=tuple(
+            filters_in_words(
+                filters,
+                lambda iri: describe(store, iri, lang=lang).label,
+                direction=path is not None,
+            )
+        ),
         entity=summary,
         ties=tuple(ties),
         paths=tuple(sections),

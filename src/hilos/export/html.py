@@ -52,7 +52,13 @@ from ..namespaces import HILOS_NS, compact, expand
 from ..network.centrality import MEASURES, centrality
 from ..network.paths import Path as EvidencePath
 from ..network.paths import find_chains, find_paths
-from ..network.projection import Filters, Projection, project, require_nodes
+from ..network.projection import (
+    Filters,
+    Projection,
+    filters_in_words,
+    project,
+    require_nodes,
+)
 from ..output import atomic_output
 from ..store import Store, solutions
 from . import snapshot_hash
@@ -346,7 +352,7 @@ def page_data(
             "physics": len(nodes) <= PHYSICS_THRESHOLD,
             "seed": seed,
             "directed": filters.directed,
-            "filters": describe_filters(filters, labels),
+            "filters": filters_in_words(filters, lambda iri: labels.get(iri, compact(iri))),
             "dropped": dict(sorted(projection.dropped.items())),
             "years": [years[0], years[-1]] if years else None,
             "lang": lang,
@@ -534,25 +540,6 @@ def _bends(graph: nx.MultiDiGraph) -> dict[str, float]:
             bend = round((i - middle) * 0.3, 3)
             bends[key] = bend if forward else -bend
     return bends
-
-
-def describe_filters(filters: Filters, labels: dict[str, str]) -> list[str]:
-    """The filters in words, for the page's overview."""
-    said = []
-    if filters.graphs:
-        said.append("graphs: " + ", ".join(filters.graphs))
-    if filters.min_status:
-        said.append(f"ties at least {filters.min_status}")
-    if filters.as_of:
-        said.append(f"ties valid at {filters.as_of}")
-    if filters.between:
-        first, last = filters.between
-        said.append(f"ties valid during {first or '…'}–{last if last != 9999 else '…'}")
-    if filters.tie_types:
-        said.append("tie types: " + ", ".join(filters.tie_types))
-    if filters.exclude:
-        said.append("left out: " + ", ".join(labels.get(e, compact(e)) for e in filters.exclude))
-    return said
 
 
 def _default_title(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,6 +64,39 @@ class Filters:
             raise BadInput(f"--as-of expects YYYY, YYYY-MM or YYYY-MM-DD, got '{self.as_of}'")
         if self.between is not None and self.between[0] > self.between[1]:
             raise BadInput(f"--between {self.between[0]}..{self.between[1]} ends before it starts")
+
+
+def filters_in_words(
+    filters: Filters, label_of: Callable[[str], str], *, direction: bool = False
+) -> list[str]:
+    """The filters as sentences a reader understands, for pages and dossiers.
+
+    >>> filters_in_words(Filters(min_status="reported", between=(2006, 9999)), str)
+    ['ties whose status is at least reported', 'ties valid during 2006..']
+    """
+    lines: list[str] = []
+    if filters.graphs:
+        lines.append("ties from the graphs: " + ", ".join(filters.graphs))
+    if filters.min_status:
+        lines.append(f"ties whose status is at least {filters.min_status}")
+    if filters.as_of:
+        lines.append(f"ties valid on {filters.as_of}")
+    if filters.between:
+        first, last = filters.between
+        lines.append(
+            f"ties valid during {first if first > 0 else ''}..{last if last < 9999 else ''}"
+        )
+    if filters.tie_types:
+        lines.append("ties of type " + ", ".join(filters.tie_types) + " (with their sub-types)")
+    if filters.exclude:
+        lines.append("leaving out " + "; ".join(f"{label_of(i)} ({i})" for i in filters.exclude))
+    if direction:
+        lines.append(
+            "ties followed only from their source to their target"
+            if filters.directed
+            else "ties followed both ways"
+        )
+    return lines
 
 
 def parse_between(text: str) -> tuple[int, int]:
