@@ -60,6 +60,11 @@ class HilosGroup(click.Group):
         except click.Abort:
             click.echo("Aborted.", err=True)
             sys.exit(1)
+        except BrokenPipeError:
+            # The reader went away (`hilos export ftm - | head`): stop quietly, as cat does.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(1)
         sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -71,7 +76,7 @@ class HilosGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
             ctx.exit(130)
-        except (click.ClickException, click.exceptions.Exit, click.Abort):
+        except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError):
             raise
         except Exception as exc:
             if os.environ.get("HILOS_DEBUG"):
@@ -113,4 +118,15 @@ def main() -> None:
 
 
 # The commands register themselves on `cli` when their modules are imported.
-from . import analysis, data, explore, export_dossier, export_html, importing, paths  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    analysis,
+    data,
+    explore,
+    export_dossier,
+    export_html,
+    export_network,
+    import_ftm,
+    import_tabular,
+    importing,
+    paths,
+)

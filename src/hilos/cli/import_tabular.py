@@ -1,0 +1,236 @@
+"""`hilos import csv` and `hilos import matrix`: spreadsheets of ties and adjacency matrices."""
+
+from __future__ import annotations
+
+import click
+
+from ..importers.tabular import (
+    FIELDS,
+    NODE_FIELDS,
+    ImportOptions,
+    Summary,
+    dump_json,
+    import_csv,
+    import_matrix,
+    parse_mapping,
+    read_mapping_file,
+)
+from ..output import table
+from .common import Context, echo, output_option, pass_context
+from .importing import import_group
+
+_SHOWN = 20
+_STATUS = click.Choice(["alleged", "reported", "confirmed", "disputed", "refuted"])
+
+
+@import_group.command(name="csv")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="Read FIELD from COLUMN (a header name, or a 1-based number). Repeatable.",
+)
+@click.option(
+    "--mapping",
+    "mapping_file",
+    type=click.Path(dir_okay=False),
+    help="A file of FIELD=COLUMN lines (# comments allowed); --map overrides it.",
+)
+@click.option("--relation", metavar="TYPE", help="Give every row this tie type.")
+@click.option(
+    "--status",
+    type=_STATUS,
+    default="reported",
+    show_default=True,
+    help="Status of ties whose row has none.",
+)
+@click.option(
+    "--delimiter",
+    metavar="CHAR",
+    help="A character, `tab` or `whitespace` (default: guessed among , ; and tab).",
+)
+@click.option("--no-header", is_flag=True, help="The first row is data; columns are numbered.")
+@click.option(
+    "--nodes",
+    "nodes",
+    type=click.Path(dir_okay=False),
+    help="A node sheet: source and target are then ids into it (node_id, node_label, node_type).",
+)
+@click.option(
+    "--quote-lang",
+    default="und",
+    show_default=True,
+    help="Language tag of the quotes (und: undetermined).",
+)
+@click.option("--graph", "graph", metavar="NAME", help="Name of the graph (default: file stem).")
+@click.option("--replace", is_flag=True, help="Replace a graph of the same name if loaded.")
+@click.option(
+    "--dry-run", is_flag=True, help="Show what would be created and merged; load nothing."
+)
+@click.option(
+    "--skip-invalid",
+    is_flag=True,
+    help="Load the good rows; write the bad ones to <stem>.rejected.csv beside the file.",
+)
+@output_option("table", "json")
+@pass_context
+def import_csv_command(
+    ctx: Context,
+    file: str,
+    maps: tuple[str, ...],
+    mapping_file: str | None,
+    relation: str | None,
+    status: str,
+    delimiter: str | None,
+    no_header: bool,
+    nodes: str | None,
+    quote_lang: str,
+    graph: str | None,
+    replace: bool,
+    dry_run: bool,
+    skip_invalid: bool,
+    fmt: str,
+) -> None:
+    """Import a spreadsheet of ties (CSV, TSV, whitespace-separated, or .xlsx with openpyxl).
+
+    One row is one tie. Fields: source, target, relation, status, confidence, start, end,
+    weight, quote, citation, url, source_type, target_type; with --nodes also node_id,
+    node_label, node_type. Unmapped fields are read from columns of the same name (source also
+    from `from`/`node`, target from `to`/`rnode`, weight from `count`/`value`; node_id from
+    `id`/`node`, node_label from `label`/`name`/`group`, node_type from `type`); without a
+    header, columns 1, 2 and 3 are source, target and weight.
+
+    A relation naming a tie type of the ontology (alliance, rivalry, collusion…) gives that
+    type, any other text a generic tie keeping it. Undirected types listed both ways are one
+    tie; repeated rows add weight. Names meet the store's entities by normalised label or
+    alias (a trailing country in parentheses ignored); the others become new entities — plain
+    actors without a sphere unless typed, which `hilos validate` reports. Every tie records
+    the import (file, sha256, time) and its row. A bad row loads nothing, unless
+    --skip-invalid. Row numbers count the header as row 1.
+
+    \b
+    Examples:
+      hilos import csv BACRIM2020_Alliances.csv --map source=Group --map target=RGroup \\
+          --relation alliance
+      hilos import csv BACRIM2020_Rivals.csv --nodes BACRIM2020_Nodes.csv --relation rivalry
+      hilos import csv Montagna_meetings_edgelist.csv --no-header --relation "met with"
+      hilos import csv ties.csv --mapping ties.map --dry-run
+    """
+    items = list(read_mapping_file(mapping_file)) if mapping_file else []
+    items += list(maps)
+    allowed = FIELDS + NODE_FIELDS
+    mapping = parse_mapping(items, allowed)
+    tie_mapping = {k: v for k, v in mapping.items() if k in FIELDS}
+    node_mapping = {k: v for k, v in mapping.items() if k in NODE_FIELDS}
+    if node_mapping and not nodes:
+        raise click.UsageError("node_* fields map the --nodes sheet: give --nodes FILE")
+    options = ImportOptions(
+        mapping=tie_mapping,
+        header=not no_header,
+        delimiter=delimiter,
+        relation=relation,
+        status=status,
+        quote_lang=quote_lang or None,
+        nodes=nodes,
+        node_mapping=node_mapping,
+        skip_invalid=skip_invalid,
+    )
+    summary = import_csv(
+        ctx.store(),
+        file,
+        options,
+        graph=graph,
+        replace=replace,
+        dry_run=dry_run,
+        progress=ctx.progress("Importing"),
+    )
+    _print(summary, fmt)
+
+
+@import_group.command(name="matrix")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option(
+    "--relation",
+    metavar="TYPE",
+    help="Tie type of every nonzero cell (default: a generic tie, “communication”).",
+)
+@click.option(
+    "--status", type=_STATUS, default="reported", show_default=True, help="Status of the ties."
+)
+@click.option(
+    "--delimiter",
+    metavar="CHAR",
+    help="A character, `tab` or `whitespace` (default: guessed among , ; and tab).",
+)
+@click.option("--graph", "graph", metavar="NAME", help="Name of the graph (default: file stem).")
+@click.option("--replace", is_flag=True, help="Replace a graph of the same name if loaded.")
+@click.option(
+    "--dry-run", is_flag=True, help="Show what would be created and merged; load nothing."
+)
+@output_option("table", "json")
+@pass_context
+def import_matrix_command(
+    ctx: Context,
+    file: str,
+    relation: str | None,
+    status: str,
+    delimiter: str | None,
+    graph: str | None,
+    replace: bool,
+    dry_run: bool,
+    fmt: str,
+) -> None:
+    """Import an adjacency matrix: first row and first column are ids, cells are ties.
+
+    A nonzero cell is a tie from the row's entity to the column's, weighted by the cell;
+    directed unless the tie type is undirected (then both cells of a pair are one tie).
+    Ids meet the store's entities as names do in `hilos import csv`.
+
+    \b
+    Examples:
+      hilos import matrix phase1.csv --graph caviar-phase1
+      hilos import matrix kin.csv --relation kinship
+    """
+    summary = import_matrix(
+        ctx.store(),
+        file,
+        relation=relation,
+        status=status,
+        delimiter=delimiter,
+        graph=graph,
+        replace=replace,
+        dry_run=dry_run,
+        progress=ctx.progress("Importing"),
+    )
+    _print(summary, fmt)
+
+
+def _print(summary: Summary, fmt: str) -> None:
+    if fmt == "json":
+        echo(dump_json(summary))
+        return
+    verb = "would import" if summary.dry_run else "imported"
+    lines = [
+        f"{summary.file}: {verb} graph {summary.graph}"
+        + (" (replaced)" if summary.replaced else "")
+        + f" — {summary.rows} rows, {summary.ties} ties, {summary.new_entities} new entities, "
+        f"{len(summary.merged)} names matched to existing entities"
+        + ("" if summary.dry_run else f", {summary.statements} statements")
+    ]
+    if summary.rejected:
+        where = f", written to {summary.rejected_file}" if summary.rejected_file else ""
+        lines.append(f"{summary.rejected} rows rejected{where}")
+    if summary.merged:
+        shown = [list(m) for m in summary.merged[:_SHOWN]]
+        lines.append(table(["name", "matched entity"], shown, clip=None))
+        if len(summary.merged) > _SHOWN:
+            lines.append(f"… and {len(summary.merged) - _SHOWN} more (--format json lists all)")
+    if summary.untyped:
+        lines.append(
+            f"{summary.untyped} new entities are plain actors with no sphere: "
+            "`hilos validate` will report them; type them with source_type/target_type "
+            "or a node sheet."
+        )
+    echo("\n".join(lines))
