@@ -305,16 +305,44 @@ def test_row_with_empty_name(hilos: Hilos, tmp_path: Path) -> None:
     assert "row 3: empty source" in message
 
 
-def test_unknown_field_and_xlsx(hilos: Hilos, tmp_path: Path) -> None:
+def test_unknown_field(hilos: Hilos, tmp_path: Path) -> None:
     path = tmp_path / "t.csv"
     path.write_text("a,b\nx,y\n")
     assert "unknown field" in assert_bad(hilos, "import", "csv", str(path), "--map", "colour=a")
-    try:
-        import openpyxl  # type: ignore[import-untyped, unused-ignore]  # noqa: F401
-    except ImportError:
-        book = tmp_path / "t.xlsx"
-        book.write_bytes(b"PK")
-        assert "reading .xlsx needs openpyxl" in assert_bad(hilos, "import", "csv", str(book))
+
+
+def test_xlsx_spreadsheets(hilos: Hilos, tmp_path: Path) -> None:
+    import openpyxl  # type: ignore[import-untyped, unused-ignore]
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    rows = [
+        ["Grupo", "Rival", "Relación"],
+        ["Cártel A (México)", "Cártel B", "alliance"],
+        ["Cártel B", "Cártel A", "alliance"],
+        ["Cártel A", "Cártel C", "pays"],
+    ]
+    for row in rows:
+        sheet.append(row)
+    path = tmp_path / "hallazgos.xlsx"
+    book.save(path)
+    result = hilos(
+        "import",
+        "csv",
+        str(path),
+        "--map",
+        "source=Grupo",
+        "--map",
+        "target=Rival",
+        "--map",
+        "relation=Relación",
+    )
+    assert result.exit_code == 0, result.stderr
+    # the alliance listed both ways is one tie; "pays" is a generic tie: two ties in all
+    assert count_ties(hilos.store, "hallazgos") == 2
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK not really a workbook")
+    assert "not a readable .xlsx" in assert_bad(hilos, "import", "csv", str(broken))
 
 
 def _big_file(tmp_path: Path, bad_row: int) -> Path:
