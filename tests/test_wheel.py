@@ -61,6 +61,18 @@ def test_the_installed_wheel_works_on_its_own(tmp_path: Path) -> None:
     ids = [hit["id"] for hit in json.loads(search.stdout)]
     assert "https://w3id.org/hilos/id/iguala-municipal-police" in ids
 
+    page = tmp_path / "network.html"
+    subprocess.run(
+        [str(hilos), "export", "html", str(page)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=environment,
+        check=True,
+    )
+    text = page.read_text(encoding="utf-8")
+    assert "vis-network" in text and "Guerreros Unidos" in text
+
     where = subprocess.run(
         [str(python), "-c", "import hilos.resources as r; print(r.ontology_file())"],
         capture_output=True,
