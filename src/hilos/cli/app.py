@@ -129,4 +129,5 @@ from . import (  # noqa: E402, F401
     import_tabular,
     importing,
     paths,
+    serve,
 )
