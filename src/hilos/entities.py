@@ -48,11 +48,6 @@ def pick_label(labels: list[Literal], lang: str = "en") -> str | None:
     return sorted(label.value for label in labels)[0]
 
 
-def fallback_label(iri: str) -> str:
-    """A readable stand-in for an entity without a label: its compact IRI."""
-    return compact(iri)
-
-
 @dataclass(frozen=True)
 class Summary:
     """What identifies an entity at a glance."""
@@ -106,7 +101,7 @@ def describe(store: Store, iri: str, *, lang: str = "en") -> Summary:
     order = list(SPHERES.values())
     return Summary(
         id=iri,
-        label=pick_label(labels, lang) or fallback_label(iri),
+        label=pick_label(labels, lang) or compact(iri),
         labels=tuple(sorted((lab.language or "", lab.value) for lab in labels)),
         aliases=tuple(sorted((lab.language or "", lab.value) for lab in aliases)),
         types=tuple(most_specific(store, types)),
@@ -273,6 +268,7 @@ def show(store: Store, iri: str, *, lang: str = "en") -> Card:
 
     ties: list[TieView] = []
     labels: dict[str, Summary] = {}
+    relation_labels: dict[str, str] = {}  # one look-up per tie class, not per tie
     for key, rows in rows_by_tie.items():
         row = rows[0]
         other = row["other"].value
@@ -280,6 +276,8 @@ def show(store: Store, iri: str, *, lang: str = "en") -> Card:
             labels[other] = describe(store, other, lang=lang)
         tie_classes = [c for c in classes[key] if c != HILOS.Tie.value]
         specific = most_specific(store, set(tie_classes)) or ["hilos:Tie"]
+        if specific[0] not in relation_labels:
+            relation_labels[specific[0]] = _class_label(store, specific[0], lang)
         status = row["status"]
         confidence = row["confidence"]
         market = row["market"]
@@ -287,7 +285,7 @@ def show(store: Store, iri: str, *, lang: str = "en") -> Card:
             TieView(
                 id=row["tie"].value,
                 relation=specific[0],
-                relation_label=_class_label(store, specific[0], lang),
+                relation_label=relation_labels[specific[0]],
                 direction=row["direction"].value,
                 other=other,
                 other_label=labels[other].label,
