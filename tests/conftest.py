@@ -21,6 +21,10 @@ def _no_lock_wait(monkeypatch: pytest.MonkeyPatch) -> None:
     # A store in use fails at once in tests instead of after the default wait.
     monkeypatch.setenv("HILOS_LOCK_TIMEOUT", "0")
     monkeypatch.delenv("HILOS_STORE", raising=False)
+    for name in ("HILOS_ENDPOINT", "HILOS_UPDATE_ENDPOINT", "HILOS_ENDPOINT_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    for name in ("HILOS_ENDPOINT_USER", "HILOS_ENDPOINT_PASSWORD"):
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture(scope="session")

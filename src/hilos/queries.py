@@ -348,7 +348,7 @@ def run(
         value = bool(answer)
         payload = json.dumps({"head": {}, "boolean": value}).encode()
         return QueryResult(kind="ask", boolean=value, _json=payload)
-    if isinstance(answer, ox.QueryTriples):
+    if not isinstance(answer, ox.QuerySolutions):  # CONSTRUCT, DESCRIBE: triples
         return QueryResult(kind="construct", triples=list(answer))
     try:
         payload = answer.serialize(format=ox.QueryResultsFormat.JSON) or b""

@@ -2,7 +2,9 @@
 
 Rules (a small subset of RDFS and OWL 2 RL, chosen so that plain SPARQL sees what it needs):
 
-* sub-class closure of `rdf:type` over named classes;
+* sub-class closure of `rdf:type` over named classes, and of `rdfs:subClassOf` and
+  `rdfs:subPropertyOf` themselves (so one step up the hierarchy reaches every ancestor, and
+  queries need no property paths, which some servers evaluate wrongly);
 * `owl:hasValue` restrictions on a class give its instances that value (how an actor gets
   its sphere from its class);
 * sub-property closure, `owl:inverseOf` and `owl:SymmetricProperty`;
@@ -24,6 +26,7 @@ from typing import Any
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QuerySolutions, Store, Triple
 
 from .namespaces import HILOS, NAME_PROPERTIES, OWL, RDF_TYPE, RDFS
+from .remote import RemoteDatabase
 from .text import normalise
 
 Subject = NamedNode | BlankNode
@@ -197,13 +200,25 @@ class Reasoner:
                 for prop, value in tbox.class_values.get(o.value, ()):
                     yield Triple(s, NamedNode(prop), value)
             return
+        if p == RDFS.subClassOf and isinstance(s, NamedNode) and isinstance(o, NamedNode):
+            for sup in tbox.superclasses.get(o.value, ()):
+                if sup != s.value:
+                    yield Triple(s, p, NamedNode(sup))
+            return
+        if p == RDFS.subPropertyOf and isinstance(s, NamedNode) and isinstance(o, NamedNode):
+            for sup in tbox.superproperties.get(o.value, ()):
+                if sup != s.value:
+                    yield Triple(s, p, NamedNode(sup))
+            return
         if p.value in self._name_properties and isinstance(o, Literal):
             keyed = _with_label_key(s, o)
             if keyed is not None:
                 yield keyed
         yield from self.expand_property(s, p.value, o)
 
-    def shortcut_triples(self, store: Store, graphs: list[NamedNode]) -> Iterator[Triple]:
+    def shortcut_triples(
+        self, store: Store | RemoteDatabase, graphs: list[NamedNode]
+    ) -> Iterator[Triple]:
         """The shortcut triple of every tie in `graphs`, with its closure.
 
         Runs after the asserted triples and their single-triple inferences (which hold the

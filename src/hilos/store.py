@@ -1,9 +1,14 @@
-"""The embedded RDF store: Oxigraph on disk (or in memory), with hilos's bookkeeping.
+"""The RDF store: Oxigraph on disk (or in memory) or a remote SPARQL endpoint, with hilos's
+bookkeeping.
 
 Every loaded file lives in a named graph of its own; the triples the reasoner derives from it live
 in a companion graph, so `drop` removes both and nothing else. A registry graph records what was
 loaded, from where, and when. Queries see the union of the registered graphs (asserted and
 derived) as their default graph, so a graph that is half-written is never visible.
+
+The same bookkeeping runs on a remote SPARQL 1.1 endpoint (`Store.connect`, see `hilos.remote`),
+which stands in for the Oxigraph database; an endpoint that hilos never wrote to (no registry)
+is queried as its server presents it.
 """
 
 from __future__ import annotations
@@ -37,8 +42,11 @@ from .errors import (
 )
 from .namespaces import PREFIXES, STORE, STORE_NS, XSD
 from .reasoner import Reasoner, Terminology, is_tbox
+from .remote import RemoteDatabase, skolemise, unskolemise
 
 T = TypeVar("T")
+Database = ox.Store | RemoteDatabase
+Answer = ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean | list[Triple]
 Progress = Callable[[int, int], None]
 """Called as `progress(done, total)` during long work; `total` is 0 when unknown."""
 
@@ -50,7 +58,7 @@ _THIS_STORE = NamedNode(STORE_NS + "this")
 _STAGING_BASE = STORE_NS + "staging/"
 _INFERRED_BASE = STORE_NS + "inferred/"
 # Raise when the derivation rules change: every graph's inferences are then derived again.
-_FORMAT_VERSION = 1
+_FORMAT_VERSION = 2
 
 # Files with more statements than this go through Oxigraph's bulk loader, which keeps memory
 # flat but is not transactional (a failure is cleaned up by removing the partial graphs).
@@ -179,9 +187,10 @@ class Store:
     True
     """
 
-    def __init__(self, database: ox.Store, path: Path | None) -> None:
+    def __init__(self, database: Database, path: Path | None) -> None:
         self._db = database
         self.path = path
+        self.endpoint = database.url if isinstance(database, RemoteDatabase) else None
         self._registry_cache: list[GraphInfo] | None = None
         self._terminology: Terminology | None = None
 
@@ -228,6 +237,23 @@ class Store:
         return store
 
     @classmethod
+    def connect(
+        cls, url: str, *, update_url: str | None = None, timeout: float | None = None
+    ) -> Store:
+        """The store held by the SPARQL 1.1 endpoint at `url` (updates at `update_url`).
+
+        Connecting writes nothing: reading commands never change a shared server. Credentials
+        come from the environment (see `hilos.remote`). Several clients may use one endpoint;
+        it has no lock, so two loads into the same graph at once are the server's to order.
+        """
+        return cls(RemoteDatabase(url, update_url=update_url, timeout=timeout), None)
+
+    @property
+    def remote(self) -> bool:
+        """Whether the store is a remote endpoint."""
+        return self.endpoint is not None
+
+    @classmethod
     def in_memory(cls, *, progress: Progress | None = None) -> Store:
         """A store held in memory (for tests and notebooks), with the shipped data loaded."""
         store = cls(ox.Store(), None)
@@ -254,6 +280,8 @@ class Store:
     @property
     def database(self) -> ox.Store:
         """The underlying pyoxigraph store (for what hilos does not wrap)."""
+        if isinstance(self._db, RemoteDatabase):
+            raise StoreError(f"{self._db.url} is a remote endpoint, not an embedded database")
         return self._db
 
     # --------------------------------------------------------------- registry
@@ -295,7 +323,7 @@ class Store:
                 loaded_at=row["at"].value,
                 triples=int(row["n"].value),
                 inferred_triples=int(row["ni"].value),
-                bundled=row["bundled"].value == "true",
+                bundled=row["bundled"].value in ("true", "1"),
             )
             for row in rows
         ]
@@ -327,28 +355,28 @@ class Store:
 
     # ---------------------------------------------------------------- loading
 
-    def sync_bundle(self, *, progress: Progress | None = None) -> bool:
+    def sync_bundle(self, *, progress: Progress | None = None, restore: bool = False) -> bool:
         """Load the shipped ontology and curated graph if they changed since the last sync.
 
         Returns whether anything was (re)loaded. A curated graph the user dropped stays dropped
-        until the shipped data changes.
+        until the shipped data changes, or until `restore` asks for every missing one back.
         """
         # The stamp covers the shipped files and the version of the derivation rules, so a
         # new ontology, curated graph or reasoner all bring the store up to date.
         digest = f"{resources.bundle_digest()}/{_FORMAT_VERSION}"
         stored = self._registry_value("bundle")
-        if stored == digest:
+        current = {info.name: info for info in self.graphs()}
+        shipped = {CURATED_PREFIX + path.stem: path for path in resources.curated_files()}
+        if stored == digest and not (restore and set(shipped) - set(current)):
             return False
         rules_changed = stored is None or not stored.endswith(f"/{_FORMAT_VERSION}")
         ontology = resources.ontology_file()
-        current = {info.name: info for info in self.graphs()}
         old_onto = current.get(ONTOLOGY_GRAPH_NAME)
         onto_changed = (
             rules_changed or old_onto is None or old_onto.sha256 != resources.file_sha256(ontology)
         )
         if onto_changed:
             self.load(ontology, name=ONTOLOGY_GRAPH_NAME, replace=True, bundled=True)
-        shipped = {CURATED_PREFIX + path.stem: path for path in resources.curated_files()}
         for name, path in shipped.items():
             info = current.get(name)
             if onto_changed or info is None or info.sha256 != resources.file_sha256(path):
@@ -494,7 +522,9 @@ class Store:
                 plan.total,
                 progress,
             )
-            stream = _with_inferences(statements, physical, inferred, reasoner)
+            stream: Iterable[Quad] = _with_inferences(statements, physical, inferred, reasoner)
+            if self.remote:
+                stream = skolemise(stream, uuid.uuid4().hex)
             # Nothing written here is visible until the commit below, so the bulk loader's lack
             # of transactions costs nothing; it keeps memory flat on large files.
             write = self._db.bulk_extend if plan.total > BULK_THRESHOLD else self._db.extend
@@ -547,7 +577,13 @@ class Store:
 
     def _ontology_tbox_quads(self) -> list[Quad]:
         onto = graph_iri(ONTOLOGY_GRAPH_NAME)
-        return [q for q in self._db.quads_for_pattern(None, None, None, onto) if is_tbox(q)]
+        if self.remote and ONTOLOGY_GRAPH_NAME not in {info.name for info in self.graphs()}:
+            # An endpoint hilos did not fill: its data is read with the shipped vocabulary.
+            return [q for q in ox.parse(path=resources.ontology_file()) if is_tbox(q)]
+        quads = self._db.quads_for_pattern(None, None, None, onto)
+        if self.remote:  # its blank nodes were given IRIs on the way in
+            quads = unskolemise(quads)
+        return [q for q in quads if is_tbox(q)]
 
     def _check_parse(
         self, path: Path, shown: str, rdf_format: ox.RdfFormat, base_iri: str
@@ -698,7 +734,7 @@ class Store:
         bindings: dict[str, Any] | None = None,
         graphs: Sequence[str] | None = None,
         inferred: bool = True,
-    ) -> ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean:
+    ) -> Answer:
         """Run a SPARQL query over the loaded graphs.
 
         `bindings` maps variable names (without `?`) to RDF terms; the engine substitutes them
@@ -782,7 +818,7 @@ class Store:
         return count
 
 
-def solutions(answer: ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean) -> ox.QuerySolutions:
+def solutions(answer: Answer) -> ox.QuerySolutions:
     """The solutions of a SELECT query (anything else is a `QueryError`)."""
     if not isinstance(answer, ox.QuerySolutions):
         raise QueryError("expected a SELECT query")

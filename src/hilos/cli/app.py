@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 from ..errors import HilosError
 from .common import Context
@@ -15,7 +16,8 @@ HELP = """Follow the threads of collusion between state actors and armed crimina
 
 hilos keeps a knowledge graph in which every tie is a sourced claim (status, confidence,
 dates, the quoted sentence and its citation). On first use it creates its store and loads the
-ontology and the curated graph of the report, so every command works at once.
+ontology and the curated graph of the report, so every command works at once. With
+--endpoint URL the same commands run against a SPARQL 1.1 server (Virtuoso, Fuseki, GraphDB…).
 
 \b
 Exit codes: 0 success; 1 no answer / invalid data; 2 bad usage or bad input.
@@ -101,6 +103,19 @@ class HilosGroup(click.Group):
     help="Directory of the embedded store (default: HILOS_STORE, else a per-user data folder).",
 )
 @click.option(
+    "--endpoint",
+    envvar="HILOS_ENDPOINT",
+    metavar="URL",
+    help="A SPARQL 1.1 endpoint to use instead of the embedded store (also HILOS_ENDPOINT); "
+    "credentials from HILOS_ENDPOINT_USER/HILOS_ENDPOINT_PASSWORD or HILOS_ENDPOINT_TOKEN.",
+)
+@click.option(
+    "--update-endpoint",
+    envvar="HILOS_UPDATE_ENDPOINT",
+    metavar="URL",
+    help="Where the endpoint takes SPARQL Update, if not at --endpoint (e.g. Fuseki's /update).",
+)
+@click.option(
     "--lang",
     default="en",
     show_default=True,
@@ -108,8 +123,21 @@ class HilosGroup(click.Group):
 )
 @click.version_option(package_name="hilos")
 @click.pass_context
-def cli(ctx: click.Context, store_path: str | None, lang: str) -> None:
-    ctx.obj = Context(store_path=store_path, lang=lang)
+def cli(
+    ctx: click.Context,
+    store_path: str | None,
+    endpoint: str | None,
+    update_endpoint: str | None,
+    lang: str,
+) -> None:
+    given = {ctx.get_parameter_source(name) for name in ("store_path", "endpoint")}
+    if endpoint and store_path and given == {ParameterSource.COMMANDLINE}:
+        raise click.UsageError("give --store or --endpoint, not both")
+    if update_endpoint and not endpoint:
+        raise click.UsageError("--update-endpoint needs --endpoint")
+    ctx.obj = Context(
+        store_path=store_path, lang=lang, endpoint=endpoint, update_endpoint=update_endpoint
+    )
     ctx.call_on_close(ctx.obj.close)
 
 

@@ -22,11 +22,15 @@ class Context:
 
     store_path: str | None
     lang: str = "en"
+    endpoint: str | None = None
+    update_endpoint: str | None = None
     _store: Store | None = field(default=None, repr=False)
     _bars: list[ProgressBar] = field(default_factory=list, repr=False)
 
     def store(self) -> Store:
-        if self._store is None:
+        if self._store is None and self.endpoint:
+            self._store = Store.connect(self.endpoint, update_url=self.update_endpoint)
+        elif self._store is None:
             self._store = Store.open(self.store_path, progress=self.progress("Loading"))
         return self._store
 
@@ -198,14 +202,15 @@ def _with_network_options(function: F, *, directed: bool) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-_PRIVATE = {"store_path"}
+_PRIVATE = {"store_path", "endpoint", "update_endpoint"}
 """Parameters left out of the command stated on the page: a store's folder may name the
-journalist's account or machine, and the page is meant to be published."""
+journalist's account or machine, an endpoint a newsroom's internal server, and the page is meant
+to be published."""
 
 
 def published_command(ctx: click.Context) -> str:
     """The running command as a shell would take it — `hilos`, the sub-commands and every
-    parameter typed on the command line, in its long form — without `--store`."""
+    parameter typed on the command line, in its long form — without `--store` or `--endpoint`."""
     chain: list[click.Context] = []
     current: click.Context | None = ctx
     while current is not None:

@@ -12,7 +12,7 @@ from .common import Context, echo, graph_option, output_option, pass_context
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
 @click.option("--graph", "graph", metavar="NAME", help="Name of the graph (default: file stem).")
 @click.option(
     "--rdf-format",
@@ -20,6 +20,12 @@ from .common import Context, echo, graph_option, output_option, pass_context
     help="RDF format of the files (default: guessed from the extension).",
 )
 @click.option("--replace", is_flag=True, help="Replace a graph of the same name if loaded.")
+@click.option(
+    "--curated",
+    is_flag=True,
+    help="Load the ontology and the curated graph of the report where missing or out of date "
+    "(an endpoint's first set-up; brings back dropped curated graphs).",
+)
 @output_option("table", "json")
 @pass_context
 def load(
@@ -28,6 +34,7 @@ def load(
     graph: str | None,
     rdf_format: str | None,
     replace: bool,
+    curated: bool,
     fmt: str,
 ) -> None:
     """Load RDF files, each into a named graph of its own, all or nothing.
@@ -42,10 +49,27 @@ def load(
       hilos load findings.ttl
       hilos load leak.nq --graph leak-2024 --replace
       hilos load export.txt --rdf-format ntriples --format json
+      hilos --endpoint http://localhost:8890/sparql-auth load --curated
     """
     if graph and len(files) > 1:
         raise click.UsageError("--graph names one graph: give it with a single file")
-    reports = ctx.store().load_all(
+    if not files and not curated:
+        raise click.UsageError("give the files to load (or --curated)")
+    store = ctx.store()
+    if curated:
+        before = {info.name: info.loaded_at for info in store.graphs()}
+        store.sync_bundle(progress=ctx.progress("Loading"), restore=True)
+        fresh = [
+            info for info in store.graphs() if info.bundled and before.get(info.name) != info.sha256
+        ]
+        if fmt != "json":
+            loaded = ", ".join(info.name for info in fresh) or "nothing: already up to date"
+            echo(f"curated graph: loaded {loaded}")
+        if not files:
+            if fmt == "json":
+                echo(to_json([{"graphs": [info.name for info in fresh], "curated": True}]))
+            return
+    reports = store.load_all(
         list(files),
         name=graph,
         format=rdf_format,
