@@ -1,0 +1,409 @@
+"""`--endpoint URL`: the same commands against a remote SPARQL 1.1 endpoint.
+
+Two real servers: hilos's own `serve` (read-only, always available) and Virtuoso (Debian's
+`virtuoso-opensource`), started here on free loopback ports with a temporary database, with a
+user granted SPARQL Update. Where Virtuoso cannot be started its tests are skipped with the
+reason, which `pytest -ra` prints.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from hilos import queries
+from hilos.cli.app import cli
+from hilos.errors import BadInput, QueryError
+from hilos.remote import RemoteDatabase, _with_values
+from hilos.search import search
+from hilos.server import make_server
+from hilos.store import Store
+
+REPO = Path(__file__).resolve().parents[1]
+
+pytestmark = pytest.mark.slow
+
+USER, PASSWORD = "hilos", "s3cret-for-tests"
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
+def as_json(result: Result) -> Any:
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def unordered(value: Any) -> Any:
+    """A JSON value with its lists sorted and floats rounded: what two engines must agree on
+    when neither promises an order (unordered query answers, sums in another order)."""
+    if isinstance(value, dict):
+        return {key: unordered(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return sorted((unordered(item) for item in value), key=lambda v: json.dumps(v))
+    if isinstance(value, float):
+        return round(value, 9)
+    return value
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+# --------------------------------------------------------------------------- no server needed
+
+
+def test_parameters_travel_as_values_inside_the_where_clause() -> None:
+    from pyoxigraph import Literal, NamedNode, Variable
+
+    text = "SELECT ?needle ?e WHERE { ?e hilos:searchKey ?k FILTER(CONTAINS(?k, ?needle)) }"
+    sent = _with_values(text, {Variable("needle"): Literal('a "quoted" } value')})
+    assert sent.startswith(
+        'SELECT ?needle ?e WHERE { VALUES (?needle) { ("a \\"quoted\\" } value") }'
+    )
+    assert sent.endswith("?e hilos:searchKey ?k FILTER(CONTAINS(?k, ?needle)) }")
+    construct = "CONSTRUCT { ?s a ?c } WHERE { ?s a ?c }"
+    bound = _with_values(construct, {Variable("c"): NamedNode("http://x/C")})
+    assert bound.startswith("CONSTRUCT { ?s a ?c } WHERE { VALUES (?c) { (<http://x/C>) }")
+    with pytest.raises(QueryError, match="WHERE"):
+        _with_values("DESCRIBE ?x", {Variable("x"): NamedNode("http://x/a")})
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("ftp://example.org/sparql", "not an http"),
+        ("http://user:pw@example.org/sparql", "credentials do not belong in the URL"),
+    ],
+)
+def test_endpoint_urls_are_checked(url: str, message: str) -> None:
+    with pytest.raises(BadInput, match=message):
+        RemoteDatabase(url)
+
+
+def test_unreachable_endpoint_is_one_line_and_exit_2() -> None:
+    result = run("--endpoint", f"http://127.0.0.1:{free_port()}/sparql", "search", "iguala")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: cannot reach the SPARQL endpoint")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_store_and_endpoint_together_is_a_usage_error(tmp_path: Path) -> None:
+    result = run("--store", str(tmp_path), "--endpoint", "http://127.0.0.1:1/sparql", "graphs")
+    assert result.exit_code == 2
+    assert "not both" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def hilos_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """`hilos serve` over an embedded store, as a plain SPARQL endpoint to read from."""
+    path = tmp_path_factory.mktemp("served") / "store"
+    store = Store.open(path)
+    server = make_server(store, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.url, path
+    finally:
+        server.shutdown()
+        server.server_close()
+        store.close()
+
+
+def test_reading_through_hilos_serve_matches_the_embedded_store(
+    hilos_server: tuple[str, Path], memory_store: Store
+) -> None:
+    url, _ = hilos_server
+    remote = as_json(run("--endpoint", url, "search", "guerreros", "--format", "json"))
+    embedded = [{"id": hit.id, "label": hit.label} for hit in search(memory_store, "guerreros")]
+    assert [{"id": r["id"], "label": r["label"]} for r in remote] == embedded
+    chains = run("--endpoint", url, "paths", "José Luis Abarca", "Guerreros Unidos")
+    assert chains.exit_code == 0, chains.stderr
+    assert "Municipal police of Iguala" in chains.stdout
+
+
+def test_writing_to_a_read_only_endpoint_is_refused_cleanly(
+    hilos_server: tuple[str, Path], tmp_path: Path
+) -> None:
+    url, _ = hilos_server
+    mine = tmp_path / "mine.ttl"
+    mine.write_text("<http://example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> 'a' .\n")
+    result = run("--endpoint", url, "load", str(mine))
+    assert result.exit_code == 2
+    assert "refused the request (403)" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+# --------------------------------------------------------------------------- Virtuoso
+
+
+@dataclass
+class Virtuoso:
+    base: str
+    env: dict[str, str]
+
+    @property
+    def read_url(self) -> str:
+        return f"{self.base}/sparql"
+
+    @property
+    def write_url(self) -> str:
+        return f"{self.base}/sparql-auth"
+
+    def hilos(self, *args: str, credentials: bool = True) -> Result:
+        return run(
+            "--endpoint",
+            self.write_url if credentials else self.read_url,
+            *args,
+            env=self.env if credentials else None,
+        )
+
+
+_INI = """\
+[Database]
+DatabaseFile = {dir}/virtuoso.db
+ErrorLogFile = {dir}/virtuoso.log
+LockFile = {dir}/virtuoso.lck
+TransactionFile = {dir}/virtuoso.trx
+xa_persistent_file = {dir}/virtuoso.pxa
+[TempDatabase]
+DatabaseFile = {dir}/virtuoso-temp.db
+TransactionFile = {dir}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+NumberOfBuffers = 20000
+MaxDirtyBuffers = 12000
+DirsAllowed = .
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerThreads = 8
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 120
+"""
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    binary, isql = shutil.which("virtuoso-t"), shutil.which("isql-vt") or shutil.which("isql")
+    if binary is None or isql is None:
+        pytest.skip("Virtuoso is not installed (Debian package virtuoso-opensource)")
+    where = tmp_path_factory.mktemp("virtuoso")
+    sql_port, http_port = free_port(), free_port()
+    ini = where / "virtuoso.ini"
+    ini.write_text(_INI.format(dir=where, sql_port=sql_port, http_port=http_port))
+    log = (where / "console.log").open("wb")
+    server = subprocess.Popen(
+        [binary, "-c", str(ini), "+foreground"], cwd=where, stdout=log, stderr=subprocess.STDOUT
+    )
+    base = f"http://127.0.0.1:{http_port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if server.poll() is not None:
+                tail = (where / "console.log").read_text(errors="replace")[-500:]
+                pytest.skip(f"Virtuoso did not start (exit {server.returncode}): {tail}")
+            try:
+                with urllib.request.urlopen(f"{base}/sparql?query=ASK%7B%7D", timeout=5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.skip("Virtuoso did not answer within 90 s")
+                time.sleep(0.5)
+        # A user of its own, granted SPARQL Update: hilos writes as it, with Digest auth.
+        grant = f"DB.DBA.USER_CREATE('{USER}', '{PASSWORD}'); GRANT SPARQL_UPDATE TO \"{USER}\";"
+        subprocess.run(
+            [isql, f"127.0.0.1:{sql_port}", "dba", "dba", f"exec={grant}"],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        env = {"HILOS_ENDPOINT_USER": USER, "HILOS_ENDPOINT_PASSWORD": PASSWORD}
+        yield Virtuoso(base, env)
+    finally:
+        server.terminate()
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def loaded(virtuoso: Virtuoso) -> Virtuoso:
+    """Virtuoso holding the ontology and curated graph, loaded through hilos."""
+    result = virtuoso.hilos("load", "--curated")
+    assert result.exit_code == 0, result.stderr
+    return virtuoso
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("embedded") / "store"
+    Store.open(path).close()
+    return str(path)
+
+
+def both(loaded: Virtuoso, embedded: str, *args: str) -> tuple[Any, Any]:
+    remote = as_json(loaded.hilos(*args, "--format", "json"))
+    local = as_json(run("--store", embedded, *args, "--format", "json"))
+    return remote, local
+
+
+def test_virtuoso_holds_what_the_embedded_store_holds(loaded: Virtuoso, embedded: str) -> None:
+    remote, local = both(loaded, embedded, "graphs")
+    counts = {(g["name"], g["statements"], g["derived"]) for g in local}
+    assert {(g["name"], g["statements"], g["derived"]) for g in remote} == counts
+    shipped = {"ontology", *(f"report/{p.stem}" for p in (REPO / "graph").glob("*.ttl"))}
+    assert {g["name"] for g in remote} == shipped
+
+
+def test_writes_without_credentials_are_refused(virtuoso: Virtuoso, tmp_path: Path) -> None:
+    mine = tmp_path / "mine.ttl"
+    mine.write_text("<http://example.org/a> <http://www.w3.org/2000/01/rdf-schema#label> 'a' .\n")
+    result = run("--endpoint", virtuoso.write_url, "load", str(mine))
+    assert result.exit_code == 2
+    assert "refused the request (401)" in result.stderr
+    assert "HILOS_ENDPOINT_USER" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("search", "iguala"),
+        ("search", "cheran"),
+        ("paths", "José Luis Abarca", "Guerreros Unidos"),
+        ("chains",),
+        ("show", "José Luis Abarca"),
+        ("show", "Zetas"),
+        ("centrality", "--top", "15"),
+        ("brokers",),
+    ],
+    ids=lambda args: "-".join(args),
+)
+def test_reading_commands_give_the_embedded_answers(
+    loaded: Virtuoso, embedded: str, args: tuple[str, ...]
+) -> None:
+    remote, local = both(loaded, embedded, *args)
+    assert remote, "an empty answer proves nothing"
+    assert unordered(remote) == unordered(local)
+
+
+def test_anonymous_reading_on_the_public_url(loaded: Virtuoso, embedded: str) -> None:
+    remote = as_json(loaded.hilos("search", "zetas", "--format", "json", credentials=False))
+    local = as_json(run("--store", embedded, "search", "zetas", "--format", "json"))
+    assert remote == local
+
+
+# Virtuoso 7.2 evaluates property paths wrongly after several joins (rows go missing) and
+# mangles non-ASCII text inside CONCAT over joined labels: these queries are shown to differ
+# so that a fixed server turns the test red and the marker can go.
+_VIRTUOSO_PATH_BUGS = {"actors-by-sphere-in-place", "groups-in-place", "state-criminal-chains"}
+_PARAMS = {
+    "actors-by-sphere-in-place": {"sphere": "criminal", "place": "Michoacán"},
+    "entity-sources": {"entity": "Zetas"},
+    "group-markets": {"group": "Sinaloa cartel"},
+    "groups-in-place": {"place": "Guerrero"},
+    "ties-by-status": {"status": "alleged"},
+}
+
+
+def _rows(store: Store, name: str) -> list[tuple[tuple[str, str], ...]]:
+    result = queries.run(store, queries.find_query(name), _PARAMS.get(name, {}))
+    rows = []
+    for row in result.rows:
+        cells = []
+        for key, term in row.items():
+            text = "" if term is None else getattr(term, "value", str(term))
+            # GROUP_CONCAT has no order, nor (by the standard) a language tag
+            parts = sorted(part.strip() for part in text.replace(";", ",").split(","))
+            cells.append((key, ",".join(parts)))
+        rows.append(tuple(sorted(cells)))
+    return sorted(rows)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(
+            q.name,
+            marks=pytest.mark.xfail(strict=True, reason="Virtuoso 7.2 property-path bug")
+            if q.name in _VIRTUOSO_PATH_BUGS
+            else (),
+        )
+        for q in queries.library()
+    ],
+)
+def test_every_library_query_gives_the_embedded_answer(
+    loaded: Virtuoso, embedded: str, name: str
+) -> None:
+    remote = Store.connect(loaded.read_url)
+    local = Store.open(embedded)
+    try:
+        expected = _rows(local, name)
+    finally:
+        local.close()
+    assert expected, f"{name} answers nothing on the curated graph"
+    assert _rows(remote, name) == expected
+
+
+def test_load_and_drop_through_sparql_update(loaded: Virtuoso, tmp_path: Path) -> None:
+    mine = tmp_path / "findings.ttl"
+    mine.write_text(
+        "@prefix hilos: <https://w3id.org/hilos/ontology#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "<https://example.org/mayor-x> a hilos:Mayor ; rdfs:label 'Mayor Xochiquetzal'@es .\n"
+        "<https://example.org/mayor-x> hilos:memberOf [ rdfs:label 'A blank group' ] .\n"
+    )
+    loaded_now = loaded.hilos("load", str(mine))
+    assert loaded_now.exit_code == 0, loaded_now.stderr
+    found = as_json(loaded.hilos("search", "xochiquetzal", "--format", "json"))
+    assert [hit["id"] for hit in found] == ["https://example.org/mayor-x"]
+    # derived on the way in, as in the embedded store: a mayor is a state actor
+    assert found[0]["sphere"] == "state"
+    names = [g["name"] for g in as_json(loaded.hilos("graphs", "--format", "json"))]
+    assert "findings" in names
+    dropped = loaded.hilos("drop", "findings")
+    assert dropped.exit_code == 0, dropped.stderr
+    gone = loaded.hilos("search", "xochiquetzal")
+    assert gone.exit_code == 1
+
+
+def test_a_bad_file_loads_nothing_on_the_server(loaded: Virtuoso, tmp_path: Path) -> None:
+    before = as_json(loaded.hilos("graphs", "--format", "json"))
+    good = tmp_path / "good.ttl"
+    good.write_text("<https://example.org/g> <http://www.w3.org/2000/01/rdf-schema#label> 'g' .\n")
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<https://example.org/b> <http://www.w3.org/2000/01/rdf-schema#label> .\n")
+    result = loaded.hilos("load", str(good), str(bad))
+    assert result.exit_code == 2
+    assert "bad.ttl" in result.stderr and "line 1" in result.stderr
+    assert as_json(loaded.hilos("graphs", "--format", "json")) == before
+
+
+def test_import_writes_through_the_endpoint(loaded: Virtuoso, tmp_path: Path) -> None:
+    sheet = tmp_path / "payments.csv"
+    sheet.write_text("from,to,relation\nMayor Quetzalli,Guerreros Unidos,bribery\n")
+    result = loaded.hilos("import", "csv", str(sheet))
+    assert result.exit_code == 0, result.stderr
+    ties = as_json(loaded.hilos("paths", "Mayor Quetzalli", "Guerreros Unidos", "--format", "json"))
+    hop = ties["paths"][0]["hops"][0]
+    assert hop["relation"] == "hilos:Bribery"
+    assert loaded.hilos("drop", "payments").exit_code == 0
