@@ -407,3 +407,24 @@ def test_import_writes_through_the_endpoint(loaded: Virtuoso, tmp_path: Path) ->
     hop = ties["paths"][0]["hops"][0]
     assert hop["relation"] == "hilos:Bribery"
     assert loaded.hilos("drop", "payments").exit_code == 0
+
+
+def test_exports_and_validation_read_the_endpoint(loaded: Virtuoso, tmp_path: Path) -> None:
+    iguala = (REPO / "graph" / "iguala.ttl").read_text()
+    quote = "The police officers then turned the students over to the criminal organisation"
+    assert quote in iguala  # the sentence the page must carry comes from the curated file
+    page = tmp_path / "chains.html"
+    result = loaded.hilos("export", "html", str(page), "--chains")
+    assert result.exit_code == 0, result.stderr
+    assert quote in page.read_text()
+    assert loaded.read_url not in page.read_text()  # the endpoint is not published
+    turtle = tmp_path / "iguala.ttl"
+    exported = loaded.hilos("export", "turtle", str(turtle), "--graph", "report/iguala")
+    assert exported.exit_code == 0, exported.stderr
+    from pyoxigraph import RdfFormat, parse
+
+    ours = {str(t) for t in parse(path=str(REPO / "graph" / "iguala.ttl"), format=RdfFormat.TURTLE)}
+    theirs = {str(t) for t in parse(path=str(turtle), format=RdfFormat.TURTLE)}
+    assert theirs == ours
+    checked = loaded.hilos("validate")
+    assert checked.exit_code == 0, checked.stdout + checked.stderr
