@@ -295,6 +295,7 @@ def test_writes_without_credentials_are_refused(virtuoso: Virtuoso, tmp_path: Pa
         ("show", "Zetas"),
         ("centrality", "--top", "15"),
         ("brokers",),
+        ("hotspots",),
     ],
     ids=lambda args: "-".join(args),
 )

@@ -60,7 +60,7 @@ SELECT ?a ?class ?b WHERE {
 """
 
 
-def _closure(direct: dict[str, set[str]]) -> dict[str, frozenset[str]]:
+def closure(direct: dict[str, set[str]]) -> dict[str, frozenset[str]]:
     """Transitive closure of a relation given as adjacency sets (cycles tolerated)."""
     closed: dict[str, frozenset[str]] = {}
     for start in direct:
@@ -127,7 +127,7 @@ class Terminology:
             elif p == OWL.hasValue.value and not isinstance(o, Triple):
                 has_value[s] = o
 
-        superclasses = _closure(sub_class)
+        superclasses = closure(sub_class)
         own_values: dict[str, list[tuple[str, Term]]] = defaultdict(list)
         for cls_iri, restrictions in restricted_by.items():
             for node in restrictions:
@@ -150,7 +150,7 @@ class Terminology:
         return cls(
             superclasses=superclasses,
             class_values=class_values,
-            superproperties=_closure(sub_prop),
+            superproperties=closure(sub_prop),
             inverses={k: frozenset(v) for k, v in inverse.items()},
             symmetric=frozenset(symmetric),
             shortcuts=tie_shortcuts,
@@ -238,4 +238,4 @@ class Reasoner:
                 yield from self.expand_property(a, prop, b)
 
 
-__all__ = ["TBOX_PREDICATES", "Reasoner", "Terminology", "is_tbox"]
+__all__ = ["TBOX_PREDICATES", "Reasoner", "Terminology", "closure", "is_tbox"]

@@ -26,6 +26,7 @@ from typing import Any
 from ..entities import describe
 from ..errors import BadInput
 from ..namespaces import compact, expand
+from ..reasoner import closure
 from ..store import Store, solutions
 from .paths import collusion_relations
 from .projection import Projection
@@ -96,12 +97,14 @@ def hotspots(
         raise BadInput(f"--top must be at least 1, got {top}")
     graph = projection.graph
     graphs = list(projection.filters.graphs) or None
-    within: dict[str, set[str]] = defaultdict(set)
-    for row in solutions(store.query("SELECT ?p ?q WHERE { ?p geo:sfWithin+ ?q }", graphs=graphs)):
-        within[row["p"].value].add(row["q"].value)
+    # Direct containment, closed here: servers differ on transitive paths with both ends open.
+    direct: dict[str, set[str]] = defaultdict(set)
+    for row in solutions(store.query("SELECT ?p ?q WHERE { ?p geo:sfWithin ?q }", graphs=graphs)):
+        direct[row["p"].value].add(row["q"].value)
+    within = closure(direct)
 
     def up(place: str) -> set[str]:
-        return {place} | within.get(place, set())
+        return {place} | within.get(place, frozenset())
 
     relations = collusion_relations(store)
     present: dict[str, dict[str, float]] = defaultdict(dict)
