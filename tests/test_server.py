@@ -253,8 +253,8 @@ def test_oversized_body_is_413_without_reading_it(url: str) -> None:
     host, port = url.split("//")[1].split("/")[0].rsplit(":", 1)
     with socket.create_connection((host, int(port)), timeout=10) as sock:
         sock.sendall(
-            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
-            b"Content-Length: 5000000\r\n\r\nSELECT"
+            b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            b"Content-Type: application/sparql-query\r\nContent-Length: 5000000\r\n\r\nSELECT"
         )
         answer = b""
         while chunk := sock.recv(4096):

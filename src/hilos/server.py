@@ -1,48 +1,107 @@
-"""A read-only SPARQL 1.1 Protocol endpoint over a hilos store, built on the standard library.
+"""`hilos serve` over HTTP: a SPARQL 1.1 Protocol endpoint and the explorer, built on the
+standard library.
 
-`make_server(store, host, port)` returns a `ThreadingHTTPServer` answering at `/sparql`:
+`make_server(store, host, port)` returns a `ThreadingHTTPServer` answering:
 
-- queries by GET (`?query=`) and POST (form-encoded `query=`, or a direct
+- `/sparql`: queries by GET (`?query=`) and POST (form-encoded `query=`, or a direct
   `application/sparql-query` body), with optional `default-graph-uri` / `named-graph-uri`
   naming loaded graphs (by hilos name or IRI; both narrow the graphs the query sees, and a
-  value that names no loaded graph is ignored with an `X-Hilos-Note` header);
-- SELECT/ASK results as SPARQL JSON (default), XML, CSV or TSV, and CONSTRUCT/DESCRIBE results
-  as Turtle (default), N-Triples, JSON-LD or RDF/XML, chosen by `Accept`;
-- plain-text errors, one line, never a traceback: 400 bad query, 403 update (read-only),
-  404 other paths, 405 other methods, 406 unacceptable `Accept`, 413 request or result too
-  large, 415 other request bodies, 503 timeout or unreadable store, 500 anything unexpected.
+  value that names no loaded graph is ignored with an `X-Hilos-Note` header); SELECT/ASK
+  results as SPARQL JSON (default), XML, CSV or TSV, and CONSTRUCT/DESCRIBE results as Turtle
+  (default), N-Triples, JSON-LD or RDF/XML, chosen by `Accept`;
+- `/`: the explorer page (`hilos.explorer`), its script and style sheet under `/assets/`;
+- the explorer's JSON endpoints, GET only, with the shapes of the commands' `--format json`:
+  `/api/search?q=` (`hilos search`), `/api/entity?id=` (`hilos show`: the card, every tie with
+  its status, dates, quote, sources and locator), `/api/paths?from=&to=` (`hilos paths`, with
+  `limit`, `max-hops`, `min-status`, `time-consistent`), `/api/queries` (`hilos queries`), and
+  `/api/query?name=&param.NAME=` (GET or form POST; a library query with its parameters
+  bound as `hilos query` binds them, answered as SPARQL JSON results);
+- `/ego?id=&hops=`: the self-contained network page of `hilos export html --focus ID --hops N`.
 
-Safety: federated `SERVICE` is refused before the query runs (the server never calls another
-host); a query runs in a worker thread and the client gets 503 after `timeout` seconds (the
-worker stops at its next solution: Oxigraph cannot interrupt the evaluation of one solution);
-more than `max_results` solutions or triples is refused with 413 "result too large" rather than
-truncated, so an answer is never silently incomplete; a request body over `max_request_bytes`
-is refused with 413 before it is read.
+Errors are one line, never a traceback: plain text, or `{"error": …}` under `/api/`. 400 bad
+query or parameter, 401 an update without the right token, 403 an update to a read-only
+server, 404 unknown page, entity or library query, or no path, 405 other methods, 406
+unacceptable `Accept`, 411/413 request without length or too large, 413 result too large, 415
+other request bodies, 421 a Host that is not this server, 503 timeout or unreadable store, 500
+anything unexpected.
+
+Safety:
+- read-only unless `update_token` is given; then SPARQL Update (POST: a form field `update=`
+  or an `application/sparql-update` body) is accepted only with the header
+  `Authorization: Bearer <token>` (compared in constant time; 401 otherwise) and applied by
+  `hilos.updates.apply_update`, all or nothing, into registered graphs with their inferences;
+- federated `SERVICE` is refused before a query or update runs, and so is `LOAD`: the server
+  never calls another host;
+- a query, and each explorer endpoint, runs in a worker thread and the client gets 503 after
+  `timeout` seconds (a query stops at its next solution: Oxigraph cannot interrupt the
+  evaluation of one solution; the explorer's computations run to their end unseen). An update
+  is never cut short: it runs to its end, one at a time;
+- more than `max_results` solutions or triples is refused with 413 "result too large" rather
+  than truncated, so an answer is never silently incomplete;
+- a request body over `max_request_bytes` is refused with 413 before it is read;
+- on a loopback address, a request whose `Host` names another host is refused (421), so that
+  a web page cannot reach the server through DNS rebinding;
+- the explorer page carries a strict Content-Security-Policy (its own script and style sheet
+  only), the network page its own (its in-line scripts by hash); every answer has
+  `X-Content-Type-Options: nosniff`, `Cache-Control: no-store` and `Referrer-Policy: no-referrer`.
 """
 
 from __future__ import annotations
 
+import hmac
+import ipaddress
 import json
-import re
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 
-from .errors import HilosError, QueryError, StoreError
+from . import explorer
+from .errors import HilosError, NotFound, QueryError, StoreError, UnknownQuery
+from .explorer import api
 from .namespaces import PREFIXES
+from .sparqltext import is_federated
 from .store import Store
+from .updates import apply_update
 
 __all__ = ["SparqlServer", "is_federated", "make_server"]
 
 READ_ONLY = "this server is read-only: SPARQL Update is not accepted"
 FEDERATED = "federated SERVICE queries are refused: the server never calls another host"
+UPDATE_BY_POST = (
+    "SPARQL Update must be sent by POST: a form field update=… or an application/sparql-update body"
+)
+NEEDS_TOKEN = (
+    "SPARQL Update needs the header Authorization: Bearer <token> (the token hilos serve "
+    "printed, or HILOS_SERVE_TOKEN)"
+)
+WRONG_TOKEN = "wrong bearer token: SPARQL Update refused"
+NOTHING_CHANGED = (
+    "the update changed no graph; outside any GRAPH a DELETE reaches only the empty default "
+    "graph: name the graph, as in DELETE WHERE { GRAPH ?g { … } }"
+)
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1"})
+
+EGO_POLICY = "; ".join(
+    [
+        "default-src 'none'",
+        "script-src 'unsafe-inline'",  # narrowed by the page's own policy to its two hashes
+        "style-src 'unsafe-inline'",
+        "img-src data:",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'self'",
+    ]
+)
+"""Sent with the network page, which also carries its own, narrower policy: both apply."""
+API_POLICY = "default-src 'none'; frame-ancestors 'none'"
 
 # Media types offered, best first; the first is the default.
 SOLUTION_TYPES: dict[str, ox.QueryResultsFormat] = {
@@ -60,28 +119,11 @@ TRIPLE_TYPES: dict[str, ox.RdfFormat] = {
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
 _TEXT = {"text/csv", "text/tab-separated-values", "text/turtle", "application/n-triples"}
-
-# Strings (long ones first), IRIs, comments: what may hide or fake a SERVICE keyword.
-_TOKENS = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n\r]|\\.)*"'
-    r"|'(?:[^'\\\n\r]|\\.)*'"
-    r'|<[^<>"{}|^`\\\x00-\x20]*>'
-    r"|#[^\n\r]*",
-    re.DOTALL,
-)
-# The keyword, not a variable (?service), a prefixed name (ex:service) or a prefix (service:).
-_SERVICE = re.compile(r"(?<![\w?$:.-])service(?![\w:.-])", re.IGNORECASE)
-
-
-def is_federated(sparql: str) -> bool:
-    """Whether the query has a `SERVICE` clause outside its strings, IRIs and comments."""
-    return bool(_SERVICE.search(_TOKENS.sub(" ", sparql)))
+_JSON = "application/json; charset=utf-8"
 
 
 class HttpError(Exception):
-    """An answer other than 200, with a one-line plain-text reason."""
+    """An answer other than 200, with a one-line reason."""
 
     def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
         super().__init__(message)
@@ -90,33 +132,40 @@ class HttpError(Exception):
         self.headers = headers or {}
 
 
+def status_of(exc: HilosError) -> int:
+    """The HTTP status of a core error: 503 the store, 404 nothing found, else 400."""
+    if isinstance(exc, StoreError):
+        return 503
+    if isinstance(exc, NotFound | UnknownQuery):
+        return 404
+    return 400
+
+
+Work = Callable[[threading.Event], tuple[str, bytes]]
+"""What a worker computes: given an event set when the client gave up, a media type and body."""
+
+
 @dataclass
 class _Job:
-    """A query run by a worker thread; `cancel` asks it to stop at the next solution."""
+    """Work done by a worker thread; `cancel` is set when the client has stopped waiting."""
 
-    store: Store
-    sparql: str
-    graphs: list[str] | None
-    accept: str
-    max_results: int
+    work: Work
+    log: Callable[[str], None] | None = None
     cancel: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
     body: bytes = b""
     content_type: str = ""
-    # (status, message) of a failure: an exception itself must not cross threads, for its
-    # traceback holds pyoxigraph results, which may only be dropped by the thread using them.
+    # (status, message, headers) of a failure: an exception itself must not cross threads,
+    # for its traceback holds pyoxigraph results, which may only be dropped by their thread.
     error: tuple[int, str, dict[str, str]] | None = None
-    log: Callable[[str], None] | None = None
 
     def run(self) -> None:
         try:
-            self.content_type, self.body = self._answer()
+            self.content_type, self.body = self.work(self.cancel)
         except HttpError as exc:
             self.error = (exc.status, exc.message, exc.headers)
-        except StoreError as exc:
-            self.error = (503, str(exc), {})
-        except HilosError as exc:  # QueryError, UnknownGraph…
-            self.error = (400, str(exc), {})
+        except HilosError as exc:  # QueryError, UnknownEntity, StoreError…
+            self.error = (status_of(exc), str(exc), {})
         except Exception as exc:
             if self.log is not None:
                 self.log(f"internal error: {type(exc).__name__}: {exc}")
@@ -124,48 +173,60 @@ class _Job:
         finally:
             self.done.set()
 
-    def _answer(self) -> tuple[str, bytes]:
-        answer = self.store.query(self.sparql, graphs=self.graphs)
-        if isinstance(answer, ox.QueryBoolean):
-            media, fmt = negotiate(self.accept, SOLUTION_TYPES)
-            return media, answer.serialize(format=fmt) or b""
-        if isinstance(answer, ox.QuerySolutions):
-            media, fmt = negotiate(self.accept, SOLUTION_TYPES)
-            names = [v.value for v in answer.variables]
-            rows = [
-                {name: _json_term(term) for name in names if (term := row[name]) is not None}
-                for row in self._collect(answer)
-            ]
-            document = {"head": {"vars": names}, "results": {"bindings": rows}}
-            parsed = ox.parse_query_results(
-                json.dumps(document).encode(), format=ox.QueryResultsFormat.JSON
-            )
-            if not isinstance(parsed, ox.QuerySolutions):  # pragma: no cover - JSON of a SELECT
-                raise QueryError("the results could not be converted")
-            return media, parsed.serialize(format=fmt) or b""
-        media, rdf = negotiate(self.accept, TRIPLE_TYPES)
-        triples = self._collect(answer)
-        prefixes = PREFIXES if rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-        return media, ox.serialize(triples, format=rdf, prefixes=prefixes) or b""
 
-    def _collect(self, answer: Any) -> list[Any]:
-        items: list[Any] = []
-        try:
-            for item in answer:
-                if self.cancel.is_set():
-                    raise HttpError(503, "query timed out")
-                if len(items) == self.max_results:
-                    raise HttpError(
-                        413,
-                        f"result too large: more than {self.max_results} results; "
-                        "add a LIMIT or narrow the query",
-                    )
-                items.append(item)
-        except (SyntaxError, RuntimeError, ValueError) as exc:
-            raise QueryError(f"the query failed: {' '.join(str(exc).split())}") from None
-        except OSError as exc:
-            raise StoreError(f"the store could not be read: {exc}") from None
-        return items
+def answer(
+    store: Store,
+    sparql: str,
+    *,
+    accept: str,
+    max_results: int,
+    cancel: threading.Event,
+    graphs: list[str] | None = None,
+    bindings: dict[str, Any] | None = None,
+) -> tuple[str, bytes]:
+    """Run a query and serialise its answer in the media type `accept` likes best."""
+    result = store.query(sparql, graphs=graphs, bindings=bindings)
+    if isinstance(result, ox.QueryBoolean):
+        media, fmt = negotiate(accept, SOLUTION_TYPES)
+        return media, result.serialize(format=fmt) or b""
+    if isinstance(result, ox.QuerySolutions):
+        media, fmt = negotiate(accept, SOLUTION_TYPES)
+        names = [v.value for v in result.variables]
+        rows = [
+            {name: _json_term(term) for name in names if (term := row[name]) is not None}
+            for row in _collect(result, max_results, cancel)
+        ]
+        document = {"head": {"vars": names}, "results": {"bindings": rows}}
+        parsed = ox.parse_query_results(
+            json.dumps(document).encode(), format=ox.QueryResultsFormat.JSON
+        )
+        if not isinstance(parsed, ox.QuerySolutions):  # pragma: no cover - JSON of a SELECT
+            raise QueryError("the results could not be converted")
+        return media, parsed.serialize(format=fmt) or b""
+    media, rdf = negotiate(accept, TRIPLE_TYPES)
+    triples = _collect(result, max_results, cancel)
+    prefixes = PREFIXES if rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+    return media, ox.serialize(triples, format=rdf, prefixes=prefixes) or b""
+
+
+def _collect(result: Any, max_results: int, cancel: threading.Event) -> list[Any]:
+    items: list[Any] = []
+    try:
+        for item in result:
+            if cancel.is_set():
+                raise HttpError(503, "query timed out")
+            if len(items) == max_results:
+                raise HttpError(
+                    413,
+                    f"result too large: more than {max_results} results; "
+                    "add a LIMIT or narrow the query",
+                )
+            items.append(item)
+    except (SyntaxError, RuntimeError, ValueError) as exc:
+        raise QueryError(f"the query failed: {' '.join(str(exc).split())}") from None
+    except OSError as exc:
+        raise StoreError(f"the store could not be read: {exc}") from None
+    return items
 
 
 def _json_term(term: Any) -> dict[str, Any]:
@@ -228,7 +289,7 @@ def negotiate(accept: str, offered: dict[str, Any]) -> tuple[str, Any]:
 
 
 class SparqlServer(ThreadingHTTPServer):
-    """The HTTP server; holds the store and the limits its handlers apply."""
+    """The HTTP server; holds the store, the limits its handlers apply and the update token."""
 
     daemon_threads = True
 
@@ -241,6 +302,7 @@ class SparqlServer(ThreadingHTTPServer):
         max_results: int,
         max_request_bytes: int,
         log: Callable[[str], None] | None,
+        update_token: str | None = None,
     ) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
@@ -249,14 +311,38 @@ class SparqlServer(ThreadingHTTPServer):
         self.max_results = max_results
         self.max_request_bytes = max_request_bytes
         self.log = log
+        self.update_token = update_token
         super().__init__(address, SparqlHandler)
+        self.loopback = _is_loopback(self.host)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A connection that failed outside any handler (the client went away): one line."""
+        error = sys.exc_info()[1]
+        if self.log is not None:
+            self.log(f"{client_address[0]} connection error: {type(error).__name__}: {error}")
+
+    @property
+    def host(self) -> str:
+        host = self.server_address[0]
+        return host.decode() if isinstance(host, bytes) else str(host)
+
+    @property
+    def base_url(self) -> str:
+        """Where the explorer is: `http://host:port`."""
+        shown = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{shown}:{self.server_address[1]}"
 
     @property
     def url(self) -> str:
-        host, port = self.server_address[:2]
-        name = host.decode() if isinstance(host, bytes) else str(host)
-        shown = f"[{name}]" if ":" in name else name
-        return f"http://{shown}:{port}/sparql"
+        """Where the SPARQL endpoint is."""
+        return f"{self.base_url}/sparql"
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 def make_server(
@@ -268,9 +354,14 @@ def make_server(
     max_results: int = 100_000,
     max_request_bytes: int = 1_000_000,
     log: Callable[[str], None] | None = None,
+    update_token: str | None = None,
 ) -> SparqlServer:
     """A server bound to `host:port` (port 0: any free port); call `serve_forever()` on it,
-    and `shutdown()` then `server_close()` to stop it. `log` receives one line per request."""
+    and `shutdown()` then `server_close()` to stop it. `log` receives one line per request.
+    With `update_token`, SPARQL Update is accepted from clients that send it as a bearer token.
+    """
+    if update_token is not None and not update_token.strip():
+        raise ValueError("an empty update token would let anyone write")
     return SparqlServer(
         (host, port),
         store,
@@ -278,6 +369,7 @@ def make_server(
         max_results=max_results,
         max_request_bytes=max_request_bytes,
         log=log,
+        update_token=update_token,
     )
 
 
@@ -287,66 +379,123 @@ class SparqlHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = 60  # a client that stops sending does not hold a thread for ever
 
-    # -- the methods -------------------------------------------------------------------------
+    # Path → the methods it answers and the method of this class that answers it.
+    ROUTES: ClassVar[dict[str, tuple[tuple[str, ...], str]]] = {
+        "/sparql": (("GET", "POST"), "_sparql"),
+        "/": (("GET",), "_explorer"),
+        "/api/search": (("GET",), "_api_search"),
+        "/api/entity": (("GET",), "_api_entity"),
+        "/api/paths": (("GET",), "_api_paths"),
+        "/api/queries": (("GET",), "_api_queries"),
+        "/api/query": (("GET", "POST"), "_api_query"),
+        "/ego": (("GET",), "_ego"),
+    }
+
+    def version_string(self) -> str:
+        return self.server_version  # no Python version for the world to read
 
     def do_GET(self) -> None:
-        self._handle(self._from_get)
+        self._handle()
 
     def do_POST(self) -> None:
-        self._handle(self._from_post)
+        self._handle()
 
     def do_HEAD(self) -> None:
-        self._refuse_method()
+        self._handle()
 
     def do_PUT(self) -> None:
-        self._refuse_method()
+        self._handle()
 
     def do_DELETE(self) -> None:
-        self._refuse_method()
+        self._handle()
 
     def do_PATCH(self) -> None:
-        self._refuse_method()
+        self._handle()
 
     def do_OPTIONS(self) -> None:
-        self._refuse_method()
+        self._handle()
 
-    def _refuse_method(self) -> None:
-        def refuse() -> tuple[str, list[str]]:
+    # -- dispatching -------------------------------------------------------------------------
+
+    _note = ""
+    _body_read = False
+    _json_errors = False
+
+    def _handle(self) -> None:
+        self._note = ""
+        self._body_read = False
+        path = urlsplit(self.path).path
+        self._json_errors = path.startswith("/api/")
+        try:
+            if len(self.path) > self.server.max_request_bytes:
+                raise HttpError(413, "request too large")
+            self._check_host()
+            methods: tuple[str, ...]
+            if path.startswith("/assets/"):
+                methods, name = ("GET",), "_asset"
+            elif path in self.ROUTES:
+                methods, name = self.ROUTES[path]
+            else:
+                raise HttpError(
+                    404, f"no such page: {path} (the explorer is at /, SPARQL at /sparql)"
+                )
+            if self.command not in methods:
+                raise HttpError(
+                    405,
+                    f"method {self.command} not allowed: use {' or '.join(methods)}",
+                    {"Allow": ", ".join(methods)},
+                )
+            getattr(self, name)()
+        except HttpError as exc:
+            unread = self.command not in ("GET", "HEAD") and not self._body_read
+            if unread:
+                self.close_connection = True  # an unread body must not be taken for a request
+            self._send_error(exc.status, exc.message, exc.headers)
+            if unread:
+                self._linger()
+        except HilosError as exc:
+            self._send_error(status_of(exc), str(exc))
+        except Exception as exc:
+            self._log(f"internal error: {type(exc).__name__}: {exc}")
+            self._send_error(500, f"internal error ({type(exc).__name__})")
+
+    def _linger(self, seconds: float = 2.0) -> None:
+        """After refusing a request whose body stays unread, drop what the client still sends
+        (for a moment), so that its sending does not fail before it can read the answer."""
+        try:
+            self.wfile.flush()
+            self.connection.shutdown(socket.SHUT_WR)
+            self.connection.settimeout(0.5)
+            deadline = time.monotonic() + seconds
+            while time.monotonic() < deadline and self.connection.recv(65536):
+                pass
+        except OSError:
+            pass
+
+    def _check_host(self) -> None:
+        """On loopback, answer only requests addressed to loopback (no DNS rebinding)."""
+        given = self.headers.get("Host")
+        if not self.server.loopback or given is None:
+            return
+        name = given.strip().lower()
+        if name.startswith("["):
+            name = name[1 : name.find("]")] if "]" in name else name
+        elif name.count(":") == 1:
+            name = name.split(":")[0]
+        if name not in LOOPBACK_NAMES:
             raise HttpError(
-                405, f"method {self.command} not allowed: use GET or POST", {"Allow": "GET, POST"}
+                421,
+                f"this server answers only requests addressed to 127.0.0.1 or localhost, not "
+                f"{given!r} (a guard against DNS rebinding)",
             )
-
-        self._handle(refuse)
 
     # -- reading the request -----------------------------------------------------------------
 
-    def _from_get(self) -> tuple[str, list[str]]:
-        return self._from_params(parse_qs(urlsplit(self.path).query, keep_blank_values=True))
+    def _query_params(self) -> dict[str, list[str]]:
+        return parse_qs(urlsplit(self.path).query, keep_blank_values=True)
 
-    def _from_post(self) -> tuple[str, list[str]]:
-        params = parse_qs(urlsplit(self.path).query, keep_blank_values=True)
-        content_type = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
-        if content_type == "application/sparql-update":
-            raise HttpError(403, READ_ONLY)
-        body = self._read_body()
-        if content_type == "application/x-www-form-urlencoded":
-            form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
-            for key, values in form.items():
-                params.setdefault(key, []).extend(values)
-            return self._from_params(params)
-        if content_type == "application/sparql-query":
-            if "update" in params:
-                raise HttpError(403, READ_ONLY)
-            try:
-                sparql = body.decode("utf-8")
-            except UnicodeDecodeError:
-                raise HttpError(400, "the query is not valid UTF-8") from None
-            return sparql, self._graphs(params)
-        raise HttpError(
-            415,
-            f"unsupported request body {content_type or '(no Content-Type)'}: use "
-            "application/x-www-form-urlencoded or application/sparql-query",
-        )
+    def _content_type(self) -> str:
+        return self.headers.get("Content-Type", "").split(";")[0].strip().lower()
 
     def _read_body(self) -> bytes:
         raw = self.headers.get("Content-Length")
@@ -369,15 +518,13 @@ class SparqlHandler(BaseHTTPRequestHandler):
         self._body_read = True
         return self.rfile.read(length)
 
-    def _from_params(self, params: dict[str, list[str]]) -> tuple[str, list[str]]:
-        if "update" in params:
-            raise HttpError(403, READ_ONLY)
-        queries = params.get("query", [])
-        if not queries:
-            raise HttpError(400, "missing query: send ?query=… or a POST body")
-        if len(queries) > 1:
-            raise HttpError(400, "more than one query parameter")
-        return queries[0], self._graphs(params)
+    def _form(self, params: dict[str, list[str]]) -> dict[str, list[str]]:
+        """The parameters of the URL and of a form-encoded body, merged."""
+        body = self._read_body()
+        form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+        for key, values in form.items():
+            params.setdefault(key, []).extend(values)
+        return params
 
     def _graphs(self, params: dict[str, list[str]]) -> list[str]:
         asked = params.get("default-graph-uri", []) + params.get("named-graph-uri", [])
@@ -393,54 +540,178 @@ class SparqlHandler(BaseHTTPRequestHandler):
             self._note = "ignored graphs not loaded: " + " ".join(ignored)
         return list(dict.fromkeys(names))
 
-    # -- answering ---------------------------------------------------------------------------
-
-    _note = ""
-    _body_read = False
-
-    def _handle(self, read: Callable[[], tuple[str, list[str]]]) -> None:
-        self._note = ""
-        self._body_read = False
+    @staticmethod
+    def _utf8(body: bytes, what: str) -> str:
         try:
-            if urlsplit(self.path).path != "/sparql":
-                raise HttpError(404, f"no such page: {urlsplit(self.path).path} (try /sparql)")
-            if len(self.path) > self.server.max_request_bytes:
-                raise HttpError(413, "request too large")
-            sparql, graphs = read()
-            content_type, body = self._run(sparql, graphs)
-            self._send(200, content_type, body)
-        except HttpError as exc:
-            if self.command not in ("GET", "HEAD") and not self._body_read:
-                self.close_connection = True  # an unread body must not be taken for a request
-            self._send_error(exc.status, exc.message, exc.headers)
-        except QueryError as exc:
-            self._send_error(400, str(exc))
-        except StoreError as exc:
-            self._send_error(503, str(exc))
-        except HilosError as exc:
-            self._send_error(400, str(exc))
-        except Exception as exc:
-            self._log(f"internal error: {type(exc).__name__}: {exc}")
-            self._send_error(500, f"internal error ({type(exc).__name__})")
+            return body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise HttpError(400, f"the {what} is not valid UTF-8") from None
 
-    def _run(self, sparql: str, graphs: list[str]) -> tuple[str, bytes]:
+    # -- /sparql -----------------------------------------------------------------------------
+
+    def _sparql(self) -> None:
+        params = self._query_params()
+        if self.command == "POST":
+            content_type = self._content_type()
+            if content_type == "application/sparql-update":
+                self._authorise()
+                self._update(self._utf8(self._read_body(), "update"), params)
+                return
+            if content_type == "application/sparql-query":
+                if "update" in params and self.server.update_token is None:
+                    raise HttpError(403, READ_ONLY)
+                if "update" in params:
+                    raise HttpError(400, "send one update, and no query with it")
+                self._query(self._utf8(self._read_body(), "query"), params)
+                return
+            if content_type != "application/x-www-form-urlencoded":
+                raise HttpError(
+                    415,
+                    f"unsupported request body {content_type or '(no Content-Type)'}: use "
+                    "application/x-www-form-urlencoded, application/sparql-query or "
+                    "application/sparql-update",
+                )
+            params = self._form(params)
+        if "update" in params:
+            if self.server.update_token is None:
+                raise HttpError(403, READ_ONLY)
+            if self.command != "POST":
+                raise HttpError(400, UPDATE_BY_POST)
+            self._authorise()
+            updates = params["update"]
+            if len(updates) > 1 or "query" in params:
+                raise HttpError(400, "send one update, and no query with it")
+            self._update(updates[0], params)
+            return
+        queries = params.get("query", [])
+        if not queries:
+            raise HttpError(400, "missing query: send ?query=… or a POST body")
+        if len(queries) > 1:
+            raise HttpError(400, "more than one query parameter")
+        self._query(queries[0], params)
+
+    def _query(self, sparql: str, params: dict[str, list[str]]) -> None:
         if is_federated(sparql):
             raise HttpError(400, FEDERATED)
-        job = _Job(
-            self.server.store,
-            sparql,
-            graphs or None,
-            self.headers.get("Accept", ""),
-            self.server.max_results,
-            log=self.server.log,
+        graphs = self._graphs(params) or None
+        accept = self.headers.get("Accept", "")
+        media, body = self._in_worker(
+            lambda cancel: answer(
+                self.server.store,
+                sparql,
+                graphs=graphs,
+                accept=accept,
+                max_results=self.server.max_results,
+                cancel=cancel,
+            ),
+            "query",
         )
-        worker = threading.Thread(target=job.run, name="hilos-sparql-query", daemon=True)
+        self._send(200, media, body)
+
+    def _authorise(self) -> None:
+        """Let an update through only with the server's bearer token."""
+        token = self.server.update_token
+        if token is None:
+            raise HttpError(403, READ_ONLY)
+        scheme, _, given = self.headers.get("Authorization", "").strip().partition(" ")
+        if scheme.lower() != "bearer" or not given.strip():
+            raise HttpError(401, NEEDS_TOKEN, {"WWW-Authenticate": 'Bearer realm="hilos"'})
+        if not hmac.compare_digest(given.strip().encode(), token.encode()):
+            raise HttpError(
+                401,
+                WRONG_TOKEN,
+                {"WWW-Authenticate": 'Bearer realm="hilos", error="invalid_token"'},
+            )
+
+    def _update(self, sparql: str, params: dict[str, list[str]]) -> None:
+        if "using-graph-uri" in params or "using-named-graph-uri" in params:
+            raise HttpError(
+                400, "using-graph-uri and using-named-graph-uri are not supported: write USING"
+            )
+        changed = apply_update(self.server.store, sparql)
+        self._log(f"update applied; graphs changed: {', '.join(changed) or 'none'}")
+        reply: dict[str, Any] = {"changed": changed}
+        if not changed:
+            reply["note"] = NOTHING_CHANGED
+        self._send(200, _JSON, _json_bytes(reply))
+
+    # -- the explorer ------------------------------------------------------------------------
+
+    def _explorer(self) -> None:
+        self._send(
+            200,
+            "text/html; charset=utf-8",
+            explorer.page(),
+            **{"Content-Security-Policy": explorer.POLICY, "X-Frame-Options": "DENY"},
+        )
+
+    def _asset(self) -> None:
+        name = urlsplit(self.path).path.removeprefix("/assets/")
+        found = explorer.asset(name)
+        if found is None:
+            raise HttpError(404, f"no such asset: {name}")
+        body, media = found
+        self._send(200, media, body, **{"Content-Security-Policy": explorer.POLICY})
+
+    def _api_search(self) -> None:
+        self._json(api.search_entities, self._query_params())
+
+    def _api_entity(self) -> None:
+        self._json(api.entity_card, self._query_params())
+
+    def _api_paths(self) -> None:
+        self._json(api.evidence_paths, self._query_params())
+
+    def _api_queries(self) -> None:
+        self._json(lambda store, params: api.query_library(), self._query_params())
+
+    def _api_query(self) -> None:
+        params = self._query_params()
+        if self.command == "POST":
+            if self._content_type() != "application/x-www-form-urlencoded":
+                raise HttpError(415, "send the query's name and parameters as a form")
+            params = self._form(params)
+        store = self.server.store
+
+        def work(cancel: threading.Event) -> tuple[str, bytes]:
+            query, bindings = api.library_query(store, params)
+            return answer(
+                store,
+                query.text,
+                bindings=bindings,
+                accept="application/sparql-results+json, text/turtle;q=0.9",
+                max_results=self.server.max_results,
+                cancel=cancel,
+            )
+
+        media, body = self._in_worker(work, "query")
+        self._send(200, media, body, **{"Content-Security-Policy": API_POLICY})
+
+    def _ego(self) -> None:
+        params = self._query_params()
+        store = self.server.store
+        media, body = self._in_worker(
+            lambda cancel: ("text/html; charset=utf-8", api.ego_page(store, params))
+        )
+        self._send(200, media, body, **{"Content-Security-Policy": EGO_POLICY})
+
+    def _json(self, function: Callable[[Store, api.Params], Any], params: api.Params) -> None:
+        store = self.server.store
+        media, body = self._in_worker(lambda cancel: (_JSON, _json_bytes(function(store, params))))
+        self._send(200, media, body, **{"Content-Security-Policy": API_POLICY})
+
+    # -- answering ---------------------------------------------------------------------------
+
+    def _in_worker(self, work: Work, what: str = "request") -> tuple[str, bytes]:
+        """Run `work` in a worker thread, waiting at most the server's timeout for it."""
+        job = _Job(work, log=self.server.log)
+        worker = threading.Thread(target=job.run, name="hilos-serve-worker", daemon=True)
         started = time.monotonic()
         worker.start()
         if not job.done.wait(self.server.query_timeout):
             job.cancel.set()
             raise HttpError(
-                503, f"query timed out after {time.monotonic() - started:.1f} s; narrow the query"
+                503, f"{what} timed out after {time.monotonic() - started:.1f} s; narrow the {what}"
             )
         if job.error is not None:
             raise HttpError(*job.error)
@@ -453,6 +724,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Vary", "Accept")
         self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Referrer-Policy", "no-referrer")
         if self._note:
             self.send_header("X-Hilos-Note", self._note.encode("ascii", "replace").decode())
         for key, value in headers.items():
@@ -464,8 +737,13 @@ class SparqlHandler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
     def _send_error(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
-        text = " ".join(message.split()) + "\n"
-        self._send(status, "text/plain; charset=utf-8", text.encode(), **(headers or {}))
+        line = " ".join(message.split())
+        extra = dict(headers or {})
+        if self._json_errors:
+            extra.setdefault("Content-Security-Policy", API_POLICY)
+            self._send(status, _JSON, _json_bytes({"error": line}), **extra)
+        else:
+            self._send(status, "text/plain; charset=utf-8", (line + "\n").encode(), **extra)
 
     def log_message(self, format: str, *args: Any) -> None:
         self._log(format % args)
@@ -473,3 +751,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
     def _log(self, line: str) -> None:
         if self.server.log is not None:
             self.server.log(f"{self.address_string()} {line}")
+
+
+def _json_bytes(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -1,6 +1,10 @@
-"""`hilos serve`: a read-only SPARQL 1.1 Protocol endpoint over the store."""
+"""`hilos serve`: the explorer and a SPARQL 1.1 Protocol endpoint over the store, read-only
+unless told otherwise."""
 
 from __future__ import annotations
+
+import os
+import secrets
 
 import click
 
@@ -9,6 +13,8 @@ from .app import cli
 from .common import Context, pass_context
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+TOKEN_VARIABLE = "HILOS_SERVE_TOKEN"
+MIN_TOKEN = 16
 
 
 @cli.command(name="serve")
@@ -30,7 +36,7 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
     default=10.0,
     show_default=True,
     type=click.FloatRange(min=0.1),
-    help="Seconds a query may run before the client gets 503.",
+    help="Seconds a query or an explorer request may run before the client gets 503.",
 )
 @click.option(
     "--max-results",
@@ -39,14 +45,36 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
     type=click.IntRange(min=1),
     help="Most solutions or triples one answer may hold (more: 413, never a cut answer).",
 )
+@click.option(
+    "--allow-update",
+    is_flag=True,
+    help=f"Accept SPARQL Update from clients sending the bearer token in ${TOKEN_VARIABLE} "
+    "(one is made up and printed when it is unset).",
+)
 @pass_context
-def serve_command(ctx: Context, host: str, port: int, timeout: float, max_results: int) -> None:
-    """Serve the graph over the SPARQL 1.1 Protocol at /sparql, read-only, until Ctrl-C.
+def serve_command(
+    ctx: Context, host: str, port: int, timeout: float, max_results: int, allow_update: bool
+) -> None:
+    """Serve the graph over HTTP until Ctrl-C: the explorer at / and a SPARQL 1.1 Protocol
+    endpoint at /sparql, read-only unless --allow-update.
 
-    Queries come by GET (?query=…) or POST (form or application/sparql-query); answers are
-    SPARQL JSON, XML, CSV or TSV (SELECT, ASK) and Turtle, N-Triples, JSON-LD or RDF/XML
-    (CONSTRUCT, DESCRIBE), by the Accept header. SPARQL Update and federated SERVICE are
-    refused; requests over 1 MB are refused.
+    The explorer is a page for the browser: search, entity cards with the evidence of every
+    tie, evidence paths between two entities, the network around an entity, the query library
+    with a form per query, and a SPARQL editor. It loads nothing from anywhere else. Its data
+    comes from JSON endpoints anyone may use: /api/search?q=, /api/entity?id=,
+    /api/paths?from=&to=, /api/queries, /api/query?name=&param.NAME=, and /ego?id=&hops= for the
+    network page.
+
+    SPARQL queries come by GET (?query=…) or POST (form or application/sparql-query); answers
+    are SPARQL JSON, XML, CSV or TSV (SELECT, ASK) and Turtle, N-Triples, JSON-LD or RDF/XML
+    (CONSTRUCT, DESCRIBE), by the Accept header. Federated SERVICE is refused; requests over
+    1 MB are refused.
+
+    With --allow-update, SPARQL Update (POST update=… or application/sparql-update) is accepted
+    from clients sending "Authorization: Bearer TOKEN", TOKEN being $HILOS_SERVE_TOKEN; if that
+    is unset, a token is made up and printed once on stderr. The token is never taken on the
+    command line. What an update writes outside any GRAPH goes to the graph sparql-update; the
+    graphs it changes get their inferences derived again; an update that fails changes nothing.
 
     \b
     Examples:
@@ -54,9 +82,25 @@ def serve_command(ctx: Context, host: str, port: int, timeout: float, max_result
       hilos serve --port 8080
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * {?s ?p ?o} LIMIT 5' \\
            http://127.0.0.1:7878/sparql
+      HILOS_SERVE_TOKEN=$(cat ~/.hilos-token) hilos serve --allow-update
+      curl -H "Authorization: Bearer $HILOS_SERVE_TOKEN" \\
+           --data-urlencode 'update=INSERT DATA { hid:x a hilos:Mayor }' \\
+           http://127.0.0.1:7878/sparql
     """
     from ..server import make_server
 
+    token: str | None = None
+    generated = False
+    if allow_update:
+        token = os.environ.get(TOKEN_VARIABLE, "").strip() or None
+        if token is None:
+            token = secrets.token_urlsafe(32)
+            generated = True
+        elif len(token) < MIN_TOKEN:
+            raise BadInput(
+                f"{TOKEN_VARIABLE} is too short to guard writing: use at least {MIN_TOKEN} "
+                "characters (or unset it and let hilos serve make one up)"
+            )
     store = ctx.store()
     try:
         server = make_server(
@@ -66,12 +110,27 @@ def serve_command(ctx: Context, host: str, port: int, timeout: float, max_result
             timeout=timeout,
             max_results=max_results,
             log=lambda line: click.echo(line, err=True),
+            update_token=token,
         )
     except OSError as exc:
         raise BadInput(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     if host not in LOOPBACK:
         click.echo(f"Warning: listening on {host}: other machines can query this graph.", err=True)
-    click.echo(f"SPARQL endpoint (read-only) at {server.url} — Ctrl-C stops.", err=True)
+        if allow_update:
+            click.echo(
+                "Warning: the bearer token travels unencrypted over plain HTTP; put the server "
+                "behind HTTPS before writing to it from another machine.",
+                err=True,
+            )
+    click.echo(f"Explorer at {server.base_url}/ — Ctrl-C stops.", err=True)
+    if allow_update:
+        click.echo(f"SPARQL endpoint at {server.url}, accepting updates with the token.", err=True)
+        if generated:
+            click.echo(
+                f"Bearer token for updates (set {TOKEN_VARIABLE} to choose it): {token}", err=True
+            )
+    else:
+        click.echo(f"SPARQL endpoint (read-only) at {server.url}", err=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

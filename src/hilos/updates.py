@@ -1,0 +1,397 @@
+"""SPARQL Update over a hilos store, keeping the store's bookkeeping true.
+
+hilos keeps every loaded graph in a named graph of its own, lists it in a registry, and lets
+queries see only the registered graphs and the inferences derived from each. An update run
+straight on the database would slip past all three; `apply_update` runs it so that:
+
+- its `DELETE`/`INSERT … WHERE` clauses read what a query reads (the loaded graphs and their
+  inferences as the default graph, the loaded graphs by name for `GRAPH ?g`), unless the
+  update names its own dataset with `USING`;
+- statements it writes outside any `GRAPH` go to the graph `sparql-update`, registered on
+  first use; a named graph it creates is registered too, under its IRI (a graph under
+  `https://w3id.org/hilos/graph/` by its short name);
+- every registered graph whose statements changed is registered again with its new content
+  and its inferences derived anew (as `hilos load --replace` would); a graph the update
+  emptied is dropped; when the ontology changes, every graph is derived again;
+- it is all or nothing: the update, the move out of the default graph and the checks below run
+  as one transaction, so an update that fails to parse, fails to run, or would leave the
+  ontology empty changes nothing.
+
+Refused before anything runs: a federated `SERVICE` and `LOAD` (the store never calls another
+host), `CLEAR`/`DROP` of `ALL` or `NAMED` (they would take the store's own bookkeeping with
+them: name the graph), and any IRI of the store's own namespace (`https://w3id.org/hilos/store#`:
+the registry and the derived graphs are hilos's to write).
+
+One update runs at a time in a process. Registering and deriving happen after the update's
+transaction; between the two a query may see the new statements without their inferences.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import tempfile
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from pyoxigraph import NamedNode, Triple
+
+from . import resources
+from .errors import BadInput, QueryError, StoreError
+from .namespaces import PREFIXES, STORE_NS
+from .sparqltext import TOKENS, is_federated, masked
+from .store import ONTOLOGY_GRAPH_NAME, Store, graph_iri, graph_name
+
+__all__ = ["UPDATE_GRAPH", "UpdateRefused", "apply_update", "check_update", "scoped"]
+
+UPDATE_GRAPH = "sparql-update"
+"""The graph that receives what an update writes outside any `GRAPH`."""
+
+_OPERATIONS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY"}
+_FEDERATED = "federated SERVICE is refused in an update too: the server never calls another host"
+_LOAD = "LOAD is refused: the store never fetches data from another host; use hilos load"
+_CHECK_ONTOLOGY = NamedNode(STORE_NS + "update-check/ontology")
+_CHECK_NAMES = NamedNode(STORE_NS + "update-check/graph-names")
+_LOCK = threading.Lock()
+
+
+class UpdateRefused(BadInput):
+    """An update that hilos will not run (federated, fetching, or touching its bookkeeping)."""
+
+
+def check_update(sparql: str) -> None:
+    """Refuse what an update may never do; see the module's docstring.
+
+    >>> check_update("INSERT DATA { hid:a rdfs:label 'SERVICE' }")
+    >>> check_update("DROP SILENT ALL")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    hilos.updates.UpdateRefused: DROP ALL is refused: it would remove the store's own ...
+    """
+    if is_federated(sparql):
+        raise UpdateRefused(_FEDERATED)
+    words = list(keywords(sparql))
+    for index, word in enumerate(words):
+        if word.word == "LOAD":
+            raise UpdateRefused(_LOAD)
+        if word.word in ("CLEAR", "DROP"):
+            following = [w.word for w in words[index + 1 : index + 3]]
+            if following[:1] == ["SILENT"]:
+                following = following[1:]
+            target = following[0] if following else ""
+            if target in ("ALL", "NAMED"):
+                raise UpdateRefused(
+                    f"{word.word} {target} is refused: it would remove the store's own "
+                    f"bookkeeping; name the graph to {word.word.lower()}"
+                )
+    for iri in iris(sparql):
+        if iri.startswith(STORE_NS):
+            raise UpdateRefused(
+                f"<{iri}> belongs to the store's own bookkeeping, which SPARQL Update may not "
+                "touch (files are loaded with hilos load on the machine that holds the store)"
+            )
+
+
+def scoped(sparql: str, default: Sequence[str], named: Sequence[str]) -> str:
+    """The update with a dataset given to every `DELETE`/`INSERT … WHERE` that has none:
+    `USING` each graph of `default` and `USING NAMED` each of `named` (after `WITH g`, only
+    g is used as the default graph, as the update asked). `DELETE WHERE { P }`, which cannot
+    take `USING`, is written out as `DELETE { P } USING … WHERE { P }`.
+
+    >>> print(scoped("INSERT { ?s a ex:B } WHERE { ?s a ex:A }", ["x:1"], ["x:2"]))
+    INSERT { ?s a ex:B } USING <x:1> USING NAMED <x:2> WHERE { ?s a ex:A }
+    >>> print(scoped("DELETE WHERE { ?s a ex:A }", ["x:1"], []))
+    DELETE { ?s a ex:A } USING <x:1> WHERE { ?s a ex:A }
+    >>> print(scoped("WITH <x:g> DELETE { ?s ?p 1 } WHERE { ?s ?p 1 }", ["x:1"], ["x:2"]))
+    WITH <x:g> DELETE { ?s ?p 1 } USING <x:g> USING NAMED <x:2> WHERE { ?s ?p 1 }
+    """
+    text = masked(sparql)
+    depth = 0
+    boundaries: list[int] = []  # where each operation ends: a ';' outside braces
+    for position, char in enumerate(text):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == ";" and depth == 0:
+            boundaries.append(position)
+    operations: dict[int, list[tuple[str, int, int]]] = {}
+    for word in keywords(sparql):
+        if word.depth == 0:
+            index = bisect.bisect(boundaries, word.start)
+            operations.setdefault(index, []).append((word.word, word.start, word.end))
+    named_clause = " ".join(f"USING NAMED <{g}>" for g in named)
+    edits: list[tuple[int, int, str]] = []
+    for words in operations.values():
+        names = [w for w, _, _ in words]
+        if "WHERE" not in names or "USING" in names:
+            continue
+        where = names.index("WHERE")
+        _, where_start, where_end = words[where]
+        if (
+            where > 0
+            and names[where - 1] == "DELETE"
+            and not text[words[where - 1][2] : where_start].strip()
+        ):
+            opening = text.index("{", where_end)
+            closing = closing_brace(sparql, opening)
+            pattern = sparql[opening : closing + 1]
+            using = " ".join(f"USING <{g}>" for g in default)
+            clause = " ".join(part for part in (using, named_clause) if part)
+            replacement = f"DELETE {pattern} {clause} WHERE {pattern}"
+            edits.append((words[where - 1][1], closing + 1, replacement))
+            continue
+        if "WITH" in names:
+            using = f"USING {_with_graph(sparql, words[names.index('WITH')][2])}"
+        else:
+            using = " ".join(f"USING <{g}>" for g in default)
+        clause = " ".join(part for part in (using, named_clause) if part)
+        edits.append((where_start, where_start, f"{clause} "))
+    result = sparql
+    for start, end, replacement in sorted(edits, reverse=True):
+        result = result[:start] + replacement + result[end:]
+    return result
+
+
+def _with_graph(sparql: str, after: int) -> str:
+    """The graph named after `WITH` (which ends at `after`): an IRI or a prefixed name."""
+    found = _GRAPH_REF.match(sparql, after)
+    return found.group(1) if found else ""
+
+
+_GRAPH_REF = re.compile(r"(?:\s|#[^\n\r]*)*(<[^<>\s]*>|[^\s{<#]+)")
+
+
+def apply_update(store: Store, sparql: str) -> list[str]:
+    """Run a SPARQL 1.1 Update on the store, all or nothing, and return the names of the
+    graphs it changed (registered, derived again or dropped), sorted.
+
+    Raises `UpdateRefused` for what may never run, `QueryError` for an update that does not
+    parse or fails (nothing changed), `StoreError` when the store cannot be written.
+    """
+    check_update(sparql)
+    if not any(word.word in _OPERATIONS for word in keywords(sparql)):
+        return []  # only a prologue, or nothing at all: nothing to do
+    with _LOCK:
+        return _apply(store, sparql)
+
+
+def _apply(store: Store, sparql: str) -> list[str]:
+    db = store.database
+    registered = {info.iri: info for info in store.graphs()}
+    ontology = graph_iri(ONTOLOGY_GRAPH_NAME).value
+    before = {iri: _fingerprint(db, iri) for iri in registered}
+    graphs_before = _named_graphs(db)
+    text = scoped(sparql, [g.value for g in store.visible_graphs()], list(registered))
+    text = _ended(text) + _epilogue(ontology in registered)
+    try:
+        db.update(text, prefixes=PREFIXES)
+    except SyntaxError as exc:
+        raise _syntax_error(sparql, str(exc)) from None
+    except (RuntimeError, ValueError) as exc:
+        message = " ".join(str(exc).split())
+        if _CHECK_ONTOLOGY.value in message:
+            raise UpdateRefused(
+                "the update would leave the ontology empty, and every graph depends on it; "
+                "nothing was changed"
+            ) from None
+        if _CHECK_NAMES.value in message:
+            raise UpdateRefused(
+                "a graph name must be an absolute IRI (with :// or urn:); nothing was changed"
+            ) from None
+        raise QueryError(f"the update failed and changed nothing: {message}") from None
+    except OSError as exc:
+        raise StoreError(f"the store could not be written: {exc}") from None
+
+    changed = [iri for iri in registered if _fingerprint(db, iri) != before[iri]]
+    created = sorted(
+        iri
+        for iri in _named_graphs(db) - graphs_before
+        if iri not in registered and not iri.startswith(STORE_NS)
+    )
+    touched: list[str] = []
+    reloaded: set[str] = set()
+    # The ontology first: the graphs loaded after it are derived with its new terminology.
+    for iri in sorted(changed, key=lambda i: i != ontology):
+        info = registered[iri]
+        if _is_empty(db, iri):
+            store.drop(info.name)
+        else:
+            source = info.source if info.source.endswith(_BY_UPDATE) else info.source + _BY_UPDATE
+            _reload(store, iri, source=source, bundled=info.bundled)
+            reloaded.add(iri)
+        touched.append(info.name)
+    for iri in created:
+        if _is_empty(db, iri):
+            db.remove_graph(NamedNode(iri))  # a CREATE GRAPH with nothing put in it
+            continue
+        _reload(store, iri, source="SPARQL Update", bundled=False)
+        touched.append(graph_name(iri))
+    if ontology in changed:
+        for info in store.graphs():
+            if info.iri != ontology and info.iri not in reloaded:
+                store.rematerialise(info.name)
+    return sorted(set(touched))
+
+
+_BY_UPDATE = " + SPARQL Update"
+
+
+def _ended(text: str) -> str:
+    """The update, ready for more operations after it: its last `;`, if any, taken off."""
+    trimmed = masked(text).rstrip()
+    if trimmed.endswith(";"):
+        return text[: len(trimmed) - 1] + text[len(trimmed) :] + "\n"
+    return text + "\n"
+
+
+def _epilogue(has_ontology: bool) -> str:
+    """Operations run in the update's transaction after it: move what it wrote to the default
+    graph into `sparql-update`, then check what must hold (a check that fails makes `CREATE
+    GRAPH` of its marker fail, which undoes the whole transaction)."""
+    target = graph_iri(UPDATE_GRAPH)
+    parts = [
+        f"INSERT {{ GRAPH {target} {{ ?s ?p ?o }} }} WHERE {{ ?s ?p ?o }}",
+        "DELETE WHERE { ?s ?p ?o }",
+    ]
+    checks = [
+        (
+            _CHECK_NAMES,
+            'GRAPH ?g { } FILTER(!CONTAINS(STR(?g), "://") && !STRSTARTS(STR(?g), "urn:"))',
+        )
+    ]
+    if has_ontology:
+        ontology = graph_iri(ONTOLOGY_GRAPH_NAME)
+        checks.append((_CHECK_ONTOLOGY, f"FILTER NOT EXISTS {{ GRAPH {ontology} {{ ?s ?p ?o }} }}"))
+    for marker, condition in checks:
+        parts.append(
+            f"INSERT {{ GRAPH {marker} {{ {marker} {marker} {marker} }} }} WHERE {{ {condition} }}"
+        )
+        parts.append(f"CREATE GRAPH {marker}")
+        parts.append(f"DROP GRAPH {marker}")
+    return "; " + " ;\n".join(parts)
+
+
+def _named_graphs(db: ox.Store) -> set[str]:
+    return {g.value for g in db.named_graphs() if isinstance(g, NamedNode)}
+
+
+def _fingerprint(db: ox.Store, iri: str) -> tuple[int, int]:
+    """How many statements a graph holds and an order-free digest of them (for this process)."""
+    count = 0
+    digest = 0
+    for quad in db.quads_for_pattern(None, None, None, NamedNode(iri)):
+        count += 1
+        digest = (digest + hash(quad)) & 0xFFFF_FFFF_FFFF_FFFF
+    return count, digest
+
+
+def _is_empty(db: ox.Store, iri: str) -> bool:
+    return next(iter(db.quads_for_pattern(None, None, None, NamedNode(iri))), None) is None
+
+
+def _reload(store: Store, iri: str, *, source: str, bundled: bool) -> None:
+    """Register a graph's current statements again (or for the first time), with their
+    inferences, through the store's own loader: it replaces the graph in one transaction and
+    keeps the registry's counts and digest true."""
+    name = graph_name(iri)
+    if graph_iri(name).value != iri:
+        name = iri  # an IRI under the graph base that its short name would not give back
+    with tempfile.TemporaryDirectory(prefix="hilos-update-") as folder:
+        path = Path(folder) / "graph.nt"
+        with path.open("wb") as out:
+            ox.serialize(
+                (
+                    Triple(q.subject, q.predicate, q.object)
+                    for q in store.database.quads_for_pattern(None, None, None, NamedNode(iri))
+                ),
+                out,
+                ox.RdfFormat.N_TRIPLES,
+            )
+        origin = (source, resources.file_sha256(path))
+        store.load(path, name=name, format="ntriples", replace=True, bundled=bundled, origin=origin)
+
+
+def _syntax_error(sparql: str, message: str) -> QueryError:
+    """A one-line account of a syntax error, placed in the update as it was sent (the text
+    run had a dataset added, so its positions are not the sender's)."""
+    try:
+        ox.Store().update(sparql, prefixes=PREFIXES)  # an empty store: only parsing matters
+    except SyntaxError as exc:
+        message = str(exc)
+    except (RuntimeError, ValueError, OSError):
+        pass
+    match = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
+    if not match:
+        return QueryError("SPARQL syntax error in the update: " + " ".join(message.split()))
+    reason = match.group(3)
+    reason = "unexpected text" if reason.startswith("expected one of") else " ".join(reason.split())
+    return QueryError(
+        f"SPARQL syntax error in the update at line {match.group(1)}, "
+        f"column {match.group(2)}: {reason}"
+    )
+
+
+# -- the shape of an update, read without parsing it -------------------------------------------
+
+# A bare word: not a variable (?where), a prefixed name (ex:where) or a prefix (where:).
+_WORD = re.compile(r"(?<![\w?$:.-])([A-Za-z]+)(?![\w:.-])")
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """A bare word of the text (upper-cased), where it stands and how deep in braces."""
+
+    word: str
+    start: int
+    end: int
+    depth: int
+
+
+def keywords(sparql: str) -> Iterator[Keyword]:
+    """The bare words of the text outside strings, IRIs and comments, with their brace depth.
+
+    >>> [(k.word, k.depth) for k in keywords("insert { ?s a <x:where> } WHERE { ?s ?p ?o }")]
+    [('INSERT', 0), ('A', 1), ('WHERE', 0)]
+    """
+    text = masked(sparql)
+    depth = 0
+    position = 0
+    for match in _WORD.finditer(text):
+        for char in text[position : match.start()]:
+            depth += 1 if char == "{" else -1 if char == "}" else 0
+        position = match.start()
+        yield Keyword(match.group(1).upper(), match.start(), match.end(), depth)
+
+
+def iris(sparql: str) -> list[str]:
+    """The IRIs written out in full (`<…>`) in the text, outside strings and comments.
+
+    >>> iris('INSERT DATA { <x:a> <x:b> "<x:c>" } # <x:d>')
+    ['x:a', 'x:b']
+    """
+    return [
+        token[1:-1] for match in TOKENS.finditer(sparql) if (token := match.group()).startswith("<")
+    ]
+
+
+def closing_brace(sparql: str, opening: int) -> int:
+    """The position of the `}` that closes the `{` at `opening` (outside strings and IRIs).
+
+    >>> text = 'WHERE { ?s ?p "}" { ?a ?b ?c } } .'
+    >>> text[closing_brace(text, text.index("{")) :]
+    '} .'
+    """
+    text = masked(sparql)
+    depth = 0
+    for position in range(opening, len(text)):
+        if text[position] == "{":
+            depth += 1
+        elif text[position] == "}":
+            depth -= 1
+            if depth == 0:
+                return position
+    raise ValueError("unbalanced braces")

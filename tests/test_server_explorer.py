@@ -1,0 +1,658 @@
+"""The explorer of `hilos serve`: its JSON endpoints over raw HTTP, and its page in a real browser
+(Debian's headless Chromium driven by Playwright).
+
+The store holds the curated graph plus a few hostile strings (a label that is an
+`<img onerror>` tag, a quote that closes a script element). Expected values are read from the
+Turtle files with rdflib, not taken from hilos. The browser tests check that no request leaves
+127.0.0.1, that no error reaches the console and that no dialog opens; screenshots are saved
+under tests/artifacts/. They are skipped, with the reason, when /usr/bin/chromium or
+Playwright is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+import rdflib
+
+import test_export_html
+import test_export_html_browser
+from conftest import Hilos
+from hilos.namespaces import PREFIXES
+from hilos.server import SparqlServer
+from hilos.store import Store
+from test_export_html import HOSTILE_CITATION, HOSTILE_LABEL, HOSTILE_QUOTE, page_json
+from test_server import fetch, running
+
+REPO = Path(__file__).resolve().parents[1]
+ARTIFACTS = REPO / "tests" / "artifacts"
+EXPLORER = REPO / "src" / "hilos" / "explorer"
+H = rdflib.Namespace("https://w3id.org/hilos/ontology#")
+PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")
+HID = "https://w3id.org/hilos/id/"
+ABARCA = HID + "jose-luis-abarca"
+POLICE = HID + "iguala-municipal-police"
+GUERREROS = HID + "guerreros-unidos"
+ZETAS = HID + "zetas"
+HOSTILE = HID + "hostile-actor"
+
+
+# -- the data, read independently --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def curated() -> rdflib.Graph:
+    graph = rdflib.Graph()
+    for path in sorted((REPO / "graph").glob("*.ttl")):
+        graph.parse(path)
+    return graph
+
+
+@pytest.fixture(scope="module")
+def onto() -> rdflib.Graph:
+    return rdflib.Graph().parse(REPO / "ontology" / "hilos.ttl")
+
+
+def ties_of(graph: rdflib.Graph, entity: str) -> set[rdflib.term.Node]:
+    node = rdflib.URIRef(entity)
+    return set(graph.subjects(H["from"], node)) | set(graph.subjects(H.to, node))
+
+
+def neighbourhood(graph: rdflib.Graph, entity: str) -> set[str]:
+    """The entity and every entity one tie away from it."""
+    return {entity} | {
+        str(end)
+        for tie in ties_of(graph, entity)
+        for end in (graph.value(tie, H["from"]), graph.value(tie, H.to))
+    }
+
+
+def status_name(graph: rdflib.Graph, tie: rdflib.term.Node) -> str:
+    status = graph.value(tie, H.status)
+    assert isinstance(status, rdflib.URIRef)
+    return str(status).rsplit("#", 1)[1].lower()
+
+
+def citations(graph: rdflib.Graph, tie: rdflib.term.Node) -> set[str]:
+    return {
+        str(graph.value(source, H.citation)) for source in graph.objects(tie, PROV.wasDerivedFrom)
+    }
+
+
+def text(graph: rdflib.Graph, subject: str | rdflib.term.Node, prop: rdflib.URIRef) -> str:
+    value = graph.value(rdflib.URIRef(str(subject)), prop)
+    assert value is not None, (subject, prop)
+    return str(value)
+
+
+def english_label(graph: rdflib.Graph, entity: str) -> str:
+    (label,) = [
+        str(v)
+        for v in graph.objects(rdflib.URIRef(entity), rdflib.RDFS.label)
+        if isinstance(v, rdflib.Literal) and v.language == "en"
+    ]
+    return label
+
+
+# -- the server ---------------------------------------------------------------------------------
+
+
+# The curated graph and a few hostile strings: labels, quote, locator, citation.
+hostile_store = test_export_html.hostile_store
+
+
+@pytest.fixture(scope="module")
+def server(hostile_store: Store) -> Iterator[SparqlServer]:
+    with running(hostile_store) as started:
+        yield started
+
+
+@pytest.fixture(scope="module")
+def base(server: SparqlServer) -> str:
+    return server.base_url
+
+
+def get_json(base: str, path: str, **params: str) -> tuple[int, dict[str, str], Any]:
+    status, headers, body = fetch(base + path, params=params or None)
+    assert headers["Content-Type"] == "application/json; charset=utf-8", (path, headers)
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    return status, headers, json.loads(body)
+
+
+def cli_error(hilos: Hilos, *args: str) -> str:
+    """The one-line error the command line gives for the same request."""
+    result = hilos(*args)
+    assert result.exit_code != 0
+    line = result.stderr.strip()
+    assert line.startswith("Error: ") and "\n" not in line
+    return line.removeprefix("Error: ")
+
+
+def as_cli_shows(message: str) -> str:
+    """The message as a terminal line: the command line cuts it at 400 characters."""
+    return message if len(message) <= 400 else message[:399] + "…"
+
+
+# -- the page and its files ---------------------------------------------------------------------
+
+
+def test_the_page_is_served_with_a_strict_policy(base: str) -> None:
+    status, headers, body = fetch(base + "/")
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    policy = {
+        part.split()[0]: part.split()[1:] for part in headers["Content-Security-Policy"].split("; ")
+    }
+    assert policy["default-src"] == ["'none'"]
+    assert policy["script-src"] == ["'self'"] and policy["style-src"] == ["'self'"]
+    assert policy["connect-src"] == ["'self'"] and policy["frame-src"] == ["'self'"]
+    assert policy["base-uri"] == ["'none'"] and policy["frame-ancestors"] == ["'none'"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    page = body.decode()
+    assert page == (EXPLORER / "index.html").read_text(encoding="utf-8")
+    loaded = re.findall(r'(?:src|href)="([^"]*)"', page)
+    assert sorted(loaded) == ["/assets/explorer.css", "/assets/explorer.js", "data:,"]
+
+
+def test_the_assets_are_served_and_nothing_else(base: str) -> None:
+    for name, media in [("explorer.js", "text/javascript"), ("explorer.css", "text/css")]:
+        status, headers, body = fetch(f"{base}/assets/{name}")
+        assert status == 200 and headers["Content-Type"].startswith(media)
+        assert body == (EXPLORER / name).read_bytes()
+    for path in ["/assets/index.html", "/assets/../server.py", "/assets/%2e%2e/api.py", "/assets/"]:
+        assert fetch(base + path)[0] == 404, path
+
+
+def test_the_files_name_no_other_host_and_write_no_html() -> None:
+    page = (EXPLORER / "index.html").read_text(encoding="utf-8")
+    style = (EXPLORER / "explorer.css").read_text(encoding="utf-8")
+    script = (EXPLORER / "explorer.js").read_text(encoding="utf-8")
+    assert "http" not in page and "http" not in style and "url(" not in style
+    # The only absolute IRIs in the script are the vocabularies' names it shortens IRIs with.
+    assert set(re.findall(r'"(https?://[^"]*)"', script)) <= set(PREFIXES.values())
+    for sink in (
+        "innerHTML",
+        "outerHTML",
+        "insertAdjacentHTML",
+        "document.write",
+        "eval(",
+        "Function(",
+    ):
+        assert sink not in script, sink
+    # Requests go to this server's own paths.
+    assert set(re.findall(r'fetch\("([^"]*)"', script)) == {"/api/query", "/sparql"}
+    assert set(re.findall(r'getJSON\("([^"]*)"', script)) == {
+        "/api/search",
+        "/api/entity",
+        "/api/paths",
+        "/api/queries",
+    }
+
+
+# -- /api/search --------------------------------------------------------------------------------
+
+
+def test_search_finds_an_entity_by_name_and_alias(base: str, curated: rdflib.Graph) -> None:
+    names = {str(v) for v in curated.objects(rdflib.URIRef(ZETAS), rdflib.RDFS.label)}
+    assert "Zetas" in names
+    status, _, hits = get_json(base, "/api/search", q="Zetas")
+    assert status == 200 and hits[0]["id"] == ZETAS and hits[0]["label"] == "Zetas"
+    assert hits[0]["sphere"] == "criminal"
+    assert all({"id", "label", "types", "sphere"} <= set(hit) for hit in hits)
+    # Accents and case do not matter: "cheran" finds "Cherán".
+    status, _, hits = get_json(base, "/api/search", q="CHERAN")
+    assert status == 200 and any("Cherán" in hit["label"] for hit in hits)
+    status, _, hits = get_json(base, "/api/search", q="no such name anywhere")
+    assert status == 200 and hits == []
+
+
+def test_search_errors_are_one_line_json(base: str) -> None:
+    status, _, data = get_json(base, "/api/search")
+    assert status == 400 and data == {"error": "missing parameter 'q'"}
+    status, _, data = get_json(base, "/api/search", q="zetas", limit="0")
+    assert (
+        status == 400 and data["error"] == "'limit' must be a whole number from 1 to 100, got '0'"
+    )
+
+
+# -- /api/entity --------------------------------------------------------------------------------
+
+
+def test_an_entity_card_has_every_tie_with_its_evidence(base: str, curated: rdflib.Graph) -> None:
+    status, _, card = get_json(base, "/api/entity", id="José Luis Abarca")
+    assert status == 200
+    assert card["id"] == ABARCA and card["label"] == "José Luis Abarca"
+    assert (rdflib.URIRef(ABARCA), rdflib.RDF.type, H.Mayor) in curated
+    assert card["types"] == ["hilos:Mayor"] and card["sphere"] == "state"
+    assert {a["value"] for a in card["aliases"]} == {
+        str(v) for v in curated.objects(rdflib.URIRef(ABARCA), rdflib.SKOS.altLabel)
+    }
+    expected = ties_of(curated, ABARCA)
+    assert {tie["tie"] for tie in card["ties"]} == {str(t) for t in expected}
+    for tie in card["ties"]:
+        node = rdflib.URIRef(tie["tie"])
+        assert tie["status"] == status_name(curated, node)
+        assert tie["quote"] == text(curated, node, H.quote)
+        assert tie["locator"] == text(curated, node, H.locator)
+        assert {s["citation"] for s in tie["sources"]} == citations(curated, node)
+        assert {"confidence", "start", "end", "direction", "other", "relation"} <= set(tie)
+    command = next(t for t in card["ties"] if t["tie"].endswith("abarca-commands-iguala-police"))
+    assert command["direction"] == "out" and command["other"]["id"] == POLICE
+
+
+def test_entity_errors_match_the_command_line(base: str, hilos: Hilos) -> None:
+    status, _, data = get_json(base, "/api/entity", id="no such thing")
+    assert status == 404 and data["error"] == cli_error(hilos, "show", "no such thing")
+    status, _, data = get_json(base, "/api/entity", id="cartel")
+    assert status == 400 and as_cli_shows(data["error"]) == cli_error(hilos, "show", "cartel")
+    assert data["error"].startswith("'cartel' matches several entities")
+    status, _, data = get_json(base, "/api/entity", id="hid:nobody-at-all")
+    assert status == 404 and data["error"] == "no entity hid:nobody-at-all in the store"
+
+
+# -- /api/paths ---------------------------------------------------------------------------------
+
+
+def test_the_iguala_chain_with_its_evidence(
+    base: str, curated: rdflib.Graph, onto: rdflib.Graph, hilos: Hilos
+) -> None:
+    # From the Turtle: the mayor commands the police, the police collude with Guerreros Unidos.
+    command = HID + "tie-abarca-commands-iguala-police"
+    collusion = HID + "tie-iguala-police-colludes-with-guerreros-unidos"
+    for tie, ends in [(command, (ABARCA, POLICE)), (collusion, (POLICE, GUERREROS))]:
+        assert text(curated, tie, H["from"]) == ends[0] and text(curated, tie, H.to) == ends[1]
+    weights = [
+        float(text(onto, text(curated, t, H.status), H.weight)) for t in (command, collusion)
+    ]
+    status, _, data = get_json(
+        base, "/api/paths", **{"from": "José Luis Abarca", "to": "Guerreros Unidos", "limit": "3"}
+    )
+    assert status == 200 and len(data["paths"]) == 3
+    best = data["paths"][0]
+    assert [n["id"] for n in best["nodes"]] == [ABARCA, POLICE, GUERREROS]
+    assert [n["label"] for n in best["nodes"]] == [
+        english_label(curated, n) for n in (ABARCA, POLICE, GUERREROS)
+    ]
+    assert [n["sphere"] for n in best["nodes"]] == ["state", "state", "criminal"]
+    assert best["score"] == pytest.approx(weights[0] * weights[1])
+    assert [h["tie"] for h in best["hops"]] == [command, collusion]
+    for hop in best["hops"]:
+        tie = rdflib.URIRef(hop["tie"])
+        assert hop["status"] == status_name(curated, tie)
+        (source,) = hop["sources"]
+        assert source["quote"] == text(curated, tie, H.quote)
+        assert source["locator"] == text(curated, tie, H.locator)
+        assert {source["citation"]} == citations(curated, tie)
+        assert {"relation", "from", "to", "confidence", "start", "end"} <= set(hop)
+    assert best["hops"][1]["start"] == text(curated, collusion, H.start)
+    # The same answer as `hilos paths … --format json`.
+    result = hilos(
+        "paths", "José Luis Abarca", "Guerreros Unidos", "--limit", "3", "--format", "json"
+    )
+    assert result.exit_code == 0
+    assert json.loads(result.output) == data
+
+
+def test_path_errors_match_the_command_line(base: str, hilos: Hilos) -> None:
+    def paths(**params: str) -> tuple[int, str]:
+        status, _, data = get_json(base, "/api/paths", **params)
+        return status, data["error"]
+
+    status, error = paths(**{"from": "no such thing", "to": "Zetas"})
+    assert status == 404 and error == cli_error(hilos, "paths", "no such thing", "Zetas")
+    status, error = paths(**{"from": "cartel", "to": "Zetas"})
+    assert status == 400 and as_cli_shows(error) == cli_error(hilos, "paths", "cartel", "Zetas")
+    status, error = paths(**{"from": "Zetas", "to": "Los Zetas"})
+    assert status == 400 and error == cli_error(hilos, "paths", "Zetas", "Los Zetas")
+    status, error = paths(**{"from": "Zetas", "to": "hid:iguala-43-students", "max-hops": "1"})
+    assert status == 404
+    assert error == cli_error(hilos, "paths", "Zetas", "hid:iguala-43-students", "--max-hops", "1")
+    assert paths(to="Zetas") == (400, "missing parameter 'from'")
+    assert paths(**{"from": "Zetas", "to": "Sinaloa", "limit": "x"})[0] == 400
+    status, error = paths(**{"from": "Zetas", "to": "Sinaloa", "min-status": "sure"})
+    assert status == 400 and error.startswith("unknown status 'sure'")
+
+
+# -- /api/queries and /api/query ----------------------------------------------------------------
+
+
+def test_the_library_lists_every_query_with_its_parameters(base: str) -> None:
+    status, _, queries = get_json(base, "/api/queries")
+    files = sorted((REPO / "queries").glob("*.rq"))
+    assert status == 200 and [q["name"] for q in queries] == [f.stem for f in files]
+    for query, path in zip(queries, files, strict=True):
+        header = path.read_text(encoding="utf-8")
+        declared = re.findall(r"^# param: (\w+) \((\w+)", header, re.MULTILINE)
+        assert [(p["name"], p["type"]) for p in query["parameters"]] == declared
+        title = re.search(r"^# title: (.*)$", header, re.MULTILINE)
+        assert title is not None and query["title"] == title.group(1)
+        for param in query["parameters"]:
+            assert set(param) == {"name", "type", "required", "default", "description"}
+
+
+def refuted_ties(graph: rdflib.Graph) -> set[str]:
+    return {str(t) for t in graph.subjects(H.status, H.Refuted)}
+
+
+def test_a_library_query_by_get_and_by_form(base: str, curated: rdflib.Graph) -> None:
+    expected = refuted_ties(curated)
+    assert expected
+    status, headers, body = fetch(
+        base + "/api/query", params={"name": "ties-by-status", "param.status": "refuted"}
+    )
+    assert status == 200 and headers["Content-Type"] == "application/sparql-results+json"
+    rows = json.loads(body)["results"]["bindings"]
+    assert {row["tie"]["value"] for row in rows} == expected
+    status, _, posted = fetch(
+        base + "/api/query",
+        method="POST",
+        body=b"name=ties-by-status&param.status=refuted",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert status == 200 and posted == body
+    # An optional parameter left empty is a parameter not given.
+    status, _, body = fetch(
+        base + "/api/query", params={"name": "officials-criminal-ties", "param.status": ""}
+    )
+    assert status == 200 and json.loads(body)["results"]["bindings"]
+
+
+def test_library_query_errors(base: str) -> None:
+    def query(**params: str) -> tuple[int, str]:
+        status, _, data = get_json(base, "/api/query", **params)
+        return status, data["error"]
+
+    status, error = query(name="no-such-query")
+    assert status == 404 and error.startswith("no library query named 'no-such-query'")
+    # Only the library: a path to a query file is not read.
+    for path in [str(REPO / "queries" / "weak-ties.rq"), "../queries/weak-ties.rq"]:
+        assert query(name=path)[0] == 404
+    status, error = query(**{"name": "ties-by-status", "param.status": "sure"})
+    assert status == 400 and "expects one of alleged, reported, confirmed" in error
+    status, error = query(name="ties-by-status")
+    assert status == 400 and "needs --param status=" in error
+    status, error = query(**{"name": "ties-by-status", "param.nope": "1"})
+    assert status == 400 and "has no parameter 'nope'" in error
+
+
+# -- /ego ---------------------------------------------------------------------------------------
+
+
+def test_the_ego_network_page(base: str, curated: rdflib.Graph) -> None:
+    status, headers, body = fetch(base + "/ego", params={"id": "José Luis Abarca", "hops": "1"})
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    policy = headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "frame-ancestors 'self'" in policy
+    data = page_json(body.decode())
+    assert {node["id"] for node in data["nodes"]} == neighbourhood(curated, ABARCA)
+    assert data["meta"]["focus"]["hops"] == 1
+    assert data["meta"]["title"] == "The network within 1 tie of José Luis Abarca"
+    assert "--focus 'José Luis Abarca' --hops 1" in data["meta"]["command"]
+    status, _, body = fetch(base + "/ego", params={"id": "no such thing"})
+    assert status == 404 and body.decode().startswith("no entity matches 'no such thing'")
+    assert fetch(base + "/ego", params={"id": "Zetas", "hops": "9"})[0] == 400
+
+
+# -- routing, methods, limits --------------------------------------------------------------------
+
+
+def test_unknown_paths_and_methods(base: str) -> None:
+    status, headers, body = fetch(base + "/nope")
+    assert status == 404 and headers["Content-Type"].startswith("text/plain")
+    status, _, data = get_json(base, "/api/nope")
+    assert status == 404 and data["error"].startswith("no such page: /api/nope")
+    status, headers, _ = fetch(base + "/", method="POST", body=b"x=1")
+    assert status == 405 and headers["Allow"] == "GET"
+    status, headers, body = fetch(base + "/api/search", method="PUT", body=b"x")
+    assert status == 405 and json.loads(body)["error"].startswith("method PUT not allowed")
+
+
+def test_a_request_for_another_host_is_refused(server: SparqlServer) -> None:
+    status, _, body = fetch(server.base_url + "/", headers={"Host": "evil.example"})
+    assert status == 421 and b"DNS rebinding" in body
+    port = server.server_address[1]
+    assert fetch(server.base_url + "/", headers={"Host": f"localhost:{port}"})[0] == 200
+
+
+def test_the_endpoints_keep_the_time_size_and_request_limits(memory_store: Store) -> None:
+    with running(memory_store, timeout=0.001) as server:
+        status, _, data = get_json(
+            server.base_url, "/api/paths", **{"from": "Abarca", "to": "Zetas", "max-hops": "8"}
+        )
+        assert status == 503 and data["error"].startswith("request timed out after")
+    with running(memory_store, max_results=2, max_request_bytes=300) as server:
+        status, _, data = get_json(
+            server.base_url, "/api/query", name="ties-by-status", **{"param.status": "refuted"}
+        )
+        assert status == 413 and data["error"].startswith("result too large: more than 2")
+        status, _, data = get_json(server.base_url, "/api/search", q="x" * 400)
+        assert status == 413
+        status, _, body = fetch(
+            server.base_url + "/api/query",
+            method="POST",
+            body=b"name=" + b"x" * 400,
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        assert status == 413 and json.loads(body)["error"].startswith("request too large")
+
+
+# -- in a real browser ---------------------------------------------------------------------------
+
+
+# Debian's Chromium through Playwright, skipped with the reason when either is missing.
+browser = test_export_html_browser.browser
+
+
+class Explorer:
+    """The explorer in a fresh browser context, with everything it did recorded."""
+
+    def __init__(self, browser: Any, base: str, fragment: str = "") -> None:
+        self.base = base
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.console: list[str] = []
+        self.dialogs: list[str] = []
+        self.context.on("request", lambda request: self.requests.append(request.url))
+        self.page.on(
+            "console",
+            lambda message: (
+                self.console.append(f"{message.type}: {message.text}")
+                if message.type in ("error", "warning")
+                else None
+            ),
+        )
+        self.page.on("pageerror", lambda error: self.console.append(f"pageerror: {error}"))
+        self.page.on("dialog", self._dialog)
+        self.page.goto(base + "/" + fragment)
+        self.page.wait_for_function("() => window.hilosExplorerReady === true")
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def search(self, words: str) -> None:
+        self.page.fill("#search-q", words)
+        self.page.press("#search-q", "Enter")
+        self.page.wait_for_selector("#search-results button.hit")
+
+    def card_heading(self) -> str:
+        return self.page.text_content("#card h2") or ""
+
+    def screenshot(self, name: str, selector: str | None = None) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        if selector is None:
+            self.page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+        else:
+            self.page.locator(selector).screenshot(path=str(ARTIFACTS / name))
+
+    def check_clean(self) -> None:
+        left = [url for url in self.requests if not url.startswith(self.base + "/")]
+        assert left == [], left
+        assert self.console == []
+        assert self.dialogs == []
+        assert (
+            self.page.evaluate("() => document.querySelectorAll('img, script:not([src])').length")
+            == 0
+        )
+        assert self.page.evaluate("() => window.alert.toString().includes('[native code]')")
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def explorer(browser: Any, base: str) -> Iterator[Explorer]:
+    opened = Explorer(browser, base)
+    try:
+        yield opened
+    finally:
+        opened.close()
+
+
+def test_search_and_open_a_card(explorer: Explorer, curated: rdflib.Graph) -> None:
+    page = explorer.page
+    explorer.search("Zetas")
+    first = page.locator("#search-results button.hit").first
+    assert first.get_attribute("data-id") == ZETAS
+    first.click()
+    page.wait_for_function("() => document.querySelector('#card h2')?.textContent === 'Zetas'")
+    card = page.text_content("#card") or ""
+    quotes = {
+        text(curated, t, H.quote) for t in ties_of(curated, ZETAS) if curated.value(t, H.quote)
+    }
+    assert quotes and all(quote in card for quote in quotes)
+    assert page.locator("#card li.tie").count() == len(ties_of(curated, ZETAS)) + 1  # + hostile
+    assert "Los Zetas (es)" in card
+    assert page.evaluate("() => location.hash") == "#entity=" + quote(ZETAS, safe="")
+    explorer.screenshot("explorer-card.png")
+    explorer.check_clean()
+
+
+def test_run_a_path_and_read_its_evidence(explorer: Explorer, curated: rdflib.Graph) -> None:
+    page = explorer.page
+    page.click("#tab-paths")
+    page.fill("#path-from", "José Luis Abarca")
+    page.fill("#path-to", "Guerreros Unidos")
+    page.click("#paths-form button[type=submit]")
+    page.wait_for_selector("section.path table.evidence")
+    first = page.locator("section.path").first
+    assert first.locator("p.chain button").all_text_contents() == [
+        english_label(curated, n) for n in (ABARCA, POLICE, GUERREROS)
+    ]
+    rows = first.locator("table.evidence tbody tr")
+    assert rows.count() == 2
+    collusion = HID + "tie-iguala-police-colludes-with-guerreros-unidos"
+    assert rows.nth(1).get_attribute("data-tie") == collusion
+    cells = [c.strip() for c in rows.nth(1).locator("td").all_text_contents()]
+    assert cells[1:4] == ["Municipal police of Iguala", "Collusion →", "Guerreros Unidos"]
+    assert cells[4] == status_name(curated, rdflib.URIRef(collusion))
+    assert cells[7] == text(curated, collusion, H.quote)
+    assert cells[9] == text(curated, collusion, H.locator)
+    explorer.screenshot("explorer-path.png")
+    # A node of the path opens its card.
+    first.locator("p.chain button", has_text="Guerreros Unidos").click()
+    page.wait_for_function(
+        "() => document.querySelector('#card h2')?.textContent === 'Guerreros Unidos'"
+    )
+    explorer.check_clean()
+
+
+def test_open_the_ego_network(browser: Any, base: str, curated: rdflib.Graph) -> None:
+    opened = Explorer(browser, base, "#entity=" + ABARCA)
+    try:
+        page = opened.page
+        page.wait_for_function(
+            "() => document.querySelector('#card h2')?.textContent === 'José Luis Abarca'"
+        )
+        page.click("text=Network around it")
+        page.wait_for_function(
+            "() => (document.querySelector('#ego-frame').getAttribute('src') || '')"
+            ".startsWith('/ego?')"
+        )
+        frame = page.frame_locator("#ego-frame")
+        frame.locator("#title").wait_for()
+        page.wait_for_function(
+            "() => document.querySelector('#ego-title').textContent.includes('José Luis Abarca')"
+        )
+        (ego,) = [f for f in page.frames if "/ego?" in f.url]
+        ego.wait_for_function("() => window.hilosReady === true")
+        assert (
+            ego.evaluate("() => document.title") == "The network within 1 tie of José Luis Abarca"
+        )
+        drawn = ego.evaluate("() => hilosData.nodes.map((n) => n.id)")
+        assert set(drawn) == neighbourhood(curated, ABARCA)
+        assert page.get_attribute("#ego-open", "href") == page.get_attribute("#ego-frame", "src")
+        page.wait_for_timeout(500)  # let the network settle for the picture
+        opened.screenshot("explorer-ego.png", "#ego")
+        opened.check_clean()
+    finally:
+        opened.close()
+
+
+def test_run_a_library_query_through_its_form(explorer: Explorer, curated: rdflib.Graph) -> None:
+    page = explorer.page
+    page.click("#tab-queries")
+    page.click("#query-list button[data-query='ties-by-status']")
+    assert page.text_content("#query-pane h2") == "Ties by status"
+    page.select_option("#param-status", "refuted")
+    page.click(".query-form button[type=submit]")
+    page.wait_for_selector("#query-pane table.results-table")
+    expected = refuted_ties(curated)
+    rows = page.locator("#query-pane table.results-table tbody tr")
+    assert rows.count() == len(expected)
+    assert page.text_content("#query-pane .count") == f"{len(expected)} results"
+    explorer.screenshot("explorer-query.png")
+    explorer.check_clean()
+
+
+def test_run_sparql_in_the_editor(explorer: Explorer, curated: rdflib.Graph) -> None:
+    page = explorer.page
+    page.click("#tab-sparql")
+    page.fill("#sparql-text", "SELECT ?label WHERE { hid:zetas rdfs:label ?label } ORDER BY ?label")
+    page.click("#sparql-form button[type=submit]")
+    page.wait_for_selector("#sparql-results table")
+    cells = page.locator("#sparql-results tbody td").all_text_contents()
+    assert cells == sorted(str(v) for v in curated.objects(rdflib.URIRef(ZETAS), rdflib.RDFS.label))
+    # A bad query shows the server's one-line reason.
+    page.fill("#sparql-text", "SELECT ?x WHERE { ?x ")
+    page.click("#sparql-form button[type=submit]")
+    page.wait_for_selector("#message:not([hidden])")
+    assert (page.text_content("#message") or "").startswith("SPARQL syntax error")
+    explorer.screenshot("explorer-sparql.png")
+    explorer.console.clear()  # the 400 of the bad query is logged by the browser, as it should
+    explorer.check_clean()
+
+
+def test_a_hostile_label_stays_inert(explorer: Explorer) -> None:
+    page = explorer.page
+    explorer.search("img src")
+    hit = page.locator("#search-results button.hit").first
+    assert hit.get_attribute("data-id") == HOSTILE
+    assert hit.locator(".label").text_content() == HOSTILE_LABEL
+    hit.click()
+    page.wait_for_function(
+        "(label) => document.querySelector('#card h2')?.textContent === label", arg=HOSTILE_LABEL
+    )
+    card = page.text_content("#card") or ""
+    assert HOSTILE_QUOTE in card and HOSTILE_CITATION in card
+    assert "<b onmouseover=alert(3)>here</b>" in card  # the locator, as text
+    explorer.screenshot("explorer-hostile-card.png", "#panel-search")
+    assert (
+        page.evaluate("() => document.querySelectorAll('#card img, #card script, #card b').length")
+        == 0
+    )
+    # Through the SPARQL editor too.
+    page.click("#tab-sparql")
+    page.fill("#sparql-text", "SELECT ?l WHERE { hid:hostile-actor rdfs:label ?l }")
+    page.click("#sparql-form button[type=submit]")
+    page.wait_for_selector("#sparql-results table")
+    assert page.locator("#sparql-results tbody td").all_text_contents() == [HOSTILE_LABEL]
+    page.wait_for_timeout(300)  # give a payload, were one to run, the time to fire
+    explorer.screenshot("explorer-hostile.png")
+    explorer.check_clean()
