@@ -123,12 +123,33 @@ def to_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2)
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet takes for the start of a formula (tab and carriage return included: some
+strip them and read on)."""
+
+
+def csv_cell(value: Any) -> str:
+    r"""A CSV cell that cannot run as a formula when the file is opened in a spreadsheet: text
+    starting with = + - @ (or a tab or carriage return) gets a leading apostrophe, as OWASP
+    advises; numbers stay numbers.
+
+    >>> csv_cell('=HYPERLINK("x")'), csv_cell("Zetas"), csv_cell(None), csv_cell(-0.5)
+    ('\'=HYPERLINK("x")', 'Zetas', '', '-0.5')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_START) else value
+    return str(value)
+
+
 def to_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, delimiter: str = ",") -> str:
+    """Rows as CSV, every cell safe to open in a spreadsheet (`csv_cell`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
     writer.writerow(headers)
     for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow([csv_cell(v) for v in row])
     return buffer.getvalue()
 
 

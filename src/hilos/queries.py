@@ -16,6 +16,7 @@ parameter must appear in the query's SELECT clause.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -31,6 +32,7 @@ from pyoxigraph import Literal, NamedNode
 from . import resources
 from .errors import ParameterError, QueryError, UnknownQuery
 from .namespaces import HILOS_NS, XSD, expand
+from .output import csv_cell
 from .store import Store
 
 PARAM_TYPES = (
@@ -248,13 +250,19 @@ def convert(store: Store, param: Parameter, raw: str) -> Any:
     raise ParameterError(f"{what} has an unknown type '{kind}'")  # pragma: no cover
 
 
-def _guess(raw: str) -> Any:
+def _guess(name: str, raw: str) -> Any:
     """The term for a value given to a query whose header does not declare its type."""
     iri = expand(raw)
     if iri or raw.startswith("<") or "://" in raw:
-        return NamedNode(iri or raw.strip("<>"))
+        try:
+            return NamedNode(iri or raw.strip("<>"))
+        except ValueError as exc:
+            raise ParameterError(f"parameter '{name}': '{raw}' is not an IRI ({exc})") from None
     if re.fullmatch(r"[+-]?\d+", raw):
-        return Literal(int(raw))
+        try:
+            return Literal(int(raw))
+        except (ValueError, OverflowError):  # more digits than Python converts, or i64 holds
+            return Literal(raw, datatype=XSD.integer)
     return Literal(raw)
 
 
@@ -272,7 +280,10 @@ def bind_parameters(store: Store, query: QueryDef, values: Mapping[str, str]) ->
     for name, raw in values.items():
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise ParameterError(f"'{name}' is not a valid parameter name")
-        bindings[name] = convert(store, declared[name], raw) if name in declared else _guess(raw)
+        if name in declared:
+            bindings[name] = convert(store, declared[name], raw)
+        else:
+            bindings[name] = _guess(name, raw)
     for param in query.parameters:
         if param.name in bindings:
             continue
@@ -321,11 +332,60 @@ class QueryResult:
         }
         if fmt == "json":
             return self._json
+        if fmt == "csv" and self.kind == "select":
+            return self._csv()
         parsed = ox.parse_query_results(self._json, ox.QueryResultsFormat.JSON)
         return parsed.serialize(format=formats[fmt]) or b""
 
+    def _csv(self) -> bytes:
+        """SPARQL 1.1 CSV results, safe to open in a spreadsheet: a text value starting with
+        = + - @ (or a tab or carriage return) gets a leading apostrophe; numbers stay numbers."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\r\n")
+        writer.writerow(self.variables)
+        for row in self.rows:
+            writer.writerow([_csv_value(row.get(name)) for name in self.variables])
+        return buffer.getvalue().encode("utf-8")
+
     def as_json(self) -> Any:
         return json.loads(self._json) if self._json else None
+
+
+_NUMERIC_TYPES = frozenset(
+    XSD[name].value
+    for name in [
+        "integer",
+        "decimal",
+        "double",
+        "float",
+        "long",
+        "int",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "negativeInteger",
+        "nonPositiveInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    ]
+)
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|[+-]?INF|NaN")
+
+
+def _csv_value(term: Any) -> str:
+    """A term as SPARQL CSV writes it, a text that could run as a formula neutralised."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return "_:" + term.value
+    if isinstance(term, Literal):
+        if term.datatype.value in _NUMERIC_TYPES and _NUMBER.fullmatch(term.value):
+            return str(term.value)
+        return csv_cell(term.value)
+    return str(term.value)
 
 
 def _prefixes() -> dict[str, str]:

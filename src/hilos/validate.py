@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
 import os
-from collections.abc import Sequence
+import warnings
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import rdflib
@@ -13,6 +16,7 @@ from pyoxigraph import RdfFormat, serialize
 from . import resources
 from .namespaces import compact
 from .store import ONTOLOGY_GRAPH_NAME, Progress, Store
+from .xmlsafety import check_files
 
 _SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 _RDFS_LABEL = rdflib.RDFS.label
@@ -69,9 +73,28 @@ def validate_store(store: Store, graphs: Sequence[str] | None = None) -> Validat
     names = list(graphs) if graphs else [g.name for g in store.graphs()]
     if ONTOLOGY_GRAPH_NAME not in names:
         names.append(ONTOLOGY_GRAPH_NAME)
-    data = _to_rdflib(store, names)
     checked = tuple(n for n in names if n != ONTOLOGY_GRAPH_NAME)
-    return _validate(data, checked)
+    with _quietly():
+        data = _to_rdflib(store, names)
+        return _validate(data, checked)
+
+
+@contextlib.contextmanager
+def _quietly() -> Iterator[None]:
+    """Silence rdflib and pySHACL while they work: they speak through warnings and logging (a
+    traceback on stderr for every ill-typed literal, such as "abc"^^xsd:integer), and the
+    report already says what matters about the data."""
+    loggers = [logging.getLogger(name) for name in ("rdflib", "pyshacl")]
+    levels = [logger.level for logger in loggers]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for logger in loggers:
+                logger.setLevel(logging.CRITICAL + 1)
+            yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
 
 def validate_files(
@@ -85,6 +108,7 @@ def validate_files(
     Each file goes through the same loader as `hilos load` (so a file that does not parse is a
     `ParseError`), into a throw-away store in memory.
     """
+    check_files(paths, rdf_format)
     scratch = Store.empty()
     scratch.load(resources.ontology_file(), name=ONTOLOGY_GRAPH_NAME, bundled=True)
     names = []

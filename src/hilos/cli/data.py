@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import IO
+from xml.parsers import expat
+
 import click
 
+from ..errors import BadInput
 from ..output import atomic_output, table, to_csv, to_json, wrap
 from ..store import FORMATS
 from ..validate import ValidationReport, validate_files, validate_store
+from ..xmlsafety import check_files
 from .app import cli
 from .common import Context, echo, graph_option, output_option, pass_context
 
@@ -55,6 +60,7 @@ def load(
         raise click.UsageError("--graph names one graph: give it with a single file")
     if not files and not curated:
         raise click.UsageError("give the files to load (or --curated)")
+    check_files(files, rdf_format)
     store = ctx.store()
     if curated:
         before = {info.name: info.loaded_at for info in store.graphs()}
@@ -235,9 +241,53 @@ def _rdf_export(rdf_format: str, description: str) -> None:
         store = ctx.store()
         store.visible_graphs(list(graphs) or None)  # an unknown graph fails before any output
         with atomic_output(target) as handle:
-            count = store.export(rdf_format, handle, graphs=list(graphs) or None, inferred=inferred)
+            if rdf_format != "rdfxml":
+                count = store.export(
+                    rdf_format, handle, graphs=list(graphs) or None, inferred=inferred
+                )
+            else:
+                checked = WellFormedXml(handle, target)
+                count = store.export(
+                    rdf_format,
+                    checked,  # type: ignore[arg-type]  # a binary stream: write and flush
+                    graphs=list(graphs) or None,
+                    inferred=inferred,
+                )
+                checked.finish()
         if target != "-":
             click.echo(f"wrote {count} statements to {target}", err=True)
+
+
+class WellFormedXml:
+    """A binary stream that passes on only well-formed XML: Oxigraph's RDF/XML writer copies
+    control characters into the file and writes a property such as `http://example.org/7` as
+    an element with no local name, neither of which XML allows. The file is read by expat as it
+    is written, and the export fails at the first fault (leaving no file)."""
+
+    def __init__(self, handle: IO[bytes], target: str) -> None:
+        self._handle = handle
+        self._target = target
+        self._parser = expat.ParserCreate(namespace_separator=" ")
+
+    def write(self, data: bytes) -> int:
+        self._check(bytes(data), final=False)
+        return self._handle.write(data)
+
+    def flush(self) -> None:
+        self._handle.flush()
+
+    def finish(self) -> None:
+        self._check(b"", final=True)
+
+    def _check(self, data: bytes, *, final: bool) -> None:
+        try:
+            self._parser.Parse(data, final)
+        except expat.ExpatError:
+            raise BadInput(
+                f"{self._target}: this data cannot be written as RDF/XML (a literal holds a "
+                "character XML forbids, or a property IRI is no XML name); "
+                "export it as turtle, ntriples, nquads, trig or jsonld"
+            ) from None
 
 
 _SUFFIX = {

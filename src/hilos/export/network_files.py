@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shutil
 import tempfile
 from collections import defaultdict
@@ -18,15 +19,31 @@ import networkx as nx
 from ..errors import BadInput
 from ..namespaces import compact
 from ..network.projection import Projection
+from ..output import csv_cell
 from ..store import Store, solutions
 
 NODE_ATTRIBUTES = ("label", "sphere", "kind", "types")
 EDGE_ATTRIBUTES = ("relation", "status", "confidence", "start", "end", "score")
 
 
+# Characters XML 1.0 cannot carry at all, not even escaped (C0 controls but tab, newline and
+# carriage return; lone surrogates; U+FFFE and U+FFFF): RDF literals may hold them.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value: Any) -> Any:
+    """A string without the characters XML cannot carry (other values as they are).
+
+    >>> xml_text("bell\\x07 and \\ufffe"), xml_text(0.5)
+    ('bell and ', 0.5)
+    """
+    return _NOT_XML.sub("", value) if isinstance(value, str) else value
+
+
 def flat_graph(projection: Projection) -> nx.MultiDiGraph:
     """The projection with attributes the GEXF and GraphML writers accept: no `None`s (left
-    out), the types joined with spaces, and the tie's IRI as the `tie` edge attribute."""
+    out), the types joined with spaces, the tie's IRI as the `tie` edge attribute, and no
+    character that XML cannot carry."""
     graph = nx.MultiDiGraph()
     for node, data in projection.graph.nodes(data=True):
         attrs: dict[str, Any] = {}
@@ -35,10 +52,12 @@ def flat_graph(projection: Projection) -> nx.MultiDiGraph:
             if name == "types":
                 value = " ".join(compact(t) for t in value or ())
             if value is not None and value != "":
-                attrs[name] = value
+                attrs[name] = xml_text(value)
         graph.add_node(node, **attrs)
     for start, end, key, data in projection.graph.edges(keys=True, data=True):
-        attrs = {name: data[name] for name in EDGE_ATTRIBUTES if data.get(name) is not None}
+        attrs = {
+            name: xml_text(data[name]) for name in EDGE_ATTRIBUTES if data.get(name) is not None
+        }
         graph.add_edge(start, end, key=key, tie=key, **attrs)
     return graph
 
@@ -49,22 +68,6 @@ def write_gexf(projection: Projection, handle: IO[bytes]) -> None:
 
 def write_graphml(projection: Projection, handle: IO[bytes]) -> None:
     nx.write_graphml(flat_graph(projection), handle)
-
-
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell(value: Any) -> str:
-    """A spreadsheet cell that cannot run as a formula: text starting with = + - @ (or a tab or
-    carriage return) gets a leading apostrophe.
-
-    >>> cell("=HYPERLINK(\\"x\\")"), cell("Zetas"), cell(None), cell(0.5)
-    ('\\'=HYPERLINK("x")', 'Zetas', '', '0.5')
-    """
-    if value is None:
-        return ""
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA) else text
 
 
 NODE_COLUMNS = ("id", "label", "sphere", "kind", "types")
@@ -147,7 +150,7 @@ def _sheet_bytes(rows: list[Sequence[Any]]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for row in rows:
-        writer.writerow([cell(value) for value in row])
+        writer.writerow([csv_cell(value) for value in row])
     return buffer.getvalue().encode("utf-8-sig")
 
 

@@ -187,6 +187,16 @@ def read_entities(path: Path) -> list[dict[str, Any]]:
                     entity = json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise ParseError(str(path), f"not JSON: {exc.msg}", number, exc.colno) from None
+                except (ValueError, RecursionError) as exc:  # huge numbers, deep nesting
+                    reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+                    raise ParseError(str(path), f"not usable JSON: {reason}", number) from None
+                try:
+                    # "\ud800" is valid JSON but no text: a lone surrogate cannot be stored.
+                    json.dumps(entity, ensure_ascii=False).encode("utf-8")
+                except UnicodeEncodeError:
+                    raise ParseError(
+                        str(path), "holds a lone surrogate escape (\\udXXX), not text", number
+                    ) from None
                 if (
                     not isinstance(entity, dict)
                     or not isinstance(entity.get("id"), str)
@@ -201,6 +211,8 @@ def read_entities(path: Path) -> list[dict[str, Any]]:
                     isinstance(v, list) for v in props.values()
                 ):
                     raise ParseError(str(path), "properties must map names to lists", number)
+                if not isinstance(entity.get("datasets", []), list):
+                    raise ParseError(str(path), "datasets must be a list", number)
                 entities.append(entity)
         except UnicodeDecodeError as exc:
             raise ParseError(str(path), f"not UTF-8 text: {exc.reason}") from None

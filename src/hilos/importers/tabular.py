@@ -94,6 +94,9 @@ _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _MAX_LISTED = 10
 _PROGRESS_ROWS = 2000
 _SNIFF_BYTES = 64 * 1024
+# csv.Sniffer takes time quadratic in its sample on some inputs (64 kB of `, '` took 10 s):
+# it sees at most this many characters, plenty for the first lines of any real sheet.
+_SNIFF_CHARS = 8 * 1024
 
 TIE = HILOS_NS + "Tie"
 ACTOR = HILOS_NS + "Actor"
@@ -319,7 +322,11 @@ def open_table(path: str, *, delimiter: str | None, header: bool) -> Table:
         raw.close()
         raise BadInput(f"{path}: the file is empty")
     text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-    chosen = _delimiter(sample, delimiter)
+    try:
+        chosen = _delimiter(sample, delimiter)
+    except BadInput:
+        text.close()
+        raise
 
     def records() -> Iterator[list[str]]:
         if chosen is None:
@@ -342,9 +349,13 @@ def open_table(path: str, *, delimiter: str | None, header: bool) -> Table:
             raise BadInput(f"{path}, row {number + 1}: {exc}") from None
 
     stream = numbered()
-    first_row = next(stream, None)
+    try:
+        first_row = next(stream, None)
+    except BadInput:
+        text.close()
+        raise
     if first_row is None:
-        raw.close()
+        text.close()
         raise BadInput(f"{path}: the file is empty")
     head_row: list[str] | None = None
     first: list[str] | None = first_row[1]
@@ -383,7 +394,7 @@ def _delimiter(sample: str, given: str | None) -> str | None:
         return given
     lines = [line for line in sample.splitlines()[:50] if line.strip()]
     try:
-        return csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t").delimiter
+        return csv.Sniffer().sniff("\n".join(lines)[:_SNIFF_CHARS], delimiters=",;\t").delimiter
     except csv.Error:
         if (
             lines
@@ -399,25 +410,51 @@ def _open_xlsx(path: str, *, header: bool) -> Table:
         import openpyxl  # type: ignore[import-untyped, unused-ignore]
     except ImportError:
         raise BadInput("reading .xlsx needs openpyxl (pip install openpyxl)") from None
+    # openpyxl does not close a file it fails to read: hilos opens it, and closes it.
+    handle = open(path, "rb")  # noqa: SIM115 - closed by close() below
+    book: Any = None
+
+    def close() -> None:
+        if book is not None:
+            book.close()
+        handle.close()
+
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        sheet = book.worksheets[0]
+        total = sheet.max_row or 0
     except Exception as exc:  # openpyxl raises many kinds on broken files
-        raise BadInput(f"{path}: not a readable .xlsx file ({exc})") from None
-    sheet = book.worksheets[0]
-    total = sheet.max_row or 0
+        close()
+        raise BadInput(f"{path}: not a readable .xlsx file ({exc or 'no worksheet'})") from None
     done = [0]
 
     def numbered() -> Iterator[tuple[int, list[str]]]:
-        for number, values in enumerate(sheet.iter_rows(values_only=True), 1):
+        # Read-only workbooks parse the sheet as it is read: a broken one fails here.
+        rows = sheet.iter_rows(values_only=True)
+        number = 0
+        while True:
+            try:
+                values = next(rows, None)
+            except Exception as exc:  # openpyxl and its XML parser raise many kinds
+                raise BadInput(
+                    f"{path}, row {number + 1}: not a readable .xlsx sheet ({exc})"
+                ) from None
+            if values is None:
+                return
+            number += 1
             done[0] = number
             record = ["" if v is None else _cell_text(v) for v in values]
             if any(cell.strip() for cell in record):
                 yield number, record
 
     stream = numbered()
-    first_row = next(stream, None)
+    try:
+        first_row = next(stream, None)
+    except BadInput:
+        close()
+        raise
     if first_row is None:
-        book.close()
+        close()
         raise BadInput(f"{path}: the file is empty")
     if header:
         return Table(
@@ -426,7 +463,7 @@ def _open_xlsx(path: str, *, header: bool) -> Table:
             rows=stream,
             position=lambda: done[0],
             size=total,
-            close=book.close,
+            close=close,
         )
 
     def again() -> Iterator[tuple[int, list[str]]]:
@@ -439,7 +476,7 @@ def _open_xlsx(path: str, *, header: bool) -> Table:
         rows=again(),
         position=lambda: done[0],
         size=total,
-        close=book.close,
+        close=close,
     )
 
 
@@ -607,8 +644,14 @@ class Builder:
                 raise RowError(f"{what} {text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
         if start and end and end < start[: len(end)]:
             raise RowError(f"ends ({end}) before it starts ({start})")
-        if url and not re.match(r"^https?://\S+$", url):
-            raise RowError(f"url {url!r} is not an http(s) address")
+        url_node: NamedNode | None = None
+        if url:
+            if not re.match(r"^https?://\S+$", url):
+                raise RowError(f"url {url!r} is not an http(s) address")
+            try:
+                url_node = NamedNode(url)
+            except ValueError as exc:
+                raise RowError(f"url {url!r} is not a valid address ({exc})") from None
         tie_class = self.vocab.tie_class(relation)
         generic_text = None
         if tie_class is None:
@@ -681,8 +724,8 @@ class Builder:
                     Triple(source_node, RDFS.label, Literal(citation)),
                 ]
             triples.append(Triple(tie_node, PROV.wasDerivedFrom, source_node))
-        if url:
-            triples.append(Triple(tie_node, SCHEMA_URL, NamedNode(url)))
+        if url_node is not None:
+            triples.append(Triple(tie_node, SCHEMA_URL, url_node))
         return triples
 
     def closing(self) -> Iterator[Triple]:
@@ -805,6 +848,14 @@ def import_csv(
         raise BadInput(f"--status: {exc}") from None
     if options.relation is not None and not options.relation.strip():
         raise BadInput("--relation is empty")
+    if options.quote_lang:
+        try:
+            Literal("", language=options.quote_lang)
+        except ValueError as exc:
+            raise BadInput(
+                f"--quote-lang: {options.quote_lang!r} is not a language tag such as en, es or "
+                f"pt-BR ({exc})"
+            ) from None
     table = open_table(path, delimiter=options.delimiter, header=options.header)
     try:
         mapped = dict(options.mapping)
