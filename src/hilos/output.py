@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
 import textwrap
 from collections.abc import Iterator, Sequence
@@ -32,6 +33,44 @@ def term_text(term: Any) -> str:
     if isinstance(term, Literal):
         return term.value
     return str(term)
+
+
+# What a terminal obeys rather than shows: control characters (ESC starts the sequences that
+# move the cursor, clear the screen or retitle the window) and the bidirectional overrides
+# that make text read in another order than it is stored.
+_UNSHOWN = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def plain(text: str) -> str:
+    r"""Text for the terminal: control characters (but line breaks) and bidirectional overrides
+    dropped, so a label from a hostile file cannot clear the screen or reorder a line.
+
+    >>> plain("Zetas\x1b[2J\u202e\nnext")
+    'Zetas[2J\nnext'
+    """
+    return _UNSHOWN.sub("", text)
+
+
+def inline(text: str) -> str:
+    r"""Text quoted in a one-line message: what is not printable (a line break, a control
+    character, bytes that were not UTF-8) shown as its escape.
+
+    >>> print(inline("a\r\nb\x1b \udcff"))
+    a\r\nb\x1b \udcff
+    """
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
+    )
+
+
+def decoded(text: str) -> str:
+    r"""Text from the command line as it can be stored and written: bytes the shell could not
+    decode as UTF-8 (a file name from a Latin-1 archive) become U+FFFD.
+
+    >>> decoded("leak-\udcff.csv") == "leak-\ufffd.csv"
+    True
+    """
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _clip(text: str, width: int) -> str:
@@ -63,7 +102,7 @@ def table(
     for row in rows:
         cell_row = []
         for value in row:
-            text = " ".join(("" if value is None else str(value)).split())
+            text = plain(" ".join(("" if value is None else str(value)).split()))
             if clip is not None:
                 text = _clip(text, clip)
             lines = textwrap.wrap(text, wrap_at) if wrap_at and len(text) > wrap_at else [text]
@@ -99,7 +138,7 @@ def records(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, width: int
     for number, row in enumerate(rows, 1):
         lines = [f"── {number} ──"]
         for header, value in zip(headers, row, strict=True):
-            text = " ".join(("" if value is None else str(value)).split())
+            text = plain(" ".join(("" if value is None else str(value)).split()))
             label = f"{header}:".ljust(pad)
             wrapped = textwrap.wrap(text, max(width - pad, 20)) or [""]
             lines.append((label + wrapped[0]).rstrip())
@@ -155,7 +194,7 @@ def to_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, delimiter: 
 
 def wrap(text: str, indent: str, width: int = 96, *, subsequent: str | None = None) -> str:
     return textwrap.fill(
-        " ".join(text.split()),
+        plain(" ".join(text.split())),
         width=width,
         initial_indent=indent,
         subsequent_indent=indent if subsequent is None else subsequent,

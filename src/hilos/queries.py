@@ -32,7 +32,7 @@ from pyoxigraph import Literal, NamedNode
 from . import resources
 from .errors import ParameterError, QueryError, UnknownQuery
 from .namespaces import HILOS_NS, XSD, expand
-from .output import csv_cell
+from .output import csv_cell, inline
 from .store import Store
 
 PARAM_TYPES = (
@@ -279,7 +279,11 @@ def bind_parameters(store: Store, query: QueryDef, values: Mapping[str, str]) ->
             )
     for name, raw in values.items():
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise ParameterError(f"'{name}' is not a valid parameter name")
+            raise ParameterError(f"'{inline(name)}' is not a valid parameter name")
+        if not _is_text(raw):
+            raise ParameterError(
+                f"parameter '{name}' holds bytes that are not UTF-8 text: '{inline(raw)}'"
+            )
         if name in declared:
             bindings[name] = convert(store, declared[name], raw)
         else:
@@ -295,6 +299,15 @@ def bind_parameters(store: Store, query: QueryDef, values: Mapping[str, str]) ->
                 f"{param.description or 'no description'})"
             )
     return bindings
+
+
+def _is_text(value: str) -> bool:
+    """Whether `value` is text: not bytes the shell could not decode (lone surrogates)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 @dataclass

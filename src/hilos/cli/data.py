@@ -8,7 +8,7 @@ from xml.parsers import expat
 import click
 
 from ..errors import BadInput
-from ..output import atomic_output, table, to_csv, to_json, wrap
+from ..output import atomic_output, inline, plain, table, to_csv, to_json, wrap
 from ..store import FORMATS
 from ..validate import ValidationReport, validate_files, validate_store
 from ..xmlsafety import check_files
@@ -186,13 +186,14 @@ def _print_validation(report: ValidationReport, fmt: str) -> None:
         return
     for result in report.results:
         where = result.focus_label + (f" / {result.path}" if result.path else "")
-        echo(f"{result.severity.upper()}: {where}")
+        echo(plain(f"{result.severity.upper()}: {where}"))
         echo(wrap(result.message, "    "))
         if result.value:
             echo(wrap(f"value: {result.value}", "    "))
     verdict = "conforms" if report.conforms else "does not conform"
     counts = f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s)"
-    click.echo(f"{', '.join(report.checked) or 'store'}: {verdict} — {counts}", err=True)
+    checked = ", ".join(inline(name) for name in report.checked) or "store"
+    click.echo(f"{checked}: {verdict} — {counts}", err=True)
 
 
 RDF_EXPORTS = {

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sys
+from typing import IO
 
 import click
 
 from ..entities import Card, resolve, show
-from ..output import fitted, table, term_text, to_csv, to_json, wrap
+from ..errors import QueryError
+from ..output import fitted, inline, plain, table, term_text, to_csv, to_json, wrap
 from ..queries import QueryResult, find_query, library, run
 from ..search import search
 from .app import cli
@@ -33,7 +35,7 @@ def search_command(ctx: Context, text: str, limit: int, fmt: str) -> None:
     if fmt == "json":
         echo(to_json([hit.as_dict() for hit in hits]))
     if not hits:
-        no_answer(f"no entity matches '{text}'")
+        no_answer(f"no entity matches '{inline(text)}'")
     rows = [[h.label, ", ".join(h.types), h.sphere or "", h.id] for h in hits]
     if fmt == "csv":
         click.echo(to_csv(["label", "types", "sphere", "id"], rows), nl=False)
@@ -60,7 +62,7 @@ def show_command(ctx: Context, entity: str, fmt: str) -> None:
     if fmt == "json":
         echo(to_json(card.as_dict()))
     else:
-        echo(render_card(card))
+        echo(plain(render_card(card)))
 
 
 def render_card(card: Card) -> str:
@@ -137,12 +139,24 @@ def query_command(
         if not sep or not name.strip():
             raise click.BadParameter(f"expected NAME=VALUE, got '{item}'", param_hint="--param")
         values[name.strip()] = value
-    stdin_text = sys.stdin.read() if query_ref == "-" else None
+    stdin_text = _read_stdin() if query_ref == "-" else None
     query = find_query(query_ref, stdin_text)
     result = run(ctx.store(), query, values, graphs=list(graphs) or None)
     _print_result(result, fmt)
     if result.empty:
         no_answer("no results")
+
+
+def _read_stdin() -> str:
+    """Standard input as text, read as bytes so that what is not UTF-8 is said in one line."""
+    binary: IO[bytes] | None = getattr(sys.stdin, "buffer", None)
+    if binary is None:  # a stream of text only (a notebook, say)
+        return sys.stdin.read()
+    data = binary.read()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise QueryError(f"standard input is not UTF-8 text (byte {exc.start + 1})") from None
 
 
 _RDF_FORMATS = ("turtle", "ntriples", "jsonld")

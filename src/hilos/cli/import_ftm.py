@@ -10,7 +10,7 @@ import click
 from ..errors import BadInput
 from ..importers import load_statements
 from ..importers.ftm import FtmReport, ftm_triples
-from ..output import table, to_json
+from ..output import decoded, table, to_json
 from .common import Context, echo, output_option, pass_context
 from .importing import import_group
 
@@ -27,11 +27,11 @@ def _sha256(path: Path) -> str:
 
 
 def _graph_name(path: Path) -> str:
-    name = path.name
+    name = decoded(path.name)
     for suffix in (".jsonl", ".json", ".ftm", ".ijson"):
         if name.lower().endswith(suffix):
             name = name[: -len(suffix)]
-    return name or path.stem
+    return name or decoded(path.stem)
 
 
 @import_group.command(name="ftm")
@@ -59,13 +59,13 @@ def import_ftm(ctx: Context, file: str, graph: str | None, replace: bool, fmt: s
     """
     path = Path(file)
     name = graph or _graph_name(path)
-    report = FtmReport(path=str(path), graph=name)
+    report = FtmReport(path=decoded(str(path)), graph=name)
     triples, report = ftm_triples(path, name, _sha256(path), report)
     load = load_statements(
         ctx.store(),
         triples,
         name=name,
-        origin=f"FollowTheMoney {path.name}",
+        origin=f"FollowTheMoney {decoded(path.name)}",
         sha256=_sha256(path),
         replace=replace,
         progress=ctx.progress("Loading"),
@@ -99,7 +99,7 @@ def import_ftm(ctx: Context, file: str, graph: str | None, replace: bool, fmt: s
     echo(table(["schema", "entities"], rows))
     skipped = ", ".join(f"{k} {v}" for k, v in sorted(report.skipped.items())) or "none"
     echo(
-        f"{path.name}: graph {name} — {report.actors} actors, {report.ties} ties, "
+        f"{decoded(path.name)}: graph {name} — {report.actors} actors, {report.ties} ties, "
         f"{len(report.missing)} missing ends, "
         f"{sum(report.missing_unmapped.values())} other missing references, skipped: {skipped}; "
         f"{load.triples} statements"

@@ -8,7 +8,7 @@ from ..entities import resolve
 from ..network.hotspots import KINDS, WEIGHTS, hotspots
 from ..network.paths import Path, find_chains, find_paths
 from ..network.projection import Filters, project
-from ..output import table, to_csv, to_json, wrap
+from ..output import plain, table, to_csv, to_json, wrap
 from .app import cli
 from .common import Context, echo, network_options, output_option, pass_context
 
@@ -188,9 +188,9 @@ def _print_paths(found: list[Path], fmt: str, noun: str) -> None:
         click.echo(to_csv(headers, rows), nl=False)
         return
     for number, path in enumerate(found, 1):
-        labels = {n.id: n.label for n in path.nodes}
+        labels = {n.id: plain(n.label) for n in path.nodes}
         spheres = {n.id: n.sphere for n in path.nodes}
-        names = " → ".join(n.label for n in path.nodes)
+        names = " → ".join(labels[n.id] for n in path.nodes)
         echo(f"{noun.capitalize()} {number} — score {path.score:g}, {len(path.hops)} hop(s)")
         echo(f"  {names}")
         for h in path.hops:

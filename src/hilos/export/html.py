@@ -59,7 +59,7 @@ from ..network.projection import (
     project,
     require_nodes,
 )
-from ..output import atomic_output
+from ..output import atomic_output, decoded
 from ..store import Store, solutions
 from . import snapshot_hash
 from .layout import layout
@@ -342,8 +342,9 @@ def page_data(
     labels = {n: str(shown.nodes[n].get("label") or compact(n)) for n in nodes}
     return {
         "meta": {
-            "title": title or _default_title(labels, focus_iri, hops, best, len(nodes)),
-            "command": command,
+            "title": (decoded(title) if title else None)
+            or _default_title(labels, focus_iri, hops, best, len(nodes)),
+            "command": decoded(command) if command is not None else None,
             "snapshot": snapshot,
             "version": _version(),
             "focus": focus_row,

@@ -50,6 +50,7 @@ import pyoxigraph as ox
 
 from ..errors import BadInput, ParseError
 from ..namespaces import DCTERMS, HILOS, PROV, RDF_TYPE, RDFS, SKOS, XSD
+from ..output import decoded
 from ..store import GRAPH_BASE
 
 FTM_NS = "https://schema.followthemoney.tech/#"
@@ -247,8 +248,9 @@ class _Converter:
         t = ox.Triple
         src = self.import_source
         yield t(src, RDF_TYPE, HILOS.Source)
-        yield t(src, RDFS.label, ox.Literal(f"FollowTheMoney import of {self.path.name}"))
-        yield t(src, HILOS.citation, ox.Literal(self.path.name))
+        shown = decoded(self.path.name)
+        yield t(src, RDFS.label, ox.Literal(f"FollowTheMoney import of {shown}"))
+        yield t(src, HILOS.citation, ox.Literal(shown))
         yield t(src, DCTERMS.identifier, ox.Literal(f"sha256:{self.sha256}"))
         yield t(
             src,

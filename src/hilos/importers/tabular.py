@@ -37,6 +37,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from ..errors import BadInput
 from ..namespaces import DCTERMS, HILOS, HILOS_NS, PREFIXES, PROV, RDF, RDF_TYPE, RDFS, XSD
+from ..output import decoded
 from ..store import Progress, Store, solutions
 from ..text import normalise
 from . import load_statements
@@ -574,12 +575,13 @@ class Builder:
         self._first_from: dict[str, str] = {}
         self.import_node = NamedNode(self.namespace + "import")
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-        label = f"{Path(path).name}, imported {now.isoformat().replace('+00:00', 'Z')}"
+        shown = decoded(Path(path).name)
+        label = f"{shown}, imported {now.isoformat().replace('+00:00', 'Z')}"
         self.header_triples = [
             Triple(self.import_node, RDF_TYPE, HILOS.Source),
             Triple(self.import_node, RDFS.label, Literal(label)),
             Triple(self.import_node, HILOS.citation, Literal(label)),
-            Triple(self.import_node, DCTERMS.title, Literal(Path(path).name)),
+            Triple(self.import_node, DCTERMS.title, Literal(shown)),
             Triple(self.import_node, DCTERMS.identifier, Literal("sha256:" + sha256)),
             Triple(
                 self.import_node,
@@ -841,13 +843,14 @@ def import_csv(
     progress: Progress | None = None,
 ) -> Summary:
     """Import a spreadsheet of ties into the graph `graph` (default: the file's stem)."""
-    name = graph or Path(path).stem
+    name = graph or decoded(Path(path).stem)
     try:
         _status(options.status)
     except RowError as exc:
         raise BadInput(f"--status: {exc}") from None
     if options.relation is not None and not options.relation.strip():
         raise BadInput("--relation is empty")
+    _check_relation(options.relation)
     if options.quote_lang:
         try:
             Literal("", language=options.quote_lang)
@@ -866,7 +869,7 @@ def import_csv(
         nodes = _read_nodes(options) if options.nodes else None
         digest = sha256_of(path)
         _check_graph(store, name, replace, dry_run)
-        summary = Summary(file=path, graph=name, sha256=digest, dry_run=dry_run)
+        summary = Summary(file=decoded(path), graph=name, sha256=digest, dry_run=dry_run)
         builder = Builder(
             store,
             path=path,
@@ -947,11 +950,12 @@ def import_matrix(
 ) -> Summary:
     """Import an adjacency matrix: the first row and column are ids, nonzero cells are ties
     from the row's entity to the column's, weighted by the cell."""
-    name = graph or Path(path).stem
+    name = graph or decoded(Path(path).stem)
     try:
         _status(status)
     except RowError as exc:
         raise BadInput(f"--status: {exc}") from None
+    _check_relation(relation)
     table = open_table(path, delimiter=delimiter, header=True)
     try:
         header = table.header or []
@@ -965,7 +969,7 @@ def import_matrix(
             raise BadInput(f"{path}: the first row has an empty id")
         digest = sha256_of(path)
         _check_graph(store, name, replace, dry_run)
-        summary = Summary(file=path, graph=name, sha256=digest, dry_run=dry_run)
+        summary = Summary(file=decoded(path), graph=name, sha256=digest, dry_run=dry_run)
         builder = Builder(
             store, path=path, graph=name, sha256=digest, status=status, quote_lang=None
         )
@@ -1019,6 +1023,15 @@ def import_matrix(
         table.close()
 
 
+def _check_relation(relation: str | None) -> None:
+    """--relation must be text a literal can hold (not bytes the shell could not decode)."""
+    if relation:
+        try:
+            Literal(relation)
+        except ValueError:
+            raise BadInput(f"--relation {relation!r} is not UTF-8 text") from None
+
+
 def _check_graph(store: Store, name: str, replace: bool, dry_run: bool) -> None:
     from ..errors import GraphExists
 
@@ -1044,7 +1057,7 @@ def _finish(
         if summary.dry_run:
             summary.statements = sum(1 for _ in statements)
         else:
-            origin = f"{Path(path).name} (hilos import)"
+            origin = f"{decoded(Path(path).name)} (hilos import)"
             report = load_statements(
                 store,
                 statements,
@@ -1061,7 +1074,7 @@ def _finish(
         rejects.close()
     builder.fill(summary)
     summary.rejected = rejects.count
-    summary.rejected_file = str(rejects.output) if rejects.output else None
+    summary.rejected_file = decoded(str(rejects.output)) if rejects.output else None
     return summary
 
 
