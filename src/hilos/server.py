@@ -19,11 +19,13 @@ standard library.
 - `/ego?id=&hops=`: the self-contained network page of `hilos export html --focus ID --hops N`.
 
 Errors are one line, never a traceback: plain text, or `{"error": …}` under `/api/`. 400 bad
-query or parameter, 401 an update without the right token, 403 an update to a read-only
-server, 404 unknown page, entity or library query, or no path, 405 other methods, 406
-unacceptable `Accept`, 411/413 request without length or too large, 413 result too large, 415
-other request bodies, 421 a Host that is not this server, 503 timeout or unreadable store, 500
-anything unexpected.
+query or parameter, a query nested too deep or too long, or a malformed request, 401 an update
+without the right token, 403 an update to a read-only server, 404 unknown page, entity or
+library query, or no path, 405 other methods, 406 unacceptable `Accept`, 408 a body that did
+not arrive in time, 411 a body without a Content-Length, 413 request or result too large, 414
+URL longer than 64 KiB, 415 other request bodies, 421 a Host that is not this server, 431
+headers too large or too many, 501 an unknown method, 505 an HTTP version other than 1.x, 503
+timeout, busy server or unreadable store, 500 anything unexpected.
 
 Safety:
 - read-only unless `update_token` is given; then SPARQL Update (POST: a form field `update=`
@@ -31,14 +33,28 @@ Safety:
   `Authorization: Bearer <token>` (compared in constant time; 401 otherwise) and applied by
   `hilos.updates.apply_update`, all or nothing, into registered graphs with their inferences;
 - federated `SERVICE` is refused before a query or update runs, and so is `LOAD`: the server
-  never calls another host;
+  never calls another host (the text is read as the engine reads it: `hilos.sparqltext`);
+- a query or update nested deeper or longer than the engine can take without running out of
+  stack (`hilos.sparqltext.too_complex`) is refused with 400 before the engine sees it, and the
+  engine works in threads with a stack of `hilos.sparqltext.WORKER_STACK` bytes;
 - a query, and each explorer endpoint, runs in a worker thread and the client gets 503 after
   `timeout` seconds (a query stops at its next solution: Oxigraph cannot interrupt the
-  evaluation of one solution; the explorer's computations run to their end unseen). An update
-  is never cut short: it runs to its end, one at a time;
+  planning of a query or the evaluation of one solution, such as a COUNT or an ORDER BY over a
+  huge product, which run to their end unseen, and so do the explorer's computations). At
+  most `workers` of them run at once, those whose client has given up included: beyond, a
+  request waits for a free worker until its timeout, then gets 503 "busy" with `Retry-After`.
+  An update is never cut short: it runs to its end, one at a time;
 - more than `max_results` solutions or triples is refused with 413 "result too large" rather
   than truncated, so an answer is never silently incomplete;
-- a request body over `max_request_bytes` is refused with 413 before it is read;
+- a request body over `max_request_bytes` is refused with 413 before it is read; a body
+  shorter than its `Content-Length`, or sent with a `Transfer-Encoding`, is never run; a body
+  sent with a GET is never read as a request of its own;
+- a request must arrive whole (line, headers, body) within `request_timeout` seconds of the
+  connection's turn, however slowly it trickles: a slow or silent client is dropped (408 when
+  its body was late), and at most `max_connections` connections are open at once (beyond, 503
+  at once);
+- header values are sent without control characters, so that nothing a client sends can add a
+  header to the answer;
 - on a loopback address, a request whose `Host` names another host is refused (421), so that
   a web page cannot reach the server through DNS rebinding;
 - the explorer page carries a strict Content-Security-Policy (its own script and style sheet
@@ -49,8 +65,10 @@ Safety:
 from __future__ import annotations
 
 import hmac
+import io
 import ipaddress
 import json
+import re
 import socket
 import sys
 import threading
@@ -67,7 +85,7 @@ from . import explorer
 from .errors import HilosError, NotFound, QueryError, StoreError, UnknownQuery
 from .explorer import api
 from .namespaces import PREFIXES
-from .sparqltext import is_federated
+from .sparqltext import WORKER_STACK, is_federated, too_complex
 from .store import Store
 from .updates import apply_update
 
@@ -151,6 +169,7 @@ class _Job:
 
     work: Work
     log: Callable[[str], None] | None = None
+    finished: Callable[[], None] | None = None  # called when the work ends, however it ends
     cancel: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
     body: bytes = b""
@@ -171,7 +190,24 @@ class _Job:
                 self.log(f"internal error: {type(exc).__name__}: {exc}")
             self.error = (500, f"internal error ({type(exc).__name__})", {})
         finally:
+            if self.finished is not None:
+                self.finished()
             self.done.set()
+
+
+_STACK_LOCK = threading.Lock()
+
+
+def start_worker(target: Callable[[], None], name: str = "hilos-serve-worker") -> None:
+    """Start a daemon thread with a stack of `WORKER_STACK` bytes: the engine reads, plans and
+    evaluates a query by recursion, and a thread that runs out of stack ends the process."""
+    thread = threading.Thread(target=target, name=name, daemon=True)
+    with _STACK_LOCK:
+        previous = threading.stack_size(WORKER_STACK)
+        try:
+            thread.start()
+        finally:
+            threading.stack_size(previous)
 
 
 def answer(
@@ -292,6 +328,7 @@ class SparqlServer(ThreadingHTTPServer):
     """The HTTP server; holds the store, the limits its handlers apply and the update token."""
 
     daemon_threads = True
+    request_queue_size = 128  # connections waiting to be accepted (the default, 5, drops bursts)
 
     def __init__(
         self,
@@ -303,6 +340,9 @@ class SparqlServer(ThreadingHTTPServer):
         max_request_bytes: int,
         log: Callable[[str], None] | None,
         update_token: str | None = None,
+        workers: int = 8,
+        max_connections: int = 256,
+        request_timeout: float = 30.0,
     ) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
@@ -312,8 +352,52 @@ class SparqlServer(ThreadingHTTPServer):
         self.max_request_bytes = max_request_bytes
         self.log = log
         self.update_token = update_token
+        self.workers = workers
+        self.slots = threading.BoundedSemaphore(workers)
+        self.max_connections = max_connections
+        self.request_timeout = request_timeout
+        self._connections = 0
+        self._connections_lock = threading.Lock()
         super().__init__(address, SparqlHandler)
         self.loopback = _is_loopback(self.host)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Serve a connection in a thread of its own, or refuse it at once (503) when
+        `max_connections` are open already."""
+        with self._connections_lock:
+            full = self._connections >= self.max_connections
+            if not full:
+                self._connections += 1
+        if not full:
+            try:
+                super().process_request(request, client_address)
+            except BaseException:
+                self._closed_one()
+                raise
+            return
+        body = (
+            f"too many connections: {self.max_connections} are open; try again later\n"
+        ).encode()
+        head = (
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            f"Content-Length: {len(body)}\r\nRetry-After: 5\r\nConnection: close\r\n\r\n"
+        ).encode()
+        try:
+            request.settimeout(1.0)
+            request.sendall(head + body)
+        except OSError:
+            pass
+        self.shutdown_request(request)
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._closed_one()
+
+    def _closed_one(self) -> None:
+        with self._connections_lock:
+            self._connections -= 1
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A connection that failed outside any handler (the client went away): one line."""
@@ -355,13 +439,20 @@ def make_server(
     max_request_bytes: int = 1_000_000,
     log: Callable[[str], None] | None = None,
     update_token: str | None = None,
+    workers: int = 8,
+    max_connections: int = 256,
+    request_timeout: float = 30.0,
 ) -> SparqlServer:
     """A server bound to `host:port` (port 0: any free port); call `serve_forever()` on it,
     and `shutdown()` then `server_close()` to stop it. `log` receives one line per request.
     With `update_token`, SPARQL Update is accepted from clients that send it as a bearer token.
+    At most `workers` queries and explorer requests run at once, `max_connections` connections
+    are open at once, and a request must arrive whole within `request_timeout` seconds.
     """
     if update_token is not None and not update_token.strip():
         raise ValueError("an empty update token would let anyone write")
+    if workers < 1 or max_connections < 1:
+        raise ValueError("workers and max_connections must be at least 1")
     return SparqlServer(
         (host, port),
         store,
@@ -370,14 +461,36 @@ def make_server(
         max_request_bytes=max_request_bytes,
         log=log,
         update_token=update_token,
+        workers=workers,
+        max_connections=max_connections,
+        request_timeout=request_timeout,
     )
+
+
+class _ReadDeadline(io.RawIOBase):
+    """The reading side of a connection, which gives up (`TimeoutError`) once the request being
+    read has taken longer than its deadline to arrive, however slowly the bytes trickle in."""
+
+    def __init__(self, connection: socket.socket) -> None:
+        self.connection = connection
+        self.deadline = time.monotonic()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request did not arrive in time")
+        self.connection.settimeout(left)
+        return self.connection.recv_into(buffer)
 
 
 class SparqlHandler(BaseHTTPRequestHandler):
     server: SparqlServer
     server_version = "hilos"
     protocol_version = "HTTP/1.1"
-    timeout = 60  # a client that stops sending does not hold a thread for ever
+    timeout = 60  # seconds a client may take to accept each part of an answer
 
     # Path → the methods it answers and the method of this class that answers it.
     ROUTES: ClassVar[dict[str, tuple[tuple[str, ...], str]]] = {
@@ -393,6 +506,30 @@ class SparqlHandler(BaseHTTPRequestHandler):
 
     def version_string(self) -> str:
         return self.server_version  # no Python version for the world to read
+
+    def setup(self) -> None:
+        super().setup()
+        self._reader = _ReadDeadline(self.connection)
+        self.rfile = io.BufferedReader(self._reader)
+
+    def handle_one_request(self) -> None:
+        # A request (its line, headers and body), and the wait for it on an open connection,
+        # must arrive within the server's request_timeout: a client that trickles or stops
+        # does not hold a thread for ever.
+        self._reader.deadline = time.monotonic() + self.server.request_timeout
+        super().handle_one_request()
+        self.connection.settimeout(self.timeout)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The standard library's refusals (a malformed request line, a line too long, too many
+        headers, an unknown method…) as one line of plain text, like every other error."""
+        self.close_connection = True
+        self._note = ""
+        self._json_errors = False
+        if self.request_version == "HTTP/0.9":  # not read that far: answer with a status line
+            self.request_version = self.protocol_version
+        reason = message or self.responses.get(code, ("error",))[0]
+        self._send_error(code, reason)
 
     def do_GET(self) -> None:
         self._handle()
@@ -426,6 +563,11 @@ class SparqlHandler(BaseHTTPRequestHandler):
         self._body_read = False
         path = urlsplit(self.path).path
         self._json_errors = path.startswith("/api/")
+        if self.command in ("GET", "HEAD") and (
+            self.headers.get("Content-Length", "0").strip() not in ("", "0")
+            or "Transfer-Encoding" in self.headers
+        ):
+            self.close_connection = True  # its body stays unread: it must not pass for a request
         try:
             if len(self.path) > self.server.max_request_bytes:
                 raise HttpError(413, "request too large")
@@ -455,6 +597,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
                 self._linger()
         except HilosError as exc:
             self._send_error(status_of(exc), str(exc))
+        except (ConnectionError, TimeoutError):
+            self.close_connection = True  # the client went away, or stopped reading: no answer
         except Exception as exc:
             self._log(f"internal error: {type(exc).__name__}: {exc}")
             self._send_error(500, f"internal error ({type(exc).__name__})")
@@ -498,25 +642,39 @@ class SparqlHandler(BaseHTTPRequestHandler):
         return self.headers.get("Content-Type", "").split(";")[0].strip().lower()
 
     def _read_body(self) -> bytes:
-        raw = self.headers.get("Content-Length")
-        if raw is None:
+        if "Transfer-Encoding" in self.headers:
+            self.close_connection = True
+            raise HttpError(411, "send the body with a Content-Length, not a Transfer-Encoding")
+        lengths = self.headers.get_all("Content-Length") or []
+        if not lengths:
             self.close_connection = True
             raise HttpError(411, "a POST needs a Content-Length")
-        try:
-            length = int(raw)
-        except ValueError:
+        raw = lengths[0].strip()
+        if len(lengths) > 1 or not re.fullmatch("[0-9]{1,18}", raw):
             self.close_connection = True
-            raise HttpError(400, f"invalid Content-Length {raw!r}") from None
-        if length < 0:
-            self.close_connection = True
-            raise HttpError(400, f"invalid Content-Length {raw!r}")
+            raise HttpError(400, f"invalid Content-Length {', '.join(lengths)!r}")
+        length = int(raw)
         if length > self.server.max_request_bytes:
             self.close_connection = True  # the body stays unread
             raise HttpError(
                 413, f"request too large: more than {self.server.max_request_bytes} bytes"
             )
         self._body_read = True
-        return self.rfile.read(length)
+        try:
+            body = self.rfile.read(length)
+        except TimeoutError:
+            self.close_connection = True
+            raise HttpError(
+                408,
+                f"request timed out: its body did not arrive within "
+                f"{self.server.request_timeout:g} s",
+            ) from None
+        if len(body) < length:
+            self.close_connection = True
+            raise HttpError(
+                400, f"the body ended after {len(body)} of the {length} bytes of its Content-Length"
+            )
+        return body
 
     def _form(self, params: dict[str, list[str]]) -> dict[str, list[str]]:
         """The parameters of the URL and of a form-encoded body, merged."""
@@ -593,6 +751,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
     def _query(self, sparql: str, params: dict[str, list[str]]) -> None:
         if is_federated(sparql):
             raise HttpError(400, FEDERATED)
+        if reason := too_complex(sparql):
+            raise HttpError(400, reason)
         graphs = self._graphs(params) or None
         accept = self.headers.get("Accept", "")
         media, body = self._in_worker(
@@ -628,7 +788,13 @@ class SparqlHandler(BaseHTTPRequestHandler):
             raise HttpError(
                 400, "using-graph-uri and using-named-graph-uri are not supported: write USING"
             )
-        changed = apply_update(self.server.store, sparql)
+        store = self.server.store
+        job = _Job(lambda cancel: ("", _json_bytes(apply_update(store, sparql))), log=self._log)
+        start_worker(job.run, "hilos-serve-update")
+        job.done.wait()  # an update is never cut short
+        if job.error is not None:
+            raise HttpError(*job.error)
+        changed = json.loads(job.body)
         self._log(f"update applied; graphs changed: {', '.join(changed) or 'none'}")
         reply: dict[str, Any] = {"changed": changed}
         if not changed:
@@ -703,12 +869,24 @@ class SparqlHandler(BaseHTTPRequestHandler):
     # -- answering ---------------------------------------------------------------------------
 
     def _in_worker(self, work: Work, what: str = "request") -> tuple[str, bytes]:
-        """Run `work` in a worker thread, waiting at most the server's timeout for it."""
-        job = _Job(work, log=self.server.log)
-        worker = threading.Thread(target=job.run, name="hilos-serve-worker", daemon=True)
+        """Run `work` in a worker thread, waiting at most the server's timeout for it (and for
+        a free worker: at most `workers` run at once, those whose client gave up included)."""
+        server = self.server
         started = time.monotonic()
-        worker.start()
-        if not job.done.wait(self.server.query_timeout):
+        if not server.slots.acquire(timeout=server.query_timeout):
+            raise HttpError(
+                503,
+                f"the server is busy: {server.workers} requests are running; try again later",
+                {"Retry-After": "5"},
+            )
+        job = _Job(work, log=server.log, finished=server.slots.release)
+        try:
+            start_worker(job.run)
+        except BaseException:
+            server.slots.release()
+            raise
+        left = server.query_timeout - (time.monotonic() - started)
+        if not job.done.wait(max(left, 0.0)):
             job.cancel.set()
             raise HttpError(
                 503, f"{what} timed out after {time.monotonic() - started:.1f} s; narrow the {what}"
@@ -727,9 +905,9 @@ class SparqlHandler(BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.send_header("Referrer-Policy", "no-referrer")
         if self._note:
-            self.send_header("X-Hilos-Note", self._note.encode("ascii", "replace").decode())
+            self.send_header("X-Hilos-Note", _header_value(self._note))
         for key, value in headers.items():
-            self.send_header(key, value)
+            self.send_header(key, _header_value(value))
         if self.close_connection:
             self.send_header("Connection", "close")
         self.end_headers()
@@ -751,6 +929,18 @@ class SparqlHandler(BaseHTTPRequestHandler):
     def _log(self, line: str) -> None:
         if self.server.log is not None:
             self.server.log(f"{self.address_string()} {line}")
+
+
+def _header_value(value: str) -> str:
+    """A header value that cannot end its line early: ASCII, control characters as spaces.
+
+    >>> _header_value("a\\r\\nSet-Cookie: x=1 é")
+    'a  Set-Cookie: x=1 ?'
+    """
+    return _CONTROL.sub(" ", value).encode("ascii", "replace").decode()
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _json_bytes(value: Any) -> bytes:

@@ -1,33 +1,61 @@
-"""Reading SPARQL text without parsing it: where its strings, IRIs and comments are.
+"""Reading SPARQL text without parsing it: where its strings, IRIs, comments and names are.
 
-Enough to refuse federated queries and to place bound parameters in a query sent to a remote
-endpoint, without trusting anything that sits inside a string or an IRI.
+Enough to refuse federated queries, `LOAD`, and queries nested too deep or too long for the
+engine, and to place bound parameters in a query sent to a remote endpoint, without trusting
+anything that sits inside a string, an IRI, a comment or a name.
+
+The reading follows the engine's tokens, which need no space between keywords (Oxigraph reads
+`DROPALL`, `?o .SERVICE` and `1SERVICE` as two tokens each), so a keyword that must be refused
+is looked for anywhere in what is left once strings, IRIs, comments, prefixed names, variables
+and language tags are blanked out (`code`): nothing else there can hide one.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 
-# Strings (long ones first), IRIs, comments: what may hide or fake a keyword.
-TOKENS = re.compile(
+_UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
+_LITERALS = (
+    # Strings, long ones first.
     r'"""(?:[^"\\]|\\.|"(?!""))*"""'
     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
     r'|"(?:[^"\\\n\r]|\\.)*"'
     r"|'(?:[^'\\\n\r]|\\.)*'"
-    r'|<[^<>"{}|^`\\\x00-\x20]*>'
-    r"|#[^\n\r]*",
+    # IRIs, which may hold \u escapes: <x:\u0041#> is one IRI, its '#' starts no comment.
+    rf'|<(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>'
+    # Comments.
+    r"|#[^\n\r]*"
+)
+# A backslash escape outside strings: ex:a\# is a prefixed name, its '#' starts no comment.
+_ESCAPE = r"\\."
+# Prefixed names (PNAME_NS and PNAME_LN, with the escapes of PN_LOCAL), variables and language
+# tags: names that may spell a keyword without being one. Quantifiers that could backtrack far
+# are possessive, so that reading stays linear in the length of the text.
+_NAME_CHAR = r"\w\u00B7\u0300-\u036F\u203F\u2040"
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_PNAME = (
+    rf"(?:[^\W\d_][{_NAME_CHAR}.-]*+)?:"
+    rf"(?:(?:[{_NAME_CHAR}:]|{_PLX})(?:(?:[{_NAME_CHAR}.:-]|{_PLX})*(?:[{_NAME_CHAR}:-]|{_PLX}))?)?"
+)
+_VARIABLE = rf"[?$][{_NAME_CHAR}]++"
+_LANGUAGE = r"@[A-Za-z]++(?:-[A-Za-z0-9]++)*+"
+# What is left: words (keywords, perhaps glued together, and function names), numbers, and
+# punctuation, one character at a time.
+_WORD = rf"[^\W\d_][{_NAME_CHAR}.-]*+"
+_NUMBER = r"\d[\w.]*+"
+
+TOKENS = re.compile(f"{_LITERALS}|{_ESCAPE}", re.DOTALL)
+"""Strings, IRIs, comments and backslash escapes: what may hide or fake a keyword."""
+SCANNER = re.compile(
+    f"(?P<hidden>{_LITERALS}|{_PNAME}|{_VARIABLE}|{_LANGUAGE}|{_ESCAPE})"
+    rf"|(?P<word>{_WORD})|{_NUMBER}|\S",
     re.DOTALL,
 )
-
-
-def _keyword(word: str) -> re.Pattern[str]:
-    # The keyword, not a variable (?service), a prefixed name (ex:service) or a prefix (service:).
-    return re.compile(rf"(?<![\w?$:.-]){word}(?![\w:.-])", re.IGNORECASE)
-
-
-_SERVICE = _keyword("service")
-_FORM = _keyword("(?:select|construct|describe|ask)")
-_WHERE = _keyword("where")
+"""Every token of the text: `hidden` those that may spell a keyword without being one (strings,
+IRIs, comments, prefixed names, variables, language tags, escapes), `word` a run of letters
+(keywords, perhaps glued together, or a function's name), else a number or one character."""
 
 
 def masked(sparql: str) -> str:
@@ -39,15 +67,201 @@ def masked(sparql: str) -> str:
     return TOKENS.sub(lambda match: " " * len(match.group()), sparql)
 
 
+def code(sparql: str) -> str:
+    """The query with its strings, IRIs, comments, prefixed names, variables and language tags
+    blanked out, offsets unchanged: its keywords, function names, numbers and punctuation.
+
+    >>> code('SELECT ?service { ?s ex:service "SERVICE"@en } # SERVICE')
+    'SELECT          {                            }          '
+    """
+    return SCANNER.sub(
+        lambda match: " " * len(match.group()) if match.group("hidden") else match.group(),
+        sparql,
+    )
+
+
+_SERVICE = re.compile("service", re.IGNORECASE)
+
+
 def is_federated(sparql: str) -> bool:
-    """Whether the query has a `SERVICE` clause outside its strings, IRIs and comments.
+    """Whether the query has a `SERVICE` clause: the word anywhere outside its strings, IRIs,
+    comments and names, even glued to another token.
 
     >>> is_federated('SELECT * { SERVICE <http://x/> { ?s ?p ?o } }')
     True
-    >>> is_federated('SELECT ?service { ?s rdfs:label "SERVICE" }')
+    >>> is_federated('SELECT * { ?s ?p 1SERVICE <http://x/> { ?s ?p ?o } }')
+    True
+    >>> is_federated('SELECT ?service { ?s rdfs:label "SERVICE" ; ex:service ?o }')
     False
     """
-    return bool(_SERVICE.search(masked(sparql)))
+    return bool(_SERVICE.search(code(sparql)))
+
+
+# -- keywords --------------------------------------------------------------------------------
+
+KEYWORDS = frozenset(
+    """
+    SELECT CONSTRUCT DESCRIBE ASK WHERE FROM NAMED PREFIX BASE VERSION DISTINCT REDUCED AS GROUP
+    BY HAVING ORDER ASC DESC LIMIT OFFSET VALUES OPTIONAL GRAPH SERVICE SILENT BIND UNDEF MINUS
+    UNION FILTER LATERAL A NOT IN EXISTS TRUE FALSE LOAD CLEAR DROP CREATE ADD MOVE COPY TO INTO
+    INSERT DELETE DATA WITH USING DEFAULT ALL
+    """.split()  # noqa: SIM905 - a list of words reads better as words
+)
+"""SPARQL's keywords: what a run of letters that the engine reads as several keywords (for
+example `DELETEWHERE`) is split into."""
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """A bare word of the text (upper-cased), where it stands and how deep in braces."""
+
+    word: str
+    start: int
+    end: int
+    depth: int
+
+
+def keywords(sparql: str) -> Iterator[Keyword]:
+    """The bare words of the text outside strings, IRIs, comments and names, with their brace
+    depth; a run of letters made of keywords glued together gives each keyword.
+
+    >>> [(k.word, k.depth) for k in keywords("insert { ?s a <x:where> } WHERE { ?s ?p ?o }")]
+    [('INSERT', 0), ('A', 1), ('WHERE', 0)]
+    >>> [k.word for k in keywords("DELETEWHERE { ?s ex:where ?o }")]
+    ['DELETE', 'WHERE']
+    """
+    depth = 0
+    for match in SCANNER.finditer(sparql):
+        token = match.group()
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+        elif match.group("word"):
+            for run in re.finditer("[A-Za-z]+", token):
+                start = match.start() + run.start()
+                parts = _split(run.group().upper()) or [run.group().upper()]
+                for part in parts:
+                    yield Keyword(part, start, start + len(part), depth)
+                    start += len(part)
+
+
+def _split(run: str) -> list[str] | None:
+    """The keywords a run of letters is made of, fewest first, or None if it is not made of
+    keywords only (a function's name, or a run too long to be keywords glued together).
+
+    >>> _split("DROPSILENTALL"), _split("DATATYPE")
+    (['DROP', 'SILENT', 'ALL'], None)
+    """
+    if run in KEYWORDS:
+        return [run]
+    if len(run) > 64:
+        return None
+    # best[i]: the fewest keywords that make up run[:i].
+    best: list[list[str] | None] = [[]] + [None] * len(run)
+    for end in range(1, len(run) + 1):
+        for start in range(max(0, end - 9), end):
+            head = best[start]
+            if head is not None and run[start:end] in KEYWORDS:
+                candidate = [*head, run[start:end]]
+                current = best[end]
+                if current is None or len(candidate) < len(current):
+                    best[end] = candidate
+    return best[-1]
+
+
+# -- how deep and how long -------------------------------------------------------------------
+
+MAX_NESTING = 128
+"""How many brackets (`{`, `(`, `[`) a query or update may open inside one another."""
+MAX_TERMS = 10_000
+"""How many terms (keywords, names, literals, operators) a query or update may hold, not
+counting its inline data (the blocks of `VALUES`, `INSERT DATA` and `DELETE DATA`)."""
+
+_OPENING = frozenset("{([")
+_CLOSING = frozenset("})]")
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How deep a query's brackets go and how many terms it holds outside its inline data."""
+
+    nesting: int
+    terms: int
+
+
+def shape(sparql: str) -> Shape:
+    """How deep the brackets of a query or update go, and how many terms (keywords, names,
+    literals, operators) it holds outside the blocks of `VALUES` and `INSERT`/`DELETE DATA`.
+
+    >>> shape("SELECT * WHERE { ?s ?p (1 (2)) FILTER(?s != 'a') }")
+    Shape(nesting=3, terms=20)
+    >>> shape("INSERT DATA { <x:a> <x:b> 1, 2, 3 } ; INSERT DATA { GRAPH <x:g> { <x:a> <x:b> 4 } }")
+    Shape(nesting=2, terms=7)
+    """
+    depth = nesting = terms = 0
+    data: int | None = None  # the depth of the inline data block being read, if any
+    data_next = False  # a VALUES or DATA keyword was read: its block comes next
+    for match in SCANNER.finditer(sparql):
+        token = match.group()
+        if token.startswith("#"):
+            continue  # a comment
+        if token in _OPENING:
+            depth += 1
+            nesting = max(nesting, depth)
+            if token == "{" and data_next and data is None:
+                data, data_next = depth, False
+        elif token in _CLOSING:
+            if depth == data:
+                data = None
+            depth -= 1
+        elif match.group("word") and token.upper().endswith(("VALUES", "DATA")):
+            data_next = True
+        if data is None:
+            terms += 1
+    return Shape(nesting=nesting, terms=terms)
+
+
+def too_complex(sparql: str) -> str | None:
+    """Why the query or update is too deep or too long to hand to the engine, or None.
+
+    Oxigraph reads, plans and evaluates a query by recursion: nested far enough (a few thousand
+    brackets), or long enough (some thousands of joins, unions or operators in a row), it runs
+    out of stack and takes the whole process down with it. These limits stay far below that
+    (with a worker's stack of `WORKER_STACK` bytes) and far above any query written by hand.
+
+    >>> too_complex("SELECT * {" + "{" * 200 + "}" * 201)
+    'the query nests 201 brackets deep; at most 128 are allowed'
+    >>> too_complex("SELECT * { ?s ?p ?o }") is None
+    True
+    """
+    found = shape(sparql)
+    if found.nesting > MAX_NESTING:
+        return f"the query nests {found.nesting} brackets deep; at most {MAX_NESTING} are allowed"
+    if found.terms > MAX_TERMS:
+        return (
+            f"the query is too long: {found.terms} terms outside its inline data; at most "
+            f"{MAX_TERMS} are allowed"
+        )
+    return None
+
+
+WORKER_STACK = 64 * 1024 * 1024
+"""The stack, in bytes, of a thread that hands a query or update to the engine: eight times
+the usual, so that a query within the limits above never exhausts it (measured: 10,000 terms
+of the deepest-recursing kind use less than a quarter of it)."""
+
+
+# -- the WHERE clause ------------------------------------------------------------------------
+
+
+def _keyword(word: str) -> re.Pattern[str]:
+    # The keyword, not a longer word such as a function's name.
+    return re.compile(rf"(?<![A-Za-z_]){word}(?![A-Za-z_])", re.IGNORECASE)
+
+
+_FORM = _keyword("(?:select|construct|describe|ask)")
+_WHERE = _keyword("where")
 
 
 def where_body(sparql: str) -> int | None:
@@ -60,7 +274,7 @@ def where_body(sparql: str) -> int | None:
     >>> where_body(q)
     11
     """
-    text = masked(sparql)
+    text = code(sparql)
     form = _FORM.search(text)
     if form is None:
         return None

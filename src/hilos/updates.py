@@ -32,9 +32,9 @@ import bisect
 import re
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import pyoxigraph as ox
 from pyoxigraph import NamedNode, Triple
@@ -42,7 +42,7 @@ from pyoxigraph import NamedNode, Triple
 from . import resources
 from .errors import BadInput, QueryError, StoreError
 from .namespaces import PREFIXES, STORE_NS
-from .sparqltext import TOKENS, is_federated, masked
+from .sparqltext import SCANNER, code, is_federated, keywords, masked, too_complex
 from .store import ONTOLOGY_GRAPH_NAME, Store, graph_iri, graph_name
 
 __all__ = ["UPDATE_GRAPH", "UpdateRefused", "apply_update", "check_update", "scoped"]
@@ -70,13 +70,19 @@ def check_update(sparql: str) -> None:
     Traceback (most recent call last):
     ...
     hilos.updates.UpdateRefused: DROP ALL is refused: it would remove the store's own ...
+    >>> check_update("DROPALL")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    hilos.updates.UpdateRefused: DROP ALL is refused: it would remove the store's own ...
     """
     if is_federated(sparql):
         raise UpdateRefused(_FEDERATED)
+    if _LOAD_WORD.search(code(sparql)):
+        raise UpdateRefused(_LOAD)
+    if reason := too_complex(sparql):
+        raise UpdateRefused(reason.replace("the query", "the update", 1))
     words = list(keywords(sparql))
     for index, word in enumerate(words):
-        if word.word == "LOAD":
-            raise UpdateRefused(_LOAD)
         if word.word in ("CLEAR", "DROP"):
             following = [w.word for w in words[index + 1 : index + 3]]
             if following[:1] == ["SILENT"]:
@@ -87,8 +93,8 @@ def check_update(sparql: str) -> None:
                     f"{word.word} {target} is refused: it would remove the store's own "
                     f"bookkeeping; name the graph to {word.word.lower()}"
                 )
-    for iri in iris(sparql):
-        if iri.startswith(STORE_NS):
+    for iri, declared in iris(sparql):
+        if iri.startswith(STORE_NS) or (declared and STORE_NS.startswith(iri)):
             raise UpdateRefused(
                 f"<{iri}> belongs to the store's own bookkeeping, which SPARQL Update may not "
                 "touch (files are loaded with hilos load on the machine that holds the store)"
@@ -337,45 +343,40 @@ def _syntax_error(sparql: str, message: str) -> QueryError:
 
 # -- the shape of an update, read without parsing it -------------------------------------------
 
-# A bare word: not a variable (?where), a prefixed name (ex:where) or a prefix (where:).
-_WORD = re.compile(r"(?<![\w?$:.-])([A-Za-z]+)(?![\w:.-])")
+_LOAD_WORD = re.compile("load", re.IGNORECASE)
+_DECLARATION = re.compile("(?:prefix|base)$", re.IGNORECASE)
+_UCHAR = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
-@dataclass(frozen=True)
-class Keyword:
-    """A bare word of the text (upper-cased), where it stands and how deep in braces."""
-
-    word: str
-    start: int
-    end: int
-    depth: int
-
-
-def keywords(sparql: str) -> Iterator[Keyword]:
-    """The bare words of the text outside strings, IRIs and comments, with their brace depth.
-
-    >>> [(k.word, k.depth) for k in keywords("insert { ?s a <x:where> } WHERE { ?s ?p ?o }")]
-    [('INSERT', 0), ('A', 1), ('WHERE', 0)]
-    """
-    text = masked(sparql)
-    depth = 0
-    position = 0
-    for match in _WORD.finditer(text):
-        for char in text[position : match.start()]:
-            depth += 1 if char == "{" else -1 if char == "}" else 0
-        position = match.start()
-        yield Keyword(match.group(1).upper(), match.start(), match.end(), depth)
-
-
-def iris(sparql: str) -> list[str]:
-    """The IRIs written out in full (`<…>`) in the text, outside strings and comments.
+def iris(sparql: str) -> list[tuple[str, bool]]:
+    """The IRIs written out in full (`<…>`) in the text, outside strings and comments, as the
+    engine reads them (escapes decoded, relative ones resolved against the `BASE` before them),
+    each with whether it is declared by `PREFIX` or `BASE` (names may then extend it).
 
     >>> iris('INSERT DATA { <x:a> <x:b> "<x:c>" } # <x:d>')
-    ['x:a', 'x:b']
+    [('x:a', False), ('x:b', False)]
+    >>> iris('BASE <http://a/b/c> PREFIX p: <http://a/\\u0062/> INSERT DATA { <../d> p:e 1 }')
+    [('http://a/b/c', True), ('http://a/b/', True), ('http://a/d', False)]
     """
-    return [
-        token[1:-1] for match in TOKENS.finditer(sparql) if (token := match.group()).startswith("<")
-    ]
+    found: list[tuple[str, bool]] = []
+    base: str | None = None
+    declared = base_next = False
+    for match in SCANNER.finditer(sparql):
+        token = match.group()
+        if match.group("word"):
+            declared = bool(_DECLARATION.search(token))
+            base_next = token.upper().endswith("BASE")
+        elif token.startswith("<") and token.endswith(">") and len(token) > 1:
+            iri = _UCHAR.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), token[1:-1])
+            if base is not None and not urlsplit(iri).scheme:
+                iri = urljoin(base, iri)
+            found.append((iri, declared))
+            if base_next:
+                base = iri
+            declared = base_next = False
+        elif not token.startswith("#") and not token.endswith(":"):
+            declared = base_next = False
+    return found
 
 
 def closing_brace(sparql: str, opening: int) -> int:
