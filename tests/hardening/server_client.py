@@ -158,6 +158,45 @@ def port_of(server: SparqlServer) -> int:
     return int(server.server_address[1])
 
 
+@contextmanager
+def listening() -> Iterator[tuple[int, list[bytes]]]:
+    """A free loopback port and what connected to it: the start of each request, answered at
+    once with a 500 so that no caller waits on it."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    listener.settimeout(0.1)
+    caught: list[bytes] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with connection:
+                connection.settimeout(1)
+                try:
+                    caught.append(connection.recv(200) or b"(connected)")
+                    connection.sendall(
+                        b"HTTP/1.1 500 Trap\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    )
+                except OSError:
+                    caught.append(b"(connected)")
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1], caught
+    finally:
+        stop.set()
+        thread.join(5)
+        listener.close()
+
+
 # -- a server in a process of its own ---------------------------------------------------------
 
 

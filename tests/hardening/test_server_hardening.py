@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
+import pyoxigraph as ox
 import pytest
 
 from hilos import server as server_module
@@ -34,6 +35,7 @@ from .server_client import (
     call,
     exchange,
     http_request,
+    listening,
     port_of,
     query,
     read_answer,
@@ -504,42 +506,32 @@ def test_updates_cannot_reach_the_store_bookkeeping_by_glued_or_escaped_words() 
         assert state(store) == before
 
 
+def test_glued_keywords_get_the_dataset_of_spaced_ones() -> None:
+    """`DELETEWHERE` is the engine's `DELETE WHERE`: it gets the same dataset (the loaded
+    graphs, by name), so `GRAPH ?g` never reaches the derived graphs behind the registry."""
+    store = Store.in_memory()
+    glued = "INSERT DATA { hid:a rdfs:label 'a' } ; DELETEWHERE { GRAPH ?g { ?s hilos:sphere ?o } }"
+    with running(store, update_token=TOKEN) as server:
+        assert update(port_of(server), glued).status == 200
+    for info in store.graphs():
+        asserted = store.database.quads_for_pattern(None, None, None, ox.NamedNode(info.iri))
+        derived = store.database.quads_for_pattern(
+            None, None, None, ox.NamedNode(info.inferred_iri)
+        )
+        assert (len(list(asserted)), len(list(derived))) == (
+            info.triples,
+            info.inferred_triples,
+        ), info.name
+    assert store.query("ASK { hid:zetas hilos:sphere hilos:CriminalSphere }")
+
+
 # -- never another host ---------------------------------------------------------------------------
 
 
 @pytest.fixture
 def trap() -> Iterator[tuple[int, list[bytes]]]:
-    """A listening socket on a free loopback port, recording whatever connects to it."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    listener.settimeout(0.1)
-    caught: list[bytes] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                connection, _ = listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            with connection:
-                connection.settimeout(1)
-                try:
-                    caught.append(connection.recv(200) or b"(connected)")
-                except OSError:
-                    caught.append(b"(connected)")
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    try:
-        yield listener.getsockname()[1], caught
-    finally:
-        stop.set()
-        thread.join(5)
-        listener.close()
+    with listening() as caught:
+        yield caught
 
 
 def federated(endpoint: str) -> list[str]:
