@@ -897,6 +897,9 @@ class SparqlHandler(BaseHTTPRequestHandler):
         return media, job.body
 
     def _send(self, status: int, content_type: str, body: bytes, **headers: str) -> None:
+        # The request's deadline is over: the client has `timeout` seconds for each part it
+        # reads, not what was left of the time to send the request.
+        self.connection.settimeout(self.timeout)
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))

@@ -265,6 +265,31 @@ def test_slow_and_silent_clients_let_go_of_their_threads(memory_store: Store) ->
         answers_promptly(port)
 
 
+def test_a_late_request_still_gets_its_whole_answer(memory_store: Store) -> None:
+    """The deadline is for the request to arrive: a body that arrives just in time gets its
+    whole answer, however slowly the client then reads it."""
+    with running(memory_store, request_timeout=0.5, max_results=10**6) as server:
+        sparql = b"CONSTRUCT { ?a ?b ?f } WHERE { ?a ?b ?c . ?d ?e ?f } LIMIT 50000"
+        head = http_request(
+            "POST",
+            "/sparql",
+            headers={
+                "Content-Type": "application/sparql-query",
+                "Accept": "application/n-triples",
+                "Content-Length": str(len(sparql)),
+            },
+        )
+        with socket.create_connection(("127.0.0.1", port_of(server)), timeout=20) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 65536)
+            sock.sendall(head + sparql[:-1])
+            time.sleep(0.45)
+            sock.sendall(sparql[-1:])
+            time.sleep(1.5)  # the answer fills the buffers and waits for the client
+            answer = read_answer(sock)
+    assert answer.status == 200 and len(answer.body) == int(answer.headers["content-length"])
+    assert len(answer.body) > 1_000_000 and answer.body.endswith(b" .\n")
+
+
 def test_connections_beyond_the_cap_are_refused_at_once(memory_store: Store) -> None:
     with running(memory_store, max_connections=10, request_timeout=1.0) as server:
         port = port_of(server)
