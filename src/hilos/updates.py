@@ -180,7 +180,15 @@ def apply_update(store: Store, sparql: str) -> list[str]:
     """
     check_update(sparql)
     if not any(word.word in _OPERATIONS for word in keywords(sparql)):
-        return []  # only a prologue, or nothing at all: nothing to do
+        # Only a prologue, or nothing at all: nothing to do, if it is SPARQL at all (read, and
+        # run, by an empty store of its own).
+        try:
+            ox.Store().update(sparql, prefixes=PREFIXES)
+        except SyntaxError as exc:
+            raise _syntax_error(sparql, str(exc)) from None
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise QueryError(f"the update failed: {' '.join(str(exc).split())}") from None
+        return []
     with _LOCK:
         return _apply(store, sparql)
 

@@ -505,6 +505,10 @@ def test_writing_needs_the_flag_and_the_token_in_the_header(memory_store: Store)
             port, "GET", "/sparql", {"update": NEW}, headers={"Authorization": f"Bearer {TOKEN}"}
         )
         assert answer.status == 400 and "must be sent by POST" in answer.text
+        # Text that is no update is a 400 too, not a 200 that changed nothing.
+        for nonsense in ["hello world", "\\u0049NSERT DATA { hid:a hid:b 1 }", "}"]:
+            answer = update(port, nonsense)
+            assert answer.status == 400 and "syntax error" in answer.text, answer
         assert state(store) == before
         assert update(port, NEW).status == 200
     assert state(store) != before
@@ -616,6 +620,11 @@ def test_service_and_load_are_refused_and_no_host_is_called(
             ]:
                 answer = update(own, load)
                 assert answer.status == 400 and "LOAD is refused" in answer.text, (load, answer)
+            # An escaped keyword is no keyword to Oxigraph: a syntax error, and no call.
+            answer = query(own, f"SELECT * {{ \\u0053ERVICE <{endpoint}> {{ ?s ?p ?o }} }}")
+            assert answer.status == 400 and "syntax error" in answer.text, answer
+            answer = update(own, f"\\u004COAD <{endpoint}>")
+            assert answer.status == 400 and "syntax error" in answer.text, answer
         # What only looks like SERVICE is a query like any other.
         for harmless in [
             'SELECT ?service { ?service rdfs:label "SERVICE <http://127.0.0.1/> {}" } LIMIT 1',
