@@ -43,6 +43,7 @@ from .errors import (
 from .namespaces import PREFIXES, STORE, STORE_NS, XSD
 from .reasoner import Reasoner, Terminology, is_tbox
 from .remote import RemoteDatabase, skolemise, unskolemise
+from .xmlsafety import check_rdfxml
 
 T = TypeVar("T")
 Database = ox.Store | RemoteDatabase
@@ -104,22 +105,39 @@ def default_store_path() -> Path:
 
 
 def graph_iri(name: str) -> NamedNode:
-    """The IRI of the named graph called `name` (an absolute IRI is kept as it is)."""
+    """The IRI of the named graph called `name` (an absolute IRI, bare or in `<…>`, is kept).
+
+    >>> graph_iri("report/iguala").value
+    'https://w3id.org/hilos/graph/report/iguala'
+    >>> graph_iri("<tag:example.org,2024:leak>").value
+    'tag:example.org,2024:leak'
+    """
     if not name or name != name.strip():
         raise BadInput(f"invalid graph name {name!r}")
-    if "://" in name or name.startswith("urn:"):
+    bracketed = name.startswith("<") and name.endswith(">")
+    if bracketed or "://" in name or name.startswith("urn:"):
+        iri = name[1:-1] if bracketed else name
         try:
-            return NamedNode(name)
+            return NamedNode(iri)
         except ValueError as exc:
-            raise BadInput(f"invalid graph IRI {name!r}: {exc}") from None
-    return NamedNode(GRAPH_BASE + quote(name, safe="/-_.~"))
+            raise BadInput(f"invalid graph IRI {iri!r}: {exc}") from None
+    try:
+        return NamedNode(GRAPH_BASE + quote(name, safe="/-_.~"))
+    except UnicodeEncodeError:
+        raise BadInput(f"invalid graph name {name!r}: not UTF-8 text") from None
 
 
 def graph_name(iri: str) -> str:
-    """The short name of a graph IRI, the inverse of `graph_iri`."""
+    """The short name of a graph IRI, the inverse of `graph_iri`.
+
+    >>> graph_name(graph_iri("report/iguala").value), graph_name("tag:example.org,2024:leak")
+    ('report/iguala', '<tag:example.org,2024:leak>')
+    """
     if iri.startswith(GRAPH_BASE):
         return unquote(iri[len(GRAPH_BASE) :])
-    return iri
+    if "://" in iri or iri.startswith("urn:"):
+        return iri
+    return f"<{iri}>"
 
 
 def format_for(path: str, explicit: str | None = None) -> ox.RdfFormat:
@@ -443,7 +461,8 @@ class Store:
             raise BadInput("one graph name was given for several files")
         registered = {info.iri: info for info in self.graphs()}
         plans = [
-            self._plan(Path(src), str(src), name, format, replace, registered) for src in sources
+            self._plan(Path(src), _readable(src), name, format, replace, registered)
+            for src in sources
         ]
         claimed: dict[str, str] = {}
         for plan in plans:
@@ -480,8 +499,10 @@ class Store:
             raise BadInput(f"{shown}: no such file")
         rdf_format = format_for(shown, format)
         _reject_binary(path, shown)
+        if rdf_format == ox.RdfFormat.RDF_XML:
+            check_rdfxml(path, shown)  # entity bombs and deep nesting, before the parser
         base_iri = path.resolve().as_uri()
-        default_target = graph_iri(name or path.stem)
+        default_target = graph_iri(name or Path(shown).stem)
         total, tbox_quads, file_graphs = self._check_parse(path, shown, rdf_format, base_iri)
         targets: dict[str, NamedNode] = {"": default_target}
         for iri in sorted(file_graphs):
@@ -883,6 +904,12 @@ def _open_rdf(path: Path) -> Iterator[IO[bytes]]:
         if handle.read(len(_BOM)) != _BOM:
             handle.seek(0)
         yield handle
+
+
+def _readable(path: str | os.PathLike[str]) -> str:
+    """A path as it can be shown and recorded: bytes that are not UTF-8 (a file name from a
+    Latin-1 archive) become U+FFFD; the file itself is still opened by its real name."""
+    return os.fsencode(path).decode("utf-8", "replace")
 
 
 def _reject_binary(path: Path, shown: str) -> None:

@@ -273,26 +273,12 @@ def test_a_spreadsheet_with_a_latin1_name_imports(fuzz_store: FuzzStore, tmp_pat
     assert "informe-a\ufffdo" in result.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store.py records the path as typed (with the lone surrogates that stand for bytes "
-    "that are not UTF-8) as the graph's source literal and in messages, and the graph name "
-    "from its stem; the fix: in Store._plan, shown = os.fsencode(shown).decode('utf-8', "
-    "'replace') and the default name from that decoded stem (the file is still opened by "
-    "its real path)",
-)
 def test_a_file_with_a_latin1_name_loads(fuzz_store: FuzzStore, tmp_path: Path) -> None:
     data = tmp_path / LATIN1_NAME
     data.write_text('<https://example.org/fuzz/a> <https://example.org/fuzz/p> "x" .\n')
     assert fuzz_store.judge("load", str(data)).exit_code == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store.graph_iri quotes a graph name as UTF-8 and fails on lone surrogates "
-    "(`--graph $'\\xff'`) with an UnicodeEncodeError; the fix: catch UnicodeEncodeError in "
-    "graph_iri and raise BadInput(f'invalid graph name {name!r}: not UTF-8 text')",
-)
 def test_a_graph_name_that_is_not_utf8_is_refused(fuzz_store: FuzzStore, tmp_path: Path) -> None:
     data = tmp_path / "fine.nt"
     data.write_text('<https://example.org/fuzz/a> <https://example.org/fuzz/p> "x" .\n')

@@ -343,11 +343,6 @@ def test_real_rdfxml_with_entities_still_loads(fuzz_store: FuzzStore, tmp_path: 
     assert fuzz_store.judge("load", str(path)).exit_code == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store.py parses RDF/XML with no guard; the fix: in Store._plan, after "
-    "_reject_binary, call hilos.xmlsafety.check_rdfxml(path, shown) when the format is RDF/XML",
-)
 def test_the_store_itself_refuses_an_entity_bomb(tmp_path: Path) -> None:
     from hilos.errors import ParseError
     from hilos.store import Store
@@ -400,14 +395,6 @@ def test_ill_typed_literals_validate_without_a_traceback(
     fuzz_store.reset()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="store.graph_name returns a graph IRI without '://' or 'urn:' (tag:x, mailto:…) as "
-    "it is, and graph_iri percent-encodes that name under GRAPH_BASE, so such a graph a quad "
-    "file named cannot be dropped or chosen with --graph; the fix: make the two round-trip "
-    "(graph_iri(graph_name(iri)) == iri), e.g. graph_name gives '<tag:x>' for such an IRI and "
-    "graph_iri takes '<IRI>' as that IRI",
-)
 def test_a_graph_named_by_a_quad_file_can_be_dropped(fuzz_store: FuzzStore, tmp_path: Path) -> None:
     path = tmp_path / "leak.nq"
     path.write_text('<https://example.org/fuzz/a> <https://example.org/fuzz/p> "x" <tag:x> .\n')
