@@ -353,13 +353,39 @@ class SparqlServer(ThreadingHTTPServer):
         self.log = log
         self.update_token = update_token
         self.workers = workers
-        self.slots = threading.BoundedSemaphore(workers)
+        self._slots = threading.BoundedSemaphore(workers)
+        self._running = 0
+        self._running_lock = threading.Lock()
         self.max_connections = max_connections
         self.request_timeout = request_timeout
         self._connections = 0
         self._connections_lock = threading.Lock()
         super().__init__(address, SparqlHandler)
         self.loopback = _is_loopback(self.host)
+
+    @property
+    def open_connections(self) -> int:
+        """How many connections are being served."""
+        return self._connections
+
+    @property
+    def running_workers(self) -> int:
+        """How many queries and explorer requests are running, those whose client gave up
+        included."""
+        return self._running
+
+    def take_worker(self, timeout: float) -> bool:
+        """Wait up to `timeout` seconds for a free worker; whether one was taken."""
+        if not self._slots.acquire(timeout=timeout):
+            return False
+        with self._running_lock:
+            self._running += 1
+        return True
+
+    def free_worker(self) -> None:
+        with self._running_lock:
+            self._running -= 1
+        self._slots.release()
 
     def process_request(self, request: Any, client_address: Any) -> None:
         """Serve a connection in a thread of its own, or refuse it at once (503) when
@@ -873,17 +899,17 @@ class SparqlHandler(BaseHTTPRequestHandler):
         a free worker: at most `workers` run at once, those whose client gave up included)."""
         server = self.server
         started = time.monotonic()
-        if not server.slots.acquire(timeout=server.query_timeout):
+        if not server.take_worker(server.query_timeout):
             raise HttpError(
                 503,
                 f"the server is busy: {server.workers} requests are running; try again later",
                 {"Retry-After": "5"},
             )
-        job = _Job(work, log=server.log, finished=server.slots.release)
+        job = _Job(work, log=server.log, finished=server.free_worker)
         try:
             start_worker(job.run)
         except BaseException:
-            server.slots.release()
+            server.free_worker()
             raise
         left = server.query_timeout - (time.monotonic() - started)
         if not job.done.wait(max(left, 0.0)):

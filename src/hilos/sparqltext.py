@@ -30,32 +30,32 @@ _LITERALS = (
 )
 # A backslash escape outside strings: ex:a\# is a prefixed name, its '#' starts no comment.
 _ESCAPE = r"\\."
-# Prefixed names (PNAME_NS and PNAME_LN, with the escapes of PN_LOCAL), variables and language
-# tags: names that may spell a keyword without being one. Quantifiers that could backtrack far
-# are possessive, so that reading stays linear in the length of the text.
+# The local part of a prefixed name (from its ':', with the escapes of PN_LOCAL), variables
+# and language tags: names that may spell a keyword without being one. Quantifiers that could
+# backtrack far are possessive, so that reading stays linear in the length of the text.
 _NAME_CHAR = r"\w\u00B7\u0300-\u036F\u203F\u2040"
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
-_PNAME = (
-    rf"(?:[^\W\d_][{_NAME_CHAR}.-]*+)?:"
-    rf"(?:(?:[{_NAME_CHAR}:]|{_PLX})(?:(?:[{_NAME_CHAR}.:-]|{_PLX})*(?:[{_NAME_CHAR}:-]|{_PLX}))?)?"
-)
+_LOCAL_CHAR = rf"[{_NAME_CHAR}:]|{_PLX}"
+_LOCAL = rf":(?:(?:{_LOCAL_CHAR})(?:(?:{_LOCAL_CHAR}|[.-])*(?:{_LOCAL_CHAR}|-))?)?"
 _VARIABLE = rf"[?$][{_NAME_CHAR}]++"
 _LANGUAGE = r"@[A-Za-z]++(?:-[A-Za-z0-9]++)*+"
-# What is left: words (keywords, perhaps glued together, and function names), numbers, and
-# punctuation, one character at a time.
+# What is left: words (keywords, perhaps glued together, function names, and the prefixes of
+# prefixed names), numbers, and punctuation, one character at a time.
 _WORD = rf"[^\W\d_][{_NAME_CHAR}.-]*+"
 _NUMBER = r"\d[\w.]*+"
 
 TOKENS = re.compile(f"{_LITERALS}|{_ESCAPE}", re.DOTALL)
 """Strings, IRIs, comments and backslash escapes: what may hide or fake a keyword."""
 SCANNER = re.compile(
-    f"(?P<hidden>{_LITERALS}|{_PNAME}|{_VARIABLE}|{_LANGUAGE}|{_ESCAPE})"
-    rf"|(?P<word>{_WORD})|{_NUMBER}|\S",
+    f"(?P<hidden>{_LITERALS}|{_LOCAL}|{_VARIABLE}|{_LANGUAGE}|{_ESCAPE})"
+    rf"|(?P<prefix>{_WORD})(?=:)|(?P<word>{_WORD})|{_NUMBER}|\S",
     re.DOTALL,
 )
 """Every token of the text: `hidden` those that may spell a keyword without being one (strings,
-IRIs, comments, prefixed names, variables, language tags, escapes), `word` a run of letters
-(keywords, perhaps glued together, or a function's name), else a number or one character."""
+IRIs, comments, the local parts of prefixed names, variables, language tags, escapes), `prefix`
+a word right before a ':' (a prefix, or keywords followed by a name with the empty prefix, as in
+`SERVICE:x`), `word` another word (keywords, perhaps glued together, or a function's name),
+else a number or one character."""
 
 
 def masked(sparql: str) -> str:
@@ -70,14 +70,28 @@ def masked(sparql: str) -> str:
 def code(sparql: str) -> str:
     """The query with its strings, IRIs, comments, prefixed names, variables and language tags
     blanked out, offsets unchanged: its keywords, function names, numbers and punctuation.
+    A prefix that starts with a keyword stays: the engine reads `SERVICE:x` as `SERVICE :x`,
+    and `SERVICEex:y` as `SERVICE ex:y`.
 
     >>> code('SELECT ?service { ?s ex:service "SERVICE"@en } # SERVICE')
     'SELECT          {                            }          '
+    >>> code('SELECT * { SERVICE:x {} }')
+    'SELECT * { SERVICE   {} }'
     """
-    return SCANNER.sub(
-        lambda match: " " * len(match.group()) if match.group("hidden") else match.group(),
-        sparql,
-    )
+    return SCANNER.sub(_code_of, sparql)
+
+
+def _code_of(match: re.Match[str]) -> str:
+    token = match.group()
+    if match.group("hidden") or (match.group("prefix") and not _keyword_first(token)):
+        return " " * len(token)
+    return token
+
+
+def _keyword_first(word: str) -> bool:
+    """Whether a word starts with a keyword: the engine reads `SERVICEex:` as `SERVICE ex:`."""
+    letters = word.upper()
+    return any(letters.startswith(keyword) for keyword in KEYWORDS)
 
 
 _SERVICE = re.compile("service", re.IGNORECASE)
@@ -123,27 +137,37 @@ class Keyword:
 
 def keywords(sparql: str) -> Iterator[Keyword]:
     """The bare words of the text outside strings, IRIs, comments and names, with their brace
-    depth; a run of letters made of keywords glued together gives each keyword.
+    depth; a run of letters made of keywords glued together gives each keyword, and so does a
+    prefix made of keywords outside braces (`ADD:a TO:b`), unless `PREFIX` declares it.
 
     >>> [(k.word, k.depth) for k in keywords("insert { ?s a <x:where> } WHERE { ?s ?p ?o }")]
     [('INSERT', 0), ('A', 1), ('WHERE', 0)]
-    >>> [k.word for k in keywords("DELETEWHERE { ?s ex:where ?o }")]
-    ['DELETE', 'WHERE']
+    >>> [k.word for k in keywords("PREFIX to: <x:> DELETEWHERE { ?s to:a ?o } ; ADD:a TO:b")]
+    ['PREFIX', 'DELETE', 'WHERE', 'ADD', 'TO']
     """
     depth = 0
+    last = ""
     for match in SCANNER.finditer(sparql):
         token = match.group()
         if token == "{":
             depth += 1
         elif token == "}":
             depth -= 1
+        elif match.group("prefix"):
+            parts = _split(token.upper())
+            if parts and depth == 0 and last != "PREFIX":
+                yield from _placed(parts, match.start(), depth)
         elif match.group("word"):
             for run in re.finditer("[A-Za-z]+", token):
-                start = match.start() + run.start()
                 parts = _split(run.group().upper()) or [run.group().upper()]
-                for part in parts:
-                    yield Keyword(part, start, start + len(part), depth)
-                    start += len(part)
+                yield from _placed(parts, match.start() + run.start(), depth)
+                last = parts[-1]
+
+
+def _placed(parts: list[str], start: int, depth: int) -> Iterator[Keyword]:
+    for part in parts:
+        yield Keyword(part, start, start + len(part), depth)
+        start += len(part)
 
 
 def _split(run: str) -> list[str] | None:
@@ -215,7 +239,7 @@ def shape(sparql: str) -> Shape:
             if depth == data:
                 data = None
             depth -= 1
-        elif match.group("word") and token.upper().endswith(("VALUES", "DATA")):
+        elif match.group("word") and (_split(token.upper()) or [""])[-1] in ("VALUES", "DATA"):
             data_next = True
         if data is None:
             terms += 1

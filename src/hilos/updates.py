@@ -382,8 +382,8 @@ def iris(sparql: str) -> list[tuple[str, bool]]:
             if base_next:
                 base = iri
             declared = base_next = False
-        elif not token.startswith("#") and not token.endswith(":"):
-            declared = base_next = False
+        elif not (token.startswith(("#", ":")) or match.group("prefix")):
+            declared = base_next = False  # not a comment, nor the name PREFIX declares
     return found
 
 

@@ -13,7 +13,7 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -53,6 +53,16 @@ def answers_promptly(port: int, seconds: float = 5.0) -> None:
     answer = query(port, ASK, timeout=seconds)
     assert answer.status == 200 and b'"boolean":true' in answer.body, answer
     assert time.monotonic() - started < seconds
+
+
+def until(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
+    """Whether `condition` holds within `seconds` (asked every 20 ms)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
 
 
 @pytest.fixture(scope="module")
@@ -258,10 +268,7 @@ def test_slow_and_silent_clients_let_go_of_their_threads(memory_store: Store) ->
             else:
                 assert received == b"", received  # dropped without a word
         assert time.monotonic() - started < 6
-        deadline = time.monotonic() + 5
-        while server._connections and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert server._connections == 0
+        assert until(lambda: server.open_connections == 0)
         answers_promptly(port)
 
 
@@ -294,7 +301,7 @@ def test_connections_beyond_the_cap_are_refused_at_once(memory_store: Store) -> 
     with running(memory_store, max_connections=10, request_timeout=1.0) as server:
         port = port_of(server)
         idle = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(10)]
-        time.sleep(0.2)  # each is being served (waiting for a request line)
+        assert until(lambda: server.open_connections == 10)  # each waits for its request line
         answer = query(port, ASK, timeout=2)
         assert answer.status == 503 and answer.text.startswith("too many connections")
         assert answer.headers["retry-after"] == "5"
@@ -303,7 +310,7 @@ def test_connections_beyond_the_cap_are_refused_at_once(memory_store: Store) -> 
             sock.settimeout(5)
             assert sock.recv(100) == b""  # dropped after request_timeout
             sock.close()
-        time.sleep(0.2)
+        assert until(lambda: server.open_connections == 0)
         answers_promptly(port)
 
 
@@ -332,15 +339,16 @@ def test_at_most_workers_requests_run_at_once(
         ]
         for thread in blocked:
             thread.start()
-        time.sleep(0.3)
+        assert until(lambda: server.running_workers == 2)
         answer = call(port, "GET", "/api/search", {"q": "zetas"})
         assert answer.status == 503 and "busy" in answer.text.lower(), answer
         assert_documented(answer)
         for thread in blocked:
             thread.join(10)  # their clients had 503 (timed out): their workers still run
+        assert server.running_workers == 2
         assert call(port, "GET", "/api/search", {"q": "zetas"}).status == 503
         release.set()
-        time.sleep(0.3)
+        assert until(lambda: server.running_workers == 0)
         answer = call(port, "GET", "/api/search", {"q": "zetas"})
         assert answer.status == 200 and b"zetas" in answer.body
 
@@ -581,6 +589,10 @@ def federated(endpoint: str) -> list[str]:
         f"SELECT * {{ ?s ?p 1.SERVICE <{endpoint}> {pattern} }}",
         f"SELECT * {{ ?s ?p true SERVICESILENT<{endpoint}> {pattern} }}",
         f"SELECT * {{ FILTER(true)SERVICE <{endpoint}> {pattern} }}",
+        f"PREFIX : <{endpoint}> SELECT * {{ ?s ?p ?o SERVICE:x {pattern} }}",
+        f"PREFIX : <{endpoint}> SELECT * {{ ?s ?p ?o SERVICE: {pattern} }}",
+        f"PREFIX : <{endpoint}> SELECT * {{ ?s ?p ?o SERVICESILENT:x {pattern} }}",
+        f"PREFIX e: <{endpoint}> SELECT * {{ ?s ?p ?o SERVICEe:x {pattern} }}",
     ]
 
 
@@ -617,6 +629,8 @@ def test_service_and_load_are_refused_and_no_host_is_called(
                 f"INSERT DATA {{ hid:a rdfs:label 'a' }} ;LOAD<{endpoint}>",
                 f"INSERT DATA {{ hid:a rdfs:label <x:\\u0041#> }} ; LOAD <{endpoint}>",
                 f"PREFIX e: <{endpoint}> LOAD e:data",
+                f"PREFIX : <{endpoint}> LOAD:data",
+                f"PREFIX : <{endpoint}> LOAD SILENT:data INTO GRAPH:g",
             ]:
                 answer = update(own, load)
                 assert answer.status == 400 and "LOAD is refused" in answer.text, (load, answer)
@@ -629,8 +643,9 @@ def test_service_and_load_are_refused_and_no_host_is_called(
         for harmless in [
             'SELECT ?service { ?service rdfs:label "SERVICE <http://127.0.0.1/> {}" } LIMIT 1',
             "SELECT * { ?s rdfs:label ?o } # SERVICE <http://127.0.0.1/> {}\nLIMIT 1",
-            "PREFIX service: <http://x/> SELECT * { ?s service:service ?o } LIMIT 1",
+            "PREFIX ex: <http://x/> SELECT * { ?s ex:service ?o } LIMIT 1",
             "SELECT * { ?s rdfs:label 'x'@service } LIMIT 1",
+            "PREFIX myservice: <http://x/> SELECT * { ?s myservice:load ?o } LIMIT 1",
         ]:
             assert query(own, harmless).status == 200, harmless
     time.sleep(0.3)
