@@ -9,6 +9,7 @@ derandomised); `HILOS_FUZZ=deep` runs many more.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from urllib.parse import quote
 
@@ -21,6 +22,7 @@ from hilos.namespaces import PREFIXES
 from hilos.server import SparqlServer
 from hilos.sparqltext import KEYWORDS, is_federated
 from hilos.store import Store
+from hilos.updates import UpdateRefused, check_update
 from test_server import running
 
 from .server_client import (
@@ -308,6 +310,7 @@ BEFORE_SERVICE = st.lists(
         + PUNCTUATION
         + ["true", "false", "UNDEF", "FILTER(true)", "BIND(1 AS ?z)", "VALUES ?v { 1 }", "{}"]
         + ["\\", "\\#", "@en", "'x'@en-GB", "?o)", "1e1", ".", " . ", "OPTIONAL {}", "MINUS {}"]
+        + ["[]", "()", "ex:.", "'x'^^<x:a>", "e:x.", "?o.", "<x:a>.", "'x'@en-gb."]
     ),
     max_size=6,
 )
@@ -349,4 +352,37 @@ def test_what_the_scanner_passes_never_calls_a_host(
             list(result)
     except (SyntaxError, OSError, RuntimeError, ValueError):
         pass
+    assert caught == [], sparql
+
+
+@budget(100)
+@given(
+    before=BEFORE_SERVICE,
+    keyword=st.sampled_from(["LOAD", "load", "LoAd", "LOAD SILENT", "LOADSILENT"]),
+    glued=st.booleans(),
+    endpoint=st.sampled_from(["<{url}>", ":x", ":", "e:", "e:x", " <{url}>", " :x"]),
+    into=st.sampled_from(["", " INTO GRAPH <x:g>", "INTO GRAPH:g"]),
+)
+def test_what_the_update_check_passes_never_calls_a_host(
+    trap: tuple[int, list[bytes]],
+    before: list[str],
+    keyword: str,
+    glued: bool,
+    endpoint: str,
+    into: str,
+) -> None:
+    """An update `check_update` lets through, run by the engine itself, fetches nothing."""
+    port, caught = trap
+    url = f"http://127.0.0.1:{port}/data"
+    glue = "" if glued else " "
+    sparql = (
+        f"PREFIX : <{url}> PREFIX e: <{url}> INSERT DATA {{ <x:a> <x:b> <x:c> }} ;"
+        f"{' '.join(before)}{glue}{keyword}{endpoint.format(url=url)}{into}"
+    )
+    try:
+        check_update(sparql)
+    except UpdateRefused:
+        return  # refused before it runs
+    with contextlib.suppress(SyntaxError, OSError, RuntimeError, ValueError):
+        ox.Store().update(sparql)
     assert caught == [], sparql
