@@ -33,6 +33,7 @@ from . import resources
 from .errors import ParameterError, QueryError, UnknownQuery
 from .namespaces import HILOS_NS, XSD, expand
 from .output import csv_cell, inline
+from .sparqltext import on_large_stack, too_complex
 from .store import Store
 
 PARAM_TYPES = (
@@ -414,7 +415,22 @@ def run(
     *,
     graphs: list[str] | None = None,
 ) -> QueryResult:
-    """Run a query (library, file or text) with its parameters bound by the engine."""
+    """Run a query (library, file or text) with its parameters bound by the engine.
+
+    The query may be anyone's: one nested or long enough to exhaust the engine's stack is
+    refused, and the rest runs on a thread with a large stack.
+    """
+    if reason := too_complex(query.text):
+        raise QueryError(reason)
+    return on_large_stack(lambda: _run(store, query, params, graphs))
+
+
+def _run(
+    store: Store,
+    query: QueryDef,
+    params: Mapping[str, str] | None,
+    graphs: list[str] | None,
+) -> QueryResult:
     bindings = bind_parameters(store, query, params or {})
     answer = store.query(query.text, bindings=bindings, graphs=graphs)
     if isinstance(answer, ox.QueryBoolean):

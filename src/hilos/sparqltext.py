@@ -13,8 +13,12 @@ and language tags are blanked out (`code`): nothing else there can hide one.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
 
 _UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
 _LITERALS = (
@@ -274,6 +278,39 @@ WORKER_STACK = 64 * 1024 * 1024
 """The stack, in bytes, of a thread that hands a query or update to the engine: eight times
 the usual, so that a query within the limits above never exhausts it (measured: 10,000 terms
 of the deepest-recursing kind use less than a quarter of it)."""
+
+_STACK_LOCK = threading.Lock()
+
+
+def on_large_stack(call: Callable[[], T]) -> T:
+    """`call()`, run in a thread with a stack of `WORKER_STACK` bytes, for a query from a user:
+    within the limits of `too_complex` it cannot exhaust that stack (the main thread's may).
+
+    >>> on_large_stack(lambda: 6 * 7)
+    42
+    """
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            outcome.append(call())
+        except BaseException as exc:  # re-raised in the caller's thread
+            # Without its frames: they may hold engine objects that only this thread may drop.
+            exc.__context__ = exc.__cause__ = None
+            failure.append(exc.with_traceback(None))
+
+    thread = threading.Thread(target=work, name="hilos-query")
+    with _STACK_LOCK:
+        previous = threading.stack_size(WORKER_STACK)
+        try:
+            thread.start()
+        finally:
+            threading.stack_size(previous)
+    thread.join()
+    if failure:
+        raise failure[0]
+    return outcome[0]
 
 
 # -- the WHERE clause ------------------------------------------------------------------------
