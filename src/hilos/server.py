@@ -85,7 +85,7 @@ from . import explorer
 from .errors import HilosError, NotFound, QueryError, StoreError, UnknownQuery
 from .explorer import api
 from .namespaces import PREFIXES
-from .sparqltext import WORKER_STACK, is_federated, too_complex
+from .sparqltext import is_federated, start_with_large_stack, too_complex
 from .store import Store
 from .updates import apply_update
 
@@ -195,19 +195,10 @@ class _Job:
             self.done.set()
 
 
-_STACK_LOCK = threading.Lock()
-
-
 def start_worker(target: Callable[[], None], name: str = "hilos-serve-worker") -> None:
     """Start a daemon thread with a stack of `WORKER_STACK` bytes: the engine reads, plans and
     evaluates a query by recursion, and a thread that runs out of stack ends the process."""
-    thread = threading.Thread(target=target, name=name, daemon=True)
-    with _STACK_LOCK:
-        previous = threading.stack_size(WORKER_STACK)
-        try:
-            thread.start()
-        finally:
-            threading.stack_size(previous)
+    start_with_large_stack(threading.Thread(target=target, name=name, daemon=True))
 
 
 def answer(

@@ -282,6 +282,17 @@ of the deepest-recursing kind use less than a quarter of it)."""
 _STACK_LOCK = threading.Lock()
 
 
+def start_with_large_stack(thread: threading.Thread) -> None:
+    """Start `thread` with a stack of `WORKER_STACK` bytes (the setting is process-wide, so it
+    is changed for this start only)."""
+    with _STACK_LOCK:
+        previous = threading.stack_size(WORKER_STACK)
+        try:
+            thread.start()
+        finally:
+            threading.stack_size(previous)
+
+
 def on_large_stack(call: Callable[[], T]) -> T:
     """`call()`, run in a thread with a stack of `WORKER_STACK` bytes, for a query from a user:
     within the limits of `too_complex` it cannot exhaust that stack (the main thread's may).
@@ -301,12 +312,7 @@ def on_large_stack(call: Callable[[], T]) -> T:
             failure.append(exc.with_traceback(None))
 
     thread = threading.Thread(target=work, name="hilos-query")
-    with _STACK_LOCK:
-        previous = threading.stack_size(WORKER_STACK)
-        try:
-            thread.start()
-        finally:
-            threading.stack_size(previous)
+    start_with_large_stack(thread)
     thread.join()
     if failure:
         raise failure[0]
