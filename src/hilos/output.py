@@ -170,7 +170,7 @@ strip them and read on)."""
 def csv_cell(value: Any) -> str:
     r"""A CSV cell that cannot run as a formula when the file is opened in a spreadsheet: text
     starting with = + - @ (or a tab or carriage return) gets a leading apostrophe, as OWASP
-    advises; numbers stay numbers.
+    advises; numbers stay numbers; line breaks are newlines, so the cell is quoted.
 
     >>> csv_cell('=HYPERLINK("x")'), csv_cell("Zetas"), csv_cell(None), csv_cell(-0.5)
     ('\'=HYPERLINK("x")', 'Zetas', '', '-0.5')
@@ -178,7 +178,10 @@ def csv_cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return "'" + value if value.startswith(FORMULA_START) else value
+        text = "'" + value if value.startswith(FORMULA_START) else value
+        # A lone carriage return is no line break to the csv module, which would leave the
+        # cell unquoted, and a spreadsheet would break the row there.
+        return text.replace("\r\n", "\n").replace("\r", "\n")
     return str(value)
 
 

@@ -16,7 +16,6 @@ from pyoxigraph import RdfFormat, serialize
 from . import resources
 from .namespaces import compact
 from .store import ONTOLOGY_GRAPH_NAME, Progress, Store
-from .xmlsafety import check_files
 
 _SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 _RDFS_LABEL = rdflib.RDFS.label
@@ -108,7 +107,6 @@ def validate_files(
     Each file goes through the same loader as `hilos load` (so a file that does not parse is a
     `ParseError`), into a throw-away store in memory.
     """
-    check_files(paths, rdf_format)
     scratch = Store.empty()
     scratch.load(resources.ontology_file(), name=ONTOLOGY_GRAPH_NAME, bundled=True)
     names = []

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
-from pathlib import Path
 from xml.parsers import expat
 
 from .errors import BadInput, ParseError
@@ -90,19 +88,3 @@ def check_rdfxml(path: str | os.PathLike[str], shown: str | None = None) -> None
         raise ParseError(shown, f"not readable XML: {exc}", parser.CurrentLineNumber) from None
     except OSError as exc:
         raise BadInput(f"{shown}: cannot be read: {exc.strerror or exc}") from None
-
-
-def check_files(paths: Sequence[str | os.PathLike[str]], rdf_format: str | None = None) -> None:
-    """`check_rdfxml` for every file of `paths` that is RDF/XML (named by `rdf_format`, or by
-    its extension); other files, and files that do not exist, are left to the loader."""
-    import pyoxigraph as ox
-
-    from .store import format_for  # the store will call check_rdfxml itself one day
-
-    for path in paths:
-        try:
-            is_xml = format_for(os.fspath(path), rdf_format) == ox.RdfFormat.RDF_XML
-        except BadInput:
-            continue
-        if is_xml and Path(path).is_file():
-            check_rdfxml(path, os.fspath(path))

@@ -93,7 +93,7 @@ def flat(option_list: list[tuple[str, ...]]) -> list[str]:
     return [part for option in option_list for part in option]
 
 
-@budget(40)
+@budget(25)
 @given(rows=st.lists(row, min_size=1, max_size=6), chosen=options)
 def test_csv_rows_with_hostile_fields(
     fuzz_store: FuzzStore, tmp_path: Path, rows: list[dict[str, str]], chosen: list[tuple[str, ...]]
@@ -122,7 +122,7 @@ SEED_CSV = csv_bytes(
 )
 
 
-@budget(40)
+@budget(25)
 @given(changes=edits, header=st.booleans(), delimiter=st.sampled_from([None, ",", ";", "tab"]))
 def test_csv_bytes_mutated(
     fuzz_store: FuzzStore,
@@ -202,7 +202,7 @@ def workbook(rows: list[list[Any]]) -> bytes:
     return buffer.getvalue()
 
 
-@budget(20)
+@budget(12)
 @given(
     rows=st.lists(st.lists(xlsx_value, min_size=2, max_size=4), min_size=1, max_size=5),
     header=st.sampled_from([["source", "target", "quote", "weight"], ["a", "b"], []]),
@@ -218,7 +218,7 @@ def test_xlsx_cells_of_every_type(
 GOOD_XLSX = workbook([["source", "target", "quote"], ["Mayor Y", "Zetas", "paid"], ["A", "B", "c"]])
 
 
-@budget(25)
+@budget(15)
 @given(
     member=st.sampled_from(
         ["xl/worksheets/sheet1.xml", "xl/workbook.xml", "[Content_Types].xml", "xl/styles.xml"]
@@ -290,7 +290,7 @@ def ftm_line(entity: Any) -> str:
     return json.dumps(entity, ensure_ascii=False, allow_nan=True)
 
 
-@budget(40)
+@budget(25)
 @given(lines=st.lists(st.one_of(entities, json_values), min_size=1, max_size=6))
 def test_ftm_entities(fuzz_store: FuzzStore, tmp_path: Path, lines: list[Any]) -> None:
     path = tmp_path / "leak.ftm.json"
@@ -321,7 +321,7 @@ SEED_FTM = (
     [("broken.xlsx", GOOD_XLSX, "csv"), ("mutated.ftm.json", SEED_FTM, "ftm")],
     ids=["xlsx-bytes", "ftm-bytes"],
 )
-@budget(20)
+@budget(12)
 @given(changes=edits)
 def test_files_mutated(
     fuzz_store: FuzzStore,

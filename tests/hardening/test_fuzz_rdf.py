@@ -176,7 +176,7 @@ def test_the_seed_documents_load(fuzz_store: FuzzStore, tmp_path: Path, fmt: str
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))
-@budget(30)
+@budget(20)
 @given(changes=edits)
 def test_mutated_documents_load_whole_or_not_at_all(
     fuzz_store: FuzzStore, tmp_path: Path, fmt: str, changes: list[tuple[str, int, int, bytes]]

@@ -11,7 +11,6 @@ from ..errors import BadInput
 from ..output import atomic_output, inline, plain, table, to_csv, to_json, wrap
 from ..store import FORMATS
 from ..validate import ValidationReport, validate_files, validate_store
-from ..xmlsafety import check_files
 from .app import cli
 from .common import Context, echo, graph_option, output_option, pass_context
 
@@ -60,7 +59,6 @@ def load(
         raise click.UsageError("--graph names one graph: give it with a single file")
     if not files and not curated:
         raise click.UsageError("give the files to load (or --curated)")
-    check_files(files, rdf_format)
     store = ctx.store()
     if curated:
         before = {info.name: info.loaded_at for info in store.graphs()}

@@ -37,8 +37,8 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from ..errors import BadInput
 from ..namespaces import DCTERMS, HILOS, HILOS_NS, PREFIXES, PROV, RDF, RDF_TYPE, RDFS, XSD
-from ..output import decoded
-from ..store import Progress, Store, solutions
+from ..output import csv_cell, decoded
+from ..store import Progress, Store, graph_iri, solutions
 from ..text import normalise
 from . import load_statements
 from .resolution import Resolver, graph_namespace
@@ -795,8 +795,9 @@ class Rejects:
             self.output = source.with_name(source.stem + ".rejected.csv")
             self._handle = open(self.output, "w", encoding="utf-8", newline="")  # noqa: SIM115
             self._writer = csv.writer(self._handle)
-            self._writer.writerow(["row", *(self.header or []), "reason"])
-        self._writer.writerow([number, *record, reason])
+            self._writer.writerow([csv_cell(h) for h in ["row", *(self.header or []), "reason"]])
+        # The file is opened in a spreadsheet to fix the rows: no cell may run as a formula.
+        self._writer.writerow([number, *(csv_cell(cell) for cell in [*record, reason])])
 
     def close(self) -> None:
         if self._handle is not None:
@@ -1035,6 +1036,7 @@ def _check_relation(relation: str | None) -> None:
 def _check_graph(store: Store, name: str, replace: bool, dry_run: bool) -> None:
     from ..errors import GraphExists
 
+    graph_iri(name)  # a name the store cannot take fails here, before any work
     if replace:
         return
     if any(info.name == name for info in store.graphs()):
