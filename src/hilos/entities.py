@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import BlankNode, Literal, NamedNode
 
 from . import sparql
 from .errors import AmbiguousEntity, UnknownEntity
 from .namespaces import HILOS, HILOS_NS, RDF_TYPE, RDFS, SKOS, compact, expand
+from .scan import View
 from .store import Store, solutions
 from .text import normalise
 
@@ -83,11 +85,7 @@ def describe(store: Store, iri: str, *, lang: str = "en") -> Summary:
     types: set[str] = set()
     spheres: set[str] = set()
     comments: list[Literal] = []
-    rows = solutions(
-        store.query(sparql.load("entity-summary"), bindings={"entity": NamedNode(iri)})
-    )
-    for row in rows:
-        prop, value = row["property"], row["value"]
+    for prop, value in _summary_rows(store, NamedNode(iri)):
         if prop in (RDFS.label, SKOS.prefLabel) and isinstance(value, Literal):
             labels.append(value)
         elif prop == SKOS.altLabel and isinstance(value, Literal):
@@ -111,7 +109,37 @@ def describe(store: Store, iri: str, *, lang: str = "en") -> Summary:
     )
 
 
+_SUMMARY_PROPERTIES = (
+    RDFS.label,
+    SKOS.prefLabel,
+    SKOS.altLabel,
+    RDF_TYPE,
+    HILOS.sphere,
+    RDFS.comment,
+    SKOS.definition,
+    SKOS.scopeNote,
+)
+
+
+def _summary_rows(store: Store, entity: NamedNode) -> list[tuple[Any, Any]]:
+    """(property, value) of an entity's names, types, spheres and notes, as `entity-summary.rq`
+    gives them (property by property); read from the indexes on the embedded store."""
+    if store.remote:
+        rows = solutions(store.query(sparql.load("entity-summary"), bindings={"entity": entity}))
+        return [(row["property"], row["value"]) for row in rows]
+    by_property: dict[NamedNode, list[Any]] = defaultdict(list)
+    for prop, value in View(store).statements(entity):
+        by_property[prop].append(value)
+    return [(prop, value) for prop in _SUMMARY_PROPERTIES for value in by_property.get(prop, ())]
+
+
 def exists(store: Store, iri: str) -> bool:
+    """Whether anything is said about the entity, as subject or object."""
+    if not store.remote:
+        view, entity = View(store), NamedNode(iri)
+        return any(True for _ in view.quads(entity, None, None)) or any(
+            True for _ in view.quads(None, None, entity)
+        )
     rows = solutions(store.query(sparql.load("entity-exists"), bindings={"entity": NamedNode(iri)}))
     return any(True for _ in rows)
 
@@ -136,8 +164,13 @@ def resolve(store: Store, ref: str, *, lang: str = "en") -> str:
             raise UnknownEntity(f"no entity {ref} in the store")
         return iri
 
-    from .search import search  # search builds on this module
+    from .search import exact_matches, search  # search builds on this module
 
+    # One entity named exactly so is the answer (as it would be among the hits below), found
+    # with an index look-up rather than a search.
+    exact_ids = exact_matches(store, normalise(text))
+    if len(exact_ids) == 1:
+        return exact_ids[0]
     hits = search(store, text, limit=10, lang=lang)
     if not hits:
         raise UnknownEntity(f"no entity matches '{ref}' (try: hilos search {ref.split()[0]})")
@@ -234,6 +267,56 @@ def _literal_text(value: object) -> str | None:
     return str(getattr(value, "value", value))
 
 
+_TIE_FIELDS = ("status", "confidence", "start", "end", "quote", "locator", "market", "relationText")
+_SOURCE = NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+
+Row = Mapping[str, Any]
+
+
+def _tie_rows(store: Store, entity: NamedNode) -> tuple[list[Row], list[Row]]:
+    """The solutions of `entity-ties.rq` and `entity-tie-sources.rq` for an entity. On the
+    embedded store they are read from the indexes (tie by tie: a query planned before its
+    entity is bound would scan every tie); on a remote endpoint, by the two queries."""
+    if store.remote:
+        bound = {"entity": entity}
+        return (
+            list(solutions(store.query(sparql.load("entity-ties"), bindings=bound))),
+            list(solutions(store.query(sparql.load("entity-tie-sources"), bindings=bound))),
+        )
+    view = View(store)
+    ties: list[Row] = []
+    sources: list[Row] = []
+    ends = [
+        (HILOS["from"], HILOS.to, Literal("out")),
+        (HILOS.to, HILOS["from"], Literal("in")),
+    ]
+    seen: set[Any] = set()
+    for here, there, direction in ends:
+        for tie in view.subjects(here, entity):
+            values: dict[NamedNode, list[Any]] = defaultdict(list)
+            for prop, value in view.statements(tie):
+                values[prop].append(value)
+            classes = values.get(RDF_TYPE, [])
+            fields = {name: (values.get(HILOS[name]) or [None])[0] for name in _TIE_FIELDS}
+            for other in values.get(there, []):
+                for cls in classes:
+                    ties.append(
+                        {"tie": tie, "direction": direction, "other": other, "class": cls} | fields
+                    )
+            if tie in seen:
+                continue
+            seen.add(tie)
+            for source in values.get(_SOURCE, []):
+                citations: list[Any] = (
+                    view.objects(source, HILOS.citation)
+                    if isinstance(source, NamedNode | BlankNode)
+                    else []
+                )
+                for citation in citations or [None]:
+                    sources.append({"tie": tie, "source": source, "citation": citation})
+    return ties, sources
+
+
 def show(store: Store, iri: str, *, lang: str = "en") -> Card:
     """The card of an entity: who or what it is, and every tie with status, dates, sources."""
     summary = describe(store, iri, lang=lang)
@@ -251,9 +334,8 @@ def show(store: Store, iri: str, *, lang: str = "en") -> Card:
         statements.append((compact(row["property"].value), shown))
 
     sources: dict[str, list[SourceRef]] = defaultdict(list)
-    for row in solutions(
-        store.query(sparql.load("entity-tie-sources"), bindings={"entity": entity})
-    ):
+    tie_rows, source_rows = _tie_rows(store, entity)
+    for row in source_rows:
         citation = _literal_text(row["citation"]) if row["citation"] else None
         ref = SourceRef(id=row["source"].value, citation=citation or compact(row["source"].value))
         if ref not in sources[row["tie"].value]:
@@ -261,7 +343,7 @@ def show(store: Store, iri: str, *, lang: str = "en") -> Card:
 
     rows_by_tie: dict[str, list[Any]] = defaultdict(list)
     classes: dict[str, set[str]] = defaultdict(set)
-    for row in solutions(store.query(sparql.load("entity-ties"), bindings={"entity": entity})):
+    for row in tie_rows:
         key = row["tie"].value + "|" + row["direction"].value
         rows_by_tie[key].append(row)
         classes[key].add(row["class"].value)
@@ -306,6 +388,8 @@ def show(store: Store, iri: str, *, lang: str = "en") -> Card:
             _STATUS_ORDER.index(t.status) if t.status in _STATUS_ORDER else 99,
             t.relation,
             t.other_label,
+            t.direction,
+            t.id,
         )
     )
     return Card(summary=summary, statements=tuple(statements), ties=tuple(ties))

@@ -6,7 +6,7 @@ import click
 
 from ..entities import resolve
 from ..network.hotspots import KINDS, WEIGHTS, hotspots
-from ..network.paths import Path, find_chains, find_paths
+from ..network.paths import Path, find_chains, find_paths_in_store
 from ..network.projection import Filters, project
 from ..output import plain, table, to_csv, to_json, wrap
 from .app import cli
@@ -48,9 +48,15 @@ def paths_command(
     store = ctx.store()
     a = resolve(store, source, lang=ctx.lang)
     b = resolve(store, target, lang=ctx.lang)
-    projection = project(store, filters, lang=ctx.lang)
-    found = find_paths(
-        store, projection, a, b, limit=limit, max_hops=max_hops, time_consistent=time_consistent
+    found = find_paths_in_store(
+        store,
+        filters,
+        a,
+        b,
+        limit=limit,
+        max_hops=max_hops,
+        time_consistent=time_consistent,
+        lang=ctx.lang,
     )
     _print_paths(found, fmt, "path")
 

@@ -43,12 +43,12 @@ from pathlib import Path
 from typing import IO, Any
 
 import networkx as nx
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import BlankNode, Literal, NamedNode
 
-from .. import sparql
+from .. import scan, sparql
 from ..entities import pick_label, resolve
 from ..errors import BadInput, NotFound
-from ..namespaces import HILOS_NS, compact, expand
+from ..namespaces import HILOS, HILOS_NS, RDFS, SKOS, compact, expand
 from ..network.centrality import MEASURES, centrality
 from ..network.paths import Path as EvidencePath
 from ..network.paths import find_chains, find_paths
@@ -260,7 +260,12 @@ def page_data(
     scores = _scores(projection, size_by, seed)
     positions = layout(shown, seed=seed)
 
-    names = _names(store, lang)
+    evidence = _evidence(store, {key for _, _, key in shown.edges(keys=True)})
+    named = set(shown.nodes)
+    named |= {expand(t) or t for _, data in shown.nodes(data=True) for t in data.get("types") or ()}
+    named |= {expand(r) or r for _, _, r in shown.edges(data="relation")}
+    named |= {m for found in evidence.values() for m in found.markets}
+    names = _names(store, lang, named)
     nodes = sorted(shown.nodes, key=lambda n: (str(shown.nodes[n].get("label") or n), n))
     index = {node: i for i, node in enumerate(nodes)}
     top = max((scores.get(n, 0.0) for n in nodes), default=0.0)
@@ -270,7 +275,6 @@ def page_data(
     ]
 
     families = _families(store)
-    evidence = _evidence(store, {key for _, _, key in shown.edges(keys=True)})
     sources: dict[str, int] = {}
     path_ties = {h.tie for h in best.hops} if best else set()
     bends = _bends(shown)
@@ -391,20 +395,74 @@ class _Names:
     notes: dict[str, list[Literal]]
 
 
-def _names(store: Store, lang: str) -> _Names:
-    """Labels, aliases and notes of everything in the store, read in one query."""
+_NAME_PROPERTIES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel, RDFS.comment, SKOS.scopeNote)
+_LOOKUPS = 5_000
+"""Up to this many entities or ties, their statements are looked up one by one; above, each
+property is read whole from the store's indexes."""
+
+
+def _names(store: Store, lang: str, wanted: set[str] | None = None) -> _Names:
+    """Labels, aliases and notes of the entities `wanted` (everything in the store if None)."""
     found = _Names(defaultdict(list), defaultdict(list), defaultdict(list))
-    for row in solutions(store.query(_NAMES)):
-        entity, prop, value = row["entity"], row["property"].value, row["value"]
-        if not isinstance(entity, NamedNode) or not isinstance(value, Literal):
-            continue
+
+    def add(entity: str, prop: str, value: Literal) -> None:
         if prop.endswith("#altLabel"):
-            found.aliases[entity.value].append(value)
+            found.aliases[entity].append(value)
         elif prop.endswith(("#comment", "#scopeNote")):
-            found.notes[entity.value].append(value)
+            found.notes[entity].append(value)
         else:
-            found.labels[entity.value].append(value)
+            found.labels[entity].append(value)
+
+    if store.remote or wanted is None:
+        for row in solutions(store.query(_NAMES)):
+            entity, prop, value = row["entity"], row["property"].value, row["value"]
+            if isinstance(entity, NamedNode) and isinstance(value, Literal):
+                add(entity.value, prop, value)
+        return found
+    for entity, values in _values(store, wanted, _NAME_PROPERTIES).items():
+        for prop in _NAME_PROPERTIES:  # in the order of the query: labels before names
+            for value in values.get(prop.value, ()):
+                if isinstance(value, Literal) and ":" in entity:
+                    add(entity, prop.value, value)
     return found
+
+
+def _values(
+    store: Store, subjects: set[str], properties: Sequence[NamedNode]
+) -> dict[str, dict[str, list[Any]]]:
+    """The values of some properties of some subjects (IRIs, or blank node ids), looked up one
+    subject at a time for a few, read property by property for many."""
+    view = scan.View(store)
+    found: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    if len(subjects) <= _LOOKUPS:
+        wanted = set(properties)
+        for subject in subjects:
+            try:
+                node: NamedNode | BlankNode = (
+                    NamedNode(subject) if ":" in subject else BlankNode(subject)
+                )
+            except ValueError:
+                continue
+            for prop, value in view.statements(node):
+                if prop in wanted:
+                    found[subject][prop.value].append(value)
+        return found
+    for prop in properties:
+        for token, text in view.pairs(prop):
+            named = scan.iri(token) or (token[2:] if token.startswith("_:") else None)
+            if named is not None and named in subjects:
+                found[named][prop.value].append(_term(text))
+    return found
+
+
+def _term(token: str) -> Any:
+    """A term in the TSV results format as a pyoxigraph term."""
+    found = scan.iri(token)
+    if found is not None:
+        return NamedNode(found)
+    if token.startswith("_:"):
+        return BlankNode(token[2:])
+    return scan.to_literal(token)
 
 
 def _label(names: _Names, iri: str, lang: str) -> str:
@@ -483,23 +541,36 @@ def _add(values: list[Any], value: Any) -> None:
 
 
 def _evidence(store: Store, ties: set[str]) -> dict[str, _TieEvidence]:
-    """Sources, quotes, locators, markets, wording and notes of the ties, in two queries over
-    the whole store (sources and their citations may live in other graphs than the ties)."""
+    """Sources, quotes, locators, markets, wording and notes of the ties, over the whole store
+    (sources and their citations may live in other graphs than the ties)."""
     found: dict[str, _TieEvidence] = defaultdict(_TieEvidence)
-    for row in solutions(store.query(sparql.load("tie-evidence"))):
-        tie = row["tie"].value
+    if store.remote:
+        for row in solutions(store.query(sparql.load("tie-evidence"))):
+            tie = row["tie"].value
+            if tie in ties:
+                _add_evidence(found[tie], row["source"], [row["quote"]], [row["locator"]])
+        details = (
+            (row["tie"].value, row["property"].value, row["value"])
+            for row in solutions(store.query(_TIE_DETAILS))
+        )
+    else:
+        values = _values(store, ties, _EVIDENCE_PROPERTIES)
+        for tie, those in values.items():
+            for source in those.get(_DERIVED.value, ()):
+                quotes = those.get(HILOS.quote.value) or [None]
+                locators = those.get(HILOS.locator.value) or [None]
+                _add_evidence(found[tie], source, quotes, locators)
+        details = (
+            (tie, prop.value, value)
+            for tie, those in values.items()
+            if those.get(HILOS["from"].value)
+            for prop in _DETAIL_PROPERTIES
+            for value in those.get(prop.value, ())
+        )
+    for tie, prop, value in details:
         if tie not in ties:
             continue
         evidence = found[tie]
-        _add(evidence.sources, row["source"].value)
-        _add(evidence.quotes, row["quote"].value if row["quote"] is not None else None)
-        _add(evidence.locators, row["locator"].value if row["locator"] is not None else None)
-    for row in solutions(store.query(_TIE_DETAILS)):
-        tie = row["tie"].value
-        if tie not in ties:
-            continue
-        evidence = found[tie]
-        prop, value = row["property"].value, row["value"]
         if prop.endswith("#market"):
             _add(evidence.markets, value.value)
         elif prop.endswith("#relationText"):
@@ -511,14 +582,39 @@ def _evidence(store: Store, ties: set[str]) -> dict[str, _TieEvidence]:
     return found
 
 
+_DERIVED = NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+_DETAIL_PROPERTIES = (HILOS.market, HILOS.relationText, RDFS.comment)
+_EVIDENCE_PROPERTIES = (_DERIVED, HILOS.quote, HILOS.locator, HILOS["from"], *_DETAIL_PROPERTIES)
+
+
+def _add_evidence(
+    evidence: _TieEvidence, source: Any, quotes: list[Any], locators: list[Any]
+) -> None:
+    _add(evidence.sources, source.value)
+    for quote in quotes:
+        _add(evidence.quotes, quote.value if quote is not None else None)
+    for locator in locators:
+        _add(evidence.locators, locator.value if locator is not None else None)
+
+
 def _citations(store: Store, sources: list[str]) -> dict[str, str]:
     """The short citation of each source that has one."""
     wanted = set(sources)
     citations: dict[str, str] = {}
-    for row in solutions(store.query(_CITATIONS)):
-        source = row["source"].value
+    if store.remote:
+        rows = (
+            (row["source"].value, row["citation"].value)
+            for row in solutions(store.query(_CITATIONS))
+        )
+    else:
+        rows = (
+            (source, value.value)
+            for source, values in _values(store, wanted, (HILOS.citation,)).items()
+            for value in values.get(HILOS.citation.value, ())
+        )
+    for source, citation in rows:
         if source in wanted and source not in citations:
-            citations[source] = row["citation"].value
+            citations[source] = citation
     return citations
 
 

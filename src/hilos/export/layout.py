@@ -10,6 +10,11 @@ component is laid out on its own and the components are packed side by side, big
   places the whole component in well under a second, and is then refined by a few spring
   iterations. On 5,000 nodes and 20,000 ties this takes about a second, where the spring
   layout alone from random positions takes five (see bench/html_export.py).
+- Above `REFINE_LIMIT` nodes a spring iteration (quadratic in the nodes) costs more than a
+  second, so the Pivot MDS layout is only untangled: the nodes with one tie, which Pivot MDS
+  stacks on top of each other, are fanned out around their neighbour, and every node is moved
+  by a small seeded jitter (20,000 nodes in about a second instead of forty; see
+  bench/newsroom.py).
 
 Positions come out in the units vis-network draws in (pixels at zoom 1): linked nodes end up
 about `spacing` apart. The same graph and seed give the same positions.
@@ -31,6 +36,8 @@ PIVOTS = 50
 """Pivots of Pivot MDS for bigger components."""
 REFINE_ITERATIONS = 10
 """Spring iterations run on a Pivot MDS layout."""
+REFINE_LIMIT = 6_000
+"""Components above this many nodes are untangled (`_untangle`) rather than refined."""
 
 Position = tuple[float, float]
 
@@ -74,6 +81,8 @@ def _component_layout(graph: rx.PyGraph, seed: int) -> np.ndarray:
         return np.array([[-0.5, 0.0], [0.5, 0.0]])
     if n <= SPRING_LIMIT:
         found = rx.spring_layout(graph, seed=seed, num_iter=100)
+    elif n > REFINE_LIMIT:
+        return _untangle(graph, _unit(_pivot_mds(graph, seed)), seed)
     else:
         start = _pivot_mds(graph, seed)
         found = rx.spring_layout(
@@ -93,6 +102,28 @@ def _unit(points: np.ndarray) -> np.ndarray:
     centred = points - (low + high) / 2
     result: np.ndarray = centred / extent if extent > 0 else centred
     return result
+
+
+def _untangle(graph: rx.PyGraph, points: np.ndarray, seed: int) -> np.ndarray:
+    """A Pivot MDS layout (within a unit square) made readable without spring iterations:
+    nodes with a single tie fanned out around their neighbour, every node jittered a little."""
+    n = graph.num_nodes()
+    step = 1.0 / math.sqrt(n)  # about the distance between linked nodes once scaled
+    rng = np.random.default_rng(seed)
+    placed = points + rng.uniform(-0.3 * step, 0.3 * step, size=points.shape)
+    leaves: dict[int, list[int]] = {}
+    for node in range(n):
+        if graph.degree(node) == 1:
+            (neighbour,) = graph.neighbors(node)
+            if graph.degree(neighbour) > 1:
+                leaves.setdefault(neighbour, []).append(node)
+    for centre, around in sorted(leaves.items()):
+        k = len(around)
+        radius = step * (0.5 + 0.08 * math.sqrt(k))
+        angles = rng.uniform(0, 2 * math.pi) + 2 * math.pi * np.arange(k) / k
+        ring = np.column_stack((np.cos(angles), np.sin(angles))) * radius
+        placed[sorted(around)] = placed[centre] + ring
+    return _unit(placed)
 
 
 def _pivot_mds(graph: rx.PyGraph, seed: int) -> np.ndarray:

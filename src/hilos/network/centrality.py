@@ -341,10 +341,13 @@ def centrality(
     check_samples(samples)
     if sphere is not None and sphere not in SPHERE_NAMES:
         raise BadInput(f"unknown sphere '{sphere}' (one of: {', '.join(SPHERE_NAMES)})")
-    simple = simple_graph(graph)
     scores: dict[Hashable, float]
     sampled: int | None = None
-    if len(simple) == 0:
+    simple: nx.Graph
+    if measure == "degree" and not weighted:
+        # Distinct neighbours, read straight from the ties: no simple graph to build.
+        simple, scores = graph, _linked(graph)
+    elif len(simple := simple_graph(graph)) == 0:
         scores = {}
     elif measure == "degree":
         scores = _degree(simple, weighted)
@@ -381,6 +384,23 @@ def _spheres(graph: nx.Graph, node: Hashable) -> Sequence[str]:
     if spheres:
         return tuple(str(s) for s in spheres)
     return (str(data["sphere"]),) if data.get("sphere") is not None else ()
+
+
+def _linked(graph: nx.Graph) -> dict[Hashable, float]:
+    """Degree centrality of the simple graph of `graph` (links to distinct other nodes, in and
+    out counted apart on a directed graph, over n - 1), without building it."""
+    n = len(graph)
+    if n <= 1:
+        return dict.fromkeys(graph, 1.0 if n == 1 else 0.0)
+    scale = 1.0 / (n - 1)
+    if graph.is_directed():
+        succ, pred = graph.succ, graph.pred
+        return {
+            node: (len(succ[node].keys() - {node}) + len(pred[node].keys() - {node})) * scale
+            for node in graph
+        }
+    adj = graph.adj
+    return {node: len(adj[node].keys() - {node}) * scale for node in graph}
 
 
 def _degree(graph: nx.Graph, weighted: bool) -> dict[Hashable, float]:

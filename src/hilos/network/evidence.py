@@ -6,11 +6,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
-from pyoxigraph import NamedNode
+from pyoxigraph import BlankNode, NamedNode
 
 from .. import sparql
-from ..namespaces import compact
+from ..namespaces import HILOS, compact
+from ..scan import View
 from ..store import Store, solutions
+
+_DERIVED = NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 
 
 @dataclass(frozen=True)
@@ -76,10 +79,34 @@ def node(graph: nx.MultiDiGraph, iri: str) -> Node:
     return Node(iri, data.get("label") or compact(iri), data.get("sphere"))
 
 
+def _evidence_rows(store: Store, tie: str) -> list[dict[str, Any]]:
+    """The solutions of `tie-evidence.rq` for one tie; on the embedded store read from the
+    indexes (a handful of look-ups instead of a query planned before the tie is bound)."""
+    if store.remote:
+        return list(
+            solutions(store.query(sparql.load("tie-evidence"), bindings={"tie": NamedNode(tie)}))
+        )
+    view = View(store)
+    node = NamedNode(tie)
+    quotes: list[Any] = view.objects(node, HILOS.quote) or [None]
+    locators: list[Any] = view.objects(node, HILOS.locator) or [None]
+    rows: list[dict[str, Any]] = []
+    for source in view.objects(node, _DERIVED):
+        citations: list[Any] = []
+        if isinstance(source, NamedNode | BlankNode):
+            citations = view.objects(source, HILOS.citation)
+        for citation in citations or [None]:
+            for quote in quotes:
+                for locator in locators:
+                    rows.append(
+                        {"source": source, "citation": citation, "quote": quote, "locator": locator}
+                    )
+    return rows
+
+
 def sources_of(store: Store, tie: str) -> tuple[Source, ...]:
     found: dict[str, Source] = {}
-    rows = solutions(store.query(sparql.load("tie-evidence"), bindings={"tie": NamedNode(tie)}))
-    for row in rows:
+    for row in _evidence_rows(store, tie):
         source = row["source"].value
         citation = row["citation"].value if row["citation"] is not None else compact(source)
         found.setdefault(

@@ -1,0 +1,275 @@
+"""The part of the network that the paths between two entities can use, read from the store
+around those two entities — so a path search on a store of a million entities reads thousands
+of statements, not the whole network.
+
+Every path of at most `max_hops` ties from A to B has each of its ties touching an entity
+within `a - 1` ties of A or within `b - 1` ties of B, whenever `a + b >= max_hops` (a tie at
+position i touches the i-th entity, within i of A, or the next one, within `max_hops - i - 1`
+of B). So the ends are explored breadth first, one level at a time, always on the side whose
+frontier is smaller, until `a + b = max_hops` levels are read; then only the entities whose
+distances to A and to B (or a lower bound of them) add up to at most `max_hops` are kept, and
+only the ties among them are read in full and filtered. The exploration follows every tie
+(whatever its status or the filters), so it can only keep more than it needs, never less.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import networkx as nx
+from pyoxigraph import Literal, NamedNode
+
+from ..entities import SPHERES, most_specific, pick_label
+from ..namespaces import HILOS, HILOS_NS, RDFS, compact
+from ..scan import RDF_TYPE, View
+from ..store import Store
+from .projection import Filters, Projection, TieFilter, TieRecord, _kind
+
+_FROM, _TO = HILOS["from"], HILOS.to
+_FIELDS = (HILOS.status, HILOS.confidence, HILOS.start, HILOS.end)
+
+
+@dataclass
+class Region:
+    """The network around two entities, and whether one of them was explored to the end of
+    what it can reach (then no path outside the region exists at any length)."""
+
+    projection: Projection
+    exhaustive: bool
+    read_ties: int = 0
+    levels: tuple[int, int] = (0, 0)
+
+
+@dataclass
+class _Side:
+    """Breadth-first exploration from one end."""
+
+    start: str
+    forward: bool  # follow ties from their source to their target
+    directed: bool
+    distance: dict[str, int] = field(default_factory=dict)
+    frontier: list[str] = field(default_factory=list)
+    levels: int = 0
+
+    def __post_init__(self) -> None:
+        self.distance[self.start] = 0
+        self.frontier = [self.start]
+
+
+class _Reader:
+    """The ties touching an entity, read once each from the indexes."""
+
+    def __init__(self, view: View) -> None:
+        self.view = view
+        self.ends: dict[str, tuple[str, str]] = {}  # tie -> (source, target)
+        self.outgoing: dict[str, list[str]] = {}
+        self.incoming: dict[str, list[str]] = {}
+
+    def _read(self, node: str, here: NamedNode, there: NamedNode) -> list[str]:
+        found: list[str] = []
+        view = self.view
+        for quad in view.quads(None, here, NamedNode(node)):
+            tie = quad.subject
+            if not isinstance(tie, NamedNode):
+                continue
+            key = tie.value
+            if key not in self.ends:
+                others = [
+                    q.object
+                    for q in view.quads(tie, there, None)
+                    if isinstance(q.object, NamedNode)
+                ]
+                if len(others) != 1:  # ends that are not one IRI each: read in full later
+                    self.ends[key] = ("", "")
+                    found.append(key)
+                    continue
+                other = others[0].value
+                self.ends[key] = (node, other) if here == _FROM else (other, node)
+            found.append(key)
+        return found
+
+    def ties(self, node: str, forward: bool, backward: bool) -> list[str]:
+        found: list[str] = []
+        if forward:
+            if node not in self.outgoing:
+                self.outgoing[node] = self._read(node, _FROM, _TO)
+            found += self.outgoing[node]
+        if backward:
+            if node not in self.incoming:
+                self.incoming[node] = self._read(node, _TO, _FROM)
+            found += self.incoming[node]
+        return found
+
+
+def path_region(
+    store: Store,
+    filters: Filters,
+    source: str,
+    target: str,
+    max_hops: int,
+    *,
+    lang: str = "en",
+) -> Region:
+    """The projection of the ties that paths of at most `max_hops` from `source` to `target`
+    may use (as `project` would give them, filters applied), its nodes described."""
+    view = View(store, list(filters.graphs) or None)
+    reader = _Reader(view)
+    directed = filters.directed
+    sides = (
+        _Side(source, forward=True, directed=directed),
+        _Side(target, forward=False, directed=directed),
+    )
+    exhaustive = False
+    while sides[0].levels + sides[1].levels < max_hops:
+        side = min(sides, key=lambda s: (len(s.frontier), s is sides[1]))
+        if not side.frontier:
+            exhaustive = True
+            break
+        _expand(side, reader)
+        if not side.frontier:
+            exhaustive = True
+            break
+    if any(not s.frontier for s in sides):
+        exhaustive = True
+    keep = _keep(sides, max_hops, exhaustive)
+    ties = sorted(tie for tie, (u, v) in reader.ends.items() if (u in keep and v in keep) or not u)
+    maker = TieFilter(store, filters)
+    graph = nx.MultiDiGraph()
+    asserted = frozenset(view.asserted().graphs)
+    read: set[str] = set()
+    for tie in ties:
+        read.add(tie)
+        for record in _records(view, asserted, tie):
+            if record.source not in keep or record.target not in keep:
+                continue
+            edge = maker.edge(record)
+            if edge is not None:
+                graph.add_edge(record.source, record.target, key=record.tie, **edge)
+    # The ends' own ties, wherever they lead: an end with a tie that passes the filters is in
+    # the network even if no path reaches it (and one with usable ties can be told apart from
+    # one without).
+    for end in (source, target):
+        for tie in reader.ties(end, True, True):
+            if tie in read:
+                continue
+            read.add(tie)
+            for record in _records(view, asserted, tie):
+                edge = maker.edge(record)
+                if edge is not None:
+                    graph.add_edge(record.source, record.target, key=record.tie, **edge)
+    return Region(
+        projection=Projection(graph=graph, filters=filters, dropped=dict(maker.dropped)),
+        exhaustive=exhaustive,
+        read_ties=len(reader.ends),
+        levels=(sides[0].levels, sides[1].levels),
+    )
+
+
+def _expand(side: _Side, reader: _Reader) -> None:
+    """Read the ties of one side's frontier: the next level of its exploration."""
+    forward = side.forward or not side.directed
+    backward = not side.forward or not side.directed
+    level = side.levels + 1
+    following: list[str] = []
+    distance = side.distance
+    for node in side.frontier:
+        for tie in reader.ties(node, forward, backward):
+            u, v = reader.ends[tie]
+            for other in _others(node, u, v, side, forward, backward):
+                if other not in distance:
+                    distance[other] = level
+                    following.append(other)
+    side.frontier = following
+    side.levels = level
+
+
+def _others(node: str, u: str, v: str, side: _Side, forward: bool, backward: bool) -> Iterable[str]:
+    if not u:
+        return ()
+    found = []
+    if forward and u == node:
+        found.append(v)
+    if backward and v == node:
+        found.append(u)
+    return found
+
+
+def _keep(sides: tuple[_Side, _Side], max_hops: int, exhaustive: bool) -> set[str]:
+    """The entities on some path of at most `max_hops`: their distances to both ends (or a
+    lower bound, one more than explored) add up to at most `max_hops`."""
+    s, t = sides
+    unknown_s = max_hops + 1 if not s.frontier else s.levels + 1
+    unknown_t = max_hops + 1 if not t.frontier else t.levels + 1
+    keep = set()
+    for node in set(s.distance) | set(t.distance):
+        total = s.distance.get(node, unknown_s) + t.distance.get(node, unknown_t)
+        if total <= max_hops:
+            keep.add(node)
+    return keep
+
+
+def _records(view: View, asserted: frozenset[NamedNode], tie: str) -> list[TieRecord]:
+    """A tie read in full, as `project` reads it (one record per combination of values)."""
+    node = NamedNode(tie)
+    values: dict[NamedNode, list[str | None]] = defaultdict(list)
+    classes: set[str] = set()
+    is_tie = False
+    for quad in view.quads(node, None, None):
+        p, o = quad.predicate, quad.object
+        if p == RDF_TYPE:
+            if o == HILOS.Tie:
+                is_tie = True
+            if quad.graph_name in asserted and isinstance(o, NamedNode):
+                classes.add(o.value)
+        elif p in (_FROM, _TO, *_FIELDS):
+            text = o.value if isinstance(o, NamedNode | Literal) else str(o)
+            if p in (_FROM, _TO) and not isinstance(o, NamedNode):
+                text = ""
+            if text not in values[p]:
+                values[p].append(text)
+    if not is_tie or not values[_FROM] or not values[_TO]:
+        return []
+    options: list[list[str | None]] = [
+        list(values[_FROM]),
+        list(values[_TO]),
+        *([*values.get(f, [])] or [None] for f in _FIELDS),
+    ]
+    found = []
+    for a, b, status, confidence, start, end in itertools.product(*options):
+        if a and b:
+            found.append(TieRecord(tie, a, b, frozenset(classes), status, confidence, start, end))
+    return found
+
+
+def describe_region_nodes(
+    store: Store, view: View, graph: nx.MultiDiGraph, nodes: Iterable[str], lang: str
+) -> None:
+    """Label, sphere, spheres, kind and types of some nodes (as `describe_nodes` gives them),
+    one look-up each."""
+    order = list(SPHERES.values())
+    for node in nodes:
+        labels: list[Literal] = []
+        spheres: set[str] = set()
+        types: set[str] = set()
+        for prop, value in view.statements(NamedNode(node)):
+            if prop == RDFS.label and isinstance(value, Literal):
+                labels.append(value)
+            elif prop == HILOS.sphere and isinstance(value, NamedNode | Literal):
+                spheres.add(SPHERES.get(value.value, compact(value.value)))
+            elif (
+                prop == RDF_TYPE
+                and isinstance(value, NamedNode)
+                and value.value.startswith(HILOS_NS)
+            ):
+                types.add(value.value)
+        ordered = sorted(spheres, key=lambda s: order.index(s) if s in order else 99)
+        graph.nodes[node].update(
+            label=pick_label(labels, lang) or compact(node),
+            sphere=ordered[0] if ordered else None,
+            spheres=tuple(ordered),
+            kind=_kind(store, types),
+            types=tuple(most_specific(store, types)),
+        )
