@@ -210,6 +210,9 @@ class Store:
         self.path = path
         self.endpoint = database.url if isinstance(database, RemoteDatabase) else None
         self._registry_cache: list[GraphInfo] | None = None
+        # Bumped whenever the registry changes: a thread that read it before a change (made by
+        # another thread) does not keep what it read.
+        self._registry_generation = 0
         self._terminology: Terminology | None = None
 
     # ----------------------------------------------------------------- opening
@@ -306,9 +309,14 @@ class Store:
 
     def graphs(self) -> list[GraphInfo]:
         """The loaded graphs, ontology first, then by name."""
-        if self._registry_cache is None:
-            self._registry_cache = self._read_registry()
-        return list(self._registry_cache)
+        cached = self._registry_cache
+        if cached is not None:
+            return list(cached)
+        generation = self._registry_generation
+        infos = self._read_registry()
+        if generation == self._registry_generation:
+            self._registry_cache = infos
+        return list(infos)
 
     def graph(self, name: str) -> GraphInfo:
         iri = graph_iri(name).value
@@ -317,6 +325,10 @@ class Store:
                 return info
         known = ", ".join(info.name for info in self.graphs()) or "none"
         raise UnknownGraph(f"no graph named '{name}' is loaded (loaded: {known})")
+
+    def _forget_registry(self) -> None:
+        self._registry_generation += 1
+        self._registry_cache = None
 
     def _read_registry(self) -> list[GraphInfo]:
         rows = solutions(
@@ -584,7 +596,7 @@ class Store:
             raise
         finally:
             stack.close()
-            self._registry_cache = None
+            self._forget_registry()
             if is_ontology:
                 self._terminology = None
         kept = [t.value for t in targets.values()]
@@ -709,7 +721,7 @@ class Store:
                 self._db.remove_graph(fresh)
             raise
         finally:
-            self._registry_cache = None
+            self._forget_registry()
 
     def drop(self, name: str) -> GraphInfo:
         """Remove a loaded graph and everything derived from it, in one transaction."""
@@ -722,7 +734,7 @@ class Store:
             f"DROP SILENT GRAPH {asserted} ;"
             f"DROP SILENT GRAPH {NamedNode(info.inferred_iri)}"
         )
-        self._registry_cache = None
+        self._forget_registry()
         return info
 
     # ---------------------------------------------------------------- reading

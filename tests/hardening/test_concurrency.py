@@ -215,14 +215,6 @@ def test_a_query_in_another_thread_sees_before_or_after(
     assert counts.count(before) > 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Store.graphs() caches the registry without a guard: a thread that read it before "
-    "another thread's load committed stores that old registry after the load reset the cache, "
-    "and every later query of the store misses the new graph; the fix (store.py): a generation "
-    "counter bumped wherever _registry_cache is reset, and graphs() keeps what it read only if "
-    "the generation did not change while it read (or a threading.Lock around both)",
-)
 def test_a_thread_never_keeps_a_stale_registry(tmp_path: Path) -> None:
     data = tmp_path / "small.nt"
     data.write_text('<https://example.org/a> <https://example.org/p> "x" .\n', encoding="utf-8")
