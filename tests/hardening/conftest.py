@@ -16,6 +16,10 @@ from hypothesis import HealthCheck, settings
 
 from .support import FuzzStore
 
+# The atheris harness is a program, not a test module: it imports atheris, which the test extra
+# does not install (test_atheris.py runs it where it is installed).
+collect_ignore = ["fuzz_atheris.py"]
+
 _SLOW_IS_FINE = [
     HealthCheck.too_slow,
     HealthCheck.function_scoped_fixture,
