@@ -17,8 +17,8 @@ from typing import Any
 from ..entities import resolve, show
 from ..errors import BadInput, UnknownQuery
 from ..export.html import export_html
-from ..network.paths import find_paths
-from ..network.projection import STATUS_ORDER, Filters, project
+from ..network.paths import find_paths_in_store
+from ..network.projection import STATUS_ORDER, Filters
 from ..queries import QueryDef, bind_parameters, library
 from ..search import search
 from ..store import Store
@@ -97,15 +97,17 @@ def evidence_paths(store: Store, params: Params) -> dict[str, object]:
     min_status = one(params, "min-status", "") or None
     if min_status is not None and min_status not in STATUS_ORDER:
         raise BadInput(f"unknown status '{min_status}' (one of: {', '.join(STATUS_ORDER)})")
-    projection = project(store, Filters(min_status=min_status, directed=False), lang=lang)
-    found = find_paths(
+    # The command's own finder: the same paths and the same messages, and only the region
+    # around the two ends is read from a large store.
+    found = find_paths_in_store(
         store,
-        projection,
+        Filters(min_status=min_status, directed=False),
         source,
         target,
         limit=limit,
         max_hops=max_hops,
         time_consistent=flag(params, "time-consistent"),
+        lang=lang,
     )
     return {"paths": [path.as_dict() for path in found]}
 
