@@ -39,3 +39,12 @@ typecheck: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) $(DEMO_STORE) collusion-chains.html build dist .pytest_cache .mypy_cache .ruff_cache
+
+# Newsroom-scale benchmarks, hilos side by side with rdflib, networkx and pyvis (see README,
+# "Benchmarks"): `make bench SIZES=10k,100k,1M`. Writes bench/results/latest.md and .json.
+SIZES   ?= 10k
+REPEATS ?= 3
+
+.PHONY: bench
+bench: $(VENV)/.installed
+	$(BIN)/python bench/newsroom.py --sizes $(SIZES) --repeats $(REPEATS)

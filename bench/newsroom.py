@@ -1,0 +1,605 @@
+"""hilos at newsroom scale, side by side with the stack a user would otherwise assemble.
+
+For each size (10k, 100k, 1M entities; about ten triples each) a seeded network is generated
+(`generate.py`) and every measurement runs in a fresh process, hilos and its baseline on the
+same data in the same run, each repeated (median, min, max):
+
+- load into the store vs rdflib parsing into its in-memory graph, and vs Oxigraph's parser alone;
+- every library query on the store vs rdflib's SPARQL engine on the same data (loaded and
+  derived statements), the baseline stopped at a stated limit;
+- search (cold and warm), show and paths vs plain networkx on the same projection;
+- the projection itself, chains, betweenness (exact at 10k, sampled above), brokers,
+  communities and disruption vs plain networkx;
+- the HTML page of a 20,000-entity network vs pyvis's own API, and its time to interactive in
+  headless Chromium;
+- peak memory per triple and the store's size on disk per triple.
+
+Every process has a time limit and a memory limit (the process and its children together); a
+measurement that reaches one is reported as ">limit". Results go to `bench/results/latest.md`
+(the table) and `bench/results/latest.json` (every time measured).
+
+    python bench/newsroom.py --sizes 10k,100k [--repeats 3]     # or: make bench SIZES=10k,100k
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import queue
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import Summary, generate, parse_size  # noqa: E402
+
+TASKS = HERE / "newsroom_tasks.py"
+GiB = 1024**3
+
+QUERIES = [
+    "actors-by-sphere-in-place",
+    "counts-by-class",
+    "entity-sources",
+    "group-markets",
+    "groups-in-place",
+    "officials-criminal-ties",
+    "self-defence-criminal-ties",
+    "state-criminal-chains",
+    "tie-counts-by-status",
+    "ties-by-status",
+    "weak-ties",
+]
+ANALYSES = ["chains", "centrality", "brokers", "communities", "disrupt", "disrupt betweenness"]
+
+
+# --------------------------------------------------------------------------- running a task
+
+
+@dataclass
+class Outcome:
+    """What a task reported, and how it ended: ok, timeout, memory or error."""
+
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    status: str = "ok"
+    peak_rss: int = 0
+    seconds: float = 0.0
+    error: str = ""
+
+
+def _session_rss(session: int) -> int:
+    """The resident memory of every process in a session (a task and its children)."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                fields = handle.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[3]) == session:
+            total += int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+    return total
+
+
+class Runner:
+    """Runs tasks in fresh processes with a time limit per step and a memory limit."""
+
+    def __init__(self, log: Path) -> None:
+        self.log = log
+
+    def run(self, task: str, args: dict[str, Any], *, limit: float, memory: int) -> Outcome:
+        """Run a task; `limit` seconds at most between two steps it reports."""
+        outcome = Outcome()
+        started = time.monotonic()
+        with self.log.open("a", encoding="utf-8") as log:
+            log.write(f"\n=== {time.strftime('%H:%M:%S')} {task} {json.dumps(args)[:300]}\n")
+            log.flush()
+            process = subprocess.Popen(
+                [sys.executable, str(TASKS), task, json.dumps(args)],
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
+                start_new_session=True,
+            )
+            lines: queue.Queue[str | None] = queue.Queue()
+
+            def read() -> None:
+                assert process.stdout is not None
+                for line in process.stdout:
+                    lines.put(line)
+                lines.put(None)
+
+            threading.Thread(target=read, daemon=True).start()
+            deadline = time.monotonic() + limit
+            finished = False
+            while not finished:
+                try:
+                    line = lines.get(timeout=0.5)
+                except queue.Empty:
+                    line = ""
+                if line is None:
+                    finished = True
+                    break
+                if line.strip().startswith("{"):
+                    record = json.loads(line)
+                    log.write(line)
+                    log.flush()
+                    if "step" in record and record["step"] not in outcome.records:
+                        outcome.records[record["step"]] = record
+                    if record.get("rss"):
+                        outcome.peak_rss = max(outcome.peak_rss, int(record["rss"]))
+                    deadline = time.monotonic() + limit
+                rss = _session_rss(process.pid)
+                outcome.peak_rss = max(outcome.peak_rss, rss)
+                if rss > memory:
+                    outcome.status = "memory"
+                elif time.monotonic() > deadline:
+                    outcome.status = "timeout"
+                if outcome.status != "ok":
+                    log.write(f"--- stopped: {outcome.status} (rss {rss / GiB:.1f} GiB)\n")
+                    os.killpg(process.pid, signal.SIGKILL)
+                    break
+            process.wait()
+            if outcome.status == "ok" and process.returncode != 0:
+                outcome.status = "error"
+                outcome.error = f"exit status {process.returncode} (see {self.log})"
+        outcome.seconds = time.monotonic() - started
+        return outcome
+
+    def steps(
+        self, task: str, args: dict[str, Any], steps: list[str], *, limit: float, memory: int
+    ) -> Outcome:
+        """Run a task over `steps`; a step that runs out of time or memory is recorded as such
+        and the task goes on with the next ones in a fresh process."""
+        total = Outcome()
+        remaining = list(steps)
+        while remaining:
+            outcome = self.run(task, {**args, "steps": remaining}, limit=limit, memory=memory)
+            total.peak_rss = max(total.peak_rss, outcome.peak_rss)
+            for name, record in outcome.records.items():
+                total.records.setdefault(name, record)
+            remaining = [s for s in remaining if s not in outcome.records]
+            if outcome.status == "ok" or not remaining:
+                if outcome.status != "ok":
+                    total.status = outcome.status
+                break
+            failed = remaining.pop(0)
+            total.records[failed] = {"step": failed, "status": outcome.status, "limit": limit}
+            if failed == "projection":  # nothing can be measured without it
+                for name in remaining:
+                    total.records[name] = {"step": name, "status": outcome.status}
+                break
+        return total
+
+
+# ---------------------------------------------------------------------------- measurements
+
+
+def stats(times: list[float]) -> dict[str, float]:
+    return {
+        "median": statistics.median(times),
+        "min": min(times),
+        "max": max(times),
+        "runs": len(times),
+    }
+
+
+def collect(outcomes: list[Outcome], step: str) -> dict[str, Any]:
+    """A step's times over repeated runs of a task (or its status if one did not finish)."""
+    times: list[float] = []
+    extra: dict[str, Any] = {}
+    for outcome in outcomes:
+        record = outcome.records.get(step)
+        if record is None:
+            return {"status": outcome.status, "limit": None}
+        if "times" not in record:
+            return {"status": record.get("status", outcome.status), "limit": record.get("limit")}
+        times += record["times"]
+        extra = {k: v for k, v in record.items() if k not in ("times", "step")}
+    return {**stats(times), **extra, "status": "ok"}
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.work: Path = args.work
+        self.work.mkdir(parents=True, exist_ok=True)
+        self.runner = Runner(self.work / "tasks.log")
+        self.results: dict[str, Any] = {"sizes": {}}
+
+    def limit(self, which: str) -> float:
+        return float(getattr(self.args, f"{which}_limit"))
+
+    def dataset(self, size: str, ties_per_actor: float = 1.0) -> tuple[Path, Summary]:
+        entities = parse_size(size)
+        density = "" if ties_per_actor == 1 else f"-x{ties_per_actor:g}"
+        path = self.work / f"newsroom-{size}{density}-seed{self.args.seed}.nt"
+        meta = Path(f"{path}.json")
+        if not (path.exists() and meta.exists()):
+            print(f"  generating {size} ({entities:,} entities)…", flush=True)
+            summary = generate(entities, path, self.args.seed, ties_per_actor)
+        else:
+            summary = Summary(**json.loads(meta.read_text(encoding="utf-8")))
+        return path, summary
+
+    def template(self) -> Path:
+        template = self.work / "template-store"
+        if not template.exists():
+            outcome = self.runner.run(
+                "template", {"store": str(template)}, limit=600, memory=8 * GiB
+            )
+            if outcome.status != "ok":
+                raise SystemExit(f"could not create the template store: {outcome.error}")
+        return template
+
+    def size(self, size: str) -> None:
+        args = self.args
+        repeats = args.repeats
+        hilos_memory = int(args.memory_gb * GiB)
+        rdflib_memory = int(args.rdflib_memory_gb * GiB)
+        path, summary = self.dataset(size)
+        entities = summary.entities
+        result: dict[str, Any] = {
+            "data": {
+                "entities": entities,
+                "triples": summary.triples,
+                "ties": summary.ties,
+                "spheres": summary.spheres,
+                "file_bytes": path.stat().st_size,
+                "params": summary.params,
+            }
+        }
+        self.results["sizes"][size] = result
+        store = self.work / f"store-{size}"
+        parts = set(args.parts)
+        measured: dict[str, Any] = {}
+        result["measured"] = measured
+
+        if "load" in parts:
+            loads_repeated = 1 if entities >= 1_000_000 else repeats
+            print(f"  load ({loads_repeated}×): hilos, Oxigraph's parser, rdflib", flush=True)
+            template = self.template()
+            loads = [
+                self.runner.run(
+                    "load-hilos",
+                    {"template": str(template), "store": str(store), "file": str(path)},
+                    limit=self.limit("hilos"),
+                    memory=hilos_memory,
+                )
+                for _ in range(loads_repeated)
+            ]
+            measured["load hilos"] = collect(loads, "load")
+            measured["load hilos"]["peak_rss"] = max(o.peak_rss for o in loads)
+            parses = [
+                self.runner.run(
+                    "parse-oxigraph",
+                    {"file": str(path)},
+                    limit=self.limit("hilos"),
+                    memory=hilos_memory,
+                )
+                for _ in range(loads_repeated)
+            ]
+            measured["parse oxigraph"] = collect(parses, "parse")
+            bulk = self.runner.run(
+                "bulk-oxigraph",
+                {"file": str(path), "store": str(self.work / f"bulk-{size}")},
+                limit=self.limit("hilos"),
+                memory=hilos_memory,
+            )
+            measured["bulk oxigraph"] = collect([bulk], "bulk")
+            rdflib_runs = []
+            for _ in range(loads_repeated):
+                outcome = self.runner.run(
+                    "load-rdflib",
+                    {"file": str(path)},
+                    limit=self.limit("rdflib"),
+                    memory=rdflib_memory,
+                )
+                rdflib_runs.append(outcome)
+                if outcome.status != "ok":
+                    break
+            measured["load rdflib"] = collect(rdflib_runs, "load")
+            measured["load rdflib"]["peak_rss"] = max(o.peak_rss for o in rdflib_runs)
+            measured["projection rdflib"] = collect(rdflib_runs, "projection")
+            if rdflib_runs[-1].status != "ok":
+                measured["load rdflib"]["limit"] = (
+                    self.limit("rdflib")
+                    if rdflib_runs[-1].status == "timeout"
+                    else args.rdflib_memory_gb
+                )
+        if not store.exists():
+            raise SystemExit(f"no store for {size}: run with the load part first")
+
+        params = summary.params
+        if "queries" in parts:
+            print(f"  queries: hilos ({len(QUERIES)}), then rdflib's engine", flush=True)
+            outcome = self.runner.steps(
+                "queries-hilos",
+                {"store": str(store), "params": params["query"], "repeats": repeats},
+                QUERIES,
+                limit=self.limit("hilos_query") * repeats,
+                memory=hilos_memory,
+            )
+            for name in QUERIES:
+                measured[f"query {name} hilos"] = collect([outcome], name)
+            outcome = self.runner.steps(
+                "queries-proposed",
+                {"store": str(store), "params": params["query"], "repeats": repeats},
+                QUERIES,
+                limit=self.limit("hilos_query") * repeats,
+                memory=hilos_memory,
+            )
+            for name in QUERIES:
+                measured[f"query {name} proposed"] = collect([outcome], name)
+            # rdflib's engine needs the data in memory: skip it where rdflib could not load it
+            rdflib_loaded = measured.get("load rdflib", {"status": "ok"}).get("status") == "ok"
+            if rdflib_loaded and not args.no_rdflib_queries:
+                union = self.work / f"union-{size}.nt"
+                self.runner.run(
+                    "union",
+                    {"store": str(store), "out": str(union)},
+                    limit=self.limit("hilos"),
+                    memory=hilos_memory,
+                )
+                outcome = self.runner.steps(
+                    "queries-rdflib",
+                    {
+                        "file": str(union),
+                        "params": params["query"],
+                        "repeats": repeats,
+                        "limit": self.limit("query"),
+                    },
+                    QUERIES,
+                    limit=self.limit("rdflib") + self.limit("query") * repeats,
+                    memory=rdflib_memory,
+                )
+                parse = outcome.records.get("parse", {})
+                measured["union rdflib"] = {
+                    "triples": parse.get("triples"),
+                    "status": parse.get("status", outcome.status if not parse else "ok"),
+                }
+                for name in QUERIES:
+                    record = outcome.records.get(name)
+                    if record is None or "times" not in record:
+                        status = (record or {}).get("status", outcome.status)
+                        measured[f"query {name} rdflib"] = {
+                            "status": status if status != "ok" else "error",
+                            "limit": self.limit("query"),
+                        }
+                    else:
+                        measured[f"query {name} rdflib"] = {
+                            **stats(record["times"]),
+                            "rows": record.get("rows"),
+                            "status": "ok",
+                        }
+                union.unlink(missing_ok=True)
+            else:
+                for name in QUERIES:
+                    measured[f"query {name} rdflib"] = {
+                        "status": "not loaded",
+                        "limit": None,
+                    }
+
+        interactive = ["search cold", "search", "show", "paths0", "paths1"]
+        if "interactive" in parts:
+            print("  search, show, paths: hilos", flush=True)
+            outcome = self.runner.steps(
+                "interactive-hilos",
+                {"store": str(store), "params": params, "repeats": repeats},
+                interactive,
+                limit=self.limit("hilos"),
+                memory=hilos_memory,
+            )
+            for name in interactive:
+                measured[f"{name} hilos"] = collect([outcome], name)
+        samples = 0 if entities <= 10_000 else 500
+        repeats_of = {
+            step: (
+                1
+                if entities >= 1_000_000 or (step in ("centrality",) and samples == 0)
+                else repeats
+            )
+            for step in ANALYSES
+        }
+        if "analyses" in parts:
+            print("  projection and analyses: hilos", flush=True)
+            outcome = self.runner.steps(
+                "analyses-hilos",
+                {
+                    "store": str(store),
+                    "params": {**params, "repeats": repeats_of},
+                    "repeats": repeats,
+                    "samples": samples,
+                },
+                ["projection", *ANALYSES],
+                limit=self.limit("analysis"),
+                memory=hilos_memory,
+            )
+            for name in ["projection", *ANALYSES]:
+                measured[f"{name} hilos"] = collect([outcome], name)
+            measured["analyses hilos"] = {"peak_rss": outcome.peak_rss}
+        if "interactive" in parts or "analyses" in parts:
+            print("  the same with plain networkx", flush=True)
+            steps = ["projection"]
+            if "interactive" in parts:
+                steps += ["search", "show", "paths0", "paths1"]
+            if "analyses" in parts:
+                steps += ANALYSES
+            outcome = self.runner.steps(
+                "baselines-networkx",
+                {
+                    "store": str(store),
+                    "params": {**params, "repeats": repeats_of},
+                    "repeats": repeats,
+                    "samples": samples,
+                },
+                steps,
+                limit=self.limit("analysis"),
+                memory=hilos_memory,
+            )
+            for name in steps[1:]:
+                measured[f"{name} networkx"] = collect([outcome], name)
+        result["samples"] = samples
+
+    def html(self) -> None:
+        args = self.args
+        size = args.html_size
+        path, summary = self.dataset(size, args.html_ties_per_actor)
+        store = self.work / f"store-html-{size}"
+        template = self.template()
+        print(f"html: {size} entities, hilos export vs pyvis", flush=True)
+        load = self.runner.run(
+            "load-hilos",
+            {"template": str(template), "store": str(store), "file": str(path)},
+            limit=self.limit("hilos"),
+            memory=int(args.memory_gb * GiB),
+        )
+        if load.status != "ok":
+            raise SystemExit(f"could not load the html data set: {load.status}")
+        page = self.work / f"page-{size}.html"
+        hilos = self.runner.run(
+            "html-hilos",
+            {"store": str(store), "out": str(page), "repeats": args.repeats},
+            limit=self.limit("analysis"),
+            memory=int(args.memory_gb * GiB),
+        )
+        pyvis = self.runner.run(
+            "html-pyvis",
+            {"store": str(store), "out": str(self.work / f"pyvis-{size}.html")},
+            limit=self.limit("pyvis"),
+            memory=int(args.memory_gb * GiB),
+        )
+        self.results["html"] = {
+            "size": size,
+            "entities": summary.entities,
+            "ties_per_actor": summary.ties_per_actor,
+            "export hilos": collect([hilos], "export"),
+            "chromium": collect([hilos], "chromium"),
+            "pyvis": {**collect([pyvis], "pyvis"), "limit": self.limit("pyvis")},
+        }
+
+
+# -------------------------------------------------------------------------------- machine
+
+
+def machine() -> dict[str, Any]:
+    facts: dict[str, Any] = {
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                facts["memory_gib"] = round(int(line.split()[1]) / 1024**2, 1)
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                facts["cpu"] = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    facts["packages"] = {}
+    for name in ("pyoxigraph", "rdflib", "networkx", "rustworkx", "pyvis", "playwright"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            facts["packages"][name] = metadata.version(name)
+    return facts
+
+
+def load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="10k", help="comma-separated: 10k,100k,1M")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/hilos-bench"))
+    parser.add_argument("--out", type=Path, default=HERE / "results")
+    parser.add_argument("--name", default="latest", help="results file name (without suffix)")
+    parser.add_argument(
+        "--parts",
+        default="load,queries,interactive,analyses,html",
+        help="which measurements (comma-separated)",
+    )
+    parser.add_argument("--html-size", default="20k", help="entities of the HTML data set")
+    parser.add_argument(
+        "--html-ties-per-actor",
+        type=float,
+        default=2.0,
+        help="ties each actor starts in the HTML data set (2: about 20,000 nodes, 38,000 ties)",
+    )
+    parser.add_argument("--query-limit", type=float, default=60, help="rdflib, per query (s)")
+    parser.add_argument("--hilos-query-limit", type=float, default=600, help="hilos, per query")
+    parser.add_argument("--hilos-limit", type=float, default=3600, help="hilos loads and calls")
+    parser.add_argument("--rdflib-limit", type=float, default=3600, help="rdflib parse (s)")
+    parser.add_argument("--analysis-limit", type=float, default=3600, help="per analysis (s)")
+    parser.add_argument("--pyvis-limit", type=float, default=1200, help="pyvis page (s)")
+    parser.add_argument("--memory-gb", type=float, default=16, help="hilos processes")
+    parser.add_argument("--rdflib-memory-gb", type=float, default=10, help="rdflib processes")
+    parser.add_argument("--no-rdflib-queries", action="store_true")
+    parser.add_argument("--note", default="", help="a note on the run (e.g. a shared machine)")
+    args = parser.parse_args(argv)
+    args.parts = [p.strip() for p in args.parts.split(",") if p.strip()]
+    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+
+    from report import write_report
+
+    bench = Bench(args)
+    bench.results["machine"] = machine()
+    bench.results["run"] = {
+        "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "sizes": sizes,
+        "repeats": args.repeats,
+        "seed": args.seed,
+        "limits": {
+            "rdflib query (s)": args.query_limit,
+            "hilos query (s)": args.hilos_query_limit,
+            "rdflib parse (s)": args.rdflib_limit,
+            "analysis (s)": args.analysis_limit,
+            "pyvis (s)": args.pyvis_limit,
+            "hilos memory (GiB)": args.memory_gb,
+            "rdflib memory (GiB)": args.rdflib_memory_gb,
+        },
+        "load_average_start": load_average(),
+        "note": args.note,
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    def save() -> None:
+        bench.results["run"]["load_average_end"] = load_average()
+        bench.results["run"]["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
+        (args.out / f"{args.name}.json").write_text(
+            json.dumps(bench.results, indent=1, sort_keys=False) + "\n", encoding="utf-8"
+        )
+        (args.out / f"{args.name}.md").write_text(write_report(bench.results), encoding="utf-8")
+
+    for size in sizes:
+        print(f"{size}:", flush=True)
+        bench.size(size)
+        save()
+    if "html" in args.parts:
+        bench.html()
+    save()
+    print(f"wrote {args.out / (args.name + '.md')} and .json", flush=True)
+    if not os.environ.get("HILOS_BENCH_KEEP"):
+        for leftover in bench.work.glob("bulk-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
