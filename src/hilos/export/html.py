@@ -560,10 +560,9 @@ def _evidence(store: Store, ties: set[str]) -> dict[str, _TieEvidence]:
                 quotes = those.get(HILOS.quote.value) or [None]
                 locators = those.get(HILOS.locator.value) or [None]
                 _add_evidence(found[tie], source, quotes, locators)
-        details = (
+        details = (  # (the ties come from the projection: each has its hilos:from)
             (tie, prop.value, value)
             for tie, those in values.items()
-            if those.get(HILOS["from"].value)
             for prop in _DETAIL_PROPERTIES
             for value in those.get(prop.value, ())
         )
@@ -584,7 +583,7 @@ def _evidence(store: Store, ties: set[str]) -> dict[str, _TieEvidence]:
 
 _DERIVED = NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 _DETAIL_PROPERTIES = (HILOS.market, HILOS.relationText, RDFS.comment)
-_EVIDENCE_PROPERTIES = (_DERIVED, HILOS.quote, HILOS.locator, HILOS["from"], *_DETAIL_PROPERTIES)
+_EVIDENCE_PROPERTIES = (_DERIVED, HILOS.quote, HILOS.locator, *_DETAIL_PROPERTIES)
 
 
 def _add_evidence(
