@@ -44,7 +44,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from generate import Summary, generate, parse_size  # noqa: E402
+from generate import TIES_PER_ACTOR, Summary, generate, parse_size  # noqa: E402
 
 TASKS = HERE / "newsroom_tasks.py"
 GiB = 1024**3
@@ -224,9 +224,9 @@ class Bench:
     def limit(self, which: str) -> float:
         return float(getattr(self.args, f"{which}_limit"))
 
-    def dataset(self, size: str, ties_per_actor: float = 1.0) -> tuple[Path, Summary]:
+    def dataset(self, size: str, ties_per_actor: float = TIES_PER_ACTOR) -> tuple[Path, Summary]:
         entities = parse_size(size)
-        density = "" if ties_per_actor == 1 else f"-x{ties_per_actor:g}"
+        density = "" if ties_per_actor == TIES_PER_ACTOR else f"-x{ties_per_actor:g}"
         path = self.work / f"newsroom-{size}{density}-seed{self.args.seed}.nt"
         meta = Path(f"{path}.json")
         if not (path.exists() and meta.exists()):
@@ -326,6 +326,8 @@ class Bench:
 
         params = summary.params
         if "queries" in parts:
+            # once each at a million entities: the slowest take minutes there
+            repeats = 1 if entities >= 1_000_000 else args.repeats
             print(f"  queries: hilos ({len(QUERIES)}), then rdflib's engine", flush=True)
             outcome = self.runner.steps(
                 "queries-hilos",
@@ -394,6 +396,7 @@ class Bench:
                         "limit": None,
                     }
 
+        repeats = args.repeats
         interactive = ["search cold", "search", "show", "paths0", "paths1"]
         if "interactive" in parts:
             print("  search, show, paths: hilos", flush=True)
