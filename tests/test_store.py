@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import pyoxigraph as ox
 import pytest
@@ -14,6 +17,7 @@ from rdflib.compare import isomorphic
 
 from hilos import resources
 from hilos.errors import BadInput, GraphExists, ParseError, StoreError, StoreLocked, UnknownGraph
+from hilos.namespaces import STORE, STORE_NS
 from hilos.reasoner import Reasoner
 from hilos.store import ONTOLOGY_GRAPH_NAME, Store, graph_iri
 
@@ -285,12 +289,17 @@ def test_a_dropped_curated_graph_stays_dropped_until_the_data_changes(tmp_path: 
         store.drop("report/iguala")
     with Store.open(path) as store:
         assert "report/iguala" not in {g.name for g in store.graphs()}
-        # a changed bundle brings it back
-        store.database.update(
-            "DELETE { GRAPH ?g { ?s <https://w3id.org/hilos/store#bundle> ?o } } "
-            'INSERT { GRAPH ?g { ?s <https://w3id.org/hilos/store#bundle> "old" } } '
-            "WHERE { GRAPH ?g { ?s <https://w3id.org/hilos/store#bundle> ?o } }"
-        )
+        # a changed bundle brings it back: the registry entry of the store's stamp (a graph
+        # named by its statements) is renamed as if an older bundle had been synced
+        stamp = [
+            g
+            for g in store.database.named_graphs()
+            if isinstance(g, ox.NamedNode) and quote(str(STORE.bundle), safe="") in g.value
+        ]
+        assert len(stamp) == 1
+        old = re.sub(r"%22[0-9a-f]{64}%2F", "%22old%2F", stamp[0].value)
+        assert old != stamp[0].value
+        store.database.update(f"DROP GRAPH {stamp[0]} ; CREATE GRAPH <{old}>")
     with Store.open(path) as store:
         assert "report/iguala" in {g.name for g in store.graphs()}
 
@@ -388,3 +397,105 @@ def test_an_origin_is_recorded_instead_of_the_scratch_file(store: Store, new_fil
     info = store.graph("imported")
     assert info.source == "people.csv (imported)"
     assert info.sha256 == "ab" * 32
+
+
+# ------------------------------------------------------------------ registry and union
+
+
+def _count_all(store: Store) -> int:
+    answer = store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    return int(next(iter(answer))["n"].value)  # type: ignore[call-overload]
+
+
+def _registered_total(store: Store) -> int:
+    """Every statement the registered graphs hold, counted graph by graph (a query that reads
+    the union must see exactly these)."""
+    total = 0
+    for info in store.graphs():
+        for iri in (info.iri, info.inferred_iri):
+            total += sum(
+                1 for _ in store.database.quads_for_pattern(None, None, None, ox.NamedNode(iri))
+            )
+    return total
+
+
+def test_queries_see_the_registered_graphs_and_never_the_registry(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "store") as store:
+        # distinct statements: the same triple in two graphs counts once per graph in both
+        assert _count_all(store) == _registered_total(store)
+        bookkeeping = store.query(
+            f"ASK {{ {{ ?s ?p ?o FILTER(STRSTARTS(STR(?p), '{STORE_NS}')) }}"
+            f" UNION {{ GRAPH ?g {{ }} FILTER(STRSTARTS(STR(?g), '{STORE_NS}registry')) }} }}"
+        )
+        assert not bool(bookkeeping)
+
+
+def test_a_graph_not_yet_registered_is_invisible(tmp_path: Path) -> None:
+    staged = ox.NamedNode("https://w3id.org/hilos/store#staging/in-progress")
+    with Store.open(tmp_path / "store") as store:
+        before = _count_all(store)
+        released = threading.Event()
+        finished = threading.Event()
+
+        def writer() -> None:
+            with store.writing():
+                store.database.add(
+                    ox.Quad(
+                        ox.NamedNode("http://e/s"),
+                        ox.NamedNode("http://e/p"),
+                        ox.Literal("x"),
+                        staged,
+                    )
+                )
+                released.set()
+                finished.wait(30)
+                store.database.remove_graph(staged)
+
+        thread = threading.Thread(target=writer)
+        thread.start()
+        try:
+            assert released.wait(30)
+            assert _count_all(store) == before
+        finally:
+            finished.set()
+            thread.join()
+        # left behind by a writer that is gone (a killed load): still invisible
+        store.database.add(
+            ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.Literal("x"), staged)
+        )
+        store.database.add(
+            ox.Quad(
+                ox.NamedNode("http://e/s"),
+                ox.NamedNode("http://e/p"),
+                ox.Literal("y"),
+                ox.DefaultGraph(),
+            )
+        )
+        assert _count_all(store) == before
+
+
+def test_a_registry_kept_as_statements_becomes_entries(tmp_path: Path) -> None:
+    """Stores written before the registry moved into graph names open unchanged."""
+    path = tmp_path / "store"
+    with Store.open(path) as store:
+        store.drop("report/iguala")
+        expected = store.graphs()
+        database = store.database
+        entries = [
+            g
+            for g in database.named_graphs()
+            if isinstance(g, ox.NamedNode) and g.value.startswith(STORE_NS + "registry/")
+        ]
+        # the older layout: the same statements, in a graph of their own
+        registry = ox.NamedNode(STORE_NS + "registry")
+        for entry in entries:
+            text = entry.value[len(STORE_NS + "registry/") :]
+            for triple in ox.parse(unquote(text).encode(), format=ox.RdfFormat.TURTLE):
+                database.add(ox.Quad(triple.subject, triple.predicate, triple.object, registry))
+            database.remove_graph(entry)
+        del database  # the store's lock goes with the last reference
+    with Store.open(path) as store:
+        assert store.graphs() == expected
+        assert not store.database.contains_named_graph(ox.NamedNode(STORE_NS + "registry"))
+        assert "report/iguala" not in {g.name for g in store.graphs()}
+        assert not store.sync_bundle()

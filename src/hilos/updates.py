@@ -189,7 +189,7 @@ def apply_update(store: Store, sparql: str) -> list[str]:
         except (RuntimeError, ValueError, OSError) as exc:
             raise QueryError(f"the update failed: {' '.join(str(exc).split())}") from None
         return []
-    with _LOCK:
+    with _LOCK, store.writing():
         return _apply(store, sparql)
 
 
