@@ -338,15 +338,6 @@ class Bench:
             )
             for name in QUERIES:
                 measured[f"query {name} hilos"] = collect([outcome], name)
-            outcome = self.runner.steps(
-                "queries-proposed",
-                {"store": str(store), "params": params["query"], "repeats": repeats},
-                QUERIES,
-                limit=self.limit("hilos_query") * repeats,
-                memory=hilos_memory,
-            )
-            for name in QUERIES:
-                measured[f"query {name} proposed"] = collect([outcome], name)
             # rdflib's engine needs the data in memory: skip it where rdflib could not load it
             rdflib_loaded = measured.get("load rdflib", {"status": "ok"}).get("status") == "ok"
             if rdflib_loaded and not args.no_rdflib_queries:

@@ -218,39 +218,6 @@ def query_hilos(store: str, steps: list[str], params: dict[str, str], repeats: i
     emit({"step": "closed", "rss": peak_rss()})
 
 
-def query_proposed(store: str, steps: list[str], params: dict[str, str], repeats: int) -> None:
-    """Each library query as `Store.query` would run it with the change this benchmark
-    proposes: the loaded graphs read as one union default graph (not a list of graphs, which
-    Oxigraph evaluates graph by graph) and the parameters bound by an inline VALUES block (not
-    substituted after planning). Only valid while every graph in the store is a loaded graph or
-    its inferences, as here (the registry graph holds nothing these queries ask for)."""
-    import pyoxigraph as ox
-
-    from hilos.namespaces import PREFIXES
-    from hilos.queries import bind_parameters, find_query
-    from hilos.remote import _with_values
-    from hilos.store import Store
-
-    opened = Store.open(store)
-    database = opened.database
-    for name in steps:
-        query = find_query(name)
-        values = {p.name: params[p.name] for p in query.parameters if p.required}
-        bound = bind_parameters(opened, query, values)
-        text = query.text
-        if bound:
-            text = _with_values(text, {ox.Variable(k): v for k, v in bound.items()})
-
-        def answer(text: str = text) -> int:
-            found = database.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
-            return len(list(found))  # type: ignore[arg-type]
-
-        times, rows = repeat(answer, repeats)
-        emit({"step": name, "times": times, "rows": rows})
-    opened.close()
-    emit({"step": "closed", "rss": peak_rss()})
-
-
 def queries_rdflib(
     file: str, steps: list[str], params: dict[str, str], repeats: int, limit: float
 ) -> None:
@@ -752,7 +719,6 @@ TASKS: dict[str, Callable[..., None]] = {
     "load-rdflib": load_rdflib,
     "union": export_union,
     "queries-hilos": query_hilos,
-    "queries-proposed": query_proposed,
     "queries-rdflib": queries_rdflib,
     "interactive-hilos": interactive_hilos,
     "analyses-hilos": analyses_hilos,

@@ -128,14 +128,9 @@ def size_table(size: str, result: dict[str, Any]) -> list[str]:
         hilos, base = m[key], m.get(f"query {name} rdflib")
         text, value = ratio(hilos, base)
         rows = f", {hilos['rows']:,} rows" if not failed(hilos) and "rows" in hilos else ""
-        proposed = m.get(f"query {name} proposed")
-        note = ""
-        if proposed and not failed(proposed):
-            better, _ = ratio(proposed, base)
-            note = f"; store change proposed: {seconds(proposed['median'])}, {better}"
         lines.append(
             f"| query `{name}`{rows} | {cell(hilos)} | rdflib SPARQL | {cell(base)} | {text} | "
-            f"≥ {QUERY_GOAL:g}×: {mark(value, QUERY_GOAL)}{note} |"
+            f"≥ {QUERY_GOAL:g}×: {mark(value, QUERY_GOAL)} |"
         )
     if "search cold hilos" in m:
         lines.append(

@@ -226,6 +226,7 @@ class Store:
         # Writers in this process (loads, updates) hold graphs the registry does not list yet;
         # while one runs, queries name the registered graphs instead of reading the union.
         self._writers = 0
+        self._writes_begun = 0
         self._gate = threading.Lock()
 
     # ----------------------------------------------------------------- opening
@@ -460,6 +461,7 @@ class Store:
         not registered yet stay out of every query's sight."""
         with self._gate:
             self._writers += 1
+            self._writes_begun += 1
         try:
             yield
         finally:
@@ -909,17 +911,22 @@ class Store:
         substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
         try:
             if not graphs and inferred and not self.remote:
-                # Checked and started under the gate: a writer cannot begin between the two
-                # (Oxigraph reads the snapshot taken when the query starts).
                 with self._gate:
-                    if self._union_is_registered():
-                        return self._db.query(
-                            sparql,
-                            prefixes=PREFIXES,
-                            use_default_graph_as_union=True,
-                            named_graphs=named,
-                            substitutions=substitutions or None,
-                        )
+                    begun = self._writes_begun
+                    union = self._union_is_registered()
+                if union:
+                    answer = self._db.query(
+                        sparql,
+                        prefixes=PREFIXES,
+                        use_default_graph_as_union=True,
+                        named_graphs=named,
+                        substitutions=substitutions or None,
+                    )
+                    # Oxigraph reads the snapshot taken as the query starts: if no write began
+                    # before that, it holds registered graphs only. Otherwise (rare: a load in
+                    # another thread) the query runs again on the registered graphs by name.
+                    if self._writes_begun == begun:
+                        return answer
             return self._db.query(
                 sparql,
                 prefixes=PREFIXES,

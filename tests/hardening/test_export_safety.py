@@ -463,13 +463,6 @@ def escaped(text: str) -> str:
     return "".join(c if c.isprintable() else f"\\u{ord(c):04X}" for c in text)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="error messages quote labels from the data (`no path between LABEL and LABEL`, "
-    "raised in network/paths.py) and cli/app.py prints them with one_line(), which folds white "
-    "space but keeps control characters; the fix: one_line() should also drop them, e.g. "
-    "return hilos.output.plain(text) (control characters and bidi overrides)",
-)
 def test_an_error_quoting_the_data_obeys_no_escape(fuzz_store: FuzzStore, out: Path) -> None:
     mayor = load_terminal(fuzz_store, out)
     try:

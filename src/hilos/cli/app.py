@@ -10,6 +10,7 @@ import click
 from click.core import ParameterSource
 
 from ..errors import HilosError
+from ..output import plain
 from .common import Context
 
 HELP = """Follow the threads of collusion between state actors and armed criminal groups.
@@ -32,8 +33,9 @@ Examples:
 
 
 def one_line(message: str, limit: int = 400) -> str:
-    """An error message on one line, not endless (some parsers list every expected token)."""
-    text = " ".join(message.split())
+    """An error message on one line, not endless (some parsers list every expected token), and
+    without the control characters or bidi overrides a label quoted from the data may carry."""
+    text = " ".join(plain(message).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
