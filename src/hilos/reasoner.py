@@ -52,12 +52,17 @@ def is_tbox(triple: Triple | Quad) -> bool:
     return p in TBOX_PREDICATES or (p == RDF_TYPE.value and triple.object == OWL.SymmetricProperty)
 
 
+# The tie's asserted classes suffice: a class's shortcuts include its ancestors'. Reading
+# only them (not the nine or so derived ancestors) keeps the rows to about one per tie.
 _SHORTCUT_QUERY = """
 PREFIX hilos: <https://w3id.org/hilos/ontology#>
 SELECT ?a ?class ?b WHERE {
-  ?tie hilos:from ?a ; hilos:to ?b ; a ?class .
+  ?tie hilos:from ?a ; hilos:to ?b .
+  GRAPH ?asserted { ?tie a ?class }
 }
 """
+_SUBCLASS_OF = RDFS.subClassOf
+_SUBPROPERTY_OF = RDFS.subPropertyOf
 
 
 def closure(direct: dict[str, set[str]]) -> dict[str, frozenset[str]]:
@@ -170,22 +175,39 @@ class Reasoner:
     def __init__(self, terminology: Terminology) -> None:
         self.terminology = terminology
         self._name_properties = {p.value for p in NAME_PROPERTIES}
+        # per property: what `s p o` implies forwards (`s q o`) and backwards (`o q s`),
+        # worked out once (loading calls this for every statement)
+        self._expansions: dict[str, tuple[tuple[NamedNode, ...], tuple[NamedNode, ...]]] = {}
 
-    def expand_property(self, s: Subject, p: str, o: Term) -> Iterator[Triple]:
-        """Triples implied by `s p o` through sub-properties, inverses and symmetry."""
+    def _expansion(self, p: str) -> tuple[tuple[NamedNode, ...], tuple[NamedNode, ...]]:
+        found = self._expansions.get(p)
+        if found is not None:
+            return found
         tbox = self.terminology
         properties = {p, *tbox.superproperties.get(p, ())}
+        forward = sorted(prop for prop in properties if prop != p)
+        backward: set[str] = set()
         for prop in properties:
-            if prop != p:
-                yield Triple(s, NamedNode(prop), o)
-            if isinstance(o, Literal):
-                continue
             reverse = set(tbox.inverses.get(prop, ()))
             if prop in tbox.symmetric:
                 reverse.add(prop)
             for inv in reverse:
-                for inv_prop in {inv, *tbox.superproperties.get(inv, ())}:
-                    yield Triple(o, NamedNode(inv_prop), s)
+                backward |= {inv, *tbox.superproperties.get(inv, ())}
+        found = (
+            tuple(NamedNode(prop) for prop in forward),
+            tuple(NamedNode(prop) for prop in sorted(backward)),
+        )
+        self._expansions[p] = found
+        return found
+
+    def expand_property(self, s: Subject, p: str, o: Term) -> Iterator[Triple]:
+        """Triples implied by `s p o` through sub-properties, inverses and symmetry."""
+        forward, backward = self._expansion(p)
+        for prop in forward:
+            yield Triple(s, prop, o)
+        if backward and not isinstance(o, Literal):
+            for prop in backward:
+                yield Triple(o, prop, s)
 
     def infer_from_triple(self, triple: Triple | Quad) -> Iterator[Triple]:
         """Inferences that need only one asserted triple (streams over any file)."""
@@ -200,12 +222,12 @@ class Reasoner:
                 for prop, value in tbox.class_values.get(o.value, ()):
                     yield Triple(s, NamedNode(prop), value)
             return
-        if p == RDFS.subClassOf and isinstance(s, NamedNode) and isinstance(o, NamedNode):
+        if p == _SUBCLASS_OF and isinstance(s, NamedNode) and isinstance(o, NamedNode):
             for sup in tbox.superclasses.get(o.value, ()):
                 if sup != s.value:
                     yield Triple(s, p, NamedNode(sup))
             return
-        if p == RDFS.subPropertyOf and isinstance(s, NamedNode) and isinstance(o, NamedNode):
+        if p == _SUBPROPERTY_OF and isinstance(s, NamedNode) and isinstance(o, NamedNode):
             for sup in tbox.superproperties.get(o.value, ()):
                 if sup != s.value:
                     yield Triple(s, p, NamedNode(sup))
@@ -221,11 +243,14 @@ class Reasoner:
     ) -> Iterator[Triple]:
         """The shortcut triple of every tie in `graphs`, with its closure.
 
-        Runs after the asserted triples and their single-triple inferences (which hold the
-        tie's classes) are in the store, so it sees ties whatever the order of their triples.
+        `graphs` starts with the graph whose ties are read (their classes as stated there),
+        followed by the graph of what was derived from it. Runs after the statements are in the
+        store, so it sees ties whatever the order of their triples.
         """
         shortcuts = self.terminology.shortcuts
-        answer = store.query(_SHORTCUT_QUERY, default_graph=list[Any](graphs))
+        answer = store.query(
+            _SHORTCUT_QUERY, default_graph=list[Any](graphs), named_graphs=list[Any](graphs[:1])
+        )
         if not isinstance(answer, QuerySolutions):  # pragma: no cover - a SELECT above
             return
         for row in answer:
