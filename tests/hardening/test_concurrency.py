@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import os
 import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -53,13 +54,35 @@ def quads(store: Path) -> int:
         del database
 
 
-def start_load(store: Path, data: Path, name: str, timeout: str) -> subprocess.Popen[str]:
+# A load that has written everything and waits, before the transaction that makes it
+# visible, until a file appears: loads are too quick to be caught midway by chance.
+PAUSED_LOAD = """
+import os, time
+import hilos.store
+commit = hilos.store.Store._commit_load
+def paused(*args, **kwargs):
+    while not os.path.exists(os.environ["HILOS_TEST_RESUME"]):
+        time.sleep(0.02)
+    return commit(*args, **kwargs)
+hilos.store.Store._commit_load = paused
+from hilos.cli import main
+main()
+"""
+
+
+def start_load(
+    store: Path, data: Path, name: str, timeout: str, *, resume: Path | None = None
+) -> subprocess.Popen[str]:
+    """A load in another process; with `resume`, one that waits before it commits until that
+    file exists."""
+    command = hilos_command() if resume is None else [sys.executable, "-c", PAUSED_LOAD]
+    extra = {} if resume is None else {"HILOS_TEST_RESUME": str(resume)}
     return subprocess.Popen(
-        [*hilos_command(), "--store", str(store), "load", str(data), "--graph", name],
+        [*command, "--store", str(store), "load", str(data), "--graph", name],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=os.environ | {"HILOS_LOCK_TIMEOUT": timeout},
+        env=os.environ | {"HILOS_LOCK_TIMEOUT": timeout} | extra,
     )
 
 
@@ -90,9 +113,11 @@ def data(tmp_path: Path) -> Path:
 
 
 def test_a_second_writer_is_told_the_store_is_in_use(store_path: Path, data: Path) -> None:
-    with start_load(store_path, data, "first", "30") as first:
+    resume = data.with_name("resume")
+    with start_load(store_path, data, "first", "30", resume=resume) as first:
         holding(store_path, first)
         second, reader = refused_while(store_path, data)
+        resume.touch()
         _, error = first.communicate(timeout=120)
     assert first.returncode == 0, error
     for refused in (second, reader):
@@ -157,13 +182,18 @@ def test_a_reader_in_another_process_sees_before_or_after(store_path: Path, data
     before = registry_state(initial, store_path)
     del initial
     seen = set()
-    with start_load(store_path, data, "fresh", "0") as load:
+    resume = data.with_name("resume")
+    with start_load(store_path, data, "fresh", "0", resume=resume) as load:
+        holding(store_path, load)
+        started = time.monotonic()
         while load.poll() is None:
             view = snapshot(store_path)
             try:
                 seen.add(registry_state(view, store_path))
             finally:
                 del view
+            if time.monotonic() - started > 1 and not resume.exists():
+                resume.touch()  # a second of views of the paused load, then views as it ends
             time.sleep(0.05)
         _, error = load.communicate()
     assert load.returncode == 0, error

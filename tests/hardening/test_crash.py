@@ -2,8 +2,8 @@
 whole or absent, the next command works and clears what the killed one left; a disk that fills
 up gives one clear line and a store that still works.
 
-The files are just large enough (a little over `BULK_THRESHOLD` statements) to go through
-Oxigraph's bulk loader, the path that is not transactional. Each test first runs the command
+The files are large enough (past `BULK_THRESHOLD` statements) to go through Oxigraph's bulk
+loader, the path that is not transactional. Each test first runs the command
 to its end to learn how long it takes, then kills it at fractions of that time.
 """
 
@@ -27,7 +27,9 @@ from .support import assert_clean, graph_counts, hilos, hilos_command
 
 pytestmark = pytest.mark.slow
 
-STATEMENTS = BULK_THRESHOLD + 10_000
+STATEMENTS = 210_000
+"""A big file: past `BULK_THRESHOLD`, and more than the small disk below can hold."""
+assert STATEMENTS > BULK_THRESHOLD
 HILOS = "https://w3id.org/hilos/ontology#"
 
 
