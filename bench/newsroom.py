@@ -263,11 +263,15 @@ class Bench:
                 "params": summary.params,
             }
         }
+        earlier = self.results["sizes"].get(size, {})
         self.results["sizes"][size] = result
         store = self.work / f"store-{size}"
         parts = set(args.parts)
-        measured: dict[str, Any] = {}
+        # with --update, what this run does not measure again is kept from the earlier one
+        measured: dict[str, Any] = dict(earlier.get("measured", {})) if args.update else {}
         result["measured"] = measured
+        if args.update and "samples" in earlier:
+            result["samples"] = earlier["samples"]
 
         if "load" in parts:
             loads_repeated = 1 if entities >= 1_000_000 else repeats
@@ -547,6 +551,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rdflib-memory-gb", type=float, default=10, help="rdflib processes")
     parser.add_argument("--no-rdflib-queries", action="store_true")
     parser.add_argument("--note", default="", help="a note on the run (e.g. a shared machine)")
+    parser.add_argument(
+        "--update",
+        action="store_true",
+        help="measure the parts given again into the existing results file, keeping the rest",
+    )
     args = parser.parse_args(argv)
     args.parts = [p.strip() for p in args.parts.split(",") if p.strip()]
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
@@ -554,24 +563,38 @@ def main(argv: list[str] | None = None) -> None:
     from report import write_report
 
     bench = Bench(args)
-    bench.results["machine"] = machine()
-    bench.results["run"] = {
-        "started": time.strftime("%Y-%m-%d %H:%M:%S"),
-        "sizes": sizes,
-        "repeats": args.repeats,
-        "seed": args.seed,
-        "limits": {
-            "rdflib query (s)": args.query_limit,
-            "hilos query (s)": args.hilos_query_limit,
-            "rdflib parse (s)": args.rdflib_limit,
-            "analysis (s)": args.analysis_limit,
-            "pyvis (s)": args.pyvis_limit,
-            "hilos memory (GiB)": args.memory_gb,
-            "rdflib memory (GiB)": args.rdflib_memory_gb,
-        },
-        "load_average_start": load_average(),
-        "note": args.note,
-    }
+    previous = args.out / f"{args.name}.json"
+    if args.update and previous.exists():
+        bench.results = json.loads(previous.read_text(encoding="utf-8"))
+        bench.results.setdefault("updates", []).append(
+            {
+                "at": time.strftime("%Y-%m-%d %H:%M:%S"),
+                "sizes": sizes,
+                "parts": args.parts,
+                "load_average_start": load_average(),
+                "note": args.note,
+            }
+        )
+        bench.results["run"]["machine_at_update"] = machine()
+    else:
+        bench.results["machine"] = machine()
+        bench.results["run"] = {
+            "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+            "sizes": sizes,
+            "repeats": args.repeats,
+            "seed": args.seed,
+            "limits": {
+                "rdflib query (s)": args.query_limit,
+                "hilos query (s)": args.hilos_query_limit,
+                "rdflib parse (s)": args.rdflib_limit,
+                "analysis (s)": args.analysis_limit,
+                "pyvis (s)": args.pyvis_limit,
+                "hilos memory (GiB)": args.memory_gb,
+                "rdflib memory (GiB)": args.rdflib_memory_gb,
+            },
+            "load_average_start": load_average(),
+            "note": args.note,
+        }
     args.out.mkdir(parents=True, exist_ok=True)
 
     def save() -> None:
