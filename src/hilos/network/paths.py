@@ -400,14 +400,15 @@ def _without_sub_chains(sequences: list[tuple[str, ...]]) -> list[tuple[str, ...
     """
     unique = sorted(set(sequences), key=lambda s: (-len(s), s))
     kept: list[tuple[str, ...]] = []
+    # every stretch of a kept sequence shorter than itself: the longest come first, so a
+    # sequence is looked up among the stretches of all longer ones at once
+    inside: set[tuple[str, ...]] = set()
     for sequence in unique:
+        if sequence in inside:
+            continue
+        kept.append(sequence)
         size = len(sequence)
-        inside = any(
-            longer[i : i + size] == sequence
-            for longer in kept
-            if len(longer) > size
-            for i in range(len(longer) - size + 1)
-        )
-        if not inside:
-            kept.append(sequence)
-    return sorted(kept, key=lambda s: unique.index(s))
+        for length in range(1, size):
+            for i in range(size - length + 1):
+                inside.add(sequence[i : i + length])
+    return kept
