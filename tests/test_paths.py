@@ -208,3 +208,28 @@ def test_paths_and_chains_on_the_command_line(hilos) -> None:
     assert bad_type.exit_code == 2 and "unknown tie type" in bad_type.stderr
     empty = hilos("chains", "--as-of", "1800", "--min-status", "confirmed")
     assert empty.exit_code == 1
+
+
+def test_a_chain_inside_a_longer_one_is_left_out() -> None:
+    """Against the rule written plainly: a sequence goes if any longer one holds it as a
+    contiguous stretch; the rest come longest first, then in order."""
+    import random
+
+    from hilos.network.paths import _without_sub_chains
+
+    def plainly(sequences: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+        unique = set(sequences)
+
+        def inside(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+            return any(long[i : i + len(short)] == short for i in range(len(long) - len(short) + 1))
+
+        kept = [s for s in unique if not any(len(o) > len(s) and inside(s, o) for o in unique)]
+        return sorted(kept, key=lambda s: (-len(s), s))
+
+    rng = random.Random(7)
+    for _ in range(500):
+        sequences = [
+            tuple(rng.choice("abcde") for _ in range(rng.randint(2, 5)))
+            for _ in range(rng.randint(0, 25))
+        ]
+        assert _without_sub_chains(sequences) == plainly(sequences), sequences
