@@ -306,7 +306,7 @@ class Bench:
             )
             measured["bulk oxigraph"] = collect([bulk], "bulk")
             rdflib_runs = []
-            for _ in range(loads_repeated):
+            for _ in range(0 if args.no_baselines else loads_repeated):
                 outcome = self.runner.run(
                     "load-rdflib",
                     {"file": str(path)},
@@ -316,10 +316,13 @@ class Bench:
                 rdflib_runs.append(outcome)
                 if outcome.status != "ok":
                     break
-            measured["load rdflib"] = collect(rdflib_runs, "load")
-            measured["load rdflib"]["peak_rss"] = max(o.peak_rss for o in rdflib_runs)
-            measured["projection rdflib"] = collect(rdflib_runs, "projection")
-            if rdflib_runs[-1].status != "ok":
+            if not rdflib_runs:
+                measured["load rdflib"] = {"status": "not run (--no-baselines)", "limit": None}
+            else:
+                measured["load rdflib"] = collect(rdflib_runs, "load")
+                measured["load rdflib"]["peak_rss"] = max(o.peak_rss for o in rdflib_runs)
+                measured["projection rdflib"] = collect(rdflib_runs, "projection")
+            if rdflib_runs and rdflib_runs[-1].status != "ok":
                 measured["load rdflib"]["limit"] = (
                     self.limit("rdflib")
                     if rdflib_runs[-1].status == "timeout"
@@ -344,7 +347,7 @@ class Bench:
                 measured[f"query {name} hilos"] = collect([outcome], name)
             # rdflib's engine needs the data in memory: skip it where rdflib could not load it
             rdflib_loaded = measured.get("load rdflib", {"status": "ok"}).get("status") == "ok"
-            if rdflib_loaded and not args.no_rdflib_queries:
+            if rdflib_loaded and not (args.no_rdflib_queries or args.no_baselines):
                 union = self.work / f"union-{size}.nt"
                 self.runner.run(
                     "union",
@@ -385,11 +388,9 @@ class Bench:
                         }
                 union.unlink(missing_ok=True)
             else:
+                skipped = "not run (--no-baselines)" if args.no_baselines else "not loaded"
                 for name in QUERIES:
-                    measured[f"query {name} rdflib"] = {
-                        "status": "not loaded",
-                        "limit": None,
-                    }
+                    measured[f"query {name} rdflib"] = {"status": skipped, "limit": None}
 
         repeats = args.repeats
         interactive = ["search cold", "search", "show", "paths0", "paths1"]
@@ -430,7 +431,7 @@ class Bench:
             for name in ["projection", *ANALYSES]:
                 measured[f"{name} hilos"] = collect([outcome], name)
             measured["analyses hilos"] = {"peak_rss": outcome.peak_rss}
-        if "interactive" in parts or "analyses" in parts:
+        if ("interactive" in parts or "analyses" in parts) and not args.no_baselines:
             print("  the same with plain networkx", flush=True)
             steps = ["projection"]
             if "interactive" in parts:
@@ -550,6 +551,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--memory-gb", type=float, default=16, help="hilos processes")
     parser.add_argument("--rdflib-memory-gb", type=float, default=10, help="rdflib processes")
     parser.add_argument("--no-rdflib-queries", action="store_true")
+    parser.add_argument(
+        "--no-baselines",
+        action="store_true",
+        help="hilos alone (where its goals are absolute, as at 1M: rdflib cannot hold the data)",
+    )
     parser.add_argument("--note", default="", help="a note on the run (e.g. a shared machine)")
     parser.add_argument(
         "--update",
