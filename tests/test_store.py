@@ -499,3 +499,22 @@ def test_a_registry_kept_as_statements_becomes_entries(tmp_path: Path) -> None:
         assert not store.database.contains_named_graph(ox.NamedNode(STORE_NS + "registry"))
         assert "report/iguala" not in {g.name for g in store.graphs()}
         assert not store.sync_bundle()
+
+
+def test_blank_nodes_belong_to_the_file_they_come_from(tmp_path: Path) -> None:
+    """`_:x` in two files is two nodes; within one file it is one node, with what is derived
+    from it (the search key of its label)."""
+    label = "<http://www.w3.org/2000/01/rdf-schema#label>"
+    first, second = tmp_path / "first.nt", tmp_path / "second.nt"
+    first.write_text(f'_:x {label} "Uno" .\n_:x <http://e/p> "same node" .\n', encoding="utf-8")
+    second.write_text(f'_:x {label} "Dos" .\n', encoding="utf-8")
+    store = Store.in_memory()
+    store.load(first, name="first")
+    store.load(second, name="second")
+    answer = store.query(
+        "SELECT ?label (COUNT(DISTINCT ?p) AS ?n) WHERE { ?x rdfs:label ?label ; ?p ?o "
+        "FILTER(isBlank(?x)) } GROUP BY ?label"
+    )
+    predicates = {row["label"].value: int(row["n"].value) for row in answer}  # type: ignore[union-attr]
+    # one node each: Uno has its label, <http://e/p> and a search key; Dos its label and key
+    assert predicates == {"Uno": 3, "Dos": 2}

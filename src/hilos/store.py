@@ -669,6 +669,8 @@ class Store:
             stream: Iterable[Quad] = _with_inferences(statements, physical, inferred, reasoner)
             if self.remote:
                 stream = skolemise(stream, uuid.uuid4().hex)
+            else:
+                stream = _scoped_blank_nodes(stream, uuid.uuid4().hex)
             # Nothing written here is visible until the commit below, so the bulk loader's lack
             # of transactions costs nothing; it keeps memory flat on large files.
             write = self._db.bulk_extend if plan.total > BULK_THRESHOLD else self._db.extend
@@ -1118,6 +1120,20 @@ def _with_inferences(
         yield Quad(quad.subject, quad.predicate, quad.object, physical[key])
         for derived in reasoner.infer_from_triple(quad):
             yield Quad(derived.subject, derived.predicate, derived.object, inferred[key])
+
+
+def _scoped_blank_nodes(stream: Iterable[Quad], salt: str) -> Iterator[Quad]:
+    """The statements with their blank nodes relabelled for this load: a blank node belongs to
+    the file it comes from, so `_:b1` of one file is not `_:b1` of another."""
+    for quad in stream:
+        subject, obj = quad.subject, quad.object
+        if isinstance(subject, BlankNode) or isinstance(obj, BlankNode):
+            if isinstance(subject, BlankNode):
+                subject = BlankNode(salt + subject.value)
+            if isinstance(obj, BlankNode):
+                obj = BlankNode(salt + obj.value)
+            quad = Quad(subject, quad.predicate, obj, quad.graph_name)
+        yield quad
 
 
 def _counting(stream: Iterable[Quad], total: int, progress: Progress | None) -> Iterator[Quad]:
