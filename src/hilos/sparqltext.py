@@ -12,6 +12,7 @@ and language tags are blanked out (`code`): nothing else there can hide one.
 
 from __future__ import annotations
 
+import gc
 import re
 import threading
 from collections.abc import Callable, Iterator
@@ -310,10 +311,20 @@ def on_large_stack(call: Callable[[], T]) -> T:
             # Without its frames: they may hold engine objects that only this thread may drop.
             exc.__context__ = exc.__cause__ = None
             failure.append(exc.with_traceback(None))
+        finally:
+            # Engine objects may only be dropped by the thread that made them: what this thread
+            # left in reference cycles is collected here, not later by another thread.
+            gc.collect()
 
-    thread = threading.Thread(target=work, name="hilos-query")
-    start_with_large_stack(thread)
-    thread.join()
+    # ...and the caller's own cyclic garbage is kept out of any collection this thread runs
+    # (frozen objects are not examined; the freeze costs nothing and is undone after).
+    gc.freeze()
+    try:
+        thread = threading.Thread(target=work, name="hilos-query")
+        start_with_large_stack(thread)
+        thread.join()
+    finally:
+        gc.unfreeze()
     if failure:
         raise failure[0]
     return outcome[0]
