@@ -518,3 +518,19 @@ def test_blank_nodes_belong_to_the_file_they_come_from(tmp_path: Path) -> None:
     predicates = {row["label"].value: int(row["n"].value) for row in answer}  # type: ignore[union-attr]
     # one node each: Uno has its label, <http://e/p> and a search key; Dos its label and key
     assert predicates == {"Uno": 3, "Dos": 2}
+
+
+@pytest.mark.parametrize("graph", ["registry/x", "registry", "staging/x", "inferred/x"])
+def test_the_stores_own_graphs_cannot_be_loaded_into(tmp_path: Path, graph: str) -> None:
+    iri = STORE_NS + graph
+    named = tmp_path / "data.trig"
+    named.write_text(f'<{iri}> {{ <http://e/s> <http://e/p> "x" . }}\n', encoding="utf-8")
+    plain = tmp_path / "data.nt"
+    plain.write_text('<http://e/s> <http://e/p> "x" .\n', encoding="utf-8")
+    store = Store.in_memory()
+    before = store.graphs()
+    for source, name in ((named, None), (plain, f"<{iri}>")):
+        with pytest.raises(BadInput, match="own bookkeeping"):
+            store.load(source, name=name)
+    assert store.graphs() == before
+    assert not store.database.contains_named_graph(ox.NamedNode(iri))

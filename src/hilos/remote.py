@@ -264,11 +264,10 @@ def _with_prefixes(sparql: str, prefixes: Mapping[str, str]) -> str:
 
 def sparql_with_values(sparql: str, substitutions: Mapping[ox.Variable, Any]) -> str | None:
     """`_with_values`, or None where it cannot apply (no WHERE clause, a blank node to bind)."""
-    if where_body(sparql) is None:
+    try:
+        return _with_values(sparql, substitutions)
+    except QueryError:
         return None
-    if not all(isinstance(term, NamedNode | Literal) for term in substitutions.values()):
-        return None
-    return _with_values(sparql, substitutions)
 
 
 def _with_values(sparql: str, substitutions: Mapping[ox.Variable, Any]) -> str:

@@ -630,6 +630,12 @@ class Store:
         targets: dict[str, NamedNode] = {"": default_target}
         for iri in sorted(file_graphs):
             targets[iri] = NamedNode(iri)
+        for target in targets.values():
+            if target.value.startswith(STORE_NS):
+                raise BadInput(
+                    f"{shown}: graph <{target.value}> belongs to the store's own bookkeeping; "
+                    "load it under another name"
+                )
         existing = tuple(iri.value for iri in targets.values() if iri.value in registered)
         if existing and not replace:
             first = graph_name(existing[0])
