@@ -93,7 +93,7 @@ CONCRETE_ACTORS = {
 }
 
 # actor classes that deliberately carry no sphere
-SPHERELESS_ACTORS = {"Actor", "Person", "Organization", "Collective", "NonStateArmedGroup"}
+SPHERELESS_ACTORS = {"Actor", "Person", "Organization", "Collective", "NonStateArmedGroup", "Grouping"}
 
 # tie class -> (its shortcut property, the class it is a direct subclass of)
 TIES = {
@@ -102,6 +102,7 @@ TIES = {
     "Bribery": ("bribes", "Collusion"),
     "Protection": ("protects", "Collusion"),
     "Infiltration": ("infiltrates", "Collusion"),
+    "Cooptation": ("coopts", "Collusion"),
     "Complicity": ("complicitWith", "CooperationTie"),
     "Acquiescence": ("acquiescesTo", "Complicity"),
     "Alliance": ("alliedWith", "CooperationTie"),
@@ -114,6 +115,8 @@ TIES = {
     "Command": ("commands", "HierarchyTie"),
     "Leadership": ("leads", "HierarchyTie"),
     "Membership": ("memberOf", "HierarchyTie"),
+    "InGroup": ("inGroup", "Membership"),
+    "OfficeHolding": ("holdsOfficeIn", "HierarchyTie"),
     "SubOrganisation": ("subOrganizationOf", "HierarchyTie"),
     "Origin": ("originatesFrom", "HierarchyTie"),
     "Split": ("splitFrom", "Origin"),
@@ -131,6 +134,9 @@ TIES = {
     "PolicyTie": ("policyTiedTo", "Tie"),
     "Implementation": ("implements", "PolicyTie"),
     "Targeting": ("targets", "PolicyTie"),
+    "Benefit": ("benefits", "PolicyTie"),
+    "Partnership": ("partnersWith", "PolicyTie"),
+    "Safeguarding": ("safeguards", "PolicyTie"),
     "Effect": ("contributesTo", "PolicyTie"),
     "Deportation": ("deports", "PolicyTie"),
     "SpatialTie": ("spatiallyTiedTo", "Tie"),
@@ -156,6 +162,7 @@ SUBPROPERTIES = {
     "bribes": "colludesWith",
     "protects": "colludesWith",
     "infiltrates": "colludesWith",
+    "coopts": "colludesWith",
     "complicitWith": "cooperatesWith",
     "acquiescesTo": "complicitWith",
     "alliedWith": "cooperatesWith",
@@ -167,6 +174,8 @@ SUBPROPERTIES = {
     "commands": "hierarchicallyTiedTo",
     "leads": "hierarchicallyTiedTo",
     "memberOf": "hierarchicallyTiedTo",
+    "inGroup": "memberOf",
+    "holdsOfficeIn": "hierarchicallyTiedTo",
     "subOrganizationOf": "hierarchicallyTiedTo",
     "originatesFrom": "hierarchicallyTiedTo",
     "splitFrom": "originatesFrom",
@@ -182,6 +191,9 @@ SUBPROPERTIES = {
     "distrusts": "opposes",
     "implements": "policyTiedTo",
     "targets": "policyTiedTo",
+    "benefits": "policyTiedTo",
+    "partnersWith": "policyTiedTo",
+    "safeguards": "policyTiedTo",
     "contributesTo": "policyTiedTo",
     "deports": "policyTiedTo",
     "operatesIn": "spatiallyTiedTo",
@@ -199,23 +211,25 @@ INVERSES = {
 SYMMETRIC = {"alliedWith", "collaboratesWith", "truceWith", "kinOf", "rivalOf"}
 
 OTHER_CLASSES = {
-    "Sphere", "Status", "CriminalMarket", "Actor", "Person", "Organization", "Collective",
+    "Sphere", "Status", "CriminalMarket", "Qualifier", "Modality", "TieFamily",
+    "Actor", "Person", "Organization", "Collective", "Grouping",
     "Place", "Country", "Region", "FederalState", "Municipality", "City",
     "Event", "ChangeEvent", "Policy", "Strategy", "Recommendation", "Phenomenon",
     "Source", "Report", "Observation", "Tie",
 }  # fmt: skip
 
 OBJECT_PROPERTIES = {
-    "sphere", "from", "to", "status", "market", "refArea", "tiedTo",
+    "sphere", "from", "to", "status", "market", "refArea", "tiedTo", "qualifier", "modality",
     *SUBPROPERTIES, *INVERSES.values(),
 }  # fmt: skip
 
 DATATYPE_PROPERTIES = {
     "searchKey", "rank", "weight", "confidence", "start", "end", "quote", "locator",
-    "relationText", "citation", "indicator", "value", "unit", "refPeriod",
+    "relationText", "citation", "indicator", "value", "unit", "refPeriod", "asserts", "period",
+    "lowerBound", "upperBound",
 }  # fmt: skip
 
-ANNOTATION_PROPERTIES = {"shortcut"}
+ANNOTATION_PROPERTIES = {"shortcut", "family"}
 
 SPHERES = ["StateSphere", "CriminalSphere", "CommunitySphere", "CivilSphere"]
 
@@ -240,8 +254,18 @@ MARKET_BROADER = {
     "SexualTrafficking": "HumanTrafficking",
 }
 
+QUALIFIERS = [
+    "Partially", "SomeOf", "Many", "Most", "NotAll", "InPrinciple",
+    "MoreThan", "AtLeast", "About", "AtMost", "LessThan",
+]  # fmt: skip
+
+MODALITIES = ["AsStated", "AsIntention", "AsRecommendation", "AsWarning"]
+
 SCHEMES = {
     "SphereScheme": ("Sphere", SPHERES),
+    "QualifierScheme": ("Qualifier", QUALIFIERS),
+    "ModalityScheme": ("Modality", MODALITIES),
+    "TieFamilyScheme": ("TieFamily", ["CollusionFamily", "HierarchyFamily"]),
     "StatusScheme": ("Status", list(STATUSES)),
     "CriminalMarketScheme": ("CriminalMarket", MARKETS),
 }
@@ -577,6 +601,51 @@ def test_statuses_ranked_and_weighted(ont: Graph) -> None:
     assert [(r, w) for r, w, _ in found] == list(STATUSES.values())
     weights = [w for _, w, _ in found]
     assert weights == sorted(weights)
+
+
+# Which statuses and modalities assert the relation (and so get a shortcut triple): the source
+# states it as fact. Never disputed or refuted; not an allegation, intention, recommendation or
+# warning either.
+ASSERTING = {"Confirmed", "Reported", "AsStated"}
+
+
+def test_only_statements_of_fact_assert(ont: Graph) -> None:
+    for cls in (HILOS.Status, HILOS.Modality):
+        for concept in ont.subjects(RDF.type, cls):
+            name = str(concept).removeprefix(str(HILOS))
+            value = ont.value(concept, HILOS.asserts)
+            assert value is not None and value.datatype == XSD.boolean, name
+            assert value.toPython() is (name in ASSERTING), name
+
+
+# The collusion-chain rule's families, as the design states them: the crossing is collusion,
+# bribery, protection, infiltration, co-optation, complicity (acquiescence is passive
+# complicity); steps inside a sphere are command, leadership, office, membership,
+# sub-organisation and control.
+FAMILIES = {
+    "CollusionFamily": {"Collusion", "Complicity"},
+    "HierarchyFamily": {
+        "Command", "Leadership", "OfficeHolding", "Membership", "SubOrganisation", "Control",
+    },
+}  # fmt: skip
+
+
+def test_tie_families(ont: Graph) -> None:
+    for family, members in FAMILIES.items():
+        found = {
+            str(c).removeprefix(str(HILOS)) for c in ont.subjects(HILOS.family, HILOS[family])
+        }
+        assert found == members, family
+    crossing = {
+        str(c).removeprefix(str(HILOS))
+        for member in FAMILIES["CollusionFamily"]
+        for c in ont.transitive_subjects(RDFS.subClassOf, HILOS[member])
+    }
+    assert crossing == {
+        "Collusion", "Bribery", "Protection", "Infiltration", "Cooptation",
+        "Complicity", "Acquiescence",
+    }  # fmt: skip
+    assert not crossing & {"Funding", "Mediation", "Alliance", "Truce", "Attack", "Blame"}
 
 
 @pytest.mark.parametrize("scheme", sorted(SCHEMES))
