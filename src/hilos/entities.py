@@ -15,21 +15,7 @@ from .namespaces import HILOS, HILOS_NS, RDF_TYPE, RDFS, SKOS, compact, expand
 from .scan import View
 from .store import Store, solutions
 from .text import normalise
-
-SPHERES = {
-    HILOS_NS + "StateSphere": "state",
-    HILOS_NS + "CriminalSphere": "criminal",
-    HILOS_NS + "CommunitySphere": "community",
-    HILOS_NS + "CivilSphere": "civil",
-}
-STATUSES = {
-    HILOS_NS + "Confirmed": "confirmed",
-    HILOS_NS + "Reported": "reported",
-    HILOS_NS + "Alleged": "alleged",
-    HILOS_NS + "Disputed": "disputed",
-    HILOS_NS + "Refuted": "refuted",
-}
-_STATUS_ORDER = list(STATUSES.values())
+from .vocab import vocabulary
 
 
 def pick_label(labels: list[Literal], lang: str = "en") -> str | None:
@@ -93,17 +79,16 @@ def describe(store: Store, iri: str, *, lang: str = "en") -> Summary:
         elif prop == RDF_TYPE and isinstance(value, NamedNode):
             types.add(value.value)
         elif prop == HILOS.sphere and isinstance(value, NamedNode):
-            spheres.add(SPHERES.get(value.value, compact(value.value)))
+            spheres.add(vocabulary().sphere_name(value.value))
         elif isinstance(value, Literal):
             comments.append(value)
-    order = list(SPHERES.values())
     return Summary(
         id=iri,
         label=pick_label(labels, lang) or compact(iri),
         labels=tuple(sorted((lab.language or "", lab.value) for lab in labels)),
         aliases=tuple(sorted((lab.language or "", lab.value) for lab in aliases)),
         types=tuple(most_specific(store, types)),
-        spheres=tuple(sorted(spheres, key=lambda s: order.index(s) if s in order else 99)),
+        spheres=vocabulary().by_sphere_order(spheres),
         comments=tuple(c.value for c in comments if (c.language or lang).startswith(lang))
         or tuple(c.value for c in comments),
     )
@@ -372,7 +357,7 @@ def show(store: Store, iri: str, *, lang: str = "en") -> Card:
                 other=other,
                 other_label=labels[other].label,
                 other_sphere=labels[other].sphere,
-                status=STATUSES.get(status.value, compact(status.value)) if status else None,
+                status=vocabulary().status_name(status.value) if status else None,
                 confidence=float(confidence.value) if confidence else None,
                 start=_literal_text(row["start"]),
                 end=_literal_text(row["end"]),
@@ -385,7 +370,7 @@ def show(store: Store, iri: str, *, lang: str = "en") -> Card:
         )
     ties.sort(
         key=lambda t: (
-            _STATUS_ORDER.index(t.status) if t.status in _STATUS_ORDER else 99,
+            -vocabulary().rank(t.status),
             t.relation,
             t.other_label,
             t.direction,

@@ -35,6 +35,7 @@ from .namespaces import HILOS_NS, XSD, expand
 from .output import csv_cell, inline
 from .sparqltext import on_large_stack, too_complex
 from .store import Store
+from .vocab import vocabulary
 
 PARAM_TYPES = (
     "entity",
@@ -47,7 +48,6 @@ PARAM_TYPES = (
     "status",
     "sphere",
 )
-STATUS_NAMES = ("alleged", "reported", "confirmed", "disputed", "refuted")
 SPHERE_NAMES = ("state", "criminal", "community", "civil")
 
 _HEADER_KEY = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$", re.IGNORECASE)
@@ -241,8 +241,9 @@ def convert(store: Store, param: Parameter, raw: str) -> Any:
         datatype = XSD.date if day else XSD.gYearMonth if month else XSD.gYear
         return Literal(raw, datatype=datatype)
     if kind == "status":
-        if raw.lower() not in STATUS_NAMES:
-            raise ParameterError(f"{what} expects one of {', '.join(STATUS_NAMES)}, got '{raw}'")
+        names = vocabulary().status_keys
+        if raw.lower() not in names:
+            raise ParameterError(f"{what} expects one of {', '.join(names)}, got '{raw}'")
         return NamedNode(HILOS_NS + raw.lower().capitalize())
     if kind == "sphere":
         if raw.lower() not in SPHERE_NAMES:

@@ -8,8 +8,10 @@ Rules (a small subset of RDFS and OWL 2 RL, chosen so that plain SPARQL sees wha
 * `owl:hasValue` restrictions on a class give its instances that value (how an actor gets
   its sphere from its class);
 * sub-property closure, `owl:inverseOf` and `owl:SymmetricProperty`;
-* the shortcut triple of every tie: a tie of class C from A to B adds `A p B`, where
-  `C hilos:shortcut p` (then closed as above);
+* the shortcut triple of every claim that asserts its relation (its status and modality say
+  so, `hilos:asserts`): a tie of class C from A to B adds `A p B`, where `C hilos:shortcut p`
+  (then closed as above); an alleged, disputed or refuted claim, an intention, a
+  recommendation or a warning stays a claim node only;
 * a normalised `hilos:searchKey` for every label and alias.
 
 The terminology (the "TBox") is read from the ontology plus the file being loaded, so a user's
@@ -28,6 +30,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QuerySolutions, Stor
 from .namespaces import HILOS, NAME_PROPERTIES, OWL, RDF_TYPE, RDFS
 from .remote import RemoteDatabase
 from .text import normalise
+from .vocab import vocabulary
 
 Subject = NamedNode | BlankNode
 Term = NamedNode | BlankNode | Literal
@@ -52,15 +55,30 @@ def is_tbox(triple: Triple | Quad) -> bool:
     return p in TBOX_PREDICATES or (p == RDF_TYPE.value and triple.object == OWL.SymmetricProperty)
 
 
-# The tie's asserted classes suffice: a class's shortcuts include its ancestors'. Reading
-# only them (not the nine or so derived ancestors) keeps the rows to about one per tie.
-_SHORTCUT_QUERY = """
+def _shortcut_query() -> str:
+    """The ties whose status and modality assert their relation, with their asserted classes.
+
+    The tie's asserted classes suffice: a class's shortcuts include its ancestors'. Reading only
+    them (not the nine or so derived ancestors) keeps the rows to about one per tie. A tie with
+    a status that does not assert (alleged, disputed, refuted), with none, or with a modality
+    other than "stated" (an intention, a recommendation, a warning) gets no shortcut; nor does
+    one with several statuses of which one does not assert (evidence merged by an older import).
+    """
+    vocab = vocabulary()
+    asserting = ", ".join(f"<{s.iri}>" for s in vocab.asserting_statuses)
+    stated = ", ".join(f"<{m.iri}>" for m in vocab.asserting_modalities())
+    return f"""
 PREFIX hilos: <https://w3id.org/hilos/ontology#>
-SELECT ?a ?class ?b WHERE {
-  ?tie hilos:from ?a ; hilos:to ?b .
-  GRAPH ?asserted { ?tie a ?class }
-}
+SELECT ?a ?class ?b WHERE {{
+  ?tie hilos:from ?a ; hilos:to ?b ; hilos:status ?status .
+  FILTER(?status IN ({asserting}))
+  FILTER NOT EXISTS {{ ?tie hilos:status ?other . FILTER(?other NOT IN ({asserting})) }}
+  FILTER NOT EXISTS {{ ?tie hilos:modality ?modality . FILTER(?modality NOT IN ({stated})) }}
+  GRAPH ?asserted {{ ?tie a ?class }}
+}}
 """
+
+
 _SUBCLASS_OF = RDFS.subClassOf
 _SUBPROPERTY_OF = RDFS.subPropertyOf
 
@@ -249,7 +267,9 @@ class Reasoner:
         """
         shortcuts = self.terminology.shortcuts
         answer = store.query(
-            _SHORTCUT_QUERY, default_graph=list[Any](graphs), named_graphs=list[Any](graphs[:1])
+            _shortcut_query(),
+            default_graph=list[Any](graphs),
+            named_graphs=list[Any](graphs[:1]),
         )
         if not isinstance(answer, QuerySolutions):  # pragma: no cover - a SELECT above
             return

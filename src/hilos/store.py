@@ -68,7 +68,7 @@ _THIS_STORE = NamedNode(STORE_NS + "this")
 _STAGING_BASE = STORE_NS + "staging/"
 _INFERRED_BASE = STORE_NS + "inferred/"
 # Raise when the derivation rules change: every graph's inferences are then derived again.
-_FORMAT_VERSION = 2
+_FORMAT_VERSION = 3
 
 # Files with more statements than this go through Oxigraph's bulk loader: past a few thousand
 # statements it writes faster than a transaction (a fixed cost of about 0.25 s, then several

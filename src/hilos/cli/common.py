@@ -106,6 +106,26 @@ def no_answer(message: str) -> None:
     raise click.exceptions.Exit(1)
 
 
+class VocabularyChoice(click.Choice[str]):
+    """A choice among the ontology's statuses or spheres, read when the command line is parsed
+    (not when the module is imported)."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.case_sensitive = False
+
+    @property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        from ..vocab import vocabulary
+
+        found = vocabulary()
+        return found.status_keys if self.what == "status" else found.sphere_keys
+
+
+STATUS_CHOICE = VocabularyChoice("status")
+SPHERE_CHOICE = VocabularyChoice("sphere")
+
+
 @overload
 def network_options(function: F) -> F: ...
 
@@ -143,7 +163,7 @@ def _with_network_options(function: F, *, directed: bool) -> F:
     )
     @click.option(
         "--min-status",
-        type=click.Choice(["refuted", "disputed", "alleged", "reported", "confirmed"]),
+        type=STATUS_CHOICE,
         help="Only ties at least this firm (e.g. reported: reported or confirmed).",
     )
     @click.option("--as-of", metavar="DATE", help="Only ties valid at this date (YYYY[-MM[-DD]]).")

@@ -16,11 +16,11 @@ from ..importers.tabular import (
     read_mapping_file,
 )
 from ..output import table
-from .common import Context, echo, output_option, pass_context
+from .common import STATUS_CHOICE, Context, echo, output_option, pass_context
 from .importing import import_group
 
 _SHOWN = 20
-_STATUS = click.Choice(["alleged", "reported", "confirmed", "disputed", "refuted"])
+_STATUS = STATUS_CHOICE
 
 
 @import_group.command(name="csv")

@@ -10,9 +10,14 @@ from ..network.paths import Path, find_chains, find_paths_in_store
 from ..network.projection import Filters, project
 from ..output import plain, table, to_csv, to_json, wrap
 from .app import cli
-from .common import Context, echo, network_options, output_option, pass_context
-
-SPHERES = ["state", "criminal", "community", "civil"]
+from .common import (
+    SPHERE_CHOICE,
+    Context,
+    echo,
+    network_options,
+    output_option,
+    pass_context,
+)
 
 
 @cli.command(name="paths")
@@ -62,8 +67,8 @@ def paths_command(
 
 
 @cli.command(name="chains")
-@click.option("--from-sphere", type=click.Choice(SPHERES), default="state", show_default=True)
-@click.option("--to-sphere", type=click.Choice(SPHERES), default="criminal", show_default=True)
+@click.option("--from-sphere", type=SPHERE_CHOICE, default="state", show_default=True)
+@click.option("--to-sphere", type=SPHERE_CHOICE, default="criminal", show_default=True)
 @click.option("--max-hops", default=4, show_default=True, type=int, help="Longest chain.")
 @click.option("--limit", type=int, help="Show only the strongest N chains.")
 @network_options(directed=False)

@@ -30,14 +30,13 @@ from ..namespaces import expand
 from ..network.evidence import Node, Source, node, sources_of
 from ..network.paths import find_paths
 from ..network.projection import (
-    STATUS_ORDER,
-    STATUS_WEIGHT,
     Filters,
     filters_in_words,
     project,
 )
 from ..output import atomic_output
 from ..store import Store
+from ..vocab import vocabulary
 from . import snapshot_hash
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
@@ -169,7 +168,8 @@ class _Relations:
 
 def _status_rank(status: str | None) -> int:
     """Strongest first: confirmed 0 … refuted 4, no status last."""
-    return len(STATUS_ORDER) - 1 - STATUS_ORDER.index(status) if status in STATUS_ORDER else 99
+    rank = vocabulary().rank(status)
+    return 99 if rank < 0 else len(vocabulary().statuses) - 1 - rank
 
 
 def _entity_rows(
@@ -403,14 +403,14 @@ def _sphere(n: Node) -> str:
 
 
 def _weights() -> str:
-    ranked = sorted(STATUS_WEIGHT.items(), key=lambda item: -item[1])
+    ranked = sorted(vocabulary().weights.items(), key=lambda item: -item[1])
     return ", ".join(f"{status} {weight:g}" for status, weight in ranked)
 
 
 def _score_sentence(section: PathSection) -> str:
     terms = []
     for row in section.rows:
-        weight = STATUS_WEIGHT.get(row.status or "", 0.0)
+        weight = vocabulary().weights.get(row.status or "", 0.0)
         terms.append(
             f"{weight:g}" if row.confidence is None else f"({weight:g} × {row.confidence:g})"
         )

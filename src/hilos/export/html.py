@@ -61,6 +61,7 @@ from ..network.projection import (
 )
 from ..output import atomic_output, decoded
 from ..store import Store, solutions
+from ..vocab import vocabulary
 from . import snapshot_hash
 from .layout import layout
 
@@ -372,8 +373,7 @@ def page_data(
             ],
             "relations": relation_rows,
             "path": PATH_COLOUR,
-            "weights": {"refuted": 0.0, "disputed": 0.2, "alleged": 0.4, "reported": 0.7}
-            | {"confirmed": 1.0},
+            "weights": vocabulary().weights,
         },
         "nodes": node_rows,
         "ties": tie_rows,

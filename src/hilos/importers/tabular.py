@@ -40,6 +40,7 @@ from ..namespaces import DCTERMS, HILOS, HILOS_NS, PREFIXES, PROV, RDF, RDF_TYPE
 from ..output import csv_cell, decoded
 from ..store import Progress, Store, graph_iri, solutions
 from ..text import normalise
+from ..vocab import vocabulary
 from . import load_statements
 from .resolution import Resolver, graph_namespace
 
@@ -88,7 +89,6 @@ DEFAULT_INDEXES = {"source": 1, "target": 2, "weight": 3, "node_id": 1, "node_la
 TIE_WEIGHT = RDF.value
 SCHEMA_URL = NamedNode(PREFIXES["schema"] + "url")
 
-STATUSES = ("refuted", "disputed", "alleged", "reported", "confirmed")
 DEFAULT_RELATION = "related to"
 DEFAULT_MATRIX_RELATION = "communication"
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -757,9 +757,10 @@ def _decimal(value: Decimal) -> str:
 
 def _status(text: str) -> NamedNode:
     key = normalise(text).removeprefix("hilos ")
-    if key not in STATUSES:
-        raise RowError(f"unknown status {text!r} (one of {', '.join(STATUSES)})")
-    return HILOS[key.capitalize()]
+    statuses = vocabulary().status_keys
+    if key not in statuses:
+        raise RowError(f"unknown status {text!r} (one of {', '.join(statuses)})")
+    return NamedNode(vocabulary().status(key).iri)
 
 
 def _date(text: str) -> Literal:

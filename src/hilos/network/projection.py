@@ -1,4 +1,10 @@
-"""The RDF graph projected onto a network: one edge per tie, keyed by the tie's IRI.
+"""The RDF graph projected onto a network: one edge per claim, keyed by the claim's IRI.
+
+The network is made of **actors** (people, organisations, groupings and communities of every
+sphere, and entities of unknown kind, such as an import's untyped names) and the claims between
+them. Places, markets, policies, events and phenomena are context: they join the network only
+when `Filters.include` asks for them. A refuted claim is never a link, and neither is one that is
+not a statement of fact (an intention, a recommendation, a warning).
 
 Every edge keeps what is needed to turn a result back into evidence (relation, status,
 confidence, valid time); every node its label, sphere and kind. Filters apply here, before any
@@ -18,31 +24,22 @@ import networkx as nx
 from pyoxigraph import Literal, NamedNode
 
 from .. import scan, sparql
-from ..entities import SPHERES, STATUSES, most_specific, pick_label
+from ..entities import most_specific, pick_label
 from ..errors import BadInput, NotFound
 from ..namespaces import HILOS, HILOS_NS, OWL, RDFS, compact
 from ..reasoner import TBOX_PREDICATES, Terminology
 from ..scan import RDF_TYPE
 from ..store import Store, solutions
+from ..vocab import ACTOR_KINDS, CONTEXT_KINDS, kind_of, vocabulary
 
-STATUS_ORDER = ("refuted", "disputed", "alleged", "reported", "confirmed")
-"""Statuses from weakest to strongest."""
-
-STATUS_WEIGHT = {"refuted": 0.0, "disputed": 0.2, "alleged": 0.4, "reported": 0.7, "confirmed": 1.0}
-"""How much a tie of each status counts as evidence (the `hilos:weight` of the ontology)."""
-
-_KINDS = (
-    ("Person", "person"),
-    ("Place", "place"),
-    ("CriminalMarket", "market"),
-    ("Event", "event"),
-    ("Policy", "policy"),
-    ("Phenomenon", "phenomenon"),
-    ("Sphere", "sphere"),
-    ("Source", "source"),
-    ("Observation", "observation"),
-    ("Actor", "organisation"),
-)
+INCLUDABLE = {
+    "places": "place",
+    "markets": "market",
+    "policies": "policy",
+    "events": "event",
+    "phenomena": "phenomenon",
+}
+"""What `--include` takes, and the kind of entity each name brings into the network."""
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
@@ -56,12 +53,17 @@ class Filters:
     between: tuple[int, int] | None = None
     tie_types: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
-    directed: bool = True
+    directed: bool = False
+    include: tuple[str, ...] = ()
+    """Context kinds (`place`, `market`, `policy`, `event`, `phenomenon`) that join the network."""
 
     def __post_init__(self) -> None:
-        if self.min_status is not None and self.min_status not in STATUS_ORDER:
+        if self.min_status is not None:
+            vocabulary().status(self.min_status)  # an unknown status is an error
+        unknown = [kind for kind in self.include if kind not in CONTEXT_KINDS]
+        if unknown:
             raise BadInput(
-                f"unknown status '{self.min_status}' (one of: {', '.join(STATUS_ORDER)})"
+                f"cannot include '{unknown[0]}' (one of: {', '.join(sorted(INCLUDABLE))})"
             )
         if self.as_of is not None and not _DATE.match(self.as_of):
             raise BadInput(f"--as-of expects YYYY, YYYY-MM or YYYY-MM-DD, got '{self.as_of}'")
@@ -93,6 +95,11 @@ def filters_in_words(
         lines.append("ties of type " + ", ".join(filters.tie_types) + " (with their sub-types)")
     if filters.exclude:
         lines.append("leaving out " + "; ".join(f"{label_of(i)} ({i})" for i in filters.exclude))
+    if filters.include:
+        lines.append(
+            "context in the network besides actors: "
+            + ", ".join(name for name, kind in INCLUDABLE.items() if kind in filters.include)
+        )
     if direction:
         lines.append(
             "ties followed only from their source to their target"
@@ -147,7 +154,7 @@ def evidence_score(status: str | None, confidence: float | None) -> float:
     >>> evidence_score(None, None)
     0.0
     """
-    base = STATUS_WEIGHT.get(status or "", 0.0)
+    base = vocabulary().weights.get(status or "", 0.0)
     return round(base * (1.0 if confidence is None else confidence), 6)
 
 
@@ -158,6 +165,14 @@ class Projection:
     graph: nx.MultiDiGraph
     filters: Filters
     dropped: dict[str, int] = field(default_factory=dict)
+    left_out: dict[str, int] = field(default_factory=dict)
+    """Entities left out of the network by kind (places, markets… not asked for)."""
+    untyped: int = 0
+    """Entities of no known kind kept in the network as actors (say so in the output)."""
+
+    def assumptions(self) -> list[str]:
+        """What the network is made of, in sentences, for the output to say."""
+        return network_assumptions(self)
 
     def analysis_graph(self) -> nx.MultiDiGraph | nx.MultiGraph:
         """The graph analyses run on: directed, or undirected if the filters say so."""
@@ -192,15 +207,47 @@ def _tie_classes(store: Store, names: Sequence[str]) -> set[str]:
 
 
 def _kind(store: Store, types: Iterable[str]) -> str:
-    superclasses = store.terminology().superclasses
-    closure: set[str] = set()
-    for t in types:
-        closure.add(t)
-        closure |= superclasses.get(t, frozenset())
-    for local, kind in _KINDS:
-        if HILOS_NS + local in closure:
-            return kind
-    return "other"
+    return kind_of(types, store.terminology().superclasses)
+
+
+def in_network(kind: str, filters: Filters) -> bool:
+    """Whether an entity of this kind is a node of the network under these filters: every
+    actor, every entity of unknown kind (an import's untyped names), and the context kinds
+    the filters include."""
+    return kind in ACTOR_KINDS or kind == "other" or kind in filters.include
+
+
+_PLURAL = {v: k for k, v in INCLUDABLE.items()} | {"sphere": "spheres", "source": "sources"}
+
+
+def network_assumptions(projection: Projection) -> list[str]:
+    """What the network is made of: which kinds of entity it holds, what it left out, what it
+    assumed of entities of unknown kind.
+
+    >>> p = Projection(nx.MultiDiGraph(), Filters(), left_out={"place": 3, "market": 2})
+    >>> network_assumptions(p)
+    ['network of actors only (left out: 2 markets, 3 places; --include adds them)']
+    """
+    filters = projection.filters
+    what = "actors"
+    if filters.include:
+        what += " and " + ", ".join(_PLURAL.get(k, k) for k in filters.include)
+    left = ", ".join(
+        f"{count} {_PLURAL.get(kind, kind) if count != 1 else kind}"
+        for kind, count in sorted(
+            projection.left_out.items(), key=lambda kv: _PLURAL.get(kv[0], kv[0])
+        )
+    )
+    lines = [
+        f"network of {what}{' only' if not filters.include else ''}"
+        + (f" (left out: {left}; --include adds them)" if left else "")
+    ]
+    if projection.untyped:
+        lines.append(
+            f"{projection.untyped} entit{'y' if projection.untyped == 1 else 'ies'} of unknown"
+            " kind counted as actors"
+        )
+    return lines
 
 
 def _text(term: Any) -> str | None:
@@ -220,6 +267,7 @@ class TieRecord:
     confidence: str | None
     start: str | None
     end: str | None
+    modality: str | None = None
 
 
 class TieFilter:
@@ -229,7 +277,9 @@ class TieFilter:
     def __init__(self, store: Store, filters: Filters) -> None:
         self.filters = filters
         self.wanted = _tie_classes(store, filters.tie_types) if filters.tie_types else None
-        self.min_rank = STATUS_ORDER.index(filters.min_status) if filters.min_status else None
+        self.vocab = vocabulary()
+        self.min_rank = self.vocab.rank(filters.min_status) if filters.min_status else None
+        self.stated = self.vocab.stated.iri
         self.excluded = set(filters.exclude)
         self.superclasses = store.terminology().superclasses
         self.dropped: dict[str, int] = defaultdict(int)
@@ -256,14 +306,21 @@ class TieFilter:
         """The edge attributes of a tie, or None (and counted as dropped) if a filter says no."""
         filters = self.filters
         relation = self.relation(record.classes or _TIE_ONLY)
-        status = STATUSES.get(record.status) if record.status is not None else None
+        status = self.vocab.status_key(record.status) if record.status is not None else None
         confidence = float(record.confidence) if record.confidence is not None else None
         start, end = record.start, record.end
+        if status is not None and self.vocab.status(status).weight <= 0:
+            # a refuted claim denies the relation: it is never a link, whatever the filters
+            self.dropped["refuted"] += 1
+            return None
+        if record.modality is not None and record.modality != self.stated:
+            self.dropped["not a statement of fact"] += 1
+            return None
         if self.wanted is not None and relation not in self.wanted:
             self.dropped["tie type"] += 1
             return None
         if self.min_rank is not None and (
-            status is None or STATUS_ORDER.index(status) < self.min_rank
+            status is None or self.vocab.rank(status) < self.min_rank
         ):
             self.dropped["status"] += 1
             return None
@@ -310,7 +367,34 @@ def project(store: Store, filters: Filters | None = None, *, lang: str = "en") -
         if edge is not None:
             graph.add_edge(record.source, record.target, key=record.tie, **edge)
     describe_nodes(store, graph, graphs, lang)
-    return Projection(graph=graph, filters=filters, dropped=dict(maker.dropped))
+    projection = Projection(graph=graph, filters=filters, dropped=dict(maker.dropped))
+    keep_network_nodes(projection)
+    return projection
+
+
+def keep_network_nodes(projection: Projection) -> None:
+    """Remove the nodes that are not part of the network under the filters (context not asked
+    for: places, markets, policies, events, phenomena, spheres, sources), with their ties;
+    count them by kind, and the entities of unknown kind that stay as actors."""
+    graph, filters = projection.graph, projection.filters
+    left_out: dict[str, int] = defaultdict(int)
+    untyped = 0
+    removed: list[str] = []
+    for node, kind in graph.nodes(data="kind"):
+        kind = kind or "other"
+        if not in_network(kind, filters):
+            left_out[kind] += 1
+            removed.append(node)
+        elif kind == "other":
+            untyped += 1
+    lost = sum(graph.degree(node) for node in removed)
+    graph.remove_nodes_from(removed)
+    if lost:
+        projection.dropped["context entity at an end"] = (
+            projection.dropped.get("context entity at an end", 0) + lost
+        )
+    projection.left_out = dict(left_out)
+    projection.untyped = untyped
 
 
 def _records_from_sparql(store: Store, graphs: list[str] | None) -> Iterator[TieRecord]:
@@ -326,6 +410,7 @@ def _records_from_sparql(store: Store, graphs: list[str] | None) -> Iterator[Tie
         asserted_classes[row["tie"].value].add(row["class"].value)
     for row in solutions(store.query(sparql.load("network-ties"), graphs=graphs)):
         tie, start_node, end_node = row["tie"], row["from"], row["to"]
+        modality = _text(row["modality"])
         if not isinstance(start_node, NamedNode) or not isinstance(end_node, NamedNode):
             continue
         yield TieRecord(
@@ -337,6 +422,7 @@ def _records_from_sparql(store: Store, graphs: list[str] | None) -> Iterator[Tie
             confidence=_text(row["confidence"]),
             start=_text(row["start"]),
             end=_text(row["end"]),
+            modality=modality,
         )
 
 
@@ -359,7 +445,7 @@ def _records(store: Store, graphs: list[str] | None) -> Iterator[TieRecord]:
     ties = {s for s, _ in view.pairs(RDF_TYPE, HILOS.Tie)}
     values: dict[str, dict[str, str]] = {}
     extra: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for name in ("from", "to", "status", "confidence", "start", "end"):
+    for name in ("from", "to", "status", "confidence", "start", "end", "modality"):
         found: dict[str, str] = {}
         for subject, obj in view.pairs(HILOS[name]):
             if subject not in ties:
@@ -378,6 +464,7 @@ def _records(store: Store, graphs: list[str] | None) -> Iterator[TieRecord]:
     several = {tie for _, tie in extra}
     statuses, confidences = values["status"], values["confidence"]
     starts, ends = values["start"], values["end"]
+    modalities = values["modality"]
     for tie, source in sources.items():
         target = targets.get(tie)
         if target is None:
@@ -410,6 +497,7 @@ def _records(store: Store, graphs: list[str] | None) -> Iterator[TieRecord]:
                 confidence=None if confidence is None else _value(confidence),
                 start=None if start is None else _value(start),
                 end=None if end is None else _value(end),
+                modality=_value(modalities[tie]) if tie in modalities else None,
             )
 
 
@@ -423,10 +511,10 @@ def describe_nodes(
     else:
         facts = _node_facts(store, graph, graphs)
     labels, spheres, types = facts
-    order = list(SPHERES.values())
+    vocab = vocabulary()
     described: dict[frozenset[str], tuple[str, tuple[str, ...]]] = {}
     for node in graph.nodes:
-        ordered = sorted(spheres.get(node, ()), key=lambda s: order.index(s) if s in order else 99)
+        ordered = vocab.by_sphere_order(spheres.get(node, ()))
         kinds = frozenset(types.get(node, ()))
         if kinds not in described:
             described[kinds] = (_kind(store, kinds), tuple(most_specific(store, set(kinds))))
@@ -456,7 +544,7 @@ def _node_facts_from_sparql(
         if isinstance(row["label"], Literal):
             labels[node].append(row["label"])
         if row["sphere"] is not None:
-            spheres[node].add(SPHERES.get(row["sphere"].value, compact(row["sphere"].value)))
+            spheres[node].add(vocabulary().sphere_name(row["sphere"].value))
         if row["type"] is not None:
             types[node].add(row["type"].value)
     return labels, spheres, types
@@ -480,7 +568,7 @@ def _node_facts(store: Store, graph: nx.MultiDiGraph, graphs: list[str] | None) 
         node = scan.iri(subject)
         if node is not None and node in graph:
             value = _value(obj)
-            spheres[node].add(SPHERES.get(value, compact(value)))
+            spheres[node].add(vocabulary().sphere_name(value))
     asserted = view.asserted()
     superclasses = _terminology(asserted).superclasses
     closed: dict[str, list[str]] = {}

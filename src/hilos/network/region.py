@@ -22,14 +22,15 @@ from dataclasses import dataclass, field
 import networkx as nx
 from pyoxigraph import Literal, NamedNode
 
-from ..entities import SPHERES, most_specific, pick_label
+from ..entities import most_specific, pick_label
 from ..namespaces import HILOS, HILOS_NS, RDFS, compact
 from ..scan import RDF_TYPE, View
 from ..store import Store
-from .projection import Filters, Projection, TieFilter, TieRecord, _kind
+from ..vocab import kind_of, vocabulary
+from .projection import Filters, Projection, TieFilter, TieRecord, _kind, keep_network_nodes
 
 _FROM, _TO = HILOS["from"], HILOS.to
-_FIELDS = (HILOS.status, HILOS.confidence, HILOS.start, HILOS.end)
+_FIELDS = (HILOS.status, HILOS.confidence, HILOS.start, HILOS.end, HILOS.modality)
 
 
 @dataclass
@@ -160,8 +161,18 @@ def path_region(
                 edge = maker.edge(record)
                 if edge is not None:
                     graph.add_edge(record.source, record.target, key=record.tie, **edge)
+    # Entities that are not part of the network (places, markets… not asked for) go, with
+    # their ties: the exploration above walked through them, so it kept more, never less.
+    superclasses = store.terminology().superclasses
+    for node in graph.nodes:
+        types = [
+            t.value for t in view.objects(NamedNode(node), RDF_TYPE) if isinstance(t, NamedNode)
+        ]
+        graph.nodes[node]["kind"] = kind_of(types, superclasses)
+    projection = Projection(graph=graph, filters=filters, dropped=dict(maker.dropped))
+    keep_network_nodes(projection)
     return Region(
-        projection=Projection(graph=graph, filters=filters, dropped=dict(maker.dropped)),
+        projection=projection,
         exhaustive=exhaustive,
         read_ties=len(reader.ends),
         levels=(sides[0].levels, sides[1].levels),
@@ -238,9 +249,11 @@ def _records(view: View, asserted: frozenset[NamedNode], tie: str) -> list[TieRe
         *([*values.get(f, [])] or [None] for f in _FIELDS),
     ]
     found = []
-    for a, b, status, confidence, start, end in itertools.product(*options):
+    for a, b, status, confidence, start, end, modality in itertools.product(*options):
         if a and b:
-            found.append(TieRecord(tie, a, b, frozenset(classes), status, confidence, start, end))
+            found.append(
+                TieRecord(tie, a, b, frozenset(classes), status, confidence, start, end, modality)
+            )
     return found
 
 
@@ -249,7 +262,7 @@ def describe_region_nodes(
 ) -> None:
     """Label, sphere, spheres, kind and types of some nodes (as `describe_nodes` gives them),
     one look-up each."""
-    order = list(SPHERES.values())
+    vocab = vocabulary()
     for node in nodes:
         labels: list[Literal] = []
         spheres: set[str] = set()
@@ -258,14 +271,14 @@ def describe_region_nodes(
             if prop == RDFS.label and isinstance(value, Literal):
                 labels.append(value)
             elif prop == HILOS.sphere and isinstance(value, NamedNode | Literal):
-                spheres.add(SPHERES.get(value.value, compact(value.value)))
+                spheres.add(vocab.sphere_name(value.value))
             elif (
                 prop == RDF_TYPE
                 and isinstance(value, NamedNode)
                 and value.value.startswith(HILOS_NS)
             ):
                 types.add(value.value)
-        ordered = sorted(spheres, key=lambda s: order.index(s) if s in order else 99)
+        ordered = vocab.by_sphere_order(spheres)
         graph.nodes[node].update(
             label=pick_label(labels, lang) or compact(node),
             sphere=ordered[0] if ordered else None,
