@@ -93,7 +93,9 @@ CONCRETE_ACTORS = {
 }
 
 # actor classes that deliberately carry no sphere
-SPHERELESS_ACTORS = {"Actor", "Person", "Organization", "Collective", "NonStateArmedGroup", "Grouping"}
+SPHERELESS_ACTORS = {
+    "Actor", "Person", "Organization", "Collective", "NonStateArmedGroup", "Grouping",
+}  # fmt: skip
 
 # tie class -> (its shortcut property, the class it is a direct subclass of)
 TIES = {

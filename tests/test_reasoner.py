@@ -81,8 +81,8 @@ def test_shortcuts_need_the_whole_tie_whatever_the_order() -> None:
     @prefix ex: <{EX}> .
     @prefix hilos: <https://w3id.org/hilos/ontology#> .
     ex:t1 hilos:to ex:mayor ; hilos:from ex:cartel .
-    ex:t1 a ex:Bribery .
-    ex:t2 a ex:Bribery ; hilos:from ex:cartel .
+    ex:t1 a ex:Bribery ; hilos:status hilos:Reported .
+    ex:t2 a ex:Bribery ; hilos:from ex:cartel ; hilos:status hilos:Reported .
     """
     store = ox.Store()
     graph = n("g")
@@ -96,3 +96,41 @@ def test_shortcuts_need_the_whole_tie_whatever_the_order() -> None:
         ox.Triple(n("cartel"), n("colludesWith"), n("mayor")),
         ox.Triple(n("cartel"), n("tiedTo"), n("mayor")),
     }
+
+
+def _shortcuts(data: str) -> set[ox.Triple]:
+    store = ox.Store()
+    graph = n("g")
+    store.extend(
+        ox.Quad(t.subject, t.predicate, t.object, graph)
+        for t in ox.parse(data, format=ox.RdfFormat.TURTLE)
+    )
+    return set(Reasoner(terminology()).shortcut_triples(store, [graph]))
+
+
+def test_only_claims_that_assert_get_a_shortcut() -> None:
+    """Confirmed and reported claims state the relation; alleged, disputed and refuted ones,
+    a claim without a status, and intentions, recommendations and warnings do not."""
+    ties = {
+        "confirmed": "hilos:status hilos:Confirmed",
+        "reported": "hilos:status hilos:Reported",
+        "stated": "hilos:status hilos:Reported ; hilos:modality hilos:AsStated",
+        "alleged": "hilos:status hilos:Alleged",
+        "disputed": "hilos:status hilos:Disputed",
+        "refuted": "hilos:status hilos:Refuted",
+        "none": "hilos:quote 'no status'",
+        "intention": "hilos:status hilos:Reported ; hilos:modality hilos:AsIntention",
+        "recommendation": "hilos:status hilos:Reported ; hilos:modality hilos:AsRecommendation",
+        "warning": "hilos:status hilos:Reported ; hilos:modality hilos:AsWarning",
+        "merged": "hilos:status hilos:Reported , hilos:Refuted",
+    }
+    data = f"""
+    @prefix ex: <{EX}> .
+    @prefix hilos: <https://w3id.org/hilos/ontology#> .
+    """ + "\n".join(
+        f"ex:t-{name} a ex:Bribery ; hilos:from ex:from-{name} ; hilos:to ex:to ; {facts} ."
+        for name, facts in ties.items()
+    )
+    out = _shortcuts(data)
+    asserted = {t.subject for t in out}
+    assert asserted == {n("from-confirmed"), n("from-reported"), n("from-stated")}

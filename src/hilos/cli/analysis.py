@@ -30,6 +30,8 @@ def _network(ctx: Context, filters: Filters) -> nx.Graph:
     projection = project(ctx.store(), filters, lang=ctx.lang)
     if projection.graph.number_of_nodes() == 0:
         no_answer("no ties pass the filters")
+    # what the network is made of, and what it left out, before the answer
+    click.echo("Note: " + "; ".join(projection.assumptions()) + ".", err=True)
     graph: nx.Graph = projection.analysis_graph()
     return graph
 
@@ -158,7 +160,8 @@ def brokers_command(
     ties (a → b → c, a not tied to c): coordinator (all three of one sphere), itinerant (a and c
     of one sphere, b of another), gatekeeper (b and c alike, a not), representative (a and b
     alike, c not) and liaison (all three different); the brokerage column sums the four that
-    cross a sphere. Places, markets and policies are never brokers. Exits 1 when there is none.
+    cross a sphere. The network is made of actors: places, markets and policies are never
+    brokers. Exits 1 when there is none.
 
     \b
     Examples:

@@ -131,10 +131,10 @@ def network_options(function: F) -> F: ...
 
 
 @overload
-def network_options(*, directed: bool = True) -> Callable[[F], F]: ...
+def network_options(*, directed: bool = False) -> Callable[[F], F]: ...
 
 
-def network_options(function: F | None = None, *, directed: bool = True) -> F | Callable[[F], F]:
+def network_options(function: F | None = None, *, directed: bool = False) -> F | Callable[[F], F]:
     """The filters every analysis command shares; they arrive as one `filters` argument.
 
     Use as `@network_options`, or `@network_options(directed=False)` for a command that
@@ -187,6 +187,14 @@ def _with_network_options(function: F, *, directed: bool) -> F:
         show_default=True,
         help="Follow ties only from source to target, or both ways.",
     )
+    @click.option(
+        "--include",
+        "include",
+        multiple=True,
+        metavar="KINDS",
+        help="Add context to the network of actors: places, markets, policies, events, "
+        "phenomena (comma-separated or repeated).",
+    )
     @functools.wraps(function)
     def wrapper(
         *args: Any,
@@ -197,6 +205,7 @@ def _with_network_options(function: F, *, directed: bool) -> F:
         tie_types: tuple[str, ...],
         exclude: tuple[str, ...],
         directed: bool,
+        include: tuple[str, ...],
         **kwargs: Any,
     ) -> Any:
         context = click.get_current_context().find_object(Context)
@@ -216,10 +225,29 @@ def _with_network_options(function: F, *, directed: bool) -> F:
             tie_types=tie_types,
             exclude=excluded,
             directed=directed,
+            include=_context_kinds(include),
         )
         return function(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _context_kinds(values: tuple[str, ...]) -> tuple[str, ...]:
+    """`--include places,markets` as the kinds of entity it brings into the network."""
+    from ..network.projection import INCLUDABLE
+
+    kinds: list[str] = []
+    for value in values:
+        for name in (part.strip().lower() for part in value.split(",")):
+            if not name:
+                continue
+            kind = INCLUDABLE.get(name) or INCLUDABLE.get(name + "s")
+            if kind is None:
+                raise click.BadParameter(
+                    f"'{name}' (one of: {', '.join(INCLUDABLE)})", param_hint="'--include'"
+                )
+            kinds.append(kind)
+    return tuple(dict.fromkeys(kinds))
 
 
 _PRIVATE = {"store_path", "endpoint", "update_endpoint"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..importers.resolution import LINK_MODES
 from ..importers.tabular import (
     FIELDS,
     NODE_FIELDS,
@@ -70,6 +71,13 @@ _STATUS = STATUS_CHOICE
     "--dry-run", is_flag=True, help="Show what would be created and merged; load nothing."
 )
 @click.option(
+    "--link",
+    type=click.Choice(LINK_MODES),
+    default="exact",
+    show_default=True,
+    help="Match names to the store's entities by whole name or alias (exact), or not at all.",
+)
+@click.option(
     "--skip-invalid",
     is_flag=True,
     help="Load the good rows; write the bad ones to <stem>.rejected.csv beside the file.",
@@ -90,6 +98,7 @@ def import_csv_command(
     graph: str | None,
     replace: bool,
     dry_run: bool,
+    link: str,
     skip_invalid: bool,
     fmt: str,
 ) -> None:
@@ -103,12 +112,16 @@ def import_csv_command(
     header, columns 1, 2 and 3 are source, target and weight.
 
     A relation naming a tie type of the ontology (alliance, rivalry, collusion…) gives that
-    type, any other text a generic tie keeping it. Undirected types listed both ways are one
-    tie; repeated rows add weight. Names meet the store's entities by normalised label or
-    alias (a trailing country in parentheses ignored); the others become new entities — plain
-    actors without a sphere unless typed, which `hilos validate` reports. Every tie records
-    the import (file, sha256, time) and its row. A bad row loads nothing, unless
-    --skip-invalid. Row numbers count the header as row 1.
+    type, any other text a generic tie keeping it. Every row is a claim of its own: a
+    repeated pair, a second source or a second status is another claim, never merged. Names
+    meet the store's entities only as a whole name or declared alias (case, accents and
+    punctuation ignored); a qualifier in parentheses such as "(Venezuela)" may only choose
+    between entities of the same name, and a name is never merged into a place unless the
+    row says it is one. The others become new entities — plain actors without a sphere unless
+    typed, which `hilos validate` reports. The import lists every merge with its reason
+    (--dry-run lists them before anything is written). Every claim records the import (file,
+    sha256, time) and its row. A bad row loads nothing, unless --skip-invalid. Row numbers
+    count the header as row 1.
 
     \b
     Examples:
@@ -136,6 +149,7 @@ def import_csv_command(
         nodes=nodes,
         node_mapping=node_mapping,
         skip_invalid=skip_invalid,
+        link=link,
     )
     summary = import_csv(
         ctx.store(),
@@ -169,6 +183,13 @@ def import_csv_command(
 @click.option(
     "--dry-run", is_flag=True, help="Show what would be created and merged; load nothing."
 )
+@click.option(
+    "--link",
+    type=click.Choice(LINK_MODES),
+    default="exact",
+    show_default=True,
+    help="Match ids to the store's entities by whole name or alias (exact), or not at all.",
+)
 @output_option("table", "json")
 @pass_context
 def import_matrix_command(
@@ -180,13 +201,14 @@ def import_matrix_command(
     graph: str | None,
     replace: bool,
     dry_run: bool,
+    link: str,
     fmt: str,
 ) -> None:
     """Import an adjacency matrix: first row and first column are ids, cells are ties.
 
-    A nonzero cell is a tie from the row's entity to the column's, weighted by the cell;
-    directed unless the tie type is undirected (then both cells of a pair are one tie).
-    Ids meet the store's entities as names do in `hilos import csv`.
+    A nonzero cell is a claim from the row's entity to the column's, weighted by the cell
+    (each cell a claim of its own). Ids meet the store's entities as names do in
+    `hilos import csv`.
 
     \b
     Examples:
@@ -203,8 +225,38 @@ def import_matrix_command(
         replace=replace,
         dry_run=dry_run,
         progress=ctx.progress("Importing"),
+        link=link,
     )
     _print(summary, fmt)
+
+
+def _names_summary(summary: Summary) -> list[str]:
+    """The names merged with entities of the store (each with the entity's label and the
+    reason), those kept apart although they looked alike, and examples of the new entities."""
+    lines: list[str] = []
+    link = "no matching against the store (--link none)" if summary.link == "none" else ""
+    if link:
+        lines.append(link)
+    if summary.merged:
+        verb = "will merge" if summary.dry_run else "merged"
+        lines.append(f"Names that {verb} with existing entities:")
+        rows = [[m.name, m.label, m.reason] for m in summary.merged[:_SHOWN]]
+        lines.append(table(["name", "existing entity", "why"], rows, clip=None))
+        if len(summary.merged) > _SHOWN:
+            lines.append(f"… and {len(summary.merged) - _SHOWN} more (--format json lists all)")
+    if summary.kept_apart:
+        lines.append("Names kept apart from an existing entity they resemble:")
+        rows = [[m.name, m.label, m.reason] for m in summary.kept_apart[:_SHOWN]]
+        lines.append(table(["name", "resembles", "why not merged"], rows, clip=None))
+        if len(summary.kept_apart) > _SHOWN:
+            extra = len(summary.kept_apart) - _SHOWN
+            lines.append(f"… and {extra} more (--format json lists all)")
+    if summary.new_entities:
+        examples = "; ".join(summary.new_examples)
+        more = "…" if summary.new_entities > len(summary.new_examples) else ""
+        verb = "would be" if summary.dry_run else "were"
+        lines.append(f"{summary.new_entities} new entities {verb} created, e.g. {examples}{more}")
+    return lines
 
 
 def _print(summary: Summary, fmt: str) -> None:
@@ -216,17 +268,13 @@ def _print(summary: Summary, fmt: str) -> None:
         f"{summary.file}: {verb} graph {summary.graph}"
         + (" (replaced)" if summary.replaced else "")
         + f" — {summary.rows} rows, {summary.ties} ties, {summary.new_entities} new entities, "
-        f"{len(summary.merged)} names matched to existing entities"
+        f"{len(summary.merged)} names merged with existing entities"
         + ("" if summary.dry_run else f", {summary.statements} statements")
     ]
     if summary.rejected:
         where = f", written to {summary.rejected_file}" if summary.rejected_file else ""
         lines.append(f"{summary.rejected} rows rejected{where}")
-    if summary.merged:
-        shown = [list(m) for m in summary.merged[:_SHOWN]]
-        lines.append(table(["name", "matched entity"], shown, clip=None))
-        if len(summary.merged) > _SHOWN:
-            lines.append(f"… and {len(summary.merged) - _SHOWN} more (--format json lists all)")
+    lines.extend(_names_summary(summary))
     if summary.untyped:
         lines.append(
             f"{summary.untyped} new entities are plain actors with no sphere: "

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import click
 
 from ..entities import resolve
-from ..network.hotspots import KINDS, WEIGHTS, hotspots
+from ..namespaces import compact
+from ..network.hotspots import CONTEXT, KINDS, MODALITIES, WEIGHTS, hotspots
 from ..network.paths import Path, find_chains, find_paths_in_store
-from ..network.projection import Filters, project
+from ..network.projection import Filters, filters_assumptions, project
 from ..output import plain, table, to_csv, to_json, wrap
+from ..vocab import vocabulary
 from .app import cli
 from .common import (
     SPHERE_CHOICE,
@@ -63,7 +67,7 @@ def paths_command(
         time_consistent=time_consistent,
         lang=ctx.lang,
     )
-    _print_paths(found, fmt, "path")
+    _print_paths(found, fmt, "path", filters_assumptions(filters))
 
 
 @cli.command(name="chains")
@@ -83,11 +87,14 @@ def chains_command(
     filters: Filters,
     fmt: str,
 ) -> None:
-    """Every collusion chain that starts at a state actor and ends at a criminal actor
-    (or between the spheres given), through collusion-type ties — cooperation (collusion,
-    bribery, protection, infiltration, complicity, alliance, funding…), command, leadership
-    and membership — ranked by evidence score. A chain contained in a longer one is shown
-    only within it. Exits 1 when there is none.
+    """Every collusion chain from a state actor into the criminal sphere (or between the
+    spheres given): zero or more steps inside the first sphere through command, leadership,
+    office, membership, sub-organisation or control; exactly one crossing through collusion,
+    bribery, protection, infiltration, co-optation, complicity or acquiescence; then zero or
+    more such steps inside the second sphere. Funding, alliances, mediation, attacks and
+    policies never cross. Each chain names its crossing claim; the direct crossing is listed
+    on its own as well as inside longer chains; ranked by evidence score. Exits 1 when there
+    is none.
 
     \b
     Examples:
@@ -107,44 +114,57 @@ def chains_command(
     )
     if truncated:
         click.echo("Note: the network is large; the search stopped early.", err=True)
+    assumptions = projection.assumptions()
     if not found:
         if fmt == "json":
-            echo(to_json({"chains": []}))
+            echo(to_json({"chains": [], "network": assumptions}))
         click.echo(f"no {from_sphere}-to-{to_sphere} chain under these filters", err=True)
         raise click.exceptions.Exit(1)
-    _print_paths(found, fmt, "chain")
+    _print_paths(found, fmt, "chain", assumptions)
 
 
 @cli.command(name="hotspots")
 @click.option(
     "--kind",
     type=click.Choice(KINDS),
-    default="any",
+    default="auto",
     show_default=True,
-    help="Compare only places of this kind.",
+    help="Compare places of this level (auto: the level with the most places that score).",
 )
 @click.option("--top", type=int, help="Show only the first N places.")
 @network_options
 @output_option("table", "json", "csv")
 @pass_context
 def hotspots_command(ctx: Context, kind: str, top: int | None, filters: Filters, fmt: str) -> None:
-    """Places ranked for geographic sequencing — where an intervention should start — from the
-    armed actors present, the violence attributed to them, the collusion ties touching the
-    place, the criminal markets, the report's priorities and its figures. A place collects what
-    is said of the places within it. Exits 1 when no place scores.
+    """Places of one level ranked for geographic sequencing — where an intervention should
+    start — from the armed actors present, the violence attributed to them, the collusion ties
+    touching the place, the criminal markets, the report's priorities and its figures. A place
+    collects what is said of the places within it, so places are compared with places of
+    their own level (states with states). Exits 1 when no place scores.
 
     \b
     Examples:
-      hilos hotspots --kind state
-      hilos hotspots --min-status reported --top 5 --format json
+      hilos hotspots
+      hilos hotspots --kind city --min-status reported --top 5 --format json
     """
     store = ctx.store()
-    ranked = hotspots(store, project(store, filters, lang=ctx.lang), top=top, kind=kind)
+    with_context = dataclasses.replace(
+        filters,
+        include=tuple(dict.fromkeys((*filters.include, *CONTEXT))),
+        modalities=tuple(dict.fromkeys((*filters.modalities, *MODALITIES))),
+    )
+    ranked, level = hotspots(store, project(store, with_context, lang=ctx.lang), top=top, kind=kind)
     if fmt == "json":
         echo(to_json([h.as_dict() for h in ranked]))
     if not ranked:
         click.echo("no place scores under these filters", err=True)
         raise click.exceptions.Exit(1)
+    if kind == "auto":
+        click.echo(
+            f"Note: places of one level compared: {level} (the level with the most places "
+            "that score; --kind chooses another).",
+            err=True,
+        )
     headers = ["label", "score", *WEIGHTS, "id"]
     rows = [[h.label, h.score, *(h.components[k] for k in WEIGHTS), h.id] for h in ranked]
     if fmt == "csv":
@@ -153,70 +173,135 @@ def hotspots_command(ctx: Context, kind: str, top: int | None, filters: Filters,
         echo(table(headers, rows, clip=40))
 
 
-def _print_paths(found: list[Path], fmt: str, noun: str) -> None:
+def _claim_words(
+    status: str | None,
+    confidence: float | None,
+    start: str | None,
+    end: str | None,
+    period: str | None,
+    qualifiers: tuple[str, ...],
+) -> str:
+    """Status, qualifiers, confidence and valid time of a claim, as one phrase."""
+    words = status or "no status"
+    if qualifiers:
+        shown = [q.label() for q in vocabulary().qualifiers if q.key in qualifiers]
+        words += ", " + ", ".join(shown or qualifiers)
+    if confidence is not None:
+        words += f", confidence {confidence:g}"
+    if start or end:
+        words += f" [{start or '…'} – {end or '…'}]"
+    if period:
+        words += f" ({period})"
+    return words
+
+
+_CSV_HEADERS = [
+    "score",
+    "hop",
+    "crossing",
+    "from",
+    "relation",
+    "to",
+    "claim",
+    "status",
+    "qualifiers",
+    "confidence",
+    "start",
+    "end",
+    "period",
+    "sources",
+    "quote",
+    "locator",
+]
+
+
+def _print_paths(
+    found: list[Path], fmt: str, noun: str, assumptions: list[str] | None = None
+) -> None:
     if fmt == "json":
-        echo(to_json({f"{noun}s": [p.as_dict() for p in found]}))
+        body: dict[str, object] = {f"{noun}s": [p.as_dict() for p in found]}
+        if assumptions is not None:
+            body["network"] = assumptions
+        echo(to_json(body))
         return
+    if assumptions:
+        click.echo("Note: " + "; ".join(assumptions) + ".", err=True)
     if fmt == "csv":
-        headers = [
-            noun,
-            "score",
-            "hop",
-            "from",
-            "relation",
-            "to",
-            "status",
-            "confidence",
-            "start",
-            "end",
-            "sources",
-            "quote",
-            "locator",
-        ]
         rows = []
         for number, path in enumerate(found, 1):
             labels = {n.id: n.label for n in path.nodes}
             for index, h in enumerate(path.hops, 1):
-                quote = next((s.quote for s in h.sources if s.quote), None)
-                locator = next((s.locator for s in h.sources if s.locator), None)
-                rows.append(
-                    [
-                        number,
-                        path.score,
-                        index,
-                        labels[h.from_],
-                        h.relation,
-                        labels[h.to],
-                        h.status,
-                        h.confidence,
-                        h.start,
-                        h.end,
-                        "; ".join(s.citation for s in h.sources),
-                        quote,
-                        locator,
-                    ]
-                )
-        click.echo(to_csv(headers, rows), nl=False)
+                for claim in h.claims:
+                    rows.append(
+                        [
+                            number,
+                            path.score,
+                            index,
+                            "yes" if path.crossing == index - 1 else "",
+                            labels[h.from_],
+                            h.relation,
+                            labels[h.to],
+                            claim.id,
+                            claim.status,
+                            "; ".join(claim.qualifiers),
+                            claim.confidence,
+                            claim.start,
+                            claim.end,
+                            claim.period,
+                            "; ".join(s.citation for s in claim.sources),
+                            claim.quote,
+                            claim.locator,
+                        ]
+                    )
+        click.echo(to_csv([noun, *_CSV_HEADERS], rows), nl=False)
         return
     for number, path in enumerate(found, 1):
-        labels = {n.id: plain(n.label) for n in path.nodes}
-        spheres = {n.id: n.sphere for n in path.nodes}
-        names = " → ".join(labels[n.id] for n in path.nodes)
-        echo(f"{noun.capitalize()} {number} — score {path.score:g}, {len(path.hops)} hop(s)")
-        echo(f"  {names}")
-        for h in path.hops:
-            arrow = "→" if h.forward else "←"
-            when = f" [{h.start or '…'} – {h.end or '…'}]" if h.start or h.end else ""
-            confidence = f", confidence {h.confidence:g}" if h.confidence is not None else ""
-            sphere = f" ({spheres[h.to]})" if spheres[h.to] else ""
-            echo(
-                f"  {labels[h.from_]} {arrow} {h.relation.removeprefix('hilos:')} {arrow} "
-                f"{labels[h.to]}{sphere} — {h.status or 'no status'}{confidence}{when}"
+        _print_path_table(number, path, noun)
+
+
+def _print_path_table(number: int, path: Path, noun: str) -> None:
+    labels = {n.id: plain(n.label) for n in path.nodes}
+    spheres = {n.id: n.sphere for n in path.nodes}
+    names = " → ".join(labels[n.id] for n in path.nodes)
+    echo(f"{noun.capitalize()} {number} — score {path.score:g}, {len(path.hops)} hop(s)")
+    echo(f"  {names}")
+    crossing = path.crossing_hop
+    if crossing is not None:
+        echo(
+            wrap(
+                f"crossing: {labels[crossing.from_]} — "
+                f"{crossing.relation.removeprefix('hilos:')} — {labels[crossing.to]} "
+                f"(claim {compact(crossing.tie)})",
+                "  ",
             )
-            quote = next((s.quote for s in h.sources if s.quote), None)
-            if quote:
-                echo(wrap(f"“{quote}”", "      "))
-            cited = "; ".join(s.citation for s in h.sources) or "no source"
-            locator = next((s.locator for s in h.sources if s.locator), None)
-            echo(wrap(f"source: {cited}" + (f" — {locator}" if locator else ""), "      "))
-        echo("")
+        )
+    for h in path.hops:
+        arrow = "→" if h.forward else "←"
+        sphere = f" ({spheres[h.to]})" if spheres[h.to] else ""
+        words = _claim_words(h.status, h.confidence, h.start, h.end, h.period, h.qualifiers)
+        echo(
+            f"  {labels[h.from_]} {arrow} {h.relation.removeprefix('hilos:')} {arrow} "
+            f"{labels[h.to]}{sphere} — {words}"
+        )
+        claims = h.claims
+        if len(claims) > 1:
+            echo(wrap(f"{len(claims)} claims ({h.aggregation}):", "      "))
+        for claim in claims:
+            indent = "      "
+            if len(claims) > 1:
+                claim_words = _claim_words(
+                    claim.status,
+                    claim.confidence,
+                    claim.start,
+                    claim.end,
+                    claim.period,
+                    claim.qualifiers,
+                )
+                echo(wrap(f"- {claim_words}", indent))
+                indent = "        "
+            if claim.quote:
+                echo(wrap(f"“{claim.quote}”", indent))
+            cited = "; ".join(s.citation for s in claim.sources) or "no source"
+            locator = f" — {claim.locator}" if claim.locator else ""
+            echo(wrap(f"source: {cited}{locator}", indent))
+    echo("")

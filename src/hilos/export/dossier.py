@@ -2,8 +2,8 @@
 table with footnoted sources, in HTML or Markdown, that an editor can check and reproduce.
 
 The header states when the dossier was generated (UTC), the data snapshot it was drawn from
-(`snapshot_hash` over every loaded graph: the ties come from the graphs the filters select, but
-names and citations are read from the whole store) and the command that produced it.
+(`snapshot_hash` over the graphs the filters select, or every loaded graph, as the network
+page made with the same filters states it) and the command that produced it.
 
 Footnotes: each distinct (source, quote, locator) gets one number, in order of first mention;
 ties that rest on the same sentence of the same source at the same place share that number.
@@ -37,7 +37,7 @@ from ..network.projection import (
 from ..output import atomic_output
 from ..store import Store
 from ..vocab import vocabulary
-from . import snapshot_hash
+from . import snapshot_hash, snapshot_scope
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
 """File extensions and the dossier format each one means."""
@@ -306,15 +306,12 @@ def build_dossier(
         first = found[0].nodes
         title = f"Evidence dossier: {first[0].label} → {first[-1].label}"
 
-    loaded = store.graphs()
+    scope = list(filters.graphs) or None
     return Dossier(
         title=title,
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
-        snapshot=snapshot_hash(store, None),
-        snapshot_scope=(
-            f"SHA-256 of the sorted N-Quads lines of all {len(loaded)} loaded graphs "
-            "(statements as loaded, without derived ones)"
-        ),
+        snapshot=snapshot_hash(store, scope),
+        snapshot_scope=snapshot_scope(store, scope),
         command=FROM_PYTHON if command is None else command,
         filters=tuple(
             filters_in_words(

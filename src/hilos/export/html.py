@@ -62,7 +62,7 @@ from ..network.projection import (
 from ..output import atomic_output, decoded
 from ..store import Store, solutions
 from ..vocab import vocabulary
-from . import snapshot_hash
+from . import snapshot_hash, snapshot_scope
 from .layout import layout
 
 PHYSICS_THRESHOLD = 1_000
@@ -351,6 +351,7 @@ def page_data(
             or _default_title(labels, focus_iri, hops, best, len(nodes)),
             "command": decoded(command) if command is not None else None,
             "snapshot": snapshot,
+            "snapshot_scope": snapshot_scope(store, graphs),
             "version": _version(),
             "focus": focus_row,
             "path": path_row,

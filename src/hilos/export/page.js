@@ -337,6 +337,7 @@
     }));
     panel.appendChild(el("h3", { text: "Data snapshot" }));
     panel.appendChild(el("p", {}, [el("code", { text: "sha256:" + meta.snapshot })]));
+    if (meta.snapshot_scope) panel.appendChild(el("p", { cls: "muted", text: meta.snapshot_scope }));
     panel.appendChild(el("p", { cls: "muted", text: "Made with hilos " + meta.version + " by: " }));
     panel.appendChild(el("p", {}, [el("code", { text: meta.command || "(not recorded: written from Python)" })]));
   }

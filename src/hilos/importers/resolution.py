@@ -1,19 +1,27 @@
 """Entity resolution for imports: names in a user's file matched to entities already in the
-store, and to each other.
+store, and to each other — never by a part of the name.
 
-Names are compared by their normalised form (`hilos.text.normalise`: case, accents,
-punctuation and spacing ignored) with a trailing country in parentheses dropped, so
-"Cártel de Sinaloa (México)" and "cartel de sinaloa" are one name. A name meets an entity of
-the store when that form equals one of the entity's search keys (its normalised labels and
-aliases). When it does not, two further forms are tried against the store only: the name
-without any trailing parenthesis ("Cártel Jalisco Nueva Generación (CJNG)" → "cartel jalisco
-nueva generacion") and what the parenthesis holds ("cjng") — so an alias of a curated entity
-decides the match. A form that names several entities of the store is ambiguous and is not
-used. Names without a letter (anonymised ids such as "17") are ids of their file: they never
-meet entities of the store. Names that meet nothing become new entities of the import's graph.
+A name matches only as a whole: its normalised form (`hilos.text.normalise`: case, accents,
+punctuation and spacing ignored) must equal a search key of an entity of the store (one of its
+labels or declared aliases). Within a file, names meet each other the same way, so "Nicolás
+Maduro Moros (Venezuela)" and "Nicolás Maduro Moros (Colombia)" are two people.
 
-Only the map from normalised name to IRI is kept, so memory grows with the number of distinct
-names, not with the rows of the file.
+A trailing qualifier in parentheses ("(Venezuela)", "(México)", "(CJNG)") is never matched on
+its own: a person is never merged into the country named beside them. It may only choose
+between candidates: when the name without it names entities of the store, the one that the
+qualifier describes — the qualifier is one of its own names, or names a place it is tied to or
+lies within — is the match; when it describes none (or several), nothing is merged and the
+summary says so.
+
+A name is never merged into a place, a market or a sphere unless the row says the end is one
+(its type column) or the relation's range does (presence is in a place, market engagement in a
+market). Names without a letter (anonymised ids such as "17") are ids of their file: they never
+meet entities of the store. `link="none"` matches nothing in the store.
+
+Every merge is recorded with the entity's label and the reason, and every name that looked like
+an entity of the store but was not merged with why not, so the import can say what it did before
+and after it acts. Only the maps from normalised name to IRI are kept, so memory grows with the
+number of distinct names, not with the rows of the file.
 """
 
 from __future__ import annotations
@@ -25,77 +33,17 @@ from urllib.parse import quote
 
 from pyoxigraph import Literal, NamedNode
 
+from ..entities import describe
+from ..errors import BadInput
 from ..store import GRAPH_BASE, Store, solutions
 from ..text import normalise
+from ..vocab import kind_of
 
-# Countries a trailing parenthesis may name, normalised (English and Spanish names, codes).
-COUNTRIES = frozenset(
-    {
-        "mexico",
-        "mx",
-        "mex",
-        "colombia",
-        "co",
-        "col",
-        "guatemala",
-        "gt",
-        "honduras",
-        "hn",
-        "el salvador",
-        "sv",
-        "nicaragua",
-        "venezuela",
-        "ecuador",
-        "peru",
-        "bolivia",
-        "brazil",
-        "brasil",
-        "argentina",
-        "chile",
-        "paraguay",
-        "uruguay",
-        "panama",
-        "costa rica",
-        "belize",
-        "belice",
-        "cuba",
-        "dominican republic",
-        "republica dominicana",
-        "haiti",
-        "jamaica",
-        "usa",
-        "us",
-        "eeuu",
-        "ee uu",
-        "united states",
-        "estados unidos",
-        "canada",
-        "spain",
-        "espana",
-        "italy",
-        "italia",
-        "france",
-        "francia",
-        "germany",
-        "alemania",
-        "netherlands",
-        "paises bajos",
-        "holanda",
-        "albania",
-        "serbia",
-        "montenegro",
-        "russia",
-        "rusia",
-        "china",
-        "nigeria",
-        "uk",
-        "united kingdom",
-        "reino unido",
-        "portugal",
-        "turkey",
-        "turquia",
-    }
-)
+LINK_MODES = ("exact", "none")
+"""How names are matched against the store: by whole name or alias, or not at all."""
+
+GUARDED_KINDS = frozenset({"place", "market", "sphere", "source", "observation"})
+"""Kinds an end is merged into only when the row or the relation says the end is one."""
 
 _TRAILING_PARENS = re.compile(r"^(?P<name>.*?)\s*\((?P<inner>[^()]*)\)\s*$", re.DOTALL)
 
@@ -103,33 +51,52 @@ _STORE_KEYS = """
 SELECT ?entity ?key WHERE { ?entity hilos:searchKey ?key . }
 """
 
+# What a qualifier may describe of a candidate: its own names, and the places it is tied to by
+# any claim or lies within (with the places those lie within).
+_CANDIDATE_CONTEXT = """
+SELECT ?entity ?key WHERE {
+  { ?entity hilos:searchKey ?key }
+  UNION { ?entity geo:sfWithin ?place . ?place hilos:searchKey ?key }
+  UNION {
+    { ?tie hilos:from ?entity ; hilos:to ?place }
+    UNION { ?tie hilos:to ?entity ; hilos:from ?place }
+    ?place a hilos:Place .
+    { ?place hilos:searchKey ?key }
+    UNION { ?place geo:sfWithin ?outer . ?outer hilos:searchKey ?key }
+  }
+}
+"""
+
+_CANDIDATE_TYPES = """
+SELECT ?entity ?type WHERE { ?entity a ?type }
+"""
+
 
 def name_key(name: str) -> str:
-    """The form under which names of a file meet each other: normalised, without a trailing
-    country in parentheses.
+    """The form under which a name meets other names and the store: the whole name,
+    normalised (a qualifier in parentheses is part of it).
 
     >>> name_key("  Cártel de Sinaloa (México) ")
-    'cartel de sinaloa'
-    >>> name_key("Cártel Jalisco Nueva Generación (CJNG)")
-    'cartel jalisco nueva generacion cjng'
+    'cartel de sinaloa mexico'
+    >>> name_key("Nicolás Maduro Moros (Venezuela)")
+    'nicolas maduro moros venezuela'
     """
-    match = _TRAILING_PARENS.match(name)
-    if match and normalise(match["inner"]) in COUNTRIES and normalise(match["name"]):
-        return normalise(match["name"])
     return normalise(name)
 
 
-def store_keys(name: str) -> list[str]:
-    """The forms tried against the store's search keys, in order.
+def split_qualifier(name: str) -> tuple[str, str] | None:
+    """A name and its trailing qualifier in parentheses, normalised, or None without one.
 
-    >>> store_keys("Cártel Jalisco Nueva Generación (CJNG)")
-    ['cartel jalisco nueva generacion cjng', 'cartel jalisco nueva generacion', 'cjng']
+    >>> split_qualifier("Nicolás Maduro Moros (Venezuela)")
+    ('nicolas maduro moros', 'venezuela')
+    >>> split_qualifier("Guerreros Unidos") is None
+    True
     """
-    keys = [name_key(name)]
     match = _TRAILING_PARENS.match(name)
-    if match:
-        keys.extend([normalise(match["name"]), normalise(match["inner"])])
-    return [k for k in dict.fromkeys(keys) if k]
+    if not match:
+        return None
+    bare, inner = normalise(match["name"]), normalise(match["inner"])
+    return (bare, inner) if bare and inner else None
 
 
 def slug(key: str) -> str:
@@ -157,32 +124,161 @@ class NewEntity:
     type: str | None
 
 
+@dataclass(frozen=True)
+class Merge:
+    """A name of the file matched to an entity of the store, and why."""
+
+    name: str
+    entity: str
+    label: str
+    reason: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "name": self.name,
+            "entity": self.entity,
+            "label": self.label,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class NotMerged:
+    """A name that looked like an entity of the store but was kept apart, and why."""
+
+    name: str
+    entity: str
+    label: str
+    reason: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "name": self.name,
+            "entity": self.entity,
+            "label": self.label,
+            "reason": self.reason,
+        }
+
+
 @dataclass
 class Resolver:
     """Maps names to IRIs: entities of the store first, then entities of this import."""
 
     namespace: str
+    store: Store | None = None
     known: dict[str, set[str]] = field(default_factory=dict)
     resolved: dict[str, str] = field(default_factory=dict)
     new: dict[str, NewEntity] = field(default_factory=dict)
-    merged: dict[str, tuple[str, str]] = field(default_factory=dict)
+    merged: dict[str, Merge] = field(default_factory=dict)
+    kept_apart: dict[str, NotMerged] = field(default_factory=dict)
+    _kinds: dict[str, str] = field(default_factory=dict)
+    _context: dict[str, set[str]] = field(default_factory=dict)
+    _labels: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def for_store(cls, store: Store, namespace: str) -> Resolver:
+    def for_store(cls, store: Store, namespace: str, *, link: str = "exact") -> Resolver:
         """A resolver knowing the search keys of every entity in `store` (outside `namespace`,
-        so re-importing a graph with --replace does not match its own old entities)."""
+        so re-importing a graph with --replace does not match its own old entities); with
+        `link="none"` it knows none and every name is a new entity."""
+        if link not in LINK_MODES:
+            raise BadInput(f"--link must be one of {', '.join(LINK_MODES)}, got '{link}'")
         known: dict[str, set[str]] = {}
-        for row in solutions(store.query(_STORE_KEYS)):
-            entity, key = row["entity"], row["key"]
-            if not isinstance(entity, NamedNode) or not isinstance(key, Literal):
-                continue
-            if entity.value.startswith(namespace):
-                continue
-            known.setdefault(key.value, set()).add(entity.value)
-        return cls(namespace=namespace, known=known)
+        if link == "exact":
+            for row in solutions(store.query(_STORE_KEYS)):
+                entity, key = row["entity"], row["key"]
+                if not isinstance(entity, NamedNode) or not isinstance(key, Literal):
+                    continue
+                if entity.value.startswith(namespace):
+                    continue
+                known.setdefault(key.value, set()).add(entity.value)
+        return cls(namespace=namespace, store=store, known=known)
 
-    def resolve(self, name: str, type_iri: str | None = None) -> str:
-        """The IRI for `name`: an existing entity it meets, or a new entity of the import."""
+    # -------------------------------------------------------------- facts about candidates
+
+    def _kind(self, iri: str) -> str:
+        if iri not in self._kinds:
+            assert self.store is not None
+            rows = solutions(
+                self.store.query(_CANDIDATE_TYPES, bindings={"entity": NamedNode(iri)})
+            )
+            types = [r["type"].value for r in rows if isinstance(r["type"], NamedNode)]
+            self._kinds[iri] = kind_of(types, self.store.terminology().superclasses)
+        return self._kinds[iri]
+
+    def _described_by(self, iri: str) -> set[str]:
+        if iri not in self._context:
+            assert self.store is not None
+            rows = solutions(
+                self.store.query(_CANDIDATE_CONTEXT, bindings={"entity": NamedNode(iri)})
+            )
+            self._context[iri] = {r["key"].value for r in rows if isinstance(r["key"], Literal)}
+        return self._context[iri]
+
+    def _label(self, iri: str) -> str:
+        if iri not in self._labels:
+            assert self.store is not None
+            self._labels[iri] = describe(self.store, iri).label
+        return self._labels[iri]
+
+    # ------------------------------------------------------------------------ resolving
+
+    def _fits(self, iri: str, end_kind: str | None) -> bool:
+        """Whether an end of the row may be the entity: a place, market or sphere only when the
+        row or its relation says the end is one."""
+        kind = self._kind(iri)
+        return kind not in GUARDED_KINDS or kind == end_kind
+
+    def _from_store(self, name: str, key: str, end_kind: str | None) -> str | None:
+        matches = self.known.get(key, set())
+        if len(matches) == 1:
+            iri = next(iter(matches))
+            if self._fits(iri, end_kind):
+                self.merged[key] = Merge(name, iri, self._label(iri), "same name or alias")
+                return iri
+            self.kept_apart[key] = NotMerged(
+                name,
+                iri,
+                self._label(iri),
+                f"that is a {self._kind(iri)}; this end is "
+                + (f"a {end_kind}" if end_kind else "an actor"),
+            )
+            return None
+        if len(matches) > 1:
+            first = sorted(matches)[0]
+            self.kept_apart[key] = NotMerged(
+                name, first, self._label(first), f"the name fits {len(matches)} entities"
+            )
+            return None
+        parts = split_qualifier(name)
+        if parts is None:
+            return None
+        bare, qualifier = parts
+        candidates = sorted(iri for iri in self.known.get(bare, set()) if self._fits(iri, end_kind))
+        if not candidates:
+            return None
+        chosen = [iri for iri in candidates if qualifier in self._described_by(iri)]
+        if len(chosen) == 1:
+            iri = chosen[0]
+            self.merged[key] = Merge(
+                name,
+                iri,
+                self._label(iri),
+                f"same name; the qualifier ({qualifier}) names it or a place it is tied to",
+            )
+            return iri
+        self.kept_apart[key] = NotMerged(
+            name,
+            candidates[0],
+            self._label(candidates[0]),
+            f"same name, but the qualifier ({qualifier}) does not choose "
+            + ("it" if len(candidates) == 1 else f"one of {len(candidates)} entities"),
+        )
+        return None
+
+    def resolve(self, name: str, type_iri: str | None = None, end_kind: str | None = None) -> str:
+        """The IRI for `name`: an existing entity it matches as a whole, or a new entity of the
+        import. `end_kind` is the kind the row or its relation gives the end (`place`,
+        `market`…), if any."""
         key = name_key(name)
         if not key:
             raise ValueError(f"the name {name!r} has no letters or digits")
@@ -192,12 +288,8 @@ class Resolver:
             if entity is not None and entity.type is None and type_iri is not None:
                 entity.type = type_iri
             return iri
-        for candidate in store_keys(name) if any(ch.isalpha() for ch in key) else ():
-            matches = self.known.get(candidate, set())
-            if len(matches) == 1:
-                iri = next(iter(matches))
-                self.merged[key] = (name, iri)
-                break
+        if self.known and any(ch.isalpha() for ch in key):
+            iri = self._from_store(name, key, end_kind)
         if iri is None:
             iri = self.namespace + "entity/" + slug(key)
             self.new[iri] = NewEntity(iri=iri, label=name.strip(), type=type_iri)

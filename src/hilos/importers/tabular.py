@@ -11,12 +11,11 @@ Tie semantics:
 * a relation that names a tie class of the ontology (local name or label, any case:
   "alliance", "Rivalry", "hilos:Collusion") gives that class; any other text gives a
   `hilos:GenericTie` keeping the text in `hilos:relationText`;
-* a tie is identified by its type and its two ends; repeated rows add to its weight (the
-  row's weight, or 1) instead of making duplicates;
-* a tie class whose shortcut property is symmetric (alliance, rivalry, truce, kinship…) is
-  undirected: the same pair listed in both directions is one tie, whose weight is the larger
-  of the two directions' sums (datasets that list each undirected pair twice list the same
-  weight twice).
+* every row is a claim of its own, with its own status, dates, quote, citation and locator
+  (`row N`): two rows about the same pair and type — a second source, a second status, a
+  repeated row — are two claims, never merged, so each quote stays paired with its source and
+  row. Analyses that need one link per pair aggregate the claims and say how. A row's weight
+  (a count, such as intercepted calls) is kept on its claim as `rdf:value`.
 """
 
 from __future__ import annotations
@@ -40,9 +39,9 @@ from ..namespaces import DCTERMS, HILOS, HILOS_NS, PREFIXES, PROV, RDF, RDF_TYPE
 from ..output import csv_cell, decoded
 from ..store import Progress, Store, graph_iri, solutions
 from ..text import normalise
-from ..vocab import vocabulary
+from ..vocab import kind_of, vocabulary
 from . import load_statements
-from .resolution import Resolver, graph_namespace
+from .resolution import Merge, NotMerged, Resolver, graph_namespace
 
 FIELDS = (
     "source",
@@ -83,7 +82,7 @@ DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
 # Without a header: the first three columns are source, target and weight.
 DEFAULT_INDEXES = {"source": 1, "target": 2, "weight": 3, "node_id": 1, "node_label": 2}
 
-# The count of rows (or sum of row weights) behind an imported tie. The ontology has no
+# A row's weight (a count, such as intercepted calls) on its claim. The ontology has no
 # property for it yet (hilos:weight is the weight of a status, with domain hilos:Status), so
 # the generic rdf:value is used; change this one constant when the ontology gains one.
 TIE_WEIGHT = RDF.value
@@ -93,6 +92,7 @@ DEFAULT_RELATION = "related to"
 DEFAULT_MATRIX_RELATION = "communication"
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _MAX_LISTED = 10
+_EXAMPLES = 5
 _PROGRESS_ROWS = 2000
 _SNIFF_BYTES = 64 * 1024
 # csv.Sniffer takes time quadratic in its sample on some inputs (64 kB of `, '` took 10 s):
@@ -102,6 +102,9 @@ _SNIFF_CHARS = 8 * 1024
 TIE = HILOS_NS + "Tie"
 ACTOR = HILOS_NS + "Actor"
 PLACE = HILOS_NS + "Place"
+# The class a new entity gets when the relation's range says what its end is (a place a group
+# operates in, a market it engages in) and the row gives no type.
+_KIND_TYPES = {"place": PLACE, "market": HILOS_NS + "CriminalMarket"}
 
 
 # ------------------------------------------------------------------ vocabulary
@@ -114,6 +117,9 @@ class Vocabulary:
     ties: dict[str, str]
     types: dict[str, str]
     symmetric: frozenset[str]
+    to_kinds: dict[str, str]
+    """Tie class -> the kind its to-end has by the range of its shortcut (presence: place)."""
+    superclasses: dict[str, frozenset[str]]
 
     @classmethod
     def from_store(cls, store: Store) -> Vocabulary:
@@ -148,13 +154,38 @@ class Vocabulary:
         symmetric = frozenset(
             c for c in tie_classes if terms.shortcuts.get(c, frozenset()) & symmetric_props
         )
-        return cls(ties=ties, types=types, symmetric=symmetric)
+        ranges: dict[str, str] = {}
+        for row in solutions(
+            store.query(
+                "SELECT ?c ?r WHERE { ?c hilos:shortcut ?p . ?p rdfs:range ?r }",
+                graphs=["ontology"],
+            )
+        ):
+            kind = kind_of([row["r"].value], terms.superclasses)
+            if kind != "other":
+                ranges[row["c"].value] = kind
+        to_kinds = {
+            c: ranges[found]
+            for c in tie_classes
+            for found in [c, *sorted(terms.superclasses.get(c, ()))]
+            if found in ranges
+        }
+        return cls(
+            ties=ties,
+            types=types,
+            symmetric=symmetric,
+            to_kinds=to_kinds,
+            superclasses=terms.superclasses,
+        )
 
     def tie_class(self, relation: str) -> str | None:
         return self.ties.get(normalise(relation))
 
     def entity_type(self, text: str) -> str | None:
         return self.types.get(normalise(text))
+
+    def kind(self, type_iri: str | None) -> str | None:
+        return None if type_iri is None else kind_of([type_iri], self.superclasses)
 
 
 def _split_camel(name: str) -> str:
@@ -518,7 +549,10 @@ class Summary:
     rejected: int = 0
     rejected_file: str | None = None
     new_entities: int = 0
-    merged: list[tuple[str, str]] = field(default_factory=list)
+    merged: list[Merge] = field(default_factory=list)
+    kept_apart: list[NotMerged] = field(default_factory=list)
+    new_examples: list[str] = field(default_factory=list)
+    link: str = "exact"
     untyped: int = 0
     statements: int = 0
     derived: int = 0
@@ -536,20 +570,15 @@ class Summary:
             "rejected": self.rejected,
             "rejected_file": self.rejected_file,
             "new_entities": self.new_entities,
-            "merged": [{"name": name, "entity": iri} for name, iri in self.merged],
+            "link": self.link,
+            "merged": [m.as_dict() for m in self.merged],
+            "kept_apart": [m.as_dict() for m in self.kept_apart],
+            "new_entity_examples": self.new_examples,
             "untyped_actors": self.untyped,
             "statements": self.statements,
             "derived": self.derived,
             "replaced": self.replaced,
         }
-
-
-@dataclass
-class TieRecord:
-    iri: str
-    symmetric: bool
-    forward: Decimal = Decimal(0)
-    backward: Decimal = Decimal(0)
 
 
 class Builder:
@@ -564,15 +593,15 @@ class Builder:
         sha256: str,
         status: str,
         quote_lang: str | None,
+        link: str = "exact",
     ) -> None:
         self.vocab = Vocabulary.from_store(store)
         self.namespace = graph_namespace(graph)
-        self.resolver = Resolver.for_store(store, self.namespace)
+        self.resolver = Resolver.for_store(store, self.namespace, link=link)
         self.status = _status(status)
         self.quote_lang = quote_lang
-        self.ties: dict[tuple[str, ...], TieRecord] = {}
+        self.claims = 0
         self.citations: set[str] = set()
-        self._first_from: dict[str, str] = {}
         self.import_node = NamedNode(self.namespace + "import")
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
         shown = decoded(Path(path).name)
@@ -661,52 +690,44 @@ class Builder:
             generic_text = relation
         source_end = self._end(source, source_type, "source")
         target_end = self._end(target, target_type, "target")
-        a = self.resolver.resolve(*source_end)
-        b = self.resolver.resolve(*target_end)
-        symmetric = tie_class in self.vocab.symmetric
-        relation_key = normalise(generic_text) if generic_text else ""
-        key = (
-            (tie_class, relation_key, *sorted((a, b)))
-            if symmetric
-            else (tie_class, relation_key, a, b)
-        )
-        record = self.ties.get(key)
-        triples: list[Triple] = []
-        tie_node: NamedNode
-        if record is None:
-            digest = hashlib.sha256("\x1f".join(key).encode("utf-8")).hexdigest()[:20]
-            tie_node = NamedNode(self.namespace + "tie/" + digest)
-            record = TieRecord(iri=tie_node.value, symmetric=symmetric)
-            self.ties[key] = record
-            triples += [
-                Triple(tie_node, RDF_TYPE, NamedNode(tie_class)),
-                Triple(tie_node, HILOS["from"], NamedNode(a)),
-                Triple(tie_node, HILOS.to, NamedNode(b)),
-                Triple(tie_node, HILOS.status, status_node),
-                Triple(tie_node, PROV.wasDerivedFrom, self.import_node),
-            ]
-            if generic_text:
-                triples.append(Triple(tie_node, HILOS.relationText, Literal(generic_text)))
-            if confidence_value is not None:
-                triples.append(
-                    Triple(
-                        tie_node,
-                        HILOS.confidence,
-                        Literal(str(confidence_value), datatype=XSD.decimal),
-                    )
+        to_kind = self.vocab.to_kinds.get(tie_class)
+        from_class = source_end[1]
+        to_class = target_end[1] or _KIND_TYPES.get(to_kind or "")
+        a = self.resolver.resolve(source, from_class, self.vocab.kind(from_class))
+        b = self.resolver.resolve(target, to_class, self.vocab.kind(to_class) or to_kind)
+        # One claim per row: its IRI comes from the row's place in the file and what it says,
+        # so the same file imported again gives the same claims.
+        digest = hashlib.sha256(
+            "\x1f".join((locator, tie_class, generic_text or "", a, b)).encode("utf-8")
+        ).hexdigest()[:20]
+        tie_node = NamedNode(self.namespace + "tie/" + digest)
+        self.claims += 1
+        triples: list[Triple] = [
+            Triple(tie_node, RDF_TYPE, NamedNode(tie_class)),
+            Triple(tie_node, HILOS["from"], NamedNode(a)),
+            Triple(tie_node, HILOS.to, NamedNode(b)),
+            Triple(tie_node, HILOS.status, status_node),
+            Triple(tie_node, PROV.wasDerivedFrom, self.import_node),
+            Triple(tie_node, HILOS.locator, Literal(locator)),
+        ]
+        if generic_text:
+            triples.append(Triple(tie_node, HILOS.relationText, Literal(generic_text)))
+        if confidence_value is not None:
+            triples.append(
+                Triple(
+                    tie_node,
+                    HILOS.confidence,
+                    Literal(str(confidence_value), datatype=XSD.decimal),
                 )
-            if start:
-                triples.append(Triple(tie_node, HILOS.start, _date(start)))
-            if end:
-                triples.append(Triple(tie_node, HILOS.end, _date(end)))
-        else:
-            tie_node = NamedNode(record.iri)
-        forward = not record.symmetric or self._first_from.setdefault(record.iri, a) == a
-        if forward:
-            record.forward += amount
-        else:
-            record.backward += amount
-        triples.append(Triple(tie_node, HILOS.locator, Literal(locator)))
+            )
+        if start:
+            triples.append(Triple(tie_node, HILOS.start, _date(start)))
+        if end:
+            triples.append(Triple(tie_node, HILOS.end, _date(end)))
+        if weight:
+            triples.append(
+                Triple(tie_node, TIE_WEIGHT, Literal(_decimal(amount), datatype=XSD.decimal))
+            )
         if quote:
             literal = (
                 Literal(quote, language=self.quote_lang) if self.quote_lang else Literal(quote)
@@ -731,12 +752,7 @@ class Builder:
         return triples
 
     def closing(self) -> Iterator[Triple]:
-        """The statements known only at the end: tie weights and the new entities."""
-        for record in self.ties.values():
-            total = max(record.forward, record.backward) if record.symmetric else record.forward
-            yield Triple(
-                NamedNode(record.iri), TIE_WEIGHT, Literal(_decimal(total), datatype=XSD.decimal)
-            )
+        """The statements known only at the end: the new entities."""
         for entity in self.resolver.new.values():
             node = NamedNode(entity.iri)
             yield Triple(node, RDF_TYPE, NamedNode(entity.type or ACTOR))
@@ -744,10 +760,14 @@ class Builder:
             yield Triple(node, PROV.wasDerivedFrom, self.import_node)
 
     def fill(self, summary: Summary) -> None:
-        summary.ties = len(self.ties)
+        summary.ties = self.claims
         summary.new_entities = len(self.resolver.new)
         summary.untyped = sum(1 for e in self.resolver.new.values() if e.type is None)
-        summary.merged = sorted(self.resolver.merged.values())
+        summary.merged = sorted(self.resolver.merged.values(), key=lambda m: (m.name, m.entity))
+        summary.kept_apart = sorted(
+            self.resolver.kept_apart.values(), key=lambda m: (m.name, m.entity)
+        )
+        summary.new_examples = [e.label for e in list(self.resolver.new.values())[:_EXAMPLES]]
 
 
 def _decimal(value: Decimal) -> str:
@@ -832,6 +852,7 @@ class ImportOptions:
     nodes: str | None = None
     node_mapping: dict[str, str] = field(default_factory=dict)
     skip_invalid: bool = False
+    link: str = "exact"
 
 
 def import_csv(
@@ -871,7 +892,9 @@ def import_csv(
         nodes = _read_nodes(options) if options.nodes else None
         digest = sha256_of(path)
         _check_graph(store, name, replace, dry_run)
-        summary = Summary(file=decoded(path), graph=name, sha256=digest, dry_run=dry_run)
+        summary = Summary(
+            file=decoded(path), graph=name, sha256=digest, dry_run=dry_run, link=options.link
+        )
         builder = Builder(
             store,
             path=path,
@@ -879,6 +902,7 @@ def import_csv(
             sha256=digest,
             status=options.status,
             quote_lang=options.quote_lang,
+            link=options.link,
         )
         rejects = Rejects(
             path=path, skip=options.skip_invalid, header=table.header, write=not dry_run
@@ -927,7 +951,7 @@ def import_csv(
             if progress is not None and summary.rows >= _PROGRESS_ROWS:
                 progress(table.size, table.size)
             rejects.check()
-            if not builder.ties:
+            if not builder.claims:
                 raise BadInput(f"{Path(path).name}: no rows to import")
             yield from builder.closing()
 
@@ -949,6 +973,7 @@ def import_matrix(
     replace: bool = False,
     dry_run: bool = False,
     progress: Progress | None = None,
+    link: str = "exact",
 ) -> Summary:
     """Import an adjacency matrix: the first row and column are ids, nonzero cells are ties
     from the row's entity to the column's, weighted by the cell."""
@@ -971,9 +996,9 @@ def import_matrix(
             raise BadInput(f"{path}: the first row has an empty id")
         digest = sha256_of(path)
         _check_graph(store, name, replace, dry_run)
-        summary = Summary(file=decoded(path), graph=name, sha256=digest, dry_run=dry_run)
+        summary = Summary(file=decoded(path), graph=name, sha256=digest, dry_run=dry_run, link=link)
         builder = Builder(
-            store, path=path, graph=name, sha256=digest, status=status, quote_lang=None
+            store, path=path, graph=name, sha256=digest, status=status, quote_lang=None, link=link
         )
         rejects = Rejects(path=path, skip=False, header=header)
         tie_relation = relation or DEFAULT_MATRIX_RELATION
@@ -1014,7 +1039,7 @@ def import_matrix(
                 if not rejects.count:
                     yield from triples
             rejects.check()
-            if not builder.ties:
+            if not builder.claims:
                 raise BadInput(f"{Path(path).name}: no nonzero cells to import")
             yield from builder.closing()
 

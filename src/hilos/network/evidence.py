@@ -1,4 +1,10 @@
-"""Turning network results back into evidence: each hop with its tie, status and sources."""
+"""Turning network results back into evidence: each hop with its claims, status and sources.
+
+A hop between two actors rests on one or more claims of its relation type (two sources, two
+statuses or two rows of a sheet are two claims, never merged). The hop aggregates them
+explicitly: its score is the strongest claim's, and it lists every claim behind it, each with
+its own quote, locator and sources, strongest first.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ from .. import sparql
 from ..namespaces import HILOS, compact
 from ..scan import View
 from ..store import Store, solutions
+from ..vocab import vocabulary
 
 _DERIVED = NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 
@@ -43,8 +50,47 @@ class Node:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """One claim behind a hop: its own status, dates, qualifiers, quote, locator and sources."""
+
+    id: str
+    relation: str
+    from_: str
+    to: str
+    status: str | None
+    confidence: float | None
+    start: str | None
+    end: str | None
+    score: float
+    quote: str | None
+    locator: str | None
+    qualifiers: tuple[str, ...]
+    period: str | None
+    sources: tuple[Source, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "relation": self.relation,
+            "from": self.from_,
+            "to": self.to,
+            "status": self.status,
+            "confidence": self.confidence,
+            "start": self.start,
+            "end": self.end,
+            "period": self.period,
+            "qualifiers": list(self.qualifiers),
+            "score": self.score,
+            "quote": self.quote,
+            "locator": self.locator,
+            "sources": [s.as_dict() for s in self.sources],
+        }
+
+
+@dataclass(frozen=True)
 class Hop:
-    """One tie of a path, oriented as the path walks it (`from_` → `to`)."""
+    """One step of a path, oriented as the path walks it (`from_` → `to`): the strongest claim
+    (`tie`, its status, dates and sources) and every claim of that relation behind the step."""
 
     tie: str
     relation: str
@@ -57,6 +103,25 @@ class Hop:
     end: str | None
     score: float
     sources: tuple[Source, ...]
+    qualifiers: tuple[str, ...] = ()
+    period: str | None = None
+    claims: tuple[Claim, ...] = ()
+
+    @property
+    def source_count(self) -> int:
+        """Distinct sources over all the claims behind the hop."""
+        return len({s.id for c in self.claims for s in c.sources} or {s.id for s in self.sources})
+
+    @property
+    def aggregation(self) -> str:
+        """How the hop's claims were made one step, in words."""
+        count = max(len(self.claims), 1)
+        sources = self.source_count
+        return (
+            f"strongest of {count} claim{'s' if count != 1 else ''} that "
+            f"{'are' if count != 1 else 'is'} not refuted; {sources} "
+            f"source{'s' if sources != 1 else ''}"
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -70,7 +135,11 @@ class Hop:
             "start": self.start,
             "end": self.end,
             "score": self.score,
+            "qualifiers": list(self.qualifiers),
+            "period": self.period,
             "sources": [s.as_dict() for s in self.sources],
+            "claims": [c.as_dict() for c in self.claims],
+            "aggregation": self.aggregation,
         }
 
 
@@ -121,13 +190,82 @@ def sources_of(store: Store, tie: str) -> tuple[Source, ...]:
     return tuple(sorted(found.values(), key=lambda s: (s.id.endswith("/report"), s.citation)))
 
 
+def claim_details(store: Store, tie: str) -> tuple[tuple[str, ...], str | None]:
+    """A claim's qualifiers (keys, in the ontology's order) and its period in words."""
+    if store.remote:
+        rows = solutions(
+            store.query(sparql.load("claim-details"), bindings={"tie": NamedNode(tie)})
+        )
+        qualifier_iris = {r["qualifier"].value for r in rows if r["qualifier"] is not None}
+        periods = [r["period"].value for r in rows if r["period"] is not None]
+    else:
+        view = View(store)
+        node_ = NamedNode(tie)
+        qualifier_iris = {
+            q.value for q in view.objects(node_, HILOS.qualifier) if isinstance(q, NamedNode)
+        }
+        periods = [p.value for p in view.objects(node_, HILOS.period) if hasattr(p, "value")]
+    vocab = vocabulary()
+    keys = tuple(q.key for q in vocab.qualifiers if q.iri in qualifier_iris) + tuple(
+        sorted(compact(i) for i in qualifier_iris if vocab.qualifier_key(i) is None)
+    )
+    return keys, (sorted(periods)[0] if periods else None)
+
+
+def _claim(store: Store, u: str, v: str, tie: str, data: dict[str, Any]) -> Claim:
+    sources = sources_of(store, tie)
+    qualifiers, period = claim_details(store, tie)
+    first = sources[0] if sources else None
+    return Claim(
+        id=tie,
+        relation=data["relation"],
+        from_=u,
+        to=v,
+        status=data["status"],
+        confidence=data["confidence"],
+        start=data["start"],
+        end=data["end"],
+        score=data["score"],
+        quote=first.quote if first else None,
+        locator=first.locator if first else None,
+        qualifiers=qualifiers,
+        period=period,
+        sources=sources,
+    )
+
+
+def parallel_claims(
+    graph: nx.MultiDiGraph, u: str, v: str, relation: str, directed: bool
+) -> list[tuple[str, str, str, dict[str, Any]]]:
+    """Every claim of `relation` between u and v (both ways unless `directed`) with a positive
+    score, strongest first: (from, to, claim, data)."""
+    found = [(u, v, k, d) for k, d in graph.get_edge_data(u, v, default={}).items()]
+    if not directed:
+        found += [(v, u, k, d) for k, d in graph.get_edge_data(v, u, default={}).items()]
+    same = [f for f in found if f[3]["relation"] == relation and f[3]["score"] > 0]
+    return sorted(same, key=lambda f: (-f[3]["score"], f[2]))
+
+
 def hop(
-    store: Store, graph: nx.MultiDiGraph, walked_from: str, walked_to: str, tie: str, forward: bool
+    store: Store,
+    graph: nx.MultiDiGraph,
+    walked_from: str,
+    walked_to: str,
+    tie: str,
+    forward: bool,
+    *,
+    directed: bool = False,
 ) -> Hop:
     """The hop walking `tie` from `walked_from` to `walked_to` (against its direction if not
-    `forward`), with the evidence of the tie."""
+    `forward`), with the evidence of the tie and every other claim of its relation between the
+    two (both ways unless `directed`)."""
     u, v = (walked_from, walked_to) if forward else (walked_to, walked_from)
     data = graph.edges[u, v, tie]
+    behind = parallel_claims(graph, walked_from, walked_to, data["relation"], directed)
+    if not any(found[2] == tie for found in behind):
+        behind.insert(0, (u, v, tie, data))
+    claims = tuple(_claim(store, a, b, key, d) for a, b, key, d in behind)
+    chosen = next(c for c in claims if c.id == tie)
     return Hop(
         tie=tie,
         relation=data["relation"],
@@ -139,5 +277,8 @@ def hop(
         start=data["start"],
         end=data["end"],
         score=data["score"],
-        sources=sources_of(store, tie),
+        sources=chosen.sources,
+        qualifiers=chosen.qualifiers,
+        period=chosen.period,
+        claims=claims,
     )

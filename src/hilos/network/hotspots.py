@@ -9,12 +9,15 @@ A place's score adds up, with the evidence score of each tie (status weight × c
 * **collusion** (weight 1.5): each collusion-type tie said to hold there (`hilos:inPlace`), and
   each collusion-type tie between an armed actor present there and an actor of another sphere;
 * **markets** (weight 0.5): each criminal market the armed actors present engage in;
-* **named a priority** (weight 1): each policy or recommendation that targets the place (the
-  report's recommendation (3) names the states where sequencing should start);
+* **named a priority** (weight 1): each claim of a policy or recommendation about the place
+  (the report's recommendation (3) names the states where intervention should start first);
 * **figures** (weight 0.5): each of the report's observations about the place.
 
 A place also collects what is said of the places within it (a state, of its cities), so a
-country sums its states; `--kind` compares like with like.
+country sums its states: the ranking compares places of one level only (`--kind`; by default
+the level with the most places that score, so Mexico and Latin America are not ranked above
+Michoacán). Hotspots read the network with its context: the places, the markets the actors
+engage in and the policies that name a place.
 """
 
 from __future__ import annotations
@@ -39,12 +42,20 @@ WEIGHTS = {
     "priority": 1.0,
     "figures": 0.5,
 }
-KINDS = ("country", "region", "state", "city", "any")
+KINDS = ("auto", "country", "region", "state", "city", "any")
+LEVELS = ("state", "city", "municipality", "country", "region")
+"""Levels of places, in the order `auto` prefers them when several have as many places."""
+CONTEXT = ("place", "market", "policy")
+"""The context hotspots need in the network besides actors."""
+MODALITIES = ("recommendation",)
+"""Claims besides statements of fact that hotspots read: the places a recommendation names."""
+
 _KIND_CLASSES = {
     "country": "hilos:Country",
     "region": "hilos:Region",
     "state": "hilos:FederalState",
     "city": "hilos:City",
+    "municipality": "hilos:Municipality",
 }
 _ARMED = {
     "hilos:SelfDefenceForce",
@@ -87,10 +98,19 @@ def _armed(store: Store, data: dict[str, Any]) -> bool:
     return False
 
 
+def level_of(hotspot: Hotspot) -> str | None:
+    """The level of a place (state, city…) from its types."""
+    for level in LEVELS:
+        if _KIND_CLASSES[level] in hotspot.kind:
+            return level
+    return None
+
+
 def hotspots(
-    store: Store, projection: Projection, *, top: int | None = None, kind: str = "any"
-) -> list[Hotspot]:
-    """Places ranked by how much the report's evidence says happens there, highest first."""
+    store: Store, projection: Projection, *, top: int | None = None, kind: str = "auto"
+) -> tuple[list[Hotspot], str]:
+    """Places of one level ranked by how much the evidence says happens there, highest first,
+    and the level compared (`auto`: the level with the most places that score)."""
     if kind not in KINDS:
         raise BadInput(f"unknown place kind '{kind}' (one of: {', '.join(KINDS)})")
     if top is not None and top < 1:
@@ -115,14 +135,19 @@ def hotspots(
         relation, score = data["relation"], data["score"]
         if graph.nodes[v].get("kind") != "place":
             continue
+        if graph.nodes[u].get("kind") == "policy":
+            # a policy or recommendation that names the place: where to intervene first, what
+            # to protect (what it recommends counts)
+            priority[v] += score
+            continue
+        if data.get("modality", "stated") != "stated":
+            continue
         if relation == "hilos:Presence" and _armed(store, graph.nodes[u]):
             for place in up(v):
                 present[place][u] = max(present[place].get(u, 0.0), score)
         elif relation == "hilos:ViolenceDriver":
             for place in up(v):
                 drivers[place] += score
-        elif relation == "hilos:Targeting" and graph.nodes[u].get("kind") == "policy":
-            priority[v] += score
 
     qualified: dict[str, str] = {
         row["tie"].value: row["place"].value
@@ -132,6 +157,8 @@ def hotspots(
     }
     markets: dict[str, set[str]] = defaultdict(set)
     for u, v, tie, data in graph.edges(keys=True, data=True):
+        if data.get("modality", "stated") != "stated":
+            continue
         if data["relation"] in relations:
             if tie in qualified:
                 for place in up(qualified[tie]):
@@ -154,7 +181,7 @@ def hotspots(
 
     places = [n for n, d in graph.nodes(data=True) if d.get("kind") == "place"]
     places += [p for p in figures if p not in graph]
-    wanted = _KIND_CLASSES.get(kind)
+    wanted = _KIND_CLASSES.get(kind) if kind not in ("any", "auto") else None
     ranked: list[Hotspot] = []
     for place in dict.fromkeys(places):
         if place in graph:
@@ -187,4 +214,8 @@ def hotspots(
             )
         )
     ranked.sort(key=lambda h: (-h.score, h.label))
-    return ranked[:top] if top else ranked
+    if kind == "auto":
+        counts = {level: sum(1 for h in ranked if level_of(h) == level) for level in LEVELS}
+        kind = max(LEVELS, key=lambda level: (counts[level], -LEVELS.index(level)))
+        ranked = [h for h in ranked if level_of(h) == kind]
+    return (ranked[:top] if top else ranked), kind

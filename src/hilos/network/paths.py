@@ -4,6 +4,14 @@ A path is scored by the strength of its evidence: the product of its ties' evide
 (each the weight of the tie's status — confirmed 1.0, reported 0.7, alleged 0.4, disputed 0.2,
 refuted 0 — times its confidence where one is stated). A path is only as strong as all of its
 hops together, so a longer path or a weaker hop lowers the score; refuted ties carry no path.
+
+A collusion chain follows the rule the ontology's tie families state (`hilos:family`): it
+starts at an actor of one sphere (state by default); takes zero or more steps inside that
+sphere through the hierarchy family (command, leadership, office, membership, sub-organisation,
+control); crosses exactly once into the other sphere (criminal by default) through a claim of the
+collusion family (collusion, bribery, protection, infiltration, co-optation, complicity,
+acquiescence); then takes zero or more steps inside that sphere through the hierarchy family.
+Funding, alliances, mediation, attacks, blame and policies never cross.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from ..errors import BadInput, NotFound
 from ..namespaces import compact
 from ..scan import View
 from ..store import Store
+from ..vocab import vocabulary
 from .evidence import Hop, Node, hop, node
 from .projection import Filters, Projection, date_before_or_on, project, require_nodes
 from .region import describe_region_nodes, path_region
@@ -31,24 +40,37 @@ _MAX_COMBINATIONS = 2_000
 # Partial chains explored by `chains` before it stops and says so.
 _MAX_CHAINS = 200_000
 
-COLLUSION_TIES = ("hilos:CooperationTie", "hilos:Command", "hilos:Leadership", "hilos:Membership")
-"""Tie classes (with their sub-classes) through which state and criminal actors act together."""
-
 
 @dataclass(frozen=True)
 class Path:
-    """A path with the evidence of every hop, and its score."""
+    """A path with the evidence of every hop, and its score. A collusion chain also names the
+    hop that crosses from one sphere into the other (`crossing`, an index into `hops`)."""
 
     score: float
     nodes: tuple[Node, ...]
     hops: tuple[Hop, ...]
+    crossing: int | None = None
+
+    @property
+    def crossing_hop(self) -> Hop | None:
+        return None if self.crossing is None else self.hops[self.crossing]
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        found: dict[str, Any] = {
             "score": self.score,
             "nodes": [n.as_dict() for n in self.nodes],
             "hops": [h.as_dict() for h in self.hops],
         }
+        crossing = self.crossing_hop
+        if crossing is not None:
+            found["crossing"] = {
+                "hop": self.crossing,
+                "tie": crossing.tie,
+                "relation": crossing.relation,
+                "from": crossing.from_,
+                "to": crossing.to,
+            }
+        return found
 
 
 def _path_score(scores: Sequence[float]) -> float:
@@ -113,16 +135,23 @@ def _choose(
 
 
 def _materialise(
-    store: Store, graph: nx.MultiDiGraph, node_path: Sequence[str], ties: Sequence[Any]
+    store: Store,
+    graph: nx.MultiDiGraph,
+    node_path: Sequence[str],
+    ties: Sequence[Any],
+    *,
+    directed: bool,
+    crossing: int | None = None,
 ) -> Path:
     hops = tuple(
-        hop(store, graph, u, v, tie, forward)
+        hop(store, graph, u, v, tie, forward, directed=directed)
         for (u, v), (tie, forward, _) in zip(itertools.pairwise(node_path), ties, strict=True)
     )
     return Path(
         score=_path_score([h.score for h in hops]),
         nodes=tuple(node(graph, n) for n in node_path),
         hops=hops,
+        crossing=crossing,
     )
 
 
@@ -230,7 +259,7 @@ def _find(
     )
     if describe is not None:
         describe({n for node_path, _ in chosen for n in node_path} - {source, target})
-    return _ranked(store, graph, chosen)
+    return _ranked(store, graph, chosen, projection.filters.directed)
 
 
 _Chosen = list[tuple[list[str], list[tuple[str, bool, dict[str, Any]]]]]
@@ -312,21 +341,23 @@ def _region(
     return region
 
 
-def _ranked(store: Store, graph: nx.MultiDiGraph, chosen: _Chosen) -> list[Path]:
-    found = [_materialise(store, graph, node_path, ties) for node_path, ties in chosen]
+def _ranked(store: Store, graph: nx.MultiDiGraph, chosen: _Chosen, directed: bool) -> list[Path]:
+    found = [
+        _materialise(store, graph, node_path, ties, directed=directed) for node_path, ties in chosen
+    ]
     found.sort(key=lambda p: (-p.score, len(p.hops), [n.label for n in p.nodes]))
     return found
 
 
+def family_relations(store: Store, family: str) -> set[str]:
+    """The compact names of a tie family's classes and all their sub-classes (`collusion`: the
+    crossings of a chain; `hierarchy`: the steps inside a sphere), as the ontology states them."""
+    return {compact(c) for c in vocabulary().family_classes(family, store.terminology())}
+
+
 def collusion_relations(store: Store) -> set[str]:
-    """The compact names of the collusion-type tie classes and their sub-classes."""
-    terminology = store.terminology()
-    roots = {compact(name) for name in COLLUSION_TIES}
-    relations = set(roots)
-    for cls, supers in terminology.superclasses.items():
-        if {compact(s) for s in supers} & roots:
-            relations.add(compact(cls))
-    return relations
+    """The compact names of the collusion family's tie classes and their sub-classes."""
+    return family_relations(store, "collusion")
 
 
 def find_chains(
@@ -338,77 +369,116 @@ def find_chains(
     max_hops: int = 4,
     limit: int | None = None,
 ) -> tuple[list[Path], bool]:
-    """Every chain of collusion-type ties from an actor of `from_sphere` to one of `to_sphere`.
+    """Every collusion chain from an actor of `from_sphere` into `to_sphere` (see the module's
+    rule), each naming its crossing claim; ranked by evidence score, then fewer hops.
 
-    A chain stops at the first `to_sphere` actor it reaches; a chain that is part of a longer
-    one is left out (the longer one shows it). Ranked by evidence score, then fewer hops.
-    Returns the chains and whether the search was cut short.
+    Every chain is listed, the direct crossing as well as each longer chain that extends it
+    (the mayor → municipal police → Guerreros Unidos chain does not hide the police's own
+    crossing). Returns the chains and whether the search was cut short.
     """
     _check_limits(limit or 1, max_hops)
+    vocab = vocabulary()
+    for sphere in (from_sphere, to_sphere):
+        if sphere not in vocab.sphere_keys:
+            raise BadInput(f"unknown sphere '{sphere}' (one of: {', '.join(vocab.sphere_keys)})")
     if from_sphere == to_sphere:
         raise BadInput("--from-sphere and --to-sphere must differ")
     graph = projection.graph
     directed = projection.filters.directed
-    relations = collusion_relations(store)
-
-    neighbours: dict[str, set[str]] = {n: set() for n in graph.nodes}
-    for u, v, data in graph.edges(data=True):
-        if data["score"] > 0 and data["relation"] in relations:
-            neighbours[u].add(v)
-            if not directed:
-                neighbours[v].add(u)
+    crossing_relations = family_relations(store, "collusion")
+    hierarchy_relations = family_relations(store, "hierarchy")
 
     def spheres(n: str) -> tuple[str, ...]:
         return tuple(graph.nodes[n].get("spheres") or ())
 
-    sequences: list[tuple[str, ...]] = []
+    # steps[sphere][node]: the nodes one hierarchy step away inside the sphere (both ways
+    # unless directed: then `ahead` follows ties forward and `behind` backward)
+    ahead: dict[str, dict[str, set[str]]] = {from_sphere: {}, to_sphere: {}}
+    behind: dict[str, dict[str, set[str]]] = {from_sphere: {}, to_sphere: {}}
+    crossings: set[tuple[str, str]] = set()
+    for u, v, data in graph.edges(data=True):
+        if data["score"] <= 0:
+            continue
+        relation = data["relation"]
+        if relation in hierarchy_relations:
+            for sphere in (from_sphere, to_sphere):
+                if sphere in spheres(u) and sphere in spheres(v):
+                    ahead[sphere].setdefault(u, set()).add(v)
+                    behind[sphere].setdefault(v, set()).add(u)
+                    if not directed:
+                        ahead[sphere].setdefault(v, set()).add(u)
+                        behind[sphere].setdefault(u, set()).add(v)
+        if relation in crossing_relations:
+            if from_sphere in spheres(u) and to_sphere in spheres(v):
+                crossings.add((u, v))
+            if not directed and from_sphere in spheres(v) and to_sphere in spheres(u):
+                crossings.add((v, u))
+
     explored = 0
     truncated = False
-    starts = sorted(n for n in graph.nodes if from_sphere in spheres(n))
-    for start in starts:
-        stack: list[tuple[str, ...]] = [(start,)]
+
+    def walks(start: str, steps: dict[str, set[str]], room: int) -> list[tuple[str, ...]]:
+        """Simple walks from `start` along `steps` of at most `room` steps (the empty one
+        included), each as the sequence of nodes after `start`."""
+        nonlocal explored, truncated
+        found: list[tuple[str, ...]] = [()]
+        stack: list[tuple[str, ...]] = [()]
         while stack:
             trail = stack.pop()
             explored += 1
             if explored > _MAX_CHAINS:
                 truncated = True
                 break
-            for nxt in sorted(neighbours[trail[-1]] - set(trail)):
-                step = (*trail, nxt)
-                if to_sphere in spheres(nxt):
-                    sequences.append(step)
-                elif len(step) - 1 < max_hops and spheres(nxt):
-                    stack.append(step)
+            if len(trail) >= room:
+                continue
+            last = trail[-1] if trail else start
+            for nxt in sorted(steps.get(last, set()) - {start, *trail}):
+                longer = (*trail, nxt)
+                found.append(longer)
+                stack.append(longer)
+        return found
+
+    sequences: dict[tuple[str, ...], int] = {}
+    for u, v in sorted(crossings):
+        for before in walks(u, behind[from_sphere], max_hops - 1):
+            prefix = (*reversed(before), u)
+            for after in walks(v, ahead[to_sphere], max_hops - len(before) - 1):
+                sequence = (*prefix, v, *after)
+                if len(set(sequence)) == len(sequence):
+                    sequences.setdefault(sequence, len(before))
+            if truncated:
+                break
         if truncated:
             break
 
-    kept = _without_sub_chains(sequences)
     chains: list[Path] = []
-    for sequence in kept:
-        ties = _choose(graph, sequence, directed, False, relations)
+    for sequence, crossing in sequences.items():
+        ties = _chain_ties(
+            graph, sequence, crossing, directed, crossing_relations, hierarchy_relations
+        )
         if ties is not None:
-            chains.append(_materialise(store, graph, sequence, ties))
+            chains.append(
+                _materialise(store, graph, sequence, ties, directed=directed, crossing=crossing)
+            )
     chains.sort(key=lambda p: (-p.score, len(p.hops), [n.label for n in p.nodes]))
     return (chains[:limit] if limit else chains), truncated
 
 
-def _without_sub_chains(sequences: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
-    """Drop every sequence that lies, contiguously, inside a longer one.
-
-    >>> _without_sub_chains([("b", "c"), ("a", "b", "c"), ("d", "c")])
-    [('a', 'b', 'c'), ('d', 'c')]
-    """
-    unique = sorted(set(sequences), key=lambda s: (-len(s), s))
-    kept: list[tuple[str, ...]] = []
-    # every stretch of a kept sequence shorter than itself: the longest come first, so a
-    # sequence is looked up among the stretches of all longer ones at once
-    inside: set[tuple[str, ...]] = set()
-    for sequence in unique:
-        if sequence in inside:
-            continue
-        kept.append(sequence)
-        size = len(sequence)
-        for length in range(1, size):
-            for i in range(size - length + 1):
-                inside.add(sequence[i : i + length])
-    return kept
+def _chain_ties(
+    graph: nx.MultiDiGraph,
+    sequence: Sequence[str],
+    crossing: int,
+    directed: bool,
+    crossing_relations: set[str],
+    hierarchy_relations: set[str],
+) -> list[tuple[str, bool, dict[str, Any]]] | None:
+    """The strongest claim for each hop of a chain: of the collusion family at the crossing,
+    of the hierarchy family elsewhere."""
+    chosen = []
+    for index, (u, v) in enumerate(itertools.pairwise(sequence)):
+        relations = crossing_relations if index == crossing else hierarchy_relations
+        options = _parallel_ties(graph, u, v, directed, relations)
+        if not options:
+            return None
+        chosen.append(options[0])
+    return chosen

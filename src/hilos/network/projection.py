@@ -56,6 +56,12 @@ class Filters:
     directed: bool = False
     include: tuple[str, ...] = ()
     """Context kinds (`place`, `market`, `policy`, `event`, `phenomenon`) that join the network."""
+    modalities: tuple[str, ...] = ()
+    """Modalities besides "stated" whose claims join the network (`recommendation` for
+    hotspots, which count the places a recommendation names a priority)."""
+    asserted_only: bool = False
+    """Only claims whose status asserts the relation (confirmed, reported): what plain graph
+    exports (GEXF, GraphML, FtM, CSV) show unless asked for every claim."""
 
     def __post_init__(self) -> None:
         if self.min_status is not None:
@@ -95,6 +101,8 @@ def filters_in_words(
         lines.append("ties of type " + ", ".join(filters.tie_types) + " (with their sub-types)")
     if filters.exclude:
         lines.append("leaving out " + "; ".join(f"{label_of(i)} ({i})" for i in filters.exclude))
+    if filters.asserted_only:
+        lines.append("only claims whose status asserts the relation (confirmed, reported)")
     if filters.include:
         lines.append(
             "context in the network besides actors: "
@@ -169,6 +177,8 @@ class Projection:
     """Entities left out of the network by kind (places, markets… not asked for)."""
     untyped: int = 0
     """Entities of no known kind kept in the network as actors (say so in the output)."""
+    left_out_nodes: dict[str, str] = field(default_factory=dict)
+    """Each entity left out of the network, with its kind."""
 
     def assumptions(self) -> list[str]:
         """What the network is made of, in sentences, for the output to say."""
@@ -218,6 +228,21 @@ def in_network(kind: str, filters: Filters) -> bool:
 
 
 _PLURAL = {v: k for k, v in INCLUDABLE.items()} | {"sphere": "spheres", "source": "sources"}
+
+
+def filters_assumptions(filters: Filters) -> list[str]:
+    """What a network under these filters is made of, before it is read (for `paths`, which
+    reads only the region around its two ends).
+
+    >>> filters_assumptions(Filters())
+    ['network of actors only (places, markets, policies, events and phenomena are context: --include adds them)']
+    """  # noqa: E501
+    if filters.include:
+        return network_assumptions(Projection(nx.MultiDiGraph(), filters))
+    return [
+        "network of actors only (places, markets, policies, events and phenomena are context:"
+        " --include adds them)"
+    ]
 
 
 def network_assumptions(projection: Projection) -> list[str]:
@@ -313,8 +338,12 @@ class TieFilter:
             # a refuted claim denies the relation: it is never a link, whatever the filters
             self.dropped["refuted"] += 1
             return None
-        if record.modality is not None and record.modality != self.stated:
+        modality = self.vocab.modality_key(record.modality) if record.modality else "stated"
+        if modality != "stated" and modality not in filters.modalities:
             self.dropped["not a statement of fact"] += 1
+            return None
+        if filters.asserted_only and (status is None or not self.vocab.status(status).asserts):
+            self.dropped["status does not assert"] += 1
             return None
         if self.wanted is not None and relation not in self.wanted:
             self.dropped["tie type"] += 1
@@ -340,6 +369,7 @@ class TieFilter:
             "score": evidence_score(status, confidence),
             "start": start,
             "end": end,
+            "modality": modality,
         }
 
 
@@ -380,11 +410,13 @@ def keep_network_nodes(projection: Projection) -> None:
     left_out: dict[str, int] = defaultdict(int)
     untyped = 0
     removed: list[str] = []
+    kinds_removed: list[tuple[str, str]] = []
     for node, kind in graph.nodes(data="kind"):
         kind = kind or "other"
         if not in_network(kind, filters):
             left_out[kind] += 1
             removed.append(node)
+            kinds_removed.append((node, kind))
         elif kind == "other":
             untyped += 1
     lost = sum(graph.degree(node) for node in removed)
@@ -394,6 +426,7 @@ def keep_network_nodes(projection: Projection) -> None:
             projection.dropped.get("context entity at an end", 0) + lost
         )
     projection.left_out = dict(left_out)
+    projection.left_out_nodes = {node: graph_kind for node, graph_kind in kinds_removed}
     projection.untyped = untyped
 
 
@@ -598,6 +631,14 @@ def require_nodes(projection: Projection, *iris: str) -> None:
     """Fail with a clear message if an entity is not in the (filtered) network."""
     for iri in iris:
         if iri not in projection.graph:
+            kind = projection.left_out_nodes.get(iri)
+            if kind is not None:
+                option = next((name for name, k in INCLUDABLE.items() if k == kind), None)
+                hint = f" (--include {option} adds {option})" if option else ""
+                raise NotFound(
+                    f"{compact(iri)} is a {kind}, not an actor: the network is made of actors"
+                    f" and the claims between them{hint}"
+                )
             reason = (
                 "it is excluded"
                 if iri in projection.filters.exclude
