@@ -69,3 +69,22 @@ def test_a_page_and_a_dossier_with_the_same_filters_hash_the_same_scope(
         dossier_hash = re.search(r"([0-9a-f]{64})", dossier.read_text(encoding="utf-8"))
         assert page_hash and dossier_hash
         assert page_hash.group(1) == dossier_hash.group(1), scope
+
+
+def test_the_readme_recipe_recomputes_the_hash(hilos, tmp_path: Path) -> None:
+    """The README's recipe, run as written: export N-Quads, canonicalise, sort, hash."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    recipe = readme[readme.index("**The data snapshot.**") :]
+    script = recipe[recipe.index("python - <<'PY'\n") + 16 : recipe.index("\nPY\n")]
+    page = tmp_path / "page.html"
+    for scope in ([], ["--graph", "report/iguala"]):
+        data = tmp_path / "data.nq"
+        assert hilos("export", "nquads", str(data), *scope).exit_code == 0
+        made = hilos("export", "html", str(page), "--focus", "José Luis Abarca", *scope)
+        assert made.exit_code == 0, made.stderr
+        stated = re.search(r'"snapshot":\s*"([0-9a-f]{64})"', page.read_text(encoding="utf-8"))
+        assert stated
+        printed: list[str] = []
+        code = script.replace('"data.nq"', repr(str(data)))
+        exec(code, {"print": printed.append})  # the README's own recipe
+        assert printed == [stated.group(1)], scope
