@@ -260,7 +260,7 @@ def test_show_abarca_lists_every_tie_with_its_quote(hilos) -> None:
     for tie in ties:
         other = iguala.value(tie, HILOS.to) if iguala.value(tie, HILOS["from"]) == ABARCA else None
         if other is not None:
-            assert label(iguala, other) in text
+            assert label(curated(), other) in text
 
 
 def test_show_json_has_the_ties_status_and_sources_of_the_file(hilos) -> None:

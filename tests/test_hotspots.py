@@ -10,7 +10,7 @@ import rdflib
 
 from hilos.errors import BadInput
 from hilos.network.hotspots import WEIGHTS, hotspots
-from hilos.network.projection import Filters, project
+from hilos.network.projection import Filters
 from hilos.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
@@ -34,7 +34,7 @@ def tie_score(graph: rdflib.Graph, tie: rdflib.term.Node) -> float:
 
 
 def test_michoacan_and_guerrero_lead_the_states(memory_store: Store) -> None:
-    ranked = hotspots(memory_store, project(memory_store), kind="state")
+    ranked = hotspots(memory_store, kind="state")[0]
     assert {h.id for h in ranked[:2]} == {str(HID.michoacan), str(HID.guerrero)}
     assert all("hilos:FederalState" in h.kind for h in ranked)
     scores = [h.score for h in ranked]
@@ -53,33 +53,45 @@ def test_components_match_the_files(memory_store: Store, curated: rdflib.Graph, 
         for t in curated.subjects(rdflib.RDF.type, HILOS.ViolenceDriver)
         if curated.value(t, HILOS.to) in inside
     )
+    # named a priority: every claim of a policy or recommendation about the place (what a
+    # recommendation recommends included)
     policy_types = {HILOS.Policy, HILOS.Strategy, HILOS.Recommendation}
     priority = sum(
         tie_score(curated, t)
-        for t in curated.subjects(rdflib.RDF.type, HILOS.Targeting)
-        if curated.value(t, HILOS.to) == place
-        and set(curated.objects(curated.value(t, HILOS["from"]), rdflib.RDF.type)) & policy_types
+        for t in set(curated.subjects(HILOS.to, place))
+        if set(curated.objects(curated.value(t, HILOS["from"]), rdflib.RDF.type)) & policy_types
     )
-    (spot,) = [h for h in hotspots(memory_store, project(memory_store)) if h.id == str(place)]
+    assert priority > 0
+    ranked, level = hotspots(memory_store, kind="state")
+    assert level == "state"
+    (spot,) = [h for h in ranked if h.id == str(place)]
     assert spot.components["violence_drivers"] == pytest.approx(drivers)
     assert spot.components["priority"] == pytest.approx(priority)
     assert spot.score == pytest.approx(sum(WEIGHTS[k] * v for k, v in spot.components.items()))
 
 
 def test_filters_change_the_ranking(memory_store: Store) -> None:
-    everything = hotspots(memory_store, project(memory_store), kind="state")
-    presence_only = hotspots(
-        memory_store, project(memory_store, Filters(tie_types=("presence",))), kind="state"
-    )
+    everything = hotspots(memory_store, kind="state")[0]
+    presence_only = hotspots(memory_store, Filters(tie_types=("presence",)), kind="state")[0]
     assert all(h.components["violence_drivers"] == 0 for h in presence_only)
     assert [h.id for h in everything] != [h.id for h in presence_only]
 
 
 def test_bad_hotspot_requests(memory_store: Store) -> None:
     with pytest.raises(BadInput):
-        hotspots(memory_store, project(memory_store), kind="galaxy")
+        hotspots(memory_store, kind="galaxy")
     with pytest.raises(BadInput):
-        hotspots(memory_store, project(memory_store), top=0)
+        hotspots(memory_store, top=0)
+
+
+def test_places_of_one_level_by_default(memory_store: Store, curated: rdflib.Graph) -> None:
+    """Without --kind, the places compared are of one level: the level with the most places
+    that score (the report's states), so neither Mexico nor Latin America tops Michoacán."""
+    ranked, level = hotspots(memory_store)
+    assert level == "state"
+    states = {str(s) for s in curated.subjects(rdflib.RDF.type, HILOS.FederalState)}
+    assert {h.id for h in ranked} <= states
+    assert ranked[0].id in {str(HID.michoacan), str(HID.guerrero)}
 
 
 def test_hotspots_on_the_command_line(hilos) -> None:

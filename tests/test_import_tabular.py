@@ -77,16 +77,11 @@ def select(store_path: Path, sparql: str, graph: str | None = None) -> list[list
         store.close()
 
 
-def unordered_pairs(path: Path, a: str, b: str) -> set[frozenset[str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return {frozenset((row[a], row[b])) for row in csv.DictReader(handle)}
-
-
 # ------------------------------------------------------------------ real datasets
 
 
 @needs_datasets
-def test_bacrim_alliances_collapse_both_directions_and_drop(hilos: Hilos) -> None:
+def test_bacrim_alliances_one_claim_per_row_and_drop(hilos: Hilos) -> None:
     path = BACRIM / "BACRIM2020_Alliances.csv"
     result = hilos(
         "import", "csv", str(path), "--map", "source=Group", "--map", "target=RGroup",
@@ -94,23 +89,24 @@ def test_bacrim_alliances_collapse_both_directions_and_drop(hilos: Hilos) -> Non
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     summary = json.loads(result.stdout)
-    expected = len(unordered_pairs(path, "Group", "RGroup"))
-    assert summary["ties"] == expected
-    assert count_ties(hilos.store, "BACRIM2020_Alliances") == expected
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    # every row is a claim of its own: a pair the file lists both ways is two claims
+    assert summary["ties"] == len(rows)
+    assert count_ties(hilos.store, "BACRIM2020_Alliances") == len(rows)
     types = {t["type"].rsplit("#", 1)[1] for t in ties_in(hilos.store, "BACRIM2020_Alliances")}
     assert types == {"Alliance"}
-    # the pair listed twice with the same weight keeps that weight, not the double
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        first = next(csv.DictReader(handle))
-    weights = select(
+    # each claim keeps its own row's weight and ends
+    first = rows[0]
+    found = select(
         hilos.store,
-        "SELECT ?w WHERE { ?t hilos:from ?a ; hilos:to ?b ; rdf:value ?w . ?a rdfs:label ?la ."
-        f" ?b rdfs:label ?lb . FILTER((STR(?la) = {json.dumps(first['Group'])} && "
-        f"STR(?lb) = {json.dumps(first['RGroup'])}) || (STR(?lb) = {json.dumps(first['Group'])}"
-        f" && STR(?la) = {json.dumps(first['RGroup'])})) }}",
+        "SELECT ?w ?la ?lb WHERE { ?t hilos:locator 'row 2' ; rdf:value ?w ;"
+        " hilos:from/rdfs:label ?la ; hilos:to/rdfs:label ?lb }",
         "BACRIM2020_Alliances",
     )
-    assert [float(w[0]) for w in weights] == [float(first["weight"])]
+    assert [(float(w), a, b) for w, a, b in found] == [
+        (float(first["weight"]), first["Group"], first["RGroup"])
+    ]
     dropped = hilos("drop", "BACRIM2020_Alliances")
     assert dropped.exit_code == 0
     assert "BACRIM2020_Alliances" not in graph_names(hilos.store)
@@ -125,7 +121,8 @@ def test_bacrim_rivals_with_node_sheet(hilos: Hilos) -> None:
         "--graph", "rivals", "--format", "json",
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
-    expected = len(unordered_pairs(path, "Node", "RNode"))
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        expected = sum(1 for _ in csv.DictReader(handle))
     assert json.loads(result.stdout)["ties"] == expected
     assert count_ties(hilos.store, "rivals") == expected
     # labels come from the node sheet's Group column
@@ -144,7 +141,7 @@ def test_bacrim_rivals_with_node_sheet(hilos: Hilos) -> None:
 @needs_datasets
 def test_montagna_whitespace_no_header(hilos: Hilos) -> None:
     lines = [line.split() for line in MONTAGNA.read_text().splitlines() if line.strip()]
-    expected = len({(i, j) for i, j, _ in lines})
+    expected = len(lines)  # one claim per row
     result = hilos(
         "import", "csv", str(MONTAGNA), "--no-header", "--delimiter", "whitespace",
         "--relation", "met with", "--format", "json",
@@ -166,7 +163,7 @@ def test_montagna_whitespace_no_header(hilos: Hilos) -> None:
 @needs_datasets
 def test_caviar_edges_and_phase_matrix(hilos: Hilos) -> None:
     with CAVIAR_EDGES.open(encoding="utf-8-sig", newline="") as handle:
-        expected = len({(r["source"], r["target"]) for r in csv.DictReader(handle)})
+        expected = sum(1 for _ in csv.DictReader(handle))
     result = hilos("import", "csv", str(CAVIAR_EDGES), "--format", "json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["ties"] == expected
@@ -183,12 +180,16 @@ def test_caviar_edges_and_phase_matrix(hilos: Hilos) -> None:
     assert hilos("drop", "phase3").exit_code == 0
 
 
-def test_matrix_symmetric_relation_collapses(hilos: Hilos, tmp_path: Path) -> None:
+def test_every_nonzero_cell_of_a_matrix_is_a_claim(hilos: Hilos, tmp_path: Path) -> None:
     path = tmp_path / "kin.csv"
     path.write_text("id,a,b,c\na,0,1,0\nb,1,0,2\nc,0,2,0\n", encoding="utf-8")
     result = hilos("import", "matrix", str(path), "--relation", "kinship", "--format", "json")
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout)["ties"] == 2
+    assert json.loads(result.stdout)["ties"] == 4  # each cell says something of its own
+    locators = select(hilos.store, "SELECT ?l WHERE { ?t hilos:locator ?l }", "kin")
+    assert sorted(loc[0] for loc in locators) == [
+        "row 2, column 3", "row 3, column 2", "row 3, column 4", "row 4, column 3",
+    ]  # fmt: skip
 
 
 # ------------------------------------------------------------------ resolution and provenance
@@ -206,18 +207,31 @@ def test_resolution_meets_curated_entities(hilos: Hilos, tmp_path: Path) -> None
     result = hilos("import", "csv", str(path), "--format", "json")
     assert result.exit_code == 0, result.stderr
     summary = json.loads(result.stdout)
-    assert summary["ties"] == 2  # the rivalry listed both ways is one tie
-    assert summary["new_entities"] == 1
+    assert summary["ties"] == 3  # one claim per row
+    # "Cártel de Sinaloa (México)": the curated Sinaloa cartel bears the name, but the graph
+    # ties it to no place in Mexico, so the qualifier does not choose it: kept apart, and said
+    kept = {m["name"]: m for m in summary["kept_apart"]}
+    hid = "https://w3id.org/hilos/id/"
+    assert kept["Cártel de Sinaloa (México)"]["entity"] == hid + "sinaloa-cartel"
+    assert summary["new_entities"] == 2  # that name, and Los Pelones
+    merged = {m["name"]: m["entity"] for m in summary["merged"]}
+    assert merged == {
+        "ZETAS": hid + "zetas",
+        "los zetas": hid + "zetas",
+        "cartel de sinaloa": hid + "sinaloa-cartel",
+    }
     rows = select(
         hilos.store,
         "SELECT ?a ?b ?type WHERE { ?t a ?type ; hilos:from ?a ; hilos:to ?b . "
         "FILTER(?type IN (hilos:Rivalry, hilos:GenericTie)) }",
         "mine",
     )
-    hid = "https://w3id.org/hilos/id/"
     rivalry = [r for r in rows if r[2].endswith("Rivalry")]
-    assert len(rivalry) == 1
-    assert {rivalry[0][0], rivalry[0][1]} == {hid + "sinaloa-cartel", hid + "zetas"}
+    assert len(rivalry) == 2
+    assert {rivalry[1][0], rivalry[1][1]} | {rivalry[0][0], rivalry[0][1]} >= {
+        hid + "sinaloa-cartel",
+        hid + "zetas",
+    }
     generic = [r for r in rows if r[2].endswith("GenericTie")]
     assert generic[0][0] == hid + "zetas"
     assert generic[0][1].startswith("https://w3id.org/hilos/graph/mine/entity/")
@@ -253,9 +267,12 @@ def test_provenance_rows_and_sha256(hilos: Hilos, tmp_path: Path) -> None:
         " GROUP BY ?t",
         "prov",
     )
-    locators = sorted(tuple(sorted(t[1].split("|"))) for t in ties)
-    assert locators == [("row 2", "row 4"), ("row 3",)]
-    assert sorted(float(t[2]) for t in ties) == [1.0, 5.0]
+    # one claim per row, each with its own row and weight (the repeated pair is not merged)
+    assert sorted((t[1], float(t[2])) for t in ties) == [
+        ("row 2", 2.0),
+        ("row 3", 1.0),
+        ("row 4", 3.0),
+    ]
 
 
 # ------------------------------------------------------------------ bad input
@@ -338,8 +355,12 @@ def test_xlsx_spreadsheets(hilos: Hilos, tmp_path: Path) -> None:
         "relation=Relación",
     )
     assert result.exit_code == 0, result.stderr
-    # the alliance listed both ways is one tie; "pays" is a generic tie: two ties in all
-    assert count_ties(hilos.store, "hallazgos") == 2
+    # one claim per row: the alliance listed both ways is two claims, "pays" a generic tie
+    assert count_ties(hilos.store, "hallazgos") == 3
+    # "Cártel A (México)" and "Cártel A" are two names: the qualifier is part of a name
+    names = select(hilos.store, "SELECT DISTINCT ?l WHERE { ?e a hilos:Actor ; rdfs:label ?l }",
+                   "hallazgos")  # fmt: skip
+    assert {"Cártel A (México)", "Cártel A"} <= {n[0] for n in names}
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK not really a workbook")
     assert "not a readable .xlsx" in assert_bad(hilos, "import", "csv", str(broken))

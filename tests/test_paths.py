@@ -258,8 +258,10 @@ def test_chains_match_the_rule_written_plainly_on_random_networks() -> None:
         for i in range(rng.randint(1, 12)):
             u, v = rng.sample(nodes, 2)
             relation = rng.choice(relations)
-            graph.add_edge(u, v, key=f"https://example.org/t{i}", relation=relation, status="reported",
-                           confidence=None, score=0.7, start=None, end=None)  # fmt: skip
+            graph.add_edge(
+                u, v, key=f"https://example.org/t{i}", relation=relation, status="reported",
+                confidence=None, score=0.7, start=None, end=None,
+            )  # fmt: skip
 
         def linked(a: str, b: str, kinds: set[str], g: nx.MultiDiGraph = graph) -> bool:
             found = [*g.get_edge_data(a, b, default={}).values()]

@@ -10,7 +10,7 @@ from ..network.centrality import MEASURES, SAMPLE_SIZE, SAMPLING_THRESHOLD, SPHE
 from ..network.centrality import centrality as rank_centrality
 from ..network.communities import communities
 from ..network.disrupt import MODES, STRATEGIES, disrupt
-from ..network.projection import Filters, project
+from ..network.projection import Filters, Projection, project
 from ..output import table, to_csv, to_json
 from ..store import Progress
 from .app import cli
@@ -25,15 +25,18 @@ SAMPLES_HELP = (
 )
 
 
-def _network(ctx: Context, filters: Filters) -> nx.Graph:
+def _network(ctx: Context, filters: Filters) -> tuple[nx.Graph, Projection]:
     """The filtered network to analyse; exits 1 when no tie passes the filters."""
     projection = project(ctx.store(), filters, lang=ctx.lang)
     if projection.graph.number_of_nodes() == 0:
         no_answer("no ties pass the filters")
-    # what the network is made of, and what it left out, before the answer
-    click.echo("Note: " + "; ".join(projection.assumptions()) + ".", err=True)
     graph: nx.Graph = projection.analysis_graph()
-    return graph
+    return graph, projection
+
+
+def _note(projection: Projection) -> None:
+    """Say on stderr what the analysed network was made of and what it left out."""
+    click.echo("Note: " + "; ".join(projection.assumptions()) + ".", err=True)
 
 
 def _progress(ctx: Context, graph: nx.Graph, label: str) -> Progress | None:
@@ -113,7 +116,7 @@ def centrality_command(
       hilos centrality --measure pagerank --min-status reported --weighted
       hilos centrality --measure closeness --undirected --tie-type collusion
     """
-    graph = _network(ctx, filters)
+    graph, projection = _network(ctx, filters)
     result = rank_centrality(
         graph,
         measure,
@@ -125,6 +128,7 @@ def centrality_command(
         progress=_progress(ctx, graph, measure.capitalize()),
     )
     _sampling_note(result.sampled, result.nodes, seed)
+    _note(projection)
     if fmt == "json":
         echo(to_json([{"rank": n, **r.as_dict()} for n, r in enumerate(result.ranking, 1)]))
     elif fmt == "csv":
@@ -156,12 +160,12 @@ def brokers_command(
 ) -> None:
     """The actors who connect the spheres (state, criminal, community, civil), ranked by
     cross-sphere betweenness: the share of the shortest paths between actors of different
-    spheres that run through them. Also their Gould–Fernandez brokerage roles on the directed
-    ties (a → b → c, a not tied to c): coordinator (all three of one sphere), itinerant (a and c
-    of one sphere, b of another), gatekeeper (b and c alike, a not), representative (a and b
-    alike, c not) and liaison (all three different); the brokerage column sums the four that
-    cross a sphere. The network is made of actors: places, markets and policies are never
-    brokers. Exits 1 when there is none.
+    spheres that run through them. Also their Gould–Fernandez brokerage roles on the ties as
+    followed (both ways unless --directed; a → b → c, a not tied to c): coordinator (all
+    three of one sphere), itinerant (a and c of one sphere, b of another), gatekeeper (b and c
+    alike, a not), representative (a and b alike, c not) and liaison (all three different);
+    the brokerage column sums the four that cross a sphere. The network is made of actors:
+    places, markets and policies are never brokers. Exits 1 when there is none.
 
     \b
     Examples:
@@ -169,12 +173,13 @@ def brokers_command(
       hilos brokers --min-status reported --format json
       hilos brokers --tie-type collusion --tie-type command --format csv
     """
-    graph = _network(ctx, filters)
+    graph, projection = _network(ctx, filters)
     result = brokers(
         graph, top, samples=samples, seed=seed, progress=_progress(ctx, graph, "Brokers")
     )
     if result.sampled is not None:
         _sampling_note(result.sampled, graph.number_of_nodes(), seed)
+    _note(projection)
     if fmt == "json":
         echo(to_json([{"rank": n, **b.as_dict()} for n, b in enumerate(result.brokers, 1)]))
     elif fmt == "csv":
@@ -225,8 +230,9 @@ def communities_command(
       hilos communities --seed 7 --resolution 1.5 --format json
       hilos communities --min-status reported --weighted --format csv
     """
-    graph = _network(ctx, filters)
+    graph, projection = _network(ctx, filters)
     result = communities(graph, seed=seed, resolution=resolution, weighted=weighted)
+    _note(projection)
     if fmt == "json":
         echo(to_json(result.as_dict()))
     elif fmt == "csv":
@@ -302,7 +308,7 @@ def disrupt_command(
       hilos disrupt --strategy betweenness --mode block --block-size 5 --format json
       hilos disrupt --strategy degree --min-status reported --format csv
     """
-    graph = _network(ctx, filters)
+    graph, projection = _network(ctx, filters)
     result = disrupt(
         graph,
         strategy,
@@ -316,6 +322,7 @@ def disrupt_command(
     )
     if result.note:
         click.echo(result.note, err=True)
+    _note(projection)
     if fmt == "json":
         echo(to_json(result.as_dict()))
         return

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import click
 
 from ..entities import resolve
 from ..namespaces import compact
-from ..network.hotspots import CONTEXT, KINDS, MODALITIES, WEIGHTS, hotspots
+from ..network.hotspots import KINDS, WEIGHTS, hotspots
 from ..network.paths import Path, find_chains, find_paths_in_store
 from ..network.projection import Filters, filters_assumptions, project
 from ..output import plain, table, to_csv, to_json, wrap
@@ -147,13 +145,7 @@ def hotspots_command(ctx: Context, kind: str, top: int | None, filters: Filters,
       hilos hotspots
       hilos hotspots --kind city --min-status reported --top 5 --format json
     """
-    store = ctx.store()
-    with_context = dataclasses.replace(
-        filters,
-        include=tuple(dict.fromkeys((*filters.include, *CONTEXT))),
-        modalities=tuple(dict.fromkeys((*filters.modalities, *MODALITIES))),
-    )
-    ranked, level = hotspots(store, project(store, with_context, lang=ctx.lang), top=top, kind=kind)
+    ranked, level = hotspots(ctx.store(), filters, top=top, kind=kind, lang=ctx.lang)
     if fmt == "json":
         echo(to_json([h.as_dict() for h in ranked]))
     if not ranked:

@@ -22,6 +22,7 @@ engage in and the policies that name a place.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +33,7 @@ from ..namespaces import compact, expand
 from ..reasoner import closure
 from ..store import Store, solutions
 from .paths import collusion_relations
-from .projection import Projection
+from .projection import Filters, project
 
 WEIGHTS = {
     "armed_actors": 1.0,
@@ -106,15 +107,33 @@ def level_of(hotspot: Hotspot) -> str | None:
     return None
 
 
+def hotspot_filters(filters: Filters | None = None) -> Filters:
+    """The filters with the context hotspots read: places, markets and policies in the network,
+    and the places that recommendations name."""
+    filters = filters or Filters()
+    return dataclasses.replace(
+        filters,
+        include=tuple(dict.fromkeys((*filters.include, *CONTEXT))),
+        modalities=tuple(dict.fromkeys((*filters.modalities, *MODALITIES))),
+    )
+
+
 def hotspots(
-    store: Store, projection: Projection, *, top: int | None = None, kind: str = "auto"
+    store: Store,
+    filters: Filters | None = None,
+    *,
+    top: int | None = None,
+    kind: str = "auto",
+    lang: str = "en",
 ) -> tuple[list[Hotspot], str]:
     """Places of one level ranked by how much the evidence says happens there, highest first,
-    and the level compared (`auto`: the level with the most places that score)."""
+    and the level compared (`auto`: the level with the most places that score). The network
+    is projected under `filters` with the context hotspots need (`hotspot_filters`)."""
     if kind not in KINDS:
         raise BadInput(f"unknown place kind '{kind}' (one of: {', '.join(KINDS)})")
     if top is not None and top < 1:
         raise BadInput(f"--top must be at least 1, got {top}")
+    projection = project(store, hotspot_filters(filters), lang=lang)
     graph = projection.graph
     graphs = list(projection.filters.graphs) or None
     # Direct containment, closed here: servers differ on transitive paths with both ends open.

@@ -179,6 +179,8 @@ class Projection:
     """Entities of no known kind kept in the network as actors (say so in the output)."""
     left_out_nodes: dict[str, str] = field(default_factory=dict)
     """Each entity left out of the network, with its kind."""
+    tied_only_to_context: int = 0
+    """Actors left out because their only claims were with context entities."""
 
     def assumptions(self) -> list[str]:
         """What the network is made of, in sentences, for the output to say."""
@@ -267,6 +269,12 @@ def network_assumptions(projection: Projection) -> list[str]:
         f"network of {what}{' only' if not filters.include else ''}"
         + (f" (left out: {left}; --include adds them)" if left else "")
     ]
+    if projection.tied_only_to_context:
+        count = projection.tied_only_to_context
+        lines.append(
+            f"{count} actor{'s' if count != 1 else ''} tied only to places, markets or other"
+            " context left out"
+        )
     if projection.untyped:
         lines.append(
             f"{projection.untyped} entit{'y' if projection.untyped == 1 else 'ies'} of unknown"
@@ -425,6 +433,10 @@ def keep_network_nodes(projection: Projection) -> None:
         projection.dropped["context entity at an end"] = (
             projection.dropped.get("context entity at an end", 0) + lost
         )
+        # actors whose only claims were with context are not in the network of actors either
+        alone = [node for node, degree in graph.degree() if degree == 0]
+        graph.remove_nodes_from(alone)
+        projection.tied_only_to_context = len(alone)
     projection.left_out = dict(left_out)
     projection.left_out_nodes = {node: graph_kind for node, graph_kind in kinds_removed}
     projection.untyped = untyped
