@@ -15,6 +15,7 @@ import textwrap
 from html.parser import HTMLParser
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import Result
 from rdflib import RDF, RDFS, Graph, Namespace, URIRef
@@ -109,6 +110,7 @@ def tie_facts(graph: Graph, tie: URIRef) -> dict[str, object]:
         "quote": str(quote),
         "locator": str(locator),
         "start": next((str(d) for d in graph.objects(tie, HILOS.start)), None),
+        "period": next((str(d) for d in graph.objects(tie, HILOS.period)), None),
     }
 
 
@@ -300,9 +302,12 @@ def numbers(cell: str) -> list[int]:
     return [int(n) for n in cell.split(", ")] if cell != "no source" else []
 
 
-def independent_hash(store: Store) -> str:
-    """The documented snapshot: SHA-256 over the sorted N-Quads lines of the loaded graphs."""
-    lines = sorted(f"{quad} .\n" for quad in store.quads())
+def independent_hash(store: Store, graphs: list[str] | None = None) -> str:
+    """The documented snapshot: SHA-256 over the sorted N-Quads lines of the loaded graphs,
+    the whole dataset's blank nodes labelled by RDFC-1.0 (pyoxigraph's Dataset)."""
+    dataset = ox.Dataset(store.quads(graphs))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    lines = sorted(f"{quad} .\n" for quad in dataset)
     return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
 
 
@@ -347,7 +352,10 @@ def test_entity_dossier_lists_every_tie_with_status_and_quote(
         cell = dict(zip(ties[0], row, strict=True))
         assert cell["relation"] == facts["relation"]
         assert cell["direction"] == ("→" if forward else "←")
-        assert cell["status"] == facts["status"]
+        # the status first, then what limits the claim (its period here, the report's words)
+        assert cell["status"].split("; ")[0] == facts["status"]
+        if facts.get("period"):
+            assert str(facts["period"]) in cell["status"]
         cited = numbers(cell["sources"])
         assert cited
         shown = [notes[n] for n in cited]
@@ -496,12 +504,13 @@ def test_snapshot_hash_is_the_documented_one_and_follows_the_data(hilos, tmp_pat
     assert read(after_load)[2]["Data snapshot"] == after
 
 
-def test_with_graph_the_snapshot_still_covers_every_loaded_graph(hilos, tmp_path: Path) -> None:
-    # names and citations are read from the whole store, so the whole store is the snapshot
+def test_with_graph_the_snapshot_covers_the_graphs_it_selects(hilos, tmp_path: Path) -> None:
+    # the scope the network page made with the same filters hashes too
     out = tmp_path / "iguala-only.md"
     ok(hilos("export", "dossier", str(out), "Abarca", "--graph", "report/iguala"))
     with Store.open(hilos.store) as store:
-        assert read(out)[2]["Data snapshot"] == independent_hash(store)
+        assert read(out)[2]["Data snapshot"] == independent_hash(store, ["report/iguala"])
+        assert read(out)[2]["Data snapshot"] != independent_hash(store)
     (ties,) = read(out)[0]
     assert len(ties) - 1 == len(_iguala_ties(ABARCA))
 

@@ -33,9 +33,11 @@ def hostile(hilos: Hilos, tmp_path: Path) -> Hilos:
     return hilos
 
 
-def _expected(store_path: Path, graphs: tuple[str, ...] = ()) -> nx.MultiDiGraph:
+def _expected(
+    store_path: Path, graphs: tuple[str, ...] = (), *, asserted_only: bool = True
+) -> nx.MultiDiGraph:
     with Store.open(store_path) as store:
-        return project(store, Filters(graphs=graphs)).graph
+        return project(store, Filters(graphs=graphs, asserted_only=asserted_only)).graph
 
 
 @pytest.mark.parametrize("fmt", ["gexf", "graphml"])
@@ -60,6 +62,37 @@ def test_graph_files_read_back_like_the_projection(hilos: Hilos, tmp_path: Path,
         assert (got_u, got_v) == (u, v)
         for name in ("relation", "status", "confidence", "start", "end", "score"):
             assert got.get(name) == data[name]
+
+
+ASSERTING = {"confirmed", "reported"}
+
+
+@pytest.mark.parametrize("fmt", ["gexf", "graphml", "csv"])
+def test_only_asserted_claims_are_links_unless_every_claim_is_asked(
+    hilos: Hilos, tmp_path: Path, fmt: str
+) -> None:
+    """A plain link is read as a fact: by default only claims whose status asserts their
+    relation are written; --all-claims adds the alleged and disputed ones with their status;
+    a refuted claim is never a link."""
+    statuses: dict[str, set[str]] = {}
+    for flags in ((), ("--all-claims",)):
+        target = tmp_path / (f"net{len(flags)}.{fmt}" if fmt != "csv" else f"net{len(flags)}")
+        result = hilos("export", fmt, str(target), *flags)
+        assert result.exit_code == 0, result.stderr
+        if fmt == "csv":
+            import csv
+
+            with (target / "ties.csv").open(encoding="utf-8-sig", newline="") as handle:
+                found = {row["status"] for row in csv.DictReader(handle)}
+        else:
+            read = nx.read_gexf(target) if fmt == "gexf" else nx.read_graphml(target)
+            found = {d["status"] for _, _, d in read.edges(data=True)}
+        statuses[" ".join(flags)] = found
+        assert "refuted" not in found
+    assert statuses[""] and statuses[""] <= ASSERTING
+    assert statuses["--all-claims"] >= statuses[""] | {"alleged", "disputed"}
+    plain = hilos("export", fmt, str(tmp_path / f"again.{fmt}"))
+    assert "--all-claims" in plain.stderr and "refuted" in plain.stderr
 
 
 def test_graph_files_honour_filters(hilos: Hilos, tmp_path: Path) -> None:

@@ -31,6 +31,9 @@ HILOS = "https://w3id.org/hilos/ontology#"
 ZETAS = ox.NamedNode("https://w3id.org/hilos/id/zetas")
 GRAPH = "=hostile"  # a graph name is shown in `hilos graphs --format csv` too
 STRINGS = (*HOSTILE, LONG)
+# What the graph exports write by default is the network of actors and the claims that assert
+# their relation; here every hostile string must be written, so every claim and every place.
+EVERYTHING = ("--all-claims", "--include", "places")
 
 
 def hostile_quads() -> list[ox.Triple]:
@@ -228,7 +231,7 @@ def assert_inert_markdown(document: str) -> None:
 @pytest.mark.parametrize("fmt", ["gexf", "graphml"])
 def test_network_files_are_well_formed_xml(store: FuzzStore, out: Path, fmt: str) -> None:
     target = out / f"network.{fmt}"
-    run(store, "export", fmt, str(target), "--graph", GRAPH)
+    run(store, "export", fmt, str(target), "--graph", GRAPH, *EVERYTHING)
     expat.ParserCreate(namespace_separator=" ").Parse(target.read_bytes(), True)
     graph = nx.read_gexf(target) if fmt == "gexf" else nx.read_graphml(target)
     labels = {data.get("label") for _, data in graph.nodes(data=True)}
@@ -277,7 +280,7 @@ def csv_outputs(store: FuzzStore, out: Path) -> Iterator[tuple[str, str]]:
         assert_clean(result, (0,))
         yield " ".join(command[:2]), result.stdout
     folder = out / "sheets"
-    run(store, "export", "csv", str(folder), *graph)
+    run(store, "export", "csv", str(folder), *graph, *EVERYTHING)
     for sheet in ("nodes.csv", "ties.csv"):
         yield sheet, (folder / sheet).read_text(encoding="utf-8-sig")
 
@@ -372,9 +375,15 @@ def test_no_payload_runs_in_chromium(chromium: Any, store: FuzzStore, out: Path)
     side panel and found by the search box: no dialog, no error, no request, no handler or
     link from the data — `javascript:` stays text that cannot be clicked."""
     network = out / "network.html"
-    run(store, "export", "html", str(network), "--graph", GRAPH, "--title", HOSTILE[1])
+    run(
+        store, "export", "html", str(network), "--graph", GRAPH, "--title", HOSTILE[1],
+        "--include", "places",
+    )  # fmt: skip
     dossier = out / "dossier.html"
-    run(store, "export", "dossier", str(dossier), "--path", EX + "m-2", EX + "p-2")
+    run(
+        store, "export", "dossier", str(dossier), "--path", EX + "m-2", EX + "p-2",
+        "--include", "places",
+    )  # fmt: skip
     context, page, events = open_page(chromium, network)
     try:
         page.wait_for_function("() => window.hilosReady === true", timeout=30_000)

@@ -15,6 +15,7 @@ one table per section, with `|`, newlines and Markdown's control characters esca
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from collections.abc import Iterable, Sequence
@@ -27,7 +28,7 @@ import networkx as nx
 from ..entities import Summary, describe, resolve
 from ..errors import BadInput
 from ..namespaces import expand
-from ..network.evidence import Node, Source, node, sources_of
+from ..network.evidence import Claim, Hop, Node, Source, claim_details, node, sources_of
 from ..network.paths import find_paths
 from ..network.projection import (
     Filters,
@@ -36,7 +37,7 @@ from ..network.projection import (
 )
 from ..output import atomic_output
 from ..store import Store
-from ..vocab import vocabulary
+from ..vocab import CONTEXT_KINDS, vocabulary
 from . import snapshot_hash, snapshot_scope
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
@@ -74,6 +75,12 @@ class Row:
     end: str | None
     score: float
     notes: tuple[int, ...]
+    qualifiers: tuple[str, ...] = ()
+    period: str | None = None
+    modality: str | None = None
+    counted: bool = True
+    """In a path: whether this claim is the one the hop's score rests on (the strongest); the
+    other claims behind the same hop follow it, marked "also"."""
 
 
 @dataclass(frozen=True)
@@ -188,6 +195,7 @@ def _entity_rows(
         *graph.in_edges(iri, keys=True, data=True),
     ]:
         edges.setdefault(tie, (u, v, data))
+    details = {tie: claim_details(store, tie) for tie in edges}
     nodes = {
         n: node(graph, n)
         for n in {iri} | {e[0] for e in edges.values()} | {e[1] for e in edges.values()}
@@ -223,6 +231,9 @@ def _entity_rows(
                 end=data["end"] if isinstance(data["end"], str) else None,
                 score=float(data["score"]) if isinstance(data["score"], int | float) else 0.0,
                 notes=notes.cite(sources_of(store, tie)),
+                qualifiers=details[tie][0],
+                period=details[tie][1],
+                modality=str(data.get("modality") or "stated"),
             )
         )
     others = sorted(
@@ -272,7 +283,11 @@ def build_dossier(
 
     if entity is not None:
         summary = describe(store, iri, lang=lang)
-        ties, named = _entity_rows(store, projection.graph, iri, notes, relations)
+        # a dossier is the entity's card: every claim, with places and markets, refuted ones and
+        # recommendations included, each with its status
+        every = dataclasses.replace(filters, every_claim=True, include=CONTEXT_KINDS)
+        card_projection = project(store, every, lang=lang)
+        ties, named = _entity_rows(store, card_projection.graph, iri, notes, relations)
         if not named:
             named = [Node(iri, summary.label, summary.sphere)]
         title = f"Evidence dossier: {summary.label}"
@@ -284,20 +299,24 @@ def build_dossier(
             rows = tuple(
                 Row(
                     number=number,
-                    tie=h.tie,
+                    tie=claim.id,
                     relation=h.relation,
                     relation_label=relations.label(h.relation),
                     from_=labels[h.from_],
                     to=labels[h.to],
-                    forward=h.forward,
-                    status=h.status,
-                    confidence=h.confidence,
-                    start=h.start,
-                    end=h.end,
-                    score=h.score,
-                    notes=notes.cite(h.sources),
+                    forward=claim.from_ == h.from_,
+                    status=claim.status,
+                    confidence=claim.confidence,
+                    start=claim.start,
+                    end=claim.end,
+                    score=claim.score,
+                    notes=notes.cite(claim.sources),
+                    qualifiers=claim.qualifiers,
+                    period=claim.period,
+                    counted=claim.id == h.tie,
                 )
                 for number, h in enumerate(found_path.hops, 1)
+                for claim in _claims_of(h)
             )
             sections.append(PathSection(found_path.score, found_path.nodes, rows))
             for n in found_path.nodes:
@@ -392,7 +411,19 @@ def _confidence(row: Row) -> str:
 
 
 def _status(row: Row) -> str:
-    return row.status or "no status"
+    """The status with what limits the claim: its qualifiers, its modality, its period."""
+    words = [row.status or "no status"]
+    vocab = vocabulary()
+    words += [q.label() for q in vocab.qualifiers if q.key in row.qualifiers]
+    if row.modality and row.modality != "stated":
+        words.append(next((m.label() for m in vocab.modalities if m.key == row.modality), ""))
+    if row.period:
+        words.append(row.period)
+    return "; ".join(w for w in words if w)
+
+
+def _number(row: Row) -> str:
+    return str(row.number) if row.counted else f"{row.number} (also)"
 
 
 def _sphere(n: Node) -> str:
@@ -404,9 +435,18 @@ def _weights() -> str:
     return ", ".join(f"{status} {weight:g}" for status, weight in ranked)
 
 
+def _claims_of(h: Hop) -> list[Claim]:
+    """The claims behind a hop, the one its score rests on first."""
+    claims = list(h.claims)
+    claims.sort(key=lambda c: c.id != h.tie)
+    return claims
+
+
 def _score_sentence(section: PathSection) -> str:
     terms = []
     for row in section.rows:
+        if not row.counted:
+            continue
         weight = vocabulary().weights.get(row.status or "", 0.0)
         terms.append(
             f"{weight:g}" if row.confidence is None else f"({weight:g} × {row.confidence:g})"
@@ -530,7 +570,7 @@ def render_markdown(dossier: Dossier) -> str:
             _HOP_HEADERS,
             [
                 [
-                    str(row.number),
+                    _number(row),
                     row.from_.label,
                     row.relation_label,
                     "→" if row.forward else "←",
@@ -727,7 +767,7 @@ def render_html(dossier: Dossier) -> str:
         rows = [
             _html_row(
                 [
-                    ("num", str(row.number)),
+                    ("num", _e(_number(row))),
                     ("", _e(row.from_.label)),
                     ("", _e(row.relation_label)),
                     ("", "→" if row.forward else "←"),

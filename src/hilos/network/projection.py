@@ -59,6 +59,9 @@ class Filters:
     modalities: tuple[str, ...] = ()
     """Modalities besides "stated" whose claims join the network (`recommendation` for
     hotspots, which count the places a recommendation names a priority)."""
+    every_claim: bool = False
+    """Keep refuted claims and claims that are not statements of fact (for cards and dossiers,
+    which show every claim with its status; never for an analysis)."""
     asserted_only: bool = False
     """Only claims whose status asserts the relation (confirmed, reported): what plain graph
     exports (GEXF, GraphML, FtM, CSV) show unless asked for every claim."""
@@ -342,12 +345,13 @@ class TieFilter:
         status = self.vocab.status_key(record.status) if record.status is not None else None
         confidence = float(record.confidence) if record.confidence is not None else None
         start, end = record.start, record.end
-        if status is not None and self.vocab.status(status).weight <= 0:
+        every = filters.every_claim
+        if not every and status is not None and self.vocab.status(status).weight <= 0:
             # a refuted claim denies the relation: it is never a link, whatever the filters
             self.dropped["refuted"] += 1
             return None
         modality = self.vocab.modality_key(record.modality) if record.modality else "stated"
-        if modality != "stated" and modality not in filters.modalities:
+        if not every and modality != "stated" and modality not in filters.modalities:
             self.dropped["not a statement of fact"] += 1
             return None
         if filters.asserted_only and (status is None or not self.vocab.status(status).asserts):
