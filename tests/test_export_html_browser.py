@@ -19,7 +19,7 @@ import pytest
 import rdflib
 
 from hilos.export.html import export_html
-from hilos.network.projection import Filters
+from hilos.network.projection import Filters, project
 from hilos.store import Store
 from test_export_html import HOSTILE_LABEL, HOSTILE_QUOTE, write_hostile
 
@@ -91,6 +91,11 @@ def browser() -> Iterator[Any]:
             launched.close()
 
 
+# The whole network with its context: every kind of entity the legend names is drawn.
+WHOLE = Filters(include=("place", "market", "policy", "event", "phenomenon"))
+EXPECTED: dict[str, int] = {}
+
+
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The exported pages: the whole network, and the best path from Abarca to the Zetas."""
@@ -101,10 +106,12 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     export_html(
         store,
         whole,
-        Filters(directed=False),
+        WHOLE,
         size_by="degree",
         command="hilos export html network.html",
     )
+    graph = project(store, WHOLE).graph
+    EXPECTED.update(nodes=graph.number_of_nodes(), ties=graph.number_of_edges())
     path = folder / "path.html"
     export_html(
         store,
@@ -206,12 +213,16 @@ def screenshot(session: Session, name: str) -> Path:
 
 def test_the_page_loads_offline_without_errors(session: Session) -> None:
     page = session.page
-    assert page.title() == "The network of 150 actors and places"
+    # the title says what the network holds
+    count = EXPECTED["nodes"]
+    assert page.title() == (
+        f"The network of {count} actors, places, markets, policies, events and phenomena"
+    )
     assert page.text_content("#title") == page.title()
     footer = page.text_content("#footer") or ""
     assert "sha256:" in footer and "hilos export html network.html" in footer
     drawn = page.evaluate("() => [hilosNodes.length, hilosEdges.length, hilosData.nodes.length]")
-    assert drawn[0] == drawn[2] == 150 and drawn[1] == 323
+    assert drawn[0] == drawn[2] == EXPECTED["nodes"] and drawn[1] == EXPECTED["ties"]
     screenshot(session, "export-html-network.png")
     legend = page.text_content("#controls") or ""
     for word in (
@@ -226,10 +237,10 @@ def test_the_page_loads_offline_without_errors(session: Session) -> None:
         "Event",
         "Policy",
         "Alleged",
-        "Refuted",
         "collusion",
     ):
         assert word in legend
+    assert "Refuted" not in legend  # a refuted claim is never drawn as a link
     session.check_clean()
 
 

@@ -18,7 +18,7 @@ from ..entities import resolve, show
 from ..errors import BadInput, UnknownQuery
 from ..export.html import export_html
 from ..network.paths import find_paths_in_store
-from ..network.projection import Filters
+from ..network.projection import Filters, filters_assumptions
 from ..queries import QueryDef, bind_parameters, library
 from ..search import search
 from ..store import Store
@@ -100,9 +100,10 @@ def evidence_paths(store: Store, params: Params) -> dict[str, object]:
         vocabulary().status(min_status)  # an unknown status is a bad request
     # The command's own finder: the same paths and the same messages, and only the region
     # around the two ends is read from a large store.
+    filters = Filters(min_status=min_status, directed=False)
     found = find_paths_in_store(
         store,
-        Filters(min_status=min_status, directed=False),
+        filters,
         source,
         target,
         limit=limit,
@@ -110,7 +111,7 @@ def evidence_paths(store: Store, params: Params) -> dict[str, object]:
         time_consistent=flag(params, "time-consistent"),
         lang=lang,
     )
-    return {"paths": [path.as_dict() for path in found]}
+    return {"paths": [path.as_dict() for path in found], "network": filters_assumptions(filters)}
 
 
 def query_library() -> list[dict[str, object]]:

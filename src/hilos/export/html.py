@@ -348,7 +348,7 @@ def page_data(
     return {
         "meta": {
             "title": (decoded(title) if title else None)
-            or _default_title(labels, focus_iri, hops, best, len(nodes)),
+            or _default_title(labels, focus_iri, hops, best, len(nodes), filters),
             "command": decoded(command) if command is not None else None,
             "snapshot": snapshot,
             "snapshot_scope": snapshot_scope(store, graphs),
@@ -640,14 +640,23 @@ def _bends(graph: nx.MultiDiGraph) -> dict[str, float]:
 
 
 def _default_title(
-    labels: dict[str, str], focus: str | None, hops: int, best: EvidencePath | None, n: int
+    labels: dict[str, str],
+    focus: str | None,
+    hops: int,
+    best: EvidencePath | None,
+    n: int,
+    filters: Filters,
 ) -> str:
     if best is not None:
         return f"Best evidence path from {best.nodes[0].label} to {best.nodes[-1].label}"
     if focus is not None:
         around = f"{hops} tie{'s' if hops > 1 else ''}"
         return f"The network within {around} of {labels.get(focus, compact(focus))}"
-    return f"The network of {n} actors and places"
+    context = {"place": "places", "market": "markets", "policy": "policies", "event": "events",
+               "phenomenon": "phenomena"}  # fmt: skip
+    names = ["actors", *(context[k] for k in filters.include if k in context)]
+    what = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"The network of {n} {what}"
 
 
 def _version() -> str:
