@@ -440,3 +440,17 @@ def test_tie_counts_by_status_match_the_files(memory_store: Store) -> None:
 
 def _curated_graph_names() -> list[str]:
     return [f"report/{path.stem}" for path in GRAPH_FILES]
+
+
+def test_state_criminal_chains_are_the_commands_chains_of_one_or_two_hops(
+    memory_store: Store,
+) -> None:
+    """The library query and `hilos chains --max-hops 2` follow one rule: the same chains."""
+    from hilos.network.paths import find_chains
+    from hilos.network.projection import project
+
+    chains, _ = find_chains(memory_store, project(memory_store), max_hops=2)
+    expected = {" → ".join(n.label for n in chain.nodes) for chain in chains}
+    found = {value(row, "chain") for row in rows(memory_store, "state-criminal-chains")}
+    assert found == expected
+    assert any(name.count("→") == 2 for name in expected)

@@ -316,7 +316,13 @@ def test_anonymous_reading_on_the_public_url(loaded: Virtuoso, embedded: str) ->
 # Virtuoso 7.2 evaluates property paths wrongly after several joins (rows go missing) and
 # mangles non-ASCII text inside CONCAT over joined labels: these queries are shown to differ
 # so that a fixed server turns the test red and the marker can go.
-_VIRTUOSO_PATH_BUGS = {"actors-by-sphere-in-place", "groups-in-place", "state-criminal-chains"}
+# Where Virtuoso 7.2 answers otherwise, and why (the tests show it: strict xfail).
+_VIRTUOSO_BUGS = {
+    "actors-by-sphere-in-place": "Virtuoso 7.2 property-path bug",
+    "groups-in-place": "Virtuoso 7.2 property-path bug",
+    # the same rows, but the arrow of the chain's text, even written \u2192, comes back as ?
+    "state-criminal-chains": "Virtuoso 7.2 turns a non-ASCII character of the query text into ?",
+}
 _PARAMS = {
     "actors-by-sphere-in-place": {"sphere": "criminal", "place": "Michoacán"},
     "entity-sources": {"entity": "Zetas"},
@@ -345,8 +351,8 @@ def _rows(store: Store, name: str) -> list[tuple[tuple[str, str], ...]]:
     [
         pytest.param(
             q.name,
-            marks=pytest.mark.xfail(strict=True, reason="Virtuoso 7.2 property-path bug")
-            if q.name in _VIRTUOSO_PATH_BUGS
+            marks=pytest.mark.xfail(strict=True, reason=_VIRTUOSO_BUGS[q.name])
+            if q.name in _VIRTUOSO_BUGS
             else (),
         )
         for q in queries.library()

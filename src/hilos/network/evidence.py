@@ -193,8 +193,8 @@ def sources_of(store: Store, tie: str) -> tuple[Source, ...]:
 def claim_details(store: Store, tie: str) -> tuple[tuple[str, ...], str | None]:
     """A claim's qualifiers (keys, in the ontology's order) and its period in words."""
     if store.remote:
-        rows = solutions(
-            store.query(sparql.load("claim-details"), bindings={"tie": NamedNode(tie)})
+        rows = list(
+            solutions(store.query(sparql.load("claim-details"), bindings={"tie": NamedNode(tie)}))
         )
         qualifier_iris = {r["qualifier"].value for r in rows if r["qualifier"] is not None}
         periods = [r["period"].value for r in rows if r["period"] is not None]
