@@ -16,8 +16,8 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	touch $@
 
 demo: $(VENV)/.installed
-	@echo "== State-to-criminal collusion chains in the curated graph, with the evidence of each tie =="
-	@HILOS_STORE=$(DEMO_STORE) $(BIN)/hilos chains
+	@echo "== The strongest state-to-criminal collusion chains in the curated graph, with the evidence of each claim =="
+	@HILOS_STORE=$(DEMO_STORE) $(BIN)/hilos chains --limit 13
 	@echo
 	@echo "== The Iguala chain, from the mayor's card =="
 	@HILOS_STORE=$(DEMO_STORE) $(BIN)/hilos show "José Luis Abarca"

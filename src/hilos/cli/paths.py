@@ -108,8 +108,13 @@ def chains_command(
         from_sphere=from_sphere,
         to_sphere=to_sphere,
         max_hops=max_hops,
-        limit=limit,
     )
+    if limit is not None:
+        if limit < 1:
+            raise click.BadParameter(f"must be at least 1, got {limit}", param_hint="'--limit'")
+        if len(found) > limit:
+            click.echo(f"Note: the {limit} strongest of {len(found)} chains (--limit).", err=True)
+        found = found[:limit]
     if truncated:
         click.echo("Note: the network is large; the search stopped early.", err=True)
     assumptions = projection.assumptions()
