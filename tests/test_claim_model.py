@@ -297,3 +297,65 @@ def test_caviar_participant_1_leads_betweenness_with_no_other_flag(hilos) -> Non
     assert result.exit_code == 0, result.stderr
     first = json.loads(result.stdout)[0]
     assert first["label"] == "1"
+
+
+# --- what limits a claim is shown wherever the claim is ------------------------------------------
+
+
+def _partial_funding() -> str:
+    """The claim that self-defence forces are partially funded by DTOs, found in the files."""
+    curated = rdflib.Graph()
+    for path in resources.curated_files():
+        curated.parse(path)
+    (claim,) = [
+        c
+        for c in curated.subjects(RDF.type, HILOS.Funding)
+        if "partially funded by DTOs" in str(curated.value(c, HILOS.quote))
+    ]
+    assert curated.value(claim, HILOS.qualifier) == HILOS.Partially
+    return str(claim)
+
+
+def test_qualifiers_are_shown_on_cards_pages_dossiers_and_sheets(hilos, tmp_path: Path) -> None:
+    claim = _partial_funding()
+    card = json.loads(hilos("show", "hid:self-defence-forces", "--format", "json").stdout)
+    (tie,) = [t for t in card["ties"] if t["tie"] == claim]
+    assert tie["qualifiers"] == ["partially"] and tie["status"] == "alleged"
+    table = hilos("show", "hid:self-defence-forces").stdout
+    assert "funding: Mexican DTOs (as a whole) (criminal) — alleged, partially" in table
+    sheets = tmp_path / "sheets"
+    assert hilos("export", "csv", str(sheets), "--all-claims").exit_code == 0
+    with (sheets / "ties.csv").open(encoding="utf-8-sig", newline="") as handle:
+        (row,) = [r for r in csv.DictReader(handle) if r["tie"] == "hid:" + claim.rsplit("/", 1)[1]]
+    assert row["qualifiers"] == "partially" and row["status"] == "alleged"
+    page = tmp_path / "page.html"
+    assert hilos("export", "html", str(page)).exit_code == 0
+    text = page.read_text(encoding="utf-8")
+    start = text.index('id="hilos-data"')
+    data = json.loads(text[text.index("{", start) : text.index("</script>", start)])
+    (drawn,) = [t for t in data["ties"] if t["id"] == claim]
+    assert drawn["qualifiers"] == ["partially"]
+    dossier = tmp_path / "dossier.md"
+    assert hilos("export", "dossier", str(dossier), "hid:self-defence-forces").exit_code == 0
+    assert "alleged; partially" in dossier.read_text(encoding="utf-8")
+
+
+def test_a_claim_merged_by_an_older_import_is_reported_by_validate(hilos, tmp_path: Path) -> None:
+    merged = tmp_path / "merged.ttl"
+    merged.write_text(
+        """@prefix hilos: <https://w3id.org/hilos/ontology#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix ex: <https://example.org/merged/> .
+ex:m a hilos:Mayor ; rdfs:label "Mayor M"@en .
+ex:g a hilos:CriminalOrganization ; rdfs:label "Group G"@en .
+ex:s a hilos:Source ; hilos:citation "Interviews" .
+ex:t a hilos:Protection ; hilos:from ex:m ; hilos:to ex:g ; hilos:status hilos:Alleged ;
+  hilos:quote "First witness."@und , "Second witness."@und ;
+  hilos:locator "row 2" , "row 16" ; prov:wasDerivedFrom ex:s .
+""",
+        encoding="utf-8",
+    )
+    result = hilos("validate", str(merged))
+    assert result.exit_code == 1
+    assert "merged" in result.stdout + result.stderr

@@ -195,6 +195,11 @@ class TieView:
     market: str | None
     relation_text: str | None
     sources: tuple[SourceRef, ...]
+    qualifiers: tuple[str, ...] = ()
+    """Keys of the words that limit the claim (`partially`, `some-of`…), in the ontology's order."""
+    period: str | None = None
+    modality: str = "stated"
+    """`stated`, or `intention`, `recommendation`, `warning`: what kind of statement it is."""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -211,6 +216,9 @@ class TieView:
             "locator": self.locator,
             "market": self.market,
             "relation_text": self.relation_text,
+            "qualifiers": list(self.qualifiers),
+            "period": self.period,
+            "modality": self.modality,
             "sources": [{"id": s.id, "citation": s.citation} for s in self.sources],
         }
 
@@ -252,7 +260,18 @@ def _literal_text(value: object) -> str | None:
     return str(getattr(value, "value", value))
 
 
-_TIE_FIELDS = ("status", "confidence", "start", "end", "quote", "locator", "market", "relationText")
+_TIE_FIELDS = (
+    "status",
+    "confidence",
+    "start",
+    "end",
+    "quote",
+    "locator",
+    "market",
+    "relationText",
+    "period",
+    "modality",
+)
 _SOURCE = NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 
 Row = Mapping[str, Any]
@@ -283,11 +302,15 @@ def _tie_rows(store: Store, entity: NamedNode) -> tuple[list[Row], list[Row]]:
                 values[prop].append(value)
             classes = values.get(RDF_TYPE, [])
             fields = {name: (values.get(HILOS[name]) or [None])[0] for name in _TIE_FIELDS}
+            qualifiers = values.get(HILOS.qualifier) or [None]
             for other in values.get(there, []):
                 for cls in classes:
-                    ties.append(
-                        {"tie": tie, "direction": direction, "other": other, "class": cls} | fields
-                    )
+                    for qualifier in qualifiers:
+                        ties.append(
+                            {"tie": tie, "direction": direction, "other": other, "class": cls}
+                            | fields
+                            | {"qualifier": qualifier}
+                        )
             if tie in seen:
                 continue
             seen.add(tie)
@@ -328,10 +351,14 @@ def show(store: Store, iri: str, *, lang: str = "en") -> Card:
 
     rows_by_tie: dict[str, list[Any]] = defaultdict(list)
     classes: dict[str, set[str]] = defaultdict(set)
+    qualifiers: dict[str, set[str]] = defaultdict(set)
     for row in tie_rows:
         key = row["tie"].value + "|" + row["direction"].value
         rows_by_tie[key].append(row)
         classes[key].add(row["class"].value)
+        if row["qualifier"] is not None:
+            qualifiers[key].add(row["qualifier"].value)
+    vocab = vocabulary()
 
     ties: list[TieView] = []
     labels: dict[str, Summary] = {}
@@ -366,6 +393,11 @@ def show(store: Store, iri: str, *, lang: str = "en") -> Card:
                 market=describe(store, market.value, lang=lang).label if market else None,
                 relation_text=_literal_text(row["relationText"]),
                 sources=tuple(sources.get(row["tie"].value, ())),
+                qualifiers=tuple(q.key for q in vocab.qualifiers if q.iri in qualifiers[key]),
+                period=_literal_text(row["period"]),
+                modality=(vocab.modality_key(row["modality"].value) or "stated")
+                if row["modality"] is not None
+                else "stated",
             )
         )
     ties.sort(

@@ -7,11 +7,12 @@ from typing import IO
 
 import click
 
-from ..entities import Card, resolve, show
+from ..entities import Card, TieView, resolve, show
 from ..errors import QueryError
 from ..output import fitted, inline, plain, table, term_text, to_csv, to_json, wrap
 from ..queries import QueryResult, find_query, library, run
 from ..search import search
+from ..vocab import vocabulary
 from .app import cli
 from .common import Context, echo, graph_option, no_answer, output_option, pass_context
 
@@ -89,10 +90,13 @@ def render_card(card: Card) -> str:
             when = f" [{tie.start or '…'} – {tie.end or '…'}]"
         confidence = f", confidence {tie.confidence:g}" if tie.confidence is not None else ""
         sphere = f" ({tie.other_sphere})" if tie.other_sphere else ""
+        limits = "".join(f", {label}" for label in _limits(tie))
         lines.append(
             f"{arrow} {tie.relation_label}: {tie.other_label}{sphere} — "
-            f"{tie.status or 'no status'}{confidence}{when}"
+            f"{tie.status or 'no status'}{limits}{confidence}{when}"
         )
+        if tie.period:
+            lines.append(wrap(f"when: {tie.period}", "    "))
         if tie.market:
             lines.append(f"    market: {tie.market}")
         if tie.relation_text:
@@ -103,6 +107,16 @@ def render_card(card: Card) -> str:
         locator = f" — {tie.locator}" if tie.locator else ""
         lines.append(wrap(f"source: {cited}{locator}", "    "))
     return "\n".join(lines)
+
+
+def _limits(tie: TieView) -> list[str]:
+    """What limits a claim, in words: its qualifiers, and its modality when it is not a
+    statement of fact (an intention, a recommendation, a warning)."""
+    vocab = vocabulary()
+    words = [q.label() for q in vocab.qualifiers if q.key in tie.qualifiers]
+    if tie.modality != "stated":
+        words += [m.label() for m in vocab.modalities if m.key == tie.modality]
+    return words
 
 
 @cli.command(name="query")

@@ -126,7 +126,7 @@ SELECT ?entity ?property ?value WHERE {
 _CITATIONS = "SELECT ?source ?citation WHERE { ?source hilos:citation ?citation }"
 _TIE_DETAILS = """
 SELECT ?tie ?property ?value WHERE {
-  VALUES ?property { hilos:market hilos:relationText rdfs:comment }
+  VALUES ?property { hilos:market hilos:relationText rdfs:comment hilos:qualifier hilos:period }
   ?tie hilos:from ?from ; ?property ?value .
 }
 """
@@ -302,6 +302,8 @@ def page_data(
                 "sources": [sources.setdefault(s, len(sources)) for s in found.sources],
                 "markets": [_label(names, m, lang) for m in found.markets],
                 "text": found.texts,
+                "qualifiers": _qualifier_labels(found.qualifiers, lang),
+                "period": "; ".join(found.periods),
                 "note": _in_lang(found.notes, lang),
                 "path": key in path_ties,
                 "bend": bends.get(key, 0.0),
@@ -534,6 +536,15 @@ class _TieEvidence:
     markets: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     notes: list[Literal] = field(default_factory=list)
+    qualifiers: list[str] = field(default_factory=list)
+    periods: list[str] = field(default_factory=list)
+
+
+def _qualifier_labels(iris: list[str], lang: str) -> list[str]:
+    """The qualifiers of a claim in the page's language, in the ontology's order."""
+    vocab = vocabulary()
+    known = [q.label(lang) for q in vocab.qualifiers if q.iri in iris]
+    return known + sorted(compact(i) for i in iris if vocab.qualifier_key(i) is None)
 
 
 def _add(values: list[Any], value: Any) -> None:
@@ -573,6 +584,10 @@ def _evidence(store: Store, ties: set[str]) -> dict[str, _TieEvidence]:
         evidence = found[tie]
         if prop.endswith("#market"):
             _add(evidence.markets, value.value)
+        elif prop.endswith("#qualifier"):
+            _add(evidence.qualifiers, value.value)
+        elif prop.endswith("#period"):
+            _add(evidence.periods, value.value)
         elif prop.endswith("#relationText"):
             _add(evidence.texts, value.value)
         elif isinstance(value, Literal):
@@ -583,7 +598,7 @@ def _evidence(store: Store, ties: set[str]) -> dict[str, _TieEvidence]:
 
 
 _DERIVED = NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
-_DETAIL_PROPERTIES = (HILOS.market, HILOS.relationText, RDFS.comment)
+_DETAIL_PROPERTIES = (HILOS.market, HILOS.relationText, RDFS.comment, HILOS.qualifier, HILOS.period)
 _EVIDENCE_PROPERTIES = (_DERIVED, HILOS.quote, HILOS.locator, *_DETAIL_PROPERTIES)
 
 

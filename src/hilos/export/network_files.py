@@ -23,7 +23,7 @@ from ..output import csv_cell
 from ..store import Store, solutions
 
 NODE_ATTRIBUTES = ("label", "sphere", "kind", "types")
-EDGE_ATTRIBUTES = ("relation", "status", "confidence", "start", "end", "score")
+EDGE_ATTRIBUTES = ("relation", "status", "confidence", "start", "end", "score", "modality")
 
 
 # Characters XML 1.0 cannot carry at all, not even escaped (C0 controls but tab, newline and
@@ -84,14 +84,34 @@ TIE_COLUMNS = (
     "end",
     "sources",
     "quote",
+    "locator",
+    "qualifiers",
+    "period",
+    "modality",
 )
+
+
+_CLAIM_FIELDS = """
+SELECT ?tie ?field ?value WHERE {
+  ?tie hilos:from ?f .
+  { ?tie hilos:locator ?value BIND("locator" AS ?field) }
+  UNION { ?tie hilos:qualifier ?q . ?q rdfs:label ?value FILTER(LANGMATCHES(LANG(?value), "en"))
+          BIND("qualifiers" AS ?field) }
+  UNION { ?tie hilos:period ?value BIND("period" AS ?field) }
+}
+"""
 
 
 def _evidence(
     store: Store, graphs: list[str] | None
-) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+) -> tuple[dict[str, set[str]], dict[str, set[str]], dict[str, dict[str, set[str]]]]:
     sources: dict[str, set[str]] = defaultdict(set)
     quotes: dict[str, set[str]] = defaultdict(set)
+    fields: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    # what limits each claim: its locator, qualifiers (read with the ontology's labels) and
+    # period in the source's words
+    for row in solutions(store.query(_CLAIM_FIELDS, graphs=graphs)):
+        fields[row["tie"].value][row["field"].value].add(str(row["value"].value))
     for row in solutions(
         store.query(
             "SELECT ?tie ?src ?name WHERE { ?tie hilos:from ?f ; prov:wasDerivedFrom ?src . "
@@ -112,13 +132,13 @@ def _evidence(
         )
     ):
         quotes[row["tie"].value].add(str(row["quote"].value))
-    return sources, quotes
+    return sources, quotes, fields
 
 
 def csv_sheets(store: Store, projection: Projection) -> dict[str, list[Sequence[Any]]]:
     """The rows of nodes.csv and ties.csv (headers first)."""
     graph = projection.graph
-    sources, quotes = _evidence(store, list(projection.filters.graphs) or None)
+    sources, quotes, fields = _evidence(store, list(projection.filters.graphs) or None)
     nodes: list[Sequence[Any]] = [NODE_COLUMNS]
     for node, data in sorted(graph.nodes(data=True)):
         types = " ".join(compact(t) for t in data.get("types") or ())
@@ -141,6 +161,10 @@ def csv_sheets(store: Store, projection: Projection) -> dict[str, list[Sequence[
                 data.get("end"),
                 "; ".join(sorted(sources.get(key, ()))),
                 " | ".join(sorted(quotes.get(key, ()))),
+                " | ".join(sorted(fields[key]["locator"])) if key in fields else "",
+                "; ".join(sorted(fields[key]["qualifiers"])) if key in fields else "",
+                " | ".join(sorted(fields[key]["period"])) if key in fields else "",
+                data.get("modality") or "stated",
             )
         )
     return {"nodes.csv": nodes, "ties.csv": ties}

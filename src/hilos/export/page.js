@@ -400,6 +400,8 @@
       ["Confidence", tie.confidence],
       ["Evidence score", tie.score],
       ["Valid", when(tie)],
+      ["When", tie.period || null],
+      ["Limited to", (tie.qualifiers || []).join(", ") || null],
       ["Relation", tie.relation + " (" + family.label + ")"],
       ["Market", tie.markets.join(", ")],
       ["Wording", tie.text.join("; ")],
