@@ -7,6 +7,7 @@ independently of the code under test."""
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 from pathlib import Path
 
@@ -359,3 +360,70 @@ ex:t a hilos:Protection ; hilos:from ex:m ; hilos:to ex:g ; hilos:status hilos:A
     result = hilos("validate", str(merged))
     assert result.exit_code == 1
     assert "merged" in result.stdout + result.stderr
+
+
+# --- 4. chains mean collusion, on a journalist's own sheet ---------------------------------------
+
+
+def _weights() -> dict[str, float]:
+    ontology = rdflib.Graph().parse(resources.ontology_file())
+    return {
+        str(s).rsplit("#", 1)[1].lower(): float(w)
+        for s, w in ontology.subject_objects(HILOS.weight)
+    }
+
+
+def test_chains_on_a_users_sheet_rank_the_direct_crossing_first(hilos) -> None:
+    """The sheet: governor → mayor → police (commands, alleged), police → cartel (collusion,
+    reported), governor → self-defence group (funding) → cartel (acquiescence). Funding does
+    not cross and a self-defence group is not of the state: the chains are the police's own
+    crossing and the two chains of command that lead to it, strongest first."""
+    rows = _rows("own-chains.csv")
+    assert hilos("import", "csv", str(DATA / "own-chains.csv"), "--graph", "own").exit_code == 0
+    result = hilos("chains", "--graph", "own", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    chains = json.loads(result.stdout)["chains"]
+    labels = [[n["label"] for n in chain["nodes"]] for chain in chains]
+    police, cartel = "Police of Z (fictional)", "Cartel Z (fictional)"
+    assert labels == [
+        [police, cartel],
+        ["Mayor Z (fictional)", police, cartel],
+        ["Governor Z (fictional)", "Mayor Z (fictional)", police, cartel],
+    ]
+    weight = _weights()
+    status = {(r["from"], r["to"]): r["status"] for r in rows}
+    for chain, names in zip(chains, labels, strict=True):
+        expected = 1.0
+        for a, b in itertools.pairwise(names):
+            expected *= weight[status[(a, b)]]
+        assert chain["score"] == pytest.approx(expected)
+        crossing = chain["crossing"]
+        assert crossing["relation"] == "hilos:Collusion"
+        assert chain["hops"][crossing["hop"]]["from"].endswith("police-of-z-fictional")
+
+
+MONTAGNA = DATASETS / "montagna-sicilian-mafia" / "Montagna_meetings_edgelist.csv"
+
+
+@pytest.mark.skipif(not MONTAGNA.exists(), reason="../shared/datasets is not here")
+def test_montagna_degree_ranking_comes_out_of_the_command(hilos) -> None:
+    """The meetings network (Cavallaro et al. 2020) through `hilos import` and `hilos
+    centrality`: the degree ranking networkx gives on the raw file, undirected."""
+    graph = nx.Graph()
+    for line in MONTAGNA.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            i, j, _ = line.split()
+            if i != j:
+                graph.add_edge(i, j)
+    reference = nx.degree_centrality(graph)
+    expected = sorted(reference, key=lambda n: (-reference[n], n))[:5]
+    imported = hilos(
+        "import", "csv", str(MONTAGNA), "--no-header", "--delimiter", "whitespace",
+        "--relation", "met with", "--graph", "montagna", "--link", "none",
+    )  # fmt: skip
+    assert imported.exit_code == 0, imported.stderr
+    result = hilos("centrality", "--graph", "montagna", "--top", "5", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    ranking = json.loads(result.stdout)
+    assert [r["label"] for r in ranking] == expected
+    assert [r["score"] for r in ranking] == pytest.approx([reference[n] for n in expected])
