@@ -1,7 +1,14 @@
-"""Shared fixtures: stores (in memory, and on disk as the command line uses them) and a runner."""
+"""Shared fixtures: stores (in memory, and on disk as the command line uses them) and a runner,
+and the third-party data beside the checkout (`../shared`: the report and the datasets).
+
+Tests that read `../shared` skip, with a reason that names the missing folder, where it is not
+beside the checkout (a bare `git clone`). CI has it and must run them all: with
+`HILOS_REQUIRE_SHARED=1` (set by `.ci/run`) such a skip is a failure.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +20,40 @@ from hilos.cli.app import cli
 from hilos.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
-REPORT = REPO.parent / "shared" / "report" / "non-conventional-armed-violence-mexico.txt"
+SHARED = REPO.parent / "shared"
+REPORT = SHARED / "report" / "non-conventional-armed-violence-mexico.txt"
+SHARED_SKIP = "needs ../shared/"
+"""How the reason of every skip for missing third-party data starts (CI fails such skips)."""
+
+
+def _missing(parts: tuple[str, ...]) -> str:
+    return f"{SHARED_SKIP}{'/'.join(parts)}, which is not beside this checkout"
+
+
+def shared(*parts: str) -> Path:
+    """A file or folder of `../shared`; skips the calling test, saying so, when it is not there."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(_missing(parts))
+    return path
+
+
+def needs_shared(*parts: str) -> pytest.MarkDecorator:
+    """Mark a test (or, as `pytestmark`, a module) that reads `../shared/<parts>`."""
+    return pytest.mark.skipif(not SHARED.joinpath(*parts).exists(), reason=_missing(parts))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Under `HILOS_REQUIRE_SHARED=1` (CI) a skip for missing `../shared` data is a failure."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if not (report.skipped and os.environ.get("HILOS_REQUIRE_SHARED") == "1"):
+        return
+    reason = str(report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr)
+    if SHARED_SKIP in reason:
+        report.outcome = "failed"
+        report.longrepr = f"HILOS_REQUIRE_SHARED=1, but the test was skipped: {reason}"
 
 
 @pytest.fixture(autouse=True)

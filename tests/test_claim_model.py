@@ -16,6 +16,7 @@ import pytest
 import rdflib
 from rdflib import RDF, Namespace
 
+from conftest import needs_shared
 from hilos import resources
 from hilos.store import Store
 
@@ -281,7 +282,7 @@ DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 CAVIAR = DATASETS / "caviar" / "ucinet_full" / "CAVIAR_FULL_edges.csv"
 
 
-@pytest.mark.skipif(not CAVIAR.exists(), reason="../shared/datasets is not here")
+@needs_shared("datasets", "caviar")
 def test_caviar_participant_1_leads_betweenness_with_no_other_flag(hilos) -> None:
     """Morselli's published result: participant 1 is the most central by betweenness. The
     expected ranking is networkx's own on the raw file, undirected."""
@@ -405,7 +406,7 @@ def test_chains_on_a_users_sheet_rank_the_direct_crossing_first(hilos) -> None:
 MONTAGNA = DATASETS / "montagna-sicilian-mafia" / "Montagna_meetings_edgelist.csv"
 
 
-@pytest.mark.skipif(not MONTAGNA.exists(), reason="../shared/datasets is not here")
+@needs_shared("datasets", "montagna-sicilian-mafia")
 def test_montagna_degree_ranking_comes_out_of_the_command(hilos) -> None:
     """The meetings network (Cavallaro et al. 2020) through `hilos import` and `hilos
     centrality`: the degree ranking networkx gives on the raw file, undirected."""

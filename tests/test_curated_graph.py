@@ -12,6 +12,7 @@ import pytest
 import rdflib
 from rdflib import RDF, RDFS, Namespace
 
+from conftest import shared
 from hilos import resources
 from hilos.entities import show
 from hilos.search import search
@@ -32,7 +33,7 @@ def squash(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def report_text() -> str:
-    return squash(REPORT_FILE.read_text(encoding="utf-8"))
+    return squash(shared("report", REPORT_FILE.name).read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -115,7 +116,7 @@ def cited_works(text: str) -> set[tuple[str, str]]:
 
 
 def test_every_cited_work_in_the_report_is_a_source(curated: rdflib.Graph) -> None:
-    works = cited_works(REPORT_FILE.read_text(encoding="utf-8"))
+    works = cited_works(shared("report", REPORT_FILE.name).read_text(encoding="utf-8"))
     assert ("Snyder and Duran-Martinez", "2009") in works and len(works) > 30
     names = [str(c) for c in curated.objects(None, HILOS.citation)]
     names += [str(c) for c in curated.objects(None, SKOS.altLabel)]

@@ -13,7 +13,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from conftest import REPO, Hilos
+from conftest import REPO, Hilos, needs_shared
 from hilos.importers.ftm import NODE_CLASSES, TIE_SCHEMATA
 from hilos.store import Store
 
@@ -42,6 +42,10 @@ def _graph_turtle(hilos: Hilos, graph: str) -> rdflib.Graph:
     for subject in {s for s in parsed.subjects() if str(s).endswith(IMPORT_SOURCE)}:
         parsed.remove((subject, None, None))
     return parsed
+
+
+# Most tests read the FollowTheMoney samples beside the checkout.
+pytestmark = needs_shared("datasets", "followthemoney")
 
 
 def test_samples_exist() -> None:

@@ -10,9 +10,7 @@ import hashlib
 import json
 from pathlib import Path
 
-import pytest
-
-from conftest import REPO, Hilos
+from conftest import REPO, Hilos, needs_shared
 from hilos.store import Store, solutions
 
 DATASETS = REPO.parent / "shared" / "datasets"
@@ -22,7 +20,7 @@ CAVIAR_EDGES = DATASETS / "caviar" / "ucinet_full" / "CAVIAR_FULL_edges.csv"
 CAVIAR_PHASE = DATASETS / "caviar" / "phases" / "phase3.csv"
 DATA = Path(__file__).parent / "data" / "import"
 
-needs_datasets = pytest.mark.skipif(not BACRIM.is_dir(), reason="shared datasets not present")
+needs_datasets = needs_shared("datasets")
 
 
 def ties_in(store_path: Path, graph: str) -> list[dict[str, str]]:

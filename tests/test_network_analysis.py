@@ -22,6 +22,7 @@ import pytest
 # this pure-Python reference implementation of the same definition.
 from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
 
+from conftest import needs_shared
 from hilos.errors import BadInput, NotFound
 from hilos.network import centrality as centrality_module
 from hilos.network.brokers import brokerage_roles, brokers, cross_sphere_betweenness
@@ -35,7 +36,7 @@ MEETINGS = DATASETS / "montagna-sicilian-mafia" / "Montagna_meetings_edgelist.cs
 PHONECALLS = DATASETS / "montagna-sicilian-mafia" / "Montagna_phonecalls_edgelist.csv"
 NETWORKS = {"caviar": CAVIAR, "montagna-meetings": MEETINGS, "montagna-phonecalls": PHONECALLS}
 
-pytestmark = pytest.mark.skipif(not CAVIAR.exists(), reason="../shared/datasets is not here")
+pytestmark = needs_shared("datasets", "caviar")
 
 Row = tuple[str, str, float]
 

@@ -18,6 +18,7 @@ from rdflib import OWL, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib import RDF as RDF_NS
 
 import hilos
+from conftest import shared
 from hilos.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
@@ -48,7 +49,7 @@ SAMPLE_PARAMS: dict[str, dict[str, str]] = {
 @cache
 def report_text() -> str:
     """The report with its line breaks undone."""
-    return " ".join(REPORT.read_text(encoding="utf-8").split())
+    return " ".join(shared("report", REPORT.name).read_text(encoding="utf-8").split())
 
 
 def report_sentence(start: str, end: str) -> str:
