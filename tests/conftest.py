@@ -14,8 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import rdflib
 from click.testing import CliRunner, Result
 
+from hilos import resources
 from hilos.cli.app import cli
 from hilos.store import Store
 
@@ -65,6 +67,21 @@ def _no_lock_wait(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
     for name in ("HILOS_ENDPOINT_USER", "HILOS_ENDPOINT_PASSWORD"):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def curated() -> rdflib.Graph:
+    """The curated graph's files, read with rdflib (independently of hilos's store)."""
+    graph = rdflib.Graph()
+    for path in resources.curated_files():
+        graph.parse(path, format="turtle")
+    return graph
+
+
+@pytest.fixture(scope="session")
+def ontology() -> rdflib.Graph:
+    """The ontology file, read with rdflib."""
+    return rdflib.Graph().parse(resources.ontology_file())
 
 
 @pytest.fixture(scope="session")

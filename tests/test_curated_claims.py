@@ -20,8 +20,6 @@ import pytest
 import rdflib
 from rdflib import RDF, RDFS, Namespace
 
-from hilos import resources
-
 HILOS = Namespace("https://w3id.org/hilos/ontology#")
 HID = Namespace("https://w3id.org/hilos/id/")
 PROV = Namespace("http://www.w3.org/ns/prov#")
@@ -56,19 +54,6 @@ def _exceptions() -> dict[tuple[str, str], str]:
                 assert len(row) == 3 and row[2].strip(), f"{path.name}:{number}: check, id, why"
                 found[(row[0], row[1])] = row[2]
     return found
-
-
-@pytest.fixture(scope="module")
-def curated() -> rdflib.Graph:
-    graph = rdflib.Graph()
-    for path in resources.curated_files():
-        graph.parse(path, format="turtle")
-    return graph
-
-
-@pytest.fixture(scope="module")
-def ontology() -> rdflib.Graph:
-    return rdflib.Graph().parse(resources.ontology_file())
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ import rdflib
 from rdflib import RDF, RDFS, Namespace
 
 from conftest import shared
-from hilos import resources
 from hilos.entities import show
 from hilos.search import search
 from hilos.store import Store
@@ -34,19 +33,6 @@ def squash(text: str) -> str:
 @pytest.fixture(scope="module")
 def report_text() -> str:
     return squash(shared("report", REPORT_FILE.name).read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="module")
-def curated() -> rdflib.Graph:
-    graph = rdflib.Graph()
-    for path in resources.curated_files():
-        graph.parse(path, format="turtle")
-    return graph
-
-
-@pytest.fixture(scope="module")
-def ontology() -> rdflib.Graph:
-    return rdflib.Graph().parse(resources.ontology_file())
 
 
 def subclasses_of(ontology: rdflib.Graph, root: rdflib.URIRef) -> set[rdflib.URIRef]:

@@ -125,26 +125,9 @@ class NewEntity:
 
 
 @dataclass(frozen=True)
-class Merge:
-    """A name of the file matched to an entity of the store, and why."""
-
-    name: str
-    entity: str
-    label: str
-    reason: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {
-            "name": self.name,
-            "entity": self.entity,
-            "label": self.label,
-            "reason": self.reason,
-        }
-
-
-@dataclass(frozen=True)
-class NotMerged:
-    """A name that looked like an entity of the store but was kept apart, and why."""
+class Match:
+    """A name of the file and an entity of the store it was merged with — or, among the names
+    kept apart, one it resembles — with the reason."""
 
     name: str
     entity: str
@@ -169,8 +152,8 @@ class Resolver:
     known: dict[str, set[str]] = field(default_factory=dict)
     resolved: dict[str, str] = field(default_factory=dict)
     new: dict[str, NewEntity] = field(default_factory=dict)
-    merged: dict[str, Merge] = field(default_factory=dict)
-    kept_apart: dict[str, NotMerged] = field(default_factory=dict)
+    merged: dict[str, Match] = field(default_factory=dict)
+    kept_apart: dict[str, Match] = field(default_factory=dict)
     _kinds: dict[str, str] = field(default_factory=dict)
     _context: dict[str, set[str]] = field(default_factory=dict)
     _labels: dict[str, str] = field(default_factory=dict)
@@ -233,9 +216,9 @@ class Resolver:
         if len(matches) == 1:
             iri = next(iter(matches))
             if self._fits(iri, end_kind):
-                self.merged[key] = Merge(name, iri, self._label(iri), "same name or alias")
+                self.merged[key] = Match(name, iri, self._label(iri), "same name or alias")
                 return iri
-            self.kept_apart[key] = NotMerged(
+            self.kept_apart[key] = Match(
                 name,
                 iri,
                 self._label(iri),
@@ -245,7 +228,7 @@ class Resolver:
             return None
         if len(matches) > 1:
             first = sorted(matches)[0]
-            self.kept_apart[key] = NotMerged(
+            self.kept_apart[key] = Match(
                 name, first, self._label(first), f"the name fits {len(matches)} entities"
             )
             return None
@@ -259,14 +242,14 @@ class Resolver:
         chosen = [iri for iri in candidates if qualifier in self._described_by(iri)]
         if len(chosen) == 1:
             iri = chosen[0]
-            self.merged[key] = Merge(
+            self.merged[key] = Match(
                 name,
                 iri,
                 self._label(iri),
                 f"same name; the qualifier ({qualifier}) names it or a place it is tied to",
             )
             return iri
-        self.kept_apart[key] = NotMerged(
+        self.kept_apart[key] = Match(
             name,
             candidates[0],
             self._label(candidates[0]),

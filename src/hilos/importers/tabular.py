@@ -41,7 +41,7 @@ from ..store import Progress, Store, graph_iri, solutions
 from ..text import normalise
 from ..vocab import kind_of, vocabulary
 from . import load_statements
-from .resolution import Merge, NotMerged, Resolver, graph_namespace
+from .resolution import Match, Resolver, graph_namespace
 
 FIELDS = (
     "source",
@@ -549,8 +549,8 @@ class Summary:
     rejected: int = 0
     rejected_file: str | None = None
     new_entities: int = 0
-    merged: list[Merge] = field(default_factory=list)
-    kept_apart: list[NotMerged] = field(default_factory=list)
+    merged: list[Match] = field(default_factory=list)
+    kept_apart: list[Match] = field(default_factory=list)
     new_examples: list[str] = field(default_factory=list)
     link: str = "exact"
     untyped: int = 0
