@@ -148,6 +148,7 @@ TIES = {
     "MarketEngagement": ("engagesIn", "MarketTie"),
     "SphereDrift": ("driftsToward", "Tie"),
     "GenericTie": ("relatedTo", "Tie"),
+    "Identity": ("sameEntityAs", "Tie"),
 }
 
 # shortcut property -> the property it is a direct subproperty of (within hilos)
@@ -200,6 +201,7 @@ SUBPROPERTIES = {
     "deports": "policyTiedTo",
     "operatesIn": "spatiallyTiedTo",
     "engagesIn": "marketTiedTo",
+    "sameEntityAs": "tiedTo",
 }
 
 INVERSES = {
@@ -210,25 +212,27 @@ INVERSES = {
     "memberOf": "hasMember",
 }
 
-SYMMETRIC = {"alliedWith", "collaboratesWith", "truceWith", "kinOf", "rivalOf"}
+SYMMETRIC = {"alliedWith", "collaboratesWith", "truceWith", "kinOf", "rivalOf", "sameEntityAs"}
 
 OTHER_CLASSES = {
     "Sphere", "Status", "CriminalMarket", "Qualifier", "Modality", "TieFamily",
     "Actor", "Person", "Organization", "Collective", "Grouping",
     "Place", "Country", "Region", "FederalState", "Municipality", "City",
     "Event", "ChangeEvent", "Policy", "Strategy", "Recommendation", "Phenomenon",
-    "Source", "Report", "Observation", "Tie",
+    "Source", "Report", "Observation", "Tie", "ClaimVersion", "Change",
 }  # fmt: skip
 
 OBJECT_PROPERTIES = {
     "sphere", "from", "to", "status", "market", "refArea", "tiedTo", "qualifier", "modality",
+    "relation", "changed", "undoes",
     *SUBPROPERTIES, *INVERSES.values(),
 }  # fmt: skip
 
 DATATYPE_PROPERTIES = {
     "searchKey", "rank", "weight", "confidence", "start", "end", "quote", "locator",
     "relationText", "citation", "indicator", "value", "unit", "refPeriod", "asserts", "period",
-    "lowerBound", "upperBound",
+    "lowerBound", "upperBound", "reason", "action", "changeNumber", "addedStatements",
+    "removedStatements", "addedUnder",
 }  # fmt: skip
 
 ANNOTATION_PROPERTIES = {"shortcut", "family"}
@@ -268,7 +272,7 @@ SCHEMES = {
     "QualifierScheme": ("Qualifier", QUALIFIERS),
     "ModalityScheme": ("Modality", MODALITIES),
     "TieFamilyScheme": ("TieFamily", ["CollusionFamily", "HierarchyFamily"]),
-    "StatusScheme": ("Status", list(STATUSES)),
+    "StatusScheme": ("Status", [*STATUSES, "Retracted"]),
     "CriminalMarketScheme": ("CriminalMarket", MARKETS),
 }
 
@@ -591,8 +595,13 @@ def test_tie_class_hierarchy_specifics(ont: Graph) -> None:
 
 
 def test_statuses_ranked_and_weighted(ont: Graph) -> None:
+    # retracted (a user's withdrawn claim) is outside the order: weight 0, no rank
+    assert ont.value(HILOS.Retracted, HILOS.rank) is None
+    assert ont.value(HILOS.Retracted, HILOS.weight).toPython() == 0
     found = []
     for status in ont.subjects(RDF.type, HILOS.Status):
+        if status == HILOS.Retracted:
+            continue
         rank = ont.value(status, HILOS.rank)
         weight = ont.value(status, HILOS.weight)
         assert rank.datatype == XSD.integer

@@ -27,6 +27,7 @@ def test_statuses_in_rank_order_with_weights_and_assertion() -> None:
             ontology.value(s, HILOS.asserts).toPython(),
         )
         for s in ontology.subjects(RDF.type, HILOS.Status)
+        if ontology.value(s, HILOS.rank) is not None
     )
     got = [(s.rank, s.key, s.weight, s.asserts) for s in vocabulary().statuses]
     assert got == expected
@@ -51,3 +52,10 @@ def test_every_status_and_sphere_has_its_style_on_the_page() -> None:
     vocab = vocabulary()
     assert set(vocab.status_keys) <= {key for key, *_ in html.STATUSES}
     assert set(vocab.sphere_keys) <= {key for key, *_ in html.SPHERES}
+
+
+def test_retracted_is_a_status_outside_the_order() -> None:
+    retracted = vocabulary().status("retracted")
+    assert retracted.weight == 0 and not retracted.asserts
+    assert "retracted" not in vocabulary().status_keys  # not an order of evidence
+    assert vocabulary().status_key(str(HILOS.Retracted)) == "retracted"

@@ -200,6 +200,8 @@ class TieView:
     period: str | None = None
     modality: str = "stated"
     """`stated`, or `intention`, `recommendation`, `warning`: what kind of statement it is."""
+    reason: str | None = None
+    """Why the claim was retracted, for a retracted claim."""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -219,6 +221,7 @@ class TieView:
             "qualifiers": list(self.qualifiers),
             "period": self.period,
             "modality": self.modality,
+            "reason": self.reason,
             "sources": [{"id": s.id, "citation": s.citation} for s in self.sources],
         }
 
@@ -271,6 +274,7 @@ _TIE_FIELDS = (
     "relationText",
     "period",
     "modality",
+    "reason",
 )
 _SOURCE = NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 
@@ -301,6 +305,8 @@ def _tie_rows(store: Store, entity: NamedNode) -> tuple[list[Row], list[Row]]:
             for prop, value in view.statements(tie):
                 values[prop].append(value)
             classes = values.get(RDF_TYPE, [])
+            if HILOS.Tie not in classes:
+                continue  # an earlier version of a claim (hilos:ClaimVersion), not a claim
             fields = {name: (values.get(HILOS[name]) or [None])[0] for name in _TIE_FIELDS}
             qualifiers = values.get(HILOS.qualifier) or [None]
             for other in values.get(there, []):
@@ -395,6 +401,7 @@ def show(store: Store, iri: str, *, lang: str = "en") -> Card:
                 sources=tuple(sources.get(row["tie"].value, ())),
                 qualifiers=tuple(q.key for q in vocab.qualifiers if q.iri in qualifiers[key]),
                 period=_literal_text(row["period"]),
+                reason=_literal_text(row["reason"]),
                 modality=(vocab.modality_key(row["modality"].value) or "stated")
                 if row["modality"] is not None
                 else "stated",

@@ -69,6 +69,7 @@ class Status(Concept):
     """A claim status: its place in the order, its evidence weight, whether it asserts."""
 
     rank: int
+    """The position in the order of evidence, or -1 for a status outside it (retracted)."""
     weight: float
     asserts: bool
 
@@ -83,6 +84,9 @@ class Modality(Concept):
 @dataclass(frozen=True)
 class Vocabulary:
     statuses: tuple[Status, ...]
+    """The statuses of evidence, from weakest to strongest (refuted … confirmed)."""
+    unranked: tuple[Status, ...]
+    """Statuses outside that order (retracted: a user's withdrawn claim)."""
     spheres: tuple[Concept, ...]
     modalities: tuple[Modality, ...]
     qualifiers: tuple[Concept, ...]
@@ -90,7 +94,7 @@ class Vocabulary:
     """Family key (`collusion`, `hierarchy`) -> the tie classes annotated with it."""
 
     def status(self, key: str) -> Status:
-        for status in self.statuses:
+        for status in (*self.statuses, *self.unranked):
             if status.key == key:
                 return status
         raise BadInput(f"unknown status '{key}' (one of: {', '.join(self.status_keys)})")
@@ -101,11 +105,11 @@ class Vocabulary:
         return tuple(s.key for s in self.statuses)
 
     def status_key(self, iri: str) -> str | None:
-        return _by_iri(self.statuses, iri)
+        return _by_iri((*self.statuses, *self.unranked), iri)
 
     @property
     def weights(self) -> dict[str, float]:
-        return {s.key: s.weight for s in self.statuses}
+        return {s.key: s.weight for s in (*self.statuses, *self.unranked)}
 
     @property
     def asserting_statuses(self) -> tuple[Status, ...]:
@@ -151,7 +155,13 @@ class Vocabulary:
         return _by_iri(self.qualifiers, iri)
 
     def concept(self, iri: str) -> Concept | None:
-        for group in (self.statuses, self.spheres, self.modalities, self.qualifiers):
+        for group in (
+            self.statuses,
+            self.unranked,
+            self.spheres,
+            self.modalities,
+            self.qualifiers,
+        ):
             for concept in group:
                 if concept.iri == iri:
                     return concept
@@ -229,21 +239,19 @@ def vocabulary() -> Vocabulary:
     """The vocabulary of the shipped ontology (read once per process)."""
     store = Store()
     store.load(path=str(resources.ontology_file()), format=RdfFormat.TURTLE)
-    statuses = []
+    statuses: list[Status] = []
+    unranked: list[Status] = []
     for iri in _members(store, HILOS.Status):
         rank, weight = _literal(store, iri, HILOS.rank), _literal(store, iri, HILOS.weight)
-        if rank is None or weight is None:
-            continue  # a status outside the evidence order
-        statuses.append(
-            Status(
-                key=_key(iri.value),
-                iri=iri.value,
-                labels=_labels(store, iri),
-                rank=int(rank),
-                weight=float(weight),
-                asserts=_literal(store, iri, HILOS.asserts) == "true",
-            )
+        status = Status(
+            key=_key(iri.value),
+            iri=iri.value,
+            labels=_labels(store, iri),
+            rank=-1 if rank is None else int(rank),
+            weight=float(weight or 0),
+            asserts=_literal(store, iri, HILOS.asserts) == "true",
         )
+        (statuses if rank is not None else unranked).append(status)
     statuses.sort(key=lambda s: s.rank)
     spheres = [
         Concept(
@@ -271,6 +279,7 @@ def vocabulary() -> Vocabulary:
             families.setdefault(family, set()).add(quad.subject.value)
     return Vocabulary(
         statuses=tuple(statuses),
+        unranked=tuple(unranked),
         spheres=tuple(spheres),
         modalities=tuple(modalities),
         qualifiers=tuple(qualifiers),

@@ -150,6 +150,7 @@ def main() -> None:
 # The commands register themselves on `cli` when their modules are imported.
 from . import (  # noqa: E402, F401
     analysis,
+    claims,
     data,
     explore,
     export_dossier,

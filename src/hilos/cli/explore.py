@@ -97,6 +97,8 @@ def render_card(card: Card) -> str:
         )
         if tie.period:
             lines.append(wrap(f"when: {tie.period}", "    "))
+        if tie.reason:
+            lines.append(wrap(f"retracted because: {tie.reason}", "    "))
         if tie.market:
             lines.append(f"    market: {tie.market}")
         if tie.relation_text:

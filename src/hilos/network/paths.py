@@ -243,6 +243,9 @@ def _find(
 ) -> list[Path]:
     """The best paths in a projection (`exhaustive`: it holds the whole network), their nodes
     described by `describe` first if the projection has not described them."""
+    source, target = projection.canonical(source), projection.canonical(target)
+    if source == target:
+        raise BadInput("the two ends are one entity, by an identity claim")
     require_nodes(projection, source, target)
     graph = projection.graph
     shown = f"{graph.nodes[source]['label']} and {graph.nodes[target]['label']}"

@@ -184,6 +184,15 @@ class Projection:
     """Each entity left out of the network, with its kind."""
     tied_only_to_context: int = 0
     """Actors left out because their only claims were with context entities."""
+    merged: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Entities treated as another by an identity claim that asserts it: entity -> (the
+    entity it is one with, the claim)."""
+    identities_not_applied: int = 0
+    """Identity claims whose status does not assert them: the two stay apart."""
+
+    def canonical(self, iri: str) -> str:
+        """The node an entity is in the network: itself, or the one an identity claim made it."""
+        return self.merged.get(iri, (iri, ""))[0]
 
     def assumptions(self) -> list[str]:
         """What the network is made of, in sentences, for the output to say."""
@@ -277,6 +286,18 @@ def network_assumptions(projection: Projection) -> list[str]:
         lines.append(
             f"{count} actor{'s' if count != 1 else ''} tied only to places, markets or other"
             " context left out"
+        )
+    if projection.merged:
+        shown = "; ".join(
+            f"{compact(entity)} is {compact(into)} ({compact(claim) or 'identity claim'})"
+            for entity, (into, claim) in sorted(projection.merged.items())
+        )
+        lines.append(f"treated as one by identity claims: {shown}")
+    if projection.identities_not_applied:
+        count = projection.identities_not_applied
+        lines.append(
+            f"{count} identity claim{'s' if count != 1 else ''} not applied (status does not"
+            " assert)"
         )
     if projection.untyped:
         lines.append(
@@ -411,7 +432,57 @@ def project(store: Store, filters: Filters | None = None, *, lang: str = "en") -
     describe_nodes(store, graph, graphs, lang)
     projection = Projection(graph=graph, filters=filters, dropped=dict(maker.dropped))
     keep_network_nodes(projection)
+    apply_identities(projection)
     return projection
+
+
+IDENTITY = "hilos:Identity"
+
+
+def apply_identities(projection: Projection) -> None:
+    """Make one node of the entities an identity claim says are one (`hilos entity merge`):
+    the claim's from-end joins its to-end, with its ties. Only claims whose status asserts it
+    merge; the others leave the two apart (and are counted). Identity claims are never links
+    themselves: they say two names are one actor, not that two actors are tied."""
+    graph = projection.graph
+    vocab = vocabulary()
+    found = [
+        (u, v, key, data)
+        for u, v, key, data in graph.edges(keys=True, data=True)
+        if data["relation"] == IDENTITY
+    ]
+    if not found:
+        return
+    parent: dict[str, str] = {}
+
+    def root(node: str) -> str:
+        while parent.get(node, node) != node:
+            node = parent[node]
+        return node
+
+    claims: dict[str, str] = {}
+    for u, v, key, data in sorted(found, key=lambda e: e[2]):
+        graph.remove_edge(u, v, key)
+        status = data.get("status")
+        if status is None or not vocab.status(status).asserts:
+            projection.identities_not_applied += 1
+            continue
+        a, b = root(u), root(v)
+        if a != b:
+            parent[a] = b
+            claims[u] = key
+    for node in list(parent):
+        target = root(node)
+        if node not in graph or target == node:
+            continue
+        for _, other, key, data in list(graph.out_edges(node, keys=True, data=True)):
+            if other != target:
+                graph.add_edge(target, other, key=key, **data)
+        for other, _, key, data in list(graph.in_edges(node, keys=True, data=True)):
+            if other != target:
+                graph.add_edge(other, target, key=key, **data)
+        graph.remove_node(node)
+        projection.merged[node] = (target, claims.get(node, ""))
 
 
 def keep_network_nodes(projection: Projection) -> None:

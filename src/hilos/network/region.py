@@ -27,7 +27,15 @@ from ..namespaces import HILOS, HILOS_NS, RDFS, compact
 from ..scan import RDF_TYPE, View
 from ..store import Store
 from ..vocab import kind_of, vocabulary
-from .projection import Filters, Projection, TieFilter, TieRecord, _kind, keep_network_nodes
+from .projection import (
+    Filters,
+    Projection,
+    TieFilter,
+    TieRecord,
+    _kind,
+    apply_identities,
+    keep_network_nodes,
+)
 
 _FROM, _TO = HILOS["from"], HILOS.to
 _FIELDS = (HILOS.status, HILOS.confidence, HILOS.start, HILOS.end, HILOS.modality)
@@ -171,6 +179,7 @@ def path_region(
         graph.nodes[node]["kind"] = kind_of(types, superclasses)
     projection = Projection(graph=graph, filters=filters, dropped=dict(maker.dropped))
     keep_network_nodes(projection)
+    apply_identities(projection)
     return Region(
         projection=projection,
         exhaustive=exhaustive,

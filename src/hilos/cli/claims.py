@@ -1,0 +1,543 @@
+"""`hilos claim`, `hilos entity`, `hilos undo` and `hilos types`: a journalist's own claims,
+one at a time, and the words to write them with."""
+
+from __future__ import annotations
+
+import click
+
+from ..changes import undo
+from ..claims import (
+    DEFAULT_GRAPH,
+    ClaimView,
+    add_claim,
+    add_entity,
+    claim_changes,
+    claim_history,
+    edit_claim,
+    edit_entity,
+    list_claims,
+    merge_entities,
+    retract_claim,
+    short,
+)
+from ..output import table, to_csv, to_json, wrap
+from ..terms import Terms
+from ..vocab import vocabulary
+from .app import cli
+from .common import STATUS_CHOICE, Context, echo, no_answer, output_option, pass_context
+
+_GRAPH_HELP = f"The graph of yours to write in (default: {DEFAULT_GRAPH})."
+
+
+def _said(view: ClaimView) -> str:
+    """One line that says what was recorded, and its id."""
+    words = [view.status or "no status"]
+    labels = {q.key: q.label() for q in vocabulary().qualifiers}
+    words += [labels.get(q, q) for q in view.qualifiers]
+    if view.confidence is not None:
+        words.append(f"confidence {view.confidence:g}")
+    when = f" [{view.start or '…'} – {view.end or '…'}]" if view.start or view.end else ""
+    return (
+        f"{view.from_label} → {view.relation_label} → {view.to_label} — "
+        f"{', '.join(words)}{when} (source: {'; '.join(view.sources) or 'none'})"
+    )
+
+
+def _print_claim(view: ClaimView, fmt: str, verb: str) -> None:
+    if fmt == "json":
+        echo(to_json(view.as_dict()))
+        return
+    echo(f"{verb} {view.short_id}: {_said(view)}")
+    if view.change is not None:
+        click.echo(
+            f"change {view.change.number} of graph {view.graph} (hilos undo --graph "
+            f"{view.graph} reverts it)",
+            err=True,
+        )
+
+
+@cli.group(name="claim")
+def claim_group() -> None:
+    """Your own claims, one at a time: add, edit, retract, list, and see a claim's history.
+
+    A claim is one statement by one source: two ends, a relation, a status, and the source
+    with its quote and locator. Claims go into a graph of yours (default: mine); every change
+    is recorded, so `hilos undo` reverts it and nothing is lost without a trace.
+
+    \b
+    Examples:
+      hilos claim add "Alcalde X" protección "Zetas" --source "Entrevista 1 (2024)" \\
+          --quote "…" --status presunto --create-from alcalde
+      hilos claim edit mine/claim/1 --status reported --source "Entrevista 5 (2024)"
+      hilos claim retract mine/claim/1 --reason "the witness withdrew"
+      hilos claim history mine/claim/1
+      hilos claim list --entity Zetas
+    """
+
+
+@claim_group.command(name="add")
+@click.argument("from_ref", metavar="FROM")
+@click.argument("relation", metavar="RELATION")
+@click.argument("to_ref", metavar="TO")
+@click.option("--source", required=True, metavar="TEXT", help="Who or what says it (a citation).")
+@click.option("--quote", metavar="TEXT", help="The sentence of the source that says it.")
+@click.option("--locator", metavar="TEXT", help="Where in the source: page, minute, paragraph.")
+@click.option(
+    "--status",
+    default="reported",
+    show_default=True,
+    help="alleged, reported, confirmed, disputed or refuted (also in Spanish: presunto…).",
+)
+@click.option("--confidence", metavar="C", help="Between 0 and 1, or a percentage (80%).")
+@click.option("--start", metavar="DATE", help="When it began: YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--end", metavar="DATE", help="When it ended.")
+@click.option(
+    "--qualifier",
+    "qualifiers",
+    multiple=True,
+    metavar="Q",
+    help="A word that limits it (partially, some of, many, not all…); repeatable.",
+)
+@click.option("--graph", default=DEFAULT_GRAPH, show_default=True, help=_GRAPH_HELP)
+@click.option("--create-from", metavar="TYPE", help="Create FROM with this type if it is new.")
+@click.option("--create-to", metavar="TYPE", help="Create TO with this type if it is new.")
+@click.option("--quote-lang", metavar="TAG", help="Language of the quote (en, es…).")
+@output_option("table", "json")
+@pass_context
+def claim_add(
+    ctx: Context,
+    from_ref: str,
+    relation: str,
+    to_ref: str,
+    source: str,
+    quote: str | None,
+    locator: str | None,
+    status: str,
+    confidence: str | None,
+    start: str | None,
+    end: str | None,
+    qualifiers: tuple[str, ...],
+    graph: str,
+    create_from: str | None,
+    create_to: str | None,
+    quote_lang: str | None,
+    fmt: str,
+) -> None:
+    """Add a claim: FROM —RELATION→ TO, said by --source. FROM and TO are names `hilos search`
+    finds (an ambiguous one lists the candidates; an unknown one needs --create-from/--create-to
+    TYPE); RELATION is a tie type by name or label, English or Spanish (`hilos types`). Prints
+    the new claim's id.
+
+    \b
+    Examples:
+      hilos claim add "Alcalde X" protection "Grupo Y" --source "Interview 3 (2024)" \\
+          --quote "A witness says the mayor's office warned Group Y of raids." \\
+          --status alleged --create-from mayor --create-to "criminal organization"
+      hilos claim add hid:iguala-municipal-police colusión "Guerreros Unidos" \\
+          --source "Fiscalía, 2015" --status reported --start 2014-09-26
+    """
+    view = add_claim(
+        ctx.store(),
+        from_ref,
+        relation,
+        to_ref,
+        source=source,
+        quote=quote,
+        locator=locator,
+        status=status,
+        confidence=confidence,
+        start=start,
+        end=end,
+        qualifiers=qualifiers,
+        graph=graph,
+        create_from=create_from,
+        create_to=create_to,
+        quote_lang=quote_lang,
+        lang=ctx.lang,
+    )
+    _print_claim(view, fmt, "added")
+
+
+@claim_group.command(name="edit")
+@click.argument("claim", metavar="ID")
+@click.option("--relation", metavar="TYPE", help="A new tie type.")
+@click.option("--from", "from_ref", metavar="NAME", help="A new from-end.")
+@click.option("--to", "to_ref", metavar="NAME", help="A new to-end.")
+@click.option("--status", help="A new status.")
+@click.option("--source", metavar="TEXT", help="A new source.")
+@click.option("--quote", metavar="TEXT", help="A new quote.")
+@click.option("--locator", metavar="TEXT", help="A new locator.")
+@click.option("--confidence", metavar="C", help="A new confidence.")
+@click.option("--start", metavar="DATE", help="A new start.")
+@click.option("--end", metavar="DATE", help="A new end.")
+@click.option(
+    "--qualifier",
+    "qualifiers",
+    multiple=True,
+    metavar="Q",
+    help="The qualifiers, replacing the old ones (repeatable).",
+)
+@click.option("--reason", metavar="TEXT", help="Why it changed (kept in the journal).")
+@output_option("table", "json")
+@pass_context
+def claim_edit(
+    ctx: Context,
+    claim: str,
+    relation: str | None,
+    from_ref: str | None,
+    to_ref: str | None,
+    status: str | None,
+    source: str | None,
+    quote: str | None,
+    locator: str | None,
+    confidence: str | None,
+    start: str | None,
+    end: str | None,
+    qualifiers: tuple[str, ...],
+    reason: str | None,
+    fmt: str,
+) -> None:
+    """Write a new version of a claim of yours with the fields given changed. The old version
+    stays, dated, linked to the new one (`hilos claim history ID` shows them all).
+
+    \b
+    Examples:
+      hilos claim edit mine/claim/1 --status reported --source "Interview 5 (2024)"
+      hilos claim edit mine/claim/1 --qualifier partially --reason "only some officers"
+    """
+    view = edit_claim(
+        ctx.store(),
+        claim,
+        relation=relation,
+        from_ref=from_ref,
+        to_ref=to_ref,
+        status=status,
+        source=source,
+        quote=quote,
+        locator=locator,
+        confidence=confidence,
+        start=start,
+        end=end,
+        qualifiers=qualifiers or None,
+        reason=reason,
+        lang=ctx.lang,
+    )
+    _print_claim(view, fmt, "edited")
+
+
+@claim_group.command(name="retract")
+@click.argument("claim", metavar="ID")
+@click.option("--reason", required=True, metavar="TEXT", help="Why you withdraw it.")
+@output_option("table", "json")
+@pass_context
+def claim_retract(ctx: Context, claim: str, reason: str, fmt: str) -> None:
+    """Retract a claim of yours: it is kept, dated, with the reason, and shown on cards as
+    retracted; no analysis or export counts it.
+
+    \b
+    Examples:
+      hilos claim retract mine/claim/1 --reason "the witness withdrew her statement"
+    """
+    view = retract_claim(ctx.store(), claim, reason=reason, lang=ctx.lang)
+    _print_claim(view, fmt, "retracted")
+
+
+@claim_group.command(name="history")
+@click.argument("claim", metavar="ID")
+@output_option("table", "json")
+@pass_context
+def claim_history_command(ctx: Context, claim: str, fmt: str) -> None:
+    """Every version of a claim, the current one first, with when each held.
+
+    \b
+    Examples:
+      hilos claim history mine/claim/1
+    """
+    store = ctx.store()
+    versions = claim_history(store, claim, lang=ctx.lang)
+    changes = claim_changes(store, claim)
+    if fmt == "json":
+        echo(to_json({"versions": [v.as_dict() for v in versions],
+                      "changes": [c.as_dict() for c in changes]}))  # fmt: skip
+        return
+    for version in versions:
+        head = "current" if version.current else f"until {version.until}"
+        echo(
+            f"{short(version.id)} ({head}, since {version.since or '?'}): {version.from_label} → "
+            f"{version.relation.removeprefix('hilos:')} → {version.to_label} — "
+            f"{version.status or 'no status'}"
+        )
+        if version.quote:
+            echo(wrap(f"“{version.quote}”", "    "))
+        echo(wrap(f"source: {'; '.join(version.sources) or 'none'}", "    "))
+        if version.reason:
+            echo(wrap(f"reason: {version.reason}", "    "))
+    if changes:
+        echo("Changes:")
+        for change in changes:
+            why = f" — {change.reason}" if change.reason else ""
+            echo(wrap(f"{change.number}. {change.time} {change.action}{why}", "  "))
+
+
+@claim_group.command(name="list")
+@click.option("--graph", "graphs", multiple=True, metavar="NAME", help="Only these graphs.")
+@click.option("--entity", metavar="NAME", help="Only the claims of this entity.")
+@click.option("--status", type=STATUS_CHOICE, help="Only the claims with this status.")
+@output_option("table", "json", "csv")
+@pass_context
+def claim_list(
+    ctx: Context, graphs: tuple[str, ...], entity: str | None, status: str | None, fmt: str
+) -> None:
+    """Your claims (those of the graphs you loaded, imported or wrote), newest first. Exits 1
+    when there is none.
+
+    \b
+    Examples:
+      hilos claim list
+      hilos claim list --entity Zetas --status alleged --format csv
+    """
+    found = list_claims(
+        ctx.store(), graphs=graphs or None, entity=entity, status=status, lang=ctx.lang
+    )
+    if fmt == "json":
+        echo(to_json([c.as_dict() for c in found]))
+    elif fmt == "csv":
+        headers = ["id", "graph", "from", "relation", "to", "status", "sources", "quote"]
+        rows = [
+            [
+                *(c.short_id, c.graph, c.from_label, c.relation_label, c.to_label, c.status),
+                *("; ".join(c.sources), c.quote),
+            ]
+            for c in found
+        ]
+        click.echo(to_csv(headers, rows), nl=False)
+    else:
+        rows = [
+            [c.short_id, c.from_label, c.relation_label, c.to_label, c.status or "", c.recorded]
+            for c in found
+        ]
+        echo(table(["id", "from", "relation", "to", "status", "recorded"], rows, clip=30))
+    if not found:
+        no_answer("no claim of yours matches")
+
+
+@cli.group(name="entity")
+def entity_group() -> None:
+    """Your own entities: add one, change its names or type, or say two are one (merge).
+
+    \b
+    Examples:
+      hilos entity add "Juez Z (ficticio)" --type official --alias "Juez Z"
+      hilos entity edit "Juez Z (ficticio)" --label-es "Juez Z (ficticio)"
+      hilos entity merge "Los Zetas (Tamaulipas)" Zetas --source "Registro, 2023"
+    """
+
+
+@entity_group.command(name="add")
+@click.argument("name")
+@click.option("--type", "type_", required=True, metavar="TYPE", help="Its type (hilos types).")
+@click.option("--alias", "aliases", multiple=True, metavar="A", help="Another name (repeatable).")
+@click.option("--label-es", metavar="NAME", help="Its name in Spanish.")
+@click.option("--sphere", metavar="S", help="Its sphere, where its type gives none.")
+@click.option("--graph", default=DEFAULT_GRAPH, show_default=True, help=_GRAPH_HELP)
+@output_option("table", "json")
+@pass_context
+def entity_add(
+    ctx: Context,
+    name: str,
+    type_: str,
+    aliases: tuple[str, ...],
+    label_es: str | None,
+    sphere: str | None,
+    graph: str,
+    fmt: str,
+) -> None:
+    """Add an entity of yours. A name another entity already has is an error naming it.
+
+    \b
+    Examples:
+      hilos entity add "Juez Z (ficticio)" --type official --alias "Juez Z"
+      hilos entity add "Cártel del Norte (ficticio)" --type "organización de narcotráfico"
+    """
+    view = add_entity(
+        ctx.store(),
+        name,
+        type=type_,
+        aliases=aliases,
+        label_es=label_es,
+        sphere=sphere,
+        graph=graph,
+        lang=ctx.lang,
+    )
+    if fmt == "json":
+        echo(to_json(view.as_dict()))
+    else:
+        echo(f"added {short(view.id)}: {view.label} ({', '.join(view.types)})")
+
+
+@entity_group.command(name="edit")
+@click.argument("entity", metavar="NAME")
+@click.option("--name", metavar="NAME", help="A new name.")
+@click.option("--type", "type_", metavar="TYPE", help="A new type.")
+@click.option("--alias", "aliases", multiple=True, metavar="A", help="Add an alias.")
+@click.option("--remove-alias", "removed", multiple=True, metavar="A", help="Remove an alias.")
+@click.option("--label-es", metavar="NAME", help="A new name in Spanish.")
+@click.option("--sphere", metavar="S", help="A new sphere.")
+@output_option("table", "json")
+@pass_context
+def entity_edit(
+    ctx: Context,
+    entity: str,
+    name: str | None,
+    type_: str | None,
+    aliases: tuple[str, ...],
+    removed: tuple[str, ...],
+    label_es: str | None,
+    sphere: str | None,
+    fmt: str,
+) -> None:
+    """Change an entity of yours: its name, type, aliases, Spanish name or sphere.
+
+    \b
+    Examples:
+      hilos entity edit "Juez Z (ficticio)" --alias "el juez" --label-es "Juez Z"
+    """
+    view = edit_entity(
+        ctx.store(),
+        entity,
+        name=name,
+        type=type_,
+        add_aliases=aliases,
+        remove_aliases=removed,
+        label_es=label_es,
+        sphere=sphere,
+        lang=ctx.lang,
+    )
+    if fmt == "json":
+        echo(to_json(view.as_dict()))
+    else:
+        echo(f"edited {short(view.id)}: {view.label} ({', '.join(view.types)})")
+
+
+@entity_group.command(name="merge")
+@click.argument("first", metavar="A")
+@click.argument("second", metavar="B")
+@click.option("--source", required=True, metavar="TEXT", help="Who or what says they are one.")
+@click.option("--quote", metavar="TEXT", help="The sentence that says so.")
+@click.option("--status", default="reported", show_default=True, help="How well established.")
+@click.option("--graph", default=DEFAULT_GRAPH, show_default=True, help=_GRAPH_HELP)
+@output_option("table", "json")
+@pass_context
+def entity_merge(
+    ctx: Context,
+    first: str,
+    second: str,
+    source: str,
+    quote: str | None,
+    status: str,
+    graph: str,
+    fmt: str,
+) -> None:
+    """Say that A and B are one entity, as a sourced identity claim: nothing is rewritten;
+    analyses treat A as B while the claim asserts it (say so on stderr), and retracting or
+    undoing it separates them again.
+
+    \b
+    Examples:
+      hilos entity merge "Los Zetas (Tamaulipas)" Zetas --source "Registro, 2023"
+    """
+    view = merge_entities(
+        ctx.store(),
+        first,
+        second,
+        source=source,
+        quote=quote,
+        status=status,
+        graph=graph,
+        lang=ctx.lang,
+    )
+    _print_claim(view, fmt, "merged by claim")
+
+
+@cli.command(name="undo")
+@click.option("--graph", default=DEFAULT_GRAPH, show_default=True, help=_GRAPH_HELP)
+@output_option("table", "json")
+@pass_context
+def undo_command(ctx: Context, graph: str, fmt: str) -> None:
+    """Revert the last change to a graph of yours (a claim, an entity), recorded as a change of
+    its own: nothing is lost without a trace, and a second undo reverts the change before.
+    Exits 1 when there is nothing left to undo.
+
+    \b
+    Examples:
+      hilos undo
+      hilos undo --graph my-findings
+    """
+    change = undo(ctx.store(), graph)
+    if fmt == "json":
+        echo(to_json(change.as_dict()))
+    else:
+        what = f" ({short(change.changed)})" if change.changed else ""
+        echo(f"undone in {graph}: {change.reason}{what}")
+
+
+@cli.command(name="types")
+@click.option(
+    "--kind",
+    type=click.Choice(["actor", "place", "tie", "status"]),
+    help="Only actor types, place types, tie types or statuses.",
+)
+@output_option("table", "json", "csv")
+@pass_context
+def types_command(ctx: Context, kind: str | None, fmt: str) -> None:
+    """The words to write claims and sheets with: actor and place types (with their sphere),
+    tie types and statuses, each with its English and Spanish label and a one-line definition,
+    read from the ontology.
+
+    \b
+    Examples:
+      hilos types
+      hilos types --kind tie --format csv
+      hilos --lang es types --kind actor
+    """
+    terms = Terms.of(ctx.store())
+    rows: list[dict[str, object]] = []
+    for term in sorted(
+        [*terms.types.values(), *terms.ties.values()], key=lambda t: (t.kind, t.label())
+    ):
+        if kind and term.kind != kind:
+            continue
+        rows.append(term.as_dict())
+    if kind in (None, "status"):
+        vocab = vocabulary()
+        for status in (*reversed(vocab.statuses), *vocab.unranked):
+            rows.append(
+                {
+                    "id": status.iri,
+                    "name": status.key,
+                    "kind": "status",
+                    "label": status.labels.get("en"),
+                    "label_es": status.labels.get("es"),
+                    "sphere": None,
+                    "definition": f"weight {status.weight:g}"
+                    + ("; asserts the relation" if status.asserts else ""),
+                    "definition_es": None,
+                }
+            )
+    if fmt == "json":
+        echo(to_json(rows))
+        return
+    headers = ["kind", "label", "label_es", "sphere", "definition"]
+    if ctx.lang == "es":
+        for row in rows:
+            row["definition"] = row.get("definition_es") or row.get("definition")
+    table_rows = [[row.get(h) or "" for h in headers] for row in rows]
+    if fmt == "csv":
+        click.echo(
+            to_csv(
+                ["name", *headers], [[r["name"], *t] for r, t in zip(rows, table_rows, strict=True)]
+            ),
+            nl=False,
+        )
+    else:
+        echo(table(headers, table_rows, clip=None, wrap_at=60))

@@ -1,0 +1,212 @@
+"""The terms a user types — tie types, entity types, statuses, qualifiers — looked up by name or
+label, in English or Spanish, and listed for `hilos types`.
+
+Names and labels are compared as `search` compares names (case, accents and punctuation
+ignored), from what the store's ontology says (so a user's own classes count too). A name that
+is no term gets an error naming the closest ones.
+
+>>> from hilos.store import Store
+>>> known = Terms.of(Store.in_memory())
+>>> known.tie("colusión").name, known.entity_type("Alcalde").name
+('Collusion', 'Mayor')
+>>> known.tie("colusion con")  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+hilos.errors.BadInput: unknown tie type 'colusion con'; closest: collusion (colusión)...
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from pyoxigraph import Literal, NamedNode
+
+from .errors import BadInput
+from .namespaces import HILOS_NS
+from .store import Store, solutions
+from .text import normalise
+from .vocab import Concept, vocabulary
+
+_TERMS = """
+SELECT ?term ?property ?value WHERE {
+  VALUES ?property { rdfs:label skos:altLabel skos:definition }
+  ?term ?property ?value .
+  FILTER(isIRI(?term) && STRSTARTS(STR(?term), "https://w3id.org/hilos/ontology#"))
+}
+"""
+
+
+@dataclass(frozen=True)
+class Term:
+    """A class of the ontology as a user names it."""
+
+    iri: str
+    name: str
+    labels: dict[str, str]
+    aliases: tuple[str, ...]
+    definitions: dict[str, str]
+    sphere: str | None = None
+    kind: str = ""
+
+    def label(self, lang: str = "en") -> str:
+        return self.labels.get(lang) or self.labels.get("en") or self.name
+
+    def definition(self, lang: str = "en") -> str:
+        return self.definitions.get(lang) or self.definitions.get("en") or ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": self.iri,
+            "name": self.name,
+            "kind": self.kind,
+            "label": self.labels.get("en"),
+            "label_es": self.labels.get("es"),
+            "sphere": self.sphere,
+            "definition": self.definitions.get("en"),
+            "definition_es": self.definitions.get("es"),
+        }
+
+
+def closest(text: str, names: Iterable[str], *, count: int = 3) -> list[str]:
+    """The known names nearest to `text` (by their normalised form), best first.
+
+    >>> closest("legislador", ["legislature", "mayor", "legislatura"])
+    ['legislature', 'legislatura']
+    """
+    by_key: dict[str, str] = {}
+    for name in names:
+        by_key.setdefault(normalise(name), name)
+    keys = difflib.get_close_matches(normalise(text), list(by_key), n=count, cutoff=0.55)
+    return [by_key[key] for key in keys]
+
+
+@dataclass
+class Terms:
+    """The tie types and entity types of a store's ontology, by every name a user may type."""
+
+    ties: dict[str, Term] = field(default_factory=dict)
+    types: dict[str, Term] = field(default_factory=dict)
+    _tie_names: dict[str, Term] = field(default_factory=dict)
+    _type_names: dict[str, Term] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, store: Store) -> Terms:
+        terminology = store.terminology()
+        facts: dict[str, dict[str, list[Literal]]] = defaultdict(lambda: defaultdict(list))
+        for row in solutions(store.query(_TERMS, graphs=["ontology"])):
+            if isinstance(row["value"], Literal):
+                facts[row["term"].value][row["property"].value].append(row["value"])
+        vocab = vocabulary()
+        found = cls()
+        for iri, supers in terminology.superclasses.items():
+            if not iri.startswith(HILOS_NS):
+                continue
+            ancestors = {iri, *supers}
+            if HILOS_NS + "Tie" in supers:
+                kind = "tie"
+            elif HILOS_NS + "Actor" in ancestors:
+                kind = "actor"
+            elif HILOS_NS + "Place" in ancestors:
+                kind = "place"
+            else:
+                continue
+            values = facts.get(iri, {})
+            sphere = next(
+                (
+                    vocab.sphere_key(value.value)
+                    for prop, value in terminology.class_values.get(iri, ())
+                    if prop == HILOS_NS + "sphere" and isinstance(value, NamedNode)
+                ),
+                None,
+            )
+            term = Term(
+                iri=iri,
+                name=iri.removeprefix(HILOS_NS),
+                labels=_by_language(values.get("http://www.w3.org/2000/01/rdf-schema#label", [])),
+                aliases=tuple(
+                    v.value for v in values.get("http://www.w3.org/2004/02/skos/core#altLabel", [])
+                ),
+                definitions=_by_language(
+                    values.get("http://www.w3.org/2004/02/skos/core#definition", [])
+                ),
+                sphere=sphere,
+                kind=kind,
+            )
+            (found.ties if kind == "tie" else found.types)[iri] = term
+        for terms, names in ((found.ties, found._tie_names), (found.types, found._type_names)):
+            for term in sorted(terms.values(), key=lambda t: t.iri):
+                for name in (term.name, "hilos:" + term.name, *term.labels.values(), *term.aliases):
+                    names.setdefault(normalise(name), term)
+                # "MarketEngagement" also as "market engagement"
+                spaced = "".join(" " + c.lower() if c.isupper() else c for c in term.name).strip()
+                names.setdefault(normalise(spaced), term)
+        return found
+
+    def tie(self, text: str) -> Term:
+        """The tie type a user names (`colusión`, `bribery`, `hilos:Collusion`…)."""
+        return _find(text, self._tie_names, "tie type", self.ties.values())
+
+    def entity_type(self, text: str) -> Term:
+        """The actor or place class a user names (`mayor`, `alcalde`, `street gang`…)."""
+        return _find(text, self._type_names, "type", self.types.values())
+
+
+def _by_language(values: list[Literal]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for value in values:
+        found.setdefault((value.language or "en").split("-")[0], value.value)
+    return found
+
+
+def _find(text: str, names: dict[str, Term], what: str, terms: Iterable[Term]) -> Term:
+    found = names.get(normalise(text))
+    if found is not None:
+        return found
+    shown: dict[str, str] = {}
+    for term in terms:
+        english, spanish = term.labels.get("en", term.name), term.labels.get("es")
+        words = f"{english} ({spanish})" if spanish and spanish != english else english
+        for name in (term.name, english, *([spanish] if spanish else []), *term.aliases):
+            shown.setdefault(name, words)
+    near = closest(text, shown)
+    hint = "; closest: " + ", ".join(dict.fromkeys(shown[n] for n in near)) if near else ""
+    raise BadInput(f"unknown {what} '{text}'{hint} (hilos types lists them all)")
+
+
+def status_term(text: str) -> Concept:
+    """A status by its key or label, English or Spanish (`alleged`, `presunto`…)."""
+    vocab = vocabulary()
+    statuses = (*vocab.statuses, *vocab.unranked)
+    names: dict[str, Concept] = {}
+    for status in statuses:
+        for name in (status.key, *status.labels.values()):
+            names.setdefault(normalise(name), status)
+    found = names.get(normalise(text))
+    if found is None:
+        choices = [s.key for s in statuses]
+        near = closest(text, [n for s in statuses for n in (s.key, *s.labels.values())])
+        hint = f"; closest: {', '.join(near)}" if near else ""
+        raise BadInput(f"unknown status '{text}' (one of: {', '.join(choices)}){hint}")
+    return found
+
+
+def qualifier_term(text: str) -> Concept:
+    """A qualifier by its key or label, English or Spanish (`partially`, `algunos de`…)."""
+    vocab = vocabulary()
+    names: dict[str, Concept] = {}
+    for qualifier in vocab.qualifiers:
+        for name in (qualifier.key, *qualifier.labels.values()):
+            names.setdefault(normalise(name), qualifier)
+    found = names.get(normalise(text))
+    if found is None:
+        near = closest(text, [q.label() for q in vocab.qualifiers])
+        hint = f"; closest: {', '.join(near)}" if near else ""
+        known = ", ".join(q.label() for q in vocab.qualifiers)
+        raise BadInput(f"unknown qualifier '{text}' (one of: {known}){hint}")
+    return found
+
+
+__all__ = ["Term", "Terms", "closest", "qualifier_term", "status_term"]

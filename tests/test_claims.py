@@ -1,0 +1,255 @@
+"""Your own claims, one at a time: add, edit, retract, undo, history; entities added, edited
+and merged by a sourced claim; the words to write them with (`hilos types`).
+
+Expected values are the ones typed in each test, or read from the ontology with rdflib."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import rdflib
+from rdflib import Namespace
+
+from hilos import changes, claims, resources
+from hilos.errors import BadInput, NotFound, UnknownEntity
+from hilos.network.projection import project
+from hilos.store import Store
+
+HILOS = Namespace("https://w3id.org/hilos/ontology#")
+HID = "https://w3id.org/hilos/id/"
+QUOTE = "A fictional witness says the mayor's office warned Group Y of raids."
+
+
+def ok(result):  # type: ignore[no-untyped-def]
+    assert result.exit_code == 0, (result.stdout, result.stderr)
+    return result
+
+
+def ask(store: Store, sparql: str) -> bool:
+    return bool(store.query(sparql))
+
+
+@pytest.fixture
+def store() -> Store:
+    return Store.in_memory()
+
+
+def _first(store: Store) -> claims.ClaimView:
+    return claims.add_claim(
+        store,
+        "Mayor X (fictional)",
+        "protección",  # the Spanish label of hilos:Protection
+        "Zetas",
+        source="Interview 1 (2024)",
+        quote=QUOTE,
+        locator="p. 4",
+        status="presunto",
+        confidence="80%",
+        start="2022-03",
+        qualifiers=["some of"],
+        create_from="alcalde",
+    )
+
+
+# --- the Python API ------------------------------------------------------------------------------
+
+
+def test_add_a_claim_with_a_new_end_and_words_in_spanish(store: Store) -> None:
+    view = _first(store)
+    assert view.short_id == "mine/claim/1" and view.graph == "mine"
+    assert (view.relation, view.status, view.confidence) == ("hilos:Protection", "alleged", 0.8)
+    assert view.to == HID + "zetas" and view.from_label == "Mayor X (fictional)"
+    assert view.qualifiers == ("some-of",) and view.start == "2022-03"
+    assert view.sources == ("Interview 1 (2024)",) and view.quote == QUOTE
+    assert ask(store, f"ASK {{ <{view.from_}> a hilos:Mayor ; hilos:sphere hilos:StateSphere }}")
+    # an alleged claim is a claim, not a direct link (see the claim model)
+    assert not ask(store, f"ASK {{ <{view.from_}> hilos:protects hid:zetas }}")
+    assert view.change is not None and view.change.number == 1
+
+
+def test_an_unknown_or_ambiguous_end_is_an_error_and_nothing_is_written(store: Store) -> None:
+    before = set(store.quads())
+    with pytest.raises(UnknownEntity, match="--create-from"):
+        claims.add_claim(store, "Nobody (fictional)", "bribery", "Zetas", source="s")
+    with pytest.raises(BadInput, match="matches several entities"):
+        claims.add_claim(store, "police", "bribery", "Zetas", source="s")
+    with pytest.raises(BadInput, match="closest: collusion"):
+        claims.add_claim(store, "Zetas", "colusion con", "Sinaloa cartel", source="s")
+    with pytest.raises(BadInput, match="source"):
+        claims.add_claim(store, "Zetas", "rivalry", "Sinaloa cartel", source=" ")
+    assert set(store.quads()) == before
+
+
+def test_an_edit_keeps_the_old_version_dated_and_linked(store: Store) -> None:
+    view = _first(store)
+    edited = claims.edit_claim(
+        store, view.short_id, status="reported", source="Interview 5 (2024)", reason="corroborated"
+    )
+    assert edited.id == view.id and edited.status == "reported"
+    assert edited.sources == ("Interview 5 (2024)",) and edited.quote == QUOTE
+    history = claims.claim_history(store, view.short_id)
+    assert [v.current for v in history] == [True, False]
+    old = history[1]
+    assert (old.status, old.sources, old.quote) == ("alleged", ("Interview 1 (2024)",), QUOTE)
+    assert old.until is not None and old.id == view.id + "/v1"
+    assert ask(store, f"ASK {{ <{view.id}> prov:wasRevisionOf <{old.id}> }}")
+    assert ask(store, f"ASK {{ <{old.id}> a hilos:ClaimVersion ; prov:invalidatedAtTime ?t }}")
+    # reported now: the direct link exists; the old version is no claim any analysis reads
+    assert ask(store, f"ASK {{ <{view.from_}> hilos:protects hid:zetas }}")
+    network = project(store).graph
+    assert view.id in {k for _, _, k in network.edges(keys=True)}
+    assert old.id not in {k for _, _, k in network.edges(keys=True)}
+    assert [c.reason for c in claims.claim_changes(store, view.short_id)] == [None, "corroborated"]
+
+
+def test_a_retracted_claim_is_kept_and_counted_by_nothing(store: Store) -> None:
+    view = _first(store)
+    claims.edit_claim(store, view.short_id, status="reported")
+    retracted = claims.retract_claim(store, view.short_id, reason="the witness withdrew")
+    assert (retracted.status, retracted.reason) == ("retracted", "the witness withdrew")
+    assert not ask(store, f"ASK {{ <{view.from_}> hilos:protects hid:zetas }}")
+    assert view.id not in {k for _, _, k in project(store).graph.edges(keys=True)}
+    from hilos.entities import show
+
+    (tie,) = [t for t in show(store, view.from_).ties if t.id == view.id]
+    assert tie.status == "retracted" and tie.reason == "the witness withdrew"
+    with pytest.raises(BadInput, match="reason"):
+        claims.retract_claim(store, view.short_id, reason=" ")
+
+
+def test_undo_reverts_the_last_change_and_leaves_a_trace(store: Store) -> None:
+    view = _first(store)
+    claims.edit_claim(store, view.short_id, status="reported")
+    before_edit = {
+        t
+        for t in changes.statements_of(store, "mine")
+        if str(t.subject) == f"<{view.id}>" and str(t.predicate).endswith("#status>")
+    }
+    undone = changes.undo(store)
+    assert undone.action == "undo" and undone.number == 3
+    assert claims.list_claims(store)[0].status == "alleged"
+    assert before_edit  # there was a status to revert
+    journal = changes.journal(store, "mine")
+    assert [c.action for c in journal] == ["claim add", "claim edit", "undo"]
+    assert journal[2].undoes == journal[1].iri
+    # a second undo reverts the change before: the claim goes, and the journal keeps it all
+    changes.undo(store)
+    assert claims.list_claims(store) == []
+    assert [c.action for c in changes.journal(store, "mine")][-1] == "undo"
+    with pytest.raises(NotFound, match="nothing to undo"):
+        changes.undo(store)
+
+
+def test_the_reports_graphs_are_not_yours_to_change(store: Store) -> None:
+    with pytest.raises(BadInput, match="ships with hilos"):
+        claims.retract_claim(
+            store, "hid:tie-iguala-police-colludes-with-guerreros-unidos", reason="no"
+        )
+    with pytest.raises(BadInput, match="ships with hilos"):
+        claims.add_claim(
+            store, "Zetas", "rivalry", "Sinaloa cartel", source="s", graph="report/gangs"
+        )
+
+
+def test_entities_added_edited_and_merged_by_a_sourced_claim(store: Store) -> None:
+    judge = claims.add_entity(
+        store, "Judge Z (fictional)", type="official", aliases=["Judge Z"], label_es="Juez Z"
+    )
+    assert judge.types == ("hilos:Official",)
+    with pytest.raises(BadInput, match="exists already"):
+        claims.add_entity(store, "judge z (fictional)", type="official")
+    claims.edit_entity(store, "Judge Z", add_aliases=["the judge"], remove_aliases=["Judge Z"])
+    from hilos.entities import describe
+
+    assert ("", "the judge") in describe(store, judge.id).aliases
+    mayor = _first(store)
+    # the judge and the mayor are one person, a source says: analyses treat them as one node
+    merged = claims.merge_entities(
+        store, "Judge Z (fictional)", "Mayor X (fictional)", source="Register (2023)"
+    )
+    assert merged.relation == "hilos:Identity"
+    projection = project(store)
+    assert judge.id not in projection.graph and projection.canonical(judge.id) == mayor.from_
+    assert any("treated as one" in line for line in projection.assumptions())
+    # retracting the identity claim separates them again; nothing was rewritten
+    claims.retract_claim(store, merged.short_id, reason="two people after all")
+    assert project(store).merged == {}
+
+
+def test_terms_name_the_closest_ones() -> None:
+    from hilos.terms import Terms, closest
+
+    known = Terms.of(Store.in_memory())
+    with pytest.raises(BadInput, match="closest: legislature"):
+        known.entity_type("legislador")
+    assert known.entity_type("poder legislativo").name == "Legislature"
+    assert known.tie("Soborno").name == "Bribery"
+    assert closest("colusion", ["collusion", "colusión", "rivalry"])[0] in ("colusión", "collusion")
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+
+def test_claims_on_the_command_line(hilos) -> None:  # type: ignore[no-untyped-def]
+    added = ok(
+        hilos(
+            "claim", "add", "Mayor X (fictional)", "protection", "Zetas",
+            "--source", "Interview 3 (2024)", "--quote", QUOTE, "--status", "alleged",
+            "--create-from", "mayor", "--format", "json",
+        )
+    )  # fmt: skip
+    claim = json.loads(added.stdout)
+    assert claim["short_id"] == "mine/claim/1" and claim["status"] == "alleged"
+    table = ok(hilos("claim", "add", "Mayor X (fictional)", "bribery", "Zetas", "--source", "s"))
+    assert table.stdout.startswith("added mine/claim/2: Mayor X (fictional) → bribery → Zetas")
+    assert "hilos undo" in table.stderr
+    listed = json.loads(ok(hilos("claim", "list", "--format", "json")).stdout)
+    assert [c["short_id"] for c in listed] == ["mine/claim/2", "mine/claim/1"]
+    ok(hilos("claim", "edit", "mine/claim/1", "--status", "reported", "--reason", "second source"))
+    ok(hilos("claim", "retract", "mine/claim/2", "--reason", "wrong pair"))
+    history = json.loads(ok(hilos("claim", "history", "mine/claim/1", "--format", "json")).stdout)
+    assert [v["status"] for v in history["versions"]] == ["reported", "alleged"]
+    assert [c["action"] for c in history["changes"]] == ["claim add", "claim edit"]
+    card = ok(hilos("show", "Mayor X (fictional)"))
+    assert "retracted because: wrong pair" in card.stdout
+    undone = ok(hilos("undo"))
+    assert "undoes change 4 (claim retract)" in undone.stdout
+    statuses = json.loads(
+        ok(hilos("claim", "list", "--status", "reported", "--format", "json")).stdout
+    )
+    assert {c["short_id"] for c in statuses} == {"mine/claim/1", "mine/claim/2"}
+
+
+def test_errors_on_the_command_line_are_one_line(hilos) -> None:  # type: ignore[no-untyped-def]
+    unknown = hilos("claim", "add", "Nobody (fictional)", "bribery", "Zetas", "--source", "s")
+    assert unknown.exit_code == 1 and len(unknown.stderr.strip().splitlines()) == 1
+    assert "--create-from" in unknown.stderr
+    relation = hilos("claim", "add", "Zetas", "colusion con", "Sinaloa cartel", "--source", "s")
+    assert relation.exit_code == 2 and "closest: collusion (colusión)" in relation.stderr
+    typed = hilos("entity", "add", "Judge Z", "--type", "legislador")
+    assert typed.exit_code == 2 and "closest: legislature" in typed.stderr
+    nothing = hilos("undo")
+    assert nothing.exit_code == 1 and "no graph named 'mine'" in nothing.stderr
+    bundled = hilos("undo", "--graph", "report/iguala")
+    assert bundled.exit_code == 2 and "ships with hilos" in bundled.stderr
+
+
+def test_types_lists_every_type_with_both_labels_from_the_ontology(hilos) -> None:  # type: ignore[no-untyped-def]
+    ontology = rdflib.Graph().parse(resources.ontology_file())
+    ties = set(ontology.transitive_subjects(rdflib.RDFS.subClassOf, HILOS.Tie)) - {HILOS.Tie}
+    listed = json.loads(ok(hilos("types", "--kind", "tie", "--format", "json")).stdout)
+    assert {row["id"] for row in listed} == {str(t) for t in ties}
+    for row in listed:
+        node = rdflib.URIRef(row["id"])
+        spanish = {str(v) for v in ontology.objects(node, rdflib.RDFS.label) if v.language == "es"}
+        assert row["label_es"] in spanish and row["definition"]
+    actors = json.loads(ok(hilos("types", "--kind", "actor", "--format", "json")).stdout)
+    mayor = next(row for row in actors if row["name"] == "Mayor")
+    assert mayor["sphere"] == "state" and mayor["label_es"]
+    statuses = json.loads(ok(hilos("types", "--kind", "status", "--format", "json")).stdout)
+    assert [row["name"] for row in statuses] == [
+        "confirmed", "reported", "alleged", "disputed", "refuted", "retracted",
+    ]  # fmt: skip
+    table = ok(hilos("--lang", "es", "types", "--kind", "actor"))
+    assert "presidente municipal" in table.stdout.lower()  # the Spanish label of hilos:Mayor
