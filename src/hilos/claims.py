@@ -35,7 +35,7 @@ from .entities import describe, resolve
 from .errors import BadInput, NotFound, UnknownEntity
 from .importers.resolution import graph_namespace, slug
 from .namespaces import DCTERMS, HILOS, PROV, RDF_TYPE, RDFS, SKOS, XSD, compact
-from .store import GRAPH_BASE, Store
+from .store import GRAPH_BASE, Store, solutions
 from .terms import Terms, qualifier_term, status_term
 from .text import normalise
 from .vocab import vocabulary
@@ -669,6 +669,53 @@ def _view(
     return ClaimView(**{**view.__dict__, "change": change})
 
 
+def _claim_sets(store: Store, graphs: Sequence[str] | None) -> list[tuple[str, Iterable[Triple]]]:
+    """The statements of the user graphs (or of `graphs`), graph by graph."""
+    infos = store.graphs()
+    wanted = [store.graph(n) for n in graphs] if graphs else [i for i in infos if not i.bundled]
+    return [(info.name, statements_of(store, info.name)) for info in wanted]
+
+
+_USER_CLAIM = 'FILTER(STRSTARTS(STR(?c), "https://w3id.org/hilos/graph/"))'
+_REMOTE_CLAIMS = f"SELECT ?c ?p ?o WHERE {{ ?c a hilos:Tie ; ?p ?o . {_USER_CLAIM} }}"
+_REMOTE_CITATIONS = f"""
+SELECT ?s ?o WHERE {{ ?c a hilos:Tie ; prov:wasDerivedFrom ?s . ?s hilos:citation ?o .
+  {_USER_CLAIM} }}
+"""
+
+
+def _remote_claim_sets(
+    store: Store, graphs: Sequence[str] | None
+) -> list[tuple[str, Iterable[Triple]]]:
+    """The statements of the user claims a server holds (under the user graphs' namespace:
+    a server that hilos serves has no registry to read)."""
+    triples = [
+        Triple(row["c"], row["p"], row["o"])
+        for row in solutions(store.query(_REMOTE_CLAIMS))
+        if isinstance(row["c"], NamedNode) and isinstance(row["p"], NamedNode)
+    ]
+    triples += [
+        Triple(row["s"], HILOS.citation, row["o"])
+        for row in solutions(store.query(_REMOTE_CITATIONS))
+        if isinstance(row["s"], NamedNode)
+    ]
+    if graphs:
+        prefixes = tuple(graph_namespace(name) for name in graphs)
+        triples = [
+            t
+            for t in triples
+            if t.predicate == HILOS.citation
+            or (isinstance(t.subject, NamedNode) and t.subject.value.startswith(prefixes))
+        ]
+    return [("", triples)]
+
+
+def _graph_from_iri(iri: str) -> str:
+    """The user graph a claim's IRI names: `…/graph/mine/claim/3` is in `mine`."""
+    inside = iri[len(GRAPH_BASE) :] if iri.startswith(GRAPH_BASE) else iri
+    return inside.split("/claim/")[0]
+
+
 def list_claims(
     store: Store,
     *,
@@ -680,11 +727,7 @@ def list_claims(
 ) -> list[ClaimView]:
     """The claims of the user's graphs (not the report's, unless named in `graphs`), current
     versions only, newest first; of one entity, or with one status, if asked."""
-    infos = store.graphs()
-    if graphs:
-        wanted = [store.graph(name) for name in graphs]
-    else:
-        wanted = [info for info in infos if not info.bundled]
+    sets = _remote_claim_sets(store, graphs) if store.remote else _claim_sets(store, graphs)
     entity_iri = resolve(store, entity, lang=lang) if entity else None
     status_iri = status_term(status).iri if status else None
     vocab = vocabulary()
@@ -697,9 +740,10 @@ def list_claims(
             labels[iri] = describe(store, iri, lang=lang).label
         return labels[iri]
 
-    for info in wanted:
+    superclasses = store.terminology().superclasses
+    for graph, statements in sets:
         by_subject: dict[str, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
-        for t in statements_of(store, info.name):
+        for t in statements:
             if isinstance(t.subject, NamedNode | BlankNode):
                 by_subject[str(getattr(t.subject, "value", t.subject))][t.predicate.value].append(
                     t.object
@@ -722,7 +766,10 @@ def list_claims(
             status_node = props.get(HILOS.status.value, [None])[0]
             if status_iri and getattr(status_node, "value", None) != status_iri:
                 continue
-            relation = next((t for t in types if t in terms.ties), "")
+            # the most specific class (a remote store states every ancestor too)
+            known = [t for t in types if t in terms.ties]
+            implied = {sup for t in known for sup in superclasses.get(t, ())}
+            relation = next((t for t in sorted(known) if t not in implied), "")
 
             def value(prop: NamedNode, p: dict[str, list[object]] = props) -> str | None:
                 found_values = p.get(prop.value)
@@ -732,7 +779,7 @@ def list_claims(
             found.append(
                 ClaimView(
                     id=iri,
-                    graph=info.name,
+                    graph=graph or _graph_from_iri(iri),
                     relation=compact(relation),
                     relation_label=terms.ties[relation].label(lang),
                     from_=a,

@@ -86,7 +86,7 @@ from .errors import HilosError, NotFound, QueryError, StoreError, UnknownQuery
 from .explorer import api
 from .namespaces import PREFIXES
 from .sparqltext import is_federated, start_with_large_stack, too_complex
-from .store import Store
+from .store import REGISTRY_GRAPH, Store
 from .updates import apply_update
 
 __all__ = ["SparqlServer", "is_federated", "make_server"]
@@ -210,9 +210,15 @@ def answer(
     cancel: threading.Event,
     graphs: list[str] | None = None,
     bindings: dict[str, Any] | None = None,
+    registry: bool = False,
 ) -> tuple[str, bytes]:
-    """Run a query and serialise its answer in the media type `accept` likes best."""
-    result = store.query(sparql, graphs=graphs, bindings=bindings)
+    """Run a query and serialise its answer in the media type `accept` likes best; with
+    `registry`, on the registry of the graphs the store holds."""
+    result = (
+        store.query_registry(sparql)
+        if registry
+        else store.query(sparql, graphs=graphs, bindings=bindings)
+    )
     if isinstance(result, ox.QueryBoolean):
         media, fmt = negotiate(accept, SOLUTION_TYPES)
         return media, result.serialize(format=fmt) or b""
@@ -573,6 +579,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
 
     _note = ""
     _body_read = False
+    _registry = False
     _json_errors = False
 
     def _handle(self) -> None:
@@ -705,10 +712,15 @@ class SparqlHandler(BaseHTTPRequestHandler):
         asked = params.get("default-graph-uri", []) + params.get("named-graph-uri", [])
         if not asked:
             return []
+        if REGISTRY_GRAPH in asked:
+            # what the store holds, read by hilos processes that go through this server
+            self._registry = True
+            return []
         loaded = {}
         for info in self.server.store.graphs():
             loaded[info.name] = info.name
             loaded[info.iri] = info.name
+            loaded[info.inferred_iri] = info.name
         names = [loaded[uri] for uri in asked if uri in loaded]
         ignored = [uri for uri in asked if uri not in loaded]
         if ignored:
@@ -770,6 +782,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
             raise HttpError(400, FEDERATED)
         if reason := too_complex(sparql):
             raise HttpError(400, reason)
+        self._registry = False
         graphs = self._graphs(params) or None
         accept = self.headers.get("Accept", "")
         media, body = self._in_worker(
@@ -777,6 +790,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
                 self.server.store,
                 sparql,
                 graphs=graphs,
+                registry=self._registry,
                 accept=accept,
                 max_results=self.server.max_results,
                 cancel=cancel,

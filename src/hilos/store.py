@@ -63,6 +63,7 @@ GRAPH_BASE = "https://w3id.org/hilos/graph/"
 ONTOLOGY_GRAPH_NAME = "ontology"
 CURATED_PREFIX = "report/"
 _META = NamedNode(STORE_NS + "registry")
+REGISTRY_GRAPH = _META.value
 _ENTRY_BASE = STORE_NS + "registry/"
 _THIS_STORE = NamedNode(STORE_NS + "this")
 _STAGING_BASE = STORE_NS + "staging/"
@@ -340,6 +341,11 @@ class Store:
         for info in self.graphs():
             if info.iri == iri:
                 return info
+        if self.remote and not self.graphs():
+            raise UnknownGraph(
+                f"the endpoint {self.endpoint} publishes no registry of the graphs hilos loaded "
+                f"(hilos serve does not): --graph {name} cannot be told apart there"
+            )
         known = ", ".join(info.name for info in self.graphs()) or "none"
         raise UnknownGraph(f"no graph named '{name}' is loaded (loaded: {known})")
 
@@ -347,17 +353,29 @@ class Store:
         self._registry_generation += 1
         self._registry_cache = None
 
+    def _registry_dataset(self) -> ox.Store:
+        """The entries of an embedded store, spelled out as statements again in the registry
+        graph, as an endpoint keeps them."""
+        registry = ox.Store()
+        registry.extend(
+            Quad(t.subject, t.predicate, t.object, _META)
+            for entry in self._entries()
+            for t in _entry_triples(entry)
+        )
+        return registry
+
+    def query_registry(self, sparql: str) -> Answer:
+        """Run a query on the registry graph alone (named REGISTRY_GRAPH in the query), as a
+        client of `hilos serve` reads the graphs the store holds."""
+        database: Database = self._db if self.remote else self._registry_dataset()
+        try:
+            return database.query(sparql, prefixes=PREFIXES, named_graphs=[_META])
+        except SyntaxError as exc:
+            raise QueryError(_sparql_syntax_error(sparql, str(exc))) from None
+
     def _read_registry(self) -> list[GraphInfo]:
-        registry: Database = self._db
-        if not self.remote:
-            # The entries, spelled out as statements again, read by the same query as on an
-            # endpoint (where the registry is a graph of statements).
-            registry = ox.Store()
-            registry.extend(
-                Quad(t.subject, t.predicate, t.object, _META)
-                for entry in self._entries()
-                for t in _entry_triples(entry)
-            )
+        # the same query on an embedded store as on an endpoint
+        registry: Database = self._db if self.remote else self._registry_dataset()
         rows = solutions(
             registry.query(
                 """

@@ -96,7 +96,8 @@ class Terms:
     def of(cls, store: Store) -> Terms:
         terminology = store.terminology()
         facts: dict[str, dict[str, list[Literal]]] = defaultdict(lambda: defaultdict(list))
-        for row in solutions(store.query(_TERMS, graphs=["ontology"])):
+        scope = ["ontology"] if any(i.name == "ontology" for i in store.graphs()) else None
+        for row in solutions(store.query(_TERMS, graphs=scope)):
             if isinstance(row["value"], Literal):
                 facts[row["term"].value][row["property"].value].append(row["value"])
         vocab = vocabulary()

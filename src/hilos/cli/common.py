@@ -6,14 +6,34 @@ import shlex
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar, overload
 
 import click
 from click.core import ParameterSource
 
-from ..store import Progress, Store
+from ..errors import StoreLocked
+from ..serving import holder
+from ..store import Progress, Store, default_store_path
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+# The commands that write to the store: while `hilos serve` holds it, they are told so; every
+# other command reads through the server.
+WRITING = {
+    "load", "drop", "import", "undo", "serve",
+    "claim add", "claim edit", "claim retract", "entity",
+}  # fmt: skip
+
+
+def _writes() -> bool:
+    """Whether the running command writes to the store."""
+    context = click.get_current_context(silent=True)
+    if context is None:
+        return True
+    words = context.command_path.split()[1:]
+    return any(" ".join(words[:n]) in WRITING for n in (1, 2))
 
 
 @dataclass
@@ -31,8 +51,41 @@ class Context:
         if self._store is None and self.endpoint:
             self._store = Store.connect(self.endpoint, update_url=self.update_endpoint)
         elif self._store is None:
-            self._store = Store.open(self.store_path, progress=self.progress("Loading"))
+            where = Path(self.store_path).expanduser() if self.store_path else None
+            # a store `hilos serve` holds: no waiting for its lock
+            wait = 0.0 if holder(where or default_store_path()) else None
+            try:
+                self._store = Store.open(
+                    self.store_path, lock_timeout=wait, progress=self.progress("Loading")
+                )
+            except StoreLocked as locked:
+                self._store = self._through_server(locked)
         return self._store
+
+    def _through_server(self, locked: StoreLocked) -> Store:
+        """The store held by `hilos serve`: a command that only reads goes through the
+        server's SPARQL endpoint; one that writes is told which server holds the store."""
+        path = Path(self.store_path).expanduser() if self.store_path else default_store_path()
+        note = holder(path)
+        if note is None:
+            raise locked
+        url = str(note.get("url", ""))
+        if _writes():
+            how = (
+                "add claims in its explorer, or stop it (Ctrl-C where it runs) and run this again"
+                if note.get("allow_update")
+                else "stop it (Ctrl-C where it runs) and run this again"
+            )
+            raise StoreLocked(
+                f"the store {path} is held by hilos serve (process {note.get('pid')}) at {url}, "
+                f"which only reads (hilos --endpoint {note.get('sparql')} …): to write, {how}"
+            )
+        click.echo(
+            f"Note: the store is held by hilos serve at {url}: reading through its endpoint "
+            f"(hilos --endpoint {note.get('sparql')} …).",
+            err=True,
+        )
+        return Store.connect(str(note["sparql"]))
 
     def progress(self, label: str) -> Progress:
         bar = ProgressBar(label)

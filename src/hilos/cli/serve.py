@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
+from types import FrameType
 
 import click
 
 from ..errors import BadInput
+from ..serving import announced
 from .app import cli
 from .common import Context, pass_context
 
@@ -131,9 +134,20 @@ def serve_command(
             )
     else:
         click.echo(f"SPARQL endpoint (read-only) at {server.url}", err=True)
+    # a server stopped by a signal (kill, a service manager) cleans up as Ctrl-C does
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
-        server.serve_forever()
+        if store.path is not None:
+            # other hilos processes read through this server while it holds the store
+            with announced(store.path, server.base_url, allow_update=allow_update):
+                server.serve_forever()
+        else:
+            server.serve_forever()
     except KeyboardInterrupt:
         click.echo("Stopped.", err=True)
     finally:
         server.server_close()
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt

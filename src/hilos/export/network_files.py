@@ -43,9 +43,10 @@ def xml_text(value: Any) -> Any:
 def flat_graph(projection: Projection) -> nx.MultiDiGraph:
     """The projection with attributes the GEXF and GraphML writers accept: no `None`s (left
     out), the types joined with spaces, the tie's IRI as the `tie` edge attribute, and no
-    character that XML cannot carry."""
+    character that XML cannot carry. Nodes and edges in order of their IRIs, so the same graph
+    gives the same file whichever store (or endpoint) it was read from."""
     graph = nx.MultiDiGraph()
-    for node, data in projection.graph.nodes(data=True):
+    for node, data in sorted(projection.graph.nodes(data=True), key=lambda item: item[0]):
         attrs: dict[str, Any] = {}
         for name in NODE_ATTRIBUTES:
             value = data.get(name)
@@ -54,7 +55,8 @@ def flat_graph(projection: Projection) -> nx.MultiDiGraph:
             if value is not None and value != "":
                 attrs[name] = xml_text(value)
         graph.add_node(node, **attrs)
-    for start, end, key, data in projection.graph.edges(keys=True, data=True):
+    edges = sorted(projection.graph.edges(keys=True, data=True), key=lambda e: (e[2], e[0], e[1]))
+    for start, end, key, data in edges:
         attrs = {
             name: xml_text(data[name]) for name in EDGE_ATTRIBUTES if data.get(name) is not None
         }
