@@ -39,6 +39,7 @@ READERS = {
     "own entity": ["show", "Diputada Fulana"],
     "own graph": ["paths", "Diputada Fulana", "Los Zetas"],
     "one graph": ["chains", "--graph", "report/iguala"],
+    "own chains": ["chains", "--graph", "mine", "--format", "json"],
 }
 
 

@@ -212,7 +212,14 @@ def _with_network_options(function: F, *, directed: bool) -> F:
         "graphs",
         multiple=True,
         metavar="NAME",
-        help="Only ties from these loaded graphs (repeatable).",
+        help="Only ties from these loaded graphs (repeatable); the entities their claims name "
+        "are still named and placed by the other graphs that describe them (see --only).",
+    )
+    @click.option(
+        "--only",
+        is_flag=True,
+        help="With --graph: strictly those graphs, even for naming the entities their claims "
+        "touch.",
     )
     @click.option(
         "--min-status",
@@ -252,6 +259,7 @@ def _with_network_options(function: F, *, directed: bool) -> F:
     def wrapper(
         *args: Any,
         graphs: tuple[str, ...],
+        only: bool,
         min_status: str | None,
         as_of: str | None,
         between: str | None,
@@ -270,8 +278,11 @@ def _with_network_options(function: F, *, directed: bool) -> F:
 
             store = context.store()
             excluded = tuple(resolve(store, ref, lang=context.lang) for ref in exclude)
+        if only and not graphs:
+            raise click.UsageError("--only keeps strictly the graphs given with --graph: give them")
         kwargs["filters"] = Filters(
             graphs=graphs,
+            only=only,
             min_status=min_status,
             as_of=as_of,
             between=parse_between(between) if between else None,

@@ -6,6 +6,7 @@ import click
 
 from ..entities import resolve
 from ..namespaces import compact
+from ..network.context import context_assumption, outside_descriptions
 from ..network.hotspots import KINDS, WEIGHTS, hotspots
 from ..network.paths import Path, find_chains, find_paths_in_store
 from ..network.projection import Filters, filters_assumptions, project
@@ -65,7 +66,13 @@ def paths_command(
         time_consistent=time_consistent,
         lang=ctx.lang,
     )
-    _print_paths(found, fmt, "path", filters_assumptions(filters))
+    notes = filters_assumptions(filters)
+    if filters.graphs:
+        labels = {node.id: node.label for path in found for node in path.nodes}
+        elsewhere = outside_descriptions(store, filters.graphs, labels)
+        if line := context_assumption(elsewhere, labels, only=filters.only):
+            notes.append(line)
+    _print_paths(found, fmt, "path", notes)
 
 
 @cli.command(name="chains")
@@ -121,6 +128,8 @@ def chains_command(
     if not found:
         if fmt == "json":
             echo(to_json({"chains": [], "network": assumptions}))
+        elif assumptions:
+            click.echo("Note: " + "; ".join(assumptions) + ".", err=True)
         click.echo(f"no {from_sphere}-to-{to_sphere} chain under these filters", err=True)
         raise click.exceptions.Exit(1)
     _print_paths(found, fmt, "chain", assumptions)

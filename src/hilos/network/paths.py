@@ -31,7 +31,7 @@ from ..store import Store
 from ..vocab import vocabulary
 from .evidence import Hop, Node, hop, node
 from .projection import Filters, Projection, date_before_or_on, project, require_nodes
-from .region import describe_region_nodes, path_region
+from .region import context_view, describe_region_nodes, path_region
 
 # Node sequences examined before giving up on finding more paths within --max-hops.
 _MAX_EXAMINED = 5_000
@@ -205,9 +205,11 @@ def find_paths_in_store(
     region = path_region(store, filters, source, target, max_hops, lang=lang)
     graph = region.projection.graph
     view = View(store, list(filters.graphs) or None)
+    context = context_view(store, filters)
 
     def describe(nodes: Iterable[str]) -> None:
-        describe_region_nodes(store, view, graph, sorted(n for n in nodes if n in graph), lang)
+        wanted = sorted(n for n in nodes if n in graph)
+        describe_region_nodes(store, view, graph, wanted, lang, context)
 
     describe({source, target})
     return _find(

@@ -31,6 +31,7 @@ from ..reasoner import TBOX_PREDICATES, Terminology
 from ..scan import RDF_TYPE
 from ..store import Store, solutions
 from ..vocab import ACTOR_KINDS, CONTEXT_KINDS, kind_of, vocabulary
+from .context import context_assumption, outside_descriptions
 
 INCLUDABLE = {
     "places": "place",
@@ -65,6 +66,9 @@ class Filters:
     asserted_only: bool = False
     """Only claims whose status asserts the relation (confirmed, reported): what plain graph
     exports (GEXF, GraphML, FtM, CSV) show unless asked for every claim."""
+    only: bool = False
+    """With `graphs`: only what those graphs say. Otherwise the entities their claims name but
+    do not type are described (name, type, sphere) by the other loaded graphs (see `context`)."""
 
     def __post_init__(self) -> None:
         if self.min_status is not None:
@@ -78,6 +82,8 @@ class Filters:
             raise BadInput(f"--as-of expects YYYY, YYYY-MM or YYYY-MM-DD, got '{self.as_of}'")
         if self.between is not None and self.between[0] > self.between[1]:
             raise BadInput(f"--between {self.between[0]}..{self.between[1]} ends before it starts")
+        if self.only and not self.graphs:
+            raise BadInput("--only keeps strictly the graphs given with --graph: give them")
 
 
 def filters_in_words(
@@ -189,6 +195,9 @@ class Projection:
     entity it is one with, the claim)."""
     identities_not_applied: int = 0
     """Identity claims whose status does not assert them: the two stay apart."""
+    described_elsewhere: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Entities of the network that the graphs asked for name but do not type, with the other
+    loaded graphs that describe them (used unless `filters.only`)."""
 
     def canonical(self, iri: str) -> str:
         """The node an entity is in the network: itself, or the one an identity claim made it."""
@@ -304,6 +313,11 @@ def network_assumptions(projection: Projection) -> list[str]:
             f"{projection.untyped} entit{'y' if projection.untyped == 1 else 'ies'} of unknown"
             " kind counted as actors"
         )
+    labels = {node: str(projection.graph.nodes[node].get("label") or "")
+              for node in projection.described_elsewhere if node in projection.graph}  # fmt: skip
+    context = context_assumption(projection.described_elsewhere, labels, only=filters.only)
+    if context:
+        lines.append(context)
     return lines
 
 
@@ -429,10 +443,13 @@ def project(store: Store, filters: Filters | None = None, *, lang: str = "en") -
         edge = maker.edge(record)
         if edge is not None:
             graph.add_edge(record.source, record.target, key=record.tie, **edge)
-    describe_nodes(store, graph, graphs, lang)
+    elsewhere = describe_nodes(store, graph, graphs, lang, only=filters.only)
     projection = Projection(graph=graph, filters=filters, dropped=dict(maker.dropped))
     keep_network_nodes(projection)
     apply_identities(projection)
+    projection.described_elsewhere = {
+        node: found for node, found in elsewhere.items() if node in projection.graph
+    }
     return projection
 
 
@@ -622,18 +639,48 @@ def _records(store: Store, graphs: list[str] | None) -> Iterator[TieRecord]:
 
 
 def describe_nodes(
-    store: Store, graph: nx.MultiDiGraph, graphs: list[str] | None, lang: str
-) -> None:
+    store: Store,
+    graph: nx.MultiDiGraph,
+    graphs: list[str] | None,
+    lang: str,
+    *,
+    only: bool = False,
+) -> dict[str, tuple[str, ...]]:
     """Give the nodes of a projected graph their `label`, `sphere`, `spheres`, `kind` and
-    `types`."""
+    `types`, from the graphs `graphs` — and, unless `only`, the nodes those graphs do not type
+    from the other loaded graphs that describe them. Returns those nodes, each with the graphs
+    that describe it (with `only`: the nodes that were left undescribed)."""
     if store.remote:
         facts = _node_facts_from_sparql(store, graph, graphs)
     else:
         facts = _node_facts(store, graph, graphs)
+    _describe_from(store, graph, facts, lang)
+    if not graphs:
+        return {}
+    elsewhere = outside_descriptions(store, graphs, [n for n in graph if n not in facts[2]])
+    if elsewhere and not only:
+        nodes = nx.MultiDiGraph()
+        nodes.add_nodes_from(elsewhere)
+        if store.remote:
+            more = _node_facts_from_sparql(store, nodes, None)
+        else:
+            more = _node_facts(store, nodes, None)
+        _describe_from(store, graph, more, lang, nodes=elsewhere)
+    return elsewhere
+
+
+def _describe_from(
+    store: Store,
+    graph: nx.MultiDiGraph,
+    facts: _NodeFacts,
+    lang: str,
+    *,
+    nodes: Iterable[str] | None = None,
+) -> None:
     labels, spheres, types = facts
     vocab = vocabulary()
     described: dict[frozenset[str], tuple[str, tuple[str, ...]]] = {}
-    for node in graph.nodes:
+    for node in graph.nodes if nodes is None else nodes:
         ordered = vocab.by_sphere_order(spheres.get(node, ()))
         kinds = frozenset(types.get(node, ()))
         if kinds not in described:

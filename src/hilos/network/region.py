@@ -172,10 +172,18 @@ def path_region(
     # Entities that are not part of the network (places, markets… not asked for) go, with
     # their ties: the exploration above walked through them, so it kept more, never less.
     superclasses = store.terminology().superclasses
+    context = context_view(store, filters)
     for node in graph.nodes:
         types = [
             t.value for t in view.objects(NamedNode(node), RDF_TYPE) if isinstance(t, NamedNode)
         ]
+        if not types and context is not None:
+            # an entity the graphs asked for name without typing: as the others describe it
+            types = [
+                t.value
+                for t in context.objects(NamedNode(node), RDF_TYPE)
+                if isinstance(t, NamedNode)
+            ]
         graph.nodes[node]["kind"] = kind_of(types, superclasses)
     projection = Projection(graph=graph, filters=filters, dropped=dict(maker.dropped))
     keep_network_nodes(projection)
@@ -266,17 +274,31 @@ def _records(view: View, asserted: frozenset[NamedNode], tie: str) -> list[TieRe
     return found
 
 
+def context_view(store: Store, filters: Filters) -> View | None:
+    """All loaded graphs, to describe what the graphs asked for name without typing (none
+    when no graph was asked for, or with --only)."""
+    return View(store) if filters.graphs and not filters.only else None
+
+
 def describe_region_nodes(
-    store: Store, view: View, graph: nx.MultiDiGraph, nodes: Iterable[str], lang: str
+    store: Store,
+    view: View,
+    graph: nx.MultiDiGraph,
+    nodes: Iterable[str],
+    lang: str,
+    context: View | None = None,
 ) -> None:
     """Label, sphere, spheres, kind and types of some nodes (as `describe_nodes` gives them),
-    one look-up each."""
+    one look-up each; a node `view` gives no type to is described by `context`, if given."""
     vocab = vocabulary()
     for node in nodes:
         labels: list[Literal] = []
         spheres: set[str] = set()
         types: set[str] = set()
-        for prop, value in view.statements(NamedNode(node)):
+        statements = view.statements(NamedNode(node))
+        if context is not None and not any(prop == RDF_TYPE for prop, _ in statements):
+            statements = context.statements(NamedNode(node))
+        for prop, value in statements:
             if prop == RDFS.label and isinstance(value, Literal):
                 labels.append(value)
             elif prop == HILOS.sphere and isinstance(value, NamedNode | Literal):
