@@ -257,3 +257,18 @@ def test_types_lists_every_type_with_both_labels_from_the_ontology(hilos) -> Non
     ]  # fmt: skip
     table = ok(hilos("--lang", "es", "types", "--kind", "actor"))
     assert "presidente municipal" in table.stdout.lower()  # the Spanish label of hilos:Mayor
+
+
+def test_claim_list_speaks_the_language_asked(hilos) -> None:  # type: ignore[no-untyped-def]
+    ontology = rdflib.Graph().parse(resources.ontology_file())
+    alleged_es = next(
+        str(v) for v in ontology.objects(HILOS.Alleged, rdflib.RDFS.label) if v.language == "es"
+    )
+    empty = hilos("claim", "list")
+    assert empty.exit_code == 1 and empty.stdout == ""  # no empty table, one line on stderr
+    ok(hilos("claim", "add", "Mayor X (fictional)", "protection", "Zetas", "--source", "s",
+             "--status", alleged_es, "--create-from", "mayor"))  # fmt: skip
+    listed = ok(hilos("--lang", "es", "claim", "list", "--status", alleged_es))
+    assert alleged_es in listed.stdout.splitlines()[2]
+    card = ok(hilos("show", "Mayor X (fictional)"))
+    assert "recorded: " in card.stdout and "prov:generatedAtTime" not in card.stdout

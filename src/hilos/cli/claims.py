@@ -24,7 +24,7 @@ from ..output import table, to_csv, to_json, wrap
 from ..terms import Terms
 from ..vocab import vocabulary
 from .app import cli
-from .common import STATUS_CHOICE, Context, echo, no_answer, output_option, pass_context
+from .common import Context, echo, no_answer, output_option, pass_context
 
 _GRAPH_HELP = f"The graph of yours to write in (default: {DEFAULT_GRAPH})."
 
@@ -282,7 +282,11 @@ def claim_history_command(ctx: Context, claim: str, fmt: str) -> None:
 @claim_group.command(name="list")
 @click.option("--graph", "graphs", multiple=True, metavar="NAME", help="Only these graphs.")
 @click.option("--entity", metavar="NAME", help="Only the claims of this entity.")
-@click.option("--status", type=STATUS_CHOICE, help="Only the claims with this status.")
+@click.option(
+    "--status",
+    help="Only the claims with this status (confirmed, reported, alleged, disputed, refuted, "
+    "retracted; English or Spanish).",
+)
 @output_option("table", "json", "csv")
 @pass_context
 def claim_list(
@@ -311,9 +315,16 @@ def claim_list(
             for c in found
         ]
         click.echo(to_csv(headers, rows), nl=False)
-    else:
+    elif found:
+        vocab = vocabulary()
+
+        def said(status: str | None) -> str:
+            if not status:
+                return ""
+            return vocab.status(status).labels.get(ctx.lang) or status
+
         rows = [
-            [c.short_id, c.from_label, c.relation_label, c.to_label, c.status or "", c.recorded]
+            [c.short_id, c.from_label, c.relation_label, c.to_label, said(c.status), c.recorded]
             for c in found
         ]
         echo(table(["id", "from", "relation", "to", "status", "recorded"], rows, clip=30))

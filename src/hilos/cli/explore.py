@@ -66,6 +66,10 @@ def show_command(ctx: Context, entity: str, fmt: str) -> None:
         echo(plain(render_card(card)))
 
 
+_PROPERTY_WORDS = {"prov:generatedAtTime": "recorded"}
+"""Words for the properties a card shows by name that people read without knowing PROV."""
+
+
 def render_card(card: Card) -> str:
     s = card.summary
     lines = [s.label, "=" * len(s.label)]
@@ -80,7 +84,7 @@ def render_card(card: Card) -> str:
     for comment in s.comments:
         lines.append(wrap(comment, "note:    ", subsequent="         "))
     for prop, value in card.statements:
-        lines.append(f"{prop}: {value}")
+        lines.append(f"{_PROPERTY_WORDS.get(prop, prop)}: {value}")
     lines.append("")
     lines.append(f"Ties ({len(card.ties)})")
     for tie in card.ties:
