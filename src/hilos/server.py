@@ -15,13 +15,24 @@ standard library.
   its status, dates, quote, sources and locator), `/api/paths?from=&to=` (`hilos paths`, with
   `limit`, `max-hops`, `min-status`, `time-consistent`), `/api/queries` (`hilos queries`), and
   `/api/query?name=&param.NAME=` (GET or form POST; a library query with its parameters
-  bound as `hilos query` binds them, answered as SPARQL JSON results);
+  bound as `hilos query` binds them, answered as SPARQL JSON results), `/api/types` (`hilos
+  types`), `/api/claims?graph=&entity=&status=` (`hilos claim list`), `/api/claim/history?id=`
+  (`hilos claim history`), `/api/journal?graph=` (the changes of a user graph, and the one an
+  undo reverts next) and `/api/session` (whether the server takes changes, and with an
+  `Authorization` header whether its token is right);
+- with `update_token`, the explorer's writes, POST only, each with the bearer token (checked
+  before the body is read): `/api/claim/add`, `/api/claim/edit`, `/api/claim/retract`,
+  `/api/entity/add`, `/api/entity/edit`, `/api/entity/merge` and `/api/undo`, their fields
+  form-encoded or a JSON object, named as the command's options (`hilos.explorer.api.
+  WRITE_FIELDS`); each answers the claim, entity or change written and the graphs `changed`;
 - `/ego?id=&hops=`: the self-contained network page of `hilos export html --focus ID --hops N`.
 
-Errors are one line, never a traceback: plain text, or `{"error": …}` under `/api/`. 400 bad
-query or parameter, a query nested too deep or too long, or a malformed request, 401 an update
-without the right token, 403 an update to a read-only server, 404 unknown page, entity or
-library query, or no path, 405 other methods, 406 unacceptable `Accept`, 408 a body that did
+Errors are one line, never a traceback: plain text, or `{"error": …}` under `/api/` (for a
+write, with the `field` it concerns, and the `candidates` of an ambiguous name). 400 bad query,
+parameter or field, a query nested too deep or too long, or a malformed request, 401 an update
+or write without the right token, 403 an update or write to a read-only server, 404 unknown
+page, entity, claim or library query, or no path, 405 other methods, 409 an undo of a change
+that is no longer the last, 406 unacceptable `Accept`, 408 a body that did
 not arrive in time, 411 a body without a Content-Length, 413 request or result too large, 414
 URL longer than 64 KiB, 415 other request bodies, 421 a Host that is not this server, 431
 headers too large or too many, 501 an unknown method, 505 an HTTP version other than 1.x, 503
@@ -43,7 +54,8 @@ Safety:
   huge product, which run to their end unseen, and so do the explorer's computations). At
   most `workers` of them run at once, those whose client has given up included: beyond, a
   request waits for a free worker until its timeout, then gets 503 "busy" with `Retry-After`.
-  An update is never cut short: it runs to its end, one at a time;
+  An update, and each of the explorer's writes, is never cut short: it runs to its end, one at
+  a time (they share one lock), and one that fails changes nothing;
 - more than `max_results` solutions or triples is refused with 413 "result too large" rather
   than truncated, so an answer is never silently incomplete;
 - a request body over `max_request_bytes` is refused with 413 before it is read; a body
@@ -82,6 +94,7 @@ from urllib.parse import parse_qs, urlsplit
 import pyoxigraph as ox
 
 from . import explorer
+from .claims import DEFAULT_GRAPH
 from .errors import HilosError, NotFound, QueryError, StoreError, UnknownQuery
 from .explorer import api
 from .namespaces import PREFIXES
@@ -141,19 +154,30 @@ _JSON = "application/json; charset=utf-8"
 
 
 class HttpError(Exception):
-    """An answer other than 200, with a one-line reason."""
+    """An answer other than 200, with a one-line reason (and, under `/api/`, `details` sent
+    beside it in the JSON answer: the field a write refused, the candidates of a name)."""
 
-    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        headers: dict[str, str] | None = None,
+        details: dict[str, object] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
         self.headers = headers or {}
+        self.details = details or {}
 
 
 def status_of(exc: HilosError) -> int:
-    """The HTTP status of a core error: 503 the store, 404 nothing found, else 400."""
+    """The HTTP status of a core error: 503 the store, 404 nothing found, 409 a change that
+    assumed an older state of its graph, else 400."""
     if isinstance(exc, StoreError):
         return 503
+    if isinstance(exc, api.Conflict):
+        return 409
     if isinstance(exc, NotFound | UnknownQuery):
         return 404
     return 400
@@ -174,21 +198,24 @@ class _Job:
     done: threading.Event = field(default_factory=threading.Event)
     body: bytes = b""
     content_type: str = ""
-    # (status, message, headers) of a failure: an exception itself must not cross threads,
-    # for its traceback holds pyoxigraph results, which may only be dropped by their thread.
-    error: tuple[int, str, dict[str, str]] | None = None
+    # (status, message, headers, details) of a failure: an exception itself must not cross
+    # threads, for its traceback holds pyoxigraph results, which may only be dropped by their
+    # thread.
+    error: tuple[int, str, dict[str, str], dict[str, object]] | None = None
 
     def run(self) -> None:
         try:
             self.content_type, self.body = self.work(self.cancel)
         except HttpError as exc:
-            self.error = (exc.status, exc.message, exc.headers)
+            self.error = (exc.status, exc.message, exc.headers, exc.details)
+        except api.Refused as exc:  # a write's field refused
+            self.error = (status_of(exc.error), str(exc.error), {}, exc.details)
         except HilosError as exc:  # QueryError, UnknownEntity, StoreError…
-            self.error = (status_of(exc), str(exc), {})
+            self.error = (status_of(exc), str(exc), {}, {})
         except Exception as exc:
             if self.log is not None:
                 self.log(f"internal error: {type(exc).__name__}: {exc}")
-            self.error = (500, f"internal error ({type(exc).__name__})", {})
+            self.error = (500, f"internal error ({type(exc).__name__})", {}, {})
         finally:
             if self.finished is not None:
                 self.finished()
@@ -349,6 +376,9 @@ class SparqlServer(ThreadingHTTPServer):
         self.max_request_bytes = max_request_bytes
         self.log = log
         self.update_token = update_token
+        # Every write (a SPARQL Update, a claim, an entity, an undo) holds it: one at a time,
+        # so that none reads a graph another is rewriting.
+        self.write_lock = threading.Lock()
         self.workers = workers
         self._slots = threading.BoundedSemaphore(workers)
         self._running = 0
@@ -524,6 +554,12 @@ class SparqlHandler(BaseHTTPRequestHandler):
         "/api/paths": (("GET",), "_api_paths"),
         "/api/queries": (("GET",), "_api_queries"),
         "/api/query": (("GET", "POST"), "_api_query"),
+        "/api/session": (("GET",), "_api_session"),
+        "/api/types": (("GET",), "_api_types"),
+        "/api/claims": (("GET",), "_api_claims"),
+        "/api/claim/history": (("GET",), "_api_claim_history"),
+        "/api/journal": (("GET",), "_api_journal"),
+        **{path: (("POST",), "_api_write") for path in api.WRITES},
         "/ego": (("GET",), "_ego"),
     }
 
@@ -616,9 +652,11 @@ class SparqlHandler(BaseHTTPRequestHandler):
             unread = self.command not in ("GET", "HEAD") and not self._body_read
             if unread:
                 self.close_connection = True  # an unread body must not be taken for a request
-            self._send_error(exc.status, exc.message, exc.headers)
+            self._send_error(exc.status, exc.message, exc.headers, exc.details)
             if unread:
                 self._linger()
+        except api.Refused as exc:
+            self._send_error(status_of(exc.error), str(exc.error), None, exc.details)
         except HilosError as exc:
             self._send_error(status_of(exc), str(exc))
         except (ConnectionError, TimeoutError):
@@ -820,12 +858,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
                 400, "using-graph-uri and using-named-graph-uri are not supported: write USING"
             )
         store = self.server.store
-        job = _Job(lambda cancel: ("", _json_bytes(apply_update(store, sparql))), log=self._log)
-        start_worker(job.run, "hilos-serve-update")
-        job.done.wait()  # an update is never cut short
-        if job.error is not None:
-            raise HttpError(*job.error)
-        changed = json.loads(job.body)
+        changed = json.loads(self._write(lambda: apply_update(store, sparql), "update"))
         self._log(f"update applied; graphs changed: {', '.join(changed) or 'none'}")
         reply: dict[str, Any] = {"changed": changed}
         if not changed:
@@ -883,6 +916,102 @@ class SparqlHandler(BaseHTTPRequestHandler):
 
         media, body = self._in_worker(work, "query")
         self._send(200, media, body, **{"Content-Security-Policy": API_POLICY})
+
+    def _api_session(self) -> None:
+        """What the page may offer: whether this server takes changes (never the token)."""
+        token = self.server.update_token
+        body: dict[str, object] = {"updates": token is not None, "graph": DEFAULT_GRAPH}
+        if token is not None and "Authorization" in self.headers:
+            # whether the token the page holds is this server's, before it writes with it
+            scheme, _, given = self.headers["Authorization"].strip().partition(" ")
+            body["authorised"] = scheme.lower() == "bearer" and hmac.compare_digest(
+                given.strip().encode(), token.encode()
+            )
+        self._send(200, _JSON, _json_bytes(body), **{"Content-Security-Policy": API_POLICY})
+
+    def _api_types(self) -> None:
+        self._json(api.term_list, self._query_params())
+
+    def _api_claims(self) -> None:
+        self._json(api.claim_list, self._query_params())
+
+    def _api_claim_history(self) -> None:
+        self._json(api.claim_versions, self._query_params())
+
+    def _api_journal(self) -> None:
+        self._json(api.journal_of, self._query_params())
+
+    def _api_write(self) -> None:
+        """A claim, an entity or an undo written: the token first, then the body's fields."""
+        self._authorise()
+        parts = urlsplit(self.path)
+        if parts.query:
+            raise HttpError(
+                400, "send the fields in the body (a form or a JSON object), not in the URL"
+            )
+        params = self._fields()
+        action = api.WRITES[parts.path]
+        store = self.server.store
+        body = self._write(lambda: action(store, params), parts.path)
+        answer = json.loads(body)
+        change = answer.get("change") or {}
+        self._log(
+            f"{parts.path}: change {change.get('number')} of {change.get('graph')} "
+            f"({change.get('action')})"
+        )
+        self._send(200, _JSON, body, **{"Content-Security-Policy": API_POLICY})
+
+    def _fields(self) -> dict[str, list[str]]:
+        """The fields of a write's body: form-encoded, or a JSON object whose values are text,
+        numbers or lists of them (null: a field not sent)."""
+        content_type = self._content_type()
+        if content_type not in ("application/x-www-form-urlencoded", "application/json"):
+            raise HttpError(
+                415,
+                f"unsupported request body {content_type or '(no Content-Type)'}: send the "
+                "fields as application/x-www-form-urlencoded or application/json",
+            )
+        text = self._utf8(self._read_body(), "body")
+        if content_type == "application/x-www-form-urlencoded":
+            return parse_qs(text, keep_blank_values=True)
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise HttpError(400, f"the body is not JSON: {exc}") from None
+        if not isinstance(data, dict):
+            raise HttpError(400, "the body must be a JSON object of fields")
+        fields: dict[str, list[str]] = {}
+        for name, value in data.items():
+            values = value if isinstance(value, list) else [value]
+            if not all(isinstance(v, str | int | float) or v is None for v in values):
+                raise HttpError(
+                    400,
+                    f"the field '{name}' must be text, a number or a list of them",
+                    details={"field": name},
+                )
+            if value is not None:
+                fields[name] = [_field_text(v) for v in values if v is not None]
+        return fields
+
+    def _write(self, work: Callable[[], Any], what: str) -> bytes:
+        """Run a write in a worker thread, one at a time, to its end (a write is never cut
+        short: the client gets its outcome); its answer as JSON."""
+        server = self.server
+        if not server.write_lock.acquire(timeout=server.query_timeout):
+            raise HttpError(
+                503,
+                f"the server is busy writing another change; try the {what} again",
+                {"Retry-After": "5"},
+            )
+        try:
+            job = _Job(lambda cancel: (_JSON, _json_bytes(work())), log=self._log)
+            start_worker(job.run, "hilos-serve-write")
+            job.done.wait()
+        finally:
+            server.write_lock.release()
+        if job.error is not None:
+            raise HttpError(*job.error)
+        return job.body
 
     def _ego(self) -> None:
         params = self._query_params()
@@ -948,12 +1077,18 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def _send_error(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+    def _send_error(
+        self,
+        status: int,
+        message: str,
+        headers: dict[str, str] | None = None,
+        details: dict[str, object] | None = None,
+    ) -> None:
         line = " ".join(message.split())
         extra = dict(headers or {})
         if self._json_errors:
             extra.setdefault("Content-Security-Policy", API_POLICY)
-            self._send(status, _JSON, _json_bytes({"error": line}), **extra)
+            self._send(status, _JSON, _json_bytes({"error": line, **(details or {})}), **extra)
         else:
             self._send(status, "text/plain; charset=utf-8", (line + "\n").encode(), **extra)
 
@@ -975,6 +1110,13 @@ def _header_value(value: str) -> str:
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _field_text(value: str | float) -> str:
+    """A JSON field's value as the text a form would send: 0.8 → '0.8', 2014 → '2014'."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _json_bytes(value: Any) -> bytes:

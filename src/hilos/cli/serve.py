@@ -79,6 +79,18 @@ def serve_command(
     command line. What an update writes outside any GRAPH goes to the graph sparql-update; the
     graphs it changes get their inferences derived again; an update that fails changes nothing.
 
+    With --allow-update, the explorer also lets you add, edit and retract claims of your own,
+    add and merge entities, and undo, on each card, once you paste the token into the page
+    (kept in that browser tab only). Behind them are JSON endpoints taking a POST with the same
+    bearer token, their fields as a form or a JSON object, named as the options of hilos claim,
+    hilos entity and hilos undo: /api/claim/add (from, relation, to, source…), /api/claim/edit
+    (id and the fields to change), /api/claim/retract (id, reason), /api/entity/add (name,
+    type…), /api/entity/edit, /api/entity/merge (a, b, source…) and /api/undo (graph, and
+    change: the number of the change you expect to undo). Writes are done one at a time; one
+    that fails changes nothing and answers {"error": …, "field": …}. Read by anyone: /api/types
+    (the words of hilos types), /api/claims?graph=&entity=&status=, /api/claim/history?id=,
+    /api/journal?graph= and /api/session.
+
     \b
     Examples:
       hilos serve
