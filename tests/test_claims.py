@@ -272,3 +272,45 @@ def test_claim_list_speaks_the_language_asked(hilos) -> None:  # type: ignore[no
     assert alleged_es in listed.stdout.splitlines()[2]
     card = ok(hilos("show", "Mayor X (fictional)"))
     assert "recorded: " in card.stdout and "prov:generatedAtTime" not in card.stdout
+
+
+def test_an_edit_that_changes_nothing_writes_nothing(store: Store) -> None:
+    view = claims.add_claim(store, "Zetas", "rivalry", "Sinaloa cartel", source="S")
+    claims.edit_claim(store, view.short_id, quote="first wording")
+    before = changes.statements_of(store, "mine")
+    for same in ({}, {"quote": "first wording"}, {"source": "S"}):
+        with pytest.raises(BadInput, match="nothing to change"):
+            claims.edit_claim(store, view.short_id, **same)
+    assert changes.statements_of(store, "mine") == before
+    assert len(claims.claim_history(store, view.short_id)) == 2
+
+
+def test_a_retracted_claim_edited_keeps_its_reason(store: Store) -> None:
+    view = claims.add_claim(store, "Zetas", "rivalry", "Sinaloa cartel", source="S")
+    claims.retract_claim(store, view.short_id, reason="the witness withdrew")
+    edited = claims.edit_claim(store, view.short_id, quote="a corrected quote")
+    assert edited.status == "retracted" and edited.reason == "the witness withdrew"
+    back = claims.edit_claim(store, view.short_id, status="reported", reason="a second source")
+    assert back.status == "reported" and back.reason is None
+
+
+def test_an_edit_can_take_a_field_out(store: Store) -> None:
+    view = claims.add_claim(
+        store, "Zetas", "rivalry", "Sinaloa cartel", source="S",
+        confidence="0.6", start="2010", end="2012", qualifiers=["partially"],
+    )  # fmt: skip
+    cleared = claims.edit_claim(store, view.short_id, clear=["end", "confidence", "qualifiers"])
+    assert cleared.end is None and cleared.confidence is None and cleared.qualifiers == ()
+    assert cleared.start == "2010"
+    with pytest.raises(BadInput, match="both given and cleared"):
+        claims.edit_claim(store, view.short_id, start="2011", clear=["start"])
+    with pytest.raises(BadInput, match="cannot clear 'source'"):
+        claims.edit_claim(store, view.short_id, clear=["source"])
+
+
+def test_a_name_in_no_language_is_the_name_in_every_language(store: Store) -> None:
+    from hilos.entities import describe
+
+    judge = claims.add_entity(store, "Judge W (fictional)", type="judge", label_es="Juez W")
+    assert describe(store, judge.id, lang="en").label == "Judge W (fictional)"
+    assert describe(store, judge.id, lang="es").label == "Juez W"

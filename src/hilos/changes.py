@@ -36,7 +36,7 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse, serialize
 from .errors import BadInput, NotFound, UnknownGraph
 from .importers import load_statements
 from .importers.resolution import graph_namespace
-from .namespaces import HILOS, PROV, RDF_TYPE, XSD
+from .namespaces import HILOS, HILOS_NS, PROV, RDF_TYPE, XSD
 from .store import Store, graph_iri
 
 ORIGIN = "hilos claims"
@@ -191,7 +191,7 @@ def _changes(statements: Iterable[Triple], graph: str) -> list[Change]:
         key = t.predicate.value.rsplit("#", 1)[-1]
         if t.predicate == RDF_TYPE and t.object == HILOS.Change:
             facts.setdefault(subject.value, {})
-        elif t.predicate.value.startswith(HILOS.base) or t.predicate == PROV.atTime:
+        elif t.predicate.value.startswith(HILOS_NS) or t.predicate == PROV.atTime:
             facts.setdefault(subject.value, {})[key] = str(getattr(t.object, "value", t.object))
     found = []
     for iri, values in facts.items():

@@ -389,6 +389,10 @@ def _current(store: Store, claim: str) -> tuple[str, list[Triple]]:
     return graph, mine
 
 
+CLEARABLE = ("confidence", "start", "end", "quote", "locator", "qualifiers")
+"""The fields of a claim an edit may take out (the others every claim has)."""
+
+
 def edit_claim(
     store: Store,
     ref: str,
@@ -405,11 +409,23 @@ def edit_claim(
     end: str | None = None,
     qualifiers: Sequence[str] | None = None,
     reason: str | None = None,
+    clear: Sequence[str] = (),
     lang: str = "en",
     _retract: bool = False,
 ) -> ClaimView:
-    """Write a new version of a claim with the fields given changed; the old version stays as a
+    """Write a new version of a claim with the fields given changed, and those named in `clear`
+    (confidence, start, end, quote, locator, qualifiers) taken out; the old version stays as a
     `hilos:ClaimVersion`, dated, linked by `prov:wasRevisionOf`. Returns the claim."""
+    unknown = [name for name in clear if name not in CLEARABLE]
+    if unknown:
+        raise BadInput(f"cannot clear '{unknown[0]}' (one of: {', '.join(CLEARABLE)})")
+    given = {
+        "confidence": confidence, "start": start, "end": end, "quote": quote,
+        "locator": locator, "qualifiers": qualifiers,
+    }  # fmt: skip
+    both = [name for name in clear if given[name] is not None and given[name] not in ("", ())]
+    if both:
+        raise BadInput(f"{both[0]} is both given and cleared: give one or the other")
     claim_iri = _claim_iri(ref)
     graph, current = _current(store, claim_iri)
     claim = NamedNode(claim_iri)
@@ -454,6 +470,8 @@ def edit_claim(
         if not isinstance(old_source, NamedNode):
             raise BadInput(f"{short(claim_iri)} has no source: give one (--source)")
         source_node = old_source
+    for name in clear:
+        values.pop(HILOS[name.removesuffix("s")].value, None)
     old_quote = one(HILOS.quote)
     quote_text = quote if quote is not None else getattr(old_quote, "value", None)
     quote_lang = old_quote.language if quote is None and isinstance(old_quote, Literal) else None
@@ -510,15 +528,15 @@ def edit_claim(
         if not reason or not reason.strip():
             raise BadInput("a retraction needs its reason (--reason)")
         new.append(Triple(claim, HILOS.reason, Literal(reason.strip())))
+    elif status_iri == status_term("retracted").iri:
+        new += values.get(HILOS.reason.value, [])  # still retracted, for the same reason
     changed_at = now()
     new.append(Triple(claim, DCTERMS.modified, Literal(changed_at, datatype=XSD.dateTime)))
-    if sorted(map(str, new), key=str) == sorted(
-        map(
-            str,
-            [t for t in current if t.predicate != DCTERMS.modified]
-            + [Triple(claim, DCTERMS.modified, Literal(changed_at, datatype=XSD.dateTime))],
-        )
-    ):
+    # what the claim says, without the bookkeeping of its versions
+    bookkeeping = (DCTERMS.modified, PROV.wasRevisionOf)
+    if {str(t) for t in new if t.predicate not in bookkeeping} == {
+        str(t) for t in current if t.predicate not in bookkeeping
+    } and not added_entities:
         raise BadInput(f"nothing to change in {short(claim_iri)}: give the fields to change")
     # the version it replaces, kept as it was
     versions = [

@@ -19,19 +19,23 @@ from .vocab import vocabulary
 
 
 def pick_label(labels: list[Literal], lang: str = "en") -> str | None:
-    """The label in `lang`, else English, else Spanish, else any.
+    """The label in `lang`, else one in no language (a name as written: "Juez W"), else
+    English, else Spanish, else any.
 
     >>> names = [Literal("Cártel de Sinaloa", language="es"), Literal("Sinaloa", language="en")]
     >>> pick_label(names)
     'Sinaloa'
     >>> pick_label([Literal("Cártel de Sinaloa", language="es")], "fr")
     'Cártel de Sinaloa'
+    >>> pick_label([Literal("Juez W", language="es"), Literal("Judge W")], "en")
+    'Judge W'
     """
     if not labels:
         return None
-    for wanted in (lang, "en", "es"):
+    for wanted in (lang, "", "en", "es"):
         for label in labels:
-            if (label.language or "").lower().startswith(wanted):
+            language = (label.language or "").lower()
+            if language.startswith(wanted) if wanted else not language:
                 return label.value
     return sorted(label.value for label in labels)[0]
 

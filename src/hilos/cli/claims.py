@@ -7,6 +7,7 @@ import click
 
 from ..changes import undo
 from ..claims import (
+    CLEARABLE,
     DEFAULT_GRAPH,
     ClaimView,
     add_claim,
@@ -177,6 +178,12 @@ def claim_add(
     metavar="Q",
     help="The qualifiers, replacing the old ones (repeatable).",
 )
+@click.option(
+    "--clear",
+    multiple=True,
+    type=click.Choice(CLEARABLE),
+    help="Take a field out of the claim (repeatable).",
+)
 @click.option("--reason", metavar="TEXT", help="Why it changed (kept in the journal).")
 @output_option("table", "json")
 @pass_context
@@ -194,16 +201,19 @@ def claim_edit(
     start: str | None,
     end: str | None,
     qualifiers: tuple[str, ...],
+    clear: tuple[str, ...],
     reason: str | None,
     fmt: str,
 ) -> None:
-    """Write a new version of a claim of yours with the fields given changed. The old version
-    stays, dated, linked to the new one (`hilos claim history ID` shows them all).
+    """Write a new version of a claim of yours with the fields given changed (or, with
+    --clear, taken out). The old version stays, dated, linked to the new one (`hilos claim
+    history ID` shows them all).
 
     \b
     Examples:
       hilos claim edit mine/claim/1 --status reported --source "Interview 5 (2024)"
       hilos claim edit mine/claim/1 --qualifier partially --reason "only some officers"
+      hilos claim edit mine/claim/1 --clear end --reason "still going on"
     """
     view = edit_claim(
         ctx.store(),
@@ -220,6 +230,7 @@ def claim_edit(
         end=end,
         qualifiers=qualifiers or None,
         reason=reason,
+        clear=clear,
         lang=ctx.lang,
     )
     _print_claim(view, fmt, "edited")
