@@ -198,6 +198,18 @@ def test_the_files_name_no_other_host_and_write_no_html() -> None:
         "/api/paths",
         "/api/queries",
     }
+    # and every path the page names (its table of the editing endpoints too) is one of the
+    # server's own, answering the methods the page uses
+    from hilos.server import SparqlHandler
+
+    named = set(re.findall(r'"(/(?:api|sparql|ego)[^"?]*)"', script))
+    assert named <= set(SparqlHandler.ROUTES), named - set(SparqlHandler.ROUTES)
+    table = dict(re.findall(r'(\w+): "(/api/[^"]*)"', script.split("var API = {", 1)[1]))
+    assert set(table.values()) == {
+        "/api/session", "/api/types", "/api/claim/history", "/api/journal", "/api/claim/add",
+        "/api/claim/edit", "/api/claim/retract", "/api/entity/add", "/api/entity/merge",
+        "/api/undo",
+    }  # fmt: skip
 
 
 # -- /api/search --------------------------------------------------------------------------------
