@@ -293,7 +293,10 @@ def test_caviar_participant_1_leads_betweenness_with_no_other_flag(hilos) -> Non
     reference = nx.betweenness_centrality(graph)
     top = max(reference, key=lambda n: reference[n])
     assert top == "1"
-    imported = hilos("import", "csv", str(CAVIAR), "--graph", "caviar", "--link", "none")
+    imported = hilos(
+        "import", "csv", str(CAVIAR), "--map", "from=source", "--map", "to=target",
+        "--graph", "caviar", "--link", "none",
+    )  # fmt: skip
     assert imported.exit_code == 0, imported.stderr
     result = hilos("centrality", "--measure", "betweenness", "--format", "json", "--top", "3")
     assert result.exit_code == 0, result.stderr

@@ -643,9 +643,7 @@ FAMILIES = {
 
 def test_tie_families(ont: Graph) -> None:
     for family, members in FAMILIES.items():
-        found = {
-            str(c).removeprefix(str(HILOS)) for c in ont.subjects(HILOS.family, HILOS[family])
-        }
+        found = {str(c).removeprefix(str(HILOS)) for c in ont.subjects(HILOS.family, HILOS[family])}
         assert found == members, family
     crossing = {
         str(c).removeprefix(str(HILOS))

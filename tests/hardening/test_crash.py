@@ -52,7 +52,7 @@ def big_ntriples(path: Path, statements: int, salt: str = "") -> Path:
 def big_csv(path: Path, rows: int) -> Path:
     """`rows` ties among 3,000 names, each row its own tie (so statements ≈ 7 × rows)."""
     with path.open("w", encoding="utf-8") as out:
-        out.write("source,target,relation,quote\n")
+        out.write("from,to,relation,quote\n")
         for i in range(rows):
             out.write(f"Person {i % 3000},Group {i // 3000},rel {i % 97},row {i}\n")
     return path

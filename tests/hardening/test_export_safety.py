@@ -300,7 +300,7 @@ def test_the_rejected_rows_file_is_safe_in_a_spreadsheet(store: FuzzStore, out: 
     sheet = out / "ties.csv"
     with sheet.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["source", "target", "confidence", "quote"])
+        writer.writerow(["from", "to", "confidence", "quote"])
         writer.writerow(["Mayor Y", "Zetas", "0.5", "fine"])
         for text in HOSTILE:
             writer.writerow([text, "=1+1", "@SUM(A1)", text])  # bad: confidence

@@ -226,7 +226,7 @@ def test_graph_names(
     data = tmp_path_factory.getbasetemp() / "named.ttl"
     data.write_text('<https://example.org/fuzz/a> <https://example.org/fuzz/p> "x" .\n')
     sheet = tmp_path_factory.getbasetemp() / "named.csv"
-    sheet.write_text("source,target\nA,B\n", encoding="utf-8")
+    sheet.write_text("from,to\nA,B\n", encoding="utf-8")
     fuzz_store.judge("load", str(data), "--graph", name)
     fuzz_store.judge("import", "csv", str(sheet), "--graph", name)
     fuzz_store.judge("drop", name, codes=(0, 1, 2))
@@ -239,7 +239,7 @@ def test_graph_names(
     relation=values,
     lang=values,
     delimiter=values,
-    mapped=st.tuples(st.sampled_from(["source", "target", "quote", "url"]), values),
+    mapped=st.tuples(st.sampled_from(["from", "to", "quote", "url"]), values),
 )
 def test_import_options(
     fuzz_store: FuzzStore,
@@ -250,7 +250,7 @@ def test_import_options(
     mapped: tuple[str, str],
 ) -> None:
     sheet = tmp_path_factory.getbasetemp() / "options.csv"
-    sheet.write_text("source,target,quote\nMayor Y,Zetas,paid\n", encoding="utf-8")
+    sheet.write_text("from,to,quote\nMayor Y,Zetas,paid\n", encoding="utf-8")
     base = ["import", "csv", str(sheet), "--graph", "opts"]
     fuzz_store.judge(*base, "--relation", relation)
     fuzz_store.judge(*base, "--quote-lang", lang)
@@ -266,7 +266,7 @@ LATIN1_NAME = b"informe-a\xf1o.nt".decode("utf-8", "surrogateescape")
 
 def test_a_spreadsheet_with_a_latin1_name_imports(fuzz_store: FuzzStore, tmp_path: Path) -> None:
     sheet = tmp_path / LATIN1_NAME.replace(".nt", ".csv")
-    sheet.write_text("source,target\nMayor Y,Zetas\n", encoding="utf-8")
+    sheet.write_text("from,to\nMayor Y,Zetas\n", encoding="utf-8")
     result = fuzz_store.judge("import", "csv", str(sheet))
     assert result.exit_code == 0
     assert "informe-a\ufffdo" in result.stdout

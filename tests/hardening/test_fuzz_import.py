@@ -27,9 +27,15 @@ from .test_fuzz_rdf import edits, mutate
 NAMES = ["Zetas", "Los Zetas (México)", "Cártel X", "17", "  ", "", "Mayor Y", "(MX)"]
 GOOD = {
     "relation": ["alliance", "rivalry", "hilos:Collusion", "paid", "Rivalry"],
-    "status": ["alleged", "reported", "confirmed", "disputed", "refuted", "hilos:Alleged"],
-    "confidence": ["0", "0.5", "1", "1.5", "-0", "NaN", "1e-3", "0x1"],
-    "start": ["2014", "2014-09", "2014-09-26", "2014-13", "14", "2014-9-26"],
+    "status": [
+        *("alleged", "reported", "confirmed", "disputed", "refuted", "hilos:Alleged"),
+        *("presunto", "Confirmada", "en disputa"),
+    ],
+    "confidence": ["0", "0.5", "1", "1.5", "-0", "NaN", "1e-3", "0x1", "80%", "alta", "0,5"],
+    "start": [
+        *("2014", "2014-09", "2014-09-26", "2014-13", "14", "2014-9-26", "15/03/2022"),
+        *("05/03/2022", "03/15/2022", "marzo de 2022", "31/02/2022", "15/03/22"),
+    ],
     "end": ["2013", "2020-01", "9999-12-31"],
     "weight": ["1", "2.5", "-3", "Infinity", "1e999", "0"],
     "url": [
@@ -40,8 +46,11 @@ GOOD = {
         "https://x.org/%zz",
         "javascript:alert(1)",
     ],
-    "source_type": ["Mayor", "hilos:Mayor", "DrugTraffickingOrganization", "Nonsense"],
-    "target_type": ["Place", "City", "hilos:Actor"],
+    "from_type": ["Mayor", "hilos:Mayor", "DrugTraffickingOrganization", "Nonsense", "alcalde"],
+    "to_type": ["Place", "City", "hilos:Actor", "cártel"],
+    "from_sphere": ["state", "estatal", "crimen", "Nonsense"],
+    "to_sphere": ["criminal", "comunitaria", "sociedad civil"],
+    "locator": ["p. 12", "=1+1"],
 }
 text = st.one_of(
     st.sampled_from((*HOSTILE, LONG)),
@@ -50,7 +59,7 @@ text = st.one_of(
 
 
 def cell_for(field: str) -> st.SearchStrategy[str]:
-    if field in ("source", "target"):
+    if field in ("from", "to"):
         return st.one_of(st.sampled_from(NAMES), text)
     return st.one_of(st.just(""), st.sampled_from(GOOD.get(field, [""])), text)
 
@@ -70,7 +79,12 @@ options = st.lists(
             ("--delimiter", "tab"),
             ("--delimiter", "whitespace"),
             ("--delimiter", "ab"),
-            ("--map", "source=target"),
+            ("--map", "from=to"),
+            ("--map", "source=to"),
+            ("--dayfirst",),
+            ("--monthfirst",),
+            ("--encoding", "latin-1"),
+            ("--encoding", "klingon"),
             ("--map", "quote=citation"),
             ("--map", "weight=99"),
             ("--map", "nonsense=source"),
@@ -107,8 +121,8 @@ def test_csv_rows_with_hostile_fields(
 SEED_CSV = csv_bytes(
     [
         {
-            "source": "Mayor Y",
-            "target": "Zetas",
+            "from": "Mayor Y",
+            "to": "Zetas",
             "relation": "collusion",
             "status": "alleged",
             "confidence": "0.4",
@@ -117,7 +131,7 @@ SEED_CSV = csv_bytes(
             "citation": "Interview 3",
             "url": "https://example.org/i3",
         },
-        {"source": "Cártel X", "target": "Zetas", "relation": "rivalry", "weight": "2"},
+        {"from": "Cártel X", "to": "Zetas", "relation": "rivalry", "weight": "2"},
     ]
 )
 
@@ -205,7 +219,7 @@ def workbook(rows: list[list[Any]]) -> bytes:
 @budget(12)
 @given(
     rows=st.lists(st.lists(xlsx_value, min_size=2, max_size=4), min_size=1, max_size=5),
-    header=st.sampled_from([["source", "target", "quote", "weight"], ["a", "b"], []]),
+    header=st.sampled_from([["from", "to", "quote", "weight"], ["a", "b"], []]),
 )
 def test_xlsx_cells_of_every_type(
     fuzz_store: FuzzStore, tmp_path: Path, rows: list[list[Any]], header: list[str]
@@ -215,7 +229,7 @@ def test_xlsx_cells_of_every_type(
     fuzz_store.judge("import", "csv", str(path), "--graph", "imp")
 
 
-GOOD_XLSX = workbook([["source", "target", "quote"], ["Mayor Y", "Zetas", "paid"], ["A", "B", "c"]])
+GOOD_XLSX = workbook([["from", "to", "quote"], ["Mayor Y", "Zetas", "paid"], ["A", "B", "c"]])
 
 
 @budget(15)
@@ -357,7 +371,7 @@ def test_ftm_oddities_found_by_fuzzing(fuzz_store: FuzzStore, tmp_path: Path) ->
 def test_csv_oddities_found_by_fuzzing(fuzz_store: FuzzStore, tmp_path: Path) -> None:
     """Each of these once ended in an error hilos did not foresee, or took seconds to fail."""
     url = tmp_path / "url.csv"
-    url.write_text("source,target,url\nA,B,http://a<b\nC,D,http://x{y}\n", encoding="utf-8")
+    url.write_text("from,to,url\nA,B,http://a<b\nC,D,http://x{y}\n", encoding="utf-8")
     result = fuzz_store.judge("import", "csv", str(url), "--graph", "imp")
     assert result.exit_code == 2 and "row 2" in result.stderr and "row 3" in result.stderr
     # csv.Sniffer is quadratic on this: 64 kB of it once took 10 s to sniff.

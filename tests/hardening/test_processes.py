@@ -72,7 +72,7 @@ def test_standard_input_that_is_not_utf8(store_path: Path) -> None:
         ("bomb.rdf", BOMB),
         ("deep.rdf", nested_rdfxml(50_000)),
         ("sniff.csv", (", '" * 22_000 + "\n").encode()),
-        ("long-line.csv", b"source,target\n" + b"a" * 20_000_000 + b",b\n"),
+        ("long-line.csv", b"from,to\n" + b"a" * 20_000_000 + b",b\n"),
     ],
 )
 def test_files_that_once_took_minutes_fail_in_seconds(

@@ -6,8 +6,10 @@ import click
 
 from ..importers.resolution import LINK_MODES
 from ..importers.tabular import (
+    ALIASES,
     FIELDS,
     NODE_FIELDS,
+    BadRows,
     ImportOptions,
     Summary,
     dump_json,
@@ -16,12 +18,16 @@ from ..importers.tabular import (
     parse_mapping,
     read_mapping_file,
 )
-from ..output import table
+from ..output import plain, table
+from .app import one_line
 from .common import STATUS_CHOICE, Context, echo, output_option, pass_context
 from .importing import import_group
 
 _SHOWN = 20
+_HOW = {"--map": "--map", "header": "guessed from its name", "position": "guessed from its place"}
 _STATUS = STATUS_CHOICE
+_LONGEST_ERROR = 20_000
+"""The one line naming every bad row (up to 50) is not clipped as other errors are."""
 
 
 @import_group.command(name="csv")
@@ -54,10 +60,27 @@ _STATUS = STATUS_CHOICE
 )
 @click.option("--no-header", is_flag=True, help="The first row is data; columns are numbered.")
 @click.option(
+    "--encoding",
+    metavar="NAME",
+    help="The file's encoding (default: UTF-8; a file that is not is read as cp1252, and said).",
+)
+@click.option(
+    "--dayfirst",
+    "dayfirst",
+    is_flag=True,
+    help="Read dates such as 05/03/2022 day first (5 March).",
+)
+@click.option(
+    "--monthfirst",
+    "monthfirst",
+    is_flag=True,
+    help="Read dates such as 05/03/2022 month first (May 3).",
+)
+@click.option(
     "--nodes",
     "nodes",
     type=click.Path(dir_okay=False),
-    help="A node sheet: source and target are then ids into it (node_id, node_label, node_type).",
+    help="A node sheet: from and to are then ids into it (node_id, node_label, node_type).",
 )
 @click.option(
     "--quote-lang",
@@ -67,8 +90,12 @@ _STATUS = STATUS_CHOICE
 )
 @click.option("--graph", "graph", metavar="NAME", help="Name of the graph (default: file stem).")
 @click.option("--replace", is_flag=True, help="Replace a graph of the same name if loaded.")
+# --append (add the rows to a graph already loaded) comes with the change journal.
 @click.option(
-    "--dry-run", is_flag=True, help="Show what would be created and merged; load nothing."
+    "--dry-run",
+    is_flag=True,
+    help="Show the mapping, the entities to be created and merged and five claims as they "
+    "will read; load nothing.",
 )
 @click.option(
     "--link",
@@ -93,6 +120,9 @@ def import_csv_command(
     status: str,
     delimiter: str | None,
     no_header: bool,
+    encoding: str | None,
+    dayfirst: bool,
+    monthfirst: bool,
     nodes: str | None,
     quote_lang: str,
     graph: str | None,
@@ -104,36 +134,52 @@ def import_csv_command(
 ) -> None:
     """Import a spreadsheet of ties (CSV, TSV, whitespace-separated, or .xlsx with openpyxl).
 
-    One row is one tie. Fields: source, target, relation, status, confidence, start, end,
-    weight, quote, citation, url, source_type, target_type; with --nodes also node_id,
-    node_label, node_type. Unmapped fields are read from columns of the same name (source also
-    from `from`/`node`, target from `to`/`rnode`, weight from `count`/`value`; node_id from
-    `id`/`node`, node_label from `label`/`name`/`group`, node_type from `type`); without a
-    header, columns 1, 2 and 3 are source, target and weight.
+    One row is one tie. Fields: from, to, relation, status, confidence, start, end, weight,
+    quote, citation, locator, url, from_type, to_type, from_sphere, to_sphere; with --nodes
+    also node_id, node_label, node_type. An unmapped field is read from a column named for it,
+    in English or Spanish (from: from/de/desde/origen; to: to/a/hacia/destino; relation:
+    relation/relación/tipo; status: status/estatus/estado; start: start/inicio/date/fecha;
+    end: end/fin/hasta; quote: quote/cita textual/texto; citation: citation/source/fuente/cita;
+    locator: locator/página/page; from_type: tipo de; to_type: tipo a …), and the import says
+    so. A column named Source, Fuente or Cita is the citation: source and target are the ends
+    only with --map from=source --map to=target (Gephi's edge list). Two columns that could
+    fill one field are refused, never guessed between. Without a header, columns 1, 2 and 3 are
+    from, to and weight.
 
-    A relation naming a tie type of the ontology (alliance, rivalry, collusion…) gives that
-    type, any other text a generic tie keeping it. Every row is a claim of its own: a
-    repeated pair, a second source or a second status is another claim, never merged. Names
-    meet the store's entities only as a whole name or declared alias (case, accents and
+    Values may be English or Spanish: statuses (presunto, reportado, confirmado, controvertido,
+    desmentido…), relations and types by the ontology's names and labels (colusión, soborno,
+    alcalde, policía municipal… — hilos types lists them), confidences as 0.8, 80% or
+    alta/media/baja (0.8, 0.5, 0.2), dates as 2022-03-15, 15/03/2022, 03/2022, marzo de 2022
+    or 2022 (05/03/2022 is read day first when every date of the file that tells is, or as
+    --dayfirst/--monthfirst say). A file that is not UTF-8 is read as cp1252 (Excel on
+    Windows), and said; --encoding forces one.
+
+    A relation naming a tie type of the ontology gives that type, any other text a generic tie
+    keeping it (the summary lists those with the closest types). Every row is a claim of its
+    own: a repeated pair, a second source or a second status is another claim, never merged.
+    Names meet the store's entities only as a whole name or declared alias (case, accents and
     punctuation ignored); a qualifier in parentheses such as "(Venezuela)" may only choose
     between entities of the same name, and a name is never merged into a place unless the
-    row says it is one. The others become new entities — plain actors without a sphere unless
-    typed, which `hilos validate` reports. The import lists every merge with its reason
-    (--dry-run lists them before anything is written). Every claim records the import (file,
-    sha256, time) and its row. A bad row loads nothing, unless --skip-invalid. Row numbers
-    count the header as row 1.
+    row says it is one. The import lists every merge with its reason. Every claim records the
+    import (file, sha256, time) and its row. Every bad row is named — row, column, value and
+    what was expected — in one error, and nothing is loaded, unless --skip-invalid. Row
+    numbers count the header as row 1.
 
     \b
     Examples:
-      hilos import csv BACRIM2020_Alliances.csv --map source=Group --map target=RGroup \\
+      hilos import csv hallazgos.csv --dry-run
+      hilos import csv BACRIM2020_Alliances.csv --map from=Group --map to=RGroup \\
           --relation alliance
+      hilos import csv edges.csv --map from=source --map to=target
       hilos import csv BACRIM2020_Rivals.csv --nodes BACRIM2020_Nodes.csv --relation rivalry
       hilos import csv Montagna_meetings_edgelist.csv --no-header --relation "met with"
-      hilos import csv ties.csv --mapping ties.map --dry-run
+      hilos import csv ties.csv --mapping ties.map --encoding latin-1 --monthfirst
     """
+    if dayfirst and monthfirst:
+        raise click.UsageError("give --dayfirst or --monthfirst, not both")
     items = list(read_mapping_file(mapping_file)) if mapping_file else []
     items += list(maps)
-    allowed = FIELDS + NODE_FIELDS
+    allowed = FIELDS + tuple(ALIASES) + NODE_FIELDS
     mapping = parse_mapping(items, allowed)
     tie_mapping = {k: v for k, v in mapping.items() if k in FIELDS}
     node_mapping = {k: v for k, v in mapping.items() if k in NODE_FIELDS}
@@ -150,16 +196,23 @@ def import_csv_command(
         node_mapping=node_mapping,
         skip_invalid=skip_invalid,
         link=link,
+        encoding=encoding,
+        date_order="day" if dayfirst else "month" if monthfirst else None,
     )
-    summary = import_csv(
-        ctx.store(),
-        file,
-        options,
-        graph=graph,
-        replace=replace,
-        dry_run=dry_run,
-        progress=ctx.progress("Importing"),
-    )
+    try:
+        summary = import_csv(
+            ctx.store(),
+            file,
+            options,
+            graph=graph,
+            replace=replace,
+            dry_run=dry_run,
+            progress=ctx.progress("Importing"),
+        )
+    except BadRows as exc:
+        # One line, as every error, but whole: it names every bad row of the file.
+        click.echo(f"Error: {one_line(str(exc), _LONGEST_ERROR)}", err=True)
+        raise click.exceptions.Exit(exc.exit_code) from None
     _print(summary, fmt)
 
 
@@ -177,6 +230,11 @@ def import_csv_command(
     "--delimiter",
     metavar="CHAR",
     help="A character, `tab` or `whitespace` (default: guessed among , ; and tab).",
+)
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    help="The file's encoding (default: UTF-8; a file that is not is read as cp1252, and said).",
 )
 @click.option("--graph", "graph", metavar="NAME", help="Name of the graph (default: file stem).")
 @click.option("--replace", is_flag=True, help="Replace a graph of the same name if loaded.")
@@ -198,6 +256,7 @@ def import_matrix_command(
     relation: str | None,
     status: str,
     delimiter: str | None,
+    encoding: str | None,
     graph: str | None,
     replace: bool,
     dry_run: bool,
@@ -215,18 +274,23 @@ def import_matrix_command(
       hilos import matrix phase1.csv --graph caviar-phase1
       hilos import matrix kin.csv --relation kinship
     """
-    summary = import_matrix(
-        ctx.store(),
-        file,
-        relation=relation,
-        status=status,
-        delimiter=delimiter,
-        graph=graph,
-        replace=replace,
-        dry_run=dry_run,
-        progress=ctx.progress("Importing"),
-        link=link,
-    )
+    try:
+        summary = import_matrix(
+            ctx.store(),
+            file,
+            relation=relation,
+            status=status,
+            delimiter=delimiter,
+            graph=graph,
+            replace=replace,
+            dry_run=dry_run,
+            progress=ctx.progress("Importing"),
+            link=link,
+            encoding=encoding,
+        )
+    except BadRows as exc:
+        click.echo(f"Error: {one_line(str(exc), _LONGEST_ERROR)}", err=True)
+        raise click.exceptions.Exit(exc.exit_code) from None
     _print(summary, fmt)
 
 
@@ -259,7 +323,30 @@ def _names_summary(summary: Summary) -> list[str]:
     return lines
 
 
+def _mapping_summary(summary: Summary) -> list[str]:
+    """The columns read (each field with its column, guessed or --map), those recognised but
+    not used, and those ignored."""
+    lines: list[str] = []
+    if summary.mapping:
+        rows = [[m.field, m.column, _HOW[m.by]] for m in summary.mapping]
+        if summary.relation_option:
+            rows.append(["relation", f"(every row: {summary.relation_option})", "--relation"])
+        lines.append("Columns read:")
+        lines.append(table(["field", "column", "how"], rows, clip=None))
+    if summary.node_mapping:
+        rows = [[m.field, m.column, _HOW[m.by]] for m in summary.node_mapping]
+        lines.append("Node sheet columns read:")
+        lines.append(table(["field", "column", "how"], rows, clip=None))
+    for unused in summary.unused:
+        lines.append(f"Column {unused.column} not used: {unused.why}.")
+    if summary.ignored:
+        lines.append("Columns ignored (not a field of a tie): " + ", ".join(summary.ignored))
+    return lines
+
+
 def _print(summary: Summary, fmt: str) -> None:
+    for notice in summary.notices:
+        click.echo(plain(notice), err=True)
     if fmt == "json":
         echo(dump_json(summary))
         return
@@ -271,6 +358,9 @@ def _print(summary: Summary, fmt: str) -> None:
         f"{len(summary.merged)} names merged with existing entities"
         + ("" if summary.dry_run else f", {summary.statements} statements")
     ]
+    lines.extend(_mapping_summary(summary))
+    if summary.date_note:
+        lines.append(f"Dates: {summary.date_note}.")
     if summary.rejected:
         where = f", written to {summary.rejected_file}" if summary.rejected_file else ""
         lines.append(f"{summary.rejected} rows rejected{where}")
@@ -278,7 +368,18 @@ def _print(summary: Summary, fmt: str) -> None:
     if summary.untyped:
         lines.append(
             f"{summary.untyped} new entities are plain actors with no sphere: "
-            "`hilos validate` will report them; type them with source_type/target_type "
-            "or a node sheet."
+            "`hilos validate` will report them; type them with from_type/to_type (or give "
+            "from_sphere/to_sphere), or a node sheet."
         )
-    echo("\n".join(lines))
+    for generic in summary.generic_relations[:_SHOWN]:
+        closest = generic.closest
+        like = f" (closest tie types: {', '.join(closest)})" if closest else ""
+        lines.append(
+            f"Relation {generic.relation!r} is no tie type of hilos: kept as a generic tie "
+            f"in {generic.rows} row{'s' if generic.rows > 1 else ''}{like}."
+        )
+    lines.extend(f"Sphere: {note}." for note in summary.sphere_notes)
+    if summary.dry_run and summary.examples:
+        lines.append("The first claims, as they will read:")
+        lines.extend(f"  {example.text()}" for example in summary.examples)
+    echo("\n".join(plain(line) for line in lines))
