@@ -314,3 +314,20 @@ def test_a_name_in_no_language_is_the_name_in_every_language(store: Store) -> No
     judge = claims.add_entity(store, "Judge W (fictional)", type="judge", label_es="Juez W")
     assert describe(store, judge.id, lang="en").label == "Judge W (fictional)"
     assert describe(store, judge.id, lang="es").label == "Juez W"
+
+
+def test_a_claim_takes_the_words_a_sheet_takes(store: Store) -> None:
+    # the same readers as the spreadsheet import: a status in the feminine, a confidence as a
+    # word, dates as people write them
+    ontology = rdflib.Graph().parse(resources.ontology_file())
+    alt = {str(v) for v in ontology.objects(HILOS.Alleged, rdflib.SKOS.altLabel)}
+    assert "presunta" in alt
+    view = claims.add_claim(
+        store, "Zetas", "colusión", "Sinaloa cartel", source="s", status="presunta",
+        confidence="alta", start="marzo de 2012", end="15/03/2014",
+    )  # fmt: skip
+    assert (view.status, view.confidence, view.start, view.end) == (
+        "alleged", 0.8, "2012-03", "2014-03-15",
+    )  # fmt: skip
+    with pytest.raises(BadInput, match=r"--start: .*YYYY-MM-DD"):
+        claims.add_claim(store, "Zetas", "rivalry", "Sinaloa cartel", source="s", start="5/3/2012")

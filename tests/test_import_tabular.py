@@ -264,6 +264,33 @@ def test_resolution_meets_curated_entities(hilos: Hilos, tmp_path: Path) -> None
     assert details == [["They fight.", "Smith 2020", "https://example.org/a"]]
 
 
+def test_a_name_is_never_merged_into_a_term_of_the_ontology(
+    hilos: Hilos, tmp_path: Path
+) -> None:
+    # "Cártel", "Alcalde" and "Presunto" name a class and a status of the ontology; in a sheet
+    # they are names of entities (a group, a person), never the class or the status
+    ontology = rdflib.Graph().parse(REPO / "ontology" / "hilos.ttl")
+    names = {"Cártel", "Alcalde", "Presunto"}
+    terms = {
+        str(value)
+        for predicate in (rdflib.RDFS.label, rdflib.SKOS.altLabel)
+        for value in ontology.objects(None, predicate)
+    }
+    assert {"cártel", "alcalde", "presunto"} <= {t.lower() for t in terms}
+    path = tmp_path / "terms.csv"
+    path.write_text(
+        "from,relation,to,citation\nAlcalde,protection,Cártel,s\nPresunto,bribery,Cártel,s\n",
+        encoding="utf-8",
+    )
+    result = hilos("import", "csv", str(path), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["merged"] == [] and summary["new_entities"] == len(names)
+    ends = select(hilos.store, "SELECT ?e WHERE { { ?t hilos:from ?e } UNION { ?t hilos:to ?e } }",
+                  "terms")  # fmt: skip
+    assert all(e[0].startswith("https://w3id.org/hilos/graph/terms/") for e in ends)
+
+
 def test_provenance_rows_and_sha256(hilos: Hilos, tmp_path: Path) -> None:
     path = tmp_path / "prov.csv"
     path.write_text("from,to,weight\nA one,B two,2\nB two,C three,1\nA one,B two,3\n")

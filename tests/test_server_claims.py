@@ -371,7 +371,9 @@ BAD: list[tuple[str, dict[str, Any], int, str | None, str]] = [
     ("/api/claim/add", {"from": "Zetas", "relation": "colusion con", "to": "Sinaloa cartel",
                         "source": "s"}, 400, "relation", "closest: collusion"),
     ("/api/claim/add", {"from": "Zetas", "relation": "rivalry", "to": "Sinaloa cartel",
-                        "source": "s", "start": "March 2022"}, 400, "start", "YYYY"),
+                        "source": "s", "start": "Ides of March"}, 400, "start", "is not a date"),
+    ("/api/claim/add", {"from": "Zetas", "relation": "rivalry", "to": "Sinaloa cartel",
+                        "source": "s", "start": "05/03/2022"}, 400, "start", "YYYY-MM-DD"),
     ("/api/claim/add", {"from": "Zetas", "relation": "rivalry", "to": "Sinaloa cartel",
                         "source": "s", "confidence": "2"}, 400, "confidence", "between 0 and 1"),
     ("/api/claim/add", {"from": "Zetas", "relation": "rivalry", "to": "Sinaloa cartel",
@@ -437,11 +439,12 @@ def test_a_bad_request_is_refused_in_one_line_naming_the_field_and_writes_nothin
         assert (status, answer.get("field"), path) == (expected, field, path), answer
         assert words in answer["error"] and "\n" not in answer["error"], answer
         assert headers["Content-Type"] == "application/json; charset=utf-8"
-    ambiguous = post(server, *BAD[8][:2])[2]
+    by_field = {(case[0], case[3], case[4]): case[:2] for case in BAD}
+    ambiguous = post(server, *by_field["/api/claim/add", "from", "matches several entities"])[2]
     assert len(ambiguous["candidates"]) > 1 and all(
         c["id"].startswith(HID) and c["label"] for c in ambiguous["candidates"]
     )
-    assert post(server, *BAD[7][:2])[2]["create"] == "create-to"
+    assert post(server, *by_field["/api/claim/add", "to", "create-to"])[2]["create"] == "create-to"
     # bodies that are not fields
     for body, content_type, expected in [
         (b"{not json", "application/json", 400),

@@ -26,7 +26,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
@@ -34,6 +33,7 @@ from .changes import Change, apply_change, check_writable, journal, now, stateme
 from .entities import describe, resolve
 from .errors import BadInput, NotFound, UnknownEntity
 from .importers.resolution import graph_namespace, slug
+from .importers.values import AmbiguousDate, BadValue, read_confidence, read_date
 from .namespaces import DCTERMS, HILOS, PROV, RDF_TYPE, RDFS, SKOS, XSD, compact
 from .store import GRAPH_BASE, Store, solutions
 from .terms import Terms, qualifier_term, status_term
@@ -41,7 +41,6 @@ from .text import normalise
 from .vocab import vocabulary
 
 DEFAULT_GRAPH = "mine"
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _CLAIM_NUMBER = re.compile(r"/claim/(\d+)$")
 # The fields of a claim an edit copies into the version it replaces.
 _CLAIM_FIELDS = (
@@ -145,23 +144,25 @@ def _claim_iri(ref: str) -> str:
 
 
 def _literal_date(text: str, what: str) -> Literal:
-    if not _DATE.match(text):
-        raise BadInput(f"{what} expects YYYY, YYYY-MM or YYYY-MM-DD, got '{text}'")
-    datatype = {4: XSD.gYear, 7: XSD.gYearMonth}.get(len(text), XSD.date)
-    return Literal(text, datatype=datatype)
+    """A date as people write it (2022-03-15, 15/03/2022, 2022-03, marzo de 2022, 2022), as
+    precise as given; a date that reads both ways (05/03/2022) is refused."""
+    try:
+        date = read_date(text)
+    except AmbiguousDate as exc:
+        raise BadInput(f"{what}: {exc}: write it as YYYY-MM-DD") from None
+    except BadValue as exc:
+        raise BadInput(f"{what}: {exc}") from None
+    datatype = {"gYear": XSD.gYear, "gYearMonth": XSD.gYearMonth}.get(date.precision, XSD.date)
+    return Literal(date.text, datatype=datatype)
 
 
 def _confidence(text: str | float) -> Literal:
-    raw = str(text).strip().removesuffix("%").strip()
+    """A confidence as a sheet gives it: 0.8, 80%, or alta/media/baja."""
     try:
-        value = Decimal(raw)
-    except InvalidOperation:
-        raise BadInput(f"confidence expects a number between 0 and 1, got '{text}'") from None
-    if str(text).strip().endswith("%"):
-        value = value / 100
-    if not Decimal(0) <= value <= Decimal(1):
-        raise BadInput(f"confidence expects a number between 0 and 1, got '{text}'")
-    return Literal(format(value.normalize(), "f"), datatype=XSD.decimal)
+        value = read_confidence(str(text))
+    except BadValue as exc:
+        raise BadInput(f"--confidence: {exc}") from None
+    return Literal(format(value, "f"), datatype=XSD.decimal)
 
 
 def _source(namespace: str, citation: str) -> tuple[NamedNode, list[Triple]]:

@@ -21,6 +21,7 @@ import difflib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from pyoxigraph import Literal, NamedNode
 
@@ -29,6 +30,8 @@ from .namespaces import HILOS_NS
 from .store import Store, solutions
 from .text import normalise
 from .vocab import Concept, vocabulary
+
+C = TypeVar("C", bound=Concept)
 
 _TERMS = """
 SELECT ?term ?property ?value WHERE {
@@ -177,15 +180,28 @@ def _find(text: str, names: dict[str, Term], what: str, terms: Iterable[Term]) -
     raise BadInput(f"unknown {what} '{text}'{hint} (hilos types lists them all)")
 
 
+def concept_names(concepts: Iterable[C]) -> dict[str, C]:
+    """Normalised name -> concept, for the concepts of one scheme: each by its key, local name
+    and labels first, then by its alternative labels (so a label always wins)."""
+    found: dict[str, C] = {}
+    concepts = list(concepts)
+    for concept in concepts:
+        local = concept.iri.removeprefix(HILOS_NS)
+        for name in (concept.key, local, *concept.labels.values()):
+            found.setdefault(normalise(name), concept)
+    for concept in concepts:
+        for name in concept.alt_labels:
+            found.setdefault(normalise(name), concept)
+    found.pop("", None)
+    return found
+
+
 def status_term(text: str) -> Concept:
-    """A status by its key or label, English or Spanish (`alleged`, `presunto`…)."""
+    """A status by its key, label or other name, English or Spanish (`alleged`, `presunto`,
+    `presunta`…)."""
     vocab = vocabulary()
     statuses = (*vocab.statuses, *vocab.unranked)
-    names: dict[str, Concept] = {}
-    for status in statuses:
-        for name in (status.key, *status.labels.values()):
-            names.setdefault(normalise(name), status)
-    found = names.get(normalise(text))
+    found = concept_names(statuses).get(normalise(text))
     if found is None:
         choices = [s.key for s in statuses]
         near = closest(text, [n for s in statuses for n in (s.key, *s.labels.values())])
@@ -195,13 +211,10 @@ def status_term(text: str) -> Concept:
 
 
 def qualifier_term(text: str) -> Concept:
-    """A qualifier by its key or label, English or Spanish (`partially`, `algunos de`…)."""
+    """A qualifier by its key, label or other name, English or Spanish (`partially`, `algunos
+    de`…)."""
     vocab = vocabulary()
-    names: dict[str, Concept] = {}
-    for qualifier in vocab.qualifiers:
-        for name in (qualifier.key, *qualifier.labels.values()):
-            names.setdefault(normalise(name), qualifier)
-    found = names.get(normalise(text))
+    found = concept_names(vocab.qualifiers).get(normalise(text))
     if found is None:
         near = closest(text, [q.label() for q in vocab.qualifiers])
         hint = f"; closest: {', '.join(near)}" if near else ""
@@ -210,4 +223,4 @@ def qualifier_term(text: str) -> Concept:
     return found
 
 
-__all__ = ["Term", "Terms", "closest", "qualifier_term", "status_term"]
+__all__ = ["Term", "Terms", "closest", "concept_names", "qualifier_term", "status_term"]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pyoxigraph import Literal, NamedNode, RdfFormat, Store
@@ -59,9 +59,16 @@ class Concept:
     key: str
     iri: str
     labels: Mapping[str, str]
+    alt_labels: tuple[str, ...] = field(default=(), kw_only=True)
+    """Its other names (skos:altLabel), in any language: what people also write for it."""
 
     def label(self, lang: str = "en") -> str:
         return self.labels.get(lang) or self.labels.get("en") or self.key
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name it goes by: its key, labels and alternative labels."""
+        return (self.key, *self.labels.values(), *self.alt_labels)
 
 
 @dataclass(frozen=True)
@@ -207,6 +214,16 @@ def kind_of(types: Iterable[str], superclasses: Mapping[str, frozenset[str]]) ->
     return "other"
 
 
+def _alt_labels(store: Store, iri: NamedNode) -> tuple[str, ...]:
+    return tuple(
+        sorted(
+            quad.object.value
+            for quad in store.quads_for_pattern(iri, SKOS.altLabel, None)
+            if isinstance(quad.object, Literal)
+        )
+    )
+
+
 def _labels(store: Store, iri: NamedNode) -> dict[str, str]:
     found: dict[str, str] = {}
     for quad in store.quads_for_pattern(iri, RDFS.label, None):
@@ -247,6 +264,7 @@ def vocabulary() -> Vocabulary:
             key=_key(iri.value),
             iri=iri.value,
             labels=_labels(store, iri),
+            alt_labels=_alt_labels(store, iri),
             rank=-1 if rank is None else int(rank),
             weight=float(weight or 0),
             asserts=_literal(store, iri, HILOS.asserts) == "true",
@@ -255,7 +273,10 @@ def vocabulary() -> Vocabulary:
     statuses.sort(key=lambda s: s.rank)
     spheres = [
         Concept(
-            key=_key(iri.value, strip_suffix="Sphere"), iri=iri.value, labels=_labels(store, iri)
+            key=_key(iri.value, strip_suffix="Sphere"),
+            iri=iri.value,
+            labels=_labels(store, iri),
+            alt_labels=_alt_labels(store, iri),
         )
         for iri in _top_concepts(store, HILOS.SphereScheme)
     ]
@@ -269,7 +290,12 @@ def vocabulary() -> Vocabulary:
         for iri in _top_concepts(store, HILOS.ModalityScheme)
     ]
     qualifiers = [
-        Concept(key=_key(iri.value), iri=iri.value, labels=_labels(store, iri))
+        Concept(
+            key=_key(iri.value),
+            iri=iri.value,
+            labels=_labels(store, iri),
+            alt_labels=_alt_labels(store, iri),
+        )
         for iri in _top_concepts(store, HILOS.QualifierScheme)
     ]
     families: dict[str, set[str]] = {}

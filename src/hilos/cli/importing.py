@@ -14,6 +14,6 @@ def import_group() -> None:
 
     \b
     Examples:
-      hilos import csv alliances.csv --map source=Group --map target=RGroup --relation alliance
+      hilos import csv alliances.csv --map from=Group --map to=RGroup --relation alliance
       hilos import ftm entities.ftm.json
     """

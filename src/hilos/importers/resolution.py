@@ -47,8 +47,17 @@ GUARDED_KINDS = frozenset({"place", "market", "sphere", "source", "observation"}
 
 _TRAILING_PARENS = re.compile(r"^(?P<name>.*?)\s*\((?P<inner>[^()]*)\)\s*$", re.DOTALL)
 
+# The names of the store's entities — not of the ontology's terms: a sheet's "Cártel" is a
+# group of that name, never the class of drug-trafficking organisations.
 _STORE_KEYS = """
-SELECT ?entity ?key WHERE { ?entity hilos:searchKey ?key . }
+SELECT ?entity ?key WHERE {
+  ?entity hilos:searchKey ?key .
+  FILTER NOT EXISTS {
+    VALUES ?term { owl:Class rdfs:Class rdf:Property owl:ObjectProperty owl:DatatypeProperty
+                   owl:AnnotationProperty skos:Concept skos:ConceptScheme owl:Ontology }
+    ?entity a ?term
+  }
+}
 """
 
 # What a qualifier may describe of a candidate: its own names, and the places it is tied to by

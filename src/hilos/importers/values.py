@@ -2,11 +2,11 @@
 English or Spanish), confidences, dates, weights and addresses.
 
 Names are read from the ontology — the local names, labels and `skos:altLabel`s of its classes and
-concepts, compared case-, accent- and punctuation-insensitively (`hilos.text.normalise`); tie
-and entity types as `hilos.terms` reads them for `hilos claim` and `hilos types` — plus the few
-words journalists write that the ontology lacks (`STATUS_WORDS`, `SPHERE_WORDS`): no other
-synonym is invented. A cell that cannot be read raises `BadValue`, whose message names the value
-and says what was expected; an unknown type comes with the closest known ones
+concepts, compared case-, accent- and punctuation-insensitively (`hilos.text.normalise`), as
+`hilos.terms` reads them for `hilos claim` and `hilos types`: no synonym is invented here (the
+words journalists write for a status or a sphere, "presunta", "estatal", are the ontology's).
+A cell that cannot be read raises `BadValue`, whose message names the value and says what was
+expected; an unknown type comes with the closest known ones
 (`hilos.terms.closest`).
 
 Nothing here touches the store but `Terms.from_store`, which reads the store's ontology once.
@@ -20,13 +20,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import NamedNode
 
 from ..namespaces import HILOS_NS
 from ..store import Store, solutions
 from ..terms import Term as OntologyTerm
 from ..terms import Terms as OntologyTerms
-from ..terms import closest
+from ..terms import closest, concept_names
 from ..text import normalise
 from ..vocab import Concept, kind_of, vocabulary
 
@@ -44,25 +44,6 @@ class AmbiguousDate(BadValue):
 
 
 # ------------------------------------------------------------------ words the ontology lacks
-
-STATUS_WORDS: Mapping[str, tuple[str, ...]] = {
-    # The ontology labels the statuses in the masculine (presunto, confirmado…); a claim
-    # (afirmación) is feminine, and sheets say both. Only what its labels lack is added here.
-    "confirmed": ("confirmada",),
-    "reported": ("reportada", "informada"),
-    "alleged": ("presunta", "alegado", "alegada", "supuesto", "supuesta"),
-    "disputed": ("controvertida",),
-    "refuted": ("refutado", "refutada", "desmentida"),
-}
-"""Status words that sheets use and the ontology's labels and altLabels do not give."""
-
-SPHERE_WORDS: Mapping[str, tuple[str, ...]] = {
-    "state": ("estatal",),
-    "criminal": (),
-    "community": ("comunitaria", "comunitario"),
-    "civil": ("civil",),
-}
-"""Sphere words (adjectives) that the ontology's labels do not give."""
 
 CONFIDENCE_WORDS: Mapping[str, Decimal] = {
     "alta": Decimal("0.8"),
@@ -95,23 +76,10 @@ def _names(terms: Iterable[OntologyTerm]) -> dict[str, str]:
     return found
 
 
-def _concept_names(
-    concepts: Sequence[Concept],
-    alt: Mapping[str, Iterable[str]],
-    extra: Mapping[str, Iterable[str]],
-) -> dict[str, str]:
-    """Normalised name -> IRI of the concepts of a scheme: key, local name, labels, then the
-    altLabels and the words the ontology lacks."""
-    found: dict[str, str] = {}
-    for concept in concepts:
-        local = concept.iri.removeprefix(HILOS_NS)
-        for name in (concept.key, local, *concept.labels.values()):
-            found.setdefault(normalise(name), concept.iri)
-    for concept in concepts:
-        for name in (*alt.get(concept.iri, ()), *extra.get(concept.key, ())):
-            found.setdefault(normalise(name), concept.iri)
-    found.pop("", None)
-    return found
+def _concept_names(concepts: Sequence[Concept]) -> dict[str, str]:
+    """Normalised name -> IRI of the concepts of a scheme, by the rules of `hilos.terms`: key,
+    local name and labels, then the alternative labels."""
+    return {name: concept.iri for name, concept in concept_names(concepts).items()}
 
 
 @dataclass(frozen=True)
@@ -137,15 +105,6 @@ class Terms:
         terms = store.terminology()
         known = OntologyTerms.of(store)
         vocab = vocabulary()
-        concepts = {c.iri for c in (*vocab.statuses, *vocab.spheres)}
-        alt: dict[str, list[str]] = {}
-        rows = solutions(
-            store.query("SELECT ?c ?l WHERE { ?c skos:altLabel ?l }", graphs=["ontology"])
-        )
-        for row in rows:
-            c, label = row["c"], row["l"]
-            if isinstance(c, NamedNode) and isinstance(label, Literal) and c.value in concepts:
-                alt.setdefault(c.value, []).append(label.value)
         ranges: dict[str, str] = {}
         for row in solutions(
             store.query(
@@ -175,8 +134,8 @@ class Terms:
             ontology=known,
             ties=_names(known.ties.values()),
             types=_names(known.types.values()),
-            statuses=_concept_names(vocab.statuses, alt, STATUS_WORDS),
-            spheres=_concept_names(vocab.spheres, alt, SPHERE_WORDS),
+            statuses=_concept_names(vocab.statuses),
+            spheres=_concept_names(vocab.spheres),
             symmetric=frozenset(
                 c for c in known.ties if terms.shortcuts.get(c, frozenset()) & terms.symmetric
             ),
@@ -468,8 +427,6 @@ __all__ = [
     "DATE_FORMS",
     "DAY_FIRST",
     "MONTH_FIRST",
-    "SPHERE_WORDS",
-    "STATUS_WORDS",
     "AmbiguousDate",
     "BadValue",
     "Date",
