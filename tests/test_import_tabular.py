@@ -1102,3 +1102,143 @@ def test_a_sphere_given_to_an_entity_of_the_store_is_said_not_written(
     (note,) = json.loads(result.stdout)["sphere_notes"]
     assert "'Zetas'" in note and "state" in note
     assert {row[0] for row in select(hilos.store, spheres)} == held
+
+
+# ------------------------------------------------------------------ appending files to a graph
+
+FIRST = (
+    "from,relation,to,citation\n"
+    "Alcalde X (ficticio),protection,Grupo Z (ficticio),Entrevista 1\n"
+    "Policía Y (ficticia),collusion,Grupo Z (ficticio),Nota 2\n"
+)
+SECOND = (
+    "De,Relación,A,Fuente\n"
+    "Grupo Z (ficticio),soborno,Regidora Q (ficticia),Entrevista 3\n"
+    "Alcalde X (ficticio),mando,Policía Y (ficticia),Acta 4\n"
+)
+
+
+def claims_of(store_path: Path, graph: str) -> set[tuple[str, str, str]]:
+    """(from label, to label, citation) of every claim of a graph, read by a query of the
+    test's own."""
+    rows = select(
+        store_path,
+        "SELECT ?a ?b ?c WHERE { ?t hilos:from ?f ; hilos:to ?g ; prov:wasDerivedFrom ?s . "
+        "?s hilos:citation ?c . ?f rdfs:label ?a . ?g rdfs:label ?b . "
+        "FILTER NOT EXISTS { ?s dcterms:identifier ?id } }",
+        graph,
+    )
+    return {(a, b, c) for a, b, c in rows}
+
+
+def rows_of(text: str) -> set[tuple[str, str, str]]:
+    """(from, to, citation) of every row of a sheet, read with the csv module."""
+    records = list(csv.reader(io.StringIO(text)))[1:]
+    return {(r[0], r[2], r[3]) for r in records}
+
+
+def content(store_path: Path, graph: str) -> set[tuple[str, str, str]]:
+    """The statements of a graph, but for its journal."""
+    rows = select(
+        store_path,
+        f"SELECT ?s ?p ?o WHERE {{ GRAPH <https://w3id.org/hilos/graph/{graph}> {{ ?s ?p ?o "
+        "FILTER NOT EXISTS { ?s a hilos:Change } } }",
+    )
+    return {(s, p, o) for s, p, o in rows}
+
+
+@pytest.fixture
+def sheets(tmp_path: Path) -> tuple[Path, Path]:
+    first, second = tmp_path / "marzo.csv", tmp_path / "abril.csv"
+    first.write_text(FIRST, encoding="utf-8")
+    second.write_text(SECOND, encoding="utf-8")
+    return first, second
+
+
+def test_append_adds_a_file_to_a_graph_as_an_origin_of_its_own(
+    hilos: Hilos, sheets: tuple[Path, Path]
+) -> None:
+    first, second = sheets
+    assert hilos("import", "csv", str(first), "--graph", "inv").exit_code == 0
+    refused = hilos("import", "csv", str(second), "--graph", "inv")
+    assert refused.exit_code == 2 and "--append" in refused.stderr
+    dry = hilos("import", "csv", str(second), "--graph", "inv", "--append", "--dry-run")
+    assert dry.exit_code == 0 and "would add to graph inv" in dry.stdout
+    added = hilos("import", "csv", str(second), "--graph", "inv", "--append", "--format", "json")
+    assert added.exit_code == 0, added.stderr
+    summary = json.loads(added.stdout)
+    assert summary["appended"] and summary["change"] == 2
+    # the names of the second file met the entities of the first, and said so
+    assert {m["name"] for m in summary["merged"]} == {
+        "Grupo Z (ficticio)", "Alcalde X (ficticio)", "Policía Y (ficticia)",
+    }  # fmt: skip
+    assert claims_of(hilos.store, "inv") == rows_of(FIRST) | rows_of(SECOND)
+    listed = json.loads(hilos("graphs", "--format", "json").stdout)
+    source = next(g["source"] for g in listed if g["name"] == "inv")
+    assert "marzo.csv" in source and "abril.csv" in source
+    again = hilos("import", "csv", str(second), "--graph", "inv", "--append")
+    assert again.exit_code == 2 and "holds this file already" in again.stderr
+    both = hilos("import", "csv", str(second), "--graph", "inv", "--append", "--replace")
+    assert both.exit_code == 2 and "not both" in both.stderr
+
+
+def test_undo_takes_the_last_file_out_and_then_the_first(
+    hilos: Hilos, sheets: tuple[Path, Path]
+) -> None:
+    first, second = sheets
+    assert hilos("import", "csv", str(first), "--graph", "inv").exit_code == 0
+    before = content(hilos.store, "inv")
+    assert hilos("import", "csv", str(second), "--graph", "inv", "--append").exit_code == 0
+    undone = hilos("undo", "--graph", "inv")
+    assert undone.exit_code == 0 and "abril.csv" in undone.stdout
+    assert content(hilos.store, "inv") == before
+    assert hilos("undo", "--graph", "inv").exit_code == 0
+    assert content(hilos.store, "inv") == set()  # but the journal, which says what was done
+
+
+def test_drop_one_file_keeps_what_the_others_still_name(
+    hilos: Hilos, sheets: tuple[Path, Path]
+) -> None:
+    first, second = sheets
+    assert hilos("import", "csv", str(first), "--graph", "inv").exit_code == 0
+    assert hilos("import", "csv", str(second), "--graph", "inv", "--append").exit_code == 0
+    own = hilos("claim", "add", "Regidora Q (ficticia)", "colusión", "Alcalde X (ficticio)",
+                "--graph", "inv", "--source", "Nota 5")  # fmt: skip
+    assert own.exit_code == 0, own.stderr
+    dropped = hilos("drop", "inv", "--file", "marzo.csv")
+    assert dropped.exit_code == 0, dropped.stderr
+    # the first file's claims are gone; the second file's and my own stay, their ends named
+    mine = {("Regidora Q (ficticia)", "Alcalde X (ficticio)", "Nota 5")}
+    assert claims_of(hilos.store, "inv") == rows_of(SECOND) | mine
+    # and the output says which entities of the first file were kept, and why
+    for name in ("Alcalde X (ficticio)", "Grupo Z (ficticio)", "Policía Y (ficticia)"):
+        assert name in dropped.stdout
+    # by content: the file itself, renamed, is still the file taken out
+    renamed = first.with_name("copia.csv")
+    renamed.write_bytes(first.read_bytes())
+    gone = hilos("drop", "inv", "--file", str(renamed))
+    assert gone.exit_code == 1 and "holds no file copia.csv" in gone.stderr
+    # undoing the rest leaves nothing behind, not even what the first file left
+    for _ in range(2):
+        assert hilos("undo", "--graph", "inv").exit_code == 0
+    assert content(hilos.store, "inv") == set()
+    nothing = hilos("undo", "--graph", "inv")
+    assert nothing.exit_code == 1 and "nothing to undo" in nothing.stderr
+
+
+def test_drop_a_file_by_its_content(hilos: Hilos, sheets: tuple[Path, Path]) -> None:
+    first, second = sheets
+    assert hilos("import", "csv", str(first), "--graph", "inv").exit_code == 0
+    assert hilos("import", "csv", str(second), "--graph", "inv", "--append").exit_code == 0
+    assert hilos("drop", "inv", "--file", str(second)).exit_code == 0
+    assert claims_of(hilos.store, "inv") == rows_of(FIRST)
+    unknown = hilos("drop", "inv", "--file", "otro.csv")
+    assert unknown.exit_code == 1 and "marzo.csv (change 1)" in unknown.stderr
+
+
+def test_append_to_a_graph_of_the_report_is_refused(
+    hilos: Hilos, sheets: tuple[Path, Path]
+) -> None:
+    refused = hilos("import", "csv", str(sheets[0]), "--graph", "report/iguala", "--append")
+    assert refused.exit_code == 2 and "ships with hilos" in refused.stderr
+    assert hilos("drop", "report/iguala", "--file", "x.csv").exit_code == 2

@@ -28,15 +28,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
 from .errors import BadInput, NotFound, UnknownGraph
 from .importers import load_statements
 from .importers.resolution import graph_namespace
-from .namespaces import HILOS, HILOS_NS, PROV, RDF_TYPE, XSD
+from .namespaces import DCTERMS, HILOS, HILOS_NS, PROV, RDF_TYPE, RDFS, XSD
+from .resources import file_sha256
 from .store import Store, graph_iri
 
 ORIGIN = "hilos claims"
@@ -57,6 +60,10 @@ class Change:
     removed: int
     undoes: str | None
     graph: str
+    added_under: str | None = None
+    """For an imported file: the IRI prefix of what it added (its statements are not listed)."""
+    title: str | None = None
+    """For an imported file: the file's name."""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -70,6 +77,7 @@ class Change:
             "removed": self.removed,
             "undoes": self.undoes,
             "graph": self.graph,
+            "file": self.title,
         }
 
 
@@ -124,10 +132,17 @@ def apply_change(
     changed: str | None = None,
     reason: str | None = None,
     undoes: str | None = None,
+    added_under: str | None = None,
+    removed_under: str | None = None,
+    title: str | None = None,
 ) -> Change:
     """Change the graph `graph` (creating it if needed): remove `removed`, add `added`, and
     record the change in its journal. All or nothing. Raises `BadInput` for a graph that ships
-    with hilos, or when a statement to remove is not in the graph (it changed meanwhile)."""
+    with hilos, or when a statement to remove is not in the graph (it changed meanwhile).
+
+    An imported file's change gives `added_under`, the IRI prefix of all it adds, and `title`,
+    the file's name: its statements are counted, not listed (the file holds them); the undoing
+    of such a change gives `removed_under` likewise."""
     check_writable(store, graph)
     current = statements_of(store, graph)
     gone = set(removed)
@@ -141,17 +156,35 @@ def apply_change(
     # what the change really does: statements it removes and puts back are left alone
     gone -= wanted
     fresh = wanted - current
-    number = 1 + max((c.number for c in _changes(current, graph)), default=0)
+    before = _changes(current, graph)
+    number = 1 + max((c.number for c in before), default=0)
     change = NamedNode(f"{graph_namespace(graph)}change/{number}")
     at = now()
-    record = [
-        Triple(change, RDF_TYPE, HILOS.Change),
-        Triple(change, HILOS.changeNumber, Literal(str(number), datatype=XSD.integer)),
-        Triple(change, HILOS.action, Literal(action)),
-        Triple(change, PROV.atTime, Literal(at, datatype=XSD.dateTime)),
-        Triple(change, HILOS.addedStatements, Literal(_ntriples(fresh))),
-        Triple(change, HILOS.removedStatements, Literal(_ntriples(gone))),
-    ]
+    made = Change(
+        iri=change.value,
+        number=number,
+        action=action,
+        time=at,
+        changed=changed,
+        reason=reason,
+        added=len(fresh),
+        removed=len(gone),
+        undoes=undoes,
+        graph=graph,
+        added_under=added_under,
+        title=title,
+    )
+    record = change_record(
+        change,
+        number=number,
+        action=action,
+        at=at,
+        added=fresh,
+        removed=gone,
+        added_under=added_under,
+        removed_under=removed_under,
+        title=title,
+    )
     if changed:
         record.append(Triple(change, HILOS.changed, NamedNode(changed)))
     if reason:
@@ -164,22 +197,54 @@ def apply_change(
         store,
         content,
         name=graph,
-        origin=ORIGIN,
+        origin=origin_of([*before, made]),
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         replace=bool(current),
     )
-    return Change(
-        iri=change.value,
-        number=number,
-        action=action,
-        time=at,
-        changed=changed,
-        reason=reason,
-        added=len(fresh),
-        removed=len(gone),
-        undoes=undoes,
-        graph=graph,
+    return made
+
+
+def change_record(
+    change: NamedNode,
+    *,
+    number: int,
+    action: str,
+    at: str,
+    added: Iterable[Triple] | int,
+    removed: Iterable[Triple] | int = (),
+    added_under: str | None = None,
+    removed_under: str | None = None,
+    title: str | None = None,
+) -> list[Triple]:
+    """The journal's statements about one change (without `changed`, `reason`, `undoes`).
+    Statements added under a prefix (an imported file) are counted, not listed."""
+    added_count = added if isinstance(added, int) else None
+    removed_count = removed if isinstance(removed, int) else None
+    added_list = [] if isinstance(added, int) else list(added)
+    removed_list = [] if isinstance(removed, int) else list(removed)
+    record = [
+        Triple(change, RDF_TYPE, HILOS.Change),
+        Triple(change, HILOS.changeNumber, Literal(str(number), datatype=XSD.integer)),
+        Triple(change, HILOS.action, Literal(action)),
+        Triple(change, PROV.atTime, Literal(at, datatype=XSD.dateTime)),
+    ]
+    if added_under is not None:
+        record.append(Triple(change, HILOS.addedUnder, Literal(added_under)))
+    else:
+        record.append(Triple(change, HILOS.addedStatements, Literal(_ntriples(added_list))))
+    if removed_under is not None:
+        record.append(Triple(change, HILOS.removedUnder, Literal(removed_under)))
+    else:
+        record.append(Triple(change, HILOS.removedStatements, Literal(_ntriples(removed_list))))
+    counts = (
+        (HILOS.addedCount, added_count if added_count is not None else len(added_list)),
+        (HILOS.removedCount, removed_count if removed_count is not None else len(removed_list)),
     )
+    for prop, count in counts:
+        record.append(Triple(change, prop, Literal(str(count), datatype=XSD.integer)))
+    if title:
+        record.append(Triple(change, DCTERMS.title, Literal(title)))
+    return record
 
 
 def _changes(statements: Iterable[Triple], graph: str) -> list[Change]:
@@ -188,17 +253,20 @@ def _changes(statements: Iterable[Triple], graph: str) -> list[Change]:
         subject = t.subject
         if not isinstance(subject, NamedNode):
             continue
-        key = t.predicate.value.rsplit("#", 1)[-1]
+        key = t.predicate.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
         if t.predicate == RDF_TYPE and t.object == HILOS.Change:
             facts.setdefault(subject.value, {})
-        elif t.predicate.value.startswith(HILOS_NS) or t.predicate == PROV.atTime:
+        elif (
+            t.predicate.value.startswith(HILOS_NS)
+            or t.predicate == PROV.atTime
+            or t.predicate == DCTERMS.title
+        ):
             facts.setdefault(subject.value, {})[key] = str(getattr(t.object, "value", t.object))
     found = []
     for iri, values in facts.items():
         if "changeNumber" not in values:
             continue
-        added = _triples(values.get("addedStatements", ""))
-        removed = _triples(values.get("removedStatements", ""))
+
         found.append(
             Change(
                 iri=iri,
@@ -207,13 +275,22 @@ def _changes(statements: Iterable[Triple], graph: str) -> list[Change]:
                 time=values.get("atTime", ""),
                 changed=values.get("changed"),
                 reason=values.get("reason"),
-                added=len(added),
-                removed=len(removed),
+                added=_count(values, "added"),
+                removed=_count(values, "removed"),
                 undoes=values.get("undoes"),
                 graph=graph,
+                added_under=values.get("addedUnder"),
+                title=values.get("title"),
             )
         )
     return sorted(found, key=lambda c: c.number)
+
+
+def _count(values: dict[str, str], name: str) -> int:
+    """How many statements a change added or removed (`name`), as recorded."""
+    if f"{name}Count" in values:
+        return int(values[f"{name}Count"])
+    return len(_triples(values.get(f"{name}Statements", "")))
 
 
 def journal(store: Store, graph: str) -> list[Change]:
@@ -238,29 +315,180 @@ def _recorded(store: Store, graph: str, change: str) -> tuple[list[Triple], list
     return added, removed
 
 
+def live_changes(changes: Sequence[Change]) -> list[Change]:
+    """The changes that still hold: neither undoings (undo, drop of a file) nor undone."""
+    undone = {c.undoes for c in changes if c.undoes}
+    return [c for c in changes if c.undoes is None and c.iri not in undone]
+
+
 def undo(store: Store, graph: str = "mine") -> Change:
     """Revert the last change to `graph` that is not an undo and has not been undone: take
     out what it added (as far as it is still there) and put back what it removed, recorded as
     a change of its own. Raises `NotFound` when there is nothing left to undo."""
     check_writable(store, graph)
-    changes = journal(store, graph)
-    undone = {c.undoes for c in changes if c.undoes}
-    candidates = [c for c in changes if c.action != "undo" and c.iri not in undone]
+    candidates = live_changes(journal(store, graph))
     if not candidates:
         raise NotFound(f"nothing to undo in the graph {graph}")
-    last = candidates[-1]
-    added, removed = _recorded(store, graph, last.iri)
+    return revert(store, graph, candidates[-1])
+
+
+def revert(store: Store, graph: str, change: Change, *, action: str = "undo") -> Change:
+    """Revert one change of `graph`, recorded as a change of its own (`action`): the last one
+    (`undo`), or an imported file whatever came after it (`drop --file`)."""
+    if change.added_under is not None:
+        return _revert_import(store, graph, change, action)
+    added, removed = _recorded(store, graph, change.iri)
     present = statements_of(store, graph)
     return apply_change(
         store,
         graph,
         added=removed,
         removed=[t for t in added if t in present],
-        action="undo",
-        changed=last.changed,
-        reason=f"undoes change {last.number} ({last.action})",
-        undoes=last.iri,
+        action=action,
+        changed=change.changed,
+        reason=f"undoes change {change.number} ({change.action})",
+        undoes=change.iri,
     )
 
 
-__all__ = ["ORIGIN", "Change", "apply_change", "check_writable", "journal", "now", "undo"]
+def _revert_import(store: Store, graph: str, change: Change, action: str) -> Change:
+    """Take out what an imported file added: the statements about everything under its prefix
+    — less the journal, what the graph's other files imported under prefixes of their own, and
+    what other changes added — keeping the entities that what stays still names (another
+    file's claims or your own) or that your own changes touched, which the reason of the change
+    lists. What files taken out before left behind, and nothing names any more, goes too."""
+    prefix = change.added_under or ""
+    present = statements_of(store, graph)
+    changes = journal(store, graph)
+    live = live_changes(changes)
+    others = [c for c in live if c.iri != change.iri]
+    undone = {c.undoes for c in changes if c.undoes}
+    # the prefixes whose leftovers may go: this file's, and those of files taken out before
+    gone = [prefix] + [
+        c.added_under for c in changes if c.added_under and c.iri in undone and c.iri != change.iri
+    ]
+    staying_files = [c.added_under for c in others if c.added_under]
+    theirs: set[Triple] = set()
+    for other in others:
+        if other.added_under is None:
+            theirs.update(_recorded(store, graph, other.iri)[0])
+    journal_nodes = {
+        t.subject for t in present if t.predicate == RDF_TYPE and t.object == HILOS.Change
+    }
+
+    def removable(t: Triple) -> bool:
+        subject = getattr(t.subject, "value", "")
+        under = [p for p in gone if subject.startswith(p)]
+        if not under or t.subject in journal_nodes or t in theirs:
+            return False
+        # a file still held whose prefix is deeper than the one it falls under keeps it
+        depth = max(len(p) for p in under)
+        return not any(subject.startswith(p) and len(p) > depth for p in staying_files)
+
+    candidates = {t for t in present if removable(t)}
+    subjects = {t.subject for t in candidates}
+    mine = {t.subject for t in candidates if getattr(t.subject, "value", "").startswith(prefix)}
+    # what stays and names something, and what your own changes touched: kept whole
+    kept: set[Any] = {t.subject for t in theirs} & subjects
+    staying = [t for t in present - candidates if t.subject not in journal_nodes]
+    staying += [t for t in candidates if t.subject in kept]
+    while True:
+        named = {
+            t.object
+            for t in staying
+            if isinstance(t.object, NamedNode) and t.object in subjects and t.object not in kept
+        }
+        if not named:
+            break
+        kept |= named
+        staying = [t for t in candidates if t.subject in named]
+    removed = [t for t in candidates if t.subject not in kept]
+    reason = f"undoes change {change.number} ({change.action}"
+    reason += f" {change.title})" if change.title else ")"
+    sources = {t.subject for t in present if t.predicate == RDF_TYPE and t.object == HILOS.Source}
+    names = sorted(_name(present, node) for node in (kept & mine) - sources)
+    if names:
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        reason += (
+            f"; kept {len(names)} entit{'y' if len(names) == 1 else 'ies'} of it that other "
+            f"claims still name or you changed (with the file's record, which they cite): "
+            f"{shown}"
+        )
+    return apply_change(
+        store,
+        graph,
+        added=[],
+        removed=removed,
+        action=action,
+        changed=change.changed,
+        reason=reason,
+        undoes=change.iri,
+        removed_under=prefix,
+    )
+
+
+def _name(statements: Iterable[Triple], node: Any) -> str:
+    for t in statements:
+        if t.subject == node and t.predicate == RDFS.label and isinstance(t.object, Literal):
+            return t.object.value
+    return str(getattr(node, "value", node))
+
+
+def origin_of(changes: Sequence[Change]) -> str:
+    """What the registry says a user's graph came from: its imported files, and your claims."""
+    live = live_changes(changes)
+    files = [c.title for c in live if c.title]
+    if not files:
+        return ORIGIN
+    by_hand = " and " + ORIGIN if any(not c.title for c in live) else ""
+    return ", ".join(files) + by_hand + " (hilos import)"
+
+
+def files_of(store: Store, graph: str) -> list[Change]:
+    """The imported files a graph holds, oldest first."""
+    return [c for c in live_changes(journal(store, graph)) if c.added_under is not None]
+
+
+def drop_file(store: Store, graph: str, file: str) -> Change:
+    """Take one imported file out of `graph`, whatever changes came after it: the file named
+    (as imported) or given by its path (matched by content, SHA-256)."""
+    check_writable(store, graph)
+    held = files_of(store, graph)
+    if not held:
+        raise NotFound(f"the graph {graph} holds no imported file")
+    path = Path(file)
+    if path.is_file():
+        digest = file_sha256(path)
+        present = statements_of(store, graph)
+        found = [c for c in held if file_digest(present, c) == digest]
+    else:
+        found = [c for c in held if c.title == path.name]
+    if not found:
+        names = ", ".join(f"{c.title} (change {c.number})" for c in held)
+        raise NotFound(f"the graph {graph} holds no file {path.name} (it holds: {names})")
+    if len(found) > 1:
+        names = "; ".join(f"change {c.number} at {c.time}" for c in found)
+        raise BadInput(
+            f"the graph {graph} holds {len(found)} files named {path.name} ({names}): give the "
+            "file itself, whose content tells them apart"
+        )
+    return revert(store, graph, found[0], action="drop file")
+
+
+def file_digest(statements: Iterable[Triple], change: Change) -> str | None:
+    """The SHA-256 of an imported file, as the import node of its change records it."""
+    if not change.changed:
+        return None
+    node = NamedNode(change.changed)
+    for t in statements:
+        if t.subject == node and t.predicate == DCTERMS.identifier:
+            value = str(getattr(t.object, "value", ""))
+            if value.startswith("sha256:"):
+                return value.removeprefix("sha256:")
+    return None
+
+
+__all__ = [
+    "ORIGIN", "Change", "apply_change", "change_record", "check_writable", "drop_file",
+    "file_digest", "files_of", "journal", "live_changes", "now", "origin_of", "revert", "undo",
+]  # fmt: skip

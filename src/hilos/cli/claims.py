@@ -486,9 +486,9 @@ def entity_merge(
 @output_option("table", "json")
 @pass_context
 def undo_command(ctx: Context, graph: str, fmt: str) -> None:
-    """Revert the last change to a graph of yours (a claim, an entity), recorded as a change of
-    its own: nothing is lost without a trace, and a second undo reverts the change before.
-    Exits 1 when there is nothing left to undo.
+    """Revert the last change to a graph of yours (a claim, an entity, an imported file),
+    recorded as a change of its own: nothing is lost without a trace, and a second undo
+    reverts the change before. Exits 1 when there is nothing left to undo.
 
     \b
     Examples:

@@ -93,19 +93,42 @@ def load(
 
 @cli.command()
 @click.argument("name")
+@click.option(
+    "--file",
+    "file",
+    metavar="FILE",
+    help="Take only this imported file out of the graph (its name as imported, or the file "
+    "itself), keeping the rest and recording it in the graph's journal.",
+)
 @pass_context
-def drop(ctx: Context, name: str) -> None:
-    """Remove a loaded graph and everything derived from it.
+def drop(ctx: Context, name: str, file: str | None) -> None:
+    """Remove a loaded graph and everything derived from it — or, with --file, one file that
+    was imported into it (with `hilos import … --append`).
 
     NAME is the graph's name as `hilos graphs` lists it. The curated graphs of the report can be
-    dropped too; they come back when hilos ships a new version of them.
+    dropped too; they come back when hilos ships a new version of them. A file taken out with
+    --file leaves what the graph's other files and your own claims added, and the entities of
+    the file they still name (said); the graph's journal records it (importing the file again
+    with --append brings it back).
 
     \b
     Examples:
       hilos drop findings
       hilos drop report/iguala
+      hilos drop mine --file hallazgos-marzo.csv
     """
-    info = ctx.store().drop(name)
+    store = ctx.store()
+    if file is not None:
+        from ..changes import drop_file
+
+        change = drop_file(store, name, file)
+        echo(
+            f"took {file} out of graph {name}: {change.removed} statements removed "
+            f"(change {change.number}: {change.reason}; import it again with --append to bring "
+            "it back)"
+        )
+        return
+    info = store.drop(name)
     echo(f"dropped graph {info.name} ({info.triples} statements, {info.inferred_triples} derived)")
 
 

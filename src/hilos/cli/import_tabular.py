@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import shlex
+from pathlib import Path
+
 import click
 
 from ..importers.resolution import LINK_MODES
@@ -90,6 +93,11 @@ _LONGEST_ERROR = 20_000
 )
 @click.option("--graph", "graph", metavar="NAME", help="Name of the graph (default: file stem).")
 @click.option("--replace", is_flag=True, help="Replace a graph of the same name if loaded.")
+@click.option(
+    "--append",
+    is_flag=True,
+    help="Add the file to the graph if it is loaded already (undo or drop --file take it out).",
+)
 # --append (add the rows to a graph already loaded) comes with the change journal.
 @click.option(
     "--dry-run",
@@ -127,6 +135,7 @@ def import_csv_command(
     quote_lang: str,
     graph: str | None,
     replace: bool,
+    append: bool,
     dry_run: bool,
     link: str,
     skip_invalid: bool,
@@ -165,9 +174,16 @@ def import_csv_command(
     what was expected — in one error, and nothing is loaded, unless --skip-invalid. Row
     numbers count the header as row 1.
 
+    Each file is a graph of its own (--graph names it), or, with --append, joins a graph
+    already loaded — your `mine`, say — as a change of the graph's journal: its names meet the
+    graph's entities like any others, `hilos undo` takes it out while it is the last change,
+    and `hilos drop GRAPH --file FILE` at any time (keeping what other files and your own
+    claims still name).
+
     \b
     Examples:
       hilos import csv hallazgos.csv --dry-run
+      hilos import csv hallazgos-abril.csv --graph mine --append
       hilos import csv BACRIM2020_Alliances.csv --map from=Group --map to=RGroup \\
           --relation alliance
       hilos import csv edges.csv --map from=source --map to=target
@@ -198,6 +214,7 @@ def import_csv_command(
         link=link,
         encoding=encoding,
         date_order="day" if dayfirst else "month" if monthfirst else None,
+        append=append,
     )
     try:
         summary = import_csv(
@@ -239,6 +256,11 @@ def import_csv_command(
 @click.option("--graph", "graph", metavar="NAME", help="Name of the graph (default: file stem).")
 @click.option("--replace", is_flag=True, help="Replace a graph of the same name if loaded.")
 @click.option(
+    "--append",
+    is_flag=True,
+    help="Add the file to the graph if it is loaded already (undo or drop --file take it out).",
+)
+@click.option(
     "--dry-run", is_flag=True, help="Show what would be created and merged; load nothing."
 )
 @click.option(
@@ -259,6 +281,7 @@ def import_matrix_command(
     encoding: str | None,
     graph: str | None,
     replace: bool,
+    append: bool,
     dry_run: bool,
     link: str,
     fmt: str,
@@ -287,6 +310,7 @@ def import_matrix_command(
             progress=ctx.progress("Importing"),
             link=link,
             encoding=encoding,
+            append=append,
         )
     except BadRows as exc:
         click.echo(f"Error: {one_line(str(exc), _LONGEST_ERROR)}", err=True)
@@ -350,7 +374,10 @@ def _print(summary: Summary, fmt: str) -> None:
     if fmt == "json":
         echo(dump_json(summary))
         return
-    verb = "would import" if summary.dry_run else "imported"
+    if summary.appended:
+        verb = "would add to" if summary.dry_run else "added to"
+    else:
+        verb = "would import" if summary.dry_run else "imported"
     lines = [
         f"{summary.file}: {verb} graph {summary.graph}"
         + (" (replaced)" if summary.replaced else "")
@@ -382,4 +409,11 @@ def _print(summary: Summary, fmt: str) -> None:
     if summary.dry_run and summary.examples:
         lines.append("The first claims, as they will read:")
         lines.extend(f"  {example.text()}" for example in summary.examples)
+    if summary.change is not None:
+        name = Path(summary.file).name
+        lines.append(
+            f"Change {summary.change} of graph {summary.graph}: hilos undo --graph "
+            f"{summary.graph} takes it out while it is the last change, hilos drop "
+            f"{summary.graph} --file {shlex.quote(name)} at any time."
+        )
     echo("\n".join(plain(line) for line in lines))

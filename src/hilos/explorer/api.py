@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from ..changes import Change, check_writable, journal, undo
+from ..changes import Change, check_writable, journal, live_changes, undo
 from ..claims import (
     DEFAULT_GRAPH,
     ClaimView,
@@ -549,9 +549,8 @@ def write_entity_merge(store: Store, params: Params) -> dict[str, object]:
 
 
 def _next_undo(changes: Sequence[Change]) -> Change | None:
-    """The change `undo` reverts next: the last that is not an undo and was not undone."""
-    undone = {c.undoes for c in changes if c.undoes}
-    left = [c for c in changes if c.action != "undo" and c.iri not in undone]
+    """The change `undo` reverts next: the last that still holds."""
+    left = live_changes(changes)
     return left[-1] if left else None
 
 

@@ -31,6 +31,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -41,6 +42,15 @@ from typing import IO, Any, TypeVar
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from ..changes import (
+    apply_change,
+    change_record,
+    check_writable,
+    file_digest,
+    files_of,
+    now,
+    statements_of,
+)
 from ..entities import describe
 from ..errors import BadInput
 from ..namespaces import DCTERMS, HILOS, HILOS_NS, PREFIXES, PROV, RDF, RDF_TYPE, RDFS, XSD
@@ -494,6 +504,10 @@ class Summary:
     derived: int = 0
     dry_run: bool = False
     replaced: bool = False
+    appended: bool = False
+    """The file was added to a graph already loaded."""
+    change: int | None = None
+    """The number of the change of the graph's journal that recorded the import."""
     mapping: list[Mapped] = field(default_factory=list)
     unused: list[Unused] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
@@ -538,6 +552,8 @@ class Summary:
             "statements": self.statements,
             "derived": self.derived,
             "replaced": self.replaced,
+            "appended": self.appended,
+            "change": self.change,
         }
 
 
@@ -611,10 +627,12 @@ class Builder:
         columns: Columns | None = None,
         dates: DateOrder | None = None,
         default_relation: str = DEFAULT_RELATION,
+        namespace: str | None = None,
     ) -> None:
         self.terms = Terms.from_store(store)
         self.store = store
-        self.namespace = graph_namespace(graph)
+        self.title = decoded(Path(path).name)
+        self.namespace = namespace or graph_namespace(graph)
         self.resolver = Resolver.for_store(store, self.namespace, link=link)
         self.status = NamedNode(self.terms.status(status))
         self.quote_lang = quote_lang
@@ -1031,8 +1049,9 @@ class ImportOptions:
     date_order: str | None = None
     """`day` or `month`: how to read numeric dates such as 05/03/2022 (default: as the file's
     unambiguous dates show, day first only)."""
-    # `append` (add rows to a graph already loaded) is the lead's, on the change journal: it
-    # belongs here and in `_check_graph`, which today refuses a graph that exists.
+    append: bool = False
+    """Add the file to the graph if it exists (a change of its journal, under a prefix of its
+    own, that `hilos undo` or `hilos drop GRAPH --file` take out)."""
 
 
 def import_csv(
@@ -1073,12 +1092,13 @@ def import_csv(
         )
         nodes, node_columns = _read_nodes(options) if options.nodes else (None, None)
         digest = sha256_of(path)
-        _check_graph(store, name, replace, dry_run)
+        namespace = _check_graph(store, name, replace, dry_run, options.append, digest)
         summary = Summary(
             file=decoded(path),
             graph=name,
             sha256=digest,
             dry_run=dry_run,
+            appended=namespace is not None,
             link=options.link,
             mapping=columns.mapping,
             unused=columns.unused,
@@ -1102,6 +1122,7 @@ def import_csv(
             link=options.link,
             columns=columns,
             dates=dates,
+            namespace=namespace,
         )
         note = f" (the file was read as {table.encoding}: not UTF-8)" if table.notice else ""
         rejects = Rejects(
@@ -1199,6 +1220,7 @@ def import_matrix(
     progress: Progress | None = None,
     link: str = "exact",
     encoding: str | None = None,
+    append: bool = False,
 ) -> Summary:
     """Import an adjacency matrix: the first row and column are ids, nonzero cells are ties
     from the row's entity to the column's, weighted by the cell."""
@@ -1217,19 +1239,20 @@ def import_matrix(
         if any(not i for i in ids):
             raise BadInput(f"{path}: the first row has an empty id")
         digest = sha256_of(path)
-        _check_graph(store, name, replace, dry_run)
+        namespace = _check_graph(store, name, replace, dry_run, append, digest)
         summary = Summary(
             file=decoded(path),
             graph=name,
             sha256=digest,
             dry_run=dry_run,
+            appended=namespace is not None,
             link=link,
             encoding=table.encoding,
             notices=[table.notice] if table.notice else [],
         )
         builder = Builder(
             store, path=path, graph=name, sha256=digest, status=status_key, quote_lang=None,
-            link=link, default_relation=relation or DEFAULT_MATRIX_RELATION,
+            link=link, default_relation=relation or DEFAULT_MATRIX_RELATION, namespace=namespace,
         )  # fmt: skip
         note = f" (the file was read as {table.encoding}: not UTF-8)" if table.notice else ""
         rejects = Rejects(path=path, skip=False, header=header, note=note)
@@ -1290,16 +1313,34 @@ def _check_relation(relation: str | None) -> None:
             raise BadInput(f"--relation {relation!r} is not UTF-8 text") from None
 
 
-def _check_graph(store: Store, name: str, replace: bool, dry_run: bool) -> None:
+def _check_graph(
+    store: Store, name: str, replace: bool, dry_run: bool, append: bool, digest: str
+) -> str | None:
+    """Check the graph an import writes: a new one, one to replace, or — with `append` — one
+    to add the file to. Returns the IRI prefix an appended file's statements take (None: the
+    graph's own namespace, for a new or replaced graph)."""
     from ..errors import GraphExists
 
     graph_iri(name)  # a name the store cannot take fails here, before any work
-    if replace:
-        return
-    # --append (adding the rows to the graph already loaded, through the change journal) is to
-    # be decided here: today an existing graph is refused.
-    if any(info.name == name for info in store.graphs()):
-        raise GraphExists(f"a graph named {name} is already loaded (use --replace, or --graph)")
+    if append and replace:
+        raise BadInput("--append adds a file to a graph, --replace replaces the graph: not both")
+    exists = any(info.name == name for info in store.graphs())
+    if replace or not exists:
+        return None
+    if not append:
+        raise GraphExists(
+            f"a graph named {name} is already loaded (use --append to add this file to it, "
+            "--replace, or --graph)"
+        )
+    check_writable(store, name)
+    present = statements_of(store, name)
+    for change in files_of(store, name):
+        if file_digest(present, change) == digest:
+            raise GraphExists(
+                f"the graph {name} holds this file already ({change.title}, change "
+                f"{change.number}): hilos drop {name} --file {change.title} takes it out first"
+            )
+    return graph_namespace(name) + "file/" + digest[:12] + "/"
 
 
 def _finish(
@@ -1317,13 +1358,29 @@ def _finish(
     try:
         if summary.dry_run:
             summary.statements = sum(1 for _ in statements)
+        elif summary.appended:
+            # a file added to a graph of the user's: one change of its journal
+            added = list(statements)
+            change = apply_change(
+                store,
+                name,
+                added=added,
+                action="import",
+                changed=builder.import_node.value,
+                added_under=builder.namespace,
+                title=builder.title,
+            )
+            summary.change = change.number
+            info = store.graph(name)
+            summary.statements, summary.derived = info.triples, info.inferred_triples
         else:
-            origin = f"{decoded(Path(path).name)} (hilos import)"
+            counted = _Counted(statements)
+            journaled = itertools.chain(counted, _first_change(builder, counted))
             report = load_statements(
                 store,
-                statements,
+                journaled,
                 name=name,
-                origin=origin,
+                origin=f"{builder.title} (hilos import)",
                 sha256=digest,
                 replace=replace,
                 progress=None,
@@ -1331,12 +1388,42 @@ def _finish(
             summary.statements = report.triples
             summary.derived = report.inferred_triples
             summary.replaced = bool(report.replaced)
+            summary.change = 1
     finally:
         rejects.close()
     builder.fill(summary)
     summary.rejected = rejects.count
     summary.rejected_file = decoded(str(rejects.output)) if rejects.output else None
     return summary
+
+
+class _Counted:
+    """The statements of an import as they stream to the store, counted."""
+
+    def __init__(self, statements: Iterator[Triple]) -> None:
+        self._statements = statements
+        self.count = 0
+
+    def __iter__(self) -> Iterator[Triple]:
+        for statement in self._statements:
+            self.count += 1
+            yield statement
+
+
+def _first_change(builder: Builder, counted: _Counted) -> Iterator[Triple]:
+    """The journal's record of a graph's first import, once its statements have streamed: what
+    `hilos undo` reads to take the file out again."""
+    node = NamedNode(builder.namespace + "change/1")
+    yield from change_record(
+        node,
+        number=1,
+        action="import",
+        at=now(),
+        added=counted.count,
+        added_under=builder.namespace,
+        title=builder.title,
+    )
+    yield Triple(node, HILOS.changed, builder.import_node)
 
 
 def _read_nodes(options: ImportOptions) -> tuple[dict[str, tuple[str, str]], Columns]:
