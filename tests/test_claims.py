@@ -13,7 +13,7 @@ from rdflib import Namespace
 
 from hilos import changes, claims, resources
 from hilos.errors import BadInput, NotFound, UnknownEntity
-from hilos.network.projection import project
+from hilos.network.projection import Filters, project
 from hilos.store import Store
 
 HILOS = Namespace("https://w3id.org/hilos/ontology#")
@@ -331,3 +331,25 @@ def test_a_claim_takes_the_words_a_sheet_takes(store: Store) -> None:
     )  # fmt: skip
     with pytest.raises(BadInput, match=r"--start: .*YYYY-MM-DD"):
         claims.add_claim(store, "Zetas", "rivalry", "Sinaloa cartel", source="s", start="5/3/2012")
+
+
+def test_two_entities_merged_are_described_as_one(store: Store) -> None:
+    # the deputy (a legislator: the state sphere, by the ontology) is a person the graph knew
+    # under another name, of no sphere: the one node keeps the state sphere and both types
+    ontology = rdflib.Graph().parse(resources.ontology_file())
+    legislator_sphere = {
+        str(ontology.value(parent, rdflib.OWL.hasValue))
+        for parent in ontology.transitive_objects(HILOS.Legislator, rdflib.RDFS.subClassOf)
+        if (parent, rdflib.OWL.onProperty, HILOS.sphere) in ontology
+    }
+    assert legislator_sphere == {str(HILOS.StateSphere)}
+    deputy = claims.add_entity(store, "Deputy F (fictional)", type="legislator")
+    person = claims.add_entity(store, "F. Person (fictional)", type="person")
+    claims.add_claim(store, deputy.id, "collusion", "Zetas", source="s")
+    merge = claims.merge_entities(store, deputy.id, person.id, source="a register")
+    projection = project(store, Filters(graphs=("mine",)))
+    one = projection.canonical(deputy.id)
+    assert one == person.id and projection.graph.nodes[one]["sphere"] == "state"
+    assert set(projection.graph.nodes[one]["types"]) >= {"hilos:Legislator", "hilos:Person"}
+    said = "; ".join(projection.assumptions())
+    assert f"Deputy F (fictional) is F. Person (fictional) ({merge.short_id})" in said

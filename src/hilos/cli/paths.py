@@ -5,11 +5,10 @@ from __future__ import annotations
 import click
 
 from ..entities import resolve
-from ..namespaces import compact
 from ..network.context import context_assumption, outside_descriptions
 from ..network.hotspots import KINDS, WEIGHTS, hotspots
 from ..network.paths import Path, find_chains, find_paths_in_store
-from ..network.projection import Filters, filters_assumptions, project
+from ..network.projection import Filters, filters_assumptions, project, short_iri
 from ..output import plain, table, to_csv, to_json, wrap
 from ..vocab import vocabulary
 from .app import cli
@@ -277,7 +276,7 @@ def _print_path_table(number: int, path: Path, noun: str) -> None:
             wrap(
                 f"crossing: {labels[crossing.from_]} — "
                 f"{crossing.relation.removeprefix('hilos:')} — {labels[crossing.to]} "
-                f"(claim {compact(crossing.tie)})",
+                f"(claim {short_iri(crossing.tie)})",
                 "  ",
             )
         )

@@ -29,7 +29,7 @@ from ..errors import BadInput, NotFound
 from ..namespaces import HILOS, HILOS_NS, OWL, RDFS, compact
 from ..reasoner import TBOX_PREDICATES, Terminology
 from ..scan import RDF_TYPE
-from ..store import Store, solutions
+from ..store import GRAPH_BASE, Store, solutions
 from ..vocab import ACTOR_KINDS, CONTEXT_KINDS, kind_of, vocabulary
 from .context import context_assumption, outside_descriptions
 
@@ -195,6 +195,8 @@ class Projection:
     entity it is one with, the claim)."""
     identities_not_applied: int = 0
     """Identity claims whose status does not assert them: the two stay apart."""
+    merged_labels: dict[str, str] = field(default_factory=dict)
+    """The label each entity merged into another had, for saying so."""
     described_elsewhere: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Entities of the network that the graphs asked for name but do not type, with the other
     loaded graphs that describe them (used unless `filters.only`)."""
@@ -297,8 +299,14 @@ def network_assumptions(projection: Projection) -> list[str]:
             " context left out"
         )
     if projection.merged:
+
+        def named(node: str) -> str:
+            if node in projection.graph:
+                return str(projection.graph.nodes[node].get("label") or compact(node))
+            return projection.merged_labels.get(node) or compact(node)
+
         shown = "; ".join(
-            f"{compact(entity)} is {compact(into)} ({compact(claim) or 'identity claim'})"
+            f"{named(entity)} is {named(into)} ({short_iri(claim) or 'identity claim'})"
             for entity, (into, claim) in sorted(projection.merged.items())
         )
         lines.append(f"treated as one by identity claims: {shown}")
@@ -319,6 +327,18 @@ def network_assumptions(projection: Projection) -> list[str]:
     if context:
         lines.append(context)
     return lines
+
+
+def short_iri(iri: str) -> str:
+    """An IRI as people read it: prefixed (hid:zetas), or a user graph's own by the graph and
+    its path (mine/claim/2).
+
+    >>> short_iri("https://w3id.org/hilos/graph/mine/claim/2"), short_iri("")
+    ('mine/claim/2', '')
+    """
+    if iri.startswith(GRAPH_BASE):
+        return iri.removeprefix(GRAPH_BASE)
+    return compact(iri)
 
 
 def _text(term: Any) -> str | None:
@@ -498,8 +518,25 @@ def apply_identities(projection: Projection) -> None:
         for other, _, key, data in list(graph.in_edges(node, keys=True, data=True)):
             if other != target:
                 graph.add_edge(other, target, key=key, **data)
+        projection.merged_labels[node] = str(graph.nodes[node].get("label") or compact(node))
+        _describe_as_one(graph.nodes[target], graph.nodes[node])
         graph.remove_node(node)
         projection.merged[node] = (target, claims.get(node, ""))
+
+
+def _describe_as_one(target: dict[str, Any], other: dict[str, Any]) -> None:
+    """What is said of two entities that are one is said of the one: its spheres and types
+    are both's (a deputy merged into a person of no sphere stays in the state sphere)."""
+    spheres = vocabulary().by_sphere_order(
+        {*(target.get("spheres") or ()), *(other.get("spheres") or ())}
+    )
+    target["spheres"] = tuple(spheres)
+    target["sphere"] = spheres[0] if spheres else None
+    target["types"] = tuple(
+        dict.fromkeys((*(target.get("types") or ()), *(other.get("types") or ())))
+    )
+    if target.get("kind") in (None, "other") and other.get("kind"):
+        target["kind"] = other["kind"]
 
 
 def keep_network_nodes(projection: Projection) -> None:
