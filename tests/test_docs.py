@@ -75,3 +75,54 @@ def test_the_readme_counts_match_the_curated_graph(memory_store: object) -> None
             f"| {row['statusLabel'].value} | {row['ties'].value} | {row['withConfidence'].value} |"
         )
         assert line in section, line
+
+
+def _walkthrough(text: str, heading: str) -> list[list[str]]:
+    """The commands of the first `sh` block after `heading`, as argument lists (continuation
+    lines joined, comments dropped)."""
+    import shlex
+
+    start = text.index(heading)
+    block = text[text.index("```sh\n", start) + 6 :]
+    block = block[: block.index("```")]
+    commands = [
+        shlex.split(line, comments=True) for line in block.replace("\\\n", " ").splitlines()
+    ]
+    return [words for words in commands if words]
+
+
+@pytest.mark.parametrize(
+    ("document", "heading"),
+    [("README.md", "## Your own investigation"), ("docs/tu-investigacion.md", "## El recorrido")],
+)
+def test_the_walkthrough_runs_as_written(
+    document: str, heading: str, hilos: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conftest import REPO, Hilos
+
+    assert isinstance(hilos, Hilos)
+    monkeypatch.chdir(REPO)  # the walk-through names the example sheet from the checkout
+    commands = _walkthrough((REPO / document).read_text(encoding="utf-8"), heading)
+    assert len(commands) == 14
+    for words in commands:
+        assert words[0] == "hilos", words
+        result = hilos(*words[1:])
+        assert result.exit_code == 0, (words, result.stderr)
+    # and it ends where it says: the sheet taken out again, the merge and the claim kept
+    listed = hilos("claim", "list", "--format", "json")
+    import json
+
+    claims = json.loads(listed.stdout)
+    assert {c["short_id"] for c in claims} == {"mine/claim/1", "mine/claim/2"}
+
+
+def test_the_two_walkthroughs_are_the_same_commands() -> None:
+    from conftest import REPO
+
+    english = _walkthrough(README, "## Your own investigation")
+    spanish = _walkthrough(
+        (REPO / "docs" / "tu-investigacion.md").read_text(encoding="utf-8"), "## El recorrido"
+    )
+    assert [words[:3] for words in english] == [
+        [w for w in words if w not in ("--lang", "es")][:3] for words in spanish
+    ]
