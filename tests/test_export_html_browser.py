@@ -124,15 +124,25 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 class Session:
-    """One page in a fresh browser context, with everything it did recorded."""
+    """One page in a fresh browser context, with everything it did recorded: the requests it
+    made, its console errors and warnings, and the dialogs it opened (dismissed). The page is
+    ready when the script sets `window.<ready>`."""
 
-    def __init__(self, browser: Any, file: Path) -> None:
-        self.context = browser.new_context(viewport={"width": 1500, "height": 950})
+    def __init__(
+        self,
+        browser: Any,
+        url: str,
+        *,
+        ready: str = "hilosReady",
+        width: int = 1500,
+        height: int = 950,
+    ) -> None:
+        self.context = browser.new_context(viewport={"width": width, "height": height})
         self.page = self.context.new_page()
         self.requests: list[str] = []
         self.console: list[str] = []
         self.dialogs: list[str] = []
-        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.context.on("request", lambda request: self.requests.append(request.url))
         self.page.on(
             "console",
             lambda message: (
@@ -143,8 +153,8 @@ class Session:
         )
         self.page.on("pageerror", lambda error: self.console.append(f"pageerror: {error}"))
         self.page.on("dialog", self._dialog)
-        self.page.goto(file.as_uri())
-        self.page.wait_for_function("() => window.hilosReady === true", timeout=20_000)
+        self.page.goto(url)
+        self.page.wait_for_function(f"() => window.{ready} === true", timeout=20_000)
 
     def _dialog(self, dialog: Any) -> None:
         self.dialogs.append(dialog.message)
@@ -187,7 +197,7 @@ class Session:
 
 @pytest.fixture
 def session(browser: Any, pages: dict[str, Path]) -> Iterator[Session]:
-    opened = Session(browser, pages["network"])
+    opened = Session(browser, pages["network"].as_uri())
     try:
         yield opened
     finally:
@@ -379,7 +389,7 @@ def test_filters_hide_and_show_again(session: Session) -> None:
 
 
 def test_the_best_path_is_highlighted(browser: Any, pages: dict[str, Path]) -> None:
-    opened = Session(browser, pages["path"])
+    opened = Session(browser, pages["path"].as_uri())
     try:
         page = opened.page
         path = page.evaluate("() => hilosData.meta.path")

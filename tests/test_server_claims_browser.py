@@ -64,33 +64,14 @@ def served(store_path: Path) -> Iterator[SparqlServer]:
         store.close()
 
 
-class Page:
+class Page(test_export_html_browser.Session):
     """The explorer in a fresh browser context of 1280×800, with everything it did recorded."""
 
     def __init__(self, browser: Any, base: str, fragment: str = "") -> None:
         self.base = base
-        self.context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
-        self.page = self.context.new_page()
-        self.requests: list[str] = []
-        self.console: list[str] = []
-        self.dialogs: list[str] = []
-        self.context.on("request", lambda request: self.requests.append(request.url))
-        self.page.on(
-            "console",
-            lambda message: (
-                self.console.append(f"{message.type}: {message.text}")
-                if message.type in ("error", "warning")
-                else None
-            ),
+        super().__init__(
+            browser, base + "/" + fragment, ready="hilosEditingReady", width=WIDTH, height=HEIGHT
         )
-        self.page.on("pageerror", lambda error: self.console.append(f"pageerror: {error}"))
-        self.page.on("dialog", self._dialog)
-        self.page.goto(base + "/" + fragment)
-        self.page.wait_for_function("() => window.hilosEditingReady === true")
-
-    def _dialog(self, dialog: Any) -> None:
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
 
     def use_token(self, token: str = TOKEN) -> None:
         self.page.fill("#token", token)

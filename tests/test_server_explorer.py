@@ -464,33 +464,14 @@ def test_the_endpoints_keep_the_size_and_request_limits(memory_store: Store) -> 
 browser = test_export_html_browser.browser
 
 
-class Explorer:
+class Explorer(test_export_html_browser.Session):
     """The explorer in a fresh browser context, with everything it did recorded."""
 
     def __init__(self, browser: Any, base: str, fragment: str = "") -> None:
         self.base = base
-        self.context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        self.page = self.context.new_page()
-        self.requests: list[str] = []
-        self.console: list[str] = []
-        self.dialogs: list[str] = []
-        self.context.on("request", lambda request: self.requests.append(request.url))
-        self.page.on(
-            "console",
-            lambda message: (
-                self.console.append(f"{message.type}: {message.text}")
-                if message.type in ("error", "warning")
-                else None
-            ),
+        super().__init__(
+            browser, base + "/" + fragment, ready="hilosExplorerReady", width=1400, height=1000
         )
-        self.page.on("pageerror", lambda error: self.console.append(f"pageerror: {error}"))
-        self.page.on("dialog", self._dialog)
-        self.page.goto(base + "/" + fragment)
-        self.page.wait_for_function("() => window.hilosExplorerReady === true")
-
-    def _dialog(self, dialog: Any) -> None:
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
 
     def search(self, words: str) -> None:
         self.page.fill("#search-q", words)
