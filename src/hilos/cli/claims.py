@@ -10,6 +10,7 @@ from ..claims import (
     CLEARABLE,
     DEFAULT_GRAPH,
     ClaimView,
+    EntityView,
     add_claim,
     add_entity,
     claim_changes,
@@ -391,10 +392,7 @@ def entity_add(
         graph=graph,
         lang=ctx.lang,
     )
-    if fmt == "json":
-        echo(to_json(view.as_dict()))
-    else:
-        echo(f"added {short(view.id)}: {view.label} ({', '.join(view.types)})")
+    _print_entity(view, fmt, "added")
 
 
 @entity_group.command(name="edit")
@@ -435,10 +433,14 @@ def entity_edit(
         sphere=sphere,
         lang=ctx.lang,
     )
+    _print_entity(view, fmt, "edited")
+
+
+def _print_entity(view: EntityView, fmt: str, verb: str) -> None:
     if fmt == "json":
         echo(to_json(view.as_dict()))
     else:
-        echo(f"edited {short(view.id)}: {view.label} ({', '.join(view.types)})")
+        echo(f"{verb} {short(view.id)}: {view.label} ({', '.join(view.types)})")
 
 
 @entity_group.command(name="merge")
