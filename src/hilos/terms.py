@@ -82,8 +82,11 @@ def closest(text: str, names: Iterable[str], *, count: int = 3) -> list[str]:
     by_key: dict[str, str] = {}
     for name in names:
         by_key.setdefault(normalise(name), name)
-    keys = difflib.get_close_matches(normalise(text), list(by_key), n=count, cutoff=0.55)
-    return [by_key[key] for key in keys]
+    for cutoff in (0.55, 0.35):  # the close ones; failing those, the less close
+        keys = difflib.get_close_matches(normalise(text), list(by_key), n=count, cutoff=cutoff)
+        if keys:
+            return [by_key[key] for key in keys]
+    return []
 
 
 @dataclass
