@@ -1213,7 +1213,7 @@ def test_drop_one_file_keeps_what_the_others_still_name(
     # and the output says which entities of the first file were kept, and why
     for name in ("Alcalde X (ficticio)", "Grupo Z (ficticio)", "Policía Y (ficticia)"):
         assert name in dropped.stdout
-    # by content: the file itself, renamed, is still the file taken out
+    # by content: the first file, renamed, is known by what it holds, and it is gone already
     renamed = first.with_name("copia.csv")
     renamed.write_bytes(first.read_bytes())
     gone = hilos("drop", "inv", "--file", str(renamed))

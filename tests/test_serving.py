@@ -24,6 +24,7 @@ from hilos.serving import note_path
 
 pytestmark = pytest.mark.slow
 
+SHEET = Path(__file__).parent / "data" / "sheet-hallazgos-excel.csv"
 LAUNCH = "import sys; from hilos.cli import main; sys.argv[0] = 'hilos'; main()"
 
 # Commands that only read, and what each is asked (any file they write is named FILE).
@@ -102,6 +103,8 @@ def store(tmp_path_factory: pytest.TempPathFactory, _template_store: Path) -> Pa
         ["entity", "add", "Diputada Fulana", "--type", "legislator"],
         ["claim", "add", "Diputada Fulana", "colusión", "Los Zetas", "--status", "presunto",
          "--source", "Entrevista 3 (2024)"],
+        # a sheet's ties too, under the file's own prefix in the same graph
+        ["import", "csv", str(SHEET), "--graph", "mine", "--append"],
     ):  # fmt: skip
         done = hilos(path, *args)
         assert done.returncode == 0, done.stderr

@@ -300,12 +300,12 @@ def journal(store: Store, graph: str) -> list[Change]:
     return _changes(statements_of(store, graph), graph)
 
 
-def _recorded(store: Store, graph: str, change: str) -> tuple[list[Triple], list[Triple]]:
-    """What a change added and removed, read from its journal record."""
+def _recorded(statements: Iterable[Triple], change: str) -> tuple[list[Triple], list[Triple]]:
+    """What a change added and removed, read from its journal record among `statements`."""
     node = NamedNode(change)
     added: list[Triple] = []
     removed: list[Triple] = []
-    for t in statements_of(store, graph):
+    for t in statements:
         if t.subject != node or not isinstance(t.object, Literal):
             continue
         if t.predicate == HILOS.addedStatements:
@@ -337,8 +337,8 @@ def revert(store: Store, graph: str, change: Change, *, action: str = "undo") ->
     (`undo`), or an imported file whatever came after it (`drop --file`)."""
     if change.added_under is not None:
         return _revert_import(store, graph, change, action)
-    added, removed = _recorded(store, graph, change.iri)
     present = statements_of(store, graph)
+    added, removed = _recorded(present, change.iri)
     return apply_change(
         store,
         graph,
@@ -359,7 +359,7 @@ def _revert_import(store: Store, graph: str, change: Change, action: str) -> Cha
     lists. What files taken out before left behind, and nothing names any more, goes too."""
     prefix = change.added_under or ""
     present = statements_of(store, graph)
-    changes = journal(store, graph)
+    changes = _changes(present, graph)
     live = live_changes(changes)
     others = [c for c in live if c.iri != change.iri]
     undone = {c.undoes for c in changes if c.undoes}
@@ -368,10 +368,12 @@ def _revert_import(store: Store, graph: str, change: Change, action: str) -> Cha
         c.added_under for c in changes if c.added_under and c.iri in undone and c.iri != change.iri
     ]
     staying_files = [c.added_under for c in others if c.added_under]
+    # what the other changes that still hold listed as theirs, read in one pass
+    listing = {other.iri for other in others if other.added_under is None}
     theirs: set[Triple] = set()
-    for other in others:
-        if other.added_under is None:
-            theirs.update(_recorded(store, graph, other.iri)[0])
+    for t in present:
+        if t.predicate == HILOS.addedStatements and getattr(t.subject, "value", "") in listing:
+            theirs.update(_triples(str(getattr(t.object, "value", ""))))
     journal_nodes = {
         t.subject for t in present if t.predicate == RDF_TYPE and t.object == HILOS.Change
     }

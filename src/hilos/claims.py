@@ -21,7 +21,6 @@ The report's own graphs ship with hilos and cannot be changed: record a claim of
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -32,11 +31,12 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from .changes import Change, apply_change, check_writable, journal, now, statements_of
 from .entities import describe, resolve
 from .errors import BadInput, NotFound, UnknownEntity
-from .importers.resolution import graph_namespace, slug
+from .importers.resolution import citation_source, graph_namespace, slug
 from .importers.values import AmbiguousDate, BadValue, read_confidence, read_date
 from .namespaces import DCTERMS, HILOS, PROV, RDF_TYPE, RDFS, SKOS, XSD, compact
 from .store import GRAPH_BASE, Store, solutions
-from .terms import Terms, qualifier_term, status_term
+from .store import short_id as short
+from .terms import Terms, qualifier_term, sphere_term, status_term
 from .text import normalise
 from .vocab import vocabulary
 
@@ -118,19 +118,6 @@ class ClaimView:
         }
 
 
-def short(iri: str) -> str:
-    """The id a user types for a claim or entity of a user graph: `mine/claim/3`.
-
-    >>> short("https://w3id.org/hilos/graph/mine/claim/3")
-    'mine/claim/3'
-    >>> short("https://w3id.org/hilos/id/zetas")
-    'hid:zetas'
-    """
-    if iri.startswith(GRAPH_BASE):
-        return iri[len(GRAPH_BASE) :]
-    return compact(iri)
-
-
 def _claim_iri(ref: str) -> str:
     text = ref.strip()
     if "://" in text or text.startswith("urn:"):
@@ -152,8 +139,7 @@ def _literal_date(text: str, what: str) -> Literal:
         raise BadInput(f"{what}: {exc}: write it as YYYY-MM-DD") from None
     except BadValue as exc:
         raise BadInput(f"{what}: {exc}") from None
-    datatype = {"gYear": XSD.gYear, "gYearMonth": XSD.gYearMonth}.get(date.precision, XSD.date)
-    return Literal(date.text, datatype=datatype)
+    return date.literal()
 
 
 def _confidence(text: str | float) -> Literal:
@@ -170,14 +156,7 @@ def _source(namespace: str, citation: str) -> tuple[NamedNode, list[Triple]]:
     citation = citation.strip()
     if not citation:
         raise BadInput("a claim needs its source (--source: who or what says it)")
-    node = NamedNode(
-        namespace + "source/" + hashlib.sha256(citation.encode("utf-8")).hexdigest()[:16]
-    )
-    return node, [
-        Triple(node, RDF_TYPE, HILOS.Source),
-        Triple(node, HILOS.citation, Literal(citation)),
-        Triple(node, RDFS.label, Literal(citation)),
-    ]
+    return citation_source(namespace, citation)
 
 
 def _next_number(statements: Iterable[Triple], pattern: re.Pattern[str]) -> int:
@@ -263,12 +242,7 @@ def _new_entity(
     if label_es:
         triples.append(Triple(node, RDFS.label, Literal(label_es.strip(), language="es")))
     if sphere:
-        if sphere not in vocabulary().sphere_keys:
-            raise BadInput(
-                f"unknown sphere '{sphere}' (one of: {', '.join(vocabulary().sphere_keys)})"
-            )
-        iri_sphere = next(s.iri for s in vocabulary().spheres if s.key == sphere)
-        triples.append(Triple(node, HILOS.sphere, NamedNode(iri_sphere)))
+        triples.append(Triple(node, HILOS.sphere, NamedNode(sphere_term(sphere).iri)))
     return iri, triples
 
 
@@ -689,8 +663,11 @@ def _view(
 
 
 def _claim_sets(store: Store, graphs: Sequence[str] | None) -> list[tuple[str, Iterable[Triple]]]:
-    """The statements of the user graphs (or of `graphs`), graph by graph."""
+    """The statements of the user graphs (or of `graphs`), graph by graph, as the store's
+    registry lists them (an endpoint hilos never wrote to has none: read by IRI)."""
     infos = store.graphs()
+    if store.remote and not infos:
+        return _remote_claim_sets(store, graphs)
     wanted = [store.graph(n) for n in graphs] if graphs else [i for i in infos if not i.bundled]
     return [(info.name, statements_of(store, info.name)) for info in wanted]
 
@@ -706,8 +683,8 @@ SELECT ?s ?o WHERE {{ ?c a hilos:Tie ; prov:wasDerivedFrom ?s . ?s hilos:citatio
 def _remote_claim_sets(
     store: Store, graphs: Sequence[str] | None
 ) -> list[tuple[str, Iterable[Triple]]]:
-    """The statements of the user claims a server holds (under the user graphs' namespace:
-    a server that hilos serves has no registry to read)."""
+    """The statements of the user claims an endpoint without a registry holds, found by the
+    user graphs' namespace."""
     triples = [
         Triple(row["c"], row["p"], row["o"])
         for row in solutions(store.query(_REMOTE_CLAIMS))
@@ -729,10 +706,14 @@ def _remote_claim_sets(
     return [("", triples)]
 
 
+_IN_GRAPH = re.compile(r"/(?:claim|tie|file|entity|source)/")
+
+
 def _graph_from_iri(iri: str) -> str:
-    """The user graph a claim's IRI names: `…/graph/mine/claim/3` is in `mine`."""
+    """The user graph a claim's IRI names, where no registry says: `…/graph/mine/claim/3`,
+    `…/graph/inv/tie/…` and `…/graph/inv/file/…/tie/…` are in `mine` and `inv`."""
     inside = iri[len(GRAPH_BASE) :] if iri.startswith(GRAPH_BASE) else iri
-    return inside.split("/claim/")[0]
+    return _IN_GRAPH.split(inside, maxsplit=1)[0]
 
 
 def list_claims(
@@ -746,7 +727,7 @@ def list_claims(
 ) -> list[ClaimView]:
     """The claims of the user's graphs (not the report's, unless named in `graphs`), current
     versions only, newest first; of one entity, or with one status, if asked."""
-    sets = _remote_claim_sets(store, graphs) if store.remote else _claim_sets(store, graphs)
+    sets = _claim_sets(store, graphs)
     entity_iri = resolve(store, entity, lang=lang) if entity else None
     status_iri = status_term(status).iri if status else None
     vocab = vocabulary()
@@ -942,13 +923,8 @@ def edit_entity(
             raise BadInput(f"'{alias}' is not an alias of {short(iri)}")
         removed += matching
     if sphere:
-        if sphere not in vocabulary().sphere_keys:
-            raise BadInput(
-                f"unknown sphere '{sphere}' (one of: {', '.join(vocabulary().sphere_keys)})"
-            )
         removed += [t for t in statements if t.predicate == HILOS.sphere]
-        sphere_iri = next(s.iri for s in vocabulary().spheres if s.key == sphere)
-        added.append(Triple(node, HILOS.sphere, NamedNode(sphere_iri)))
+        added.append(Triple(node, HILOS.sphere, NamedNode(sphere_term(sphere).iri)))
     if not added and not removed:
         raise BadInput(f"nothing to change in {short(iri)}: give the fields to change")
     added.append(Triple(node, DCTERMS.modified, Literal(now(), datatype=XSD.dateTime)))

@@ -63,7 +63,10 @@ def announced(store: Path, url: str, *, allow_update: bool) -> Iterator[None]:
         "allow_update": allow_update,
     }
     try:
-        path.write_text(json.dumps(note), encoding="utf-8")
+        # written whole, then put in place: a reader never sees half a note
+        partial = path.with_name(path.name + ".part")
+        partial.write_text(json.dumps(note), encoding="utf-8")
+        os.replace(partial, path)
     except OSError:
         path = Path()  # a folder we cannot write: serve anyway, unannounced
     try:

@@ -48,7 +48,7 @@ from .errors import (
     StoreLocked,
     UnknownGraph,
 )
-from .namespaces import PREFIXES, STORE, STORE_NS, XSD
+from .namespaces import PREFIXES, STORE, STORE_NS, XSD, compact
 from .reasoner import Reasoner, Terminology, is_tbox
 from .remote import RemoteDatabase, skolemise, sparql_with_values, unskolemise
 from .xmlsafety import check_rdfxml
@@ -150,6 +150,20 @@ def graph_name(iri: str) -> str:
     if "://" in iri or iri.startswith("urn:"):
         return iri
     return f"<{iri}>"
+
+
+def short_id(iri: str) -> str:
+    """An IRI as people read and type it: a user graph's own by its graph and path
+    (`mine/claim/3`), others prefixed (`hid:zetas`).
+
+    >>> short_id("https://w3id.org/hilos/graph/mine/claim/3"), short_id("")
+    ('mine/claim/3', '')
+    >>> short_id("https://w3id.org/hilos/id/zetas")
+    'hid:zetas'
+    """
+    if iri.startswith(GRAPH_BASE):
+        return iri[len(GRAPH_BASE) :]
+    return compact(iri)
 
 
 def format_for(path: str, explicit: str | None = None) -> ox.RdfFormat:

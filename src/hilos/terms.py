@@ -213,6 +213,16 @@ def status_term(text: str) -> Concept:
     return found
 
 
+def sphere_term(text: str) -> Concept:
+    """A sphere by its key, label or other name, English or Spanish (`state`, `estatal`…)."""
+    spheres = vocabulary().spheres
+    found = concept_names(spheres).get(normalise(text))
+    if found is None:
+        known = ", ".join(s.key for s in spheres)
+        raise BadInput(f"unknown sphere '{text}' (one of: {known})")
+    return found
+
+
 def qualifier_term(text: str) -> Concept:
     """A qualifier by its key, label or other name, English or Spanish (`partially`, `algunos
     de`…)."""
@@ -226,4 +236,12 @@ def qualifier_term(text: str) -> Concept:
     return found
 
 
-__all__ = ["Term", "Terms", "closest", "concept_names", "qualifier_term", "status_term"]
+__all__ = [
+    "Term",
+    "Terms",
+    "closest",
+    "concept_names",
+    "qualifier_term",
+    "sphere_term",
+    "status_term",
+]

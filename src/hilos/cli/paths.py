@@ -8,8 +8,9 @@ from ..entities import resolve
 from ..network.context import context_assumption, outside_descriptions
 from ..network.hotspots import KINDS, WEIGHTS, hotspots
 from ..network.paths import Path, find_chains, find_paths_in_store
-from ..network.projection import Filters, filters_assumptions, project, short_iri
+from ..network.projection import Filters, filters_assumptions, project
 from ..output import plain, table, to_csv, to_json, wrap
+from ..store import short_id
 from ..vocab import vocabulary
 from .app import cli
 from .common import (
@@ -276,7 +277,7 @@ def _print_path_table(number: int, path: Path, noun: str) -> None:
             wrap(
                 f"crossing: {labels[crossing.from_]} — "
                 f"{crossing.relation.removeprefix('hilos:')} — {labels[crossing.to]} "
-                f"(claim {short_iri(crossing.tie)})",
+                f"(claim {short_id(crossing.tie)})",
                 "  ",
             )
         )

@@ -31,10 +31,11 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from pyoxigraph import Literal, NamedNode
+from pyoxigraph import Literal, NamedNode, Triple
 
 from ..entities import describe
 from ..errors import BadInput
+from ..namespaces import HILOS, RDF_TYPE, RDFS
 from ..store import GRAPH_BASE, Store, solutions
 from ..text import normalise
 from ..vocab import kind_of
@@ -119,6 +120,19 @@ def slug(key: str) -> str:
         return text
     digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
     return quote(text, safe="-") + "-" + digest if text else digest
+
+
+def citation_source(namespace: str, citation: str) -> tuple[NamedNode, list[Triple]]:
+    """The source node of a citation in a graph's namespace — one per distinct citation, so a
+    sheet's rows and a user's claims citing the same text share it — and its statements."""
+    node = NamedNode(
+        namespace + "source/" + hashlib.sha256(citation.encode("utf-8")).hexdigest()[:16]
+    )
+    return node, [
+        Triple(node, RDF_TYPE, HILOS.Source),
+        Triple(node, HILOS.citation, Literal(citation)),
+        Triple(node, RDFS.label, Literal(citation)),
+    ]
 
 
 def graph_namespace(graph: str) -> str:

@@ -70,7 +70,7 @@ from .columns import (
     read_mapping_file,
     resolve_columns,
 )
-from .resolution import Match, Resolver, graph_namespace, name_key
+from .resolution import Match, Resolver, citation_source, graph_namespace, name_key
 from .values import (
     ACTOR,
     DAY_FIRST,
@@ -112,7 +112,6 @@ Mexico and Spain (a superset of Latin-1's printable characters)."""
 # The class a new entity gets when the relation's range says what its end is (a place a group
 # operates in, a market it engages in) and the row gives no type.
 _KIND_TYPES = {"place": PLACE, "market": HILOS_NS + "CriminalMarket"}
-_DATATYPES = {"date": XSD.date, "gYearMonth": XSD.gYearMonth, "gYear": XSD.gYear}
 _MEMO_SIZE = 10_000
 _SUGGESTED = 20
 T = TypeVar("T")
@@ -774,9 +773,9 @@ class Builder:
             literal = Literal(decimal_text(confidence), datatype=XSD.decimal)
             triples.append(Triple(tie_node, HILOS.confidence, literal))
         if start is not None:
-            triples.append(Triple(tie_node, HILOS.start, _date_literal(start)))
+            triples.append(Triple(tie_node, HILOS.start, start.literal()))
         if end is not None:
-            triples.append(Triple(tie_node, HILOS.end, _date_literal(end)))
+            triples.append(Triple(tie_node, HILOS.end, end.literal()))
         if amount is not None:
             literal = Literal(decimal_text(amount), datatype=XSD.decimal)
             triples.append(Triple(tie_node, TIE_WEIGHT, literal))
@@ -788,18 +787,10 @@ class Builder:
             triples.append(Triple(tie_node, HILOS.quote, literal))
         citation = cells.get("citation", "")
         if citation:
-            source_node = NamedNode(
-                self.namespace
-                + "source/"
-                + hashlib.sha256(citation.encode("utf-8")).hexdigest()[:16]
-            )
+            source_node, about_source = citation_source(self.namespace, citation)
             if source_node.value not in self.citations:
                 self.citations.add(source_node.value)
-                triples += [
-                    Triple(source_node, RDF_TYPE, HILOS.Source),
-                    Triple(source_node, HILOS.citation, Literal(citation)),
-                    Triple(source_node, RDFS.label, Literal(citation)),
-                ]
+                triples += about_source
             triples.append(Triple(tie_node, PROV.wasDerivedFrom, source_node))
         if url is not None:
             triples.append(Triple(tie_node, SCHEMA_URL, NamedNode(url)))
@@ -948,10 +939,6 @@ def _memo(reader: Callable[[str], T]) -> Callable[[str], T]:
         return found
 
     return read
-
-
-def _date_literal(date: Date) -> Literal:
-    return Literal(date.text, datatype=_DATATYPES[date.precision])
 
 
 def _default_status(text: str) -> str:

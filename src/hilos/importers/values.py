@@ -20,9 +20,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from pyoxigraph import NamedNode
+from pyoxigraph import Literal, NamedNode
 
-from ..namespaces import HILOS_NS
+from ..namespaces import HILOS_NS, XSD
 from ..store import Store, solutions
 from ..terms import Term as OntologyTerm
 from ..terms import Terms as OntologyTerms
@@ -339,6 +339,10 @@ class Date:
     def precision(self) -> str:
         """`date`, `gYearMonth` or `gYear`: the XML Schema type of the text."""
         return {4: "gYear", 7: "gYearMonth"}.get(len(self.text), "date")
+
+    def literal(self) -> Literal:
+        """The date as an RDF literal of its XML Schema type."""
+        return Literal(self.text, datatype=XSD[self.precision])
 
 
 def slash_order(text: str) -> str | None:

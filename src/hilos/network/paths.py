@@ -30,8 +30,15 @@ from ..scan import View
 from ..store import Store
 from ..vocab import vocabulary
 from .evidence import Hop, Node, hop, node
-from .projection import Filters, Projection, date_before_or_on, project, require_nodes
-from .region import context_view, describe_region_nodes, path_region
+from .projection import (
+    Filters,
+    Projection,
+    date_before_or_on,
+    describe_each,
+    project,
+    require_nodes,
+)
+from .region import context_view, path_region
 
 # Node sequences examined before giving up on finding more paths within --max-hops.
 _MAX_EXAMINED = 5_000
@@ -209,7 +216,7 @@ def find_paths_in_store(
 
     def describe(nodes: Iterable[str]) -> None:
         wanted = sorted(n for n in nodes if n in graph)
-        describe_region_nodes(store, view, graph, wanted, lang, context)
+        describe_each(store, view, graph, wanted, lang, context)
 
     describe({source, target})
     return _find(

@@ -29,7 +29,7 @@ from ..errors import BadInput, NotFound
 from ..namespaces import HILOS, HILOS_NS, OWL, RDFS, compact
 from ..reasoner import TBOX_PREDICATES, Terminology
 from ..scan import RDF_TYPE
-from ..store import GRAPH_BASE, Store, solutions
+from ..store import Store, short_id, solutions
 from ..vocab import ACTOR_KINDS, CONTEXT_KINDS, kind_of, vocabulary
 from .context import context_assumption, outside_descriptions
 
@@ -306,7 +306,7 @@ def network_assumptions(projection: Projection) -> list[str]:
             return projection.merged_labels.get(node) or compact(node)
 
         shown = "; ".join(
-            f"{named(entity)} is {named(into)} ({short_iri(claim) or 'identity claim'})"
+            f"{named(entity)} is {named(into)} ({short_id(claim) or 'identity claim'})"
             for entity, (into, claim) in sorted(projection.merged.items())
         )
         lines.append(f"treated as one by identity claims: {shown}")
@@ -327,18 +327,6 @@ def network_assumptions(projection: Projection) -> list[str]:
     if context:
         lines.append(context)
     return lines
-
-
-def short_iri(iri: str) -> str:
-    """An IRI as people read it: prefixed (hid:zetas), or a user graph's own by the graph and
-    its path (mine/claim/2).
-
-    >>> short_iri("https://w3id.org/hilos/graph/mine/claim/2"), short_iri("")
-    ('mine/claim/2', '')
-    """
-    if iri.startswith(GRAPH_BASE):
-        return iri.removeprefix(GRAPH_BASE)
-    return compact(iri)
 
 
 def _text(term: Any) -> str | None:
@@ -696,13 +684,14 @@ def describe_nodes(
         return {}
     elsewhere = outside_descriptions(store, graphs, [n for n in graph if n not in facts[2]])
     if elsewhere and not only:
-        nodes = nx.MultiDiGraph()
-        nodes.add_nodes_from(elsewhere)
         if store.remote:
+            nodes = nx.MultiDiGraph()
+            nodes.add_nodes_from(elsewhere)
             more = _node_facts_from_sparql(store, nodes, None)
+            _describe_from(store, graph, more, lang, nodes=elsewhere)
         else:
-            more = _node_facts(store, nodes, None)
-        _describe_from(store, graph, more, lang, nodes=elsewhere)
+            # a few entities: looked up one by one, not every label of the store
+            describe_each(store, scan.View(store), graph, elsewhere, lang)
     return elsewhere
 
 
@@ -729,6 +718,45 @@ def _describe_from(
             spheres=tuple(ordered),
             kind=kind,
             types=specific,
+        )
+
+
+def describe_each(
+    store: Store,
+    view: scan.View,
+    graph: nx.MultiDiGraph,
+    nodes: Iterable[str],
+    lang: str,
+    context: scan.View | None = None,
+) -> None:
+    """Label, sphere, spheres, kind and types of some nodes (as `describe_nodes` gives them),
+    one look-up each; a node `view` gives no type to is described by `context`, if given."""
+    vocab = vocabulary()
+    for node in nodes:
+        labels: list[Literal] = []
+        spheres: set[str] = set()
+        types: set[str] = set()
+        statements = view.statements(NamedNode(node))
+        if context is not None and not any(prop == RDF_TYPE for prop, _ in statements):
+            statements = context.statements(NamedNode(node))
+        for prop, value in statements:
+            if prop == RDFS.label and isinstance(value, Literal):
+                labels.append(value)
+            elif prop == HILOS.sphere and isinstance(value, NamedNode | Literal):
+                spheres.add(vocab.sphere_name(value.value))
+            elif (
+                prop == RDF_TYPE
+                and isinstance(value, NamedNode)
+                and value.value.startswith(HILOS_NS)
+            ):
+                types.add(value.value)
+        ordered = vocab.by_sphere_order(spheres)
+        graph.nodes[node].update(
+            label=pick_label(labels, lang) or compact(node),
+            sphere=ordered[0] if ordered else None,
+            spheres=tuple(ordered),
+            kind=_kind(store, types),
+            types=tuple(most_specific(store, types)),
         )
 
 

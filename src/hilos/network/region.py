@@ -22,17 +22,15 @@ from dataclasses import dataclass, field
 import networkx as nx
 from pyoxigraph import Literal, NamedNode
 
-from ..entities import most_specific, pick_label
-from ..namespaces import HILOS, HILOS_NS, RDFS, compact
+from ..namespaces import HILOS
 from ..scan import RDF_TYPE, View
 from ..store import Store
-from ..vocab import kind_of, vocabulary
+from ..vocab import kind_of
 from .projection import (
     Filters,
     Projection,
     TieFilter,
     TieRecord,
-    _kind,
     apply_identities,
     keep_network_nodes,
 )
@@ -278,42 +276,3 @@ def context_view(store: Store, filters: Filters) -> View | None:
     """All loaded graphs, to describe what the graphs asked for name without typing (none
     when no graph was asked for, or with --only)."""
     return View(store) if filters.graphs and not filters.only else None
-
-
-def describe_region_nodes(
-    store: Store,
-    view: View,
-    graph: nx.MultiDiGraph,
-    nodes: Iterable[str],
-    lang: str,
-    context: View | None = None,
-) -> None:
-    """Label, sphere, spheres, kind and types of some nodes (as `describe_nodes` gives them),
-    one look-up each; a node `view` gives no type to is described by `context`, if given."""
-    vocab = vocabulary()
-    for node in nodes:
-        labels: list[Literal] = []
-        spheres: set[str] = set()
-        types: set[str] = set()
-        statements = view.statements(NamedNode(node))
-        if context is not None and not any(prop == RDF_TYPE for prop, _ in statements):
-            statements = context.statements(NamedNode(node))
-        for prop, value in statements:
-            if prop == RDFS.label and isinstance(value, Literal):
-                labels.append(value)
-            elif prop == HILOS.sphere and isinstance(value, NamedNode | Literal):
-                spheres.add(vocab.sphere_name(value.value))
-            elif (
-                prop == RDF_TYPE
-                and isinstance(value, NamedNode)
-                and value.value.startswith(HILOS_NS)
-            ):
-                types.add(value.value)
-        ordered = vocab.by_sphere_order(spheres)
-        graph.nodes[node].update(
-            label=pick_label(labels, lang) or compact(node),
-            sphere=ordered[0] if ordered else None,
-            spheres=tuple(ordered),
-            kind=_kind(store, types),
-            types=tuple(most_specific(store, types)),
-        )
