@@ -15,10 +15,11 @@ from typing import Any
 
 import openpyxl
 import pytest
+from followthemoney import model
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from hilos.importers.ftm import NODE_CLASSES, TIE_SCHEMATA
+from hilos.importers.ftm import NODE_CLASSES, TIE_SCHEMATA, tie_ends
 from hilos.importers.tabular import FIELDS
 
 from .support import HOSTILE, LONG, FuzzStore, budget
@@ -273,8 +274,7 @@ ids = st.one_of(st.sampled_from(["p1", "p2", "o1", "x"]), text)
 property_names = st.sampled_from(
     sorted(
         {"name", "alias", "weakAlias", "sourceUrl", "publisher", "startDate", "endDate", "date"}
-        | {t.source for t in TIE_SCHEMATA.values()}
-        | {t.target for t in TIE_SCHEMATA.values()}
+        | {end for name in TIE_SCHEMATA for end in tie_ends(model.get(name)) or ()}
         | {"role", "relationship", "involved", "holder", "addressEntity"}
     )
 )

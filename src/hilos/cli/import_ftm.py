@@ -45,13 +45,16 @@ def import_ftm(ctx: Context, file: str, graph: str | None, replace: bool, fmt: s
     """Import FollowTheMoney entities (one JSON object a line, as Aleph and OpenSanctions
     export them) into a graph of their own.
 
-    People, organisations, companies and public bodies become actors; memberships,
-    directorships, family, ownership, payments, sanctions and other links become ties with both
-    ends, status reported (FtM asserts its links; hilos cannot weigh them) and their start and
-    end dates. FtM ids are kept as identifiers; every tie is derived from the import (file,
-    sha256, time) and from the entity's sourceUrl, publisher and datasets. References to
-    entities not in the file are reported and kept as stub actors; a broken line loads nothing
-    and names its line number.
+    Each entity is read and cleaned by the followthemoney library. People, organisations,
+    companies and public bodies become actors; memberships, directorships, family, ownership,
+    payments, sanctions and other links become ties with both ends, status reported (FtM
+    asserts its links; hilos cannot weigh them; a `status` that is a hilos status key, as
+    `hilos export ftm` writes it, is used instead) and their start and end dates. Every
+    property value is kept, and so are entities of other schemata (addresses, passports,
+    court cases), so `hilos export ftm` writes them back. FtM ids are kept as identifiers;
+    every tie is derived from the import (file, sha256, time) and from the entity's
+    sourceUrl, publisher and datasets. References to entities not in the file are reported
+    and kept as stub actors; a broken line loads nothing and names its line number.
 
     \b
     Examples:
@@ -88,6 +91,20 @@ def import_ftm(ctx: Context, file: str, graph: str | None, replace: bool, fmt: s
             + (" …" if len(report.missing_unmapped_ids) > 5 else ""),
             err=True,
         )
+    if report.unknown_properties or report.refused_values:
+        counts = report.unknown_properties + report.refused_values
+        click.echo(
+            f"warning: {sum(counts.values())} value(s) not kept: "
+            + ", ".join(
+                f"{k} {v} (not in the schema)" for k, v in sorted(report.unknown_properties.items())
+            )
+            + (", " if report.unknown_properties and report.refused_values else "")
+            + ", ".join(
+                f"{k} {v} (refused by the library's cleaning)"
+                for k, v in sorted(report.refused_values.items())
+            ),
+            err=True,
+        )
     if report.incomplete:
         click.echo(
             f"warning: {len(report.incomplete)} link(s) without both ends skipped: "
@@ -102,6 +119,7 @@ def import_ftm(ctx: Context, file: str, graph: str | None, replace: bool, fmt: s
     skipped = ", ".join(f"{k} {v}" for k, v in sorted(report.skipped.items())) or "none"
     echo(
         f"{decoded(path.name)}: graph {name} — {report.actors} actors, {report.ties} ties, "
+        f"{report.records} other entities, "
         f"{len(report.missing)} missing ends, "
         f"{sum(report.missing_unmapped.values())} other missing references, skipped: {skipped}; "
         f"{load.triples} statements"

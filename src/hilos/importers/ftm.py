@@ -1,23 +1,35 @@
-"""FollowTheMoney entities (JSON lines) mapped onto the hilos ontology.
+"""FollowTheMoney entities (JSON lines) mapped onto the hilos ontology, read with the
+`followthemoney` library (the reference implementation of the model: its schemata, property
+types and cleaning), not with a table of our own.
 
 The mapping, decided once and documented here:
 
-* **Actors.** `Person` → `hilos:Person`; `Organization` and `Company` → `hilos:Organization`;
-  `PublicBody` → `hilos:StateInstitution`; `LegalEntity` → `hilos:Actor`. A `Company` is *not*
-  made a `hilos:Business`: that class puts it in the civil sphere, and a company in a leak may
-  be a front of an armed group; FtM does not say, so hilos invents no sphere. Only a public body
-  gets one (the state sphere, which is what `PublicBody` means). `Event` → `hilos:Event` (its
-  `involved`/`organizer` as `prov:wasAssociatedWith`), `Position` → `org:Post`.
-* **Ties.** `Membership` → `hilos:Membership`, `Directorship` → `hilos:Leadership`, `Family` →
-  `hilos:Kinship`, `Payment` → `hilos:Funding`; `Ownership`, `Employment`, `Associate`,
-  `UnknownLink`, `Representation`, `Occupancy` and `Sanction` → `hilos:GenericTie` whose
-  `hilos:relationText` keeps the FtM `role`/`relationship` text (else the schema's name). A
-  `Sanction` runs from its `authority` (a text in FtM, made an `hilos:Organization` node of the
-  import, with no sphere) to the sanctioned `entity`; its `program` is the relation text.
+* **Every entity is kept.** The library reads and cleans each entity; every property value it
+  keeps is stored under the library's own RDF predicate (`ftm:<Schema>:<property>`, as its
+  `export-rdf` names them; entity references as the IRI of the referenced entity), so
+  `hilos export ftm` writes the entity back whole. Values the schema has no property for, or
+  that the property's type refuses, are counted in the report; an unknown or abstract schema
+  is skipped and counted. Entities that are neither actors nor ties (`Address`, `Passport`,
+  `CourtCase`…) keep their schema, id, caption and properties, outside the network.
+* **Actors.** `Person` → `hilos:Person`; `PublicBody` → `hilos:StateInstitution`; other
+  `Organization`s (`Company` included) → `hilos:Organization`; other `LegalEntity`s →
+  `hilos:Actor`. A `Company` is *not* made a `hilos:Business`: that class puts it in the civil
+  sphere, and a company in a leak may be a front of an armed group; FtM does not say, so hilos
+  invents no sphere. Only a public body gets one (the state sphere). `Event` → `hilos:Event`
+  (its `involved`/`organizer` as `prov:wasAssociatedWith`), `Position` → `org:Post`.
+* **Ties.** Every edge schema of the library is a tie from its `edge_source` to its
+  `edge_target`: `Membership` → `hilos:Membership`, `Directorship` → `hilos:Leadership`,
+  `Family` → `hilos:Kinship`, `Payment` → `hilos:Funding`, the others (`Ownership`,
+  `Employment`, `Associate`, `UnknownLink`, `Representation`, `Occupancy`…) → `hilos:GenericTie`
+  whose `hilos:relationText` keeps the `role`/`relationship`/`purpose`/`program` text (else the
+  schema's name). A `Sanction` runs from its `authority` (a text in FtM, made an
+  `hilos:Organization` node of the import, with no sphere) to the sanctioned `entity`. A tie
+  without both ends is kept as an entity outside the network, and reported.
 * Every node and tie keeps its FtM schema as `dcterms:type ftm:<Schema>` and its FtM id as
   `dcterms:identifier`; IRIs are `https://w3id.org/hilos/graph/<graph>/ftm/<id>`.
-* **Status.** Every tie is `hilos:Reported`: FtM data asserts its links, and hilos cannot weigh
-  them; no confidence is stated.
+* **Status.** A tie is `hilos:Reported` (FtM data asserts its links; hilos cannot weigh them),
+  unless its `status` holds a hilos status key (`alleged`, `confirmed`…, as `hilos export ftm`
+  writes the claim status): then that (the most cautious if several). No confidence.
 * **Valid time.** `startDate`/`endDate` (or `date`, for both ends) become `hilos:start` /
   `hilos:end`, partial dates kept and typed `xsd:gYear`, `xsd:gYearMonth` or `xsd:date` (a
   time of day is dropped). With several values, the earliest start and the latest end are kept.
@@ -27,10 +39,10 @@ The mapping, decided once and documented here:
 * **Provenance.** Every tie is `prov:wasDerivedFrom` a `hilos:Source` for the import (file
   name, sha256, time) and a source per distinct `sourceUrl`, `publisher` and OpenSanctions
   `datasets` value of its entity; nodes point at theirs with `dcterms:source`.
-* **References to entities not in the file** are reported, not fatal: the tie is kept and its
-  missing end becomes a stub `hilos:Actor` labelled by the id, with `dcterms:identifier` and the
-  comment "referenced, not in the file". Entities of other schemata (`Address`, `Passport`,
-  `CourtCase`…) are counted as skipped.
+* **References to entities not in the file** are reported, not fatal: a tie is kept and its
+  missing end becomes a stub `hilos:Actor` labelled by the id, with `dcterms:identifier` and
+  the comment "referenced, not in the file"; other references (an `addressEntity`) are kept
+  as they are and counted.
 """
 
 from __future__ import annotations
@@ -39,7 +51,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,11 +59,17 @@ from typing import Any
 from urllib.parse import quote
 
 import pyoxigraph as ox
+from followthemoney import model
+from followthemoney.property import Property
+from followthemoney.proxy import EntityProxy
+from followthemoney.schema import Schema
+from followthemoney.types import registry
 
 from ..errors import BadInput, ParseError
 from ..namespaces import DCTERMS, HILOS, PROV, RDF_TYPE, RDFS, SKOS, XSD
 from ..output import decoded
 from ..store import GRAPH_BASE
+from ..vocab import vocabulary
 
 FTM_NS = "https://schema.followthemoney.tech/#"
 ORG_POST = ox.NamedNode("http://www.w3.org/ns/org#Post")
@@ -60,44 +78,52 @@ SANCTION_TEXT = "sanction"
 
 NODE_CLASSES: dict[str, ox.NamedNode] = {
     "Person": HILOS.Person,
-    "Organization": HILOS.Organization,
-    "Company": HILOS.Organization,
     "PublicBody": HILOS.StateInstitution,
+    "Organization": HILOS.Organization,
     "LegalEntity": HILOS.Actor,
     "Event": HILOS.Event,
     "Position": ORG_POST,
 }
-"""FtM schema → the class of its node."""
+"""FtM schema → the class of its node, most specific first: a schema takes the class of the
+first of these it is (by the library's `Schema.is_a`), so `Company` is an `hilos:Organization`."""
 
-
-@dataclass(frozen=True)
-class TieSchema:
-    cls: ox.NamedNode
-    source: str
-    target: str
-    text: tuple[str, ...]
-
-
-TIE_SCHEMATA: dict[str, TieSchema] = {
-    "Membership": TieSchema(HILOS.Membership, "member", "organization", ("role",)),
-    "Directorship": TieSchema(HILOS.Leadership, "director", "organization", ("role",)),
-    "Family": TieSchema(HILOS.Kinship, "person", "relative", ("relationship",)),
-    "Payment": TieSchema(HILOS.Funding, "payer", "beneficiary", ("purpose",)),
-    "Ownership": TieSchema(HILOS.GenericTie, "owner", "asset", ("role",)),
-    "Employment": TieSchema(HILOS.GenericTie, "employee", "employer", ("role",)),
-    "Associate": TieSchema(HILOS.GenericTie, "person", "associate", ("relationship",)),
-    "UnknownLink": TieSchema(HILOS.GenericTie, "subject", "object", ("role",)),
-    "Representation": TieSchema(HILOS.GenericTie, "agent", "client", ("role",)),
-    "Occupancy": TieSchema(HILOS.GenericTie, "holder", "post", ("role",)),
-    "Sanction": TieSchema(HILOS.GenericTie, "authority", "entity", ("program",)),
+TIE_SCHEMATA: dict[str, ox.NamedNode] = {
+    "Membership": HILOS.Membership,
+    "Directorship": HILOS.Leadership,
+    "Family": HILOS.Kinship,
+    "Payment": HILOS.Funding,
 }
-"""FtM schema → tie class, the properties of its from- and to-end, and of its relation text."""
+"""FtM schema → tie class; every other edge schema of the library (and `Sanction`) is an
+`hilos:GenericTie`. The ends are the library's `edge_source` and `edge_target`."""
 
-UNMAPPED_REFS = ("addressEntity", "holder", "proof", "parent", "mainCountry", "document", "vessel")
-"""Entity-valued FtM properties hilos does not follow; their dangling references are reported."""
+RELATION_TEXT_PROPS = ("role", "relationship", "purpose", "program")
+"""The properties whose values become a tie's `hilos:relationText`, where its schema has them."""
 
 NAME_PROPS = ("alias", "previousName", "weakAlias")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:T.*)?$")
+
+
+def prop_iri(prop: Property) -> ox.NamedNode:
+    """The predicate that keeps an FtM property's values: the library's own RDF name for it
+    (`https://schema.followthemoney.tech/#Thing:name`)."""
+    return ox.NamedNode(FTM_NS + prop.qname)
+
+
+def node_class(schema: Schema) -> ox.NamedNode | None:
+    """The hilos class of an entity of `schema` that becomes a node, else None."""
+    for name, cls in NODE_CLASSES.items():
+        if schema.is_a(name):
+            return cls
+    return None
+
+
+def tie_ends(schema: Schema) -> tuple[str, str] | None:
+    """The properties of a tie's from- and to-end, from the library (None: not a tie)."""
+    if schema.name == "Sanction":
+        return "authority", "entity"
+    if schema.edge_source and schema.edge_target:
+        return schema.edge_source, schema.edge_target
+    return None
 
 
 def default_text(schema: str) -> str:
@@ -146,7 +172,10 @@ class FtmReport:
     entities: Counter[str] = field(default_factory=Counter)
     actors: int = 0
     ties: int = 0
+    records: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
+    unknown_properties: Counter[str] = field(default_factory=Counter)
+    refused_values: Counter[str] = field(default_factory=Counter)
     missing: list[str] = field(default_factory=list)
     missing_unmapped: Counter[str] = field(default_factory=Counter)
     missing_unmapped_ids: list[str] = field(default_factory=list)
@@ -161,7 +190,10 @@ class FtmReport:
             "entities": dict(self.entities),
             "actors": self.actors,
             "ties": self.ties,
+            "other_entities": self.records,
             "skipped": dict(self.skipped),
+            "properties_not_in_schema": dict(self.unknown_properties),
+            "values_refused_by_cleaning": dict(self.refused_values),
             "missing_references": len(self.missing),
             "missing_first": self.missing[:10],
             "missing_in_unmapped_properties": dict(self.missing_unmapped),
@@ -222,15 +254,36 @@ def read_entities(path: Path) -> list[dict[str, Any]]:
     return entities
 
 
-def _values(entity: dict[str, Any], prop: str) -> list[str]:
-    values = entity.get("properties", {}).get(prop, [])
-    out: list[str] = []
-    for value in values:
-        if isinstance(value, dict):  # nested entity (Aleph's "links"): keep its id
-            value = value.get("id")
-        if isinstance(value, str | int | float) and str(value).strip():
-            out.append(str(value).strip())
-    return out
+def read_proxy(entity: dict[str, Any], report: FtmReport) -> EntityProxy | None:
+    """The library's cleaned reading of one entity (None, and counted, if its schema is not
+    one of the model's concrete schemata). Properties the schema does not have, and values the
+    property's type refuses, are counted."""
+    schema = model.get(entity["schema"])
+    if schema is None or schema.abstract:
+        report.skipped[entity["schema"]] += 1
+        return None
+    proxy = model.make_entity(schema)
+    proxy.id = entity["id"]
+    for name, values in entity.get("properties", {}).items():
+        prop = schema.get(name)
+        if prop is None:
+            report.unknown_properties[f"{schema.name}.{name}"] += len(values)
+            continue
+        for value in values:
+            if isinstance(value, dict):  # a nested entity (Aleph's API): keep its id
+                value = value.get("id")
+            if value is None or not str(value).strip():
+                continue
+            cleaned = prop.type.clean(value, proxy=proxy)
+            if cleaned is None:
+                report.refused_values[f"{schema.name}.{name}"] += 1
+                continue
+            proxy.add(prop, cleaned, cleaned=True)
+    return proxy
+
+
+def _values(proxy: EntityProxy, prop: str) -> list[str]:
+    return list(proxy.get(prop, quiet=True))
 
 
 class _Converter:
@@ -238,11 +291,13 @@ class _Converter:
         self.graph = graph
         self.report = report
         self.known: set[str] = set()
+        self.every: set[str] = set()
         self.stubs: set[str] = set()
         self.sources: set[str] = set()
         self.import_source = ox.NamedNode(base_iri(graph) + "import")
         self.path = path
         self.sha256 = sha256
+        self.statuses = {key: vocabulary().status(key) for key in vocabulary().status_keys}
 
     def triples(self, entities: list[dict[str, Any]]) -> Iterator[ox.Triple]:
         t = ox.Triple
@@ -257,32 +312,50 @@ class _Converter:
             DCTERMS.created,
             ox.Literal(datetime.now(UTC).isoformat(timespec="seconds"), datatype=XSD.dateTime),
         )
-        self.known = {
-            e["id"] for e in entities if e["schema"] in NODE_CLASSES or e["schema"] in TIE_SCHEMATA
-        }
+        read: list[tuple[dict[str, Any], EntityProxy]] = []
         for entity in entities:
-            schema = entity["schema"]
-            self.report.entities[schema] += 1
-            if schema in NODE_CLASSES:
-                yield from self._node(entity)
-            elif schema in TIE_SCHEMATA:
-                yield from self._tie(entity, TIE_SCHEMATA[schema])
+            self.report.entities[entity["schema"]] += 1
+            proxy = read_proxy(entity, self.report)
+            if proxy is not None:
+                read.append((entity, proxy))
+        self.known = self.every = {str(proxy.id) for _, proxy in read}
+        for entity, proxy in read:
+            schema = proxy.schema
+            iri = node_iri(self.graph, str(proxy.id))
+            consumed: set[tuple[str, str]] = set()
+            ends = tie_ends(schema)
+            if ends is not None:
+                consumed = yield from self._tie(entity, proxy, ends)
+            elif node_class(schema) is not None:
+                yield from self._node(entity, proxy)
             else:
-                self.report.skipped[schema] += 1
-        every = {e["id"] for e in entities}
-        for entity in entities:
-            for prop in UNMAPPED_REFS:
-                for ref in _values(entity, prop):
-                    if ref not in every:
-                        self.report.missing_unmapped[f"{entity['schema']}.{prop}"] += 1
-                        self.report.missing_unmapped_ids.append(ref)
+                yield from self._record(proxy)
+            yield from self._properties(proxy, iri, consumed)
         for ref in sorted(self.stubs):
             yield from self._stub(ref)
 
-    def _provenance(self, entity: dict[str, Any]) -> Iterator[tuple[ox.NamedNode, list[ox.Triple]]]:
+    def _properties(
+        self, proxy: EntityProxy, iri: ox.NamedNode, consumed: set[tuple[str, str]]
+    ) -> Iterator[ox.Triple]:
+        """Every property value as the library cleaned it, under the library's own predicate:
+        what an export writes back, so nothing of the file is lost."""
+        for prop, value in proxy.itervalues():
+            if (prop.name, value) in consumed:
+                continue
+            if prop.type == registry.entity:
+                if value not in self.every and value not in self.stubs:
+                    self.report.missing_unmapped[f"{proxy.schema.name}.{prop.name}"] += 1
+                    self.report.missing_unmapped_ids.append(value)
+                yield ox.Triple(iri, prop_iri(prop), node_iri(self.graph, value))
+            else:
+                yield ox.Triple(iri, prop_iri(prop), ox.Literal(value))
+
+    def _provenance(
+        self, entity: dict[str, Any], proxy: EntityProxy
+    ) -> Iterator[tuple[ox.NamedNode, list[ox.Triple]]]:
         kinds = (
-            ("source", _values(entity, "sourceUrl"), HILOS.citation),
-            ("publisher", _values(entity, "publisher"), DCTERMS.publisher),
+            ("source", _values(proxy, "sourceUrl"), HILOS.citation),
+            ("publisher", _values(proxy, "publisher"), DCTERMS.publisher),
             ("dataset", [d for d in entity.get("datasets", []) if isinstance(d, str)], None),
         )
         for kind, values, predicate in kinds:
@@ -302,10 +375,10 @@ class _Converter:
                     triples.append(ox.Triple(iri, HILOS.citation, text))
                 yield iri, triples
 
-    def _dates(self, entity: dict[str, Any], iri: ox.NamedNode) -> Iterator[ox.Triple]:
-        starts = _values(entity, "startDate") or _values(entity, "date")
-        ends = _values(entity, "endDate") or (
-            _values(entity, "date") if not _values(entity, "startDate") else []
+    def _dates(self, proxy: EntityProxy, iri: ox.NamedNode) -> Iterator[ox.Triple]:
+        starts = _values(proxy, "startDate") or _values(proxy, "date")
+        ends = _values(proxy, "endDate") or (
+            _values(proxy, "date") if not _values(proxy, "startDate") else []
         )
         for values, predicate, pick in ((starts, HILOS.start, min), (ends, HILOS.end, max)):
             typed = [d for d in (typed_date(v) for v in values) if d is not None]
@@ -313,34 +386,45 @@ class _Converter:
             if typed:
                 yield ox.Triple(iri, predicate, pick(typed, key=lambda d: d.value))
 
-    def _common(self, entity: dict[str, Any], iri: ox.NamedNode) -> Iterator[ox.Triple]:
-        yield ox.Triple(iri, DCTERMS.identifier, ox.Literal(entity["id"]))
-        yield ox.Triple(iri, DCTERMS.type, ox.NamedNode(FTM_NS + entity["schema"]))
+    def _common(self, proxy: EntityProxy, iri: ox.NamedNode) -> Iterator[ox.Triple]:
+        yield ox.Triple(iri, DCTERMS.identifier, ox.Literal(str(proxy.id)))
+        yield ox.Triple(iri, DCTERMS.type, ox.NamedNode(FTM_NS + proxy.schema.name))
 
-    def _node(self, entity: dict[str, Any]) -> Iterator[ox.Triple]:
-        schema = entity["schema"]
-        iri = node_iri(self.graph, entity["id"])
-        yield ox.Triple(iri, RDF_TYPE, NODE_CLASSES[schema])
-        yield from self._common(entity, iri)
-        names = _values(entity, "name")
+    def _record(self, proxy: EntityProxy) -> Iterator[ox.Triple]:
+        """An entity that is neither actor nor tie (an address, a passport, a court case):
+        kept with its schema, id, caption and every property, outside the network."""
+        iri = node_iri(self.graph, str(proxy.id))
+        yield from self._common(proxy, iri)
+        if proxy.caption and proxy.caption != proxy.schema.label:
+            yield ox.Triple(iri, RDFS.label, ox.Literal(proxy.caption))
+        self.report.records += 1
+
+    def _node(self, entity: dict[str, Any], proxy: EntityProxy) -> Iterator[ox.Triple]:
+        schema = proxy.schema
+        iri = node_iri(self.graph, str(proxy.id))
+        cls = node_class(schema)
+        assert cls is not None
+        yield ox.Triple(iri, RDF_TYPE, cls)
+        yield from self._common(proxy, iri)
+        names = _values(proxy, "name")
         if not names:
             caption = entity.get("caption")
-            names = [caption if isinstance(caption, str) and caption.strip() else entity["id"]]
+            names = [caption if isinstance(caption, str) and caption.strip() else str(proxy.id)]
         yield ox.Triple(iri, RDFS.label, ox.Literal(names[0]))
         seen = {names[0]}
-        for alt in names[1:] + [v for p in NAME_PROPS for v in _values(entity, p)]:
+        for alt in names[1:] + [v for p in NAME_PROPS for v in _values(proxy, p)]:
             if alt not in seen:
                 seen.add(alt)
                 yield ox.Triple(iri, SKOS.altLabel, ox.Literal(alt))
-        for source, triples in self._provenance(entity):
+        for source, triples in self._provenance(entity, proxy):
             yield from triples
             yield ox.Triple(iri, DCTERMS.source, source)
-        if schema == "Event":
-            yield from self._dates(entity, iri)
+        if schema.is_a("Event"):
+            yield from self._dates(proxy, iri)
             for prop in ("involved", "organizer"):
-                for ref in _values(entity, prop):
+                for ref in _values(proxy, prop):
                     yield ox.Triple(iri, PROV.wasAssociatedWith, self._end(ref))
-        if schema in ("Person", "Organization", "Company", "PublicBody", "LegalEntity"):
+        if schema.is_a("LegalEntity"):
             self.report.actors += 1
 
     def _end(self, ref: str) -> ox.NamedNode:
@@ -357,15 +441,28 @@ class _Converter:
         yield ox.Triple(iri, DCTERMS.identifier, ox.Literal(ref))
         yield ox.Triple(iri, RDFS.comment, ox.Literal(STUB_COMMENT))
 
-    def _tie(self, entity: dict[str, Any], shape: TieSchema) -> Iterator[ox.Triple]:
-        schema = entity["schema"]
-        sources, targets = _values(entity, shape.source), _values(entity, shape.target)
+    def _status(self, proxy: EntityProxy) -> tuple[ox.NamedNode, set[tuple[str, str]]]:
+        """The claim's status: a `status` value that is a hilos status key (as an export
+        writes it; the most cautious if several), else reported. The value used is not kept
+        as a property: the export writes it back from the claim."""
+        keys = [v for v in _values(proxy, "status") if v in self.statuses]
+        if not keys:
+            return HILOS.Reported, set()
+        key = min(keys, key=lambda k: (self.statuses[k].rank, k))
+        return ox.NamedNode(self.statuses[key].iri), {("status", key)}
+
+    def _tie(
+        self, entity: dict[str, Any], proxy: EntityProxy, ends: tuple[str, str]
+    ) -> Generator[ox.Triple, None, set[tuple[str, str]]]:
+        schema = proxy.schema
+        sources, targets = _values(proxy, ends[0]), _values(proxy, ends[1])
+        iri = node_iri(self.graph, str(proxy.id))
         if not sources or not targets:
-            self.report.skipped[f"{schema} without both ends"] += 1
-            self.report.incomplete.append(entity["id"])
-            return
-        iri = node_iri(self.graph, entity["id"])
-        if schema == "Sanction":
+            self.report.skipped[f"{schema.name} without both ends"] += 1
+            self.report.incomplete.append(str(proxy.id))
+            yield from self._record(proxy)
+            return set()
+        if schema.name == "Sanction":
             authority = authority_iri(self.graph, sources[0])
             if authority.value not in self.sources:
                 self.sources.add(authority.value)
@@ -378,22 +475,25 @@ class _Converter:
         else:
             start = self._end(sources[0])
         end = self._end(targets[0])
-        yield ox.Triple(iri, RDF_TYPE, shape.cls)
-        yield from self._common(entity, iri)
+        cls = TIE_SCHEMATA.get(schema.name, HILOS.GenericTie)
+        status, consumed = self._status(proxy)
+        yield ox.Triple(iri, RDF_TYPE, cls)
+        yield from self._common(proxy, iri)
         yield ox.Triple(iri, HILOS["from"], start)
         yield ox.Triple(iri, HILOS.to, end)
-        yield ox.Triple(iri, HILOS.status, HILOS.Reported)
-        texts = [v for p in shape.text for v in _values(entity, p)]
-        if not texts and shape.cls == HILOS.GenericTie:
-            texts = [default_text(schema)]
+        yield ox.Triple(iri, HILOS.status, status)
+        texts = [v for p in RELATION_TEXT_PROPS for v in _values(proxy, p)]
+        if not texts and cls == HILOS.GenericTie:
+            texts = [default_text(schema.name)]
         for text in dict.fromkeys(texts):
             yield ox.Triple(iri, HILOS.relationText, ox.Literal(text))
-        yield from self._dates(entity, iri)
+        yield from self._dates(proxy, iri)
         yield ox.Triple(iri, PROV.wasDerivedFrom, self.import_source)
-        for source, triples in self._provenance(entity):
+        for source, triples in self._provenance(entity, proxy):
             yield from triples
             yield ox.Triple(iri, PROV.wasDerivedFrom, source)
         self.report.ties += 1
+        return consumed
 
 
 def ftm_triples(
