@@ -42,6 +42,9 @@ def _expected(
 
 @pytest.mark.parametrize("fmt", ["gexf", "graphml"])
 def test_graph_files_read_back_like_the_projection(hilos: Hilos, tmp_path: Path, fmt: str) -> None:
+    """The same nodes and claims as the projection; kind, label, score and the dates as
+    stated as it has them. (Values against the source files, and other readers:
+    test_network_formats_clients.py.)"""
     target = tmp_path / f"net.{fmt}"
     result = hilos("export", fmt, str(target), "--graph", "report/iguala")
     assert result.exit_code == 0, result.stderr
@@ -50,18 +53,43 @@ def test_graph_files_read_back_like_the_projection(hilos: Hilos, tmp_path: Path,
     assert set(read.nodes) == set(expected.nodes)
     for node, data in expected.nodes(data=True):
         got = read.nodes[node]
-        for name in ("label", "sphere", "kind"):
+        for name in ("label", "kind"):
             assert got.get(name) == data[name]
-        assert set(str(got.get("types", "")).split()) == {
-            t.replace("https://w3id.org/hilos/ontology#", "hilos:") for t in data["types"]
-        }
+        assert got["type_iris"].split() == [
+            t.replace("hilos:", "https://w3id.org/hilos/ontology#") for t in data["types"]
+        ]
     edges = {d["tie"]: (u, v, d) for u, v, d in read.edges(data=True)}
     assert set(edges) == {k for _, _, k in expected.edges(keys=True)}
     for u, v, key, data in expected.edges(keys=True, data=True):
         got_u, got_v, got = edges[key]
         assert (got_u, got_v) == (u, v)
-        for name in ("relation", "status", "confidence", "start", "end", "score"):
+        assert got["relation_iri"] == data["relation"].replace(
+            "hilos:", "https://w3id.org/hilos/ontology#"
+        )
+        for name in ("status", "confidence", "score"):
             assert got.get(name) == data[name]
+        assert got.get("start_as_stated") == data["start"]
+        assert got.get("end_as_stated") == data["end"]
+
+
+def test_graph_files_are_the_same_bytes_each_time(hilos: Hilos, tmp_path: Path) -> None:
+    for fmt in ("gexf", "graphml"):
+        first, second = tmp_path / f"1.{fmt}", tmp_path / f"2.{fmt}"
+        for target in (first, second):
+            assert hilos("export", fmt, str(target), "--all-claims").exit_code == 0
+        assert first.read_bytes() == second.read_bytes()
+
+
+def test_gexf_labels_in_the_language_asked(hilos: Hilos, tmp_path: Path) -> None:
+    target = tmp_path / "es.gexf"
+    result = hilos("--lang", "es", "export", "gexf", str(target), "--graph", "report/iguala")
+    assert result.exit_code == 0, result.stderr
+    read = nx.read_gexf(target)
+    assert {d["status"] for _, _, d in read.edges(data=True)} == {"reportado"}
+    assert {d["status_iri"] for _, _, d in read.edges(data=True)} == {
+        "https://w3id.org/hilos/ontology#Reported"
+    }
+    assert "colusión" in {d["relation"] for _, _, d in read.edges(data=True)}
 
 
 ASSERTING = {"confirmed", "reported"}

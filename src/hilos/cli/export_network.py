@@ -46,10 +46,14 @@ def _graph_file(writer_name: str, suffix: str, tool: str) -> None:
     @export_group.command(
         name=writer_name,
         help=f"""Write the network (one edge per claim) as {writer_name.upper()} to FILE, for
-        {tool}. Nodes carry label, sphere, kind and types; edges relation, status, confidence,
-        score, start, end and the claim's IRI (`tie`). Only claims whose status asserts the
-        relation (confirmed, reported) become edges unless --all-claims; the network holds
-        actors unless --include; the analysis filters apply.
+        {tool}. Nodes carry label, sphere, kind, types and aliases; edges the claim's IRI
+        (`tie`), relation, status, confidence, score, valid time (valid_from and valid_until,
+        the whole days it covers; start_as_stated and end_as_stated, as the source gives
+        them), quote, citation, locator and sources. Relations, statuses, types and spheres
+        are labels in --lang, with their IRIs in *_iri attributes; several values are joined
+        with " | ". Only claims whose status asserts the relation (confirmed, reported) become
+        edges unless --all-claims; the network holds actors unless --include; the analysis
+        filters apply.
 
         \b
         Examples:
@@ -62,9 +66,10 @@ def _graph_file(writer_name: str, suffix: str, tool: str) -> None:
     @network_options
     @pass_context
     def command(ctx: Context, target: str, all_claims: bool, filters: Filters) -> None:
-        projection = project(ctx.store(), _claims_filters(filters, all_claims), lang=ctx.lang)
+        store = ctx.store()
+        projection = project(store, _claims_filters(filters, all_claims), lang=ctx.lang)
         with atomic_output(target) as handle:
-            writer(projection, handle)
+            writer(store, projection, handle, lang=ctx.lang)
         graph = projection.graph
         click.echo(
             f"wrote {graph.number_of_nodes()} nodes and {graph.number_of_edges()} claims to "
@@ -73,7 +78,7 @@ def _graph_file(writer_name: str, suffix: str, tool: str) -> None:
         )
 
 
-_graph_file("gexf", "gexf", "Gephi (readable by networkx.read_gexf)")
+_graph_file("gexf", "gexf", "Gephi, Gephi Lite and networkx.read_gexf (GEXF 1.3)")
 _graph_file("graphml", "graphml", "Gephi, yEd and networkx.read_graphml")
 
 
@@ -86,12 +91,16 @@ def export_ftm(ctx: Context, target: str, all_claims: bool, filters: Filters) ->
     """Write the actors of the graphs and the ties that pass the filters as FollowTheMoney
     entities (JSON lines) to FILE, or - for standard output.
 
-    Actors become Person, Organization, PublicBody, Company or LegalEntity; ties Membership,
-    Directorship, Family, Payment, or UnknownLink with the relation as its role, with
-    startDate/endDate and their sourceUrl. Ids are the FtM ids an import kept, else a stable
-    hash of the IRI, so `hilos import ftm` of the file gives back the same graph. Ties with an
-    end that is not an actor (a place, a market) are left out and counted. Only claims whose
-    status asserts the relation (confirmed, reported) are written unless --all-claims.
+    Entities built and checked with the followthemoney library. Actors become Person,
+    Organization, PublicBody, Company or LegalEntity; each claim one interval entity
+    (Membership, Directorship, Family, Payment, Occupancy, Employment, Associate, or
+    UnknownLink) with its quote as summary, the claim in words as description, its status,
+    the sources' citations as publisher, its locator as recordId and its dates. Entities read
+    by `hilos import ftm` come back with every property they had, so import then export
+    loses nothing. Ids are the FtM ids an import kept, else a stable hash of the IRI. Ties
+    with an end that is not an actor (a place, a market) are left out and counted. Only
+    claims whose status asserts the relation (confirmed, reported) are written unless
+    --all-claims.
 
     \b
     Examples:
@@ -104,9 +113,13 @@ def export_ftm(ctx: Context, target: str, all_claims: bool, filters: Filters) ->
     with atomic_output(target) as handle:
         write_ftm(exported, handle)
     skipped = f", {exported.skipped_ties} ties left out (an end is not an actor)"
+    promoted = f", {exported.promoted} entities given the more specific schema a link needs"
+    dropped = f", {exported.dropped_references} references to entities left out dropped"
     click.echo(
         f"wrote {exported.entities} entities and {exported.ties} ties"
         + (skipped if exported.skipped_ties else "")
+        + (promoted if exported.promoted else "")
+        + (dropped if exported.dropped_references else "")
         + ("" if target == "-" else f" to {target}")
         + _left_out(projection),
         err=True,
