@@ -264,9 +264,7 @@ def test_resolution_meets_curated_entities(hilos: Hilos, tmp_path: Path) -> None
     assert details == [["They fight.", "Smith 2020", "https://example.org/a"]]
 
 
-def test_a_name_is_never_merged_into_a_term_of_the_ontology(
-    hilos: Hilos, tmp_path: Path
-) -> None:
+def test_a_name_is_never_merged_into_a_term_of_the_ontology(hilos: Hilos, tmp_path: Path) -> None:
     # "Cártel", "Alcalde" and "Presunto" name a class and a status of the ontology; in a sheet
     # they are names of entities (a group, a person), never the class or the status
     ontology = rdflib.Graph().parse(REPO / "ontology" / "hilos.ttl")

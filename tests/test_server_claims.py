@@ -340,7 +340,7 @@ def test_writes_need_a_server_that_takes_changes_and_its_token(store_path: Path)
                     post(server, path, body=b"x", token=None, content_type="text/plain")[0] == 401
                 )
                 status, headers, _ = fetch(server.base_url + path)
-                assert status == 405 and headers["Allow"] == "POST", path
+                assert status == 405 and headers["Allow"] == "POST, OPTIONS", path
             basic = fetch(
                 server.base_url + "/api/entity/add",
                 method="POST",
@@ -350,7 +350,7 @@ def test_writes_need_a_server_that_takes_changes_and_its_token(store_path: Path)
             assert basic[0] == 401
             for path in ("/api/types", "/api/session", "/api/claims", "/api/journal"):
                 status, headers, _ = post(server, path, {})
-                assert status == 405 and headers["Allow"] == "GET", path
+                assert status == 405 and headers["Allow"] == "GET, HEAD, OPTIONS", path
             # the page asks whether the token it holds is the right one, without writing
             status, session = get(server, "/api/session")
             assert session == {"updates": True, "graph": "mine"}

@@ -230,6 +230,48 @@ def test_scoping_leaves_strings_comments_and_own_datasets_alone() -> None:
     )
 
 
+def test_using_graphs_read_a_graph_with_what_was_derived_from_it(store: Store) -> None:
+    """using-graph-uri (`using=`): the graph and its inferences, nothing else; the expected
+    subjects are read from the curated file and the ontology with rdflib."""
+    iguala = rdflib.Graph().parse(REPO / "graph" / "iguala.ttl")
+    vocabulary = ontology()
+    state = rdflib.URIRef("https://w3id.org/hilos/ontology#StateActor")
+    derived = {
+        str(s)
+        for s, cls in iguala.subject_objects(rdflib.RDF.type)
+        if isinstance(s, rdflib.URIRef)
+        and isinstance(cls, rdflib.URIRef)
+        and state in superclasses(vocabulary, cls)
+    }
+    assert derived
+    mentioned = {str(node) for triple in iguala for node in triple}
+    found = "http://example.org/found"
+    changed = apply_update(
+        store,
+        f"INSERT {{ GRAPH <{found}> {{ ?s a <{found}#It> }} }} WHERE {{ ?s a hilos:StateActor }}",
+        using=["report/iguala"],
+    )
+    assert changed == [found]
+    rows = store.query(f"SELECT ?s WHERE {{ GRAPH <{found}> {{ ?s ?p ?o }} }}")
+    got = {row["s"].value for row in solutions(rows)}
+    assert derived <= got <= mentioned
+    # by name only: the default graph is then empty
+    apply_update(store, f"DROP GRAPH <{found}>")
+    changed = apply_update(
+        store,
+        f"INSERT {{ GRAPH <{found}> {{ ?s a <{found}#It> }} }} WHERE {{ ?s a hilos:StateActor }}",
+        using_named=["report/iguala"],
+    )
+    assert changed == []
+    # a dataset given twice is refused
+    with pytest.raises(UpdateRefused, match="names its dataset"):
+        apply_update(
+            store,
+            "WITH <x:g> INSERT { ?s a hilos:X } WHERE { ?s a hilos:Mayor }",
+            using=["report/iguala"],
+        )
+
+
 # -- over HTTP -----------------------------------------------------------------------------------
 
 

@@ -538,3 +538,142 @@ def test_the_stores_own_graphs_cannot_be_loaded_into(tmp_path: Path, graph: str)
             store.load(source, name=name)
     assert store.graphs() == before
     assert not store.database.contains_named_graph(ox.NamedNode(iri))
+
+
+# -- datasets: FROM, FROM NAMED and the graphs a query is given -----------------------------------
+
+GRAPH_BASE = "https://w3id.org/hilos/graph/"
+FIGURES = GRAPH_BASE + "report/figures"
+IGUALA = GRAPH_BASE + "report/iguala"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+def _count(store: Store, sparql: str, **kwargs: object) -> int:
+    return int(next(iter(store.query(sparql, **kwargs)))["n"].value)  # type: ignore[call-overload, arg-type]
+
+
+def _curated(name: str) -> Path:
+    return next(p for p in resources.curated_files() if p.stem == name)
+
+
+def _derived_type(name: str) -> tuple[rdflib.term.Node, rdflib.URIRef]:
+    """A subject of a curated file and a class it belongs to only by the ontology's
+    rdfs:subClassOf (read with rdflib, not hilos)."""
+    data = rdflib.Graph().parse(_curated(name))
+    vocabulary = rdflib.Graph().parse(resources.ontology_file())
+    for subject, cls in data.subject_objects(rdflib.RDF.type):
+        if not isinstance(subject, rdflib.URIRef) or not isinstance(cls, rdflib.URIRef):
+            continue
+        todo, found = [cls], set()
+        while todo:
+            for parent in vocabulary.objects(todo.pop(), rdflib.RDFS.subClassOf):
+                if isinstance(parent, rdflib.URIRef) and parent not in found:
+                    found.add(parent)
+                    todo.append(parent)
+        for parent in sorted(found):
+            if (subject, rdflib.RDF.type, parent) not in data and str(parent).startswith(
+                str(HILOS)
+            ):
+                return subject, parent
+    raise AssertionError(f"no derived type in {name}")
+
+
+def test_from_is_the_graph_with_its_inferences_and_nothing_else(memory_store: Store) -> None:
+    figures = rdflib.Graph().parse(_curated("figures"))
+    whole = _count(memory_store, COUNT)
+    narrowed = _count(
+        memory_store, f"SELECT (COUNT(*) AS ?n) FROM <{FIGURES}> WHERE {{ ?s ?p ?o }}"
+    )
+    assert len(figures) <= narrowed < whole
+    # not the ontology, nor another graph
+    assert not ask(memory_store, f"ASK FROM <{FIGURES}> {{ hilos:Mayor a owl:Class }}")
+    assert not ask(memory_store, f"ASK FROM <{FIGURES}> {{ hid:zetas rdfs:label ?l }}")
+    # what the reasoner derived from the graph is there
+    subject, cls = _derived_type("iguala")
+    assert ask(memory_store, f"ASK FROM <{IGUALA}> {{ <{subject}> a <{cls}> }}")
+    # the library's graphs= follows the same rule, by short name or IRI
+    assert _count(memory_store, COUNT, graphs=["report/figures"]) == narrowed
+    assert _count(memory_store, COUNT, graphs=[FIGURES]) == narrowed
+    assert not ask_in(memory_store, "ASK { hilos:Mayor a owl:Class }", ["report/iguala"])
+
+
+def ask_in(store: Store, sparql: str, graphs: list[str]) -> bool:
+    return bool(store.query(sparql, graphs=graphs))
+
+
+def test_from_named_is_the_graph_as_loaded(memory_store: Store) -> None:
+    figures = rdflib.Graph().parse(_curated("figures"))
+    answer = memory_store.query(
+        f"CONSTRUCT {{ ?s ?p ?o }} FROM NAMED <{FIGURES}> "
+        f"WHERE {{ GRAPH <{FIGURES}> {{ ?s ?p ?o }} }}"
+    )
+    got = rdflib.Graph().parse(
+        data=ox.serialize(answer, format=ox.RdfFormat.N_TRIPLES), format="nt"
+    )  # type: ignore[arg-type]
+    assert isomorphic(got, figures)
+    rows = memory_store.query(
+        f"SELECT DISTINCT ?g FROM NAMED <{FIGURES}> WHERE {{ GRAPH ?g {{ }} }}"
+    )
+    assert [row["g"].value for row in rows] == [FIGURES]  # type: ignore[union-attr]
+    # and the default graph is then empty
+    assert not ask(memory_store, f"ASK FROM NAMED <{FIGURES}> {{ ?s ?p ?o }}")
+
+
+def test_graph_variable_sees_the_loaded_graphs_only(memory_store: Store) -> None:
+    expected = {str(graph_iri(ONTOLOGY_GRAPH_NAME).value)} | {
+        GRAPH_BASE + "report/" + p.stem for p in resources.curated_files()
+    }
+    rows = memory_store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert {row["g"].value for row in rows} == expected  # type: ignore[union-attr]
+
+
+def test_an_unknown_graph_is_an_empty_dataset(memory_store: Store) -> None:
+    assert not ask(memory_store, "ASK FROM <http://nowhere.example/g> { ?s ?p ?o }")
+    assert not ask(
+        memory_store, "ASK FROM NAMED <http://nowhere.example/g> { GRAPH ?g { ?s ?p ?o } }"
+    )
+    # internal graphs are no graph a query can name
+    inferred = next(g.inferred_iri for g in memory_store.graphs() if g.iri == FIGURES)
+    assert not ask(memory_store, f"ASK FROM <{inferred}> {{ ?s ?p ?o }}")
+    assert not ask(memory_store, f"ASK FROM <{STORE_NS}registry> {{ ?s ?p ?o }}")
+
+
+def test_the_given_dataset_wins_over_from(memory_store: Store) -> None:
+    query = f"ASK FROM <{IGUALA}> {{ hid:zetas rdfs:label ?l }}"
+    assert not ask(memory_store, query)
+    assert bool(memory_store.query(query, graphs=["report/dtos"]))
+
+
+def test_relative_iris_resolve_against_the_base(memory_store: Store) -> None:
+    rows = memory_store.query(
+        "SELECT ?x WHERE { BIND(<rel> AS ?x) }", base_iri="http://127.0.0.1:7878/sparql"
+    )
+    assert [row["x"].value for row in rows] == ["http://127.0.0.1:7878/rel"]  # type: ignore[union-attr]
+
+
+def test_each_loads_blank_nodes_are_labelled_with_a_letter_first(tmp_path: Path) -> None:
+    """The per-load prefix of blank-node labels starts with a letter, so the stored labels are
+    XML names: Oxigraph's RDF/XML writer, given them as they are, writes an `rdf:nodeID`
+    that rdflib reads. Many loads, since the prefix is random."""
+    source = tmp_path / "data.ttl"
+    source.write_text(
+        '@prefix ex: <http://example.org/> .\n_:x ex:p [ ex:q "v" ] ; ex:r ( "a" "b" ) .\n',
+        encoding="utf-8",
+    )
+    store = Store.empty()
+    for n in range(20):
+        store.load(source, name=f"g{n}")
+    quads = list(store.quads())
+    labels = {
+        term.value
+        for q in quads
+        for term in (q.subject, q.object)
+        if isinstance(term, ox.BlankNode)
+    }
+    assert labels and all(re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", label) for label in labels)
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    xml = ox.serialize(triples, format=ox.RdfFormat.RDF_XML) or b""
+    expected = rdflib.Graph()
+    for _ in range(20):
+        expected.parse(source, format="turtle")
+    assert len(rdflib.Graph().parse(data=xml, format="xml")) == len(expected)

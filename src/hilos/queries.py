@@ -33,6 +33,7 @@ from . import resources
 from .errors import ParameterError, QueryError, UnknownQuery
 from .namespaces import HILOS_NS, XSD, expand
 from .output import csv_cell, inline
+from .rdfsyntax import portable_triples
 from .sparqltext import on_large_stack, too_complex
 from .store import Store
 from .vocab import vocabulary
@@ -337,7 +338,8 @@ class QueryResult:
             from .store import format_for
 
             out = io.BytesIO()
-            ox.serialize(self.triples, out, format_for("", fmt), prefixes=_prefixes())
+            triples = portable_triples(self.triples)  # labels every syntax takes
+            ox.serialize(triples, out, format_for("", fmt), prefixes=_prefixes())
             return out.getvalue()
         formats = {
             "json": ox.QueryResultsFormat.JSON,
@@ -433,7 +435,10 @@ def _run(
     graphs: list[str] | None,
 ) -> QueryResult:
     bindings = bind_parameters(store, query, params or {})
-    answer = store.query(query.text, bindings=bindings, graphs=graphs)
+    # A library query is written against the vocabulary: with graphs named, it reads the
+    # ontology too; anyone else's query reads the graphs named, as an endpoint's client would.
+    shipped = any(q.name == query.name and q.text == query.text for q in library())
+    answer = store.query(query.text, bindings=bindings, graphs=graphs, ontology=shipped)
     if isinstance(answer, ox.QueryBoolean):
         value = bool(answer)
         payload = json.dumps({"head": {}, "boolean": value}).encode()

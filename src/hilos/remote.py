@@ -142,10 +142,14 @@ class RemoteDatabase:
         named_graphs: Sequence[Any] | None = None,
         substitutions: Mapping[ox.Variable, Any] | None = None,
         use_default_graph_as_union: bool = False,
+        base_iri: str | None = None,
     ) -> Answer:
-        """Run a query at the endpoint; the graphs named are its dataset (none: the server's)."""
+        """Run a query at the endpoint; the graphs named are its dataset (none: the server's);
+        relative IRIs resolve against `base_iri` (a `BASE` before the query)."""
         del use_default_graph_as_union  # the server's own default graph is used when none given
         text = _with_prefixes(sparql, prefixes or {})
+        if base_iri is not None:
+            text = f"BASE <{base_iri}>\n{text}"
         if substitutions:
             text = _with_values(text, substitutions)
         form: list[tuple[str, str]] = [("query", text)]

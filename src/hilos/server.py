@@ -3,12 +3,18 @@ standard library.
 
 `make_server(store, host, port)` returns a `ThreadingHTTPServer` answering:
 
-- `/sparql`: queries by GET (`?query=`) and POST (form-encoded `query=`, or a direct
-  `application/sparql-query` body), with optional `default-graph-uri` / `named-graph-uri`
-  naming loaded graphs (by hilos name or IRI; both narrow the graphs the query sees, and a
-  value that names no loaded graph is ignored with an `X-Hilos-Note` header); SELECT/ASK
-  results as SPARQL JSON (default), XML, CSV or TSV, and CONSTRUCT/DESCRIBE results as Turtle
-  (default), N-Triples, JSON-LD or RDF/XML, chosen by `Accept`;
+- `/sparql` (and `/sparql/`): queries by GET (`?query=`, read as UTF-8) and POST
+  (form-encoded `query=`, or a direct `application/sparql-query` body; UTF-8 only), on the
+  dataset of the SPARQL 1.1 Protocol (`Store.query`): `default-graph-uri` / `named-graph-uri`
+  (loaded graphs by hilos name or IRI) win over the query's `FROM` / `FROM NAMED`; with
+  neither, the default graph is the union of the loaded graphs. A graph in the default graph
+  brings what was derived from it, not the ontology; a named graph is the graph as loaded; a
+  graph not loaded is empty (and named in an `X-Hilos-Note` header); the store's own graphs
+  are never visible. Relative IRIs resolve against the endpoint's URL. SELECT/ASK results as
+  SPARQL JSON (default), XML, CSV or TSV, and CONSTRUCT/DESCRIBE results as Turtle (default),
+  N-Triples, JSON-LD or RDF/XML, chosen by `Accept`. HEAD answers as GET without the body,
+  OPTIONS with the `Allow` header; with `cors` origins, answers carry CORS headers for them
+  and OPTIONS answers their preflight;
 - `/`: the explorer page (`hilos.explorer`), its script and style sheet under `/assets/`;
 - the explorer's JSON endpoints, GET only, with the shapes of the commands' `--format json`:
   `/api/search?q=` (`hilos search`), `/api/entity?id=` (`hilos show`: the card, every tie with
@@ -33,16 +39,19 @@ parameter or field, a query nested too deep or too long, or a malformed request,
 or write without the right token, 403 an update or write to a read-only server, 404 unknown
 page, entity, claim or library query, or no path, 405 other methods, 409 an undo of a change
 that is no longer the last, 406 unacceptable `Accept`, 408 a body that did
-not arrive in time, 411 a body without a Content-Length, 413 request or result too large, 414
-URL longer than 64 KiB, 415 other request bodies, 421 a Host that is not this server, 431
-headers too large or too many, 501 an unknown method, 505 an HTTP version other than 1.x, 503
-timeout, busy server or unreadable store, 500 anything unexpected.
+not arrive in time, 411 a body without a Content-Length or chunked encoding, 413 request too
+large, 414 URL longer than 64 KiB, 415 other request bodies or a charset other than UTF-8,
+421 a Host that is not this server, 431 headers too large or too many, 501 an unknown method
+or transfer coding, 505 an HTTP version other than 1.x, 503 timeout, busy server or
+unreadable store, 500 a result over `max_results` (saying so) and anything unexpected.
 
 Safety:
 - read-only unless `update_token` is given; then SPARQL Update (POST: a form field `update=`
   or an `application/sparql-update` body) is accepted only with the header
   `Authorization: Bearer <token>` (compared in constant time; 401 otherwise) and applied by
-  `hilos.updates.apply_update`, all or nothing, into registered graphs with their inferences;
+  `hilos.updates.apply_update`, all or nothing, into registered graphs with their inferences
+  (`using-graph-uri` / `using-named-graph-uri` give its dataset, unless it has USING or WITH:
+  then 400);
 - federated `SERVICE` is refused before a query or update runs, and so is `LOAD`: the server
   never calls another host (the text is read as the engine reads it: `hilos.sparqltext`);
 - a query or update nested deeper or longer than the engine can take without running out of
@@ -56,11 +65,13 @@ Safety:
   request waits for a free worker until its timeout, then gets 503 "busy" with `Retry-After`.
   An update, and each of the explorer's writes, is never cut short: it runs to its end, one at
   a time (they share one lock), and one that fails changes nothing;
-- more than `max_results` solutions or triples is refused with 413 "result too large" rather
-  than truncated, so an answer is never silently incomplete;
-- a request body over `max_request_bytes` is refused with 413 before it is read; a body
-  shorter than its `Content-Length`, or sent with a `Transfer-Encoding`, is never run; a body
-  sent with a GET is never read as a request of its own;
+- more than `max_results` solutions or triples is refused with 500 "result too large" rather
+  than truncated, so an answer is never silently incomplete (not 413, which clients report
+  as a request too large: `RESULT_TOO_LARGE`);
+- a request body over `max_request_bytes` is refused with 413 before it is read (a chunked
+  one as soon as its chunks pass the limit); a body shorter than its `Content-Length`, or
+  with a malformed chunk, is never run; a body sent with a GET is never read as a request of
+  its own;
 - a request must arrive whole (line, headers, body) within `request_timeout` seconds of the
   connection's turn, however slowly it trickles: a slow or silent client is dropped (408 when
   its body was late), and at most `max_connections` connections are open at once (beyond, 503
@@ -85,7 +96,7 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
@@ -98,7 +109,8 @@ from .claims import DEFAULT_GRAPH
 from .errors import HilosError, NotFound, QueryError, StoreError, UnknownQuery
 from .explorer import api
 from .namespaces import PREFIXES
-from .sparqltext import is_federated, start_with_large_stack, too_complex
+from .rdfsyntax import portable_triples
+from .sparqltext import is_federated, keywords, start_with_large_stack, too_complex
 from .store import REGISTRY_GRAPH, Store
 from .updates import apply_update
 
@@ -151,6 +163,12 @@ TRIPLE_TYPES: dict[str, ox.RdfFormat] = {
 }
 _TEXT = {"text/csv", "text/tab-separated-values", "text/turtle", "application/n-triples"}
 _JSON = "application/json; charset=utf-8"
+RESULT_TOO_LARGE = 500
+"""The status of an answer over the cap: not 413, which clients report as "request too large";
+a 500 with its reason, as Virtuoso answers a query over its limits, which SPARQLWrapper shows
+with the reason (EndPointInternalError)."""
+_UTF8 = frozenset({"utf-8", "utf8", "us-ascii", "ascii"})
+_CORS_HEADERS = "Accept, Authorization, Content-Type"
 
 
 class HttpError(Exception):
@@ -236,15 +254,24 @@ def answer(
     max_results: int,
     cancel: threading.Event,
     graphs: list[str] | None = None,
+    named_graphs: list[str] | None = None,
     bindings: dict[str, Any] | None = None,
     registry: bool = False,
+    base_iri: str | None = None,
 ) -> tuple[str, bytes]:
     """Run a query and serialise its answer in the media type `accept` likes best; with
-    `registry`, on the registry of the graphs the store holds."""
+    `registry`, on the registry of the graphs the store holds. The dataset is the store's
+    (`Store.query`): `graphs` and `named_graphs` when given, else the query's own."""
     result = (
         store.query_registry(sparql)
         if registry
-        else store.query(sparql, graphs=graphs, bindings=bindings)
+        else store.query(
+            sparql,
+            graphs=graphs,
+            named_graphs=named_graphs,
+            bindings=bindings,
+            base_iri=base_iri,
+        )
     )
     if isinstance(result, ox.QueryBoolean):
         media, fmt = negotiate(accept, SOLUTION_TYPES)
@@ -266,7 +293,8 @@ def answer(
     media, rdf = negotiate(accept, TRIPLE_TYPES)
     triples = _collect(result, max_results, cancel)
     prefixes = PREFIXES if rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-    return media, ox.serialize(triples, format=rdf, prefixes=prefixes) or b""
+    # blank-node labels every syntax takes (RDF/XML's rdf:nodeID is an XML name)
+    return media, ox.serialize(portable_triples(triples), format=rdf, prefixes=prefixes) or b""
 
 
 def _collect(result: Any, max_results: int, cancel: threading.Event) -> list[Any]:
@@ -277,8 +305,8 @@ def _collect(result: Any, max_results: int, cancel: threading.Event) -> list[Any
                 raise HttpError(503, "query timed out")
             if len(items) == max_results:
                 raise HttpError(
-                    413,
-                    f"result too large: more than {max_results} results; "
+                    RESULT_TOO_LARGE,
+                    f"result too large: this server answers at most {max_results} results; "
                     "add a LIMIT or narrow the query",
                 )
             items.append(item)
@@ -367,6 +395,7 @@ class SparqlServer(ThreadingHTTPServer):
         workers: int = 8,
         max_connections: int = 256,
         request_timeout: float = 30.0,
+        cors: tuple[str, ...] = (),
     ) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
@@ -385,6 +414,7 @@ class SparqlServer(ThreadingHTTPServer):
         self._running_lock = threading.Lock()
         self.max_connections = max_connections
         self.request_timeout = request_timeout
+        self.cors = cors
         self._connections = 0
         self._connections_lock = threading.Lock()
         super().__init__(address, SparqlHandler)
@@ -495,12 +525,14 @@ def make_server(
     workers: int = 8,
     max_connections: int = 256,
     request_timeout: float = 30.0,
+    cors: Sequence[str] = (),
 ) -> SparqlServer:
     """A server bound to `host:port` (port 0: any free port); call `serve_forever()` on it,
     and `shutdown()` then `server_close()` to stop it. `log` receives one line per request.
     With `update_token`, SPARQL Update is accepted from clients that send it as a bearer token.
     At most `workers` queries and explorer requests run at once, `max_connections` connections
     are open at once, and a request must arrive whole within `request_timeout` seconds.
+    `cors` lists the web origins whose pages may read the answers (`*`: any); none by default.
     """
     if update_token is not None and not update_token.strip():
         raise ValueError("an empty update token would let anyone write")
@@ -517,6 +549,7 @@ def make_server(
         workers=workers,
         max_connections=max_connections,
         request_timeout=request_timeout,
+        cors=tuple(cors),
     )
 
 
@@ -548,6 +581,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
     # Path → the methods it answers and the method of this class that answers it.
     ROUTES: ClassVar[dict[str, tuple[tuple[str, ...], str]]] = {
         "/sparql": (("GET", "POST"), "_sparql"),
+        "/sparql/": (("GET", "POST"), "_sparql"),
         "/": (("GET",), "_explorer"),
         "/api/search": (("GET",), "_api_search"),
         "/api/entity": (("GET",), "_api_entity"),
@@ -623,7 +657,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
         self._body_read = False
         path = urlsplit(self.path).path
         self._json_errors = path.startswith("/api/")
-        if self.command in ("GET", "HEAD") and (
+        if self.command in ("GET", "HEAD", "OPTIONS") and (
             self.headers.get("Content-Length", "0").strip() not in ("", "0")
             or "Transfer-Encoding" in self.headers
         ):
@@ -641,15 +675,19 @@ class SparqlHandler(BaseHTTPRequestHandler):
                 raise HttpError(
                     404, f"no such page: {path} (the explorer is at /, SPARQL at /sparql)"
                 )
-            if self.command not in methods:
+            allowed = _allowed(methods)
+            if self.command == "OPTIONS":
+                self._options(methods, allowed)
+                return
+            if self.command not in allowed:
                 raise HttpError(
                     405,
-                    f"method {self.command} not allowed: use {' or '.join(methods)}",
-                    {"Allow": ", ".join(methods)},
+                    f"method {self.command} not allowed: use {' or '.join(allowed)}",
+                    {"Allow": ", ".join(allowed)},
                 )
             getattr(self, name)()
         except HttpError as exc:
-            unread = self.command not in ("GET", "HEAD") and not self._body_read
+            unread = self.command not in ("GET", "HEAD", "OPTIONS") and not self._body_read
             if unread:
                 self.close_connection = True  # an unread body must not be taken for a request
             self._send_error(exc.status, exc.message, exc.headers, exc.details)
@@ -664,6 +702,27 @@ class SparqlHandler(BaseHTTPRequestHandler):
         except Exception as exc:
             self._log(f"internal error: {type(exc).__name__}: {exc}")
             self._send_error(500, f"internal error ({type(exc).__name__})")
+
+    def _options(self, methods: tuple[str, ...], allowed: tuple[str, ...]) -> None:
+        """What a path answers (`Allow`), and, for a web origin the server trusts (`--cors`),
+        the CORS preflight's answer."""
+        headers = {"Allow": ", ".join(allowed)}
+        if self._cors_origin() and "Access-Control-Request-Method" in self.headers:
+            headers["Access-Control-Allow-Methods"] = ", ".join(allowed)
+            headers["Access-Control-Allow-Headers"] = _CORS_HEADERS
+            headers["Access-Control-Max-Age"] = "600"
+        self._send(204, "text/plain; charset=utf-8", b"", **headers)
+
+    def _cors_origin(self) -> str:
+        """The `Access-Control-Allow-Origin` of this answer: '' unless the server was told to
+        let the request's web origin read it."""
+        allowed = self.server.cors
+        if not allowed:
+            return ""
+        if "*" in allowed:
+            return "*"
+        origin = self.headers.get("Origin", "").strip()
+        return origin if origin in allowed else ""
 
     def _linger(self, seconds: float = 2.0) -> None:
         """After refusing a request whose body stays unread, drop what the client still sends
@@ -698,15 +757,33 @@ class SparqlHandler(BaseHTTPRequestHandler):
     # -- reading the request -----------------------------------------------------------------
 
     def _query_params(self) -> dict[str, list[str]]:
-        return parse_qs(urlsplit(self.path).query, keep_blank_values=True)
+        """The URL's parameters, read as UTF-8 (the request line arrives as Latin-1 text: its
+        bytes are read again), percent-escapes included; anything else is a 400."""
+        query = urlsplit(self.path).query
+        try:
+            text = query.encode("latin-1").decode("utf-8")
+            return parse_qs(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+        except UnicodeError:
+            raise HttpError(400, "the URL's query string is not valid UTF-8") from None
 
     def _content_type(self) -> str:
-        return self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        """The body's media type; a charset other than UTF-8 is refused (415)."""
+        value = self.headers.get("Content-Type", "")
+        media, *params = (part.strip() for part in value.split(";"))
+        for param in params:
+            key, _, given = param.partition("=")
+            charset = given.strip().strip('"').lower()
+            if key.strip().lower() == "charset" and charset not in _UTF8:
+                raise HttpError(
+                    415,
+                    f"unsupported charset {charset or '(empty)'} of {media.lower()}: send the "
+                    "body in UTF-8",
+                )
+        return media.lower()
 
     def _read_body(self) -> bytes:
         if "Transfer-Encoding" in self.headers:
-            self.close_connection = True
-            raise HttpError(411, "send the body with a Content-Length, not a Transfer-Encoding")
+            return self._read_chunked()
         lengths = self.headers.get_all("Content-Length") or []
         if not lengths:
             self.close_connection = True
@@ -726,11 +803,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
             body = self.rfile.read(length)
         except TimeoutError:
             self.close_connection = True
-            raise HttpError(
-                408,
-                f"request timed out: its body did not arrive within "
-                f"{self.server.request_timeout:g} s",
-            ) from None
+            raise self._body_timed_out() from None
         if len(body) < length:
             self.close_connection = True
             raise HttpError(
@@ -738,32 +811,94 @@ class SparqlHandler(BaseHTTPRequestHandler):
             )
         return body
 
+    def _read_chunked(self) -> bytes:
+        """A body sent with `Transfer-Encoding: chunked`, read within the size limit and the
+        request's deadline; any other transfer coding is refused (501)."""
+        codings = [
+            c.strip().lower()
+            for c in ",".join(self.headers.get_all("Transfer-Encoding") or []).split(",")
+        ]
+        if codings != ["chunked"]:
+            self.close_connection = True
+            raise HttpError(501, f"unsupported Transfer-Encoding {', '.join(codings)}: use chunked")
+        if "Content-Length" in self.headers:
+            self.close_connection = True
+            raise HttpError(400, "send a Content-Length or a Transfer-Encoding, not both")
+        limit = self.server.max_request_bytes
+        self._body_read = True
+        parts: list[bytes] = []
+        size = 0
+        try:
+            while True:
+                line = self.rfile.readline(1026)
+                try:
+                    length = int(line.split(b";")[0].strip(), 16)
+                except ValueError:
+                    length = -1
+                if length < 0 or not line.endswith(b"\n"):
+                    self.close_connection = True
+                    raise HttpError(400, "malformed chunked body: a chunk size line is wrong")
+                if length == 0:
+                    while self.rfile.readline(1026).strip():  # trailer fields, ignored
+                        pass
+                    break
+                size += length
+                if size > limit:
+                    self.close_connection = True  # the rest stays unread
+                    raise HttpError(413, f"request too large: more than {limit} bytes")
+                chunk = self.rfile.read(length)
+                if len(chunk) < length or self.rfile.readline(3).strip():
+                    self.close_connection = True
+                    raise HttpError(400, "malformed chunked body: a chunk ended early")
+                parts.append(chunk)
+        except TimeoutError:
+            self.close_connection = True
+            raise self._body_timed_out() from None
+        return b"".join(parts)
+
+    def _body_timed_out(self) -> HttpError:
+        return HttpError(
+            408,
+            f"request timed out: its body did not arrive within {self.server.request_timeout:g} s",
+        )
+
     def _form(self, params: dict[str, list[str]]) -> dict[str, list[str]]:
-        """The parameters of the URL and of a form-encoded body, merged."""
-        body = self._read_body()
-        form = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
+        """The parameters of the URL and of a form-encoded body (UTF-8), merged."""
+        form = _utf8_form(self._read_body())
         for key, values in form.items():
             params.setdefault(key, []).extend(values)
         return params
 
-    def _graphs(self, params: dict[str, list[str]]) -> list[str]:
-        asked = params.get("default-graph-uri", []) + params.get("named-graph-uri", [])
-        if not asked:
-            return []
-        if REGISTRY_GRAPH in asked:
+    def _dataset(
+        self, params: dict[str, list[str]], sparql: str
+    ) -> tuple[list[str] | None, list[str] | None]:
+        """The `graphs` and `named_graphs` of `Store.query` for the request's
+        `default-graph-uri` and `named-graph-uri` (which win over the query's FROM and FROM
+        NAMED: SPARQL 1.1 Protocol §2.1.4); a graph not loaded is empty, and noted."""
+        default = params.get("default-graph-uri", [])
+        named = params.get("named-graph-uri", [])
+        store = self.server.store
+        if REGISTRY_GRAPH in default + named:
             # what the store holds, read by hilos processes that go through this server
             self._registry = True
-            return []
-        loaded = {}
-        for info in self.server.store.graphs():
-            loaded[info.name] = info.name
-            loaded[info.iri] = info.name
-            loaded[info.inferred_iri] = info.name
-        names = [loaded[uri] for uri in asked if uri in loaded]
-        ignored = [uri for uri in asked if uri not in loaded]
-        if ignored:
-            self._note = "ignored graphs not loaded: " + " ".join(ignored)
-        return list(dict.fromkeys(names))
+            return None, None
+        if not default and not named:
+            empty = store.dataset(sparql, base_iri=self._base_iri()).unknown
+            if empty:
+                self._note = "graphs not loaded, read as empty: " + " ".join(empty)
+            return None, None
+        found = {uri: store.loaded_graph(uri) for uri in default + named}
+        unknown = [uri for uri, info in found.items() if info is None]
+        if unknown:
+            self._note = "graphs not loaded, read as empty: " + " ".join(unknown)
+        return (
+            [info.name for uri in default if (info := found[uri]) is not None],
+            [info.name for uri in named if (info := found[uri]) is not None],
+        )
+
+    def _base_iri(self) -> str:
+        """The endpoint's URL, against which relative IRIs resolve."""
+        return self.server.base_url + urlsplit(self.path).path
 
     @staticmethod
     def _utf8(body: bytes, what: str) -> str:
@@ -821,13 +956,16 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if reason := too_complex(sparql):
             raise HttpError(400, reason)
         self._registry = False
-        graphs = self._graphs(params) or None
+        graphs, named = self._dataset(params, sparql)
         accept = self.headers.get("Accept", "")
+        base = self._base_iri()
         media, body = self._in_worker(
             lambda cancel: answer(
                 self.server.store,
                 sparql,
                 graphs=graphs,
+                named_graphs=named,
+                base_iri=base,
                 registry=self._registry,
                 accept=accept,
                 max_results=self.server.max_results,
@@ -853,12 +991,26 @@ class SparqlHandler(BaseHTTPRequestHandler):
             )
 
     def _update(self, sparql: str, params: dict[str, list[str]]) -> None:
-        if "using-graph-uri" in params or "using-named-graph-uri" in params:
+        using = params.get("using-graph-uri")
+        using_named = params.get("using-named-graph-uri")
+        if (using or using_named) and any(
+            w.depth == 0 and w.word in ("USING", "WITH") for w in keywords(sparql)
+        ):
             raise HttpError(
-                400, "using-graph-uri and using-named-graph-uri are not supported: write USING"
+                400,
+                "the update names its dataset (USING or WITH) and so do using-graph-uri or "
+                "using-named-graph-uri: give it one way only",
             )
         store = self.server.store
-        changed = json.loads(self._write(lambda: apply_update(store, sparql), "update"))
+        base = self._base_iri()
+        changed = json.loads(
+            self._write(
+                lambda: apply_update(
+                    store, sparql, using=using, using_named=using_named, base_iri=base
+                ),
+                "update",
+            )
+        )
         self._log(f"update applied; graphs changed: {', '.join(changed) or 'none'}")
         reply: dict[str, Any] = {"changed": changed}
         if not changed:
@@ -971,9 +1123,10 @@ class SparqlHandler(BaseHTTPRequestHandler):
                 f"unsupported request body {content_type or '(no Content-Type)'}: send the "
                 "fields as application/x-www-form-urlencoded or application/json",
             )
-        text = self._utf8(self._read_body(), "body")
+        body = self._read_body()
         if content_type == "application/x-www-form-urlencoded":
-            return parse_qs(text, keep_blank_values=True)
+            return _utf8_form(body)
+        text = self._utf8(body, "body")
         try:
             data = json.loads(text)
         except ValueError as exc:
@@ -1061,14 +1214,19 @@ class SparqlHandler(BaseHTTPRequestHandler):
         # reads, not what was left of the time to send the request.
         self.connection.settimeout(self.timeout)
         self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
+        if status != 204:  # No Content: neither a type nor a length
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
         self.send_header("Vary", "Accept")
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("Cache-Control", "no-store")
         self.send_header("Referrer-Policy", "no-referrer")
         if self._note:
             self.send_header("X-Hilos-Note", _header_value(self._note))
+        if origin := self._cors_origin():
+            self.send_header("Access-Control-Allow-Origin", _header_value(origin))
+            self.send_header("Access-Control-Expose-Headers", "X-Hilos-Note, Retry-After")
+            self.send_header("Vary", "Origin")
         for key, value in headers.items():
             self.send_header(key, _header_value(value))
         if self.close_connection:
@@ -1121,3 +1279,24 @@ def _field_text(value: str | float) -> str:
 
 def _json_bytes(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _allowed(methods: tuple[str, ...]) -> tuple[str, ...]:
+    """The methods a path answers: its own, HEAD where it answers GET, and OPTIONS.
+
+    >>> _allowed(("GET", "POST"))
+    ('GET', 'HEAD', 'POST', 'OPTIONS')
+    """
+    head = ("HEAD",) if "GET" in methods else ()
+    ordered = [m for m in ("GET", *head, "POST") if m in (*methods, *head)]
+    return (*ordered, *(m for m in methods if m not in ordered), "OPTIONS")
+
+
+def _utf8_form(body: bytes) -> dict[str, list[str]]:
+    """A form-encoded body, read as UTF-8 (escapes included); anything else is a 400."""
+    try:
+        return parse_qs(
+            body.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors="strict"
+        )
+    except UnicodeError:
+        raise HttpError(400, "the form is not valid UTF-8") from None

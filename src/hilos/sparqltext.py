@@ -364,3 +364,67 @@ def where_body(sparql: str) -> int | None:
         start = where.end()
     brace = text.find("{", start)
     return None if brace < 0 else brace + 1
+
+
+# -- the dataset a query names -----------------------------------------------------------------
+
+_QUERY_FORMS = frozenset({"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"})
+
+
+@dataclass(frozen=True)
+class DatasetClauses:
+    """The `FROM` and `FROM NAMED` clauses of a query as written (IRIs or prefixed names), and
+    its prologue (the `BASE` and `PREFIX` declarations that give them their meaning)."""
+
+    prologue: str
+    default: tuple[str, ...]
+    named: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.default or self.named)
+
+
+def dataset_clauses(sparql: str) -> DatasetClauses:
+    """The dataset clauses of a query, read outside its strings, comments and braces (a
+    subquery has none).
+
+    >>> dataset_clauses('PREFIX g: <x:> SELECT * FROM <x:a> FROM NAMED g:b { ?s ?p "FROM" }')
+    DatasetClauses(prologue='PREFIX g: <x:> ', default=('<x:a>',), named=('g:b',))
+    >>> bool(dataset_clauses("SELECT * { { SELECT * { ?s ?p ?o } } } # FROM <x:a>"))
+    False
+    """
+    words = [w for w in keywords(sparql) if w.depth == 0]
+    start = next((w.start for w in words if w.word in _QUERY_FORMS), len(sparql))
+    default: list[str] = []
+    named: list[str] = []
+    for index, word in enumerate(words):
+        if word.word != "FROM":
+            continue
+        after = word.end
+        into = default
+        following = words[index + 1] if index + 1 < len(words) else None
+        if (
+            following is not None
+            and following.word == "NAMED"
+            and not code(sparql[word.end : following.start]).strip()
+        ):
+            after, into = following.end, named
+        if token := _graph_token(sparql, after):
+            into.append(token)
+    return DatasetClauses(sparql[:start], tuple(default), tuple(named))
+
+
+def _graph_token(sparql: str, start: int) -> str:
+    """The IRI or prefixed name that starts after `start` (comments skipped), or ''."""
+    prefix = ""
+    for match in SCANNER.finditer(sparql, start):
+        token = match.group()
+        if token.startswith("#"):
+            continue
+        if match.group("prefix") and not prefix:
+            prefix = token
+            continue
+        if token.startswith("<") or token.startswith(":"):
+            return prefix + token
+        return ""
+    return ""

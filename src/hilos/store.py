@@ -49,8 +49,10 @@ from .errors import (
     UnknownGraph,
 )
 from .namespaces import PREFIXES, STORE, STORE_NS, XSD, compact
+from .rdfsyntax import portable_quads
 from .reasoner import Reasoner, Terminology, is_tbox
 from .remote import RemoteDatabase, skolemise, sparql_with_values, unskolemise
+from .sparqltext import DatasetClauses, dataset_clauses
 from .xmlsafety import check_rdfxml
 
 T = TypeVar("T")
@@ -221,6 +223,18 @@ class LoadReport:
     triples: int
     inferred_triples: int
     replaced: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The graphs a query reads: its default graph (the union of `default`, or of every graph
+    of the database when `union`), the graphs it may name, and the graphs named in the query
+    that are not loaded (they are empty)."""
+
+    default: tuple[NamedNode, ...]
+    named: tuple[NamedNode, ...]
+    union: bool = False
+    unknown: tuple[str, ...] = ()
 
 
 class Store:
@@ -708,7 +722,7 @@ class Store:
             if self.remote:
                 stream = skolemise(stream, uuid.uuid4().hex)
             else:
-                stream = _scoped_blank_nodes(stream, uuid.uuid4().hex)
+                stream = _scoped_blank_nodes(stream, "b" + uuid.uuid4().hex)
             # Nothing written here is visible until the commit below, so the bulk loader's lack
             # of transactions costs nothing; it keeps memory flat on large files.
             write = self._db.bulk_extend if plan.total > BULK_THRESHOLD else self._db.extend
@@ -791,6 +805,11 @@ class Store:
             raise _parse_error(shown, exc) from None
         except (UnicodeDecodeError, ValueError) as exc:
             raise ParseError(shown, str(exc)) from None
+        except MemoryError as exc:
+            # Oxigraph's parser holds one statement in a buffer of at most 16 MB.
+            raise ParseError(
+                shown, f"statement {total + 1} is longer than the parser's limit ({exc})"
+            ) from None
         except OSError as exc:
             raise BadInput(f"{shown}: cannot be read: {exc}") from None
         if total == 0:
@@ -911,18 +930,20 @@ class Store:
     # ---------------------------------------------------------------- reading
 
     def visible_graphs(
-        self, names: Sequence[str] | None = None, *, inferred: bool = True
+        self, names: Sequence[str] | None = None, *, inferred: bool = True, ontology: bool = True
     ) -> list[NamedNode]:
-        """The graphs a query sees: all loaded ones, or those named plus the ontology, with
-        their inferences unless `inferred` is false."""
+        """The graphs a default graph made of `names` is read from: all loaded ones, or those
+        named (by short name or IRI; an unknown one raises `UnknownGraph`) plus the ontology
+        unless `ontology` is false, each with its inferences unless `inferred` is false."""
         infos = self.graphs()
         if names:
             wanted = {graph_iri(name).value for name in names}
             unknown = wanted - {info.iri for info in infos}
             if unknown:
                 self.graph(graph_name(sorted(unknown)[0]))  # raises UnknownGraph
-            # The vocabulary applies whatever data is chosen: labels of classes, statuses…
-            wanted.add(graph_iri(ONTOLOGY_GRAPH_NAME).value)
+            if ontology:
+                # The vocabulary applies whatever data is chosen: labels of classes, statuses…
+                wanted.add(graph_iri(ONTOLOGY_GRAPH_NAME).value)
             infos = [info for info in infos if info.iri in wanted]
         visible: list[NamedNode] = []
         for info in infos:
@@ -931,25 +952,143 @@ class Store:
                 visible.append(NamedNode(info.inferred_iri))
         return visible
 
+    def loaded_graph(self, name: str) -> GraphInfo | None:
+        """The loaded graph called `name` (a short name or an IRI, bare or in `<…>`), or None
+        for anything else: an unknown graph, an internal one, a malformed name."""
+        try:
+            iri = graph_iri(name).value
+        except BadInput:
+            return None
+        return next((info for info in self.graphs() if info.iri == iri), None)
+
+    def dataset(
+        self,
+        sparql: str,
+        *,
+        graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+        inferred: bool = True,
+        ontology: bool = False,
+        base_iri: str | None = None,
+    ) -> Dataset:
+        """The dataset a query runs on, by the rules of the SPARQL 1.1 Protocol (§2.1.4): the
+        graphs given (`graphs`, `named_graphs`: the protocol's `default-graph-uri` and
+        `named-graph-uri`) win over the query's `FROM` and `FROM NAMED`; with neither, the
+        default graph is the union of every loaded graph and every loaded graph is named.
+
+        A graph in the default graph brings what the reasoner derived from it (unless
+        `inferred` is false), never the ontology or another graph (unless `ontology`: for
+        analyses that need the vocabulary); a named graph is the graph as loaded. Given
+        graphs must be loaded (`UnknownGraph`); with `graphs` alone, they are named too.
+        In `FROM` and `FROM NAMED`, a graph that is not loaded (or is internal) is empty.
+        """
+        if graphs or named_graphs is not None:
+            default = [self.graph(name) for name in graphs or ()]
+            named = (
+                [self.graph(name) for name in named_graphs]
+                if named_graphs is not None
+                else list(default)
+            )
+            return self._dataset_of(default, named, inferred=inferred, ontology=ontology)
+        clauses = dataset_clauses(sparql)
+        if clauses:
+            default_iris, named_iris = self._clause_iris(clauses, base_iri)
+            loaded = {info.iri: info for info in self.graphs()}
+            return self._dataset_of(
+                [loaded[iri] for iri in default_iris if iri in loaded],
+                [loaded[iri] for iri in named_iris if iri in loaded],
+                inferred=inferred,
+                ontology=ontology,
+                unknown=tuple(iri for iri in (*default_iris, *named_iris) if iri not in loaded),
+            )
+        return self._dataset_of(self.graphs(), self.graphs(), inferred=inferred, union=True)
+
+    def _dataset_of(
+        self,
+        default: Sequence[GraphInfo],
+        named: Sequence[GraphInfo],
+        *,
+        inferred: bool,
+        ontology: bool = False,
+        union: bool = False,
+        unknown: tuple[str, ...] = (),
+    ) -> Dataset:
+        chosen = list(dict.fromkeys(default))
+        if ontology and chosen:
+            chosen += [
+                info
+                for info in self.graphs()
+                if info.name == ONTOLOGY_GRAPH_NAME and info not in chosen
+            ]
+        graphs: list[NamedNode] = []
+        for info in chosen:
+            graphs.append(NamedNode(info.iri))
+            if inferred:
+                graphs.append(NamedNode(info.inferred_iri))
+        return Dataset(
+            default=tuple(graphs),
+            named=tuple(dict.fromkeys(NamedNode(info.iri) for info in named)),
+            union=union and inferred,
+            unknown=unknown,
+        )
+
+    def _clause_iris(
+        self, clauses: DatasetClauses, base_iri: str | None
+    ) -> tuple[list[str], list[str]]:
+        """The IRIs of a query's FROM and FROM NAMED clauses, as the engine reads them (its
+        prologue's BASE and prefixes, the usual prefixes, the base IRI)."""
+        tokens = [*clauses.default, *clauses.named]
+        probe = f"{clauses.prologue}\nSELECT ?g WHERE {{ VALUES ?g {{ {' '.join(tokens)} }} }}"
+        try:
+            rows = list(solutions(ox.Store().query(probe, prefixes=PREFIXES, base_iri=base_iri)))
+        except (SyntaxError, RuntimeError, ValueError):
+            return [], []  # the query itself will say what is wrong with it
+        iris = [row["g"].value if row["g"] is not None else "" for row in rows]
+        if len(iris) != len(tokens):
+            return [], []
+        return iris[: len(clauses.default)], iris[len(clauses.default) :]
+
     def query(
         self,
         sparql: str,
         *,
         bindings: dict[str, Any] | None = None,
         graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
         inferred: bool = True,
+        ontology: bool = False,
+        base_iri: str | None = None,
+        derived_by_name: bool = False,
     ) -> Answer:
         """Run a SPARQL query over the loaded graphs.
 
         `bindings` maps variable names (without `?`) to RDF terms; the engine substitutes them
         (they must appear in the SELECT clause). The usual prefixes (`hilos:`, `hid:`, `rdfs:`,
         `skos:`, `prov:`…) may be used without declaring them. With `inferred=False` the query
-        sees only what was loaded, not what the reasoner derived from it.
+        sees only what was loaded, not what the reasoner derived from it. The dataset follows
+        the SPARQL 1.1 Protocol (see `dataset`): `graphs` and `named_graphs` (by short name or
+        IRI), else the query's `FROM` and `FROM NAMED`, else every loaded graph; a graph in
+        the default graph comes with its inferences, not with the ontology unless `ontology`.
+        Relative IRIs in the query resolve against `base_iri`. With `derived_by_name` (for
+        hilos's own analyses that ask which graph a statement came from), the graphs of derived
+        statements are named too, by their internal IRIs (`GraphInfo.inferred_iri`).
         """
-        visible: list[NamedNode | BlankNode | DefaultGraph] = list(
-            self.visible_graphs(graphs, inferred=inferred)
+        dataset = self.dataset(
+            sparql,
+            graphs=graphs,
+            named_graphs=named_graphs,
+            inferred=inferred,
+            ontology=ontology,
+            base_iri=base_iri,
         )
-        named: list[NamedNode | BlankNode] = [g for g in visible if isinstance(g, NamedNode)]
+        visible: list[NamedNode | BlankNode | DefaultGraph] = list(dataset.default)
+        named: list[NamedNode | BlankNode] = list(dataset.named)
+        if derived_by_name:
+            named += [
+                NamedNode(info.inferred_iri)
+                for info in self.graphs()
+                if NamedNode(info.iri) in dataset.named
+            ]
         substitutions = {ox.Variable(k): v for k, v in (bindings or {}).items()}
         if substitutions and not self.remote:
             # As on an endpoint, the values open the WHERE clause, where the planner sees them:
@@ -959,31 +1098,33 @@ class Store:
             inline = sparql_with_values(sparql, substitutions)
             if inline is not None:
                 sparql, substitutions = inline, {}
+
+        def run(**scope: Any) -> Answer:
+            return self._db.query(
+                sparql,
+                prefixes=PREFIXES,
+                substitutions=substitutions or None,
+                base_iri=base_iri,
+                **scope,
+            )
+
         try:
-            if not graphs and inferred and not self.remote:
+            if self.remote:
+                if dataset.union and not visible:
+                    return run()  # an endpoint without hilos's registry: its own dataset
+                return run(default_graph=visible, named_graphs=named)
+            if dataset.union:
                 with self._gate:
                     begun = self._writes_begun
                     union = self._union_is_registered()
                 if union:
-                    answer = self._db.query(
-                        sparql,
-                        prefixes=PREFIXES,
-                        use_default_graph_as_union=True,
-                        named_graphs=named,
-                        substitutions=substitutions or None,
-                    )
+                    answer = run(use_default_graph_as_union=True, named_graphs=named)
                     # Oxigraph reads the snapshot taken as the query starts: if no write began
                     # before that, it holds registered graphs only. Otherwise (rare: a load in
                     # another thread) the query runs again on the registered graphs by name.
                     if self._writes_begun == begun:
                         return answer
-            return self._db.query(
-                sparql,
-                prefixes=PREFIXES,
-                default_graph=visible,
-                named_graphs=named,
-                substitutions=substitutions or None,
-            )
+            return run(default_graph=visible, named_graphs=named)
         except SyntaxError as exc:
             raise QueryError(_sparql_syntax_error(sparql, str(exc))) from None
         except RuntimeError as exc:
@@ -1026,10 +1167,16 @@ class Store:
     ) -> int:
         """Serialise the loaded graphs (or those named) and return how many statements.
 
-        Turtle, N-Triples, JSON-LD and RDF/XML merge the graphs; N-Quads and TriG keep each
-        statement in its graph.
+        N-Quads and TriG keep each statement in its graph, and so does JSON-LD when more than
+        one graph is written (a `@graph` per named graph); Turtle, N-Triples, N3 and RDF/XML
+        merge the graphs. Blank nodes are labelled so that every syntax accepts them
+        (`hilos.rdfsyntax`), whatever version of hilos made the store.
         """
         fmt = format_for("", rdf_format)
+        several = len(set(graphs)) > 1 if graphs else len(self.graphs()) > 1
+        keeps_graphs = fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG) or (
+            fmt == ox.RdfFormat.JSON_LD and several
+        )
         count = 0
 
         def counted(items: Iterable[T]) -> Iterator[T]:
@@ -1038,8 +1185,8 @@ class Store:
                 count += 1
                 yield item
 
-        quads = self.quads(graphs, inferred=inferred)
-        if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+        quads = portable_quads(self.quads(graphs, inferred=inferred))
+        if keeps_graphs:
             ox.serialize(counted(quads), output, fmt, prefixes=PREFIXES)
         else:
             triples = (Triple(q.subject, q.predicate, q.object) for q in quads)
@@ -1162,7 +1309,12 @@ def _with_inferences(
 
 def _scoped_blank_nodes(stream: Iterable[Quad], salt: str) -> Iterator[Quad]:
     """The statements with their blank nodes relabelled for this load: a blank node belongs to
-    the file it comes from, so `_:b1` of one file is not `_:b1` of another."""
+    the file it comes from, so `_:b1` of one file is not `_:b1` of another.
+
+    The salt starts with a letter, so a label such as `_:b1` stays a name every syntax takes
+    (RDF/XML's `rdf:nodeID` is an XML name, which cannot start with a digit). Stores made by
+    earlier versions used plain hex; their output is made valid by `hilos.rdfsyntax`.
+    """
     for quad in stream:
         subject, obj = quad.subject, quad.object
         if isinstance(subject, BlankNode) or isinstance(obj, BlankNode):

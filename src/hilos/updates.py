@@ -104,7 +104,8 @@ def check_update(sparql: str) -> None:
 def scoped(sparql: str, default: Sequence[str], named: Sequence[str]) -> str:
     """The update with a dataset given to every `DELETE`/`INSERT … WHERE` that has none:
     `USING` each graph of `default` and `USING NAMED` each of `named` (after `WITH g`, only
-    g is used as the default graph, as the update asked). `DELETE WHERE { P }`, which cannot
+    g is used as the default graph, as the update asked). An empty `default` next to `named`
+    is an empty default graph, as `USING NAMED` alone makes it. `DELETE WHERE { P }`, which cannot
     take `USING`, is written out as `DELETE { P } USING … WHERE { P }`.
 
     >>> print(scoped("INSERT { ?s a ex:B } WHERE { ?s a ex:A }", ["x:1"], ["x:2"]))
@@ -171,40 +172,91 @@ def _with_graph(sparql: str, after: int) -> str:
 _GRAPH_REF = re.compile(r"(?:\s|#[^\n\r]*)*(<[^<>\s]*>|[^\s{<#]+)")
 
 
-def apply_update(store: Store, sparql: str) -> list[str]:
+def apply_update(
+    store: Store,
+    sparql: str,
+    *,
+    using: Sequence[str] | None = None,
+    using_named: Sequence[str] | None = None,
+    base_iri: str | None = None,
+) -> list[str]:
     """Run a SPARQL 1.1 Update on the store, all or nothing, and return the names of the
     graphs it changed (registered, derived again or dropped), sorted.
+
+    `using` and `using_named` (the protocol's `using-graph-uri` and `using-named-graph-uri`:
+    graphs by short name or IRI) give the dataset of every `DELETE`/`INSERT … WHERE`, as
+    `USING` and `USING NAMED` would; a loaded graph used as default graph brings what was
+    derived from it. An update that names its own dataset (`USING`, `WITH`) cannot take them.
+    Relative IRIs resolve against `base_iri`.
 
     Raises `UpdateRefused` for what may never run, `QueryError` for an update that does not
     parse or fails (nothing changed), `StoreError` when the store cannot be written.
     """
     check_update(sparql)
+    if (using or using_named) and any(
+        w.depth == 0 and w.word in ("USING", "WITH") for w in keywords(sparql)
+    ):
+        raise UpdateRefused(
+            "the update names its dataset (USING or WITH): it cannot be given another"
+        )
     if not any(word.word in _OPERATIONS for word in keywords(sparql)):
         # Only a prologue, or nothing at all: nothing to do, if it is SPARQL at all (read, and
         # run, by an empty store of its own).
         try:
-            ox.Store().update(sparql, prefixes=PREFIXES)
+            ox.Store().update(sparql, prefixes=PREFIXES, base_iri=base_iri)
         except SyntaxError as exc:
             raise _syntax_error(sparql, str(exc)) from None
         except (RuntimeError, ValueError, OSError) as exc:
             raise QueryError(f"the update failed: {' '.join(str(exc).split())}") from None
         return []
     with _LOCK, store.writing():
-        return _apply(store, sparql)
+        return _apply(store, sparql, using, using_named, base_iri)
 
 
-def _apply(store: Store, sparql: str) -> list[str]:
+def _used(store: Store, names: Sequence[str], *, inferred: bool) -> list[str]:
+    """The IRIs of the graphs given by `using-graph-uri` (`inferred`: with what was derived
+    from them) or `using-named-graph-uri`: loaded ones by name or IRI, others by IRI (the
+    update may create them); the store's own graphs are refused."""
+    iris: list[str] = []
+    for name in names:
+        info = store.loaded_graph(name)
+        if info is None:
+            iri = graph_iri(name).value
+            if iri.startswith(STORE_NS):
+                raise UpdateRefused(
+                    f"<{iri}> belongs to the store's own bookkeeping and is no graph to use"
+                )
+            iris.append(iri)
+            continue
+        iris.append(info.iri)
+        if inferred:
+            iris.append(info.inferred_iri)
+    return list(dict.fromkeys(iris))
+
+
+def _apply(
+    store: Store,
+    sparql: str,
+    using: Sequence[str] | None = None,
+    using_named: Sequence[str] | None = None,
+    base_iri: str | None = None,
+) -> list[str]:
     db = store.database
     registered = {info.iri: info for info in store.graphs()}
     ontology = graph_iri(ONTOLOGY_GRAPH_NAME).value
     before = {iri: _fingerprint(db, iri) for iri in registered}
     graphs_before = _named_graphs(db)
-    text = scoped(sparql, [g.value for g in store.visible_graphs()], list(registered))
+    if using or using_named:
+        default = _used(store, using or (), inferred=True)
+        named = _used(store, using_named or (), inferred=False)
+        text = scoped(sparql, default, named)
+    else:
+        text = scoped(sparql, [g.value for g in store.visible_graphs()], list(registered))
     text = _ended(text) + _epilogue(ontology in registered)
     try:
-        db.update(text, prefixes=PREFIXES)
+        db.update(text, prefixes=PREFIXES, base_iri=base_iri)
     except SyntaxError as exc:
-        raise _syntax_error(sparql, str(exc)) from None
+        raise _syntax_error(sparql, str(exc), base_iri) from None
     except (RuntimeError, ValueError) as exc:
         message = " ".join(str(exc).split())
         if _CHECK_ONTOLOGY.value in message:
@@ -329,11 +381,12 @@ def _reload(store: Store, iri: str, *, source: str, bundled: bool) -> None:
         store.load(path, name=name, format="ntriples", replace=True, bundled=bundled, origin=origin)
 
 
-def _syntax_error(sparql: str, message: str) -> QueryError:
+def _syntax_error(sparql: str, message: str, base_iri: str | None = None) -> QueryError:
     """A one-line account of a syntax error, placed in the update as it was sent (the text
     run had a dataset added, so its positions are not the sender's)."""
     try:
-        ox.Store().update(sparql, prefixes=PREFIXES)  # an empty store: only parsing matters
+        # an empty store: only parsing matters
+        ox.Store().update(sparql, prefixes=PREFIXES, base_iri=base_iri)
     except SyntaxError as exc:
         message = str(exc)
     except (RuntimeError, ValueError, OSError):

@@ -15,6 +15,7 @@ from pyoxigraph import RdfFormat, serialize
 
 from . import resources
 from .namespaces import compact
+from .rdfsyntax import portable_triples
 from .store import ONTOLOGY_GRAPH_NAME, Progress, Store
 
 _SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
@@ -60,7 +61,8 @@ class ValidationReport:
 
 def _to_rdflib(store: Store, graphs: Sequence[str] | None) -> rdflib.Graph:
     buffer = io.BytesIO()
-    triples = (q.triple for q in store.quads(graphs, inferred=True))
+    # blank-node labels rdflib's N-Triples parser takes (a JSON-LD `_:é:1` is not one)
+    triples = portable_triples(q.triple for q in store.quads(graphs, inferred=True))
     serialize(triples, buffer, RdfFormat.N_TRIPLES)
     graph = rdflib.Graph()
     graph.parse(data=buffer.getvalue(), format="nt")

@@ -45,8 +45,8 @@ def load(
 
     Turtle, N-Triples, N-Quads, TriG, RDF/XML and JSON-LD. A file that does not parse loads
     nothing, and the error names the file, line and column. If several files are given and one
-    fails, none of them stays loaded. Statements in the named graphs of a TriG or N-Quads file
-    keep their graph. Large files go through the bulk loader with a progress bar.
+    fails, none of them stays loaded. Statements in the named graphs of a TriG, N-Quads or
+    JSON-LD file keep their graph. Large files go through the bulk loader with a progress bar.
 
     \b
     Examples:
@@ -222,7 +222,7 @@ RDF_EXPORTS = {
     "ntriples": "N-Triples (the graphs merged)",
     "nquads": "N-Quads (each statement in its named graph)",
     "trig": "TriG (each statement in its named graph)",
-    "jsonld": "JSON-LD (the graphs merged)",
+    "jsonld": "JSON-LD (a @graph per named graph when there are several)",
     "rdfxml": "RDF/XML (the graphs merged)",
 }
 
@@ -246,7 +246,9 @@ def _rdf_export(rdf_format: str, description: str) -> None:
         name=rdf_format,
         help=f"""Write the loaded graphs (or those given with --graph) as {description} to FILE,
         or - for standard output. N-Quads and TriG keep each statement in its named graph, so
-        `hilos load` of the file restores them; the other formats merge the graphs.
+        `hilos load` of the file restores them, and so does JSON-LD when several graphs are
+        written; the other formats merge the graphs. Blank nodes get labels every RDF syntax
+        accepts, so rdflib, pyoxigraph and `hilos load` read every format back.
 
         \b
         Examples:

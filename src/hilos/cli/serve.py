@@ -4,6 +4,7 @@ unless told otherwise."""
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import signal
 from types import FrameType
@@ -46,7 +47,8 @@ MIN_TOKEN = 16
     default=100_000,
     show_default=True,
     type=click.IntRange(min=1),
-    help="Most solutions or triples one answer may hold (more: 413, never a cut answer).",
+    help="Most solutions or triples one answer may hold (more: a 500 saying so, never a cut "
+    "answer).",
 )
 @click.option(
     "--allow-update",
@@ -54,9 +56,23 @@ MIN_TOKEN = 16
     help=f"Accept SPARQL Update from clients sending the bearer token in ${TOKEN_VARIABLE} "
     "(one is made up and printed when it is unset).",
 )
+@click.option(
+    "--cors",
+    "cors",
+    multiple=True,
+    metavar="ORIGIN",
+    help="Let web pages from ORIGIN (such as https://newsroom.example; * for any) read the "
+    "answers, with CORS headers (repeatable). None by default.",
+)
 @pass_context
 def serve_command(
-    ctx: Context, host: str, port: int, timeout: float, max_results: int, allow_update: bool
+    ctx: Context,
+    host: str,
+    port: int,
+    timeout: float,
+    max_results: int,
+    allow_update: bool,
+    cors: tuple[str, ...],
 ) -> None:
     """Serve the graph over HTTP until Ctrl-C: the explorer at / and a SPARQL 1.1 Protocol
     endpoint at /sparql, read-only unless --allow-update.
@@ -71,7 +87,8 @@ def serve_command(
     SPARQL queries come by GET (?query=…) or POST (form or application/sparql-query); answers
     are SPARQL JSON, XML, CSV or TSV (SELECT, ASK) and Turtle, N-Triples, JSON-LD or RDF/XML
     (CONSTRUCT, DESCRIBE), by the Accept header. Federated SERVICE is refused; requests over
-    1 MB are refused.
+    1 MB are refused. HEAD and OPTIONS are answered; web pages of other origins read the
+    answers only with --cors ORIGIN.
 
     With --allow-update, SPARQL Update (POST update=… or application/sparql-update) is accepted
     from clients sending "Authorization: Bearer TOKEN", TOKEN being $HILOS_SERVE_TOKEN; if that
@@ -126,6 +143,7 @@ def serve_command(
             max_results=max_results,
             log=lambda line: click.echo(line, err=True),
             update_token=token,
+            cors=_origins(cors),
         )
     except OSError as exc:
         raise BadInput(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
@@ -159,6 +177,20 @@ def serve_command(
         click.echo("Stopped.", err=True)
     finally:
         server.server_close()
+
+
+def _origins(given: tuple[str, ...]) -> tuple[str, ...]:
+    """The web origins of --cors, checked: `*`, or scheme://host[:port] with nothing after."""
+    origins: list[str] = []
+    for origin in given:
+        value = origin.strip().rstrip("/")
+        if value != "*" and not re.fullmatch(r"https?://[^/\s?#]+", value):
+            raise click.BadParameter(
+                f"{origin!r} is not a web origin (such as https://newsroom.example, or *)",
+                param_hint="--cors",
+            )
+        origins.append(value)
+    return tuple(origins)
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

@@ -105,6 +105,10 @@ _SNIFF_BYTES = 64 * 1024
 # it sees at most this many characters, plenty for the first lines of any real sheet.
 _SNIFF_CHARS = 8 * 1024
 _BLOCK = 1 << 20
+# The longest cell read, Python's own `csv` default. It is checked here rather than left to
+# `csv.field_size_limit`, a setting of the whole process that other libraries raise when they
+# are imported (followthemoney sets 30 MB), so a runaway cell fails the same way in any process.
+_CELL_LIMIT = 131_072
 FALLBACK_ENCODING = "cp1252"
 """What a file that is not UTF-8 is read as: Windows' Western encoding, which Excel uses in
 Mexico and Spain (a superset of Latin-1's printable characters)."""
@@ -181,6 +185,11 @@ def open_table(
         try:
             for record in records():
                 number += 1
+                if any(len(cell) > _CELL_LIMIT for cell in record):
+                    raise BadInput(
+                        f"{path}, row {number}: a cell longer than {_CELL_LIMIT:,} characters "
+                        "(a quote left open?)"
+                    )
                 if not any(cell.strip() for cell in record):
                     continue
                 yield number, record

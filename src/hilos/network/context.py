@@ -49,7 +49,7 @@ def outside_descriptions(
     elsewhere: dict[str, set[str]] = defaultdict(set)
     for start in range(0, len(wanted), _BATCH):
         batch = " ".join(str(NamedNode(node)) for node in wanted[start : start + _BATCH])
-        for row in solutions(store.query(_DESCRIBED % batch)):
+        for row in solutions(store.query(_DESCRIBED % batch, derived_by_name=True)):
             node, graph = row["node"].value, names.get(row["g"].value)
             if graph is None:
                 continue

@@ -138,7 +138,9 @@ def hotspots(
     graphs = list(projection.filters.graphs) or None
     # Direct containment, closed here: servers differ on transitive paths with both ends open.
     direct: dict[str, set[str]] = defaultdict(set)
-    for row in solutions(store.query("SELECT ?p ?q WHERE { ?p geo:sfWithin ?q }", graphs=graphs)):
+    for row in solutions(
+        store.query("SELECT ?p ?q WHERE { ?p geo:sfWithin ?q }", graphs=graphs, ontology=True)
+    ):
         direct[row["p"].value].add(row["q"].value)
     within = closure(direct)
 
@@ -171,7 +173,11 @@ def hotspots(
     qualified: dict[str, str] = {
         row["tie"].value: row["place"].value
         for row in solutions(
-            store.query("SELECT ?tie ?place WHERE { ?tie hilos:inPlace ?place }", graphs=graphs)
+            store.query(
+                "SELECT ?tie ?place WHERE { ?tie hilos:inPlace ?place }",
+                graphs=graphs,
+                ontology=True,
+            )
         )
     }
     markets: dict[str, set[str]] = defaultdict(set)
@@ -193,7 +199,9 @@ def hotspots(
 
     figures: dict[str, float] = defaultdict(float)
     for row in solutions(
-        store.query("SELECT ?obs ?place WHERE { ?obs hilos:refArea ?place }", graphs=graphs)
+        store.query(
+            "SELECT ?obs ?place WHERE { ?obs hilos:refArea ?place }", graphs=graphs, ontology=True
+        )
     ):
         for place in up(row["place"].value):
             figures[place] += 1.0

@@ -566,11 +566,12 @@ def _records_from_sparql(store: Store, graphs: list[str] | None) -> Iterator[Tie
         store.query(
             "SELECT ?tie ?class WHERE { ?tie hilos:from ?f ; a ?class }",
             graphs=graphs,
+            ontology=True,
             inferred=False,
         )
     ):
         asserted_classes[row["tie"].value].add(row["class"].value)
-    for row in solutions(store.query(sparql.load("network-ties"), graphs=graphs)):
+    for row in solutions(store.query(sparql.load("network-ties"), graphs=graphs, ontology=True)):
         tie, start_node, end_node = row["tie"], row["from"], row["to"]
         modality = _text(row["modality"])
         if not isinstance(start_node, NamedNode) or not isinstance(end_node, NamedNode):
@@ -769,7 +770,7 @@ def _node_facts_from_sparql(
     labels: dict[str, list[Literal]] = defaultdict(list)
     spheres: dict[str, set[str]] = defaultdict(set)
     types: dict[str, set[str]] = defaultdict(set)
-    for row in solutions(store.query(sparql.load("network-nodes"), graphs=graphs)):
+    for row in solutions(store.query(sparql.load("network-nodes"), graphs=graphs, ontology=True)):
         node = row["node"].value
         if node not in graph:
             continue
