@@ -11,6 +11,8 @@ import io
 import json
 import re
 import shutil
+import subprocess
+import sys
 import warnings
 from collections import defaultdict
 from decimal import Decimal
@@ -880,3 +882,11 @@ def test_top_level_help(hilos) -> None:
     assert "Examples:" in result.stdout
     for command in cli.commands:
         assert command in result.stdout
+
+
+def test_commands_other_than_ftm_do_not_import_followthemoney() -> None:
+    """followthemoney takes about a second to import (it brings SQLAlchemy): the command line
+    imports it only for `import ftm` and `export ftm`, so every other command starts without it."""
+    probe = "import sys, hilos.cli.app; print('followthemoney' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

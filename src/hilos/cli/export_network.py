@@ -6,7 +6,6 @@ import dataclasses
 
 import click
 
-from ..export.ftm import ftm_entities, write_ftm
 from ..export.network_files import write_csv_dir, write_gexf, write_graphml
 from ..network.projection import Filters, Projection, project
 from ..output import atomic_output
@@ -109,6 +108,9 @@ def export_ftm(ctx: Context, target: str, all_claims: bool, filters: Filters) ->
     """
     store = ctx.store()
     projection = project(store, _claims_filters(filters, all_claims), lang=ctx.lang)
+    # followthemoney takes about a second to import: only the FtM commands pay for it.
+    from ..export.ftm import ftm_entities, write_ftm
+
     exported = ftm_entities(store, projection, lang=ctx.lang)
     with atomic_output(target) as handle:
         write_ftm(exported, handle)

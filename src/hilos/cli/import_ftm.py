@@ -9,7 +9,6 @@ import click
 
 from ..errors import BadInput
 from ..importers import load_statements
-from ..importers.ftm import FtmReport, ftm_triples
 from ..output import decoded, table, to_json
 from ..store import graph_iri
 from .common import Context, echo, output_option, pass_context
@@ -64,6 +63,9 @@ def import_ftm(ctx: Context, file: str, graph: str | None, replace: bool, fmt: s
     path = Path(file)
     name = graph or _graph_name(path)
     graph_iri(name)  # a name the store cannot take fails here, before any work
+    # followthemoney takes about a second to import: only the FtM commands pay for it.
+    from ..importers.ftm import FtmReport, ftm_triples
+
     report = FtmReport(path=decoded(str(path)), graph=name)
     triples, report = ftm_triples(path, name, _sha256(path), report)
     load = load_statements(
