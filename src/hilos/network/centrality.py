@@ -400,14 +400,19 @@ def _linked(graph: nx.Graph) -> dict[Hashable, float]:
     if n <= 1:
         return dict.fromkeys(graph, 1.0 if n == 1 else 0.0)
     scale = 1.0 / (n - 1)
+    # A node's neighbours are the keys of its adjacency dict (parallel ties share one key), so
+    # the count is their number less the node itself when it has a loop: no set per node.
     if graph.is_directed():
-        succ, pred = graph.succ, graph.pred
+        succ, pred = graph._succ, graph._pred
         return {
-            node: (len(succ[node].keys() - {node}) + len(pred[node].keys() - {node})) * scale
+            node: (
+                len(out := succ[node]) - (node in out) + len(into := pred[node]) - (node in into)
+            )
+            * scale
             for node in graph
         }
-    adj = graph.adj
-    return {node: len(adj[node].keys() - {node}) * scale for node in graph}
+    adj = graph._adj
+    return {node: (len(nbrs := adj[node]) - (node in nbrs)) * scale for node in graph}
 
 
 def _degree(graph: nx.Graph, weighted: bool) -> dict[Hashable, float]:
