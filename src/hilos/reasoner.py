@@ -20,12 +20,24 @@ file may extend the ontology with classes of its own.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QuerySolutions, Store, Triple
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    Quad,
+    QueryResultsFormat,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Store,
+    Triple,
+)
 
 from .namespaces import HILOS, NAME_PROPERTIES, OWL, RDF_TYPE, RDFS
 from .remote import RemoteDatabase
@@ -281,6 +293,297 @@ class Reasoner:
                 p = NamedNode(prop)
                 yield Triple(a, p, b)
                 yield from self.expand_property(a, prop, b)
+
+    # ------------------------------------------------------------ set at a time
+
+    def derive(
+        self, store: Store, asserted: NamedNode, inferred: NamedNode, *, bulk: bool = True
+    ) -> None:
+        """Write into `inferred` everything the rules derive from the graph `asserted`.
+
+        The same statements as `infer_from_triple` over every statement of `asserted` followed
+        by `shortcut_triples`, but set at a time: the engine selects what each rule reads (the
+        typed subjects, the names, the asserting ties) in one query per rule and serialises the
+        answer; Python turns each row into N-Triples lines through a table made once from the
+        terminology (what a class implies, what a shortcut implies), and the engine's loader
+        writes them (`bulk`: the bulk loader, not transactional, for a graph no query sees
+        yet). The property rules (sub-properties, inverses, symmetry) are CONSTRUCT queries.
+        Rows that hold blank nodes are written as terms instead: a parser would rename them.
+        """
+        out = _Output(inferred)
+        self._class_lines(store, asserted, out)
+        self._search_key_lines(store, asserted, out)
+        for rule in self.derivation_rules(asserted):
+            out.construct(store, rule)
+        out.write(store, bulk)
+        out = _Output(inferred)
+        self._shortcut_lines(store, asserted, inferred, out)
+        out.write(store, bulk)
+
+    def _class_lines(self, store: Store, asserted: NamedNode, out: _Output) -> None:
+        """`s a C` implies `s a D` for every superclass D and `s p v` for every value
+        restriction of C."""
+        tbox = self.terminology
+        implied: dict[str, list[tuple[NamedNode, Term]]] = {}
+        for cls in set(tbox.superclasses) | set(tbox.class_values):
+            pairs: list[tuple[NamedNode, Term]] = [
+                (RDF_TYPE, NamedNode(sup)) for sup in sorted(tbox.superclasses.get(cls, ()))
+            ]
+            pairs += [(NamedNode(prop), value) for prop, value in tbox.class_values.get(cls, ())]
+            if pairs:
+                implied[str(NamedNode(cls))] = pairs
+        rows = _tsv(store, f"SELECT ?s ?c WHERE {{ GRAPH {asserted} {{ ?s a ?c }} }}")
+        out.expand(rows, implied, swap=False)
+
+    def _shortcut_lines(
+        self, store: Store, asserted: NamedNode, inferred: NamedNode, out: _Output
+    ) -> None:
+        """The shortcut triple of every asserting tie (read with what was derived from it so
+        far, in `inferred`) and its closure."""
+        forward: dict[str, list[tuple[NamedNode, Term]]] = {}
+        backward: dict[str, list[tuple[NamedNode, Term]]] = {}
+        for cls, props in self.terminology.shortcuts.items():
+            key = str(NamedNode(cls))
+            for prop in sorted(props):
+                ahead, back = self._expansion(prop)
+                forward.setdefault(key, []).extend((q, _OBJECT) for q in (NamedNode(prop), *ahead))
+                if back:
+                    backward.setdefault(key, []).extend((q, _OBJECT) for q in back)
+        if not forward:
+            return
+        rows = _tsv(
+            store,
+            _shortcut_query(),
+            default_graph=[asserted, inferred],
+            named_graphs=[asserted],
+            columns=("a", "class", "b"),
+        )
+        out.expand(rows, forward, swap=False)
+        out.expand(rows, backward, swap=True)
+
+    def _search_key_lines(self, store: Store, asserted: NamedNode, out: _Output) -> None:
+        names = " ".join(str(p) for p in NAME_PROPERTIES)
+        answer = store.query(
+            f"SELECT ?s ?o WHERE {{ VALUES ?p {{ {names} }} "
+            f"GRAPH {asserted} {{ ?s ?p ?o }} FILTER(isLiteral(?o)) }}"
+        )
+        if not isinstance(answer, QuerySolutions):  # pragma: no cover - a SELECT above
+            return
+        data = answer.serialize(format=QueryResultsFormat.JSON) or b"{}"
+        keys: dict[str, str] = {}
+        predicate = str(HILOS.searchKey)
+        for row in json.loads(data).get("results", {}).get("bindings", []):
+            text = row["o"]["value"]
+            key = keys.get(text)
+            if key is None:
+                # a key is letters, digits and single spaces: nothing to escape in N-Triples
+                key = keys[text] = normalise(text)
+            if not key:
+                continue
+            subject = row["s"]
+            if subject["type"] == "uri":
+                out.lines.append(f'<{subject["value"]}> {predicate} "{key}" .\n')
+            else:
+                out.terms.append((BlankNode(subject["value"]), HILOS.searchKey, Literal(key)))
+
+    def derivation_rules(self, asserted: NamedNode) -> list[_Rule]:
+        """The property rules (sub-class and sub-property closure of the hierarchy itself,
+        sub-properties, inverses, symmetry) as CONSTRUCT queries over `asserted`."""
+        tbox = self.terminology
+        updates: list[_Rule] = []
+        for relation, hierarchy in (
+            (_SUBCLASS_OF, tbox.superclasses),
+            (_SUBPROPERTY_OF, tbox.superproperties),
+        ):
+            pairs = [
+                (NamedNode(sub), NamedNode(sup))
+                for sub, sups in sorted(hierarchy.items())
+                for sup in sorted(sups)
+            ]
+            if pairs:
+                updates.append(
+                    _insert(
+                        f"?s {relation} ?sup",
+                        ("?o", "?sup"),
+                        pairs,
+                        f"GRAPH {asserted} {{ ?s {relation} ?o }} FILTER(isIRI(?s) && ?s != ?sup)",
+                    )
+                )
+        forward: list[tuple[NamedNode, NamedNode]] = []
+        backward: list[tuple[NamedNode, NamedNode]] = []
+        for p in sorted(self._expanded_properties()):
+            ahead, back = self._expansion(p)
+            forward += [(NamedNode(p), q) for q in ahead]
+            backward += [(NamedNode(p), q) for q in back]
+        # `rdfs:subClassOf`/`rdfs:subPropertyOf` between two IRIs have rules of their own
+        both_iris = (
+            f"FILTER(!((?p = {_SUBCLASS_OF} || ?p = {_SUBPROPERTY_OF}) && isIRI(?s) && isIRI(?o)))"
+        )
+        if forward:
+            updates.append(
+                _insert(
+                    "?s ?q ?o",
+                    ("?p", "?q"),
+                    forward,
+                    f"GRAPH {asserted} {{ ?s ?p ?o }} FILTER(!isTRIPLE(?o)) {both_iris}",
+                )
+            )
+        if backward:
+            updates.append(
+                _insert(
+                    "?o ?q ?s",
+                    ("?p", "?q"),
+                    backward,
+                    f"GRAPH {asserted} {{ ?s ?p ?o }} FILTER(isIRI(?o) || isBLANK(?o)) {both_iris}",
+                )
+            )
+        return updates
+
+    def _expanded_properties(self) -> set[str]:
+        """Every property whose statements imply others (through super-properties, inverses or
+        symmetry); any other property's `_expansion` is empty."""
+        tbox = self.terminology
+        found = {p for p, sups in tbox.superproperties.items() if sups}
+        reversing = set(tbox.inverses) | set(tbox.symmetric)
+        found |= reversing
+        found |= {p for p, sups in tbox.superproperties.items() if sups & reversing}
+        found.discard(RDF_TYPE.value)  # a type implies only the class rules
+        return found
+
+
+_PREFIX = "PREFIX hilos: <https://w3id.org/hilos/ontology#>\n"
+_OBJECT: Any = object()
+"""In a table of what a row implies: the row's other end."""
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """One derivation rule: what it writes (`template`) for each answer to `where`, read
+    from the union of `default` (when given) with `named` as the graphs it may name."""
+
+    template: str
+    where: str
+    default: tuple[NamedNode, ...] = ()
+    named: tuple[NamedNode, ...] = ()
+
+    def construct(self, store: Store) -> QueryTriples:
+        answer = store.query(
+            f"{_PREFIX}CONSTRUCT {{ {self.template} }} WHERE {{ {self.where} }}",
+            default_graph=list[Any](self.default) if self.default else None,
+            named_graphs=list[Any](self.named) if self.named else None,
+        )
+        if not isinstance(answer, QueryTriples):  # pragma: no cover - a CONSTRUCT above
+            raise TypeError("a CONSTRUCT query gave no triples")
+        return answer
+
+
+def _insert(
+    template: str,
+    variables: tuple[str, ...],
+    rows: Iterable[tuple[NamedNode | Literal, ...]],
+    where: str,
+) -> _Rule:
+    """`template` for each row of `VALUES (variables) { rows }` joined with `where`."""
+    table = " ".join("(" + " ".join(str(term) for term in row) + ")" for row in rows)
+    return _Rule(template, f"VALUES ({' '.join(variables)}) {{ {table} }} {where}")
+
+
+def _tsv(
+    store: Store,
+    sparql: str,
+    *,
+    default_graph: list[NamedNode] | None = None,
+    named_graphs: list[NamedNode] | None = None,
+    columns: tuple[str, ...] = ("s", "c"),
+) -> list[list[str]]:
+    """A SELECT's rows as the engine writes them in TSV: each term in N-Triples syntax."""
+    answer = store.query(
+        sparql,
+        default_graph=list[Any](default_graph) if default_graph else None,
+        named_graphs=list[Any](named_graphs) if named_graphs else None,
+    )
+    if not isinstance(answer, QuerySolutions):  # pragma: no cover - a SELECT above
+        return []
+    order = [str(v)[1:] for v in answer.variables]
+    picks = [order.index(column) for column in columns]
+    data = (answer.serialize(format=QueryResultsFormat.TSV) or b"").decode("utf-8")
+    rows = data.split("\n")[1:]
+    return [[fields[i] for i in picks] for row in rows if row for fields in [row.split("\t")]]
+
+
+def _blank(term: object) -> bool:
+    return isinstance(term, BlankNode)
+
+
+def _term(text: str) -> NamedNode | BlankNode:
+    return BlankNode(text[2:]) if text.startswith("_:") else NamedNode(text[1:-1])
+
+
+@dataclass
+class _Output:
+    """Derived statements on their way into `graph`: N-Triples lines for the engine's loader,
+    and the statements with blank nodes as terms (a parser would rename those nodes)."""
+
+    graph: NamedNode
+    lines: list[str] = field(default_factory=list)
+    chunks: list[bytes] = field(default_factory=list)
+    terms: list[tuple[Subject, NamedNode, Term]] = field(default_factory=list)
+
+    def expand(
+        self,
+        rows: list[list[str]],
+        implied: dict[str, list[tuple[NamedNode, Term]]],
+        *,
+        swap: bool,
+    ) -> None:
+        """For each row (subject, key[, other end]), the statements `implied` by its key:
+        `subject p o` (o the other end where the table says `_OBJECT`), or, with `swap`,
+        `other p subject`."""
+        text = {
+            key: [(str(p), o if o is _OBJECT else str(o)) for p, o in pairs]
+            for key, pairs in implied.items()
+        }
+        exact = {key for key, pairs in implied.items() if any(_blank(o) for _, o in pairs)}
+        lines = self.lines
+        for row in rows:
+            pairs = text.get(row[1])
+            if pairs is None:
+                continue
+            subject = row[0]
+            other = row[2] if len(row) > 2 else ""
+            if swap:
+                subject, other = other, subject
+            if not subject.startswith(("<", "_:")) or (other and not other.startswith(("<", "_:"))):
+                continue  # a literal cannot be a subject (nor an end of a tie)
+            if subject.startswith("_:") or other.startswith("_:") or row[1] in exact:
+                for prop, value in implied[row[1]]:
+                    obj = _term(other) if value is _OBJECT else value
+                    self.terms.append((_term(subject), prop, obj))
+                continue
+            for p, o in pairs:
+                lines.append(f"{subject} {p} {other if o is _OBJECT else o} .\n")
+
+    def construct(self, store: Store, rule: _Rule) -> None:
+        data = rule.construct(store).serialize(format=RdfFormat.N_TRIPLES)
+        if not data:
+            return
+        if b"_:" in data:  # perhaps a blank node (or a literal naming one): keep it exact
+            self.terms.extend((t.subject, t.predicate, t.object) for t in rule.construct(store))
+        else:
+            self.chunks.append(data)
+
+    def write(self, store: Store, bulk: bool) -> None:
+        if self.lines:
+            self.chunks.append("".join(self.lines).encode("utf-8"))
+            self.lines = []
+        if self.chunks:
+            load = store.bulk_load if bulk else store.load
+            load(b"".join(self.chunks), RdfFormat.N_TRIPLES, to_graph=self.graph)
+            self.chunks = []
+        if self.terms:
+            quads = [Quad(s, p, o, self.graph) for s, p, o in self.terms]
+            (store.bulk_extend if bulk else store.extend)(quads)
+            self.terms = []
 
 
 __all__ = ["TBOX_PREDICATES", "Reasoner", "Terminology", "closure", "is_tbox"]

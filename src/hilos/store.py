@@ -20,8 +20,11 @@ is queried as its server presents it.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
+import hashlib
+import io
 import os
 import re
 import sys
@@ -31,7 +34,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any, TypeVar, cast
 from urllib.parse import quote, unquote
 
 import pyoxigraph as ox
@@ -41,16 +44,15 @@ from . import resources
 from .errors import (
     BadInput,
     GraphExists,
-    HilosError,
     ParseError,
     QueryError,
     StoreError,
     StoreLocked,
     UnknownGraph,
 )
-from .namespaces import PREFIXES, STORE, STORE_NS, XSD, compact
+from .namespaces import OWL, PREFIXES, RDF_TYPE, STORE, STORE_NS, XSD, compact
 from .rdfsyntax import portable_quads
-from .reasoner import Reasoner, Terminology, is_tbox
+from .reasoner import TBOX_PREDICATES, Reasoner, Terminology, is_tbox
 from .remote import RemoteDatabase, skolemise, sparql_with_values, unskolemise
 from .sparqltext import DatasetClauses, dataset_clauses
 from .xmlsafety import check_rdfxml
@@ -76,9 +78,18 @@ _FORMAT_VERSION = 3
 # Files with more statements than this go through Oxigraph's bulk loader: past a few thousand
 # statements it writes faster than a transaction (a fixed cost of about 0.25 s, then several
 # times the speed: a 100,000-statement file loads in half the time) and keeps memory flat. It
-# is not transactional; a failure is cleaned up by removing the partial graphs.
+# is not transactional; a failure is cleaned up by removing the partial graphs. A file the
+# engine parses as it writes is not counted first: its size stands for its statements, at
+# `_BYTES_PER_STATEMENT` each (about what N-Triples takes; Turtle takes less).
 BULK_THRESHOLD = 10_000
 _PROGRESS_EVERY = 20_000
+_BYTES_PER_STATEMENT = 64
+# No progress is shown before the parser has read this much: a statement longer than its
+# buffer (16 MB) fails alone on stderr, as it did when every file was parsed before writing.
+_QUIET_BYTES = 32 << 20
+# Formats whose statements may name their graph: such a file is read once before it is
+# written, to learn where its statements go.
+_DATASET_FORMATS = frozenset({ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG, ox.RdfFormat.JSON_LD})
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -209,9 +220,38 @@ class _LoadPlan:
     format: ox.RdfFormat
     base_iri: str
     total: int
+    """Statements, when the file was read before it is written (`checked`); else 0."""
+    size: int
+    checked: bool
     tbox: list[Quad | Triple]
     targets: dict[str, NamedNode]
     existing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Staged:
+    """A file written with its inferences into graphs that are not registered yet."""
+
+    plan: _LoadPlan
+    targets: dict[str, NamedNode]
+    physical: dict[str, NamedNode]
+    inferred: dict[str, NamedNode]
+    counts: dict[str, int]
+    inferred_counts: dict[str, int]
+    source: str
+    sha256: str
+    is_ontology: bool
+    written: tuple[NamedNode, ...]
+
+    def report(self) -> LoadReport:
+        kept = [t.value for t in self.targets.values()]
+        return LoadReport(
+            path=self.plan.shown,
+            graphs=tuple(graph_name(iri) for iri in kept),
+            triples=sum(self.counts.values()),
+            inferred_triples=sum(self.inferred_counts.values()),
+            replaced=tuple(graph_name(iri) for iri in self.plan.existing if iri in kept),
+        )
 
 
 @dataclass(frozen=True)
@@ -363,6 +403,15 @@ class Store:
         if generation == self._registry_generation:
             self._registry_cache = infos
         return list(infos)
+
+    def state(self) -> str:
+        """A digest of the registry that changes with every write (each load, replacement or
+        re-derivation registers a fresh companion graph; a drop removes an entry) and is the
+        same in every process reading the store: what saved derived data is keyed on."""
+        digest = hashlib.sha256(str(_FORMAT_VERSION).encode())
+        for info in sorted(self.graphs(), key=lambda info: info.iri):
+            digest.update(repr(dataclasses.astuple(info)).encode("utf-8"))
+        return digest.hexdigest()
 
     def graph(self, name: str) -> GraphInfo:
         iri = graph_iri(name).value
@@ -641,19 +690,36 @@ class Store:
                         f"'{graph_name(target.value)}'; give them different names"
                     )
                 claimed[target.value] = plan.shown
-        reports: list[LoadReport] = []
+        staged: list[_Staged] = []
+        ontology_iri = graph_iri(ONTOLOGY_GRAPH_NAME)
+        # A new ontology loaded beside other files is what they are reasoned with: it is
+        # staged first and its terminology handed on (the registered one is about to go).
+        first = sorted(range(len(plans)), key=lambda i: plans[i].targets[""] != ontology_iri)
+        ontology_tbox: list[Quad] | None = None
         with self.writing():
             try:
-                for plan in plans:
-                    reports.append(self._execute(plan, registered, progress, bundled, origin))
+                for index in first:
+                    done = self._stage(plans[index], registered, progress, origin, ontology_tbox)
+                    staged.append(done)
+                    if done.is_ontology:
+                        ontology_tbox = [
+                            Quad(q.subject, q.predicate, q.object, ontology_iri)
+                            for q in self._staged_tbox(done.physical[""])
+                        ]
+                staged.sort(key=lambda done: first.index(plans.index(done.plan)))
+                # one transaction makes every file visible, or none
+                self._commit_load(staged, registered, bundled)
             except BaseException:
-                for report in reports:
-                    for created in report.graphs:
-                        if created not in report.replaced:
-                            with contextlib.suppress(HilosError, OSError):
-                                self.drop(created)
+                for done in staged:
+                    for graph in done.written:
+                        with contextlib.suppress(OSError):
+                            self._db.remove_graph(graph)
                 raise
-        return reports
+            finally:
+                self._forget_registry()
+                if any(done.is_ontology for done in staged):
+                    self._terminology = None
+        return [done.report() for done in staged]
 
     def _plan(
         self,
@@ -672,7 +738,12 @@ class Store:
             check_rdfxml(path, shown)  # entity bombs and deep nesting, before the parser
         base_iri = path.resolve().as_uri()
         default_target = graph_iri(name or Path(shown).stem)
-        total, tbox_quads, file_graphs = self._check_parse(path, shown, rdf_format, base_iri)
+        total, tbox_quads, file_graphs = 0, list[Quad | Triple](), set[str]()
+        # A file that can name graphs is read once first to learn them (they decide where its
+        # statements go); any other is checked by the engine's own parse as it is written.
+        checked = self.remote or rdf_format in _DATASET_FORMATS
+        if checked:
+            total, tbox_quads, file_graphs = self._check_parse(path, shown, rdf_format, base_iri)
         targets: dict[str, NamedNode] = {"": default_target}
         for iri in sorted(file_graphs):
             targets[iri] = NamedNode(iri)
@@ -689,65 +760,49 @@ class Store:
                 f"{shown}: graph '{first}' is already loaded; "
                 f"drop it first (hilos drop {first}) or load with --replace"
             )
-        return _LoadPlan(path, shown, rdf_format, base_iri, total, tbox_quads, targets, existing)
+        size = path.stat().st_size
+        return _LoadPlan(
+            path, shown, rdf_format, base_iri, total, size, checked, tbox_quads, targets, existing
+        )
 
-    def _execute(
+    def _stage(
         self,
         plan: _LoadPlan,
         registered: dict[str, GraphInfo],
         progress: Progress | None,
-        bundled: bool,
-        origin: tuple[str, str] | None = None,
-    ) -> LoadReport:
+        origin: tuple[str, str] | None,
+        ontology_tbox: list[Quad] | None = None,
+    ) -> _Staged:
+        """Write a planned file and its inferences into graphs no query sees yet, reasoned
+        with the registered ontology, or with `ontology_tbox` (a new one staged beside it)."""
         physical: dict[str, NamedNode] = {}
         inferred: dict[str, NamedNode] = {}
         for key, target in plan.targets.items():
             staged = target.value in registered or self._db.contains_named_graph(target)
             physical[key] = NamedNode(_STAGING_BASE + uuid.uuid4().hex) if staged else target
             inferred[key] = NamedNode(_INFERRED_BASE + uuid.uuid4().hex)
-
         is_ontology = plan.targets[""] == graph_iri(ONTOLOGY_GRAPH_NAME)
-        tbox = plan.tbox if is_ontology else [*self._ontology_tbox_quads(), *plan.tbox]
-        reasoner = Reasoner(Terminology.from_triples(tbox))
         written = list(physical.values()) + list(inferred.values())
-        stack = contextlib.ExitStack()
         try:
-            source = stack.enter_context(_open_rdf(plan.path))
-            statements = _counting(
-                ox.parse(source, format=plan.format, base_iri=plan.base_iri),
-                plan.total,
-                progress,
-            )
-            stream: Iterable[Quad] = _with_inferences(statements, physical, inferred, reasoner)
-            if self.remote:
-                stream = skolemise(stream, uuid.uuid4().hex)
+            database = self._db
+            if isinstance(database, RemoteDatabase):
+                self._write_streamed(plan, physical, inferred, progress, ontology_tbox)
             else:
-                stream = _scoped_blank_nodes(stream, "b" + uuid.uuid4().hex)
-            # Nothing written here is visible until the commit below, so the bulk loader's lack
-            # of transactions costs nothing; it keeps memory flat on large files.
-            write = self._db.bulk_extend if plan.total > BULK_THRESHOLD else self._db.extend
-            write(stream)
-            for key, graph in physical.items():
-                write(
-                    Quad(t.subject, t.predicate, t.object, inferred[key])
-                    for t in reasoner.shortcut_triples(self._db, [graph, inferred[key]])
-                )
+                self._write_asserted(database, plan, physical, progress)
+                counts = {key: self._count(graph) for key, graph in physical.items()}
+                if not any(counts.values()):
+                    raise ParseError(plan.shown, "contains no RDF statements")
+                tbox = list(plan.tbox) if plan.checked else self._staged_tbox(physical[""])
+                if not is_ontology:
+                    ontology = (
+                        self._ontology_tbox_quads() if ontology_tbox is None else ontology_tbox
+                    )
+                    tbox = [*ontology, *tbox]
+                reasoner = Reasoner(Terminology.from_triples(tbox))
+                for key, graph in physical.items():
+                    reasoner.derive(database, graph, inferred[key], bulk=_bulk(plan))
             counts = {key: self._count(graph) for key, graph in physical.items()}
             inferred_counts = {key: self._count(graph) for key, graph in inferred.items()}
-            targets = dict(plan.targets)
-            if len(targets) > 1 and counts[""] == 0:
-                del targets[""]  # a dataset file whose statements all sit in named graphs
-            self._commit_load(
-                targets,
-                physical,
-                inferred,
-                registered,
-                origin[0] if origin else plan.shown,
-                origin[1] if origin else resources.file_sha256(plan.path),
-                counts,
-                inferred_counts,
-                bundled,
-            )
         except BaseException as exc:
             for graph in written:
                 with contextlib.suppress(OSError):
@@ -759,19 +814,107 @@ class Store:
                     f"{plan.shown}: could not be written to the store: {exc}"
                 ) from None
             raise
-        finally:
-            stack.close()
-            self._forget_registry()
-            if is_ontology:
-                self._terminology = None
-        kept = [t.value for t in targets.values()]
-        return LoadReport(
-            path=plan.shown,
-            graphs=tuple(graph_name(iri) for iri in kept),
-            triples=sum(counts.values()),
-            inferred_triples=sum(inferred_counts.values()),
-            replaced=tuple(graph_name(iri) for iri in plan.existing if iri in kept),
+        targets = dict(plan.targets)
+        if len(targets) > 1 and counts[""] == 0:
+            del targets[""]  # a dataset file whose statements all sit in named graphs
+        return _Staged(
+            plan=plan,
+            targets=targets,
+            physical=physical,
+            inferred=inferred,
+            counts=counts,
+            inferred_counts=inferred_counts,
+            source=origin[0] if origin else plan.shown,
+            sha256=origin[1] if origin else resources.file_sha256(plan.path),
+            is_ontology=is_ontology,
+            written=tuple(written),
         )
+
+    def _write_asserted(
+        self,
+        database: ox.Store,
+        plan: _LoadPlan,
+        physical: dict[str, NamedNode],
+        progress: Progress | None,
+    ) -> None:
+        """The file's statements into their staged graphs, parsed and written by the engine.
+
+        The engine gives the blank nodes of every parse fresh identifiers, so `_:b1` of one
+        file is not `_:b1` of another. A file with named graphs of its own (checked before)
+        is streamed instead, its graph names replaced by the staged ones.
+        """
+        bulk = _bulk(plan)
+        if len(plan.targets) > 1:
+            stream = _scoped_blank_nodes(
+                _in_graphs(self._parse_checked(plan, progress), physical),
+                "b" + uuid.uuid4().hex,
+            )
+            (database.bulk_extend if bulk else database.extend)(stream)
+            return
+        # Nothing written here is visible until the registering transaction, so the bulk
+        # loader's lack of transactions costs nothing; it keeps memory flat on large files.
+        write = database.bulk_load if bulk else database.load
+        try:
+            with _open_rdf(plan.path) as handle:
+                source = _ProgressReader(handle, plan.size, progress)
+                write(
+                    cast("IO[bytes]", source),
+                    plan.format,
+                    base_iri=plan.base_iri,
+                    to_graph=physical[""],
+                )
+                source.finish()
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise ParseError(plan.shown, str(exc)) from None
+        except MemoryError as exc:
+            raise ParseError(
+                plan.shown, f"a statement is longer than the parser's limit ({exc})"
+            ) from None
+
+    def _parse_checked(self, plan: _LoadPlan, progress: Progress | None) -> Iterator[Quad]:
+        with _open_rdf(plan.path) as source:
+            yield from _counting(
+                ox.parse(source, format=plan.format, base_iri=plan.base_iri),
+                plan.total,
+                progress,
+            )
+
+    def _write_streamed(
+        self,
+        plan: _LoadPlan,
+        physical: dict[str, NamedNode],
+        inferred: dict[str, NamedNode],
+        progress: Progress | None,
+        ontology_tbox: list[Quad] | None = None,
+    ) -> None:
+        """The file and its inferences through Python, statement by statement: for a remote
+        endpoint, which has no bulk loader to hand a file to."""
+        is_ontology = plan.targets[""] == graph_iri(ONTOLOGY_GRAPH_NAME)
+        ontology = self._ontology_tbox_quads() if ontology_tbox is None else ontology_tbox
+        tbox = plan.tbox if is_ontology else [*ontology, *plan.tbox]
+        reasoner = Reasoner(Terminology.from_triples(tbox))
+        statements = self._parse_checked(plan, progress)
+        stream = skolemise(
+            _with_inferences(statements, physical, inferred, reasoner), uuid.uuid4().hex
+        )
+        self._db.extend(stream)
+        for key, graph in physical.items():
+            self._db.extend(
+                Quad(t.subject, t.predicate, t.object, inferred[key])
+                for t in reasoner.shortcut_triples(self._db, [graph, inferred[key]])
+            )
+
+    def _staged_tbox(self, graph: NamedNode) -> list[Quad | Triple]:
+        """The terminology a staged graph declares (what `is_tbox` picks out of a file)."""
+        predicates = " ".join(str(NamedNode(p)) for p in sorted(TBOX_PREDICATES))
+        rows = solutions(
+            self._db.query(
+                f"SELECT ?s ?p ?o WHERE {{ GRAPH {graph} {{ "
+                f"{{ VALUES ?p {{ {predicates} }} ?s ?p ?o }} UNION "
+                f"{{ ?s ?p ?o VALUES (?p ?o) {{ ({RDF_TYPE} {OWL.SymmetricProperty}) }} }} }} }}"
+            )
+        )
+        return [Triple(row["s"], row["p"], row["o"]) for row in rows]
 
     def _ontology_tbox_quads(self) -> list[Quad]:
         onto = graph_iri(ONTOLOGY_GRAPH_NAME)
@@ -826,38 +969,33 @@ class Store:
 
     def _commit_load(
         self,
-        targets: dict[str, NamedNode],
-        physical: dict[str, NamedNode],
-        inferred: dict[str, NamedNode],
+        staged: Sequence[_Staged],
         registered: dict[str, GraphInfo],
-        shown: str,
-        sha: str,
-        counts: dict[str, int],
-        inferred_counts: dict[str, int],
         bundled: bool,
     ) -> None:
         """Make the new graphs visible in one transaction, replacing any old ones."""
         now = dt.datetime.now(dt.UTC).replace(microsecond=0)
         operations: list[str] = []
-        for key, target in targets.items():
-            old = registered.get(target.value)
-            operations += self._forget(target)
-            if physical[key] != target:
-                operations.append(f"DROP SILENT GRAPH {target}")
-                operations.append(f"MOVE SILENT GRAPH {physical[key]} TO {target}")
-            if old is not None:
-                operations.append(f"DROP SILENT GRAPH {NamedNode(old.inferred_iri)}")
-            entry = _registry_entry(
-                target,
-                inferred[key],
-                source=shown,
-                sha256=sha,
-                loaded_at=now.isoformat(),
-                triples=counts[key],
-                inferred_triples=inferred_counts[key],
-                bundled=bundled,
-            )
-            operations.append(self._record(entry))
+        for done in staged:
+            for key, target in done.targets.items():
+                old = registered.get(target.value)
+                operations += self._forget(target)
+                if done.physical[key] != target:
+                    operations.append(f"DROP SILENT GRAPH {target}")
+                    operations.append(f"MOVE SILENT GRAPH {done.physical[key]} TO {target}")
+                if old is not None:
+                    operations.append(f"DROP SILENT GRAPH {NamedNode(old.inferred_iri)}")
+                entry = _registry_entry(
+                    target,
+                    done.inferred[key],
+                    source=done.source,
+                    sha256=done.sha256,
+                    loaded_at=now.isoformat(),
+                    triples=done.counts[key],
+                    inferred_triples=done.inferred_counts[key],
+                    bundled=bundled,
+                )
+                operations.append(self._record(entry))
         self._db.update(" ;\n".join(operations))
 
     def rematerialise(self, name: str) -> None:
@@ -873,15 +1011,18 @@ class Store:
         self, info: GraphInfo, asserted: NamedNode, fresh: NamedNode, reasoner: Reasoner
     ) -> None:
         try:
-            self._db.bulk_extend(
-                Quad(t.subject, t.predicate, t.object, fresh)
-                for quad in self._db.quads_for_pattern(None, None, None, asserted)
-                for t in reasoner.infer_from_triple(quad)
-            )
-            self._db.extend(
-                Quad(t.subject, t.predicate, t.object, fresh)
-                for t in reasoner.shortcut_triples(self._db, [asserted, fresh])
-            )
+            if isinstance(self._db, ox.Store):
+                reasoner.derive(self._db, asserted, fresh)
+            else:
+                self._db.extend(
+                    Quad(t.subject, t.predicate, t.object, fresh)
+                    for quad in self._db.quads_for_pattern(None, None, None, asserted)
+                    for t in reasoner.infer_from_triple(quad)
+                )
+                self._db.extend(
+                    Quad(t.subject, t.predicate, t.object, fresh)
+                    for t in reasoner.shortcut_triples(self._db, [asserted, fresh])
+                )
             count = self._count(fresh)
             entry = _registry_entry(
                 asserted,
@@ -1324,6 +1465,49 @@ def _scoped_blank_nodes(stream: Iterable[Quad], salt: str) -> Iterator[Quad]:
                 obj = BlankNode(salt + obj.value)
             quad = Quad(subject, quad.predicate, obj, quad.graph_name)
         yield quad
+
+
+def _bulk(plan: _LoadPlan) -> bool:
+    """Whether a file is big enough for the bulk loader."""
+    if plan.checked:
+        return plan.total > BULK_THRESHOLD
+    return plan.size > BULK_THRESHOLD * _BYTES_PER_STATEMENT
+
+
+def _in_graphs(statements: Iterable[Quad], physical: dict[str, NamedNode]) -> Iterator[Quad]:
+    """Each statement in the staged graph standing for the graph it names."""
+    for quad in statements:
+        graph = quad.graph_name
+        key = graph.value if isinstance(graph, NamedNode) else ""
+        yield Quad(quad.subject, quad.predicate, quad.object, physical[key])
+
+
+class _ProgressReader(io.RawIOBase):
+    """A binary file handed to the engine's parser, reporting the bytes it has read."""
+
+    def __init__(self, handle: IO[bytes], size: int, progress: Progress | None) -> None:
+        super().__init__()
+        self._handle = cast(io.BufferedReader, handle)
+        self._size = size
+        self._every = _PROGRESS_EVERY * _BYTES_PER_STATEMENT
+        self._progress = progress if size >= self._every else None
+        self._done = handle.tell()
+        self._next = self._done + max(self._every, _QUIET_BYTES)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        read = self._handle.readinto(buffer)
+        self._done += read
+        if self._progress is not None and self._done >= self._next:
+            self._next = self._done + self._every
+            self._progress(min(self._done, self._size), self._size)
+        return read
+
+    def finish(self) -> None:
+        if self._progress is not None:
+            self._progress(self._size, self._size)
 
 
 def _counting(stream: Iterable[Quad], total: int, progress: Progress | None) -> Iterator[Quad]:
