@@ -1,24 +1,27 @@
 """Finding entities by name: labels and aliases in any language, ignoring case and accents.
 
 Every name has an accent-free search key, derived when its graph was loaded. On the embedded
-store the keys are read once into an in-memory index (one string holding every key, scanned by
-`str.find`), kept until a graph is loaded, replaced or dropped; a search then costs
-milliseconds on a million entities instead of a scan of the store. On a remote endpoint each
-search is one SPARQL query.
+store the keys are read once into an index (one string holding every key, scanned by
+`str.find`), saved beside the store (`hilos.cache`) and kept until a graph is loaded, replaced
+or dropped; a search then costs milliseconds on a million entities instead of a scan of the
+store, and the first search of a new process reads the saved index instead of every key. On
+a remote endpoint each search is one SPARQL query.
 """
 
 from __future__ import annotations
 
 import bisect
+import contextlib
 import threading
 import weakref
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
 from pyoxigraph import Literal, NamedNode
 
-from . import scan, sparql
+from . import cache, scan, sparql
 from .entities import describe
 from .namespaces import HILOS, OWL, RDF_TYPE, SKOS
 from .store import Store, solutions
@@ -162,13 +165,21 @@ def exact_matches(store: Store, key: str) -> list[str]:
 class _Index:
     """Every (entity, search key) of the visible graphs, in a few compact arrays."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, entities: list[str], owners: array[int], starts: array[int], text: str):
+        self.entities = entities
+        self.owners = owners
+        self.starts = starts
+        self.text = text
+        """"\n" before every key and at the end: a key is the text between two of them."""
+
+    @classmethod
+    def build(cls, store: Store) -> _Index:
         view = scan.View(store)
         vocabulary = {subject for cls in _VOCABULARY for subject, _ in view.pairs(RDF_TYPE, cls)}
         numbers: dict[str, int] = {}
-        self.entities: list[str] = []
-        self.owners = array("l")
-        self.starts = array("q")
+        entities: list[str] = []
+        owners = array("q")
+        starts = array("q")
         keys: list[str] = []
         size = 1
         for subject, obj in view.pairs(HILOS.searchKey):
@@ -179,14 +190,32 @@ class _Index:
                 continue
             number = numbers.get(subject)
             if number is None:
-                number = numbers[subject] = len(self.entities)
-                self.entities.append(subject[1:-1])
-            self.owners.append(number)
-            self.starts.append(size)
+                number = numbers[subject] = len(entities)
+                entities.append(subject[1:-1])
+            owners.append(number)
+            starts.append(size)
             keys.append(parts[0])
             size += len(parts[0]) + 1
-        # "\n" before every key and at the end: a key is the text between two of them.
-        self.text = "\n" + "\n".join(keys) + "\n"
+        return cls(entities, owners, starts, "\n" + "\n".join(keys) + "\n")
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {
+            "entities": cache.pack_strings(self.entities),
+            "owners": np.frombuffer(self.owners, dtype=np.int64),
+            "starts": np.frombuffer(self.starts, dtype=np.int64),
+            "text": cache.pack_strings([self.text]),
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> _Index:
+        owners, starts = array("q"), array("q")
+        owners.frombytes(arrays["owners"].astype(np.int64).tobytes())
+        starts.frombytes(arrays["starts"].astype(np.int64).tobytes())
+        (text,) = cache.strings(arrays["text"])
+        entities = cache.strings(arrays["entities"])
+        if len(owners) != len(starts) or (len(owners) and max(owners) >= len(entities)):
+            raise ValueError("a search index of another shape")
+        return cls(entities, owners, starts, text)
 
     def find(self, needle: str) -> Iterator[tuple[str, str]]:
         text, starts = self.text, self.starts
@@ -201,17 +230,25 @@ class _Index:
 
 _INDEXES: weakref.WeakKeyDictionary[Store, tuple[object, _Index]] = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
+_KIND = "search"
 
 
 def _index(store: Store) -> _Index:
-    """The store's search index, built on first use and again when its graphs change."""
-    stamp = tuple(
-        (g.iri, g.inferred_iri, g.sha256, g.loaded_at, g.triples, g.inferred_triples)
-        for g in store.graphs()
-    )
+    """The store's search index: read from where it was saved beside the store, or built from
+    the store's search keys (and saved) on first use and whenever the store changed."""
+    state = store.state()
     with _LOCK:
         held = _INDEXES.get(store)
-        if held is None or held[0] != stamp:
-            held = (stamp, _Index(store))
-            _INDEXES[store] = held
-        return held[1]
+        if held is not None and held[0] == state:
+            return held[1]
+    index: _Index | None = None
+    saved = cache.load(store, _KIND, "")
+    if saved is not None:
+        with contextlib.suppress(KeyError, ValueError, UnicodeDecodeError):
+            index = _Index.from_arrays(saved)
+    if index is None:
+        index = _Index.build(store)
+        cache.save(store, _KIND, "", index.arrays())
+    with _LOCK:
+        _INDEXES[store] = (state, index)
+    return index

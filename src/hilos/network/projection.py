@@ -16,14 +16,14 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
 from pyoxigraph import Literal, NamedNode
 
-from .. import scan, sparql
+from .. import cache, scan, sparql
 from ..entities import most_specific, pick_label
 from ..errors import BadInput, NotFound
 from ..namespaces import HILOS, HILOS_NS, OWL, RDFS, compact
@@ -439,9 +439,27 @@ def project(store: Store, filters: Filters | None = None, *, lang: str = "en") -
     `kind` and `types`. Ties failing the filters are left out, and so are the nodes of
     `filters.exclude`.
 
-    On the embedded store the ties are read predicate by predicate from the indexes (a million
-    ties in about a minute); on a remote endpoint, with one SPARQL query.
+    On the embedded store every tie and the description of every entity at an end of one are
+    read once per state of the store and saved beside it (`hilos.network.saved`); the filters
+    then apply to what was saved, so a second command on an unchanged store reads no statement.
+    On a remote endpoint the ties are read with one SPARQL query each time.
     """
+    filters = filters or Filters()
+    for name in filters.graphs:
+        store.graph(name)  # an unknown or malformed name fails here, before anything is read
+    if cache.enabled(store):
+        from .saved import project_saved  # it builds on this module
+
+        return project_saved(store, filters, lang=lang)
+    return project_from_scratch(store, filters, lang=lang)
+
+
+def project_from_scratch(
+    store: Store, filters: Filters | None = None, *, lang: str = "en"
+) -> Projection:
+    """`project`, reading the store and nothing saved: on the embedded store the ties are read
+    predicate by predicate from the indexes (a million ties in about a minute); on a remote
+    endpoint, with one SPARQL query."""
     filters = filters or Filters()
     graphs = list(filters.graphs) or None
     maker = TieFilter(store, filters)
@@ -452,7 +470,18 @@ def project(store: Store, filters: Filters | None = None, *, lang: str = "en") -
         if edge is not None:
             graph.add_edge(record.source, record.target, key=record.tie, **edge)
     elsewhere = describe_nodes(store, graph, graphs, lang, only=filters.only)
-    projection = Projection(graph=graph, filters=filters, dropped=dict(maker.dropped))
+    return finish_projection(graph, filters, dict(maker.dropped), elsewhere)
+
+
+def finish_projection(
+    graph: nx.MultiDiGraph,
+    filters: Filters,
+    dropped: dict[str, int],
+    elsewhere: dict[str, tuple[str, ...]],
+) -> Projection:
+    """The projection of a graph of described nodes and filtered ties: context left out,
+    identities applied."""
+    projection = Projection(graph=graph, filters=filters, dropped=dropped)
     keep_network_nodes(projection)
     apply_identities(projection)
     projection.described_elsewhere = {
@@ -704,21 +733,34 @@ def _describe_from(
     *,
     nodes: Iterable[str] | None = None,
 ) -> None:
+    for node, description in descriptions(
+        store, graph.nodes if nodes is None else nodes, facts, lang
+    ):
+        graph.nodes[node].update(description)
+
+
+def descriptions(
+    store: Store, nodes: Iterable[str], facts: _NodeFacts, lang: str
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each node with its `label`, `sphere`, `spheres`, `kind` and `types` from `facts`."""
     labels, spheres, types = facts
     vocab = vocabulary()
     described: dict[frozenset[str], tuple[str, tuple[str, ...]]] = {}
-    for node in graph.nodes if nodes is None else nodes:
+    for node in nodes:
         ordered = vocab.by_sphere_order(spheres.get(node, ()))
         kinds = frozenset(types.get(node, ()))
         if kinds not in described:
             described[kinds] = (_kind(store, kinds), tuple(most_specific(store, set(kinds))))
         kind, specific = described[kinds]
-        graph.nodes[node].update(
-            label=pick_label(labels.get(node, []), lang) or compact(node),
-            sphere=ordered[0] if ordered else None,
-            spheres=tuple(ordered),
-            kind=kind,
-            types=specific,
+        yield (
+            node,
+            {
+                "label": pick_label(labels.get(node, []), lang) or compact(node),
+                "sphere": ordered[0] if ordered else None,
+                "spheres": tuple(ordered),
+                "kind": kind,
+                "types": specific,
+            },
         )
 
 
@@ -783,7 +825,7 @@ def _node_facts_from_sparql(
     return labels, spheres, types
 
 
-def _node_facts(store: Store, graph: nx.MultiDiGraph, graphs: list[str] | None) -> _NodeFacts:
+def _node_facts(store: Store, graph: Container[str], graphs: list[str] | None) -> _NodeFacts:
     """Labels, spheres and hilos classes of the nodes, read predicate by predicate. The classes
     are the asserted ones closed under the terminology of the visible graphs, which is what the
     reasoner derived when it loaded them."""
