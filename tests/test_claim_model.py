@@ -18,6 +18,7 @@ from rdflib import RDF, Namespace
 
 from conftest import needs_shared
 from hilos import resources
+from hilos.export.html import page_rows
 from hilos.store import Store
 
 DATA = Path(__file__).parent / "data"
@@ -337,7 +338,7 @@ def test_qualifiers_are_shown_on_cards_pages_dossiers_and_sheets(hilos, tmp_path
     assert hilos("export", "html", str(page)).exit_code == 0
     text = page.read_text(encoding="utf-8")
     start = text.index('id="hilos-data"')
-    data = json.loads(text[text.index("{", start) : text.index("</script>", start)])
+    data = page_rows(json.loads(text[text.index("{", start) : text.index("</script>", start)]))
     (drawn,) = [t for t in data["ties"] if t["id"] == claim]
     assert drawn["qualifiers"] == ["partially"]
     dossier = tmp_path / "dossier.md"

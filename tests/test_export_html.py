@@ -21,8 +21,9 @@ import networkx as nx
 import pytest
 from click.testing import Result
 
+from hilos.export import html as html_export
 from hilos.export import snapshot_hash
-from hilos.export.html import export_html, script_json
+from hilos.export.html import export_html, page_rows, script_json
 from hilos.export.layout import layout
 from hilos.network.centrality import centrality
 from hilos.network.paths import find_paths
@@ -80,7 +81,7 @@ def page_json(text: str) -> dict[str, Any]:
         r'<script type="application/json" id="hilos-data">(.*?)</script>', text, re.DOTALL
     )
     assert match, "no data block"
-    data: dict[str, Any] = json.loads(match.group(1))
+    data: dict[str, Any] = page_rows(json.loads(match.group(1)))
     return data
 
 
@@ -361,7 +362,8 @@ def test_size_by_centrality(memory_store: Store, tmp_path: Path, measure: str) -
     projection = project(memory_store, Filters(directed=False))
     scores = {r.id: r.score for r in centrality(projection.analysis_graph(), measure).ranking}
     by_score = sorted(data["nodes"], key=lambda n: n["score"])
-    assert all(n["score"] == scores[n["id"]] for n in data["nodes"])
+    # (written to six significant digits: the page shows four)
+    assert all(n["score"] == pytest.approx(scores[n["id"]], rel=1e-5) for n in data["nodes"])
     sizes = [n["size"] for n in by_score]
     assert sizes == sorted(sizes) and sizes[0] < sizes[-1]
     assert data["meta"]["size_by"] == measure
@@ -404,6 +406,82 @@ def test_to_a_text_stream_and_to_standard_output(memory_store: Store, hilos) -> 
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("<!DOCTYPE html>")
     assert page_json(result.stdout)["meta"]["command"] == "hilos export html - --focus hid:zetas"
+
+
+# ------------------------------------------------------------------------------ compact data
+
+
+def raw_json(text: str) -> dict[str, Any]:
+    """The data block as written, in columns."""
+    match = re.search(
+        r'<script type="application/json" id="hilos-data">(.*?)</script>', text, re.DOTALL
+    )
+    assert match, "no data block"
+    data: dict[str, Any] = json.loads(match.group(1))
+    return data
+
+
+def test_the_data_is_written_once_in_columns(memory_store: Store, tmp_path: Path) -> None:
+    text, rows = export(memory_store, tmp_path, size_by="degree")
+    raw = raw_json(text)
+    graph = project(memory_store, Filters(directed=False)).graph
+    # one list per field, as long as there are nodes, ties, sources
+    for part, count in [
+        ("nodes", graph.number_of_nodes()),
+        ("ties", graph.number_of_edges()),
+        ("sources", len(rows["sources"])),
+    ]:
+        assert raw[part] and all(len(column) == count for column in raw[part].values()), part
+    # repeated strings are indexes into tables holding each value once
+    for name, table in raw["tables"].items():
+        assert len({json.dumps(v) for v in table}) == len(table), name
+    statuses = {status for _, _, status in graph.edges(data="status")}
+    assert set(raw["tables"]["status"]) == statuses
+    assert all(isinstance(i, int) for i in raw["ties"]["status"] + raw["ties"]["relation"])
+    relations = [r["key"] for r in raw["style"]["relations"]]
+    assert sorted(relations) == sorted({r for _, _, r in graph.edges(data="relation")})
+    # IRIs as a namespace index and a local name
+    assert raw["tables"]["ns"].count(HID) == 1
+    assert raw["nodes"]["local"][raw["nodes"]["ns"].index(raw["tables"]["ns"].index(HID))]
+    # far smaller than one record per node and tie
+    assert len(script_json(raw)) < 0.8 * len(script_json(rows))
+
+
+def test_the_saved_snapshot_is_the_one_computed_from_the_statements(
+    store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Store.open(store_path) as store:
+        first = snapshot_hash(store)
+    with Store.open(store_path) as store:
+        read = []
+        monkeypatch.setattr(Store, "quads", lambda *a, **k: read.append(1) or iter(()))
+        assert snapshot_hash(store) == first and read == []  # (saved: no statement read)
+        monkeypatch.undo()
+        monkeypatch.setenv("HILOS_NO_CACHE", "1")
+        assert snapshot_hash(store) == first  # from the statements
+        monkeypatch.delenv("HILOS_NO_CACHE")
+        store.load(write_hostile(tmp_path), name="hostile")
+        changed = snapshot_hash(store)
+        monkeypatch.setenv("HILOS_NO_CACHE", "1")
+        assert changed != first and snapshot_hash(store) == changed
+
+
+def test_a_page_from_saved_data_is_the_page_from_the_statements(
+    store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # every property read whole, as on a large store, and saved beside the store
+    monkeypatch.setattr(html_export, "_LOOKUPS", 0)
+    with Store.open(store_path) as store:
+        first, _ = export(store, tmp_path, size_by="degree")
+        again, _ = export(store, tmp_path, size_by="degree")  # read back
+    assert any((store_path / "hilos-cache").rglob("page-pairs-*"))
+    monkeypatch.setenv("HILOS_NO_CACHE", "1")
+    with Store.open(store_path) as store:
+        fresh, _ = export(store, tmp_path, size_by="degree")
+        # and entity by entity, as for a small network
+        monkeypatch.setattr(html_export, "_LOOKUPS", 1_000_000)
+        looked_up, _ = export(store, tmp_path, size_by="degree")
+    assert first == again == fresh == looked_up
 
 
 # ------------------------------------------------------------------------------ layout

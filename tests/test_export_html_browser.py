@@ -11,6 +11,7 @@ Chromium; Playwright comes with the test extra, and its own browser download is 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 import pytest
 import rdflib
 
-from hilos.export.html import export_html
+from hilos.export.html import export_html, page_rows
 from hilos.network.projection import Filters, project
 from hilos.store import Store
 from test_export_html import HOSTILE_LABEL, HOSTILE_QUOTE, write_hostile
@@ -417,3 +418,26 @@ def test_the_best_path_is_highlighted(browser: Any, pages: dict[str, Path]) -> N
         opened.check_clean()
     finally:
         opened.close()
+
+
+@pytest.mark.parametrize("which", ["network", "path"])
+def test_the_script_rebuilds_the_records_page_rows_rebuilds(
+    browser: Any, pages: dict[str, Path], which: str
+) -> None:
+    # The data is written in columns; the page's script and `page_rows` each rebuild one
+    # record per node, tie and source from them, and must agree.
+    text = pages[which].read_text(encoding="utf-8")
+    start = text.index('id="hilos-data">') + len('id="hilos-data">')
+    expected = page_rows(json.loads(text[start : text.index("</script>", start)]))
+    opened = Session(browser, pages[which].as_uri())
+    try:
+        rebuilt = json.loads(
+            opened.page.evaluate(
+                "() => JSON.stringify([hilosData.nodes, hilosData.ties, hilosData.sources])"
+            )
+        )
+        opened.check_clean()
+    finally:
+        opened.close()
+    assert rebuilt == [expected["nodes"], expected["ties"], expected["sources"]]
+    assert any(tie["path"] for tie in rebuilt[1]) == (which == "path")

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from pyoxigraph import BlankNode, CanonicalizationAlgorithm, Dataset, Quad, RdfFormat, serialize
 
+from .. import cache
 from ..store import Store
 
 
@@ -22,7 +23,14 @@ def snapshot_hash(store: Store, graphs: Sequence[str] | None = None) -> str:
     however the store labelled its blank nodes; loading, replacing or dropping a graph changes
     it. A reader recomputes it from `hilos export nquads` (or the files themselves, in their
     graphs) with any RDFC-1.0 implementation: canonicalise, sort the lines, hash.
+
+    Reading every statement takes seconds on a large store, so the digest is saved beside the
+    store (`hilos.cache`, keyed on its state: any write computes it again).
     """
+    key = "\n".join(sorted(set(graphs))) if graphs else ""
+    saved = cache.load(store, "snapshot", key)
+    if saved is not None:
+        return cache.strings(saved["digest"])[0]
     plain: list[bytes] = []
     blank: list[Quad] = []
     for quad in store.quads(list(graphs) if graphs else None):
@@ -39,7 +47,9 @@ def snapshot_hash(store: Store, graphs: Sequence[str] | None = None) -> str:
     digest = hashlib.sha256()
     for line in sorted(plain):
         digest.update(line + b"\n")
-    return digest.hexdigest()
+    found = digest.hexdigest()
+    cache.save(store, "snapshot", key, {"digest": cache.pack_strings([found])})
+    return found
 
 
 def snapshot_scope(store: Store, graphs: Sequence[str] | None) -> str:

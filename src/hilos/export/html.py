@@ -23,6 +23,20 @@ the card of an actor or the evidence of a tie; the page title; a footer with the
 **Large graphs.** The layout is computed here (`layout.py`, seeded); above `PHYSICS_THRESHOLD`
 nodes the page draws it as it is, with physics off, straight ties and ties hidden while
 dragging; below, vis-network's physics tidies it for a moment and then stops.
+
+**The data, in columns.** `meta` and `style` as they read; `nodes`, `ties` and `sources` each one
+list per field (`nodes.label[i]` is the label of node i), every value written once: an IRI as
+an index into `tables.ns` (its namespace, up to its last `/` or `#`) and its `local` name; a
+sphere, an entity type's label, a status, a language, a market's or a qualifier's label as an
+index into the table of that name in `tables`; a node's kind and a tie's relation as indexes
+into `style.kinds` and `style.relations` (which carry a relation's label and family); a tie's
+ends and sources as indexes of nodes and sources; a name or alias as a language index alone
+when its text is the node's label, else `[language, text]`; scores to six significant digits
+(`nodes.score` is null when nothing sizes the nodes). Whether a tie is a hop of the best path
+is in `meta.path`. The page's script rebuilds one record per node, tie and source from this,
+as `page_rows` does in Python. What is read whole on a large store (the evidence and names of
+the ties and nodes, property by property) and the snapshot hash are saved beside the store per
+state (`hilos.cache`): a second page of an unchanged store reads them back.
 """
 
 from __future__ import annotations
@@ -34,18 +48,18 @@ import io
 import json
 import os
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from importlib import metadata
 from importlib.resources import files
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 import networkx as nx
 from pyoxigraph import BlankNode, Literal, NamedNode
 
-from .. import scan, sparql
+from .. import cache, scan, sparql
 from ..entities import pick_label, resolve
 from ..errors import BadInput, NotFound
 from ..namespaces import HILOS, HILOS_NS, RDFS, SKOS, compact, expand
@@ -202,8 +216,8 @@ def export_html(
     _write(target, _page_parts(data))
     meta = data["meta"]
     return HtmlExport(
-        nodes=len(data["nodes"]),
-        ties=len(data["ties"]),
+        nodes=len(data["nodes"]["label"]),
+        ties=len(data["ties"]["from"]),
         snapshot=meta["snapshot"],
         title=meta["title"],
         path_ties=tuple(meta["path"]["ties"]) if meta["path"] else (),
@@ -227,7 +241,8 @@ def page_data(
     seed: int = 0,
     lang: str = "en",
 ) -> dict[str, Any]:
-    """Everything the page shows, as the JSON it embeds (see the module's docstring)."""
+    """Everything the page shows, as the JSON it embeds, in columns (see the module's
+    docstring; `page_rows` turns it into one record per node, tie and source)."""
     check_hops(hops)
     check_size_by(size_by)
     focus_iri = resolve(store, focus, lang=lang) if focus is not None else None
@@ -261,60 +276,23 @@ def page_data(
     scores = _scores(projection, size_by, seed)
     positions = layout(shown, seed=seed)
 
-    evidence = _evidence(store, {key for _, _, key in shown.edges(keys=True)})
+    edges = list(shown.edges(keys=True, data=True))
+    evidence = _evidence(store, {key for _, _, key, _ in edges})
+    node_data = shown.nodes
     named = set(shown.nodes)
-    named |= {expand(t) or t for _, data in shown.nodes(data=True) for t in data.get("types") or ()}
-    named |= {expand(r) or r for _, _, r in shown.edges(data="relation")}
+    named |= {expand(t) or t for _, data in node_data(data=True) for t in data.get("types") or ()}
+    named |= {expand(e["relation"]) or e["relation"] for _, _, _, e in edges}
     named |= {m for found in evidence.values() for m in found.markets}
     names = _names(store, lang, named)
-    nodes = sorted(shown.nodes, key=lambda n: (str(shown.nodes[n].get("label") or n), n))
+    labels = {n: str(d.get("label") or compact(n)) for n, d in node_data(data=True)}
+    nodes = sorted(shown.nodes, key=lambda n: (str(node_data[n].get("label") or n), n))
     index = {node: i for i, node in enumerate(nodes)}
-    top = max((scores.get(n, 0.0) for n in nodes), default=0.0)
-    node_rows = [
-        _node_row(node, shown.nodes[node], positions[node], scores, top, names, lang)
-        for node in nodes
-    ]
+    tables = _Tables()
+    node_columns = _node_columns(nodes, node_data, labels, positions, scores, names, tables, lang)
 
+    edges.sort(key=lambda e: (index[e[0]], index[e[1]], e[2]))
     families = _families(store)
-    sources: dict[str, int] = {}
-    path_ties = {h.tie for h in best.hops} if best else set()
-    bends = _bends(shown)
-    tie_rows = []
-    for u, v, key, edge in sorted(
-        shown.edges(keys=True, data=True), key=lambda e: (index[e[0]], index[e[1]], e[2])
-    ):
-        found = evidence.get(key, _TieEvidence())
-        tie_rows.append(
-            {
-                "id": key,
-                "from": index[u],
-                "to": index[v],
-                "relation": edge["relation"],
-                "type": _label(names, expand(edge["relation"]) or edge["relation"], lang),
-                "family": families.get(expand(edge["relation"]) or "", "other"),
-                "status": edge["status"],
-                "confidence": edge["confidence"],
-                "score": edge["score"],
-                "start": edge["start"],
-                "end": edge["end"],
-                "quotes": found.quotes,
-                "locators": found.locators,
-                "sources": [sources.setdefault(s, len(sources)) for s in found.sources],
-                "markets": [_label(names, m, lang) for m in found.markets],
-                "text": found.texts,
-                "qualifiers": _qualifier_labels(found.qualifiers, lang),
-                "period": "; ".join(found.periods),
-                "note": _in_lang(found.notes, lang),
-                "path": key in path_ties,
-                "bend": bends.get(key, 0.0),
-            }
-        )
-    citations = _citations(store, list(sources))
-    source_rows = [{"id": s, "citation": citations.get(s) or compact(s)} for s in sources]
-
-    relation_counts: dict[str, int] = defaultdict(int)
-    for row in tie_rows:
-        relation_counts[row["relation"]] += 1
+    relation_counts = Counter(e["relation"] for _, _, _, e in edges)
     family_order = [key for _, key, _, _ in FAMILIES]
     relation_rows: list[dict[str, Any]] = sorted(
         (
@@ -328,8 +306,21 @@ def page_data(
         ),
         key=lambda r: (family_order.index(r["family"]), r["label"]),
     )
+    relation_index = {row["key"]: i for i, row in enumerate(relation_rows)}
+    sources: dict[str, int] = {}
+    tie_columns = _tie_columns(
+        edges, index, relation_index, evidence, _bends(shown), sources, names, tables, lang
+    )
+    citations = _citations(store, list(sources))
+    source_ns, source_local = _split_iris(list(sources), tables)
+    source_columns = {
+        "ns": source_ns,
+        "local": source_local,
+        "citation": [citations.get(s) or compact(s) for s in sources],
+    }
+
     years = sorted(
-        int(str(d)[:4]) for row in tie_rows for d in (row["start"], row["end"]) if d is not None
+        int(str(d)[:4]) for d in (*tie_columns["start"], *tie_columns["end"]) if d is not None
     )
     graphs = list(filters.graphs) or None
     snapshot = snapshot_hash(store, graphs)
@@ -346,7 +337,6 @@ def page_data(
             "ties": [h.tie for h in best.hops],
             "forward": [h.forward for h in best.hops],
         }
-    labels = {n: str(shown.nodes[n].get("label") or compact(n)) for n in nodes}
     return {
         "meta": {
             "title": (decoded(title) if title else None)
@@ -378,9 +368,260 @@ def page_data(
             "path": PATH_COLOUR,
             "weights": vocabulary().weights,
         },
-        "nodes": node_rows,
-        "ties": tie_rows,
-        "sources": source_rows,
+        "tables": tables.data(),
+        "nodes": node_columns,
+        "ties": tie_columns,
+        "sources": source_columns,
+    }
+
+
+class _Table:
+    """Values in the order of their first use, each written once: a column holds indexes."""
+
+    def __init__(self) -> None:
+        self.values: list[Any] = []
+        self._index: dict[Any, int] = {}
+
+    def __call__(self, value: Any) -> int:
+        found = self._index.get(value)
+        if found is None:
+            found = self._index[value] = len(self.values)
+            self.values.append(value)
+        return found
+
+
+class _Tables:
+    """The tables of the repeated strings of a page (see `TABLES`)."""
+
+    def __init__(self) -> None:
+        self.tables = {name: _Table() for name in TABLES}
+
+    def __getattr__(self, name: str) -> _Table:
+        return self.tables[name]
+
+    def data(self) -> dict[str, list[Any]]:
+        return {name: table.values for name, table in self.tables.items()}
+
+
+TABLES = ("ns", "sphere", "type", "status", "lang", "market", "qualifier")
+"""The page's tables: IRI namespaces (an IRI up to its last `/` or `#`), spheres, entity type
+labels, statuses, languages, market labels and qualifier labels."""
+
+
+def _split_iris(iris: Iterable[str], tables: _Tables) -> tuple[list[int], list[str]]:
+    """The namespace (as an index into the `ns` table) and the local name of each IRI."""
+    namespaces: list[int] = []
+    local: list[str] = []
+    ns = tables.ns
+    for iri in iris:
+        cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+        namespaces.append(ns(iri[:cut]))
+        local.append(iri[cut:])
+    return namespaces, local
+
+
+_NODE_COLUMNS = (
+    "label", "x", "y", "size", "score", "sphere", "spheres", "kind", "types", "names", "aliases",
+    "notes",
+)  # fmt: skip
+_TIE_COLUMNS = (
+    "from", "to", "relation", "status", "confidence", "score", "start", "end", "quotes",
+    "locators", "sources", "markets", "text", "qualifiers", "period", "note", "bend",
+)  # fmt: skip
+
+
+def _names_column(
+    entries: list[list[str]], label: str, langs: _Table
+) -> list[int | list[int | str]]:
+    """[language, text] pairs with each language an index into the `lang` table, and the
+    text left out (the entry is the bare index) when it is the node's label."""
+    return [langs(lng) if text == label else [langs(lng), text] for lng, text in entries]
+
+
+def _node_columns(
+    nodes: list[str],
+    node_data: Any,
+    labels: dict[str, str],
+    positions: dict[Hashable, tuple[float, float]],
+    scores: dict[str, float],
+    names: _Names,
+    tables: _Tables,
+    lang: str,
+) -> dict[str, list[Any] | None]:
+    kinds = {k: i for i, (k, _, _) in enumerate(KINDS)}
+    other = kinds["other"]
+    top = max((scores.get(n, 0.0) for n in nodes), default=0.0)
+    sphere, langs = tables.sphere, tables.lang
+    type_labels: dict[str, int] = {}
+    columns: dict[str, list[Any]] = {name: [] for name in _NODE_COLUMNS}
+    label_c, x_c, y_c, size_c, score_c = (columns[k] for k in ("label", "x", "y", "size", "score"))
+    sphere_c, spheres_c, kind_c, types_c = (
+        columns[k] for k in ("sphere", "spheres", "kind", "types")
+    )
+    names_c, aliases_c, notes_c = (columns[k] for k in ("names", "aliases", "notes"))
+    for node in nodes:
+        data = node_data[node]
+        label = labels[node]
+        x, y = positions[node]
+        score = scores.get(node)
+        label_c.append(label)
+        x_c.append(x)
+        y_c.append(y)
+        size_c.append(
+            12.0 if top <= 0 or score is None else round(8 + 30 * (score / top) ** 0.5, 2)
+        )
+        score_c.append(None if score is None else float(f"{score:.6g}"))
+        sphere_c.append(sphere(data.get("sphere")))
+        spheres_c.append([sphere(s) for s in data.get("spheres") or ()])
+        kind_c.append(kinds.get(data.get("kind") or "other", other))
+        types = []
+        for t in data.get("types") or ():
+            found = type_labels.get(t)
+            if found is None:
+                found = type_labels[t] = tables.type(_label(names, expand(t) or t, lang))
+            types.append(found)
+        types_c.append(types)
+        names_c.append(_names_column(_pairs(names.labels.get(node, ())), label, langs))
+        aliases_c.append(_names_column(_pairs(names.aliases.get(node, ())), label, langs))
+        notes_c.append(_in_lang(names.notes.get(node, ()), lang))
+    namespaces, local = _split_iris(nodes, tables)
+    result: dict[str, list[Any] | None] = {"ns": namespaces, "local": local, **columns}
+    if all(s is None for s in score_c):
+        result["score"] = None
+    return result
+
+
+def _tie_columns(
+    edges: list[tuple[str, str, str, dict[str, Any]]],
+    index: dict[str, int],
+    relation_index: dict[str, int],
+    evidence: dict[str, _TieEvidence],
+    bends: dict[str, float],
+    sources: dict[str, int],
+    names: _Names,
+    tables: _Tables,
+    lang: str,
+) -> dict[str, list[Any]]:
+    columns: dict[str, list[Any]] = {name: [] for name in _TIE_COLUMNS}
+    from_c, to_c, relation_c, status_c = (columns[k] for k in ("from", "to", "relation", "status"))
+    confidence_c, score_c, start_c, end_c = (
+        columns[k] for k in ("confidence", "score", "start", "end")
+    )
+    quotes_c, locators_c, sources_c, markets_c, text_c = (
+        columns[k] for k in ("quotes", "locators", "sources", "markets", "text")
+    )
+    qualifiers_c, period_c, note_c, bend_c = (
+        columns[k] for k in ("qualifiers", "period", "note", "bend")
+    )
+    status, market, qualifier = tables.status, tables.market, tables.qualifier
+    market_labels: dict[str, int] = {}
+    nothing = _TieEvidence()
+    for u, v, key, edge in edges:
+        found = evidence.get(key, nothing)
+        from_c.append(index[u])
+        to_c.append(index[v])
+        relation_c.append(relation_index[edge["relation"]])
+        status_c.append(status(edge["status"]))
+        confidence_c.append(edge["confidence"])
+        score_c.append(edge["score"])
+        start_c.append(edge["start"])
+        end_c.append(edge["end"])
+        quotes_c.append(found.quotes)
+        locators_c.append(found.locators)
+        sources_c.append([sources.setdefault(s, len(sources)) for s in found.sources])
+        markets = []
+        for m in found.markets:
+            at = market_labels.get(m)
+            if at is None:
+                at = market_labels[m] = market(_label(names, m, lang))
+            markets.append(at)
+        markets_c.append(markets)
+        text_c.append(found.texts)
+        qualifiers_c.append(
+            [qualifier(q) for q in _qualifier_labels(found.qualifiers, lang)]
+            if found.qualifiers
+            else []
+        )
+        period_c.append("; ".join(found.periods))
+        note_c.append(_in_lang(found.notes, lang))
+        bend_c.append(bends.get(key, 0.0))
+    namespaces, local = _split_iris((key for _, _, key, _ in edges), tables)
+    return {"ns": namespaces, "local": local, **columns}
+
+
+def page_rows(data: dict[str, Any]) -> dict[str, Any]:
+    """The page's data (`page_data`) with one record per node, tie and source, as the page's
+    script rebuilds them: what a reader of the JSON block usually wants.
+
+    >>> rows = page_rows(page_data(Store.in_memory(), Filters(directed=False)))
+    >>> zetas = [n for n in rows["nodes"] if n["id"] == "https://w3id.org/hilos/id/zetas"][0]
+    >>> zetas["label"], zetas["sphere"], zetas["kind"]
+    ('Zetas', 'criminal', 'organisation')
+    """
+    tables, style = data["tables"], data["style"]
+    ns, langs = tables["ns"], tables["lang"]
+
+    def named(entries: list[Any], label: str) -> list[list[str]]:
+        return [[langs[e], label] if isinstance(e, int) else [langs[e[0]], e[1]] for e in entries]
+
+    n = data["nodes"]
+    scores = n["score"] if n["score"] is not None else [None] * len(n["label"])
+    nodes = [
+        {
+            "id": ns[n["ns"][i]] + n["local"][i],
+            "label": label,
+            "x": n["x"][i],
+            "y": n["y"][i],
+            "size": n["size"][i],
+            "score": scores[i],
+            "sphere": tables["sphere"][n["sphere"][i]],
+            "spheres": [tables["sphere"][s] for s in n["spheres"][i]],
+            "kind": style["kinds"][n["kind"][i]]["key"],
+            "types": [tables["type"][t] for t in n["types"][i]],
+            "names": named(n["names"][i], label),
+            "aliases": named(n["aliases"][i], label),
+            "notes": n["notes"][i],
+        }
+        for i, label in enumerate(n["label"])
+    ]
+    t = data["ties"]
+    on_path = set(data["meta"]["path"]["ties"]) if data["meta"]["path"] else set()
+    ties = []
+    for j in range(len(t["from"])):
+        relation = style["relations"][t["relation"][j]]
+        tie = {
+            "id": ns[t["ns"][j]] + t["local"][j],
+            "from": t["from"][j],
+            "to": t["to"][j],
+            "relation": relation["key"],
+            "type": relation["label"],
+            "family": relation["family"],
+            "status": tables["status"][t["status"][j]],
+            **{
+                name: t[name][j]
+                for name in ("confidence", "score", "start", "end", "quotes", "locators")
+            },
+            "sources": t["sources"][j],
+            "markets": [tables["market"][m] for m in t["markets"][j]],
+            "text": t["text"][j],
+            "qualifiers": [tables["qualifier"][q] for q in t["qualifiers"][j]],
+            "period": t["period"][j],
+            "note": t["note"][j],
+        }
+        tie["path"] = tie["id"] in on_path
+        tie["bend"] = t["bend"][j]
+        ties.append(tie)
+    s = data["sources"]
+    sources = [
+        {"id": ns[s["ns"][k]] + s["local"][k], "citation": citation}
+        for k, citation in enumerate(s["citation"])
+    ]
+    return {
+        "meta": data["meta"],
+        "style": style,
+        "nodes": nodes,
+        "ties": ties,
+        "sources": sources,
     }
 
 
@@ -391,11 +632,36 @@ def _scores(projection: Projection, size_by: str | None, seed: int) -> dict[str,
     return {r.id: r.score for r in result.ranking}
 
 
+class _Text(NamedTuple):
+    """A term as the page needs it: its value (an IRI, a blank node's id, a literal's lexical
+    form), its language, and whether it is a literal."""
+
+    value: str
+    language: str | None
+    literal: bool
+
+
+def _text(term: Any) -> _Text:
+    if isinstance(term, Literal):
+        return _Text(term.value, term.language, True)
+    return _Text(term.value, None, False)
+
+
+def _token_text(token: str) -> _Text:
+    """A term in the TSV results format."""
+    if token.startswith("<"):
+        return _Text(token[1:-1], None, False)
+    if token.startswith("_:"):
+        return _Text(token[2:], None, False)
+    parts = scan.literal(token)
+    return _Text(parts[0], parts[1], True) if parts is not None else _Text(token, None, False)
+
+
 @dataclass
 class _Names:
-    labels: dict[str, list[Literal]]
-    aliases: dict[str, list[Literal]]
-    notes: dict[str, list[Literal]]
+    labels: dict[str, list[_Text]]
+    aliases: dict[str, list[_Text]]
+    notes: dict[str, list[_Text]]
 
 
 _NAME_PROPERTIES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel, RDFS.comment, SKOS.scopeNote)
@@ -408,7 +674,7 @@ def _names(store: Store, lang: str, wanted: set[str] | None = None) -> _Names:
     """Labels, aliases and notes of the entities `wanted` (everything in the store if None)."""
     found = _Names(defaultdict(list), defaultdict(list), defaultdict(list))
 
-    def add(entity: str, prop: str, value: Literal) -> None:
+    def add(entity: str, prop: str, value: _Text) -> None:
         if prop.endswith("#altLabel"):
             found.aliases[entity].append(value)
         elif prop.endswith(("#comment", "#scopeNote")):
@@ -420,23 +686,25 @@ def _names(store: Store, lang: str, wanted: set[str] | None = None) -> _Names:
         for row in solutions(store.query(_NAMES)):
             entity, prop, value = row["entity"], row["property"].value, row["value"]
             if isinstance(entity, NamedNode) and isinstance(value, Literal):
-                add(entity.value, prop, value)
+                add(entity.value, prop, _text(value))
         return found
     for entity, values in _values(store, wanted, _NAME_PROPERTIES).items():
+        if ":" not in entity:
+            continue
         for prop in _NAME_PROPERTIES:  # in the order of the query: labels before names
             for value in values.get(prop.value, ()):
-                if isinstance(value, Literal) and ":" in entity:
+                if value.literal:
                     add(entity, prop.value, value)
     return found
 
 
 def _values(
     store: Store, subjects: set[str], properties: Sequence[NamedNode]
-) -> dict[str, dict[str, list[Any]]]:
+) -> dict[str, dict[str, list[_Text]]]:
     """The values of some properties of some subjects (IRIs, or blank node ids), looked up one
     subject at a time for a few, read property by property for many."""
     view = scan.View(store)
-    found: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    found: dict[str, dict[str, list[_Text]]] = {}
     if len(subjects) <= _LOOKUPS:
         wanted = set(properties)
         for subject in subjects:
@@ -446,73 +714,66 @@ def _values(
                 )
             except ValueError:
                 continue
-            for prop, value in view.statements(node):
+            for prop, term in view.statements(node):
                 if prop in wanted:
-                    found[subject][prop.value].append(value)
+                    found.setdefault(subject, {}).setdefault(prop.value, []).append(_text(term))
         return found
+    decoded: dict[str, _Text] = {}  # (a term used again is read once)
     for prop in properties:
-        for token, text in view.pairs(prop):
-            named = scan.iri(token) or (token[2:] if token.startswith("_:") else None)
-            if named is not None and named in subjects:
-                found[named][prop.value].append(_term(text))
+        name = prop.value
+        for token, text in zip(*_predicate_pairs(store, view, prop), strict=True):
+            subject = token[1:-1] if token[0] == "<" else token[2:]
+            if subject not in subjects or token[0] not in "<_":
+                continue
+            value = decoded.get(text)
+            if value is None:
+                value = decoded[text] = _token_text(text)
+            those = found.get(subject)
+            if those is None:
+                those = found[subject] = {}
+            column = those.get(name)
+            if column is None:
+                those[name] = [value]
+            else:
+                column.append(value)
     return found
 
 
-def _term(token: str) -> Any:
-    """A term in the TSV results format as a pyoxigraph term."""
-    found = scan.iri(token)
-    if found is not None:
-        return NamedNode(found)
-    if token.startswith("_:"):
-        return BlankNode(token[2:])
-    return scan.to_literal(token)
+def _predicate_pairs(store: Store, view: scan.View, prop: NamedNode) -> tuple[list[str], list[str]]:
+    """The subjects and objects (TSV terms) of every statement of a predicate in the store,
+    read once per state of the store and saved beside it (`hilos.cache`)."""
+    saved = cache.load(store, "page-pairs", prop.value)
+    if saved is not None:
+        return cache.strings(saved["subjects"]), cache.strings(saved["objects"])
+    subjects: list[str] = []
+    objects: list[str] = []
+    for subject, obj in view.pairs(prop):
+        subjects.append(subject)
+        objects.append(obj)
+    packed = {"subjects": cache.pack_strings(subjects), "objects": cache.pack_strings(objects)}
+    cache.save(store, "page-pairs", prop.value, packed)
+    return subjects, objects
 
 
 def _label(names: _Names, iri: str, lang: str) -> str:
-    return pick_label(names.labels.get(iri, []), lang) or compact(iri)
+    labels = [Literal(t.value, language=t.language) if t.language else Literal(t.value)
+              for t in names.labels.get(iri, ())]  # fmt: skip
+    return pick_label(labels, lang) or compact(iri)
 
 
-def _in_lang(values: Sequence[Literal], lang: str) -> list[str]:
+def _in_lang(values: Sequence[_Text], lang: str) -> list[str]:
     """The literals in `lang` (or without a language); all of them if there are none."""
+    if not values:
+        return []
     wanted = [v.value for v in values if (v.language or lang).lower().startswith(lang.lower())]
     return sorted(set(wanted or [v.value for v in values]))
 
 
-def _pairs(values: Iterable[Literal]) -> list[list[str]]:
+def _pairs(values: Iterable[_Text]) -> list[list[str]]:
     """[language, text] pairs, sorted, without repeats."""
     return [
         [language, text] for language, text in sorted({(v.language or "", v.value) for v in values})
     ]
-
-
-def _node_row(
-    node: str,
-    data: dict[str, Any],
-    position: tuple[float, float],
-    scores: dict[str, float],
-    top: float,
-    names: _Names,
-    lang: str,
-) -> dict[str, Any]:
-    kinds = {k for k, _, _ in KINDS}
-    kind = data.get("kind") or "other"
-    score = scores.get(node)
-    size = 12.0 if top <= 0 or score is None else round(8 + 30 * (score / top) ** 0.5, 2)
-    return {
-        "id": node,
-        "label": str(data.get("label") or compact(node)),
-        "x": position[0],
-        "y": position[1],
-        "size": size,
-        "score": score,
-        "sphere": data.get("sphere"),
-        "spheres": list(data.get("spheres") or ()),
-        "kind": kind if kind in kinds else "other",
-        "types": [_label(names, expand(t) or t, lang) for t in data.get("types") or ()],
-        "names": _pairs(names.labels.get(node, [])),
-        "aliases": _pairs(names.aliases.get(node, [])),
-        "notes": _in_lang(names.notes.get(node, []), lang),
-    }
 
 
 def _families(store: Store) -> dict[str, str]:
@@ -528,16 +789,22 @@ def _families(store: Store) -> dict[str, str]:
     return families
 
 
-@dataclass
 class _TieEvidence:
-    sources: list[str] = field(default_factory=list)
-    quotes: list[str] = field(default_factory=list)
-    locators: list[str] = field(default_factory=list)
-    markets: list[str] = field(default_factory=list)
-    texts: list[str] = field(default_factory=list)
-    notes: list[Literal] = field(default_factory=list)
-    qualifiers: list[str] = field(default_factory=list)
-    periods: list[str] = field(default_factory=list)
+    """The sources, quotes, locators, markets, wording, notes, qualifiers and periods of a tie."""
+
+    __slots__ = (
+        "locators", "markets", "notes", "periods", "qualifiers", "quotes", "sources", "texts",
+    )  # fmt: skip
+
+    def __init__(self) -> None:
+        self.sources: list[str] = []
+        self.quotes: list[str] = []
+        self.locators: list[str] = []
+        self.markets: list[str] = []
+        self.texts: list[str] = []
+        self.notes: list[_Text] = []
+        self.qualifiers: list[str] = []
+        self.periods: list[str] = []
 
 
 def _qualifier_labels(iris: list[str], lang: str) -> list[str]:
@@ -556,27 +823,38 @@ def _evidence(store: Store, ties: set[str]) -> dict[str, _TieEvidence]:
     """Sources, quotes, locators, markets, wording and notes of the ties, over the whole store
     (sources and their citations may live in other graphs than the ties)."""
     found: dict[str, _TieEvidence] = defaultdict(_TieEvidence)
+    details: Iterable[tuple[str, str, _Text]]
     if store.remote:
         for row in solutions(store.query(sparql.load("tie-evidence"))):
             tie = row["tie"].value
             if tie in ties:
-                _add_evidence(found[tie], row["source"], [row["quote"]], [row["locator"]])
+                quote, locator = row["quote"], row["locator"]
+                _add_evidence(
+                    found[tie],
+                    [_text(row["source"])],
+                    [_text(quote)] if quote is not None else [],
+                    [_text(locator)] if locator is not None else [],
+                )
         details = (
-            (row["tie"].value, row["property"].value, row["value"])
+            (row["tie"].value, row["property"].value, _text(row["value"]))
             for row in solutions(store.query(_TIE_DETAILS))
         )
     else:
         values = _values(store, ties, _EVIDENCE_PROPERTIES)
+        derived, quote, locator = _DERIVED.value, HILOS.quote.value, HILOS.locator.value
         for tie, those in values.items():
-            for source in those.get(_DERIVED.value, ()):
-                quotes = those.get(HILOS.quote.value) or [None]
-                locators = those.get(HILOS.locator.value) or [None]
-                _add_evidence(found[tie], source, quotes, locators)
+            sources = those.get(derived)
+            if sources:  # (each tie once: its values without repeats, in the order read)
+                evidence = found[tie]
+                evidence.sources = list(dict.fromkeys(v.value for v in sources))
+                evidence.quotes = list(dict.fromkeys(v.value for v in those.get(quote, ())))
+                evidence.locators = list(dict.fromkeys(v.value for v in those.get(locator, ())))
+        detail = [prop.value for prop in _DETAIL_PROPERTIES]
         details = (  # (the ties come from the projection: each has its hilos:from)
-            (tie, prop.value, value)
+            (tie, prop, value)
             for tie, those in values.items()
-            for prop in _DETAIL_PROPERTIES
-            for value in those.get(prop.value, ())
+            for prop in detail
+            for value in those.get(prop, ())
         )
     for tie, prop, value in details:
         if tie not in ties:
@@ -590,7 +868,7 @@ def _evidence(store: Store, ties: set[str]) -> dict[str, _TieEvidence]:
             _add(evidence.periods, value.value)
         elif prop.endswith("#relationText"):
             _add(evidence.texts, value.value)
-        elif isinstance(value, Literal):
+        elif value.literal:
             _add(evidence.notes, value)
     for evidence in found.values():
         evidence.sources.sort(key=lambda s: (s.endswith("/report"), s))
@@ -603,13 +881,18 @@ _EVIDENCE_PROPERTIES = (_DERIVED, HILOS.quote, HILOS.locator, *_DETAIL_PROPERTIE
 
 
 def _add_evidence(
-    evidence: _TieEvidence, source: Any, quotes: list[Any], locators: list[Any]
+    evidence: _TieEvidence,
+    sources: Iterable[_Text],
+    quotes: Iterable[_Text],
+    locators: Iterable[_Text],
 ) -> None:
-    _add(evidence.sources, source.value)
+    """A tie's sources, with its quotes and locators (kept only for a tie with a source)."""
+    for source in sources:
+        _add(evidence.sources, source.value)
     for quote in quotes:
-        _add(evidence.quotes, quote.value if quote is not None else None)
+        _add(evidence.quotes, quote.value)
     for locator in locators:
-        _add(evidence.locators, locator.value if locator is not None else None)
+        _add(evidence.locators, locator.value)
 
 
 def _citations(store: Store, sources: list[str]) -> dict[str, str]:

@@ -3,7 +3,10 @@
 (function () {
   "use strict";
 
-  var data = JSON.parse(document.getElementById("hilos-data").textContent);
+  // The data comes in columns, its repeated strings as indexes into tables (see html.py);
+  // here it becomes one record per node, tie and source, as hilos.export.html.page_rows
+  // rebuilds them in Python.
+  var data = rows(JSON.parse(document.getElementById("hilos-data").textContent));
   var meta = data.meta;
   var style = data.style;
   var nodesData = data.nodes;
@@ -12,6 +15,43 @@
   var SVG = "http://www.w3.org/2000/svg";
 
   // ------------------------------------------------------------------------------- helpers
+
+  function rows(columns) {
+    var tables = columns.tables, ns = tables.ns, langs = tables.lang;
+    function pick(table, list) { return list.map(function (k) { return table[k]; }); }
+    function named(entries, label) {
+      return entries.map(function (e) { return typeof e === "number" ? [langs[e], label] : [langs[e[0]], e[1]]; });
+    }
+    var n = columns.nodes, t = columns.ties, s = columns.sources;
+    var nodes = new Array(n.label.length);
+    for (var i = 0; i < nodes.length; i++) {
+      var label = n.label[i];
+      nodes[i] = {
+        id: ns[n.ns[i]] + n.local[i], label: label, x: n.x[i], y: n.y[i], size: n.size[i],
+        score: n.score ? n.score[i] : null, sphere: tables.sphere[n.sphere[i]],
+        spheres: pick(tables.sphere, n.spheres[i]), kind: columns.style.kinds[n.kind[i]].key,
+        types: pick(tables.type, n.types[i]), names: named(n.names[i], label),
+        aliases: named(n.aliases[i], label), notes: n.notes[i]
+      };
+    }
+    var onPath = Object.create(null);
+    if (columns.meta.path) columns.meta.path.ties.forEach(function (id) { onPath[id] = true; });
+    var ties = new Array(t.from.length);
+    for (var j = 0; j < ties.length; j++) {
+      var relation = columns.style.relations[t.relation[j]];
+      var id = ns[t.ns[j]] + t.local[j];
+      ties[j] = {
+        id: id, from: t.from[j], to: t.to[j], relation: relation.key, type: relation.label,
+        family: relation.family, status: tables.status[t.status[j]], confidence: t.confidence[j],
+        score: t.score[j], start: t.start[j], end: t.end[j], quotes: t.quotes[j],
+        locators: t.locators[j], sources: t.sources[j], markets: pick(tables.market, t.markets[j]),
+        text: t.text[j], qualifiers: pick(tables.qualifier, t.qualifiers[j]), period: t.period[j],
+        note: t.note[j], path: onPath[id] === true, bend: t.bend[j]
+      };
+    }
+    var sources = s.citation.map(function (citation, k) { return { id: ns[s.ns[k]] + s.local[k], citation: citation }; });
+    return { meta: columns.meta, style: columns.style, nodes: nodes, ties: ties, sources: sources };
+  }
 
   function el(tag, options, children) {
     var node = document.createElement(tag);
