@@ -41,10 +41,16 @@ clean:
 	rm -rf $(VENV) $(DEMO_STORE) collusion-chains.html build dist .pytest_cache .mypy_cache .ruff_cache
 
 # Newsroom-scale benchmarks, hilos side by side with rdflib, networkx and pyvis (see README,
-# "Benchmarks"): `make bench SIZES=10k,100k,1M`. Writes bench/results/latest.md and .json.
-SIZES   ?= 10k
-REPEATS ?= 3
+# "Benchmarks"): `make bench SIZES=10k,100k,1M`. Writes bench/results/latest.md and .json, the
+# issue's goals first, each with its verdict. ONLY=load,disk measures only what those goals
+# need (load, rdflib, disk, analysis, search, queries, html, memory); BENCH_ARGS passes more
+# options, e.g. BENCH_ARGS="--no-baselines --update".
+SIZES      ?= 10k
+REPEATS    ?= 3
+ONLY       ?=
+BENCH_ARGS ?=
 
 .PHONY: bench
 bench: $(VENV)/.installed
-	$(BIN)/python bench/newsroom.py --sizes $(SIZES) --repeats $(REPEATS)
+	$(BIN)/python bench/newsroom.py --sizes $(SIZES) --repeats $(REPEATS) \
+		$(if $(ONLY),--only $(ONLY)) $(BENCH_ARGS)

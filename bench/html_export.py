@@ -13,22 +13,34 @@ headless Chromium (Debian's /usr/bin/chromium, driven by Playwright) to time:
 - filter: unticking a sphere until the network is redrawn;
 - redraw: one zoom step until the network is redrawn.
 
-The same is measured for the curated graph of the report. Usage:
+The same is measured for the curated graph of the report. The page's writing is compared with
+pyvis's own API drawing the same projected network (`add_node` per node, `add_edge` per tie,
+`write_html` with its scripts in-line; the projection is done before pyvis's clock starts, as in
+bench/newsroom.py): each is timed `--repeats` times in this process, and the sizes compared.
+Usage:
 
-    python bench/html_export.py [NODES] [TIES] [--keep DIR]
+    python bench/html_export.py [NODES] [TIES] [--keep DIR] [--repeats N] [--no-browser]
+    python bench/html_export.py --store PATH [--repeats N] [--no-browser]
 
-Defaults: 5,000 nodes and 20,000 ties. With --keep, the pages are left in DIR.
+Defaults: 5,000 nodes and 20,000 ties. With --keep, the pages are left in DIR. With --store, the
+whole network of an existing store is exported instead (e.g. a store loaded with
+`python bench/generate.py 20k --ties-per-actor 2`: about 19,000 nodes, 32,000 ties), and the
+curated graph is not measured.
 """
 
 from __future__ import annotations
 
 import random
+import shutil
+import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from newsroom_tasks import pyvis_draw
 
 from hilos.export.html import export_html
 from hilos.network.projection import Filters
@@ -246,48 +258,107 @@ def measure_page(page_path: Path, search: str) -> dict[str, float]:
     return figures
 
 
-def run(label: str, store: Store, folder: Path, search: str) -> None:
+def pyvis_page(store: Store, out: Path) -> tuple[float, int]:
+    """The same network drawn with pyvis's own API; its time (after the projection) and size."""
+    from hilos.network.projection import project
+
+    graph = project(store, Filters(directed=False)).graph
+    seconds, _ = timed(lambda: pyvis_draw(graph, out))
+    return seconds, out.stat().st_size
+
+
+def run(
+    label: str, store: Store, folder: Path, search: str | None, repeats: int, browser: bool
+) -> None:
     out = folder / f"{label}.html"
-    seconds, written = timed(
-        lambda: export_html(store, out, Filters(directed=False), size_by="degree")
-    )
-    size = out.stat().st_size / 1e6
+    times: list[float] = []
+    written = None
+    for _ in range(repeats):
+        seconds, written = timed(
+            lambda: export_html(store, out, Filters(directed=False), size_by="degree")
+        )
+        times.append(seconds)
+    assert written is not None
+    size = out.stat().st_size
     print(f"\n## {label}: {written.nodes:,} nodes, {written.ties:,} ties")
-    print(f"export (projection, degree, layout, evidence, page): {seconds:.2f} s, {size:.1f} MB")
-    figures = measure_page(out, search)
+    print(
+        "export (projection, degree, layout, evidence, page): "
+        f"median {statistics.median(times):.2f} s (min {min(times):.2f} s, "
+        f"runs {', '.join(f'{t:.2f}' for t in times)}), {size / 1e6:.1f} MB"
+    )
+    baseline = [pyvis_page(store, folder / f"{label}-pyvis.html") for _ in range(repeats)]
+    pyvis_times = [t for t, _ in baseline]
+    pyvis_size = baseline[0][1]
+    print(
+        f"pyvis API (add_node/add_edge/write_html): median {statistics.median(pyvis_times):.2f} s "
+        f"(runs {', '.join(f'{t:.2f}' for t in pyvis_times)}), {pyvis_size / 1e6:.1f} MB"
+    )
+    print(
+        f"hilos vs pyvis: {statistics.median(pyvis_times) / statistics.median(times):.1f}x faster"
+        f" (median over median), size {size / pyvis_size:.2f}x pyvis's"
+    )
+    if not browser:
+        return
+    figures = measure_page(out, search or _first_label(out))
     for name, value in figures.items():
         print(f"{name:>8}: {value:.2f} s")
 
 
+def _first_label(page: Path) -> str:
+    """A node's label from the page's data (in columns), to type in the search box."""
+    import json
+
+    text = page.read_text(encoding="utf-8")
+    start = text.index('id="hilos-data">') + len('id="hilos-data">')
+    labels = json.loads(text[start : text.index("</script>", start)])["nodes"]["label"]
+    return str(labels[len(labels) // 4]) if labels else "a"
+
+
 def main() -> None:
     args = sys.argv[1:]
-    keep: Path | None = None
-    if "--keep" in args:
-        at = args.index("--keep")
-        keep = Path(args[at + 1])
+
+    def option(name: str) -> str | None:
+        if name not in args:
+            return None
+        at = args.index(name)
+        value = args[at + 1]
         del args[at : at + 2]
-    nodes = int(args[0]) if args else 5000
-    ties = int(args[1]) if len(args) > 1 else 20000
+        return value
+
+    kept = option("--keep")
+    keep = Path(kept) if kept else None
+    store_path = option("--store")
+    repeats = int(option("--repeats") or 1)
+    browser = "--no-browser" not in args
+    args = [a for a in args if a != "--no-browser"]
     folder = keep or Path(tempfile.mkdtemp(prefix="hilos-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
-
-    print(f"# hilos export html: {nodes:,} nodes / {ties:,} ties and the curated graph")
-    turtle = folder / "synthetic.ttl"
-    seconds, _ = timed(lambda: turtle.write_text(synthetic_turtle(nodes, ties), encoding="utf-8"))
-    print(f"synthetic Turtle written in {seconds:.2f} s")
-    seconds, store = timed(Store.in_memory)
-    print(f"store with the ontology and the curated graph: {seconds:.2f} s")
-    run("curated", store, folder, "Zetas")
-    for info in store.graphs():
-        if info.name != "ontology":
-            store.drop(info.name)
-    seconds, _ = timed(lambda: store.load(turtle, name="synthetic"))
-    print(f"\nsynthetic network loaded without the curated graph: {seconds:.2f} s")
-    run("synthetic", store, folder, f"alias {nodes // 4}")
-    if keep is None:
-        for file in folder.iterdir():
-            file.unlink()
-        folder.rmdir()
+    try:
+        if store_path is not None:
+            print(f"# hilos export html of the store {store_path}, {repeats} run(s)")
+            with Store.open(store_path) as opened:
+                run("store", opened, folder, None, repeats, browser)
+            return
+        nodes = int(args[0]) if args else 5000
+        ties = int(args[1]) if len(args) > 1 else 20000
+        print(f"# hilos export html: {nodes:,} nodes / {ties:,} ties and the curated graph")
+        turtle = folder / "synthetic.ttl"
+        seconds, _ = timed(
+            lambda: turtle.write_text(synthetic_turtle(nodes, ties), encoding="utf-8")
+        )
+        print(f"synthetic Turtle written in {seconds:.2f} s")
+        seconds, store = timed(Store.in_memory)
+        print(f"store with the ontology and the curated graph: {seconds:.2f} s")
+        run("curated", store, folder, "Zetas", repeats, browser)
+        for info in store.graphs():
+            if info.name != "ontology":
+                store.drop(info.name)
+        seconds, _ = timed(lambda: store.load(turtle, name="synthetic"))
+        print(f"\nsynthetic network loaded without the curated graph: {seconds:.2f} s")
+        run("synthetic", store, folder, f"alias {nodes // 4}", repeats, browser)
+    finally:
+        if keep is None:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

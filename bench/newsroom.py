@@ -12,13 +12,23 @@ same data in the same run, each repeated (median, min, max):
   communities and disruption vs plain networkx;
 - the HTML page of a 20,000-entity network vs pyvis's own API, and its time to interactive in
   headless Chromium;
-- peak memory per triple and the store's size on disk per triple.
+- peak memory per triple and the store's size on disk per triple, vs a store Oxigraph's
+  `bulk_load` made of the same file;
+- the analysis commands (degree, PageRank, communities, paths, disruption by degree) as a user
+  types them, each run in a fresh process on the same store, then again (the second analysis);
+  the first search of a fresh process.
+
+The report opens with the goals of issue 17 ("Newsroom scale"), each with its verdict: met,
+missed, not shown (a baseline stopped at its limit, a bound that settles nothing) or not
+measured, with why. `--only load,disk` measures only what those goals need, to take the rows
+one at a time at a million entities.
 
 Every process has a time limit and a memory limit (the process and its children together); a
 measurement that reaches one is reported as ">limit". Results go to `bench/results/latest.md`
 (the table) and `bench/results/latest.json` (every time measured).
 
     python bench/newsroom.py --sizes 10k,100k [--repeats 3]     # or: make bench SIZES=10k,100k
+    python bench/newsroom.py --sizes 1M --repeats 1 --no-baselines --only load,disk --update
 """
 
 from __future__ import annotations
@@ -63,6 +73,55 @@ QUERIES = [
     "weak-ties",
 ]
 ANALYSES = ["chains", "centrality", "brokers", "communities", "disrupt", "disrupt betweenness"]
+CHAINS_QUERY = "state-criminal-chains"
+
+# What each part of the bench runs (`--parts`), and what each row of the issue's goals needs
+# (`--only`, to measure a few rows quickly: at a million entities one row can take many minutes).
+PART_JOBS = {
+    "load": {"load hilos", "parse", "bulk", "load rdflib", "projection rdflib"},
+    "queries": {"queries hilos", "queries rdflib"},
+    "interactive": {"interactive", "search first", "networkx"},
+    "analyses": {"analyses", "second analysis", "networkx"},
+    "html": {"html", "chromium"},
+}
+GOAL_JOBS = {
+    "load": {"load hilos", "bulk"},
+    "rdflib": {"load hilos", "load rdflib"},
+    "disk": {"load hilos", "bulk"},
+    "analysis": {"second analysis"},
+    "search": {"search first"},
+    "queries": {"queries hilos"},
+    "html": {"html"},
+    "memory": {"load hilos", "second analysis"},
+}
+# the jobs that work on the store a load leaves, and the loads whose time is a goal
+STORE_JOBS = {"queries hilos", "interactive", "search first", "second analysis", "analyses"}
+TIMED_LOADS = {"parse", "bulk", "load rdflib"}
+
+
+def plan(parts: list[str], only: list[str]) -> set[str]:
+    """The jobs a run does: those of the goals named by `--only`, else those of `--parts`."""
+    table, names = (GOAL_JOBS, only) if only else (PART_JOBS, parts)
+    unknown = [name for name in names if name not in table]
+    if unknown:
+        flag = "--only" if only else "--parts"
+        raise SystemExit(f"{flag}: unknown {', '.join(unknown)} (one of {', '.join(table)})")
+    return set().union(*(table[name] for name in names))
+
+
+def analysis_commands(params: dict[str, Any]) -> dict[str, list[str]]:
+    """The analyses of the goal "a second analysis on an unchanged store", as a user types
+    them (after `hilos --store STORE`): degree, PageRank, communities, paths (a local and a
+    wider question), disruption by degree."""
+    (a0, b0), (a1, b1) = params["paths"][0], params["paths"][1]
+    return {
+        "degree": ["centrality", "--measure", "degree", "--top", "20", "--format", "json"],
+        "pagerank": ["centrality", "--measure", "pagerank", "--top", "20", "--format", "json"],
+        "communities": ["communities", "--format", "json"],
+        "paths local": ["paths", a0, b0, "--format", "json"],
+        "paths wide": ["paths", a1, b1, "--format", "json"],
+        "disrupt degree": ["disrupt", "--strategy", "degree", "--steps", "5", "--format", "json"],
+    }
 
 
 # --------------------------------------------------------------------------- running a task
@@ -248,6 +307,7 @@ class Bench:
 
     def size(self, size: str) -> None:
         args = self.args
+        jobs: set[str] = args.jobs
         repeats = args.repeats
         hilos_memory = int(args.memory_gb * GiB)
         rdflib_memory = int(args.rdflib_memory_gb * GiB)
@@ -272,10 +332,15 @@ class Bench:
         result["measured"] = measured
         if args.update and "samples" in earlier:
             result["samples"] = earlier["samples"]
+        store_needed = jobs & STORE_JOBS
+        if store_needed and "load hilos" not in jobs and not store.exists():
+            print(f"  no store for {size} yet: one load first", flush=True)
+            jobs = {*jobs, "load hilos"}
+        # loads are repeated where their time is a goal; once where only their store is needed
+        loads_repeated = 1 if entities >= 1_000_000 or not jobs & TIMED_LOADS else repeats
 
-        if "load" in parts:
-            loads_repeated = 1 if entities >= 1_000_000 else repeats
-            print(f"  load ({loads_repeated}×): hilos, Oxigraph's parser, rdflib", flush=True)
+        if "load hilos" in jobs:
+            print(f"  load ({loads_repeated}×): hilos", flush=True)
             template = self.template()
             loads = [
                 self.runner.run(
@@ -288,6 +353,9 @@ class Bench:
             ]
             measured["load hilos"] = collect(loads, "load")
             measured["load hilos"]["peak_rss"] = max(o.peak_rss for o in loads)
+            measured.pop("disk after analyses hilos", None)  # of the store just replaced
+        if "parse" in jobs:
+            print(f"  load ({loads_repeated}×): Oxigraph's parser", flush=True)
             parses = [
                 self.runner.run(
                     "parse-oxigraph",
@@ -298,18 +366,25 @@ class Bench:
                 for _ in range(loads_repeated)
             ]
             measured["parse oxigraph"] = collect(parses, "parse")
-            bulk = self.runner.run(
-                "bulk-oxigraph",
-                {"file": str(path), "store": str(self.work / f"bulk-{size}")},
-                limit=self.limit("hilos"),
-                memory=hilos_memory,
-            )
-            measured["bulk oxigraph"] = collect([bulk], "bulk")
+        if "bulk" in jobs:
+            print(f"  load ({loads_repeated}×): Oxigraph's bulk_load", flush=True)
+            bulks = [
+                self.runner.run(
+                    "bulk-oxigraph",
+                    {"file": str(path), "store": str(self.work / f"bulk-{size}")},
+                    limit=self.limit("hilos"),
+                    memory=hilos_memory,
+                )
+                for _ in range(loads_repeated)
+            ]
+            measured["bulk oxigraph"] = collect(bulks, "bulk")
+        if "load rdflib" in jobs:
             rdflib_runs = []
             for _ in range(0 if args.no_baselines else loads_repeated):
+                print("  load: rdflib", flush=True)
                 outcome = self.runner.run(
                     "load-rdflib",
-                    {"file": str(path)},
+                    {"file": str(path), "project": "projection rdflib" in jobs},
                     limit=self.limit("rdflib"),
                     memory=rdflib_memory,
                 )
@@ -321,7 +396,8 @@ class Bench:
             else:
                 measured["load rdflib"] = collect(rdflib_runs, "load")
                 measured["load rdflib"]["peak_rss"] = max(o.peak_rss for o in rdflib_runs)
-                measured["projection rdflib"] = collect(rdflib_runs, "projection")
+                if "projection rdflib" in jobs:
+                    measured["projection rdflib"] = collect(rdflib_runs, "projection")
             if rdflib_runs and rdflib_runs[-1].status != "ok":
                 measured["load rdflib"]["limit"] = (
                     self.limit("rdflib")
@@ -329,25 +405,41 @@ class Bench:
                     else args.rdflib_memory_gb
                 )
         if not store.exists():
-            raise SystemExit(f"no store for {size}: run with the load part first")
+            if store_needed:
+                print(f"  no store for {size}: nothing more to measure at this size", flush=True)
+            return
+        result["store"] = {
+            "path": str(store),
+            "loaded": time.strftime(
+                "%Y-%m-%d %H:%M:%S", time.localtime((store / "CURRENT").stat().st_mtime)
+            )
+            if (store / "CURRENT").exists()
+            else None,
+        }
 
-        params = summary.params
-        if "queries" in parts:
-            # once each at a million entities: the slowest take minutes there
+        params: dict[str, Any] = dict(summary.params)
+        if "queries hilos" in jobs:
+            # once each at a million entities: the slowest take minutes there; with --only,
+            # the one query whose time is a goal at that size
             repeats = 1 if entities >= 1_000_000 else args.repeats
-            print(f"  queries: hilos ({len(QUERIES)}), then rdflib's engine", flush=True)
+            names = QUERIES
+            if args.only and entities >= 1_000_000:
+                names = [CHAINS_QUERY]
+            print(f"  queries: hilos ({len(names)})", flush=True)
             outcome = self.runner.steps(
                 "queries-hilos",
                 {"store": str(store), "params": params["query"], "repeats": repeats},
-                QUERIES,
+                names,
                 limit=self.limit("hilos_query") * repeats,
                 memory=hilos_memory,
             )
-            for name in QUERIES:
+            for name in names:
                 measured[f"query {name} hilos"] = collect([outcome], name)
+        if "queries rdflib" in jobs:
             # rdflib's engine needs the data in memory: skip it where rdflib could not load it
             rdflib_loaded = measured.get("load rdflib", {"status": "ok"}).get("status") == "ok"
             if rdflib_loaded and not (args.no_rdflib_queries or args.no_baselines):
+                print("  queries: rdflib's engine", flush=True)
                 union = self.work / f"union-{size}.nt"
                 self.runner.run(
                     "union",
@@ -393,8 +485,42 @@ class Bench:
                     measured[f"query {name} rdflib"] = {"status": skipped, "limit": None}
 
         repeats = args.repeats
+        if "search first" in jobs:
+            # the first search of a fresh process, `repeats` + 1 times: the first after the
+            # load apart (it may build what the store keeps), the median of the others
+            print(f"  first search in a fresh process ({repeats + 1}×): hilos", flush=True)
+            text = params["search"][0]
+            firsts = [
+                self.runner.run(
+                    "search-first",
+                    {"store": str(store), "text": text},
+                    limit=self.limit("hilos"),
+                    memory=hilos_memory,
+                )
+                for _ in range(repeats + 1)
+            ]
+            measured["search first hilos"] = {
+                **collect(firsts[1:], "search first"),
+                "first": (firsts[0].records.get("search first") or {}).get("times", [None])[0],
+                "peak_rss": max(o.peak_rss for o in firsts),
+            }
+            command = self.runner.steps(
+                "commands-hilos",
+                {
+                    "store": str(store),
+                    "commands": {"search": ["search", text, "--format", "json"]},
+                    "repeats": repeats,
+                },
+                ["search"],
+                limit=self.limit("hilos"),
+                memory=hilos_memory,
+            )
+            measured["search command hilos"] = {
+                **collect([command], "search"),
+                "peak_rss": command.peak_rss,
+            }
         interactive = ["search cold", "search", "show", "paths0", "paths1"]
-        if "interactive" in parts:
+        if "interactive" in jobs:
             print("  search, show, paths: hilos", flush=True)
             outcome = self.runner.steps(
                 "interactive-hilos",
@@ -405,6 +531,25 @@ class Bench:
             )
             for name in interactive:
                 measured[f"{name} hilos"] = collect([outcome], name)
+        if "second analysis" in jobs:
+            # each analysis command twice or more in fresh processes on the same store: the
+            # first may build what the store keeps; the next ones are the second analysis
+            commands = analysis_commands(params)
+            again = 1 if entities >= 1_000_000 else repeats
+            print(f"  analysis commands, first then {again}× again: hilos", flush=True)
+            outcome = self.runner.steps(
+                "commands-hilos",
+                {"store": str(store), "commands": commands, "repeats": again},
+                [*commands, "disk"],
+                limit=self.limit("analysis"),
+                memory=hilos_memory,
+            )
+            for name in commands:
+                measured[f"second {name} hilos"] = collect([outcome], name)
+            measured["second analysis hilos"] = {"peak_rss": outcome.peak_rss}
+            disk = outcome.records.get("disk", {}).get("disk")
+            if disk:
+                measured["disk after analyses hilos"] = {"disk": disk, "status": "ok"}
         samples = 0 if entities <= 10_000 else 500
         repeats_of = {
             step: (
@@ -414,7 +559,7 @@ class Bench:
             )
             for step in ANALYSES
         }
-        if "analyses" in parts:
+        if "analyses" in jobs:
             print("  projection and analyses: hilos", flush=True)
             outcome = self.runner.steps(
                 "analyses-hilos",
@@ -431,7 +576,7 @@ class Bench:
             for name in ["projection", *ANALYSES]:
                 measured[f"{name} hilos"] = collect([outcome], name)
             measured["analyses hilos"] = {"peak_rss": outcome.peak_rss}
-        if ("interactive" in parts or "analyses" in parts) and not args.no_baselines:
+        if "networkx" in jobs and not args.no_baselines:
             print("  the same with plain networkx", flush=True)
             steps = ["projection"]
             if "interactive" in parts:
@@ -470,25 +615,29 @@ class Bench:
         if load.status != "ok":
             raise SystemExit(f"could not load the html data set: {load.status}")
         page = self.work / f"page-{size}.html"
+        browser = "chromium" in args.jobs
         hilos = self.runner.run(
             "html-hilos",
-            {"store": str(store), "out": str(page), "repeats": args.repeats},
+            {"store": str(store), "out": str(page), "repeats": args.repeats, "browser": browser},
             limit=self.limit("analysis"),
             memory=int(args.memory_gb * GiB),
         )
-        pyvis = self.runner.run(
-            "html-pyvis",
-            {"store": str(store), "out": str(self.work / f"pyvis-{size}.html")},
-            limit=self.limit("pyvis"),
-            memory=int(args.memory_gb * GiB),
-        )
+        pyvis = [
+            self.runner.run(
+                "html-pyvis",
+                {"store": str(store), "out": str(self.work / f"pyvis-{size}.html")},
+                limit=self.limit("pyvis"),
+                memory=int(args.memory_gb * GiB),
+            )
+            for _ in range(args.repeats)
+        ]
         self.results["html"] = {
             "size": size,
             "entities": summary.entities,
             "ties_per_actor": summary.ties_per_actor,
             "export hilos": collect([hilos], "export"),
-            "chromium": collect([hilos], "chromium"),
-            "pyvis": {**collect([pyvis], "pyvis"), "limit": self.limit("pyvis")},
+            "chromium": collect([hilos], "chromium") if browser else {"status": "not run"},
+            "pyvis": {**collect(pyvis, "pyvis"), "limit": self.limit("pyvis")},
         }
 
 
@@ -535,6 +684,12 @@ def main(argv: list[str] | None = None) -> None:
         default="load,queries,interactive,analyses,html",
         help="which measurements (comma-separated)",
     )
+    parser.add_argument(
+        "--only",
+        default="",
+        help="only what these goals of the report need (comma-separated, instead of --parts): "
+        + ", ".join(GOAL_JOBS),
+    )
     parser.add_argument("--html-size", default="20k", help="entities of the HTML data set")
     parser.add_argument(
         "--html-ties-per-actor",
@@ -564,9 +719,13 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     args.parts = [p.strip() for p in args.parts.split(",") if p.strip()]
+    args.only = [p.strip() for p in args.only.split(",") if p.strip()]
+    args.jobs = plan(args.parts, args.only)
+    if args.repeats < 1:
+        raise SystemExit("--repeats: at least 1")
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
 
-    from report import write_report
+    from report import goal_rows, goals_table, write_report
 
     bench = Bench(args)
     previous = args.out / f"{args.name}.json"
@@ -577,6 +736,7 @@ def main(argv: list[str] | None = None) -> None:
                 "at": time.strftime("%Y-%m-%d %H:%M:%S"),
                 "sizes": sizes,
                 "parts": args.parts,
+                "only": args.only,
                 "load_average_start": load_average(),
                 "note": args.note,
             }
@@ -587,6 +747,8 @@ def main(argv: list[str] | None = None) -> None:
         bench.results["run"] = {
             "started": time.strftime("%Y-%m-%d %H:%M:%S"),
             "sizes": sizes,
+            "parts": args.parts,
+            "only": args.only,
             "repeats": args.repeats,
             "seed": args.seed,
             "limits": {
@@ -604,6 +766,7 @@ def main(argv: list[str] | None = None) -> None:
     args.out.mkdir(parents=True, exist_ok=True)
 
     def save() -> None:
+        bench.results["goals"] = goal_rows(bench.results)
         bench.results["run"]["load_average_end"] = load_average()
         bench.results["run"]["finished"] = time.strftime("%Y-%m-%d %H:%M:%S")
         (args.out / f"{args.name}.json").write_text(
@@ -611,13 +774,14 @@ def main(argv: list[str] | None = None) -> None:
         )
         (args.out / f"{args.name}.md").write_text(write_report(bench.results), encoding="utf-8")
 
-    for size in sizes:
+    for size in sizes if args.jobs - {"html", "chromium"} else []:
         print(f"{size}:", flush=True)
         bench.size(size)
         save()
-    if "html" in args.parts:
+    if "html" in args.jobs:
         bench.html()
     save()
+    print("\n".join(["", *goals_table(bench.results), ""]), flush=True)
     print(f"wrote {args.out / (args.name + '.md')} and .json", flush=True)
     if not os.environ.get("HILOS_BENCH_KEEP"):
         for leftover in bench.work.glob("bulk-*"):

@@ -608,6 +608,84 @@ def baselines_networkx(
     emit({"step": "closed", "rss": peak_rss()})
 
 
+# ------------------------------------------------------------------- commands, fresh processes
+
+
+def hilos_command() -> list[str]:
+    """The `hilos` command of this interpreter's environment."""
+    script = Path(sys.executable).with_name("hilos")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-c", "import sys; from hilos.cli import main; sys.exit(main())"]
+
+
+def _run_command(argv: list[str]) -> tuple[float, int, str]:
+    """Run a command to the end (its output read and thrown away): wall time, exit status and
+    the last line it wrote on stderr."""
+    import subprocess
+
+    start = time.perf_counter()
+    done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    seconds = time.perf_counter() - start
+    last = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or [""]
+    return seconds, done.returncode, last[0][:300]
+
+
+def children_rss() -> int:
+    """The peak resident memory of the largest child process that has ended, in bytes."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+
+
+def commands_hilos(
+    store: str, steps: list[str], commands: dict[str, list[str]], repeats: int
+) -> None:
+    """Each command as a user types it, in a fresh process on the same unchanged store: once
+    (`first`: it may build what the store keeps for the next ones), then `repeats` times more
+    (`times`: a second analysis). Exit status 1 ("no answer") counts as an answer. Ends with
+    the store's size on disk, with whatever the commands saved beside it."""
+    base = [*hilos_command(), "--store", store]
+    for step in (s for s in steps if s in commands):
+        argv = [*base, *commands[step]]
+        first, status, message = _run_command(argv)
+        if status not in (0, 1):
+            emit({"step": step, "status": "error", "error": f"exit {status}: {message}"})
+            continue
+        times: list[float] = []
+        for _ in range(repeats):
+            seconds, status, message = _run_command(argv)
+            times.append(seconds)
+        emit(
+            {
+                "step": step,
+                "times": times,
+                "first": first,
+                "exit": status,
+                "argv": commands[step],
+                "rss": children_rss(),
+            }
+        )
+    emit({"step": "disk", "disk": disk_usage(Path(store))})
+
+
+def search_first(store: str, text: str) -> None:
+    """The first search in a fresh process: the store opened (timed apart), then one search."""
+    from hilos.search import search
+    from hilos.store import Store
+
+    opened_in, opened = timed(lambda: Store.open(store))
+    seconds, hits = timed(lambda: search(opened, text))
+    opened.close()
+    emit(
+        {
+            "step": "search first",
+            "times": [seconds],
+            "open": opened_in,
+            "hits": len(hits),
+            "rss": peak_rss(),
+        }
+    )
+
+
 # ----------------------------------------------------------------------------------- the page
 
 
@@ -646,59 +724,57 @@ def html_hilos(store: str, out: str, repeats: int, browser: bool = True) -> None
 
 
 def _first_label(page: str) -> str:
-    """A node's label from the page's embedded data, to type in the search box."""
+    """A node's label from the page's embedded data (in columns), to type in the search box."""
     text = Path(page).read_text(encoding="utf-8")
-    marker = '"label": "'
-    at = text.find(marker, text.find('"nodes"'))
-    if at < 0:
-        marker = '"label":"'
-        at = text.find(marker, text.find('"nodes"'))
-    end = text.find('"', at + len(marker))
-    return text[at + len(marker) : end] if at >= 0 else "a"
+    start = text.index('id="hilos-data">') + len('id="hilos-data">')
+    labels = json.loads(text[start : text.index("</script>", start)])["nodes"]["label"]
+    return str(labels[0]) if labels else "a"
+
+
+def pyvis_draw(graph: Any, out: str | Path) -> Any:
+    """A projection's graph drawn with pyvis's own API, as a notebook user would: `add_node` per
+    node, `add_edge` per tie, `write_html` with its scripts in-line (nothing copied beside it)."""
+    from pyvis.network import Network
+
+    colours = {"state": "#2166ac", "criminal": "#b2182b", "community": "#1b9e77"}
+    colours["civil"] = "#e6ab02"
+    net = Network(height="950px", width="100%", directed=True, cdn_resources="in_line")
+    for node, data in graph.nodes(data=True):
+        net.add_node(
+            node,
+            label=data.get("label") or node,
+            title=f"{data.get('label')} ({data.get('sphere') or 'no sphere'})",
+            color=colours.get(data.get("sphere") or "", "#9e9e9e"),
+        )
+    for u, v, data in graph.edges(data=True):
+        net.add_edge(
+            u,
+            v,
+            title=f"{data['relation']} — {data['status']}",
+            dashes=data["status"] != "reported",
+            width=1 + 3 * data["score"],
+        )
+    folder = tempfile.mkdtemp(prefix="pyvis-")
+    here = os.getcwd()
+    os.chdir(folder)  # pyvis may write beside the page; keep it out of the checkout
+    try:
+        net.write_html(str(out))
+    finally:
+        os.chdir(here)
+        shutil.rmtree(folder, ignore_errors=True)
+    return net
 
 
 def html_pyvis(store: str, out: str) -> None:
     """The same network drawn with pyvis's own API: `add_node` per node, `add_edge` per tie,
     `write_html` (scripts in-line, so nothing is copied beside the page)."""
-    from pyvis.network import Network
-
     from hilos.network.projection import Filters, project
     from hilos.store import Store
 
     opened = Store.open(store)
     graph = project(opened, Filters(directed=False)).graph
     opened.close()
-    colours = {"state": "#2166ac", "criminal": "#b2182b", "community": "#1b9e77"}
-    colours["civil"] = "#e6ab02"
-
-    def draw() -> Network:
-        net = Network(height="950px", width="100%", directed=True, cdn_resources="in_line")
-        for node, data in graph.nodes(data=True):
-            net.add_node(
-                node,
-                label=data.get("label") or node,
-                title=f"{data.get('label')} ({data.get('sphere') or 'no sphere'})",
-                color=colours.get(data.get("sphere") or "", "#9e9e9e"),
-            )
-        for u, v, data in graph.edges(data=True):
-            net.add_edge(
-                u,
-                v,
-                title=f"{data['relation']} — {data['status']}",
-                dashes=data["status"] != "reported",
-                width=1 + 3 * data["score"],
-            )
-        folder = tempfile.mkdtemp(prefix="pyvis-")
-        here = os.getcwd()
-        os.chdir(folder)  # pyvis may write beside the page; keep it out of the checkout
-        try:
-            net.write_html(out)
-        finally:
-            os.chdir(here)
-            shutil.rmtree(folder, ignore_errors=True)
-        return net
-
-    seconds, net = timed(draw)
+    seconds, net = timed(lambda: pyvis_draw(graph, out))
     emit(
         {
             "step": "pyvis",
@@ -725,6 +801,8 @@ TASKS: dict[str, Callable[..., None]] = {
     "baselines-networkx": baselines_networkx,
     "html-hilos": html_hilos,
     "html-pyvis": html_pyvis,
+    "commands-hilos": commands_hilos,
+    "search-first": search_first,
 }
 
 
