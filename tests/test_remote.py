@@ -320,9 +320,11 @@ def test_anonymous_reading_on_the_public_url(loaded: Virtuoso, embedded: str) ->
 _VIRTUOSO_BUGS = {
     "actors-by-sphere-in-place": "Virtuoso 7.2 property-path bug",
     "groups-in-place": "Virtuoso 7.2 property-path bug",
-    # the same rows, but the arrow of the chain's text, even written \u2192, comes back as ?
-    "state-criminal-chains": "Virtuoso 7.2 turns a non-ASCII character of the query text into ?",
 }
+# Virtuoso 7.2 turns a non-ASCII character of the query text into ? (the arrow of a chain's
+# text, even written \u2192): those rows are compared with it read as ?, so that a row lost or
+# changed otherwise still fails (a strict xfail on the whole answer would hide it).
+_MANGLED_IN_QUERY_TEXT = {"state-criminal-chains": "\u2192"}
 _PARAMS = {
     "actors-by-sphere-in-place": {"sphere": "criminal", "place": "Michoacán"},
     "entity-sources": {"entity": "Zetas"},
@@ -368,7 +370,14 @@ def test_every_library_query_gives_the_embedded_answer(
     finally:
         local.close()
     assert expected, f"{name} answers nothing on the curated graph"
-    assert _rows(remote, name) == expected
+    got = _rows(remote, name)
+    if name in _MANGLED_IN_QUERY_TEXT:
+        mangled = _MANGLED_IN_QUERY_TEXT[name]
+        assert got != expected, f"Virtuoso keeps {mangled} now: read it as it is"
+        expected = sorted(
+            tuple((key, value.replace(mangled, "?")) for key, value in row) for row in expected
+        )
+    assert got == expected
 
 
 def test_load_and_drop_through_sparql_update(loaded: Virtuoso, tmp_path: Path) -> None:
