@@ -692,6 +692,7 @@ def test_files_loaded_with_a_new_ontology_are_reasoned_with_it(
         encoding="utf-8",
     )
     with Store.open(store_path) as store:
-        store.load_all([data, ontology], replace=True)
+        reports = store.load_all([data, ontology], replace=True)
+        assert [report.graphs[0] for report in reports] == ["towns", "ontology"]  # as given
         mayor = "ASK { <https://example.org/mayor> a hilos:Mayor }"
         assert store.query(mayor, graphs=["towns"], inferred=True)

@@ -706,7 +706,8 @@ class Store:
                             Quad(q.subject, q.predicate, q.object, ontology_iri)
                             for q in self._staged_tbox(done.physical[""])
                         ]
-                staged.sort(key=lambda done: first.index(plans.index(done.plan)))
+                # reports in the order the files were given
+                staged = [staged[first.index(i)] for i in range(len(plans))]
                 # one transaction makes every file visible, or none
                 self._commit_load(staged, registered, bundled)
             except BaseException:
