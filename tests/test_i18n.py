@@ -1,0 +1,87 @@
+"""The catalogue of English and Spanish words: complete for every string the code marks, and
+consistent across its files."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from hilos.i18n import Translator, catalogue, choose, tr
+
+SOURCE = Path(__file__).resolve().parents[1] / "src" / "hilos"
+LOCALE = SOURCE / "locale" / "es"
+
+# Front-end files mark their strings as t("…") (or t('…')).
+_JS_MARKED = re.compile(r"""\bt\(\s*(?P<q>["'])(?P<text>(?:\\.|(?!(?P=q)).)*)(?P=q)""")
+
+
+def _python_marked() -> set[str]:
+    """Every literal passed as the first argument of `tr`, `_` or a `Translator` call."""
+    found: set[str] = set()
+    for path in SOURCE.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            first = node.args[0]
+            if name in {"tr", "_"} and isinstance(first, ast.Constant):
+                found.add(str(first.value))
+    return found
+
+
+def _js_marked() -> set[str]:
+    found: set[str] = set()
+    for path in [*SOURCE.rglob("*.js"), *SOURCE.rglob("*.html")]:
+        if "vendor" in path.parts:
+            continue
+        for match in _JS_MARKED.finditer(path.read_text(encoding="utf-8")):
+            found.add(json.loads('"' + match["text"].replace("\\'", "'") + '"'))
+    return found
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_marked_string_has_spanish() -> None:
+    spanish = catalogue("es")
+    missing = sorted((_python_marked() | _js_marked()) - set(spanish))
+    assert not missing, f"{len(missing)} strings lack Spanish, e.g. {missing[:10]}"
+
+
+def test_placeholders_agree() -> None:
+    wrong = {k: v for k, v in catalogue("es").items() if _fields(k) != _fields(v)}
+    assert not wrong
+
+
+def test_files_are_json_objects_of_strings() -> None:
+    for path in LOCALE.glob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        assert isinstance(data, dict), path.name
+        assert all(isinstance(k, str) and isinstance(v, str) and v for k, v in data.items())
+
+
+def test_translation_and_fallback() -> None:
+    assert tr("{count} ties", "es", count=2) == "2 vínculos"
+    assert tr("a sentence nobody wrote", "es") == "a sentence nobody wrote"
+    assert Translator("es-MX")("{count} ties", count=1) == "1 vínculos"
+
+
+@pytest.mark.parametrize(
+    ("asked", "env", "header", "expected"),
+    [
+        (None, {}, None, "en"),
+        ("es", {"HILOS_LANG": "en"}, None, "es"),
+        (None, {"HILOS_LANG": "es_MX.UTF-8"}, None, "es"),
+        (None, {}, "fr-FR,es;q=0.8", "es"),
+        ("de", {}, "de", "en"),
+    ],
+)
+def test_choose(asked: str | None, env: dict[str, str], header: str | None, expected: str) -> None:
+    assert choose(asked, accept_language=header, environ=env) == expected
