@@ -9,6 +9,7 @@ GitHub-flavoured Markdown table reader), never compared with pasted output.
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import shlex
 import textwrap
@@ -741,7 +742,7 @@ def test_no_path_exits_1(hilos, tmp_path: Path) -> None:
     police = label(CURATED, POLICE)
     args = ["--path", "Abarca", "Guerreros Unidos", "--exclude", police]
     line = one_line_error(hilos("export", "dossier", str(out), *args), 1)
-    assert "no path" in line
+    assert "no path" in line.lower()
     assert not out.exists()
 
 
@@ -766,3 +767,117 @@ def test_a_failure_leaves_an_existing_file_as_it_was(hilos, tmp_path: Path) -> N
 def test_help_has_examples(hilos) -> None:
     result = ok(hilos("export", "dossier", "--help"))
     assert "Examples:" in result.stdout and "hilos export dossier" in result.stdout
+
+
+# --- The dossier in Spanish -------------------------------------------------------------------
+
+_ENGLISH_UI = """
+the of and to from with by for on in at is are where none also other end ends both ways only
+least whose its their type types sub-types relation direction status confidence dates source
+sources hop hops path paths evidence dossier entity entities tie ties name labels aliases
+sphere note notes generated snapshot command filters score weights weight product stated
+reported alleged confirmed disputed refuted retracted state criminal community society
+collusion command kinship office leadership membership recommendation intention warning
+partially many some most valid during loaded graphs graph statements derived blank nodes
+labelled sorted lines written every claim above table tables point walks against runs
+leaving context besides actors places markets policies events phenomena followed target
+"""
+ENGLISH_UI_WORDS = frozenset(_ENGLISH_UI.split())
+"""Words of the dossier's English wording (headings, labels, sentences, relation, status and
+sphere names) that a Spanish reader must not meet."""
+
+_DATA = [
+    RDFS.label,
+    SKOS_ALT,
+    RDFS.comment,
+    HILOS.quote,
+    HILOS.citation,
+    HILOS.locator,
+    HILOS.period,
+    HILOS.relationText,
+]
+
+
+def _without_data(text: str) -> str:
+    """`text` with what the sources and curators wrote taken out: every name, alias, note,
+    quote, citation, locator and period of the curated graph, longest first, and every IRI."""
+    written = sorted(
+        {" ".join(str(o).split()) for p in _DATA for o in CURATED.objects(None, p)},
+        key=len,
+        reverse=True,
+    )
+    text = " ".join(text.split())
+    for value in written:
+        if len(value) > 1:
+            text = text.replace(value, " ")
+    return re.sub(r"https?://\S+", " ", text)
+
+
+def _reader_text(path: Path) -> str:
+    """What a reader reads in a dossier: HTML without its tags and code, Markdown without its
+    escapes and code spans (the hash and the command line)."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".html":
+        text = re.sub(r"<style>.*?</style>|<code[^>]*>.*?</code>", " ", text, flags=re.S)
+        text = re.sub(r'<span class="iri">.*?</span>', " ", text)
+        text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    else:
+        text = re.sub(r"`[^`]*`", " ", md_unescape(text))
+    return text
+
+
+def _english_words(path: Path) -> set[str]:
+    words = re.findall(r"[A-Za-z][A-Za-z\-]*", _without_data(_reader_text(path)))
+    return {w.lower() for w in words} & ENGLISH_UI_WORDS
+
+
+SPANISH_CASES = [
+    # an entity with recommendations, intentions, partnerships and qualifiers among its ties
+    ["hid:mexican-government", "--include", "places,markets,policies"],
+    ["José Luis Abarca", "--min-status", "reported", "--tie-type", "hilos:Kinship"],
+    ["--path", "José Luis Abarca", "Guerreros Unidos", "--limit", "2", "--exclude", "Iguala"],
+]
+
+
+@pytest.mark.parametrize("suffix", [".md", ".html"])
+@pytest.mark.parametrize("args", SPANISH_CASES, ids=["card", "filters", "path"])
+def test_the_spanish_dossier_has_no_english_ui_word(
+    hilos, tmp_path: Path, suffix: str, args: list[str]
+) -> None:
+    english = tmp_path / f"en{suffix}"
+    ok(hilos("export", "dossier", str(english), *args))
+    # the list catches the English wording: the same dossier in English is full of it
+    assert len(_english_words(english)) > 12, _english_words(english)
+
+    spanish = tmp_path / f"es{suffix}"
+    result = ok(hilos("--lang", "es", "export", "dossier", str(spanish), *args))
+    assert not _english_words(spanish), _english_words(spanish)
+    assert "wrote" not in result.stderr and "se escribió" in result.stderr
+
+
+def _label_es(iri: URIRef) -> str:
+    """The ontology's Spanish label of a class or concept."""
+    (value,) = (
+        v for v in ONTOLOGY.objects(iri, RDFS.label) if getattr(v, "language", None) == "es"
+    )
+    return str(value)
+
+
+def test_the_spanish_dossier_names_relations_statuses_and_spheres_by_their_labels(
+    hilos, tmp_path: Path
+) -> None:
+    out = tmp_path / "abarca.md"
+    ok(hilos("--lang", "es", "export", "dossier", str(out), "José Luis Abarca"))
+    text = out.read_text(encoding="utf-8")
+    (ties,) = md_tables(text)
+    expected = set()
+    for tie in ties_of(ABARCA):
+        (cls,) = CURATED.objects(tie, RDF.type)
+        (status,) = CURATED.objects(tie, HILOS.status)
+        expected.add((_label_es(URIRef(cls)), _label_es(URIRef(status))))
+    statuses = [cell.split(";")[0] for cell in column(ties, "estatus")]
+    assert set(zip(column(ties, "relación"), statuses, strict=True)) == expected
+    # the other ends' sphere and the entity's type, by the ontology's Spanish labels
+    assert f"({_label_es(HILOS.StateSphere)})" in text
+    assert "**Tipos:** " + _label_es(HILOS.Mayor) in text
+    assert "**Esfera:** " + _label_es(HILOS.StateSphere) in text

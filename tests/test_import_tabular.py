@@ -935,8 +935,8 @@ def test_confidences_as_numbers_percentages_and_words(hilos: Hilos, tmp_path: Pa
     for number, cell in enumerate(CONFIDENCE_CELLS, 2):
         expected = expected_confidence(cell.replace(",", "."))
         assert Decimal(str(claims[f"row {number}"]["confidence"])) == Decimal(str(expected)), cell
-    # the README says what the words mean
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    # the docs say what the words mean
+    readme = (REPO / "docs" / "import.md").read_text(encoding="utf-8")
     spreadsheets = readme[readme.index("**Spreadsheets.**") :].split("\n\n", 1)[0]
     for word, number in CONFIDENCE_WORDS.items():
         assert re.search(rf"`{word}`[^()]*\({number}\)", spreadsheets), word

@@ -72,8 +72,10 @@ def test_a_page_and_a_dossier_with_the_same_filters_hash_the_same_scope(
 
 
 def test_the_readme_recipe_recomputes_the_hash(hilos, tmp_path: Path) -> None:
-    """The README's recipe, run as written: export N-Quads, canonicalise, sort, hash."""
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    """The docs' recipe, run as written: export N-Quads, canonicalise, sort, hash."""
+    readme = (Path(__file__).resolve().parents[1] / "docs" / "export.md").read_text(
+        encoding="utf-8"
+    )
     recipe = readme[readme.index("**The data snapshot.**") :]
     script = recipe[recipe.index("python - <<'PY'\n") + 16 : recipe.index("\nPY\n")]
     page = tmp_path / "page.html"
@@ -86,5 +88,5 @@ def test_the_readme_recipe_recomputes_the_hash(hilos, tmp_path: Path) -> None:
         assert stated
         printed: list[str] = []
         code = script.replace('"data.nq"', repr(str(data)))
-        exec(code, {"print": printed.append})  # the README's own recipe
+        exec(code, {"print": printed.append})  # the docs' own recipe
         assert printed == [stated.group(1)], scope

@@ -6,6 +6,7 @@ import click
 from click.core import ParameterSource
 
 from ..export.dossier import dossier_format, write_dossier
+from ..i18n import Translator
 from ..network.projection import Filters
 from .common import Context, network_options, pass_context, published_command
 from .data import export_group
@@ -67,13 +68,14 @@ def dossier_command(
       hilos export dossier abarca.md Abarca --min-status reported --as-of 2014-09-26
     """
     click_ctx = click.get_current_context()
+    _ = Translator(ctx.lang)
     if (entity is None) == (ends is None):
-        raise click.UsageError("give ENTITY or --path A B (one of them)", click_ctx)
+        raise click.UsageError(_("give ENTITY or --path A B (one of them)"), click_ctx)
     if entity is not None:
         for name in ("limit", "max_hops"):
             if click_ctx.get_parameter_source(name) is ParameterSource.COMMANDLINE:
                 flag = "--" + name.replace("_", "-")
-                raise click.UsageError(f"{flag} goes with --path A B", click_ctx)
+                raise click.UsageError(_("{flag} goes with --path A B", flag=flag), click_ctx)
     dossier_format(target, fmt.lower() if fmt else None)  # a bad name fails before any work
     dossier = write_dossier(
         ctx.store(),
@@ -88,11 +90,23 @@ def dossier_command(
         max_hops=max_hops,
     )
     if dossier.entity is not None and not dossier.ties:
-        click.echo("Note: no tie of this entity passes these filters.", err=True)
+        click.echo(_("Note: no tie of this entity passes these filters."), err=True)
     if target != "-":
         rows = len(dossier.ties) + sum(len(p.rows) for p in dossier.paths)
-        shown = f"{len(dossier.paths)} path(s), " if dossier.paths else ""
-        click.echo(
-            f"wrote {target}: {shown}{rows} tie(s), {len(dossier.footnotes)} footnote(s)",
-            err=True,
-        )
+        notes = len(dossier.footnotes)
+        if dossier.paths:
+            wrote = _(
+                "wrote {target}: {paths} path(s), {rows} tie(s), {notes} footnote(s)",
+                target=target,
+                paths=len(dossier.paths),
+                rows=rows,
+                notes=notes,
+            )
+        else:
+            wrote = _(
+                "wrote {target}: {rows} tie(s), {notes} footnote(s)",
+                target=target,
+                rows=rows,
+                notes=notes,
+            )
+        click.echo(wrote, err=True)

@@ -11,6 +11,10 @@ ties that rest on the same sentence of the same source at the same place share t
 HTML is one self-contained file (in-line CSS, no script, no URL to any other host, printable);
 every string from the data is escaped and IRIs are shown as text. Markdown is GitHub-flavoured:
 one table per section, with `|`, newlines and Markdown's control characters escaped in cells.
+
+Every heading, label and sentence is in the dossier's language (`lang`) through `hilos.i18n`;
+relation, type, status, qualifier, modality and sphere names are the ontology's labels in that
+language. What the sources and curators wrote (names, quotes, citations, notes) stays as written.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import PurePath
@@ -27,18 +31,15 @@ import networkx as nx
 
 from ..entities import Summary, describe, resolve
 from ..errors import BadInput
+from ..i18n import Translator, tr
 from ..namespaces import expand
 from ..network.evidence import Claim, Hop, Node, Source, claim_details, node, sources_of
 from ..network.paths import find_paths
-from ..network.projection import (
-    Filters,
-    filters_in_words,
-    project,
-)
+from ..network.projection import INCLUDABLE, Filters, project
 from ..output import atomic_output
 from ..store import Store
 from ..vocab import CONTEXT_KINDS, vocabulary
-from . import snapshot_hash, snapshot_scope
+from . import snapshot_hash
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
 """File extensions and the dossier format each one means."""
@@ -108,6 +109,8 @@ class Dossier:
     footnotes: tuple[Footnote, ...]
     entities: tuple[Node, ...]
     lang: str
+    type_labels: tuple[str, ...] = ()
+    """The entity's types as the ontology names them in `lang` (its `types` are compact IRIs)."""
 
 
 def dossier_format(target: str, fmt: str | None = None) -> str:
@@ -290,7 +293,7 @@ def build_dossier(
         ties, named = _entity_rows(store, card_projection.graph, iri, notes, relations)
         if not named:
             named = [Node(iri, summary.label, summary.sphere)]
-        title = f"Evidence dossier: {summary.label}"
+        title = tr("Evidence dossier: {name}", lang, name=summary.label)
     else:
         found = find_paths(store, projection, *ends, limit=limit, max_hops=max_hops)
         seen: dict[str, Node] = {}
@@ -323,19 +326,23 @@ def build_dossier(
                 seen.setdefault(n.id, n)
         named = list(seen.values())
         first = found[0].nodes
-        title = f"Evidence dossier: {first[0].label} → {first[-1].label}"
+        title = tr(
+            "Evidence dossier: {start} → {end}", lang, start=first[0].label, end=first[-1].label
+        )
 
     scope = list(filters.graphs) or None
+    type_labels = tuple(relations.label(t) for t in (summary.types if summary is not None else ()))
     return Dossier(
         title=title,
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
         snapshot=snapshot_hash(store, scope),
-        snapshot_scope=snapshot_scope(store, scope),
+        snapshot_scope=_scope_in_words(store, scope, lang),
         command=FROM_PYTHON if command is None else command,
         filters=tuple(
-            filters_in_words(
+            _filters_in_words(
                 filters,
                 lambda iri: describe(store, iri, lang=lang).label,
+                lang,
                 direction=path is not None,
             )
         ),
@@ -345,6 +352,7 @@ def build_dossier(
         footnotes=tuple(notes.footnotes),
         entities=tuple(named),
         lang=lang,
+        type_labels=type_labels,
     )
 
 
@@ -391,6 +399,79 @@ def write_dossier(
 # --- Shared wording ---------------------------------------------------------------------------
 
 
+def _scope_in_words(store: Store, graphs: Sequence[str] | None, lang: str) -> str:
+    """What the snapshot hash covers, in `lang` (the network page states the same)."""
+    if graphs:
+        which = tr("the loaded graphs {graphs}", lang, graphs=", ".join(graphs))
+    else:
+        which = tr("all {count} loaded graphs", lang, count=len(store.graphs()))
+    return tr(
+        "SHA-256 of the sorted N-Quads lines of {which} (statements as loaded, without derived "
+        "ones; blank nodes labelled by RDF Dataset Canonicalization, RDFC-1.0)",
+        lang,
+        which=which,
+    )
+
+
+def _filters_in_words(
+    filters: Filters, label_of: Callable[[str], str], lang: str, *, direction: bool = False
+) -> list[str]:
+    """The filters as sentences a reader understands, in `lang`, every term by its label."""
+    _ = Translator(lang)
+    vocab = vocabulary()
+    lines: list[str] = []
+    if filters.graphs:
+        lines.append(_("ties from the graphs: {graphs}", graphs=", ".join(filters.graphs)))
+    if filters.min_status:
+        status = vocab.status(filters.min_status).label(lang)
+        lines.append(_("ties whose status is at least {status}", status=status))
+    if filters.as_of:
+        lines.append(_("ties valid on {date}", date=filters.as_of))
+    if filters.between:
+        first, last = filters.between
+        span = f"{first if first > 0 else ''}..{last if last < 9999 else ''}"
+        lines.append(_("ties valid during {span}", span=span))
+    if filters.tie_types:
+        # a type given as an IRI or prefixed name by its label; a name as it was written
+        types = ", ".join(
+            label_of(iri) if (iri := expand(t) or (t if "://" in t else None)) else t
+            for t in filters.tie_types
+        )
+        lines.append(_("ties of type {types} (with their sub-types)", types=types))
+    if filters.exclude:
+        left = "; ".join(f"{label_of(i)} ({i})" for i in filters.exclude)
+        lines.append(_("leaving out {entities}", entities=left))
+    if filters.asserted_only:
+        asserting = ", ".join(s.label(lang) for s in reversed(vocab.asserting_statuses))
+        lines.append(
+            _("only claims whose status asserts the relation ({statuses})", statuses=asserting)
+        )
+    if filters.include:
+        kinds = [
+            _included(name, lang) for name, kind in INCLUDABLE.items() if kind in filters.include
+        ]
+        lines.append(_("context in the network besides actors: {kinds}", kinds=", ".join(kinds)))
+    if direction:
+        lines.append(
+            _("ties followed only from their source to their target")
+            if filters.directed
+            else _("ties followed both ways")
+        )
+    return lines
+
+
+def _included(name: str, lang: str) -> str:
+    """A name `--include` takes, in `lang`."""
+    words = {
+        "places": tr("places", lang),
+        "markets": tr("markets", lang),
+        "policies": tr("policies", lang),
+        "events": tr("events", lang),
+        "phenomena": tr("phenomena", lang),
+    }
+    return words.get(name, name)
+
+
 def _text(value: str | None) -> str:
     """One line of text: control and invisible format characters (bidirectional overrides
     among them) dropped, every run of white space one space."""
@@ -410,29 +491,43 @@ def _confidence(row: Row) -> str:
     return "—" if row.confidence is None else f"{row.confidence:g}"
 
 
-def _status(row: Row) -> str:
+def _status_label(key: str | None, lang: str) -> str:
+    """A status key by the ontology's label in `lang`."""
+    if not key:
+        return tr("no status", lang)
+    try:
+        return vocabulary().status(key).label(lang)
+    except BadInput:
+        return key
+
+
+def _status(row: Row, lang: str) -> str:
     """The status with what limits the claim: its qualifiers, its modality, its period."""
-    words = [row.status or "no status"]
+    words = [_status_label(row.status, lang)]
     vocab = vocabulary()
-    words += [q.label() for q in vocab.qualifiers if q.key in row.qualifiers]
+    words += [q.label(lang) for q in vocab.qualifiers if q.key in row.qualifiers]
     if row.modality and row.modality != "stated":
-        words.append(next((m.label() for m in vocab.modalities if m.key == row.modality), ""))
+        words.append(next((m.label(lang) for m in vocab.modalities if m.key == row.modality), ""))
     if row.period:
-        words.append(row.period)
+        words.append(f"“{row.period}”")  # the source's words, quoted
     return "; ".join(w for w in words if w)
 
 
-def _number(row: Row) -> str:
-    return str(row.number) if row.counted else f"{row.number} (also)"
+def _number(row: Row, lang: str) -> str:
+    return str(row.number) if row.counted else tr("{number} (also)", lang, number=row.number)
 
 
-def _sphere(n: Node) -> str:
-    return f" ({n.sphere})" if n.sphere else ""
+def _sphere_label(key: str, lang: str) -> str:
+    return next((s.label(lang) for s in vocabulary().spheres if s.key == key), key)
 
 
-def _weights() -> str:
+def _sphere(n: Node, lang: str) -> str:
+    return f" ({_sphere_label(n.sphere, lang)})" if n.sphere else ""
+
+
+def _weights(lang: str) -> str:
     ranked = sorted(vocabulary().weights.items(), key=lambda item: -item[1])
-    return ", ".join(f"{status} {weight:g}" for status, weight in ranked)
+    return ", ".join(f"{_status_label(status, lang)} {weight:g}" for status, weight in ranked)
 
 
 def _claims_of(h: Hop) -> list[Claim]:
@@ -442,7 +537,7 @@ def _claims_of(h: Hop) -> list[Claim]:
     return claims
 
 
-def _score_sentence(section: PathSection) -> str:
+def _score_sentence(section: PathSection, lang: str) -> str:
     terms = []
     for row in section.rows:
         if not row.counted:
@@ -451,44 +546,96 @@ def _score_sentence(section: PathSection) -> str:
         terms.append(
             f"{weight:g}" if row.confidence is None else f"({weight:g} × {row.confidence:g})"
         )
-    return (
-        f"Score {section.score:g}: the product over the hops of status weight × confidence "
-        f"(status weights: {_weights()}; confidence 1 where none is stated): "
-        f"{' × '.join(terms)} = {section.score:g}."
+    return tr(
+        "Score {score}: the product over the hops of status weight × confidence "
+        "(status weights: {weights}; confidence 1 where none is stated): {terms} = {score}.",
+        lang,
+        score=f"{section.score:g}",
+        weights=_weights(lang),
+        terms=" × ".join(terms),
     )
 
 
-def _notes_text(row: Row) -> str:
-    return ", ".join(str(n) for n in row.notes) if row.notes else "no source"
+def _notes_text(row: Row, lang: str) -> str:
+    return ", ".join(str(n) for n in row.notes) if row.notes else tr("no source", lang)
 
 
-_DIRECTION_NOTE = "→: the tie runs from {label} to the other end; ←: from the other end to {label}."
-_NO_TIES = "No tie of this entity passes these filters."
-_TIE_HEADERS = (
-    "#",
-    "relation",
-    "direction",
-    "other end",
-    "status",
-    "confidence",
-    "dates",
-    "sources",
-)
-_HOP_HEADERS = (
-    "hop",
-    "from",
-    "relation",
-    "direction",
-    "to",
-    "status",
-    "confidence",
-    "dates",
-    "sources",
-)
-_HOP_NOTE = (
-    "→: the tie runs from the “from” end to the “to” end; ←: the path walks the tie against "
-    "its direction (the tie runs from the “to” end to the “from” end)."
-)
+def _direction_note(label: str, lang: str) -> str:
+    return tr(
+        "→: the tie runs from {label} to the other end; ←: from the other end to {label}.",
+        lang,
+        label=label,
+    )
+
+
+def _no_ties(lang: str) -> str:
+    return tr("No tie of this entity passes these filters.", lang)
+
+
+def _tie_headers(lang: str) -> tuple[str, ...]:
+    _ = Translator(lang)
+    return (
+        "#",
+        _("relation"),
+        _("direction"),
+        _("other end"),
+        _("status"),
+        _("confidence"),
+        _("dates"),
+        _("sources"),
+    )
+
+
+def _hop_headers(lang: str) -> tuple[str, ...]:
+    _ = Translator(lang)
+    return (
+        _("hop"),
+        _("from"),
+        _("relation"),
+        _("direction"),
+        _("to"),
+        _("status"),
+        _("confidence"),
+        _("dates"),
+        _("sources"),
+    )
+
+
+def _hop_note(lang: str) -> str:
+    return tr(
+        "→: the tie runs from the “from” end to the “to” end; ←: the path walks the tie against "
+        "its direction (the tie runs from the “to” end to the “from” end).",
+        lang,
+    )
+
+
+def _path_heading(dossier: Dossier, number: int) -> str:
+    if len(dossier.paths) == 1:
+        return tr("Evidence path", dossier.lang)
+    return tr("Path {number}", dossier.lang, number=number)
+
+
+def _meta(dossier: Dossier) -> list[tuple[str, str, str]]:
+    """The header's fields: (label in the dossier's language, value, how it is shown: `text`,
+    `snapshot` (a hash, followed by what it covers) or `code`)."""
+    _ = Translator(dossier.lang)
+    filters = "; ".join(dossier.filters) if dossier.filters else _("none")
+    return [
+        (_("Generated"), dossier.generated, "text"),
+        (_("Data snapshot"), dossier.snapshot, "snapshot"),
+        (_("Command"), dossier.command, "code"),
+        (_("Filters"), filters, "text"),
+    ]
+
+
+def _footer(lang: str) -> str:
+    statuses = ", ".join(s.label(lang) for s in reversed(vocabulary().statuses))
+    return tr(
+        "Every tie is a claim with a status ({statuses}) and its sources; the numbers in the "
+        "tables point to the sources above. Written by hilos.",
+        lang,
+        statuses=statuses,
+    )
 
 
 # --- Markdown ---------------------------------------------------------------------------------
@@ -528,65 +675,65 @@ def _md_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str
 
 def render_markdown(dossier: Dossier) -> str:
     """The dossier as GitHub-flavoured Markdown."""
+    lang = dossier.lang
+    _ = Translator(lang)
     out = [f"# {md_escape(dossier.title)}", ""]
-    out += [
-        f"- **Generated:** {md_escape(dossier.generated)}",
-        f"- **Data snapshot:** {md_code(dossier.snapshot)} — {md_escape(dossier.snapshot_scope)}",
-        f"- **Command:** {md_code(dossier.command)}",
-        "- **Filters:** " + (md_escape("; ".join(dossier.filters)) if dossier.filters else "none"),
-        "",
-    ]
+    for label, value, kind in _meta(dossier):
+        shown = md_escape(value) if kind == "text" else md_code(value)
+        if kind == "snapshot":
+            shown += f" — {md_escape(dossier.snapshot_scope)}"
+        out.append(f"- **{md_escape(label)}:** {shown}")
+    out.append("")
     if dossier.entity is not None:
-        out += _md_card(dossier.entity)
-        out += ["## Ties", ""]
+        out += _md_card(dossier.entity, dossier)
+        out += [f"## {md_escape(_('Ties'))}", ""]
         if dossier.ties:
-            out += [md_escape(_DIRECTION_NOTE.format(label=dossier.entity.label)), ""]
+            out += [md_escape(_direction_note(dossier.entity.label, lang)), ""]
             out += _md_table(
-                _TIE_HEADERS,
+                _tie_headers(lang),
                 [
                     [
                         str(row.number),
                         row.relation_label,
                         "→" if row.forward else "←",
                         (row.to if row.forward else row.from_).label
-                        + _sphere(row.to if row.forward else row.from_),
-                        _status(row),
+                        + _sphere(row.to if row.forward else row.from_, lang),
+                        _status(row, lang),
                         _confidence(row),
                         _dates(row),
-                        _notes_text(row),
+                        _notes_text(row, lang),
                     ]
                     for row in dossier.ties
                 ],
             )
         else:
-            out.append(md_escape(_NO_TIES))
+            out.append(md_escape(_no_ties(lang)))
         out.append("")
     for number, section in enumerate(dossier.paths, 1):
         names = " → ".join(n.label for n in section.nodes)
-        heading = "Evidence path" if len(dossier.paths) == 1 else f"Path {number}"
-        out += [f"## {md_escape(heading)}", "", md_escape(names), ""]
-        out += [md_escape(_score_sentence(section)), "", md_escape(_HOP_NOTE), ""]
+        out += [f"## {md_escape(_path_heading(dossier, number))}", "", md_escape(names), ""]
+        out += [md_escape(_score_sentence(section, lang)), "", md_escape(_hop_note(lang)), ""]
         out += _md_table(
-            _HOP_HEADERS,
+            _hop_headers(lang),
             [
                 [
-                    _number(row),
+                    _number(row, lang),
                     row.from_.label,
                     row.relation_label,
                     "→" if row.forward else "←",
                     row.to.label,
-                    _status(row),
+                    _status(row, lang),
                     _confidence(row),
                     _dates(row),
-                    _notes_text(row),
+                    _notes_text(row, lang),
                 ]
                 for row in section.rows
             ],
         )
         out.append("")
-    out += ["## Sources", ""]
+    out += [f"## {md_escape(_('Sources'))}", ""]
     if not dossier.footnotes:
-        out += ["None.", ""]
+        out += [md_escape(_("None.")), ""]
     for note in dossier.footnotes:
         parts = [md_escape(note.citation)]
         if note.quote:
@@ -595,38 +742,43 @@ def render_markdown(dossier: Dossier) -> str:
             parts.append(md_escape(note.locator))
         parts.append(md_code(note.source))
         out.append(f"{note.number}. " + " — ".join(parts))
-    out += ["", "## Entities", ""]
+    out += ["", f"## {md_escape(_('Entities'))}", ""]
     for n in dossier.entities:
-        out.append(f"- {md_escape(n.label + _sphere(n))}: {md_code(n.id)}")
+        out.append(f"- {md_escape(n.label + _sphere(n, lang))}: {md_code(n.id)}")
     out.append("")
     return "\n".join(out)
 
 
-def _md_card(summary: Summary) -> list[str]:
-    out = ["## Entity", ""]
-    for name, value in _card_fields(summary):
-        shown = md_code(value) if name == "IRI" else md_escape(value)
+def _md_card(summary: Summary, dossier: Dossier) -> list[str]:
+    out = [f"## {md_escape(tr('Entity', dossier.lang))}", ""]
+    for name, value, is_iri in _card_fields(summary, dossier):
+        shown = md_code(value) if is_iri else md_escape(value)
         out.append(f"- **{md_escape(name)}:** {shown}")
     out.append("")
     return out
 
 
-def _card_fields(summary: Summary) -> list[tuple[str, str]]:
-    fields = [("Name", summary.label)]
+def _card_fields(summary: Summary, dossier: Dossier) -> list[tuple[str, str, bool]]:
+    """The entity's card: (label, value, whether the value is an IRI) in the dossier's language;
+    names, aliases and notes as the data gives them."""
+    _ = Translator(dossier.lang)
+    fields = [(_("Name"), summary.label, False)]
     languages: dict[str, list[str]] = {}
     for lang, value in summary.labels:
         languages.setdefault(value, []).extend([lang] if lang else [])
     if languages:
         shown = [f"{v} ({', '.join(langs)})" if langs else v for v, langs in languages.items()]
-        fields.append(("Labels", "; ".join(shown)))
+        fields.append((_("Labels"), "; ".join(shown), False))
     if summary.aliases:
-        aliases = sorted({value for _, value in summary.aliases})
-        fields.append(("Aliases", "; ".join(aliases)))
-    fields.append(("Types", ", ".join(summary.types) or "—"))
-    fields.append(("Sphere", ", ".join(summary.spheres) or "none stated"))
-    fields.append(("IRI", summary.id))
+        aliases = sorted({value for _lang, value in summary.aliases})
+        fields.append((_("Aliases"), "; ".join(aliases), False))
+    types = dossier.type_labels or summary.types
+    fields.append((_("Types"), ", ".join(types) or "—", False))
+    spheres = [_sphere_label(s, dossier.lang) for s in summary.spheres]
+    fields.append((_("Sphere"), ", ".join(spheres) or _("none stated"), False))
+    fields.append(("IRI", summary.id, True))
     for comment in summary.comments:
-        fields.append(("Note", comment))
+        fields.append((_("Note"), comment, False))
     return fields
 
 
@@ -669,9 +821,9 @@ footer { margin-top: 2rem; font-size: .85rem; color: #444; }
 """
 
 
-def _html_notes(row: Row) -> str:
+def _html_notes(row: Row, lang: str) -> str:
     if not row.notes:
-        return "no source"
+        return _e(tr("no source", lang))
     return ", ".join(f'<a href="#note-{n}">{n}</a>' for n in row.notes)
 
 
@@ -692,15 +844,28 @@ def _html_table(headers: Sequence[str], rows: Sequence[str]) -> list[str]:
     return ["<table>", f"<thead><tr>{head}</tr></thead>", "<tbody>", *rows, "</tbody>", "</table>"]
 
 
-def _html_status(row: Row) -> tuple[str, str]:
-    return (f"status-{row.status}" if row.status else "", _e(_status(row)))
+def _html_status(row: Row, lang: str) -> tuple[str, str]:
+    return (f"status-{row.status}" if row.status else "", _e(_status(row, lang)))
+
+
+def _html_meta(dossier: Dossier) -> list[str]:
+    generated, snapshot, command, filters = _meta(dossier)
+    return [
+        f"<dt>{_e(generated[0])}</dt><dd>{_e(generated[1])}</dd>",
+        f'<dt>{_e(snapshot[0])}</dt><dd><code class="snapshot">{_e(snapshot[1])}</code>'
+        f" — {_e(dossier.snapshot_scope)}</dd>",
+        f'<dt>{_e(command[0])}</dt><dd><code class="command">{_e(command[1])}</code></dd>',
+        f"<dt>{_e(filters[0])}</dt><dd>{_e(filters[1])}</dd>",
+    ]
 
 
 def render_html(dossier: Dossier) -> str:
     """The dossier as one self-contained, printable HTML page."""
+    lang = dossier.lang
+    _ = Translator(lang)
     out = [
         "<!DOCTYPE html>",
-        f'<html lang="{_e(dossier.lang)}">',
+        f'<html lang="{_e(lang)}">',
         "<head>",
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -712,25 +877,19 @@ def render_html(dossier: Dossier) -> str:
         "<header>",
         f"<h1>{_e(dossier.title)}</h1>",
         '<dl class="meta">',
-        f"<dt>Generated</dt><dd>{_e(dossier.generated)}</dd>",
-        f'<dt>Data snapshot</dt><dd><code class="snapshot">{_e(dossier.snapshot)}</code>'
-        f" — {_e(dossier.snapshot_scope)}</dd>",
-        f'<dt>Command</dt><dd><code class="command">{_e(dossier.command)}</code></dd>',
-        "<dt>Filters</dt><dd>"
-        + (_e("; ".join(dossier.filters)) if dossier.filters else "none")
-        + "</dd>",
+        *_html_meta(dossier),
         "</dl>",
         "</header>",
         "<main>",
     ]
     if dossier.entity is not None:
-        out += ['<section class="entity">', "<h2>Entity</h2>", '<dl class="card">']
-        for name, value in _card_fields(dossier.entity):
-            shown = f'<span class="iri">{_e(value)}</span>' if name == "IRI" else _e(value)
-            out.append(f"<dt>{_e(name)}</dt><dd>{shown}</dd>")
-        out += ["</dl>", "</section>", '<section class="ties">', "<h2>Ties</h2>"]
+        out += ['<section class="entity">', f"<h2>{_e(_('Entity'))}</h2>", '<dl class="card">']
+        for name, value, is_iri in _card_fields(dossier.entity, dossier):
+            shown_value = f'<span class="iri">{_e(value)}</span>' if is_iri else _e(value)
+            out.append(f"<dt>{_e(name)}</dt><dd>{shown_value}</dd>")
+        out += ["</dl>", "</section>", '<section class="ties">', f"<h2>{_e(_('Ties'))}</h2>"]
         if dossier.ties:
-            out.append(f"<p>{_e(_DIRECTION_NOTE.format(label=dossier.entity.label))}</p>")
+            out.append(f"<p>{_e(_direction_note(dossier.entity.label, lang))}</p>")
             rows = []
             for row in dossier.ties:
                 other = row.to if row.forward else row.from_
@@ -740,49 +899,45 @@ def render_html(dossier: Dossier) -> str:
                             ("num", str(row.number)),
                             ("", _e(row.relation_label)),
                             ("", "→" if row.forward else "←"),
-                            ("", _e(other.label + _sphere(other))),
-                            _html_status(row),
+                            ("", _e(other.label + _sphere(other, lang))),
+                            _html_status(row, lang),
                             ("num", _e(_confidence(row))),
                             ("", _e(_dates(row))),
-                            ("notes", _html_notes(row)),
+                            ("notes", _html_notes(row, lang)),
                         ]
                     )
                 )
-            out += _html_table(
-                _TIE_HEADERS,
-                rows,
-            )
+            out += _html_table(_tie_headers(lang), rows)
         else:
-            out.append(f"<p>{_e(_NO_TIES)}</p>")
+            out.append(f"<p>{_e(_no_ties(lang))}</p>")
         out.append("</section>")
     for number, section in enumerate(dossier.paths, 1):
-        heading = "Evidence path" if len(dossier.paths) == 1 else f"Path {number}"
         out += [
             '<section class="path">',
-            f"<h2>{_e(heading)}</h2>",
+            f"<h2>{_e(_path_heading(dossier, number))}</h2>",
             f'<p class="chain">{" → ".join(_e(n.label) for n in section.nodes)}</p>',
-            f'<p class="score">{_e(_score_sentence(section))}</p>',
-            f"<p>{_e(_HOP_NOTE)}</p>",
+            f'<p class="score">{_e(_score_sentence(section, lang))}</p>',
+            f"<p>{_e(_hop_note(lang))}</p>",
         ]
         rows = [
             _html_row(
                 [
-                    ("num", _e(_number(row))),
+                    ("num", _e(_number(row, lang))),
                     ("", _e(row.from_.label)),
                     ("", _e(row.relation_label)),
                     ("", "→" if row.forward else "←"),
                     ("", _e(row.to.label)),
-                    _html_status(row),
+                    _html_status(row, lang),
                     ("num", _e(_confidence(row))),
                     ("", _e(_dates(row))),
-                    ("notes", _html_notes(row)),
+                    ("notes", _html_notes(row, lang)),
                 ]
             )
             for row in section.rows
         ]
-        out += _html_table(_HOP_HEADERS, rows)
+        out += _html_table(_hop_headers(lang), rows)
         out.append("</section>")
-    out += ['<section class="sources">', "<h2>Sources</h2>"]
+    out += ['<section class="sources">', f"<h2>{_e(_('Sources'))}</h2>"]
     if dossier.footnotes:
         out.append('<ol class="notes">')
         for note in dossier.footnotes:
@@ -795,17 +950,22 @@ def render_html(dossier: Dossier) -> str:
             out.append(f'<li id="note-{note.number}" value="{note.number}">{"".join(parts)}</li>')
         out.append("</ol>")
     else:
-        out.append("<p>None.</p>")
-    out += ["</section>", '<section class="entities">', "<h2>Entities</h2>", "<ul>"]
+        out.append(f"<p>{_e(_('None.'))}</p>")
+    out += [
+        "</section>",
+        '<section class="entities">',
+        f"<h2>{_e(_('Entities'))}</h2>",
+        "<ul>",
+    ]
     for n in dossier.entities:
-        out.append(f'<li>{_e(n.label + _sphere(n))}: <span class="iri">{_e(n.id)}</span></li>')
+        out.append(
+            f'<li>{_e(n.label + _sphere(n, lang))}: <span class="iri">{_e(n.id)}</span></li>'
+        )
     out += [
         "</ul>",
         "</section>",
         "</main>",
-        "<footer><p>Every tie is a claim with a status (confirmed, reported, alleged, disputed, "
-        "refuted) and its sources; the numbers in the tables point to the sources above. "
-        "Written by hilos.</p></footer>",
+        f"<footer><p>{_e(_footer(lang))}</p></footer>",
         "</body>",
         "</html>",
         "",
