@@ -16,14 +16,18 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	touch $@
 
 demo: $(VENV)/.installed
-	@echo "== The strongest state-to-criminal collusion chains in the curated graph, with the evidence of each claim =="
-	@HILOS_STORE=$(DEMO_STORE) $(BIN)/hilos chains --limit 13
+	@echo "== The strongest collusion chains, state to crime (hilos chains --brief) =="
+	@HILOS_STORE=$(DEMO_STORE) $(BIN)/hilos chains --limit 13 --brief 2>/dev/null
 	@echo
-	@echo "== The Iguala chain, from the mayor's card =="
-	@HILOS_STORE=$(DEMO_STORE) $(BIN)/hilos show "José Luis Abarca"
+	@echo "== The Iguala case: the mayor's card (hilos show Abarca --brief) =="
+	@HILOS_STORE=$(DEMO_STORE) $(BIN)/hilos show "José Luis Abarca" --brief
 	@echo
-	@HILOS_STORE=$(DEMO_STORE) $(BIN)/hilos export html $(CURDIR)/collusion-chains.html --chains
-	@echo "== Open $(CURDIR)/collusion-chains.html in a browser: the collusion chains, with the evidence of every tie =="
+	@echo "== From the mayor to Guerreros Unidos, with the evidence (hilos paths) =="
+	@HILOS_STORE=$(DEMO_STORE) $(BIN)/hilos paths "José Luis Abarca" "Guerreros Unidos" --limit 1 2>/dev/null
+	@echo
+	@HILOS_STORE=$(DEMO_STORE) $(BIN)/hilos export html $(CURDIR)/collusion-chains.html --chains 2>/dev/null
+	@echo "== Every chain with its evidence, in a browser: $(CURDIR)/collusion-chains.html"
+	@echo "== Run hilos yourself: . $(VENV)/bin/activate; hilos --help (--lang es: Spanish)"
 
 test: $(VENV)/.installed
 	$(BIN)/ruff check src tests

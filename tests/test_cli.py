@@ -197,7 +197,8 @@ def test_search_iguala_lists_the_municipal_police(hilos) -> None:
     police = label(parsed(REPO / "graph" / "iguala.ttl"), HID["iguala-municipal-police"])
     result = ok(hilos("search", "iguala"))
     assert police in result.stdout
-    assert str(HID["iguala-municipal-police"]) in result.stdout
+    assert str(HID["iguala-municipal-police"]) not in result.stdout  # ids with --ids
+    assert str(HID["iguala-municipal-police"]) in ok(hilos("search", "iguala", "--ids")).stdout
 
 
 def test_search_ignores_accents(hilos) -> None:
@@ -254,8 +255,11 @@ def test_show_abarca_lists_every_tie_with_its_quote(hilos) -> None:
     quotes = {str(q) for tie in ties for q in iguala.objects(tie, HILOS.quote)}
     assert ties and quotes
     result = ok(hilos("show", label(iguala, ABARCA)))
-    assert re.search(r"^sphere:\s+state\s*$", result.stdout, re.MULTILINE)
-    assert "hilos:Mayor" in result.stdout
+    mayor = label(parsed(REPO / "ontology" / "hilos.ttl"), HILOS.Mayor)
+    # the summary line names the type and sphere by their labels; the ids come with --ids
+    assert re.search(rf"^{mayor} · state · 3 ties", result.stdout, re.MULTILINE)
+    assert "hilos:Mayor" not in result.stdout
+    assert "hilos:Mayor" in ok(hilos("show", label(iguala, ABARCA), "--ids")).stdout
     text = flat(result.stdout)
     for quote in quotes:
         assert flat(quote) in text
@@ -299,7 +303,8 @@ def test_show_takes_a_prefixed_name_or_an_iri(hilos, ref: str) -> None:
 # ------------------------------------------------------------------------------------ queries
 
 
-def test_queries_lists_every_library_file_with_its_title(hilos) -> None:
+def test_queries_lists_every_library_file_with_its_title(hilos, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "250")  # wide enough that no title wraps
     assert QUERY_FILES
     result = ok(hilos("queries"))
     lines = result.stdout.splitlines()

@@ -8,6 +8,7 @@ analysis shares) or counted with SPARQL on the store, never taken from the analy
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Hashable
 from typing import Any
@@ -158,7 +159,10 @@ def test_brokers_as_table_and_csv(hilos: Any) -> None:
     table = hilos("brokers", "--top", "5")
     assert table.exit_code == 0, table.stderr
     assert "Mexican DTOs" in table.stdout and "https://" not in table.stdout
-    assert "representative" in table.stdout.splitlines()[0]
+    assert "main role" in table.stdout.splitlines()[0]  # the role each plays most
+    assert re.search(
+        r"\b(coordinator|itinerant|gatekeeper|representative|liaison) \(\d+\)", table.stdout
+    )
     rows = hilos("brokers", "--top", "3", "--format", "csv").stdout.splitlines()
     assert rows[0].startswith("rank,id,label,sphere,cross_sphere_betweenness,coordinator")
     assert len(rows) == 4
@@ -210,11 +214,12 @@ def test_min_status_changes_the_answer(hilos: Any, memory_store: Store) -> None:
     assert len(firm) == with_firm_ties < len(everyone) == all_actors
 
 
-def test_centrality_table_shows_labels(hilos: Any) -> None:
+def test_centrality_table_shows_labels(hilos: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # one line per actor
     result = hilos("centrality", "--measure", "pagerank", "--top", "5")
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["#", "label", "sphere", "pagerank"]
+    assert lines[0].split() == ["#", "actor", "sphere", "pagerank"]
     assert len(lines) == 2 + 5
     assert "https://" not in result.stdout
 

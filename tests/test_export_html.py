@@ -102,11 +102,22 @@ def one_line_error(result: Result, exit_code: int) -> str:
 
 
 def node_ids(data: dict[str, Any]) -> set[str]:
-    return {n["id"] for n in data["nodes"]}
+    """The actors of the page: its network, without the context layers."""
+    return {n["id"] for n in data["nodes"] if not n["layer"]}
 
 
 def tie_ids(data: dict[str, Any]) -> set[str]:
-    return {t["id"] for t in data["ties"]}
+    """The ties between actors (the network), without those of the context layers."""
+    nodes = data["nodes"]
+    return {
+        t["id"]
+        for t in data["ties"]
+        if not nodes[t["from"]]["layer"] and not nodes[t["to"]]["layer"]
+    }
+
+
+def actors(data: dict[str, Any]) -> list[dict[str, Any]]:
+    return [n for n in data["nodes"] if not n["layer"]]
 
 
 def within(graph: nx.MultiDiGraph, start: str, hops: int) -> set[str]:
@@ -234,13 +245,14 @@ def test_the_whole_network_by_default(memory_store: Store, tmp_path: Path) -> No
     graph = project(memory_store, Filters(directed=False)).graph
     assert node_ids(data) == set(graph.nodes)
     assert tie_ids(data) == {key for _, _, key in graph.edges(keys=True)}
-    assert len(data["ties"]) == graph.number_of_edges()
     ids = [n["id"] for n in data["nodes"]]
     for tie in data["ties"]:
-        assert graph.has_edge(ids[tie["from"]], ids[tie["to"]], tie["id"])
+        if ids[tie["from"]] in graph and ids[tie["to"]] in graph:
+            assert graph.has_edge(ids[tie["from"]], ids[tie["to"]], tie["id"])
     assert data["meta"]["snapshot"] == snapshot_hash(memory_store)
     assert re.fullmatch(r"[0-9a-f]{64}", data["meta"]["snapshot"])
     assert data["meta"]["physics"] is True
+    assert data["meta"]["title"] == f"The network of {graph.number_of_nodes()} actors"
     kinds = {k["key"] for k in data["style"]["kinds"]}
     assert {n["kind"] for n in data["nodes"]} <= kinds
     assert {"person", "organisation", "place", "market", "event", "policy"} <= kinds
@@ -292,8 +304,10 @@ def test_focus_by_name_and_command_line(hilos, tmp_path: Path) -> None:
         expected = within(project(store, Filters(directed=False)).graph, ZETAS, 2)
     assert node_ids(data) == expected
     # The command as typed, without the store's folder (the page is meant to be published).
-    assert data["meta"]["command"] == f"hilos export html {out} --focus Zetas --hops 2"
+    # The file is named without its folder, and the store not at all.
+    assert data["meta"]["command"] == "hilos export html zetas.html --focus Zetas --hops 2"
     assert str(hilos.store) not in out.read_text(encoding="utf-8")
+    assert str(tmp_path) not in out.read_text(encoding="utf-8")
 
 
 def test_path_marks_exactly_the_hops_of_the_best_path(memory_store: Store, tmp_path: Path) -> None:
@@ -361,9 +375,11 @@ def test_size_by_centrality(memory_store: Store, tmp_path: Path, measure: str) -
     _, data = export(memory_store, tmp_path, size_by=measure)
     projection = project(memory_store, Filters(directed=False))
     scores = {r.id: r.score for r in centrality(projection.analysis_graph(), measure).ranking}
-    by_score = sorted(data["nodes"], key=lambda n: n["score"])
+    by_score = sorted(actors(data), key=lambda n: n["score"])
     # (written to six significant digits: the page shows four)
-    assert all(n["score"] == pytest.approx(scores[n["id"]], rel=1e-5) for n in data["nodes"])
+    assert all(n["score"] == pytest.approx(scores[n["id"]], rel=1e-5) for n in actors(data))
+    fonts = [n["font"] for n in by_score]  # labels sized by importance too
+    assert fonts == sorted(fonts) and fonts[0] < fonts[-1]
     sizes = [n["size"] for n in by_score]
     assert sizes == sorted(sizes) and sizes[0] < sizes[-1]
     assert data["meta"]["size_by"] == measure
@@ -371,7 +387,7 @@ def test_size_by_centrality(memory_store: Store, tmp_path: Path, measure: str) -
 
 def test_without_size_by_every_node_has_the_same_size(memory_store: Store, tmp_path: Path) -> None:
     _, data = export(memory_store, tmp_path)
-    assert {n["size"] for n in data["nodes"]} == {12.0}
+    assert {n["size"] for n in actors(data)} == {12.0}
     assert {n["score"] for n in data["nodes"]} == {None}
 
 
@@ -422,9 +438,12 @@ def raw_json(text: str) -> dict[str, Any]:
 
 
 def test_the_data_is_written_once_in_columns(memory_store: Store, tmp_path: Path) -> None:
-    text, rows = export(memory_store, tmp_path, size_by="degree")
+    # (with every context kind in the network, the page has no layer: it is the projection)
+    whole = Filters(directed=False, include=("place", "market", "policy", "event", "phenomenon"))
+    text, rows = export(memory_store, tmp_path, size_by="degree", filters=whole)
     raw = raw_json(text)
-    graph = project(memory_store, Filters(directed=False)).graph
+    graph = project(memory_store, whole).graph
+    assert raw["meta"]["layers"] == []
     # one list per field, as long as there are nodes, ties, sources
     for part, count in [
         ("nodes", graph.number_of_nodes()),

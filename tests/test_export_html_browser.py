@@ -242,7 +242,7 @@ def test_the_page_loads_offline_without_errors(session: Session) -> None:
         "Community",
         "Civil society",
         "Person",
-        "Organisation",
+        "Organization",
         "Place",
         "Criminal market",
         "Event",
@@ -251,7 +251,9 @@ def test_the_page_loads_offline_without_errors(session: Session) -> None:
         "collusion",
     ):
         assert word in legend
-    assert "Refuted" not in legend  # a refuted claim is never drawn as a link
+    # A refuted claim is never drawn as a link: the legend names its line, with no box to tick.
+    assert "Refuted" in legend
+    assert page.locator('input[data-filter="status:refuted"]').count() == 0
     session.check_clean()
 
 
@@ -291,7 +293,7 @@ def test_clicking_a_node_shows_its_card(session: Session) -> None:
         "() => document.querySelector('#panel h2').textContent === 'Zetas'"
     )
     panel = session.panel()
-    assert "Organisation" in panel and "Criminal" in panel
+    assert "Organization" in panel and "Criminal" in panel
     assert "Los Zetas (es)" in panel
     assert "Ties in this network" in panel
     assert "Dudley" in panel  # a citation of one of its ties

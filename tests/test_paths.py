@@ -214,7 +214,9 @@ def test_paths_and_chains_on_the_command_line(hilos) -> None:
     } <= set(first["hops"][0])
     assert {"id", "citation", "quote", "locator"} <= set(first["hops"][0]["sources"][0])
     table = hilos("paths", "Abarca", "Guerreros Unidos")
-    assert table.exit_code == 0 and "Command" in table.stdout and "Collusion" in table.stdout
+    assert (
+        table.exit_code == 0 and "→ command →" in table.stdout and "→ collusion →" in table.stdout
+    )
     chains = hilos("chains", "--format", "csv")
     assert chains.exit_code == 0 and "Municipal police of Iguala" in chains.stdout
     same = hilos("paths", "Abarca", "José Luis Abarca")
@@ -299,3 +301,76 @@ def test_chains_match_the_rule_written_plainly_on_random_networks() -> None:
         projection = Projection(graph=graph, filters=Filters())
         chains, _ = find_chains(store, projection)
         assert {tuple(n.id for n in c.nodes) for c in chains} == expected
+
+
+# -- "no path", and why ------------------------------------------------------------------------
+
+
+def _usable_parts(curated: rdflib.Graph) -> list[set[str]]:
+    """The parts of the network of actors that claims join (refuted claims and claims that are
+    not statements of fact join nothing), read from the Turtle with rdflib and networkx."""
+    import networkx as nx
+
+    onto = rdflib.Graph().parse(REPO / "ontology" / "hilos.ttl")
+    actor_classes = set(onto.transitive_subjects(rdflib.RDFS.subClassOf, HILOS.Actor))
+    actors = {str(s) for c in actor_classes for s in curated.subjects(rdflib.RDF.type, c)}
+    graph = nx.Graph()
+    for tie in set(curated.subjects(HILOS["from"], None)):
+        a, b = str(curated.value(tie, HILOS["from"])), str(curated.value(tie, HILOS.to))
+        if curated.value(tie, HILOS.status) == HILOS.Refuted or curated.value(tie, HILOS.modality):
+            continue
+        if a in actors and b in actors:
+            graph.add_edge(a, b)
+    return sorted(nx.connected_components(graph), key=lambda c: (len(c), sorted(c)))
+
+
+def test_no_path_between_separate_parts_names_their_sizes(
+    memory_store: Store, curated: rdflib.Graph
+) -> None:
+    from hilos.network.paths import NoPath, find_paths_in_store
+
+    parts = _usable_parts(curated)
+    small, big = sorted(parts[0])[0], sorted(parts[-1])[0]
+    with pytest.raises(NoPath) as caught:
+        find_paths_in_store(memory_store, Filters(), small, big)
+    reason = caught.value.reason
+    assert reason.kind == "components"
+    assert (reason.source_part, reason.target_part) == (len(parts[0]), len(parts[-1]))
+    assert reason.parts == len(parts)
+    assert reason.filters == () and reason.cut_by == ()
+    english = reason.describe("en")
+    assert "separate parts" in english and "filter" not in english
+    assert str(caught.value) == english  # the message the command line prints
+    # the same through find_paths on a projection
+    with pytest.raises(NoPath):
+        find_paths(memory_store, project(memory_store, Filters()), small, big)
+
+
+def test_no_path_names_the_filter_that_cut_it(memory_store: Store) -> None:
+    from hilos.network.paths import NoPath, find_paths_in_store
+
+    # No tie of the curated graph is confirmed (the report says "reported" at most on Iguala)
+    with pytest.raises(NoPath) as caught:
+        find_paths_in_store(memory_store, Filters(min_status="confirmed"), ABARCA, GU)
+    reason = caught.value.reason
+    assert reason.kind == "filters" and reason.cut_by == ("min_status",)
+    assert reason.filters == (("min_status", "confirmed"),)
+    assert "status at least confirmed" in reason.describe("en")
+    spanish = reason.describe("es")
+    assert "estatus mínimo: confirmado" in spanish and "filtro" in spanish
+    data = reason.as_dict("es")
+    assert data["cut_by"] == ["min_status"] and data["message"] == spanish
+    # two filters, each of which alone cuts it: both named
+    with pytest.raises(NoPath) as caught:
+        find_paths_in_store(memory_store, Filters(min_status="confirmed", as_of="1990"), ABARCA, GU)
+    assert caught.value.reason.kind == "filters"
+
+
+def test_no_path_within_max_hops_says_how_many_it_takes(memory_store: Store) -> None:
+    from hilos.network.paths import NoPath, find_paths_in_store
+
+    with pytest.raises(NoPath) as caught:
+        find_paths_in_store(memory_store, Filters(), ABARCA, GU, max_hops=1)
+    reason = caught.value.reason
+    assert reason.kind == "max_hops" and reason.hops_needed == 2  # Abarca → police → GU
+    assert reason.describe("en").startswith("No direct tie between José Luis Abarca")

@@ -79,3 +79,46 @@ def test_an_ambiguous_name_lists_the_candidates(memory_store: Store) -> None:
     with pytest.raises(AmbiguousEntity) as caught:
         resolve(memory_store, "police")
     assert len(caught.value.candidates) > 1
+
+
+# -- forgiving a slip of the keys ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected", "corrected"),
+    [
+        ("guerreros unidas", "https://w3id.org/hilos/id/guerreros-unidos", (("unidas", "unidos"),)),
+        ("Abarka", "https://w3id.org/hilos/id/jose-luis-abarca", (("abarka", "abarca"),)),
+        (
+            "Caballeros Templaros",
+            "https://w3id.org/hilos/id/knights-templar",
+            (("templaros", "templarios"),),
+        ),
+    ],
+)
+def test_a_slip_of_the_keys_is_forgiven_and_said(
+    memory_store: Store, typed: str, expected: str, corrected: tuple[tuple[str, str], ...]
+) -> None:
+    hits = search(memory_store, typed)
+    assert hits[0].id == expected
+    assert hits[0].fuzzy and hits[0].corrected == corrected
+    assert hits[0].as_dict()["fuzzy"] is True
+    assert search(memory_store, typed, fuzzy=False) == []
+
+
+def test_names_as_typed_rank_before_close_matches(memory_store: Store) -> None:
+    for typed in ("iguala", "policia", "zetas", "cartel"):
+        hits = search(memory_store, typed, limit=50)
+        flags = [hit.fuzzy for hit in hits]
+        assert flags == sorted(flags), typed  # every exact hit first
+        scores = [hit.score for hit in hits]
+        assert scores == sorted(scores, reverse=True)
+
+
+def test_short_words_are_not_corrected(memory_store: Store) -> None:
+    assert all(not hit.fuzzy for hit in search(memory_store, "zta"))
+
+
+def test_a_close_name_is_never_resolved_silently(memory_store: Store) -> None:
+    with pytest.raises(UnknownEntity):
+        resolve(memory_store, "Abarka")

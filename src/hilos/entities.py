@@ -160,7 +160,7 @@ def resolve(store: Store, ref: str, *, lang: str = "en") -> str:
     exact_ids = exact_matches(store, normalise(text))
     if len(exact_ids) == 1:
         return exact_ids[0]
-    hits = search(store, text, limit=10, lang=lang)
+    hits = search(store, text, limit=10, lang=lang, fuzzy=False)  # a name, not a close one
     if not hits:
         raise UnknownEntity(f"no entity matches '{ref}' (try: hilos search {ref.split()[0]})")
     wanted = normalise(text)

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+import shutil
 import tempfile
 import textwrap
 from collections.abc import Iterator, Sequence
@@ -18,8 +19,6 @@ from pyoxigraph import BlankNode, Literal, NamedNode
 
 from .errors import BadInput
 from .namespaces import compact
-
-_MAX_CELL = 60
 
 
 def term_text(term: Any) -> str:
@@ -78,41 +77,116 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def terminal_width() -> int:
+    """The width to write for: the terminal's, `COLUMNS` when set, else 80 (a pipe, a file).
+
+    >>> import os; os.environ["COLUMNS"] = "100"; terminal_width()
+    100
+    >>> del os.environ["COLUMNS"]
+    """
+    return max(shutil.get_terminal_size((80, 24)).columns, 40)
+
+
+_MIN_COLUMN = 6
+"""The narrowest a text column is squeezed to (or its header, or its longest word, if wider)."""
+_MAX_WORD = 20
+"""Words longer than this may be broken to let a column shrink."""
+
+
+def _fit_widths(
+    natural: list[int], floors: list[int], keep: set[int], width: int, gap: int
+) -> list[int]:
+    """Column widths that fit `width`: the widest shrinkable column gives way first, never
+    below its floor; columns in `keep` (ids, numbers) never shrink."""
+    widths = list(natural)
+    excess = sum(widths) + gap * (len(widths) - 1) - width
+    while excess > 0:
+        candidates = [i for i in range(len(widths)) if i not in keep and widths[i] > floors[i]]
+        if not candidates:
+            break
+        widest = max(candidates, key=lambda i: widths[i])
+        others = [widths[i] for i in candidates if i != widest]
+        # down to the next widest at once (or by the excess, if less), at least one column
+        step = max(1, min(excess, widths[widest] - max([*others, floors[widest]])))
+        widths[widest] -= step
+        excess -= step
+    return widths
+
+
 def table(
     headers: Sequence[str],
     rows: Sequence[Sequence[Any]],
     *,
-    clip: int | None = _MAX_CELL,
+    clip: int | None = None,
     wrap_at: int | None = None,
+    width: int | None = None,
+    keep: Sequence[int] = (),
 ) -> str:
-    """A plain-text table with aligned columns; long cells are clipped or wrapped.
+    """A plain-text table with aligned columns that fits `width` (the terminal's by default):
+    the widest text columns wrap until it fits; the columns in `keep` (ids) are never cut.
 
     >>> print(table(["a", "b"], [["x", 1], ["yy", 22]]))
     a   b
     --  --
     x   1
     yy  22
-    >>> print(table(["quote"], [["one two three"]], clip=None, wrap_at=8))
+    >>> print(table(["quote"], [["one two three"]], wrap_at=8))
     quote
     -------
     one two
     three
+    >>> print(table(["name", "note"], [["Zetas", "operate in Tamaulipas and Nuevo León"]],
+    ...             width=30))
+    name   note
+    -----  ---------------------
+    Zetas  operate in Tamaulipas
+           and Nuevo León
     """
-    cells: list[list[list[str]]] = []
+    texts: list[list[str]] = []
     for row in rows:
-        cell_row = []
+        row_texts: list[str] = []
         for value in row:
             text = plain(" ".join(("" if value is None else str(value)).split()))
             if clip is not None:
                 text = _clip(text, clip)
-            lines = textwrap.wrap(text, wrap_at) if wrap_at and len(text) > wrap_at else [text]
-            cell_row.append(lines or [""])
-        cells.append(cell_row)
-    widths = [len(h) for h in headers]
-    for cell_row in cells:
-        for i, lines in enumerate(cell_row):
-            widths[i] = max(widths[i], *(len(line) for line in lines))
-    out = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+            row_texts.append(text)
+        texts.append(row_texts)
+    natural = [len(h) for h in headers]
+    for text_row in texts:
+        for i, text in enumerate(text_row):
+            longest = len(text)
+            if wrap_at and longest > wrap_at:
+                longest = max(len(line) for line in textwrap.wrap(text, wrap_at))
+            natural[i] = max(natural[i], longest)
+    longest_word = [max(len(word) for word in [*h.split(), ""]) for h in headers]
+    for text_row in texts:
+        for i, text in enumerate(text_row):
+            longest_word[i] = max(longest_word[i], *(len(word) for word in text.split()), 0)
+    floors = [
+        min(n, max(_MIN_COLUMN, min(w, _MAX_WORD)))
+        for n, w in zip(natural, longest_word, strict=True)
+    ]
+    room = terminal_width() if width is None else width
+    widths = _fit_widths(natural, floors, set(keep), room, 2)
+    if sum(widths) + 2 * (len(widths) - 1) > room and len(headers) > 1:
+        return records(headers, rows, width=room)  # no table fits: one block per row
+    cells = [
+        [(textwrap.wrap(text, w) if len(text) > w else [text]) or [""] for text, w in
+         zip(text_row, widths, strict=True)]
+        for text_row in texts
+    ]  # fmt: skip
+    titles = [textwrap.wrap(h, w) or [""] for h, w in zip(headers, widths, strict=True)]
+    widths = [  # as wide as what the column holds once wrapped
+        max(len(line) for line in [*titles[i], *(ln for row in cells for ln in row[i])])
+        for i in range(len(headers))
+    ]
+    out: list[str] = []
+    for n in range(max(len(lines) for lines in titles)):
+        heads = [
+            (lines[n] if n < len(lines) else "").ljust(w)
+            for lines, w in zip(titles, widths, strict=True)
+        ]
+        out.append("  ".join(heads).rstrip())
     out.append("  ".join("-" * w for w in widths))
     for cell_row in cells:
         height = max(len(lines) for lines in cell_row)
@@ -125,7 +199,9 @@ def table(
     return "\n".join(out)
 
 
-def records(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, width: int = 100) -> str:
+def records(
+    headers: Sequence[str], rows: Sequence[Sequence[Any]], *, width: int | None = None
+) -> str:
     """One block per row, one line per field: for results too wide for a table.
 
     >>> print(records(["name", "quote"], [["Zetas", "operate in Tamaulipas"]], width=30))
@@ -133,6 +209,7 @@ def records(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, width: int
     name:  Zetas
     quote: operate in Tamaulipas
     """
+    width = terminal_width() if width is None else width
     pad = max((len(h) for h in headers), default=0) + 2
     blocks = []
     for number, row in enumerate(rows, 1):
@@ -149,10 +226,8 @@ def records(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, width: int
 
 def fitted(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, wrap_at: int = 48) -> str:
     """A table if it fits the terminal, else one block per row."""
-    import shutil
-
-    width = shutil.get_terminal_size((100, 24)).columns
-    laid_out = table(headers, rows, clip=None, wrap_at=wrap_at)
+    width = terminal_width()
+    laid_out = table(headers, rows, wrap_at=wrap_at, width=width)
     if max((len(line) for line in laid_out.splitlines()), default=0) <= width:
         return laid_out
     return records(headers, rows, width=width)
@@ -195,10 +270,11 @@ def to_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, delimiter: 
     return buffer.getvalue()
 
 
-def wrap(text: str, indent: str, width: int = 96, *, subsequent: str | None = None) -> str:
+def wrap(text: str, indent: str, width: int | None = None, *, subsequent: str | None = None) -> str:
+    """`text` as a paragraph indented by `indent`, wrapped to `width` (the terminal's)."""
     return textwrap.fill(
         plain(" ".join(text.split())),
-        width=width,
+        width=terminal_width() if width is None else width,
         initial_indent=indent,
         subsequent_indent=indent if subsequent is None else subsequent,
     )

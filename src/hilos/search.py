@@ -5,21 +5,26 @@ store the keys are read once into an index (one string holding every key, scanne
 `str.find`), saved beside the store (`hilos.cache`) and kept until a graph is loaded, replaced
 or dropped; a search then costs milliseconds on a million entities instead of a scan of the
 store, and the first search of a new process reads the saved index instead of every key. On
-a remote endpoint each search is one SPARQL query.
+a remote endpoint each search is one SPARQL query, and fuzzy search reads the keys' words once
+per connection, so both stores give the same hits.
 """
 
 from __future__ import annotations
 
 import bisect
 import contextlib
+import itertools
 import threading
 import weakref
 from array import array
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from pyoxigraph import Literal, NamedNode
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from . import cache, scan, sparql
 from .entities import describe
@@ -49,6 +54,10 @@ class SearchHit:
     sphere: str | None
     score: float
     matched: str
+    fuzzy: bool = False
+    """Found only by correcting the words typed (see the module): a close match, not the name."""
+    corrected: tuple[tuple[str, str], ...] = ()
+    """For a fuzzy hit, each word typed that was corrected and the word it was taken for."""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -58,6 +67,8 @@ class SearchHit:
             "sphere": self.sphere,
             "score": round(self.score, 3),
             "matched": self.matched,
+            "fuzzy": self.fuzzy,
+            "corrected": [{"typed": typed, "read": read} for typed, read in self.corrected],
         }
 
 
@@ -103,25 +114,56 @@ def match_score(query: str, key: str) -> float:
     return base - min(len(key), 200) / 1000.0
 
 
-def search(store: Store, text: str, *, limit: int = 20, lang: str = "en") -> list[SearchHit]:
-    """Entities whose labels or aliases match `text`, best first.
+FUZZY_MIN = 4
+"""Words shorter than this are never corrected (too many short words are one edit apart)."""
+_ALTERNATIVES = 6
+"""Corrections tried per word typed, closest first."""
+_COMBINATIONS = 24
+"""Corrected queries tried at most, fewest edits first."""
+
+
+def edits_allowed(word: str) -> int:
+    """How many edits a word typed may be from a word of the index to be taken for it.
+
+    >>> [edits_allowed(w) for w in ("de", "zeta", "abarka", "guerreros")]
+    [0, 1, 1, 2]
+    """
+    if len(word) < FUZZY_MIN:
+        return 0
+    return 1 if len(word) < 8 else 2
+
+
+def search(
+    store: Store, text: str, *, limit: int = 20, lang: str = "en", fuzzy: bool = True
+) -> list[SearchHit]:
+    """Entities whose labels or aliases match `text`, best first: the words as typed first
+    (whole names, then prefixes, then words), then, with `fuzzy` and room left under `limit`,
+    names that match once a word typed is corrected (see the module).
 
     >>> store = Store.in_memory()
     >>> [hit.label for hit in search(store, "cheran ronda")][:1]
     ['Ronda comunitaria of Cherán']
+    >>> hit = search(store, "guerreros unidas")[0]
+    >>> hit.label, hit.fuzzy, hit.corrected
+    ('Guerreros Unidos', True, (('unidas', 'unidos'),))
     """
     query = normalise(text)
     if not query:
         return []
-    needle = max(query.split(), key=len)
-    best: dict[str, tuple[float, str]] = {}
-    for entity, key in candidates(store, needle):
+    best: dict[str, tuple[float, str, tuple[tuple[str, str], ...]]] = {}
+    for entity, key in candidates(store, _needle(query)):
         score = match_score(query, key)
-        if score > best.get(entity, (0.0, ""))[0]:
-            best[entity] = (score, key)
+        if score > best.get(entity, (0.0, "", ()))[0]:
+            best[entity] = (score, key, ())
+    if fuzzy and len(best) < limit:
+        exact = set(best)
+        words = _remote_words(store) if store.remote else _index(store)
+        for entity, (score, key, corrected) in _fuzzy(words, query).items():
+            if entity not in exact and score > best.get(entity, (0.0, "", ()))[0]:
+                best[entity] = (score, key, corrected)
     ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
     hits = []
-    for iri, (score, key) in ranked:
+    for iri, (score, key, corrected) in ranked:
         summary = describe(store, iri, lang=lang)
         hits.append(
             SearchHit(
@@ -131,10 +173,96 @@ def search(store: Store, text: str, *, limit: int = 20, lang: str = "en") -> lis
                 sphere=summary.sphere,
                 score=score,
                 matched=key,
+                fuzzy=bool(corrected),
+                corrected=corrected,
             )
         )
     hits.sort(key=lambda hit: (-hit.score, hit.label))
     return hits
+
+
+def _needle(query: str) -> str:
+    return max(query.split(), key=len)
+
+
+class _Words(Protocol):
+    """Where fuzzy search reads the words it may correct to, and the keys holding a word."""
+
+    def words_of_length(self, length: int) -> list[str]: ...
+
+    def find(self, needle: str) -> Iterable[tuple[str, str]]: ...
+
+
+class _RemoteWords:
+    """The words of a remote store's search keys, read in one query; look-ups go to the
+    endpoint as a search does, so a remote store's fuzzy hits are the embedded store's."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        by_length: dict[int, set[str]] = {}
+        for row in solutions(store.query(sparql.load("search-keys"))):
+            for word in row["key"].value.split():
+                by_length.setdefault(len(word), set()).add(word)
+        self._words = {length: sorted(words) for length, words in by_length.items()}
+
+    def words_of_length(self, length: int) -> list[str]:
+        return self._words.get(length, [])
+
+    def find(self, needle: str) -> Iterable[tuple[str, str]]:
+        return candidates(self.store, needle)
+
+
+_REMOTE_WORDS: weakref.WeakKeyDictionary[Store, _RemoteWords] = weakref.WeakKeyDictionary()
+
+
+def _remote_words(store: Store) -> _RemoteWords:
+    with _LOCK:
+        words = _REMOTE_WORDS.get(store)
+        if words is None:
+            words = _REMOTE_WORDS[store] = _RemoteWords(store)
+        return words
+
+
+def _fuzzy(index: _Words, query: str) -> dict[str, tuple[float, str, tuple[tuple[str, str], ...]]]:
+    """The entities a corrected `query` matches: entity → (score, key, corrections). A fuzzy
+    score is the corrected query's `match_score` divided by ten and by one more than the edits
+    made, so it stays below 10 and below the score of every match of the words as typed."""
+    words = query.split()
+    options: list[list[tuple[str, int]]] = []
+    for word in words:
+        allowed = edits_allowed(word)
+        near = {word: 0}
+        for length in range(len(word) - allowed, len(word) + allowed + 1) if allowed else ():
+            for other, distance, _ in process.extract(
+                word,
+                index.words_of_length(length),
+                scorer=OSA.distance,
+                score_cutoff=allowed,
+                limit=_ALTERNATIVES + 1,
+            ):
+                near.setdefault(other, int(distance))
+        ranked = sorted(near.items(), key=lambda item: (item[1], item[0]))
+        options.append(ranked[: _ALTERNATIVES + 1])
+    combinations = sorted(
+        (c for c in itertools.product(*options) if any(d for _, d in c)),
+        key=lambda c: (sum(d for _, d in c), [w for w, _ in c]),
+    )[:_COMBINATIONS]
+    found: dict[str, tuple[float, str, tuple[tuple[str, str], ...]]] = {}
+    keys_of: dict[str, list[tuple[str, str]]] = {}
+    for combination in combinations:
+        corrected_query = " ".join(w for w, _ in combination)
+        edits = sum(d for _, d in combination)
+        corrections = tuple(
+            (typed, read) for typed, (read, d) in zip(words, combination, strict=True) if d
+        )
+        needle = _needle(corrected_query)
+        if needle not in keys_of:
+            keys_of[needle] = list(index.find(needle))
+        for entity, key in keys_of[needle]:
+            score = match_score(corrected_query, key) / 10.0 / (1 + edits)
+            if score > found.get(entity, (0.0, "", ()))[0]:
+                found[entity] = (score, key, corrections)
+    return found
 
 
 def candidates(store: Store, needle: str) -> Iterator[tuple[str, str]]:
@@ -171,6 +299,17 @@ class _Index:
         self.starts = starts
         self.text = text
         """"\n" before every key and at the end: a key is the text between two of them."""
+        self._words: dict[int, list[str]] | None = None
+
+    def words_of_length(self, length: int) -> list[str]:
+        """The distinct words of the keys that have `length` letters, sorted (for fuzzy
+        matching: a word within k edits of another differs from it in length by k at most)."""
+        if self._words is None:
+            by_length: dict[int, list[str]] = {}
+            for word in sorted(set(self.text.split())):
+                by_length.setdefault(len(word), []).append(word)
+            self._words = by_length
+        return self._words.get(length, [])
 
     @classmethod
     def build(cls, store: Store) -> _Index:

@@ -584,6 +584,9 @@ class SparqlHandler(BaseHTTPRequestHandler):
         "/sparql/": (("GET", "POST"), "_sparql"),
         "/": (("GET",), "_explorer"),
         "/api/search": (("GET",), "_api_search"),
+        "/api/overview": (("GET",), "_api_overview"),
+        "/api/words": (("GET",), "_api_words"),
+        "/api/queries/text": (("GET",), "_api_query_text"),
         "/api/entity": (("GET",), "_api_entity"),
         "/api/paths": (("GET",), "_api_paths"),
         "/api/queries": (("GET",), "_api_queries"),
@@ -1037,6 +1040,22 @@ class SparqlHandler(BaseHTTPRequestHandler):
 
     def _api_search(self) -> None:
         self._json(api.search_entities, self._query_params())
+
+    def _api_query_text(self) -> None:
+        body = api.library_query_text(self._query_params()).encode("utf-8")
+        self._send(
+            200,
+            "application/sparql-query; charset=utf-8",
+            body,
+            **{"Content-Security-Policy": API_POLICY},
+        )
+
+    def _api_overview(self) -> None:
+        self._json(api.overview, self._query_params())
+
+    def _api_words(self) -> None:
+        accept = self.headers.get("Accept-Language")
+        self._json(lambda store, params: api.words_of(params, accept), self._query_params())
 
     def _api_entity(self) -> None:
         self._json(api.entity_card, self._query_params())

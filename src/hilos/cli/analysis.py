@@ -11,10 +11,22 @@ from ..network.centrality import centrality as rank_centrality
 from ..network.communities import communities
 from ..network.disrupt import MODES, STRATEGIES, disrupt
 from ..network.projection import Filters, Projection, project
-from ..output import table, to_csv, to_json
+from ..output import table, to_csv, to_json, wrap
 from ..store import Progress
 from .app import cli
-from .common import Context, F, echo, network_options, no_answer, output_option, pass_context
+from .common import (
+    Context,
+    F,
+    echo,
+    ids_option,
+    network_options,
+    no_answer,
+    note,
+    output_option,
+    pass_context,
+)
+from .paths import network_notes
+from .words import share
 
 BIG_NETWORK = 2_000
 """Above this many nodes the slow measures show a progress bar."""
@@ -29,31 +41,41 @@ def _network(ctx: Context, filters: Filters) -> tuple[nx.Graph, Projection]:
     """The filtered network to analyse; exits 1 when no tie passes the filters."""
     projection = project(ctx.store(), filters, lang=ctx.lang)
     if projection.graph.number_of_nodes() == 0:
-        no_answer("no ties pass the filters")
+        no_answer(ctx._("no ties pass the filters"))
     graph: nx.Graph = projection.analysis_graph()
     return graph, projection
 
 
-def _note(projection: Projection) -> None:
+def _note(ctx: Context, projection: Projection) -> None:
     """Say on stderr what the analysed network was made of and what it left out."""
-    click.echo("Note: " + "; ".join(projection.assumptions()) + ".", err=True)
+    notes = network_notes(ctx.words, projection)
+    note(wrap(ctx._("Note: {notes}.", notes="; ".join(notes)), "", subsequent="  "))
 
 
 def _progress(ctx: Context, graph: nx.Graph, label: str) -> Progress | None:
     return ctx.progress(label) if graph.number_of_nodes() > BIG_NETWORK else None
 
 
-def _sampling_note(sampled: int | None, nodes: int, seed: int) -> None:
+def _sampling_note(ctx: Context, sampled: int | None, nodes: int, seed: int) -> None:
     if sampled is not None:
-        click.echo(
-            f"betweenness estimated from {sampled:,} of {nodes:,} source nodes (seed {seed}); "
-            "--samples 0 for the exact value",
-            err=True,
+        note(
+            ctx._(
+                "betweenness estimated from {sampled} of {nodes} source nodes (seed {seed}); "
+                "--samples 0 for the exact value",
+                sampled=f"{sampled:,}",
+                nodes=f"{nodes:,}",
+                seed=seed,
+            )
         )
 
 
-def _number(value: float) -> str:
-    return f"{value:.4g}"
+_SHARES = {"degree", "betweenness", "pagerank"}
+"""Measures that are a share (of the other actors, of the shortest paths, of the walks):
+shown as a percentage; the others with three decimals."""
+
+
+def _number(value: float, measure: str = "betweenness") -> str:
+    return share(value) if measure in _SHARES else f"{value:.3f}"
 
 
 def _labels(graph: nx.Graph) -> dict[str, str]:
@@ -87,6 +109,7 @@ def _seed_option(function: F) -> F:
 )
 @click.option("--samples", type=click.IntRange(min=0), metavar="K", help=SAMPLES_HELP)
 @_seed_option
+@ids_option
 @network_options
 @output_option("table", "json", "csv")
 @pass_context
@@ -127,26 +150,33 @@ def centrality_command(
         seed=seed,
         progress=_progress(ctx, graph, measure.capitalize()),
     )
-    _sampling_note(result.sampled, result.nodes, seed)
-    _note(projection)
+    _sampling_note(ctx, result.sampled, result.nodes, seed)
+    _note(ctx, projection)
     if fmt == "json":
         echo(to_json([{"rank": n, **r.as_dict()} for n, r in enumerate(result.ranking, 1)]))
     elif fmt == "csv":
         rows = [[n, r.id, r.label, r.sphere, r.score] for n, r in enumerate(result.ranking, 1)]
         click.echo(to_csv(["rank", "id", "label", "sphere", "score"], rows), nl=False)
     else:
+        words = ctx.words
         rows = [
-            [n, r.label, r.sphere or "", _number(r.score)] for n, r in enumerate(result.ranking, 1)
+            [n, r.label, words.sphere(r.sphere), _number(r.score, measure)]
+            for n, r in enumerate(result.ranking, 1)
         ]
-        echo(table(["#", "label", "sphere", measure], rows))
+        headers = ["#", ctx._("actor"), ctx._("sphere"), ctx._(_MEASURE_WORDS[measure])]
+        if ctx.ids:
+            headers.append("id")
+            rows = [[*row, r.id] for row, r in zip(rows, result.ranking, strict=True)]
+        echo(table(headers, rows, keep=[4] if ctx.ids else []))
     if not result.ranking:
-        no_answer(f"no {sphere} actor in the network")
+        no_answer(ctx._("no {sphere} actor in the network", sphere=ctx.words.sphere(sphere)))
 
 
 @cli.command(name="brokers")
 @click.option("--top", type=click.IntRange(min=1), help="Only the first N brokers.")
 @click.option("--samples", type=click.IntRange(min=0), metavar="K", help=SAMPLES_HELP)
 @_seed_option
+@ids_option
 @network_options
 @output_option("table", "json", "csv")
 @pass_context
@@ -178,8 +208,8 @@ def brokers_command(
         graph, top, samples=samples, seed=seed, progress=_progress(ctx, graph, "Brokers")
     )
     if result.sampled is not None:
-        _sampling_note(result.sampled, graph.number_of_nodes(), seed)
-    _note(projection)
+        _sampling_note(ctx, result.sampled, graph.number_of_nodes(), seed)
+    _note(ctx, projection)
     if fmt == "json":
         echo(to_json([{"rank": n, **b.as_dict()} for n, b in enumerate(result.brokers, 1)]))
     elif fmt == "csv":
@@ -193,15 +223,53 @@ def brokers_command(
         ]
         click.echo(to_csv(headers, rows), nl=False)
     else:
-        headers = ["#", "label", "sphere", "betweenness", "brokerage", *ROLES]
+        words = ctx.words
+        headers = [
+            "#", ctx._("actor"), ctx._("sphere"), ctx._("cross-sphere betweenness"),
+            ctx._("brokerage"), ctx._("main role"),
+        ]  # fmt: skip
         rows = [
-            [n, b.label, b.sphere or "", _number(b.score), b.cross_sphere_brokerage]
-            + [b.roles.get(r, 0) for r in ROLES]
+            [
+                n,
+                b.label,
+                words.sphere(b.sphere),
+                _number(b.score),
+                b.cross_sphere_brokerage,
+                _main_role(ctx, b.roles),
+            ]
             for n, b in enumerate(result.brokers, 1)
         ]
-        echo(table(headers, rows, clip=40))
+        if ctx.ids:
+            headers.append("id")
+            rows = [[*row, b.id] for row, b in zip(rows, result.brokers, strict=True)]
+        echo(table(headers, rows, keep=[6] if ctx.ids else []))
     if not result.brokers:
-        no_answer("no actor brokers between spheres in this network")
+        no_answer(ctx._("no actor brokers between spheres in this network"))
+
+
+_MEASURE_WORDS = {
+    "degree": "degree",
+    "betweenness": "betweenness",
+    "closeness": "closeness",
+    "eigenvector": "eigenvector",
+    "pagerank": "pagerank",
+}
+_ROLE_WORDS = {
+    "coordinator": "coordinator",
+    "itinerant": "itinerant",
+    "gatekeeper": "gatekeeper",
+    "representative": "representative",
+    "liaison": "liaison",
+}
+
+
+def _main_role(ctx: Context, roles: dict[str, int]) -> str:
+    """The brokerage role an actor plays most, with its count (`liaison 230`)."""
+    counted = [(count, role) for role, count in roles.items() if count]
+    if not counted:
+        return ""
+    count, role = max(counted)
+    return f"{ctx._(_ROLE_WORDS.get(role, role))} ({count})"
 
 
 @cli.command(name="communities")
@@ -232,24 +300,35 @@ def communities_command(
     """
     graph, projection = _network(ctx, filters)
     result = communities(graph, seed=seed, resolution=resolution, weighted=weighted)
-    _note(projection)
+    _note(ctx, projection)
     if fmt == "json":
         echo(to_json(result.as_dict()))
     elif fmt == "csv":
         rows = [[c.number, m.id, m.label, m.sphere] for c in result.communities for m in c.members]
         click.echo(to_csv(["community", "id", "label", "sphere"], rows), nl=False)
     else:
+        words = ctx.words
         rows = [
             [
                 c.number,
                 len(c.members),
-                ", ".join(f"{s} {k}" for s, k in c.spheres.items()),
+                ", ".join(f"{words.sphere(s)} {k}" for s, k in c.spheres.items()),
                 "; ".join(m.label for m in c.members),
             ]
             for c in result.communities
         ]
-        echo(table(["#", "size", "spheres", "members"], rows, clip=None, wrap_at=72))
-        echo(f"\nmodularity {result.modularity:.4f} (seed {seed}, resolution {resolution:g})")
+        headers = ["#", ctx._("size"), ctx._("spheres"), ctx._("members")]
+        echo(
+            ctx._(
+                "{count} communities, modularity {modularity} (seed {seed}, resolution "
+                "{resolution}):",
+                count=len(result.communities),
+                modularity=f"{result.modularity:.3f}",
+                seed=seed,
+                resolution=f"{resolution:g}",
+            )
+        )
+        echo(table(headers, rows))
 
 
 @cli.command(name="disrupt")
@@ -322,7 +401,7 @@ def disrupt_command(
     )
     if result.note:
         click.echo(result.note, err=True)
-    _note(projection)
+    _note(ctx, projection)
     if fmt == "json":
         echo(to_json(result.as_dict()))
         return
@@ -338,12 +417,13 @@ def disrupt_command(
     rows = [
         [
             n,
-            "; ".join(labels.get(i, i) for i in s.removed) or "(intact network)",
+            "; ".join(labels.get(i, i) for i in s.removed) or ctx._("(intact network)"),
             f"{s.lcc_fraction:.3f}",
             s.lcc_size,
             s.nodes_left,
         ]
         for n, s in enumerate(result.steps)
     ]
-    headers = ["step", "removed", "largest group", "size", "actors left"]
-    echo(table(headers, rows, clip=None, wrap_at=64))
+    headers = [ctx._("step"), ctx._("removed"), ctx._("largest group"), ctx._("size"),
+               ctx._("actors left")]  # fmt: skip
+    echo(table(headers, rows))

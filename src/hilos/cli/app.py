@@ -10,6 +10,7 @@ import click
 from click.core import ParameterSource
 
 from ..errors import HilosError
+from ..i18n import choose, tr
 from ..output import plain
 from .common import Context
 
@@ -39,6 +40,19 @@ def one_line(message: str, limit: int = 400) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _lang() -> str:
+    """The language of the running command (`--lang`, else HILOS_LANG, else English), also
+    for errors raised before the command started."""
+    context = click.get_current_context(silent=True)
+    obj = context.find_object(Context) if context is not None else None
+    if obj is not None:
+        return obj.lang
+    asked = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--lang=")), None)
+    if asked is None and "--lang" in sys.argv[:-1]:
+        asked = sys.argv[sys.argv.index("--lang") + 1]
+    return choose(asked)
+
+
 class HilosGroup(click.Group):
     """Turns every error into one line on stderr and the documented exit code."""
 
@@ -56,13 +70,23 @@ class HilosGroup(click.Group):
             code = super().main(args, prog_name, complete_var, False, **extra)
         except click.UsageError as exc:
             command = exc.ctx.command_path if exc.ctx else "hilos"
-            click.echo(f"Error: {one_line(exc.format_message())} (see {command} --help)", err=True)
+            message = one_line(exc.format_message())
+            click.echo(
+                tr(
+                    "Error: {message} (see {command} --help)",
+                    _lang(),
+                    message=message,
+                    command=command,
+                ),
+                err=True,
+            )
             sys.exit(exc.exit_code)
         except click.ClickException as exc:
-            click.echo(f"Error: {one_line(exc.format_message())}", err=True)
+            message = one_line(exc.format_message())
+            click.echo(tr("Error: {message}", _lang(), message=message), err=True)
             sys.exit(exc.exit_code)
         except click.Abort:
-            click.echo("Aborted.", err=True)
+            click.echo(tr("Aborted.", _lang()), err=True)
             sys.exit(1)
         except BrokenPipeError:
             # The reader went away (`hilos export ftm - | head`): stop quietly, as cat does.
@@ -75,10 +99,10 @@ class HilosGroup(click.Group):
         try:
             return super().invoke(ctx)
         except HilosError as exc:
-            click.echo(f"Error: {one_line(str(exc))}", err=True)
+            click.echo(tr("Error: {message}", _lang(), message=one_line(str(exc))), err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("Interrupted.", err=True)
+            click.echo(tr("Interrupted.", _lang()), err=True)
             ctx.exit(130)
         except (click.ClickException, click.exceptions.Exit, click.Abort, BrokenPipeError):
             raise
@@ -86,7 +110,12 @@ class HilosGroup(click.Group):
             if os.environ.get("HILOS_DEBUG"):
                 raise
             click.echo(
-                f"Error: unexpected {type(exc).__name__}: {exc} (set HILOS_DEBUG=1 to see where)",
+                tr(
+                    "Error: unexpected {kind}: {message} (set HILOS_DEBUG=1 to see where)",
+                    _lang(),
+                    kind=type(exc).__name__,
+                    message=exc,
+                ),
                 err=True,
             )
             ctx.exit(2)
@@ -119,9 +148,15 @@ class HilosGroup(click.Group):
 )
 @click.option(
     "--lang",
-    default="en",
-    show_default=True,
-    help="Preferred language of labels (en, es, …).",
+    metavar="LANG",
+    help="Language of labels and messages: en or es (default: HILOS_LANG, else en). "
+    "Click's own usage and help texts stay in English.",
+)
+@click.option(
+    "--ids",
+    "show_ids",
+    is_flag=True,
+    help="Show ids (IRIs) beside labels in tables and cards (JSON and CSV always carry them).",
 )
 @click.version_option(package_name="hilos")
 @click.pass_context
@@ -130,7 +165,8 @@ def cli(
     store_path: str | None,
     endpoint: str | None,
     update_endpoint: str | None,
-    lang: str,
+    lang: str | None,
+    show_ids: bool,
 ) -> None:
     given = {ctx.get_parameter_source(name) for name in ("store_path", "endpoint")}
     if endpoint and store_path and given == {ParameterSource.COMMANDLINE}:
@@ -138,7 +174,11 @@ def cli(
     if update_endpoint and not endpoint:
         raise click.UsageError("--update-endpoint needs --endpoint")
     ctx.obj = Context(
-        store_path=store_path, lang=lang, endpoint=endpoint, update_endpoint=update_endpoint
+        store_path=store_path,
+        lang=choose(lang),
+        endpoint=endpoint,
+        update_endpoint=update_endpoint,
+        ids=show_ids,
     )
     ctx.call_on_close(ctx.obj.close)
 

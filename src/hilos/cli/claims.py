@@ -22,6 +22,7 @@ from ..claims import (
     retract_claim,
     short,
 )
+from ..i18n import tr
 from ..output import table, to_csv, to_json, wrap
 from ..terms import Terms
 from ..vocab import vocabulary
@@ -339,9 +340,11 @@ def claim_list(
             [c.short_id, c.from_label, c.relation_label, c.to_label, said(c.status), c.recorded]
             for c in found
         ]
-        echo(table(["id", "from", "relation", "to", "status", "recorded"], rows, clip=30))
+        headers = ["id", ctx._("from"), ctx._("relation"), ctx._("to"), ctx._("status"),
+                   ctx._("recorded")]  # fmt: skip
+        echo(table(headers, rows, keep=[0]))
     if not found:
-        no_answer("no claim of yours matches")
+        no_answer(ctx._("no claim of yours matches"))
 
 
 @cli.group(name="entity")
@@ -545,23 +548,41 @@ def types_command(ctx: Context, kind: str | None, fmt: str) -> None:
                     "sphere": None,
                     "definition": f"weight {status.weight:g}"
                     + ("; asserts the relation" if status.asserts else ""),
-                    "definition_es": None,
+                    "definition_es": tr("weight {weight}", "es", weight=f"{status.weight:g}")
+                    + (tr("; asserts the relation", "es") if status.asserts else ""),
                 }
             )
     if fmt == "json":
         echo(to_json(rows))
         return
     headers = ["kind", "label", "label_es", "sphere", "definition"]
-    if ctx.lang == "es":
-        for row in rows:
-            row["definition"] = row.get("definition_es") or row.get("definition")
-    table_rows = [[row.get(h) or "" for h in headers] for row in rows]
     if fmt == "csv":
+        table_rows = [[row.get(h) or "" for h in headers] for row in rows]
         click.echo(
             to_csv(
                 ["name", *headers], [[r["name"], *t] for r, t in zip(rows, table_rows, strict=True)]
             ),
             nl=False,
         )
-    else:
-        echo(table(headers, table_rows, clip=None, wrap_at=60))
+        return
+    words = ctx.words
+    other = "en" if ctx.lang == "es" else "es"
+    shown = []
+    for row in rows:
+        mine = str(row.get("label_es" if ctx.lang == "es" else "label") or row["name"])
+        theirs = str(row.get("label_es" if other == "es" else "label") or "")
+        shown.append(
+            [
+                ctx._(_KIND_WORDS.get(str(row["kind"]), str(row["kind"]))),
+                f"{mine} ({theirs})" if theirs and theirs != mine else mine,
+                words.sphere(str(row["sphere"])) if row.get("sphere") else "",
+                (row.get("definition_es") if ctx.lang == "es" else None)
+                or row.get("definition")
+                or "",
+            ]
+        )
+    titles = [ctx._("kind"), ctx._("name"), ctx._("sphere"), ctx._("definition")]
+    echo(table(titles, shown))
+
+
+_KIND_WORDS = {"actor": "actor", "place": "place", "tie": "tie", "status": "status"}

@@ -13,8 +13,10 @@ import click
 from click.core import ParameterSource
 
 from ..errors import StoreLocked
+from ..i18n import tr
 from ..serving import holder
 from ..store import Progress, Store, default_store_path
+from .words import Words
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -44,7 +46,10 @@ class Context:
     lang: str = "en"
     endpoint: str | None = None
     update_endpoint: str | None = None
+    ids: bool = False
+    """Show ids beside labels (`--ids`)."""
     _store: Store | None = field(default=None, repr=False)
+    _words: Words | None = field(default=None, repr=False)
     _bars: list[ProgressBar] = field(default_factory=list, repr=False)
 
     def store(self) -> Store:
@@ -86,6 +91,17 @@ class Context:
             err=True,
         )
         return Store.connect(str(note["sparql"]))
+
+    @property
+    def words(self) -> Words:
+        """Labels and messages in the reader's language."""
+        if self._words is None:
+            self._words = Words(self.store(), self.lang)
+        return self._words
+
+    def _(self, message: str, /, **values: object) -> str:
+        """A message in the reader's language."""
+        return tr(message, self.lang, **values)
 
     def progress(self, label: str) -> Progress:
         bar = ProgressBar(label)
@@ -139,6 +155,33 @@ def output_option(*formats: str, default: str = "table") -> Callable[[F], F]:
     )
 
 
+def ids_option(function: F) -> F:
+    """`--ids` on a command: show ids beside labels (as the global `hilos --ids` does)."""
+    import functools
+
+    @click.option(
+        "--ids",
+        "show_ids",
+        is_flag=True,
+        help="Show ids (IRIs) beside labels (JSON and CSV always carry them).",
+    )
+    @functools.wraps(function)
+    def wrapper(*args: Any, show_ids: bool, **kwargs: Any) -> Any:
+        context = click.get_current_context().find_object(Context)
+        if context is not None and show_ids:
+            context.ids = True
+        return function(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def brief_option(function: F) -> F:
+    """`--brief`: the one-line summaries alone, without the evidence below them."""
+    return click.option(
+        "--brief", is_flag=True, help="Only the summary lines, without the evidence."
+    )(function)
+
+
 def graph_option(function: F) -> F:
     return click.option(
         "--graph",
@@ -151,6 +194,13 @@ def graph_option(function: F) -> F:
 
 def echo(text: str) -> None:
     click.echo(text)
+
+
+def note(message: str) -> None:
+    """A note on stderr (what the answer assumed or left out), wrapped to the terminal."""
+    from ..output import wrap
+
+    click.echo(wrap(message, "", subsequent="  "), err=True)
 
 
 def no_answer(message: str) -> None:

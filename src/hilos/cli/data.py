@@ -8,7 +8,7 @@ from xml.parsers import expat
 import click
 
 from ..errors import BadInput
-from ..output import atomic_output, inline, plain, table, to_csv, to_json, wrap
+from ..output import atomic_output, inline, table, to_csv, to_json, wrap
 from ..store import FORMATS
 from ..validate import ValidationReport, validate_files, validate_store
 from .app import cli
@@ -151,7 +151,9 @@ def graphs(ctx: Context, fmt: str) -> None:
     elif fmt == "csv":
         click.echo(to_csv(headers, rows), nl=False)
     else:
-        echo(table(headers, rows, clip=80))
+        titles = [ctx._("name"), ctx._("statements"), ctx._("derived"), ctx._("loaded"),
+                  ctx._("source")]  # fmt: skip
+        echo(table(titles, rows, keep=[0]))
 
 
 @cli.command()
@@ -188,12 +190,12 @@ def validate(
         )
     else:
         report = validate_store(ctx.store(), list(graphs) or None)
-    _print_validation(report, fmt)
+    _print_validation(ctx, report, fmt)
     if not report.conforms:
         raise click.exceptions.Exit(1)
 
 
-def _print_validation(report: ValidationReport, fmt: str) -> None:
+def _print_validation(ctx: Context, report: ValidationReport, fmt: str) -> None:
     if fmt == "json":
         echo(
             to_json(
@@ -207,14 +209,30 @@ def _print_validation(report: ValidationReport, fmt: str) -> None:
         return
     for result in report.results:
         where = result.focus_label + (f" / {result.path}" if result.path else "")
-        echo(plain(f"{result.severity.upper()}: {where}"))
+        severity = ctx._(_SEVERITIES.get(result.severity, result.severity)).upper()
+        echo(wrap(f"{severity}: {where}", "", subsequent="    "))
         echo(wrap(result.message, "    "))
         if result.value:
-            echo(wrap(f"value: {result.value}", "    "))
-    verdict = "conforms" if report.conforms else "does not conform"
-    counts = f"{len(report.violations)} violation(s), {len(report.warnings)} warning(s)"
-    checked = ", ".join(inline(name) for name in report.checked) or "store"
+            echo(wrap(ctx._("value: {value}", value=result.value), "    "))
+    verdict = ctx._("conforms") if report.conforms else ctx._("does not conform")
+    counts = ctx._(
+        "{violations} violations, {warnings} warnings",
+        violations=len(report.violations),
+        warnings=len(report.warnings),
+    )
+    names = [inline(name) for name in report.checked]
+    if len(names) > 1:
+        # what was checked on stdout, so the verdict on stderr stays one short line
+        echo(wrap(ctx._("Checked: {names}", names=", ".join(names)), "", subsequent="  "))
+        checked = ctx._("{count} checked", count=len(names))
+    else:
+        checked = names[0] if names else ctx._("store")
+    # when the data does not conform this is the line saying why the command failed (exit 1):
+    # one line, as every failure's message
     click.echo(f"{checked}: {verdict} — {counts}", err=True)
+
+
+_SEVERITIES = {"violation": "violation", "warning": "warning", "info": "info"}
 
 
 RDF_EXPORTS = {

@@ -9,17 +9,28 @@ import click
 
 from ..entities import Card, TieView, resolve, show
 from ..errors import QueryError
+from ..namespaces import compact
 from ..output import fitted, inline, plain, table, term_text, to_csv, to_json, wrap
 from ..queries import QueryResult, find_query, library, run
 from ..search import search
-from ..vocab import vocabulary
 from .app import cli
-from .common import Context, echo, graph_option, no_answer, output_option, pass_context
+from .common import (
+    Context,
+    brief_option,
+    echo,
+    graph_option,
+    ids_option,
+    no_answer,
+    output_option,
+    pass_context,
+)
+from .words import Words
 
 
 @cli.command(name="search")
 @click.argument("text")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
+@ids_option
 @output_option("table", "json", "csv")
 @pass_context
 def search_command(ctx: Context, text: str, limit: int, fmt: str) -> None:
@@ -36,25 +47,39 @@ def search_command(ctx: Context, text: str, limit: int, fmt: str) -> None:
     if fmt == "json":
         echo(to_json([hit.as_dict() for hit in hits]))
     if not hits:
-        no_answer(f"no entity matches '{inline(text)}'")
-    rows = [[h.label, ", ".join(h.types), h.sphere or "", h.id] for h in hits]
+        no_answer(ctx._("no entity matches '{text}'", text=inline(text)))
+    if fmt == "json":
+        return
     if fmt == "csv":
+        rows = [[h.label, ", ".join(h.types), h.sphere or "", h.id] for h in hits]
         click.echo(to_csv(["label", "types", "sphere", "id"], rows), nl=False)
-    elif fmt == "table":
-        echo(table(["label", "types", "sphere", "id"], rows))
+        return
+    words = ctx.words
+    headers = [ctx._("name"), ctx._("type"), ctx._("sphere")]
+    table_rows = [
+        [h.label, ", ".join(words.label(t) for t in h.types), words.sphere(h.sphere)] for h in hits
+    ]
+    if ctx.ids:
+        headers.append("id")
+        table_rows = [[*row, h.id] for row, h in zip(table_rows, hits, strict=True)]
+    echo(table(headers, table_rows, keep=[3] if ctx.ids else []))
 
 
 @cli.command(name="show")
 @click.argument("entity")
+@brief_option
+@ids_option
 @output_option("table", "json")
 @pass_context
-def show_command(ctx: Context, entity: str, fmt: str) -> None:
+def show_command(ctx: Context, entity: str, brief: bool, fmt: str) -> None:
     """Show an entity's card: types, sphere, names, and every tie with its status, dates and
-    sources. ENTITY is an IRI, a prefixed name (hid:zetas) or a name that `search` finds.
+    sources (--brief: one line per tie). ENTITY is an IRI, a prefixed name (hid:zetas) or a
+    name that `search` finds.
 
     \b
     Examples:
       hilos show "José Luis Abarca"
+      hilos show "José Luis Abarca" --brief
       hilos show hid:guerreros-unidos --format json
       hilos --lang es show "caballeros templarios"
     """
@@ -63,66 +88,98 @@ def show_command(ctx: Context, entity: str, fmt: str) -> None:
     if fmt == "json":
         echo(to_json(card.as_dict()))
     else:
-        echo(plain(render_card(card)))
+        echo(plain(render_card(card, ctx.words, ids=ctx.ids, brief=brief)))
 
 
-_PROPERTY_WORDS = {"prov:generatedAtTime": "recorded"}
-"""Words for the properties a card shows by name that people read without knowing PROV."""
-
-
-def render_card(card: Card) -> str:
-    s = card.summary
-    lines = [s.label, "=" * len(s.label)]
-    lines.append(f"id:      {s.id}")
-    lines.append(f"types:   {', '.join(s.types) or '-'}")
-    lines.append(f"sphere:  {', '.join(s.spheres) or '-'}")
-    names = "; ".join(f"{value} ({lang})" if lang else value for lang, value in s.labels)
-    lines.append(f"names:   {names or '-'}")
-    if s.aliases:
-        aliases = dict.fromkeys(value for _, value in s.aliases)
-        lines.append(f"aliases: {'; '.join(aliases)}")
-    for comment in s.comments:
-        lines.append(wrap(comment, "note:    ", subsequent="         "))
-    for prop, value in card.statements:
-        lines.append(f"{_PROPERTY_WORDS.get(prop, prop)}: {value}")
-    lines.append("")
-    lines.append(f"Ties ({len(card.ties)})")
+def _tie_summary(card: Card, words: Words) -> str:
+    """`3 ties (reported: 2, alleged: 1)`, strongest status first."""
+    counts: dict[str, int] = {}
     for tie in card.ties:
-        arrow = "→" if tie.direction == "out" else "←"
-        when = ""
-        if tie.start or tie.end:
-            when = f" [{tie.start or '…'} – {tie.end or '…'}]"
-        confidence = f", confidence {tie.confidence:g}" if tie.confidence is not None else ""
-        sphere = f" ({tie.other_sphere})" if tie.other_sphere else ""
-        limits = "".join(f", {label}" for label in _limits(tie))
-        lines.append(
-            f"{arrow} {tie.relation_label}: {tie.other_label}{sphere} — "
-            f"{tie.status or 'no status'}{limits}{confidence}{when}"
-        )
-        if tie.period:
-            lines.append(wrap(f"when: {tie.period}", "    "))
-        if tie.reason:
-            lines.append(wrap(f"retracted because: {tie.reason}", "    "))
-        if tie.market:
-            lines.append(f"    market: {tie.market}")
-        if tie.relation_text:
-            lines.append(f"    relation: {tie.relation_text}")
-        if tie.quote:
-            lines.append(wrap(f"“{tie.quote}”", "    "))
-        cited = "; ".join(src.citation for src in tie.sources) or "no source"
-        locator = f" — {tie.locator}" if tie.locator else ""
-        lines.append(wrap(f"source: {cited}{locator}", "    "))
+        counts[tie.status or ""] = counts.get(tie.status or "", 0) + 1
+    order = {s.key: -s.rank for s in (*words.vocab.statuses, *words.vocab.unranked)}
+    parts = [
+        f"{words.status(key or None)}: {n}"
+        for key, n in sorted(counts.items(), key=lambda kv: order.get(kv[0], 99))
+    ]
+    total = (
+        words._("1 tie") if len(card.ties) == 1 else words._("{count} ties", count=len(card.ties))
+    )
+    return f"{total} ({', '.join(parts)})" if parts else words._("no ties")
+
+
+def render_card(card: Card, words: Words, *, ids: bool = False, brief: bool = False) -> str:
+    """An entity's card for people: a title, a one-line summary, its fields, and its ties
+    (each with its evidence unless `brief`)."""
+    s = card.summary
+    kinds = ", ".join(words.label(t) for t in s.types) or "-"
+    spheres = ", ".join(words.sphere(k) for k in s.spheres)
+    title = s.label if ids or s.label != compact(s.id) else kinds  # a tie has no name of its own
+    lines = [title, "=" * len(title)]
+    head = f"{kinds} · {spheres}" if spheres else kinds
+    lines.append(wrap(f"{head} · {_tie_summary(card, words)}", "", subsequent="  "))
+    fields: list[tuple[str, str]] = []
+    if ids:
+        fields.append(("id", s.id))
+        fields.append((words._("types"), ", ".join(s.types) or "-"))
+    names = "; ".join(dict.fromkeys(value for _, value in s.labels))
+    if names and names != s.label:
+        fields.append((words._("names"), names))
+    if s.aliases:
+        fields.append((words._("aliases"), "; ".join(dict.fromkeys(v for _, v in s.aliases))))
+    if not brief:
+        fields += [(words._("note"), words.note(comment)) for comment in s.comments]
+        fields += [(words.field(prop), value) for prop, value in card.statements]
+    pad = max((len(name) for name, _ in fields), default=0) + 2
+    for name, value in fields:
+        lines.append(wrap(value, f"{name}:".ljust(pad), subsequent=" " * pad))
+    lines.append("")
+    lines.append(words._("Ties ({count})", count=len(card.ties)))
+    for tie in card.ties:
+        lines.extend(_card_tie(tie, words, ids=ids, brief=brief))
     return "\n".join(lines)
 
 
-def _limits(tie: TieView) -> list[str]:
+def _card_tie(tie: TieView, words: Words, *, ids: bool, brief: bool) -> list[str]:
+    arrow = "→" if tie.direction == "out" else "←"
+    when = f" [{tie.start or '…'} – {tie.end or '…'}]" if tie.start or tie.end else ""
+    parts = [words.status(tie.status), *_limits(tie, words)]
+    if tie.confidence is not None:
+        parts.append(words.confidence(tie.confidence))
+    sphere = f" ({words.sphere(tie.other_sphere)})" if tie.other_sphere else ""
+    lines = [
+        wrap(
+            f"{arrow} {tie.relation_label}: {tie.other_label}{sphere} — {', '.join(parts)}{when}",
+            "",
+            subsequent="    ",
+        )
+    ]
+    if brief:
+        return lines
+    if ids:
+        lines.append(wrap(words._("claim {id}", id=tie.id), "    "))
+    if tie.period:
+        lines.append(wrap(words._("when: {period}", period=tie.period), "    "))
+    if tie.reason:
+        lines.append(wrap(words._("retracted because: {reason}", reason=tie.reason), "    "))
+    if tie.market:
+        lines.append(wrap(words._("market: {market}", market=tie.market), "    "))
+    if tie.relation_text:
+        lines.append(wrap(words._("relation: {text}", text=tie.relation_text), "    "))
+    if tie.quote:
+        lines.append(wrap(f"“{tie.quote}”", "    "))
+    cited = "; ".join(src.citation for src in tie.sources) or words._("no source")
+    locator = f" — {tie.locator}" if tie.locator else ""
+    lines.append(wrap(words._("source: {source}", source=f"{cited}{locator}"), "    "))
+    return lines
+
+
+def _limits(tie: TieView, words: Words) -> list[str]:
     """What limits a claim, in words: its qualifiers, and its modality when it is not a
     statement of fact (an intention, a recommendation, a warning)."""
-    vocab = vocabulary()
-    words = [q.label() for q in vocab.qualifiers if q.key in tie.qualifiers]
+    found = [words.qualifier(q.key) for q in words.vocab.qualifiers if q.key in tie.qualifiers]
     if tie.modality != "stated":
-        words += [m.label() for m in vocab.modalities if m.key == tie.modality]
-    return words
+        found.append(words.modality(tie.modality))
+    return found
 
 
 @cli.command(name="query")
@@ -164,7 +221,7 @@ def query_command(
     result = run(ctx.store(), query, values, graphs=list(graphs) or None)
     _print_result(result, fmt)
     if result.empty:
-        no_answer("no results")
+        no_answer(ctx._("no results"))
 
 
 def _read_stdin() -> str:
@@ -243,4 +300,5 @@ def queries_command(ctx: Context, fmt: str) -> None:
     if fmt == "csv":
         click.echo(to_csv(["name", "title", "parameters"], rows), nl=False)
     else:
-        echo(table(["name", "title", "parameters"], rows, clip=70))
+        headers = [ctx._("name"), ctx._("title"), ctx._("parameters")]
+        echo(table(headers, rows, keep=[0]))

@@ -6,21 +6,25 @@ import click
 
 from ..entities import resolve
 from ..network.context import context_assumption, outside_descriptions
+from ..network.evidence import Hop
 from ..network.hotspots import KINDS, WEIGHTS, hotspots
-from ..network.paths import Path, find_chains, find_paths_in_store
-from ..network.projection import Filters, filters_assumptions, project
+from ..network.paths import NoPath, Path, find_chains, find_paths_in_store
+from ..network.projection import Filters, Projection, filters_assumptions, project
 from ..output import plain, table, to_csv, to_json, wrap
 from ..store import short_id
-from ..vocab import vocabulary
-from .app import cli
+from .app import cli, one_line
 from .common import (
     SPHERE_CHOICE,
     Context,
+    brief_option,
     echo,
+    ids_option,
     network_options,
+    note,
     output_option,
     pass_context,
 )
+from .words import Words, score
 
 
 @cli.command(name="paths")
@@ -29,6 +33,8 @@ from .common import (
 @click.option("--limit", default=5, show_default=True, type=int, help="How many paths.")
 @click.option("--max-hops", default=6, show_default=True, type=int, help="Longest path.")
 @click.option("--time-consistent", is_flag=True, help="Only paths whose ties' valid times overlap.")
+@brief_option
+@ids_option
 @network_options(directed=False)
 @output_option("table", "json", "csv")
 @pass_context
@@ -39,6 +45,7 @@ def paths_command(
     limit: int,
     max_hops: int,
     time_consistent: bool,
+    brief: bool,
     filters: Filters,
     fmt: str,
 ) -> None:
@@ -50,29 +57,48 @@ def paths_command(
     \b
     Examples:
       hilos paths "José Luis Abarca" "Guerreros Unidos"
+      hilos paths Abarca "Guerreros Unidos" --brief
       hilos paths hid:jose-luis-abarca hid:guerreros-unidos --min-status reported --format json
       hilos paths Abarca "Guerreros Unidos" --as-of 2014-09-26 --time-consistent
     """
     store = ctx.store()
     a = resolve(store, source, lang=ctx.lang)
     b = resolve(store, target, lang=ctx.lang)
-    found = find_paths_in_store(
-        store,
-        filters,
-        a,
-        b,
-        limit=limit,
-        max_hops=max_hops,
-        time_consistent=time_consistent,
-        lang=ctx.lang,
-    )
+    try:
+        found = find_paths_in_store(
+            store,
+            filters,
+            a,
+            b,
+            limit=limit,
+            max_hops=max_hops,
+            time_consistent=time_consistent,
+            lang=ctx.lang,
+        )
+    except NoPath as none:
+        # why there is none, in the reader's language, on one line as every error
+        message = one_line(none.reason.describe(ctx.lang))
+        click.echo(ctx._("Error: {message}", message=message), err=True)
+        raise click.exceptions.Exit(none.exit_code) from None
     notes = filters_assumptions(filters)
+    shown = [_actors_only(ctx.words)] if not filters.include else list(notes)
     if filters.graphs:
         labels = {node.id: node.label for path in found for node in path.nodes}
         elsewhere = outside_descriptions(store, filters.graphs, labels)
         if line := context_assumption(elsewhere, labels, only=filters.only):
             notes.append(line)
-    _print_paths(found, fmt, "path", notes)
+            shown.append(line)
+    if fmt == "json":
+        echo(to_json({"paths": [p.as_dict() for p in found], "network": notes}))
+        return
+    _say_notes(ctx, shown)
+    if fmt == "csv":
+        _print_csv(found, "path")
+        return
+    ends = {"a": plain(found[0].nodes[0].label), "b": plain(found[0].nodes[-1].label)}
+    many = ctx._("{count} paths between {a} and {b}:", count=len(found), **ends)
+    echo(wrap(ctx._("1 path between {a} and {b}:", **ends) if len(found) == 1 else many, ""))
+    _print_found(ctx, found, "path", brief)
 
 
 @cli.command(name="chains")
@@ -80,6 +106,8 @@ def paths_command(
 @click.option("--to-sphere", type=SPHERE_CHOICE, default="criminal", show_default=True)
 @click.option("--max-hops", default=4, show_default=True, type=int, help="Longest chain.")
 @click.option("--limit", type=int, help="Show only the strongest N chains.")
+@brief_option
+@ids_option
 @network_options(directed=False)
 @output_option("table", "json", "csv")
 @pass_context
@@ -89,6 +117,7 @@ def chains_command(
     to_sphere: str,
     max_hops: int,
     limit: int | None,
+    brief: bool,
     filters: Filters,
     fmt: str,
 ) -> None:
@@ -98,12 +127,13 @@ def chains_command(
     bribery, protection, infiltration, co-optation, complicity or acquiescence; then zero or
     more such steps inside the second sphere. Funding, alliances, mediation, attacks and
     policies never cross. Each chain names its crossing claim; the direct crossing is listed
-    on its own as well as inside longer chains; ranked by evidence score. Exits 1 when there
-    is none.
+    on its own as well as inside longer chains; ranked by evidence score. One line per chain
+    first, then the evidence of each (--brief: the lines alone). Exits 1 when there is none.
 
     \b
     Examples:
       hilos chains
+      hilos chains --limit 10 --brief
       hilos chains --min-status reported --max-hops 3 --format json
       hilos chains --from-sphere community --to-sphere criminal
     """
@@ -116,23 +146,47 @@ def chains_command(
         to_sphere=to_sphere,
         max_hops=max_hops,
     )
+    words = ctx.words
+    total = len(found)
     if limit is not None:
         if limit < 1:
             raise click.BadParameter(f"must be at least 1, got {limit}", param_hint="'--limit'")
-        if len(found) > limit:
-            click.echo(f"Note: the {limit} strongest of {len(found)} chains (--limit).", err=True)
         found = found[:limit]
     if truncated:
-        click.echo("Note: the network is large; the search stopped early.", err=True)
+        note(ctx._("Note: the network is large; the search stopped early."))
     assumptions = projection.assumptions()
+    spheres = {"source": words.sphere(from_sphere), "target": words.sphere(to_sphere)}
     if not found:
         if fmt == "json":
             echo(to_json({"chains": [], "network": assumptions}))
-        elif assumptions:
-            click.echo("Note: " + "; ".join(assumptions) + ".", err=True)
-        click.echo(f"no {from_sphere}-to-{to_sphere} chain under these filters", err=True)
+        _say_notes(ctx, network_notes(words, projection))
+        note(ctx._("no chain from {source} to {target} under these filters", **spheres))
         raise click.exceptions.Exit(1)
-    _print_paths(found, fmt, "chain", assumptions)
+    if fmt == "json":
+        echo(to_json({"chains": [p.as_dict() for p in found], "network": assumptions}))
+        return
+    _say_notes(ctx, network_notes(words, projection))
+    if fmt == "csv":
+        _print_csv(found, "chain")
+        return
+    if len(found) < total:
+        head = ctx._(
+            "{total} chains from the {source} sphere into the {target} sphere; the {count} "
+            "strongest (--limit):",
+            total=total,
+            count=len(found),
+            **spheres,
+        )
+    elif total == 1:
+        head = ctx._("1 chain from the {source} sphere into the {target} sphere:", **spheres)
+    else:
+        head = ctx._(
+            "{total} chains from the {source} sphere into the {target} sphere:",
+            total=total,
+            **spheres,
+        )
+    echo(wrap(head, ""))
+    _print_found(ctx, found, "chain", brief)
 
 
 @cli.command(name="hotspots")
@@ -144,6 +198,7 @@ def chains_command(
     help="Compare places of this level (auto: the level with the most places that score).",
 )
 @click.option("--top", type=int, help="Show only the first N places.")
+@ids_option
 @network_options
 @output_option("table", "json", "csv")
 @pass_context
@@ -163,23 +218,48 @@ def hotspots_command(ctx: Context, kind: str, top: int | None, filters: Filters,
     if fmt == "json":
         echo(to_json([h.as_dict() for h in ranked]))
     if not ranked:
-        click.echo("no place scores under these filters", err=True)
+        note(ctx._("no place scores under these filters"))
         raise click.exceptions.Exit(1)
-    if kind == "auto":
-        click.echo(
-            f"Note: places of one level compared: {level} (the level with the most places "
-            "that score; --kind chooses another).",
-            err=True,
+    words = ctx.words
+    if kind == "auto" and fmt != "json":
+        note(
+            ctx._(
+                "Note: places of one level compared: {level} (the level with the most places "
+                "that score; --kind chooses another).",
+                level=words.label("hilos:" + level.capitalize()),
+            )
         )
-    headers = ["label", "score", *WEIGHTS, "id"]
-    rows = [[h.label, h.score, *(h.components[k] for k in WEIGHTS), h.id] for h in ranked]
     if fmt == "csv":
+        headers = ["label", "score", *WEIGHTS, "id"]
+        rows = [[h.label, h.score, *(h.components[k] for k in WEIGHTS), h.id] for h in ranked]
         click.echo(to_csv(headers, rows), nl=False)
-    elif fmt == "table":
-        echo(table(headers, rows, clip=40))
+        return
+    if fmt != "table":
+        return
+    headers = ["#", ctx._("place"), ctx._("score"), *(ctx._(_COMPONENTS[k]) for k in WEIGHTS)]
+    rows = [
+        [n, h.label, f"{h.score:.1f}", *(f"{h.components[k]:.1f}" for k in WEIGHTS)]
+        for n, h in enumerate(ranked, 1)
+    ]
+    if ctx.ids:
+        headers.append("id")
+        rows = [[*row, h.id] for row, h in zip(rows, ranked, strict=True)]
+    echo(table(headers, rows, keep=[len(headers) - 1] if ctx.ids else []))
+
+
+_COMPONENTS = {
+    "armed_actors": "armed actors",
+    "violence_drivers": "violence",
+    "collusion": "collusion",
+    "markets": "markets",
+    "priority": "priority",
+    "figures": "figures",
+}
+"""The parts of a hotspot's score, as table headers."""
 
 
 def _claim_words(
+    words: Words,
     status: str | None,
     confidence: float | None,
     start: str | None,
@@ -188,17 +268,16 @@ def _claim_words(
     qualifiers: tuple[str, ...],
 ) -> str:
     """Status, qualifiers, confidence and valid time of a claim, as one phrase."""
-    words = status or "no status"
-    if qualifiers:
-        shown = [q.label() for q in vocabulary().qualifiers if q.key in qualifiers]
-        words += ", " + ", ".join(shown or qualifiers)
+    parts = [words.status(status)]
+    parts += [words.qualifier(q.key) for q in words.vocab.qualifiers if q.key in qualifiers]
     if confidence is not None:
-        words += f", confidence {confidence:g}"
+        parts.append(words.confidence(confidence))
+    phrase = ", ".join(parts)
     if start or end:
-        words += f" [{start or '…'} – {end or '…'}]"
+        phrase += f" [{start or '…'} – {end or '…'}]"
     if period:
-        words += f" ({period})"
-    return words
+        phrase += f" ({period})"
+    return phrase
 
 
 _CSV_HEADERS = [
@@ -221,81 +300,171 @@ _CSV_HEADERS = [
 ]
 
 
-def _print_paths(
-    found: list[Path], fmt: str, noun: str, assumptions: list[str] | None = None
-) -> None:
-    if fmt == "json":
-        body: dict[str, object] = {f"{noun}s": [p.as_dict() for p in found]}
-        if assumptions is not None:
-            body["network"] = assumptions
-        echo(to_json(body))
-        return
-    if assumptions:
-        click.echo("Note: " + "; ".join(assumptions) + ".", err=True)
-    if fmt == "csv":
-        rows = []
-        for number, path in enumerate(found, 1):
-            labels = {n.id: n.label for n in path.nodes}
-            for index, h in enumerate(path.hops, 1):
-                for claim in h.claims:
-                    rows.append(
-                        [
-                            number,
-                            path.score,
-                            index,
-                            "yes" if path.crossing == index - 1 else "",
-                            labels[h.from_],
-                            h.relation,
-                            labels[h.to],
-                            claim.id,
-                            claim.status,
-                            "; ".join(claim.qualifiers),
-                            claim.confidence,
-                            claim.start,
-                            claim.end,
-                            claim.period,
-                            "; ".join(s.citation for s in claim.sources),
-                            claim.quote,
-                            claim.locator,
-                        ]
-                    )
-        click.echo(to_csv([noun, *_CSV_HEADERS], rows), nl=False)
-        return
-    for number, path in enumerate(found, 1):
-        _print_path_table(number, path, noun)
+_KINDS = {
+    "place": ("1 place", "{count} places"),
+    "market": ("1 market", "{count} markets"),
+    "policy": ("1 policy", "{count} policies"),
+    "event": ("1 event", "{count} events"),
+    "phenomenon": ("1 phenomenon", "{count} phenomena"),
+    "sphere": ("1 sphere", "{count} spheres"),
+    "source": ("1 source", "{count} sources"),
+    "observation": ("1 observation", "{count} observations"),
+}
 
 
-def _print_path_table(number: int, path: Path, noun: str) -> None:
-    labels = {n.id: plain(n.label) for n in path.nodes}
-    spheres = {n.id: n.sphere for n in path.nodes}
-    names = " → ".join(labels[n.id] for n in path.nodes)
-    echo(f"{noun.capitalize()} {number} — score {path.score:g}, {len(path.hops)} hop(s)")
-    echo(f"  {names}")
-    crossing = path.crossing_hop
-    if crossing is not None:
-        echo(
-            wrap(
-                f"crossing: {labels[crossing.from_]} — "
-                f"{crossing.relation.removeprefix('hilos:')} — {labels[crossing.to]} "
-                f"(claim {short_id(crossing.tie)})",
-                "  ",
+def _actors_only(words: Words) -> str:
+    return words._(
+        "network of actors only (places, markets, policies, events and phenomena are context: "
+        "--include adds them)"
+    )
+
+
+def network_notes(words: Words, projection: Projection) -> list[str]:
+    """What the network was made of, in the reader's language: the first sentences of
+    `Projection.assumptions`, said again; the rarer ones as the core words them."""
+    core = projection.assumptions()
+    if projection.filters.include:
+        return core
+    left = [
+        words._(one) if count == 1 else words._(many, count=count)
+        for kind, count in sorted(projection.left_out.items())
+        for one, many in [_KINDS.get(kind, ("1 " + kind, "{count} " + kind))]
+    ]
+    lines = [
+        words._(
+            "network of actors only (left out: {what}; --include adds them)", what=", ".join(left)
+        )
+        if left
+        else _actors_only(words)
+    ]
+    rest = core[1:]
+    if projection.tied_only_to_context:
+        count = projection.tied_only_to_context
+        lines.append(
+            words._("1 actor tied only to places, markets or other context left out")
+            if count == 1
+            else words._(
+                "{count} actors tied only to places, markets or other context left out",
+                count=count,
             )
         )
+        rest = rest[1:]
+    return lines + rest
+
+
+def _say_notes(ctx: Context, notes: list[str]) -> None:
+    if notes:
+        note(wrap(ctx._("Note: {notes}.", notes="; ".join(notes)), "", subsequent="  "))
+
+
+def _print_csv(found: list[Path], noun: str) -> None:
+    rows = []
+    for number, path in enumerate(found, 1):
+        labels = {n.id: n.label for n in path.nodes}
+        for index, h in enumerate(path.hops, 1):
+            for claim in h.claims:
+                rows.append(
+                    [
+                        number,
+                        path.score,
+                        index,
+                        "yes" if path.crossing == index - 1 else "",
+                        labels[h.from_],
+                        h.relation,
+                        labels[h.to],
+                        claim.id,
+                        claim.status,
+                        "; ".join(claim.qualifiers),
+                        claim.confidence,
+                        claim.start,
+                        claim.end,
+                        claim.period,
+                        "; ".join(s.citation for s in claim.sources),
+                        claim.quote,
+                        claim.locator,
+                    ]
+                )
+    click.echo(to_csv([noun, *_CSV_HEADERS], rows), nl=False)
+
+
+def _aggregation(words: Words, hop: Hop) -> str:
+    """How a hop's claims were made one step (the words of `Hop.aggregation`)."""
+    sources = hop.source_count
+    cited = words._("1 source") if sources == 1 else words._("{count} sources", count=sources)
+    return words._(
+        "{count} claims (the strongest of those not refuted; {sources}):",
+        count=len(hop.claims),
+        sources=cited,
+    )
+
+
+def _hops(words: Words, count: int) -> str:
+    return words._("1 hop") if count == 1 else words._("{count} hops", count=count)
+
+
+def _summary(words: Words, number: int, path: Path) -> str:
+    """One line for a path or chain: its actors, the tie that crosses, its score."""
+    names = " → ".join(plain(n.label) for n in path.nodes)
+    crossing = path.crossing_hop
+    by = ""
+    if crossing is not None:
+        by = f" — {words.label(crossing.relation)}, {words.status(crossing.status)}"
+    tail = words._("score {score}", score=score(path.score))
+    return wrap(f"{number:>2}. {names}{by} ({tail})", "", subsequent="    ")
+
+
+def _print_found(ctx: Context, found: list[Path], noun: str, brief: bool) -> None:
+    """One line per path or chain, then (unless `brief`) the evidence of each."""
+    words = ctx.words
+    for number, path in enumerate(found, 1):
+        echo(_summary(words, number, path))
+    if brief:
+        return
+    for number, path in enumerate(found, 1):
+        echo("")
+        _print_path(ctx, number, path, noun)
+
+
+def _print_path(ctx: Context, number: int, path: Path, noun: str) -> None:
+    words = ctx.words
+    labels = {n.id: plain(n.label) for n in path.nodes}
+    spheres = {n.id: n.sphere for n in path.nodes}
+    title = (
+        words._("Chain {number}", number=number)
+        if noun == "chain"
+        else words._("Path {number}", number=number)
+    )
+    echo(
+        f"{title} — {words._('score {score}', score=score(path.score))}, "
+        f"{_hops(words, len(path.hops))}"
+    )
+    crossing = path.crossing_hop
+    if crossing is not None:
+        named = f" ({words._('claim {id}', id=short_id(crossing.tie))})" if ctx.ids else ""
+        crossed = (
+            f"{labels[crossing.from_]} — {words.label(crossing.relation)} — {labels[crossing.to]}"
+        )
+        echo(wrap(words._("crossing: {tie}", tie=crossed) + named, "  ", subsequent="    "))
     for h in path.hops:
         arrow = "→" if h.forward else "←"
-        sphere = f" ({spheres[h.to]})" if spheres[h.to] else ""
-        words = _claim_words(h.status, h.confidence, h.start, h.end, h.period, h.qualifiers)
+        sphere = f" ({words.sphere(spheres[h.to])})" if spheres[h.to] else ""
+        said = _claim_words(words, h.status, h.confidence, h.start, h.end, h.period, h.qualifiers)
+        relation = words.label(h.relation)
         echo(
-            f"  {labels[h.from_]} {arrow} {h.relation.removeprefix('hilos:')} {arrow} "
-            f"{labels[h.to]}{sphere} — {words}"
+            wrap(
+                f"{labels[h.from_]} {arrow} {relation} {arrow} {labels[h.to]}{sphere} — {said}",
+                "  ",
+                subsequent="    ",
+            )
         )
         claims = h.claims
         if len(claims) > 1:
-            echo(wrap(f"{len(claims)} claims ({h.aggregation}):", "      "))
+            echo(wrap(_aggregation(words, h), "      "))
         for claim in claims:
             indent = "      "
             if len(claims) > 1:
                 claim_words = _claim_words(
+                    words,
                     claim.status,
                     claim.confidence,
                     claim.start,
@@ -303,11 +472,12 @@ def _print_path_table(number: int, path: Path, noun: str) -> None:
                     claim.period,
                     claim.qualifiers,
                 )
-                echo(wrap(f"- {claim_words}", indent))
+                echo(wrap(f"- {claim_words}", indent, subsequent=indent + "  "))
                 indent = "        "
+            if ctx.ids:
+                echo(wrap(words._("claim {id}", id=claim.id), indent))
             if claim.quote:
                 echo(wrap(f"“{claim.quote}”", indent))
-            cited = "; ".join(s.citation for s in claim.sources) or "no source"
+            cited = "; ".join(s.citation for s in claim.sources) or words._("no source")
             locator = f" — {claim.locator}" if claim.locator else ""
-            echo(wrap(f"source: {cited}{locator}", indent))
-    echo("")
+            echo(wrap(words._("source: {source}", source=f"{cited}{locator}"), indent))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 import re
 import shlex
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -48,9 +49,12 @@ from ..errors import (
     UnknownQuery,
 )
 from ..export.html import export_html
+from ..i18n import catalogue, choose
 from ..importers.resolution import graph_namespace
-from ..network.paths import find_paths_in_store
-from ..network.projection import Filters, filters_assumptions
+from ..namespaces import PREFIXES
+from ..network.brokers import brokers
+from ..network.paths import NoPath, chain_count, find_chains, find_paths_in_store
+from ..network.projection import Filters, filters_assumptions, project
 from ..queries import QueryDef, bind_parameters, library
 from ..search import search
 from ..store import GRAPH_BASE, Store
@@ -108,7 +112,8 @@ def flag(params: Params, name: str) -> bool:
 
 
 def search_entities(store: Store, params: Params) -> list[dict[str, object]]:
-    """`/api/search?q=…&limit=…`: as `hilos search --format json`."""
+    """`/api/search?q=…&limit=…`: as `hilos search --format json` (a hit found only by
+    correcting a word typed says so: `fuzzy`, and the words it read for those typed)."""
     text = one(params, "q")
     limit = whole(params, "limit", 20, 1, MAX_SEARCH)
     return [hit.as_dict() for hit in search(store, text, limit=limit, lang=language(params))]
@@ -155,22 +160,140 @@ def evidence_paths(store: Store, params: Params) -> dict[str, object]:
     # The command's own finder: the same paths and the same messages, and only the region
     # around the two ends is read from a large store.
     filters = Filters(min_status=min_status, directed=False)
-    found = find_paths_in_store(
-        store,
-        filters,
-        source,
-        target,
-        limit=limit,
-        max_hops=max_hops,
-        time_consistent=flag(params, "time-consistent"),
-        lang=lang,
-    )
+    try:
+        found = find_paths_in_store(
+            store,
+            filters,
+            source,
+            target,
+            limit=limit,
+            max_hops=max_hops,
+            time_consistent=flag(params, "time-consistent"),
+            lang=lang,
+        )
+    except NoPath as exc:
+        # 404 with why: the reason as data and in the page's language
+        raise Refused(exc, None, reason=exc.reason.as_dict(lang)) from None
     return {"paths": [path.as_dict() for path in found], "network": filters_assumptions(filters)}
+
+
+OVERVIEW_TOP = 8
+"""Brokers, imports and claims shown on the home page, at most."""
+OVERVIEW_CHAINS = 200
+"""Chains sent to the home page at most (it shows the strongest, the others on demand)."""
+BROKER_SAMPLES = 100
+"""Above this many actors, the home page's brokers are estimated from this many sources."""
+_OVERVIEWS: dict[tuple[int, str, str], dict[str, object]] = {}
+_OVERVIEW_LOCK = threading.Lock()
+
+
+def overview(store: Store, params: Params) -> dict[str, object]:
+    """`/api/overview`: what the home page shows of the graph — actors by sphere, claims by
+    status, the collusion chains (as `hilos chains` finds them), the top brokers (as `hilos
+    brokers`), the latest graphs loaded or imported and the latest claims of the user's own.
+    Computed once per state of the store and language."""
+    lang = language(params)
+    key = (id(store), store.state(), lang)
+    with _OVERVIEW_LOCK:  # a second request waits for the first rather than redoing it
+        if key not in _OVERVIEWS:
+            found = _overview(store, lang)
+            _OVERVIEWS.clear()  # one store, one state: the previous answer is stale
+            _OVERVIEWS[key] = found
+        return _OVERVIEWS[key]
+
+
+def _overview(store: Store, lang: str) -> dict[str, object]:
+    vocab = vocabulary()
+    network = project(store, Filters(), lang=lang)
+    graph = network.graph
+    spheres: dict[str, int] = {}
+    for _, data in graph.nodes(data=True):
+        sphere = data.get("sphere") or ""
+        spheres[sphere] = spheres.get(sphere, 0) + 1
+    every = project(store, Filters(every_claim=True), lang=lang).graph
+    statuses: dict[str, int] = {}
+    for _, _, data in every.edges(data=True):
+        status = data.get("status") or ""
+        statuses[status] = statuses.get(status, 0) + 1
+    chains, truncated = find_chains(store, network, limit=OVERVIEW_CHAINS)
+    count = chain_count(network) or len(chains)
+    analysed = network.analysis_graph()
+    samples = BROKER_SAMPLES if analysed.number_of_nodes() > BROKER_SAMPLES else None
+    top = brokers(analysed, OVERVIEW_TOP, samples=samples, seed=0)
+    imports = sorted(
+        (info for info in store.graphs() if not info.bundled),
+        key=lambda info: info.loaded_at,
+        reverse=True,
+    )
+    try:  # the claims written with `hilos claim` (an imported graph's are its import's)
+        claims = list_claims(store, graphs=[DEFAULT_GRAPH], lang=lang)[:OVERVIEW_TOP]
+    except UnknownGraph:
+        claims = []  # none written yet
+    return {
+        "actors": graph.number_of_nodes(),
+        "ties": graph.number_of_edges(),
+        "claims": every.number_of_edges(),
+        "spheres": [
+            {"name": s.key, "label": s.label(lang), "count": spheres.get(s.key, 0)}
+            for s in vocab.spheres
+        ]
+        + ([{"name": None, "label": None, "count": spheres[""]}] if spheres.get("") else []),
+        "statuses": [
+            {"name": s.key, "label": s.label(lang), "count": statuses.get(s.key, 0)}
+            for s in (*reversed(vocab.statuses), *vocab.unranked)
+            if statuses.get(s.key) or s.key != "retracted"
+        ],
+        "chains": {
+            "count": count,
+            "truncated": truncated,
+            "top": [chain.as_dict() for chain in chains[:OVERVIEW_CHAINS]],
+        },
+        "brokers": {
+            "sampled": top.sampled,
+            "top": [b.as_dict() for b in top.brokers],
+        },
+        "imports": [
+            {
+                "name": info.name,
+                "source": info.source.replace("\\", "/").rsplit("/", 1)[-1],
+                "loaded_at": info.loaded_at,
+                "statements": info.triples,
+            }
+            for info in imports[:OVERVIEW_TOP]
+        ],
+        "latest_claims": [view.as_dict() for view in claims],
+    }
+
+
+def words_of(params: Params, accept_language: str | None = None) -> dict[str, object]:
+    """`/api/words?lang=`: the explorer's strings in a language (English text → translation;
+    empty for English), and the language chosen: `lang` if given, else the browser's
+    `Accept-Language`, else English."""
+    asked = one(params, "lang", "") or None
+    lang = choose(asked, accept_language=accept_language, environ={})
+    return {"lang": lang, "words": catalogue(lang)}
 
 
 def query_library() -> list[dict[str, object]]:
     """`/api/queries`: as `hilos queries --format json`."""
     return [query.as_dict() for query in library()]
+
+
+def library_query_text(params: Params) -> str:
+    """`/api/queries/text?name=`: a library query as the SPARQL editor opens it: its header as
+    comments, then the PREFIX lines of the prefixes it uses (the endpoint would add them, the
+    editor checks the text as it stands), then the query. Its parameters stay variables."""
+    name = one(params, "name")
+    query = next((q for q in library() if q.name == name), None)
+    if query is None:
+        raise UnknownQuery(f"no library query named '{name}'")
+    used = set(re.findall(r"(?<![\w?$])([A-Za-z][\w-]*):(?!//)", query.text))
+    header = [f"# {query.title}"] if query.title else []
+    header += [f"# {line}" for line in query.description.splitlines()]
+    header += [f"# ?{p.name}: {p.description or p.type}" for p in query.parameters]
+    prefixes = [f"PREFIX {name}: <{iri}>" for name, iri in PREFIXES.items() if name in used]
+    body = "\n".join(line for line in query.text.splitlines() if not line.startswith("#"))
+    return "\n".join([*header, *prefixes, "", body.strip(), ""])
 
 
 def library_query(store: Store, params: Params) -> tuple[QueryDef, dict[str, Any]]:

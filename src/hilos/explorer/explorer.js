@@ -18,7 +18,8 @@
   ];
   var SPHERES = ["state", "criminal", "community", "civil"];
   var STATUSES = ["confirmed", "reported", "alleged", "disputed", "refuted"];
-  var TABS = ["search", "paths", "queries", "sparql"];
+  var TABS = ["home", "search", "paths", "queries", "sparql"];
+  var LANG_KEY = "hilos-lang";
   var MAX_ROWS = 1000;
 
   // ------------------------------------------------------------------------------- helpers
@@ -68,12 +69,12 @@
 
   function sphereBadge(sphere) {
     var key = SPHERES.indexOf(sphere) >= 0 ? sphere : "none";
-    return el("span", {cls: "badge sphere-" + key, text: sphere || "no sphere"});
+    return el("span", {cls: "badge sphere-" + key, text: sphereName(sphere)});
   }
 
   function statusBadge(status) {
     var key = STATUSES.indexOf(status) >= 0 || status === "retracted" ? status : "none";
-    return el("span", {cls: "badge status-" + key, text: status || "no status"});
+    return el("span", {cls: "badge status-" + key, text: statusName(status)});
   }
 
   function when(start, end) {
@@ -92,10 +93,14 @@
     if (!response.ok) {
       var text = await response.text();
       var message = text;
+      var details = {};
       if (type.indexOf("json") >= 0) {
-        try { message = JSON.parse(text).error || text; } catch (e) { message = text; }
+        try { details = JSON.parse(text); message = details.error || text; } catch (e) { message = text; }
       }
-      throw new Error(String(message).trim() || "the server answered " + response.status);
+      var error = new Error(String(message).trim() || t("The server answered {status}.", {status: response.status}));
+      error.details = details;
+      error.status = response.status;
+      throw error;
     }
     return response.json();
   }
@@ -120,6 +125,8 @@
       $("panel-" + tab).hidden = !on;
     });
     if (name === "queries") loadLibrary();
+    if (name === "sparql") startEditor();
+    if (name === "home") loadHome();
   }
 
   // -------------------------------------------------------------------------------- search
@@ -127,18 +134,22 @@
   async function runSearch(text) {
     var list = $("search-results");
     say("");
-    busy(list, "Searching…");
+    busy(list, t("Searching…"));
     try {
       var hits = await getJSON("/api/search", {q: text, lang: lang()});
       clear(list);
+      await loadWords();
       $("search-count").textContent = hits.length
-        ? hits.length + " match" + (hits.length > 1 ? "es" : "")
-        : "Nothing matches “" + text + "”.";
+        ? (hits.length === 1 ? t("1 match") : t("{count} matches", {count: hits.length}))
+        : t("Nothing matches “{text}”, even allowing for a slip of the keys.", {text: text});
       hits.forEach(function (hit) {
-        var open = el("button", {cls: "hit", attrs: {type: "button", "data-id": hit.id}}, [
+        var open = el("button", {cls: "hit" + (hit.fuzzy ? " fuzzy" : ""), attrs: {type: "button", "data-id": hit.id}}, [
           el("span", {cls: "label", text: hit.label}),
           sphereBadge(hit.sphere),
-          el("span", {cls: "types", text: hit.types.join(", ")})
+          hit.fuzzy ? el("span", {cls: "close-match", text: t("close match: {words}", {
+            words: (hit.corrected || []).map(function (c) { return "“" + c.typed + "” → “" + c.read + "”"; }).join(", ")
+          })}) : null,
+          el("span", {cls: "types", text: hit.types.map(typeName).join(", ")})
         ]);
         open.addEventListener("click", function () { openCard(hit.id); });
         list.appendChild(el("li", {}, [open]));
@@ -156,7 +167,7 @@
     var card = $("card");
     say("");
     showTab("search");
-    busy(card, "Opening…");
+    busy(card, t("Opening…"));
     try {
       var data = await getJSON("/api/entity", {id: id, lang: lang()});
       current = data;
@@ -188,14 +199,14 @@
     card.appendChild(el("p", {cls: "iri"}, [el("code", {text: data.id})]));
     var facts = el("dl", {cls: "facts"});
     [
-      row("Types", data.types.join(", ")),
-      row("Sphere", data.spheres.map(sphereBadge)),
-      row("Names", data.labels.map(function (l) { return l.lang ? l.value + " (" + l.lang + ")" : l.value; })),
-      row("Aliases", data.aliases.map(function (l) { return l.value; }).filter(function (v, i, all) { return all.indexOf(v) === i; }))
+      row(t("Types"), data.types.map(typeName).join(", ")),
+      row(t("Sphere"), data.spheres.map(sphereBadge)),
+      row(t("Names"), data.labels.map(function (l) { return l.lang ? l.value + " (" + l.lang + ")" : l.value; })),
+      row(t("Aliases"), data.aliases.map(function (l) { return l.value; }).filter(function (v, i, all) { return all.indexOf(v) === i; }))
     ].concat(data.statements.map(function (s) {
       // when an entity of the user's was recorded, in words rather than by its PROV property
-      if (compact(s.property) === "prov:generatedAtTime") return row(t("card.recorded"), moment(s.value));
-      return row(compact(s.property), s.value);
+      if (compact(s.property) === "prov:generatedAtTime") return row(t("Recorded"), moment(s.value));
+      return row(propertyName(s.property), s.value);
     }))
       .forEach(function (pair) {
         if (pair) { facts.appendChild(pair[0]); facts.appendChild(pair[1]); }
@@ -204,14 +215,14 @@
     data.comments.forEach(function (comment) { card.appendChild(el("p", {cls: "note", text: comment})); });
 
     var actions = el("p", {cls: "actions"}, [
-      button("Network around it", function () { showEgo(data.id, data.label); }, "action"),
-      button("Path from here", function () { $("path-from").value = data.id; showTab("paths"); $("path-to").focus(); }, "action"),
-      button("Path to here", function () { $("path-to").value = data.id; showTab("paths"); $("path-from").focus(); }, "action")
+      button(t("Network around it"), function () { showEgo(data.id, data.label); }, "action"),
+      button(t("Path from here"), function () { $("path-from").value = data.id; showTab("paths"); $("path-to").focus(); }, "action"),
+      button(t("Path to here"), function () { $("path-to").value = data.id; showTab("paths"); $("path-from").focus(); }, "action")
     ]);
     card.appendChild(actions);
     if (canWrite()) card.appendChild(cardTools(data));
 
-    card.appendChild(el("h3", {text: "Ties (" + data.ties.length + ")"}));
+    card.appendChild(el("h3", {text: t("Ties ({count})", {count: data.ties.length})}));
     var list = el("ol", {cls: "ties"});
     data.ties.forEach(function (tie) { list.appendChild(renderTie(tie)); });
     card.appendChild(list);
@@ -221,28 +232,28 @@
     var other = button(tie.other.label, function () { openCard(tie.other.id); });
     var head = el("p", {cls: "tie-head"}, [
       el("span", {cls: "arrow", text: tie.direction === "out" ? "→" : "←"}),
-      el("span", {cls: "relation", text: tie.relation_label}),
+      el("span", {cls: "relation", text: tie.relation_label || relationName(tie.relation)}),
       other,
       sphereBadge(tie.other.sphere)
     ]);
     var facts = [statusBadge(tie.status)];
-    if (tie.confidence !== null && tie.confidence !== undefined) facts.push(el("span", {text: "confidence " + tie.confidence}));
+    if (tie.confidence !== null && tie.confidence !== undefined) facts.push(el("span", {text: t("confidence {value}", {value: tie.confidence})}));
     if (tie.start || tie.end) facts.push(el("span", {cls: "dates", text: when(tie.start, tie.end)}));
     if (tie.qualifiers && tie.qualifiers.length) {
       facts.push(el("span", {cls: "qualifiers", text: tie.qualifiers.map(qualifierName).join(", ")}));
     }
     var item = el("li", {cls: "tie", attrs: {"data-tie": tie.tie}}, [head, el("p", {cls: "tie-facts"}, facts)]);
-    if (tie.market) item.appendChild(el("p", {cls: "small", text: "market: " + tie.market}));
-    if (tie.relation_text) item.appendChild(el("p", {cls: "small", text: "relation: " + tie.relation_text}));
+    if (tie.market) item.appendChild(el("p", {cls: "small", text: t("market: {name}", {name: tie.market})}));
+    if (tie.relation_text) item.appendChild(el("p", {cls: "small", text: t("relation as the source words it: {text}", {text: tie.relation_text})}));
     if (tie.quote) item.appendChild(el("blockquote", {cls: "quote", text: tie.quote}));
-    var cited = tie.sources.map(function (s) { return s.citation; }).join("; ") || "no source";
-    item.appendChild(el("p", {cls: "source", text: "Source: " + cited + (tie.locator ? " — " + tie.locator : "")}));
+    var cited = tie.sources.map(function (s) { return s.citation; }).join("; ") || t("no source");
+    item.appendChild(el("p", {cls: "source", text: t("Source: {sources}", {sources: cited + (tie.locator ? " — " + tie.locator : "")})}));
     if (tie.status === "retracted") {
       item.classList.add("retracted");
-      item.appendChild(el("p", {cls: "reason", text: t("tie.retracted", {reason: tie.reason || "—"})}));
+      item.appendChild(el("p", {cls: "reason", text: t("Retracted because: {reason}", {reason: tie.reason || "—"})}));
     }
     if (tie.graph) {
-      item.appendChild(el("p", {cls: "small yours", text: t("tie.yours", {id: tie.short_id, graph: tie.graph})}));
+      item.appendChild(el("p", {cls: "small yours", text: t("Your claim {id} (graph {graph})", {id: tie.short_id, graph: tie.graph})}));
       if (canWrite()) item.appendChild(tieTools(tie));
     }
     return item;
@@ -256,7 +267,9 @@
     egoOf = {id: id, label: label};
     var hops = $("ego-hops").value;
     var url = "/ego?" + new URLSearchParams({id: id, hops: hops, lang: lang()}).toString();
-    $("ego-title").textContent = "The network within " + hops + " tie" + (hops === "1" ? "" : "s") + " of " + label;
+    $("ego-title").textContent = hops === "1"
+      ? t("The network within 1 tie of {name}", {name: label})
+      : t("The network within {count} ties of {name}", {count: hops, name: label});
     $("ego-open").setAttribute("href", url);
     $("ego-frame").setAttribute("src", url);
     $("ego").hidden = false;
@@ -268,7 +281,7 @@
   async function runPaths() {
     var out = $("paths-results");
     say("");
-    busy(out, "Following the threads…");
+    busy(out, t("Following the threads…"));
     var params = {
       from: $("path-from").value,
       to: $("path-to").value,
@@ -280,10 +293,15 @@
     if ($("path-time").checked) params["time-consistent"] = "true";
     try {
       var data = await getJSON("/api/paths", params);
+      await loadWords();
       clear(out);
       data.paths.forEach(function (path, i) { out.appendChild(renderPath(path, i + 1)); });
     } catch (error) {
-      failed(error, out);
+      if (error.details && error.details.reason) {
+        clear(out).appendChild(renderNoPath(error.details.reason));
+      } else {
+        failed(error, out);
+      }
     }
   }
 
@@ -291,7 +309,8 @@
     var labels = {};
     path.nodes.forEach(function (n) { labels[n.id] = n.label; });
     var section = el("section", {cls: "path"});
-    section.appendChild(el("h3", {text: "Path " + number + " — score " + path.score + ", " + path.hops.length + " hop" + (path.hops.length > 1 ? "s" : "")}));
+    section.appendChild(el("h3", {text: t(path.hops.length === 1 ? "Path {n} — score {score}, 1 hop" : "Path {n} — score {score}, {hops} hops",
+      {n: number, score: path.score, hops: path.hops.length})}));
     var chain = el("p", {cls: "chain"});
     path.nodes.forEach(function (n, i) {
       if (i) chain.appendChild(el("span", {cls: "arrow", text: " → "}));
@@ -299,13 +318,13 @@
       chain.appendChild(sphereBadge(n.sphere));
     });
     section.appendChild(chain);
-    var headers = ["#", "From", "Tie", "To", "Status", "Confidence", "Valid", "Quote", "Source", "Locator"];
+    var headers = ["#", t("From"), t("Tie"), t("To"), t("Status"), t("Confidence"), t("Valid"), t("Quote"), t("Source"), t("Locator")];
     var body = el("tbody");
     path.hops.forEach(function (hop, i) {
       var quote = hop.sources.map(function (s) { return s.quote; }).filter(Boolean)[0] || "";
       var locator = hop.sources.map(function (s) { return s.locator; }).filter(Boolean)[0] || "";
-      var cited = hop.sources.map(function (s) { return s.citation; }).join("; ") || "no source";
-      var relation = compact(hop.relation).replace(/^hilos:/, "") + (hop.forward ? " →" : " ←");
+      var cited = hop.sources.map(function (s) { return s.citation; }).join("; ") || t("no source");
+      var relation = relationName(hop.relation) + (hop.forward ? " →" : " ←");
       body.appendChild(el("tr", {attrs: {"data-tie": hop.tie}}, [
         el("td", {text: String(i + 1)}),
         el("td", {text: labels[hop.from] || compact(hop.from)}),
@@ -356,14 +375,16 @@
     sphere: SPHERES,
     boolean: ["true", "false"]
   };
-  var HINTS = {
-    entity: "a name or an IRI",
-    iri: "an IRI or hid:…",
-    date: "YYYY, YYYY-MM or YYYY-MM-DD",
-    integer: "a whole number",
-    decimal: "a number",
-    string: "text"
-  };
+  function hint(type) {
+    return {
+      entity: t("a name or an IRI"),
+      iri: t("an IRI or hid:…"),
+      date: t("YYYY, YYYY-MM or YYYY-MM-DD"),
+      integer: t("a whole number"),
+      decimal: t("a number"),
+      string: t("text")
+    }[type] || "";
+  }
 
   function field(param) {
     var id = "param-" + param.name;
@@ -371,16 +392,18 @@
     if (CHOICES[param.type]) {
       var options = (param.required ? [] : [""]).concat(CHOICES[param.type]);
       input = el("select", {attrs: {id: id, name: param.name}}, options.map(function (value) {
-        return el("option", {text: value || "(any)", attrs: {value: value}});
+        var shown = !value ? t("(any)") : param.type === "status" ? statusName(value)
+          : param.type === "sphere" ? sphereName(value) : value === "true" ? t("yes") : value === "false" ? t("no") : value;
+        return el("option", {text: shown, attrs: {value: value}});
       }));
     } else {
-      input = el("input", {attrs: {id: id, name: param.name, autocomplete: "off", spellcheck: "false", placeholder: HINTS[param.type] || ""}});
+      input = el("input", {attrs: {id: id, name: param.name, autocomplete: "off", spellcheck: "false", placeholder: hint(param.type)}});
     }
     if (param.default !== null && param.default !== undefined) input.value = param.default;
     if (param.required) input.setAttribute("required", "");
     var label = el("label", {attrs: {"for": id}}, [
       el("span", {cls: "name", text: param.name}),
-      el("span", {cls: "muted", text: " " + param.type + (param.required ? "" : ", optional")})
+      el("span", {cls: "muted", text: " " + (hint(param.type) || param.type) + (param.required ? "" : t(", optional"))})
     ]);
     return el("div", {cls: "field"}, [label, input, param.description ? el("p", {cls: "small", text: param.description}) : null]);
   }
@@ -392,7 +415,8 @@
     if (query.description) pane.appendChild(el("p", {text: query.description}));
     var form = el("form", {cls: "query-form", attrs: {"data-query": query.name}});
     query.parameters.forEach(function (param) { form.appendChild(field(param)); });
-    form.appendChild(el("button", {text: "Run", attrs: {type: "submit"}}));
+    form.appendChild(el("button", {text: t("Run"), attrs: {type: "submit"}}));
+    form.appendChild(button(t("Open in the SPARQL editor"), function () { openInEditor(query.name); }, "action"));
     var results = el("div", {cls: "results"});
     form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -404,7 +428,7 @@
 
   async function runQuery(query, form, results) {
     say("");
-    busy(results, "Running…");
+    busy(results, t("Running…"));
     var body = new URLSearchParams();
     body.set("name", query.name);
     query.parameters.forEach(function (param) {
@@ -426,32 +450,6 @@
 
   // -------------------------------------------------------------------------------- SPARQL
 
-  async function runSparql() {
-    var out = $("sparql-results");
-    var status = $("sparql-status");
-    say("");
-    status.textContent = "Running…";
-    clear(out);
-    try {
-      var response = await fetch("/sparql", {
-        method: "POST",
-        body: new URLSearchParams({query: $("sparql-text").value}),
-        headers: {Accept: "application/sparql-results+json, text/turtle;q=0.9"}
-      });
-      var type = response.headers.get("Content-Type") || "";
-      if (!response.ok) throw new Error((await response.text()).trim() || "the server answered " + response.status);
-      if (type.indexOf("json") >= 0) {
-        renderResults(out, await response.json());
-      } else {
-        out.appendChild(el("pre", {cls: "rdf", text: await response.text()}));
-      }
-      status.textContent = "";
-    } catch (error) {
-      status.textContent = "";
-      failed(error, out);
-    }
-  }
-
   function termCell(term) {
     if (!term) return el("td");
     if (term.type === "uri") {
@@ -468,14 +466,14 @@
   function renderResults(out, data) {
     clear(out);
     if (data.boolean !== undefined) {
-      out.appendChild(el("p", {cls: "answer", text: data.boolean ? "yes" : "no"}));
+      out.appendChild(el("p", {cls: "answer", text: data.boolean ? t("yes") : t("no")}));
       return;
     }
     var vars = data.head.vars;
     var rows = data.results.bindings;
     var shown = rows.slice(0, MAX_ROWS);
-    out.appendChild(el("p", {cls: "count", text: rows.length + " result" + (rows.length === 1 ? "" : "s") +
-      (rows.length > shown.length ? " (the first " + shown.length + " shown)" : "")}));
+    out.appendChild(el("p", {cls: "count", text: (rows.length === 1 ? t("1 result") : t("{count} results", {count: rows.length})) +
+      (rows.length > shown.length ? " " + t("(the first {count} shown)", {count: shown.length}) : "")}));
     if (!rows.length) return;
     out.appendChild(el("table", {cls: "results-table"}, [
       el("thead", {}, [el("tr", {}, vars.map(function (v) { return el("th", {text: v}); }))]),
@@ -489,160 +487,6 @@
   // On a server started with --allow-update: the token, pasted once, is kept in this tab's
   // sessionStorage and sent in the Authorization header of each write (never in a URL).
 
-  var STRINGS = {
-    en: {
-      "editing.title": "Your changes",
-      "editing.intro": "This server takes changes to your own graph. Paste the token that hilos serve printed (or $HILOS_SERVE_TOKEN) once; it stays in this tab only.",
-      "token.label": "Token",
-      "token.use": "Use the token",
-      "token.forget": "Forget the token",
-      "token.checking": "Checking the token…",
-      "token.ok": "Changes on: open an entity's card to add or correct claims.",
-      "token.wrong": "The server refused this token.",
-      "token.refused": "The server refused the token: paste it again.",
-      "undo.button": "Undo the last change…",
-      "undo.looking": "Reading the journal of {graph}…",
-      "undo.will": "This will undo change {n} of {graph} ({action}, {time}): {what}.",
-      "undo.confirm": "Undo it",
-      "undo.cancel": "Cancel",
-      "undo.nothing": "Nothing to undo in {graph}.",
-      "undo.done": "Undone: change {n} of {graph} ({action}): {what}. The undo is change {m} of the journal; nothing is lost.",
-      "tools.title": "Your changes to this card",
-      "tools.claim": "Add a claim",
-      "tools.entity": "Add an entity",
-      "tools.merge": "Merge with…",
-      "field.direction": "Direction",
-      "direction.out": "{name} → the other",
-      "direction.in": "the other → {name}",
-      "field.relation": "Relation",
-      "field.other": "The other entity (a name or id)",
-      "field.source": "Source: who or what says it",
-      "field.quote": "Quote",
-      "field.locator": "Locator: page, minute, paragraph",
-      "field.status": "Status",
-      "field.confidence": "Confidence, 0 to 1",
-      "field.start": "Start: YYYY, YYYY-MM or YYYY-MM-DD",
-      "field.end": "End",
-      "field.qualifier": "Qualifier",
-      "field.create": "Type of the new entity",
-      "field.name": "Name",
-      "field.type": "Type",
-      "field.alias": "Aliases, separated by ;",
-      "field.label-es": "Name in Spanish",
-      "field.sphere": "Sphere",
-      "field.reason": "Reason",
-      "field.why": "Why it changes (kept in the journal)",
-      "option.none": "(none)",
-      "option.actors": "Actors",
-      "option.places": "Places",
-      "submit.claim": "Add the claim",
-      "submit.entity": "Add the entity",
-      "submit.merge": "Record that they are one",
-      "submit.edit": "Save a new version",
-      "submit.retract": "Retract the claim",
-      "tie.edit": "Edit",
-      "tie.retract": "Retract",
-      "tie.history": "History",
-      "tie.yours": "Your claim {id} (graph {graph})",
-      "tie.retracted": "Retracted because: {reason}",
-      "unknown": "No entity is called “{name}”: choose its type below to create it, then send again.",
-      "ambiguous": "Several entities have that name; choose one:",
-      "nothing": "Nothing to change: change a field first.",
-      "required": "Fill in: {field}.",
-      "working": "Writing…",
-      "result.add": "Added {id}: {what} (change {n} of {graph}).",
-      "result.edit": "Saved a new version of {id}: {what} (change {n} of {graph}).",
-      "result.retract": "Retracted {id}: {what} (change {n} of {graph}).",
-      "result.entity": "Added {id}: {name} (change {n} of {graph}).",
-      "result.merge": "Recorded {id}: {what} (change {n} of {graph}).",
-      "history.loading": "Reading the history…",
-      "history.title": "Versions of {id}, newest first",
-      "history.current": "Current, since {since}",
-      "history.old": "From {since} until {until}",
-      "history.source": "Source: {sources}",
-      "history.reason": "Reason: {reason}",
-      "history.changes": "Journal",
-      "history.change": "Change {n}",
-      "card.recorded": "Recorded",
-      "close": "Close"
-    },
-    es: {
-      "editing.title": "Tus cambios",
-      "editing.intro": "Este servidor acepta cambios en tu propio grafo. Pega una vez el token que imprimió hilos serve (o $HILOS_SERVE_TOKEN); se queda solo en esta pestaña.",
-      "token.label": "Token",
-      "token.use": "Usar el token",
-      "token.forget": "Olvidar el token",
-      "token.checking": "Comprobando el token…",
-      "token.ok": "Cambios activados: abre la ficha de una entidad para añadir o corregir afirmaciones.",
-      "token.wrong": "El servidor rechazó este token.",
-      "token.refused": "El servidor rechazó el token: pégalo de nuevo.",
-      "undo.button": "Deshacer el último cambio…",
-      "undo.looking": "Leyendo el registro de {graph}…",
-      "undo.will": "Se deshará el cambio {n} de {graph} ({action}, {time}): {what}.",
-      "undo.confirm": "Deshacerlo",
-      "undo.cancel": "Cancelar",
-      "undo.nothing": "No hay nada que deshacer en {graph}.",
-      "undo.done": "Deshecho: cambio {n} de {graph} ({action}): {what}. La anulación es el cambio {m} del registro; no se pierde nada.",
-      "tools.title": "Tus cambios en esta ficha",
-      "tools.claim": "Añadir una afirmación",
-      "tools.entity": "Añadir una entidad",
-      "tools.merge": "Fusionar con…",
-      "field.direction": "Dirección",
-      "direction.out": "{name} → la otra",
-      "direction.in": "la otra → {name}",
-      "field.relation": "Relación",
-      "field.other": "La otra entidad (un nombre o id)",
-      "field.source": "Fuente: quién o qué lo dice",
-      "field.quote": "Cita",
-      "field.locator": "Ubicación: página, minuto, párrafo",
-      "field.status": "Estado",
-      "field.confidence": "Confianza, de 0 a 1",
-      "field.start": "Inicio: AAAA, AAAA-MM o AAAA-MM-DD",
-      "field.end": "Fin",
-      "field.qualifier": "Matiz",
-      "field.create": "Tipo de la entidad nueva",
-      "field.name": "Nombre",
-      "field.type": "Tipo",
-      "field.alias": "Alias, separados por ;",
-      "field.label-es": "Nombre en español",
-      "field.sphere": "Esfera",
-      "field.reason": "Motivo",
-      "field.why": "Por qué cambia (queda en el registro)",
-      "option.none": "(ninguno)",
-      "option.actors": "Actores",
-      "option.places": "Lugares",
-      "submit.claim": "Añadir la afirmación",
-      "submit.entity": "Añadir la entidad",
-      "submit.merge": "Registrar que son una sola",
-      "submit.edit": "Guardar una versión nueva",
-      "submit.retract": "Retirar la afirmación",
-      "tie.edit": "Editar",
-      "tie.retract": "Retirar",
-      "tie.history": "Historial",
-      "tie.yours": "Tu afirmación {id} (grafo {graph})",
-      "tie.retracted": "Retirada porque: {reason}",
-      "unknown": "Ninguna entidad se llama «{name}»: elige su tipo abajo para crearla y envía de nuevo.",
-      "ambiguous": "Varias entidades tienen ese nombre; elige una:",
-      "nothing": "Nada que cambiar: modifica antes algún campo.",
-      "required": "Falta: {field}.",
-      "working": "Guardando…",
-      "result.add": "Añadida {id}: {what} (cambio {n} de {graph}).",
-      "result.edit": "Guardada una versión nueva de {id}: {what} (cambio {n} de {graph}).",
-      "result.retract": "Retirada {id}: {what} (cambio {n} de {graph}).",
-      "result.entity": "Añadida {id}: {name} (cambio {n} de {graph}).",
-      "result.merge": "Registrada {id}: {what} (cambio {n} de {graph}).",
-      "history.loading": "Leyendo el historial…",
-      "history.title": "Versiones de {id}, de la más reciente a la más antigua",
-      "history.current": "Vigente desde {since}",
-      "history.old": "Desde {since} hasta {until}",
-      "history.source": "Fuente: {sources}",
-      "history.reason": "Motivo: {reason}",
-      "history.changes": "Registro",
-      "history.change": "Cambio {n}",
-      "card.recorded": "Registrada",
-      "close": "Cerrar"
-    }
-  };
   var API = {
     session: "/api/session",
     types: "/api/types",
@@ -660,19 +504,60 @@
   var words = null;  // /api/types, once
   var lastResult = "";
 
-  function t(key, values) {
-    var table = STRINGS[lang()] || STRINGS.en;
-    var text = table[key] !== undefined ? table[key] : STRINGS.en[key];
-    if (text === undefined) text = key;
+  // The page's words: English in this script, their translation from /api/words (the catalogue
+  // hilos/locale/es/explorer.json, keyed by the English text).
+  var WORDS = {};
+
+  function t(text, values) {
+    text = (lang() !== "en" && WORDS[text]) || text;
     return text.replace(/\{([a-z]+)\}/g, function (all, name) {
       return values && values[name] !== undefined && values[name] !== null ? String(values[name]) : all;
     });
   }
 
+  function each(root, selector, work) {
+    Array.prototype.forEach.call((root || document).querySelectorAll(selector), work);
+  }
+
   function translate(root) {
-    Array.prototype.forEach.call((root || document).querySelectorAll("[data-t]"), function (node) {
-      node.textContent = t(node.getAttribute("data-t"));
+    each(root, "[data-t]", function (node) {
+      if (!node.hasAttribute("data-en")) node.setAttribute("data-en", node.textContent.trim().replace(/\s+/g, " "));
+      node.textContent = t(node.getAttribute("data-en"));
     });
+    each(root, "[data-t-placeholder]", function (node) {
+      node.setAttribute("placeholder", t(node.getAttribute("data-t-placeholder")));
+    });
+    each(root, "[data-t-label]", function (node) {
+      node.setAttribute("aria-label", t(node.getAttribute("data-t-label")));
+      if (node.hasAttribute("title")) node.setAttribute("title", t(node.getAttribute("data-t-label")));
+    });
+    each(root, "option[data-status]", function (node) { node.textContent = statusName(node.value); });
+  }
+
+  // The language: the one chosen in this browser before, else the server picks from the
+  // browser's Accept-Language.
+  async function useLanguage(asked) {
+    var data = await getJSON("/api/words", asked ? {lang: asked} : null);
+    WORDS = data.words || {};
+    $("lang").value = data.lang;
+    translate();
+    document.documentElement.setAttribute("lang", data.lang);
+  }
+
+  // Names of spheres, statuses, relations and types: the ontology's labels (/api/types).
+  function termLabel(list, name) {
+    var found = words ? (words[list] || []).filter(function (item) { return item.name === name; })[0] : null;
+    return found ? one(found) : null;
+  }
+  function sphereName(key) { return key ? termLabel("spheres", key) || key : t("no sphere"); }
+  function statusName(key) { return key ? termLabel("statuses", key) || key : t("no status"); }
+  function relationName(relation) {
+    var name = compact(relation).replace(/^hilos:/, "");
+    return termLabel("ties", name) || name.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+  }
+  function typeName(type) {
+    var name = compact(type).replace(/^hilos:/, "");
+    return termLabel("types", name) || name.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
   }
 
   function token() {
@@ -715,7 +600,7 @@
       if (response.status === 401) {
         keepToken("");
         showEditing();
-        error.message = t("token.refused") + " (" + error.message + ")";
+        error.message = t("The server refused the token: paste it again.") + " (" + error.message + ")";
       }
       throw error;
     }
@@ -767,7 +652,7 @@
   function choice(name, items, options) {
     options = options || {};
     var select = el("select", {attrs: {name: name}});
-    if (options.empty) select.appendChild(el("option", {text: t("option.none"), attrs: {value: ""}}));
+    if (options.empty) select.appendChild(el("option", {text: t("(none)"), attrs: {value: ""}}));
     if (options.sort) {
       items = items.slice().sort(function (a, b) { return one(a).localeCompare(one(b), lang()); });
     }
@@ -780,8 +665,8 @@
 
   function typeChoice(name, empty) {
     var select = el("select", {attrs: {name: name}});
-    if (empty) select.appendChild(el("option", {text: t("option.none"), attrs: {value: ""}}));
-    [["actor", "option.actors"], ["place", "option.places"]].forEach(function (kind) {
+    if (empty) select.appendChild(el("option", {text: t("(none)"), attrs: {value: ""}}));
+    [["actor", "Actors"], ["place", "Places"]].forEach(function (kind) {
       var group = el("optgroup", {attrs: {label: t(kind[1])}});
       words.types.filter(function (ty) { return ty.kind === kind[0]; })
         .sort(function (a, b) { return one(a).localeCompare(one(b)); })
@@ -843,7 +728,7 @@
   function required(form, names) {
     for (var i = 0; i < names.length; i++) {
       if (!value(form, names[i][0])) {
-        var error = new Error(t("required", {field: t(names[i][1])}));
+        var error = new Error(t("Fill in: {field}.", {field: t(names[i][1])}));
         error.details = {field: names[i][0]};
         formError(form, error);
         return false;
@@ -859,7 +744,7 @@
     formError(form, null);
     button.disabled = true;
     var text = button.textContent;
-    button.textContent = t("working");
+    button.textContent = t("Writing…");
     try {
       await work();
     } catch (error) {
@@ -890,17 +775,17 @@
   // The tools of an entity card: add a claim, add an entity, merge with another.
   function cardTools(data) {
     var pane = el("div", {cls: "tool-pane"});
-    function opener(key, make) {
-      var build = {key: key, make: make};
+    function opener(id, key, make) {
+      var build = {key: id, make: make};
       var node = button(t(key), function () { toggle(pane, build); }, "action");
-      node.setAttribute("data-tool", key);
+      node.setAttribute("data-tool", id);  // a stable name, whatever the language
       return node;
     }
-    return el("section", {cls: "card-tools", attrs: {"aria-label": t("tools.title")}}, [
+    return el("section", {cls: "card-tools", attrs: {"aria-label": t("Your changes to this card")}}, [
       el("p", {cls: "actions"}, [
-        opener("tools.claim", function () { return claimForm(data); }),
-        opener("tools.entity", function () { return entityForm(); }),
-        opener("tools.merge", function () { return mergeForm(data); })
+        opener("tools.claim", "Add a claim", function () { return claimForm(data); }),
+        opener("tools.entity", "Add an entity", function () { return entityForm(); }),
+        opener("tools.merge", "Merge with…", function () { return mergeForm(data); })
       ]),
       pane
     ]);
@@ -912,28 +797,28 @@
     var choices = el("div", {cls: "candidates"});
     choices.hidden = true;
     var direction = el("select", {attrs: {name: "direction"}}, [
-      el("option", {text: t("direction.out", {name: data.label}), attrs: {value: "out"}}),
-      el("option", {text: t("direction.in", {name: data.label}), attrs: {value: "in"}})
+      el("option", {text: t("{name} → the other", {name: data.label}), attrs: {value: "out"}}),
+      el("option", {text: t("the other → {name}", {name: data.label}), attrs: {value: "in"}})
     ]);
     var statuses = words.statuses.filter(function (s) { return s.name !== "retracted"; });
     var form = editForm("claim-form", [
-      labelled("field.direction", direction),
-      labelled("field.relation", choice("relation", words.ties, {sort: true})),
-      labelled("field.other", input("other", {required: true})),
+      labelled("Direction", direction),
+      labelled("Relation", choice("relation", words.ties, {sort: true})),
+      labelled("The other entity (a name or id)", input("other", {required: true})),
       choices,
       createBox,
-      labelled("field.source", input("source", {required: true}), true),
-      labelled("field.quote", input("quote", {multiline: true}), true),
-      labelled("field.locator", input("locator")),
-      labelled("field.status", choice("status", statuses, {value: "reported", short: true})),
-      labelled("field.confidence", input("confidence", {inputmode: "decimal", placeholder: "0.8"})),
-      labelled("field.start", input("start", {placeholder: "2014-09-26"})),
-      labelled("field.end", input("end")),
-      labelled("field.qualifier", choice("qualifier", words.qualifiers, {empty: true, short: true}))
-    ], "submit.claim");
+      labelled("Source: who or what says it", input("source", {required: true}), true),
+      labelled("Quote", input("quote", {multiline: true}), true),
+      labelled("Locator: page, minute, paragraph", input("locator")),
+      labelled("Status", choice("status", statuses, {value: "reported", short: true})),
+      labelled("Confidence, 0 to 1", input("confidence", {inputmode: "decimal", placeholder: "0.8"})),
+      labelled("Start: YYYY, YYYY-MM or YYYY-MM-DD", input("start", {placeholder: "2014-09-26"})),
+      labelled("End", input("end")),
+      labelled("Qualifier", choice("qualifier", words.qualifiers, {empty: true, short: true}))
+    ], "Add the claim");
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      if (!required(form, [["other", "field.other"], ["source", "field.source"]])) return;
+      if (!required(form, [["other", "The other entity (a name or id)"], ["source", "Source: who or what says it"]])) return;
       var out = value(form, "direction") === "out";
       var fields = {
         from: out ? data.id : value(form, "other"),
@@ -957,7 +842,7 @@
           offerHelp(form, error, createBox, choices);
           throw error;
         }
-        lastResult = t("result.add", {id: done.claim.short_id, what: claimWords(done.claim), n: done.change.number, graph: done.change.graph});
+        lastResult = t("Added {id}: {what} (change {n} of {graph}).", {id: done.claim.short_id, what: claimWords(done.claim), n: done.change.number, graph: done.change.graph});
         await openCard(data.id);
       });
     });
@@ -968,13 +853,13 @@
   function offerHelp(form, error, createBox, choices) {
     var details = error.details || {};
     if (error.status === 404 && details.create) {
-      error.message = t("unknown", {name: form.elements.namedItem("other").value});
-      clear(createBox).appendChild(labelled("field.create", typeChoice(details.create, false)));
+      error.message = t("No entity is called “{name}”: choose its type below to create it, then send again.", {name: form.elements.namedItem("other").value});
+      clear(createBox).appendChild(labelled("Type of the new entity", typeChoice(details.create, false)));
       createBox.hidden = false;
       details.field = details.create;
     }
     if (details.candidates && details.candidates.length) {
-      error.message = t("ambiguous");
+      error.message = t("Several entities have that name; choose one:");
       clear(choices);
       details.candidates.forEach(function (candidate) {
         choices.appendChild(button(candidate.label, function () {
@@ -989,15 +874,15 @@
   function entityForm() {
     var spheres = words.spheres;
     var form = editForm("entity-form", [
-      labelled("field.name", input("name", {required: true})),
-      labelled("field.type", typeChoice("type", false)),
-      labelled("field.alias", input("alias")),
-      labelled("field.label-es", input("label-es")),
-      labelled("field.sphere", choice("sphere", spheres, {empty: true, short: true}))
-    ], "submit.entity");
+      labelled("Name", input("name", {required: true})),
+      labelled("Type", typeChoice("type", false)),
+      labelled("Aliases, separated by ;", input("alias")),
+      labelled("Name in Spanish", input("label-es")),
+      labelled("Sphere", choice("sphere", spheres, {empty: true, short: true}))
+    ], "Add the entity");
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      if (!required(form, [["name", "field.name"]])) return;
+      if (!required(form, [["name", "Name"]])) return;
       var aliases = value(form, "alias").split(";").map(function (a) { return a.trim(); }).filter(Boolean);
       submitting(form, async function () {
         var done = await send(API.addEntity, {
@@ -1007,7 +892,7 @@
           "label-es": value(form, "label-es") || null,
           sphere: value(form, "sphere") || null
         });
-        lastResult = t("result.entity", {id: done.entity.short_id, name: done.entity.label, n: done.change.number, graph: done.change.graph});
+        lastResult = t("Added {id}: {name} (change {n} of {graph}).", {id: done.entity.short_id, name: done.entity.label, n: done.change.number, graph: done.change.graph});
         await openCard(done.entity.id);
       });
     });
@@ -1019,15 +904,15 @@
     choices.hidden = true;
     var statuses = words.statuses.filter(function (s) { return s.name !== "retracted"; });
     var form = editForm("merge-form", [
-      labelled("field.other", input("other", {required: true})),
+      labelled("The other entity (a name or id)", input("other", {required: true})),
       choices,
-      labelled("field.source", input("source", {required: true}), true),
-      labelled("field.quote", input("quote", {multiline: true}), true),
-      labelled("field.status", choice("status", statuses, {value: "reported", short: true}))
-    ], "submit.merge");
+      labelled("Source: who or what says it", input("source", {required: true}), true),
+      labelled("Quote", input("quote", {multiline: true}), true),
+      labelled("Status", choice("status", statuses, {value: "reported", short: true}))
+    ], "Record that they are one");
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      if (!required(form, [["other", "field.other"], ["source", "field.source"]])) return;
+      if (!required(form, [["other", "The other entity (a name or id)"], ["source", "Source: who or what says it"]])) return;
       submitting(form, async function () {
         try {
           var done = await send(API.merge, {
@@ -1042,7 +927,7 @@
           offerHelp(form, error, el("div"), choices);
           throw error;
         }
-        lastResult = t("result.merge", {id: done.claim.short_id, what: claimWords(done.claim), n: done.change.number, graph: done.change.graph});
+        lastResult = t("Recorded {id}: {what} (change {n} of {graph}).", {id: done.claim.short_id, what: claimWords(done.claim), n: done.change.number, graph: done.change.graph});
         await openCard(data.id);
       });
     });
@@ -1052,17 +937,17 @@
   // The tools of one of the user's own claims on a card: edit, retract, history.
   function tieTools(tie) {
     var pane = el("div", {cls: "tool-pane"});
-    function opener(key, make) {
-      var build = {key: key, make: make};
+    function opener(id, key, make) {
+      var build = {key: id, make: make};
       var node = button(t(key), function () { toggle(pane, build); }, "link");
-      node.setAttribute("data-tool", key);
+      node.setAttribute("data-tool", id);  // a stable name, whatever the language
       return node;
     }
-    var tools = [opener("tie.history", function () { return historyPane(tie); })];
+    var tools = [opener("tie.history", "History", function () { return historyPane(tie); })];
     if (tie.status !== "retracted") {
-      tools.unshift(opener("tie.retract", function () { return retractForm(tie); }));
+      tools.unshift(opener("tie.retract", "Retract", function () { return retractForm(tie); }));
     }
-    tools.unshift(opener("tie.edit", function () { return tieEditForm(tie); }));
+    tools.unshift(opener("tie.edit", "Edit", function () { return tieEditForm(tie); }));
     var bar = el("p", {cls: "tie-tools"});
     tools.forEach(function (tool, i) {
       if (i) bar.appendChild(document.createTextNode(" · "));
@@ -1086,17 +971,17 @@
       qualifier: tie.qualifiers.length ? tie.qualifiers[0] : ""
     };
     var form = editForm("tie-edit-form", [
-      labelled("field.relation", choice("relation", words.ties, {value: initial.relation, sort: true})),
-      labelled("field.status", choice("status", statuses, {value: initial.status, short: true})),
-      labelled("field.source", input("source", {value: initial.source}), true),
-      labelled("field.quote", input("quote", {multiline: true, value: initial.quote}), true),
-      labelled("field.locator", input("locator", {value: initial.locator})),
-      labelled("field.confidence", input("confidence", {inputmode: "decimal", value: initial.confidence})),
-      labelled("field.start", input("start", {value: initial.start})),
-      labelled("field.end", input("end", {value: initial.end})),
-      labelled("field.qualifier", choice("qualifier", words.qualifiers, {empty: true, short: true, value: initial.qualifier})),
-      labelled("field.why", input("reason"), true)
-    ], "submit.edit");
+      labelled("Relation", choice("relation", words.ties, {value: initial.relation, sort: true})),
+      labelled("Status", choice("status", statuses, {value: initial.status, short: true})),
+      labelled("Source: who or what says it", input("source", {value: initial.source}), true),
+      labelled("Quote", input("quote", {multiline: true, value: initial.quote}), true),
+      labelled("Locator: page, minute, paragraph", input("locator", {value: initial.locator})),
+      labelled("Confidence, 0 to 1", input("confidence", {inputmode: "decimal", value: initial.confidence})),
+      labelled("Start: YYYY, YYYY-MM or YYYY-MM-DD", input("start", {value: initial.start})),
+      labelled("End", input("end", {value: initial.end})),
+      labelled("Qualifier", choice("qualifier", words.qualifiers, {empty: true, short: true, value: initial.qualifier})),
+      labelled("Why it changes (kept in the journal)", input("reason"), true)
+    ], "Save a new version");
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var fields = {id: tie.tie};
@@ -1109,13 +994,13 @@
         }
       });
       if (!changed) {
-        formError(form, new Error(t("nothing")));
+        formError(form, new Error(t("Nothing to change: change a field first.")));
         return;
       }
       if (value(form, "reason")) fields.reason = value(form, "reason");
       submitting(form, async function () {
         var done = await send(API.editClaim, fields);
-        lastResult = t("result.edit", {id: done.claim.short_id, what: claimWords(done.claim), n: done.change.number, graph: done.change.graph});
+        lastResult = t("Saved a new version of {id}: {what} (change {n} of {graph}).", {id: done.claim.short_id, what: claimWords(done.claim), n: done.change.number, graph: done.change.graph});
         await openCard(current.id);
       });
     });
@@ -1124,14 +1009,14 @@
 
   function retractForm(tie) {
     var form = editForm("retract-form", [
-      labelled("field.reason", input("reason", {required: true}), true)
-    ], "submit.retract");
+      labelled("Reason", input("reason", {required: true}), true)
+    ], "Retract the claim");
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      if (!required(form, [["reason", "field.reason"]])) return;
+      if (!required(form, [["reason", "Reason"]])) return;
       submitting(form, async function () {
         var done = await send(API.retractClaim, {id: tie.tie, reason: value(form, "reason")});
-        lastResult = t("result.retract", {id: done.claim.short_id, what: claimWords(done.claim), n: done.change.number, graph: done.change.graph});
+        lastResult = t("Retracted {id}: {what} (change {n} of {graph}).", {id: done.claim.short_id, what: claimWords(done.claim), n: done.change.number, graph: done.change.graph});
         await openCard(current.id);
       });
     });
@@ -1139,31 +1024,31 @@
   }
 
   function historyPane(tie) {
-    var pane = el("div", {cls: "history"}, [el("p", {cls: "muted", text: t("history.loading")})]);
+    var pane = el("div", {cls: "history"}, [el("p", {cls: "muted", text: t("Reading the history…")})]);
     read(API.history, {id: tie.tie, lang: lang()}).then(function (data) {
       clear(pane);
-      pane.appendChild(el("h4", {text: t("history.title", {id: data.short_id})}));
+      pane.appendChild(el("h4", {text: t("Versions of {id}, newest first", {id: data.short_id})}));
       var list = el("ol", {cls: "versions"});
       data.versions.forEach(function (version) {
         var item = el("li", {cls: version.current ? "version current" : "version"}, [
           el("p", {cls: "version-head"}, [
-            el("strong", {text: version.current ? t("history.current", {since: moment(version.since)})
-              : t("history.old", {since: moment(version.since), until: moment(version.until)})}),
+            el("strong", {text: version.current ? t("Current, since {since}", {since: moment(version.since)})
+              : t("From {since} until {until}", {since: moment(version.since), until: moment(version.until)})}),
             " ",
             statusBadge(version.status)
           ]),
           el("p", {cls: "small", text: version.from + " → " + compact(version.relation).replace(/^hilos:/, "") + " → " + version.to})
         ]);
         if (version.quote) item.appendChild(el("blockquote", {cls: "quote", text: version.quote}));
-        item.appendChild(el("p", {cls: "source", text: t("history.source", {sources: version.sources.join("; ") || "—"})}));
-        if (version.reason) item.appendChild(el("p", {cls: "reason", text: t("history.reason", {reason: version.reason})}));
+        item.appendChild(el("p", {cls: "source", text: t("Source: {sources}", {sources: version.sources.join("; ") || "—"})}));
+        if (version.reason) item.appendChild(el("p", {cls: "reason", text: t("Reason: {reason}", {reason: version.reason})}));
         list.appendChild(item);
       });
       pane.appendChild(list);
       if (data.changes.length) {
-        pane.appendChild(el("h4", {text: t("history.changes")}));
+        pane.appendChild(el("h4", {text: t("Journal")}));
         pane.appendChild(el("ul", {cls: "journal"}, data.changes.slice().reverse().map(function (change) {
-          return el("li", {text: t("history.change", {n: change.number}) + ", " + moment(change.time) +
+          return el("li", {text: t("Change {n}", {n: change.number}) + ", " + moment(change.time) +
             " — " + change.action + (change.reason ? " — " + change.reason : "")});
         })));
       }
@@ -1192,16 +1077,16 @@
     $("token-form").hidden = on;
     $("editing-on").hidden = !on;
     translate($("editing"));
-    $("editing-state").textContent = on ? t("token.ok") : "";
+    $("editing-state").textContent = on ? t("Changes on: open an entity's card to add or correct claims.") : "";
   }
 
   async function useToken(text) {
     var note = $("token-note");
-    note.textContent = t("token.checking");
+    note.textContent = t("Checking the token…");
     keepToken(text.trim());
     try {
       var answer = await read(API.session);
-      if (answer.authorised !== true) throw new Error(t("token.wrong"));
+      if (answer.authorised !== true) throw new Error(t("The server refused this token."));
       note.textContent = "";
       $("token").value = "";
       showEditing();
@@ -1216,23 +1101,23 @@
   async function previewUndo() {
     var pane = clear($("undo-pane"));
     var graph = session.graph || "mine";
-    pane.appendChild(el("p", {cls: "muted", text: t("undo.looking", {graph: graph})}));
+    pane.appendChild(el("p", {cls: "muted", text: t("Reading the journal of {graph}…", {graph: graph})}));
     try {
       var data = await read(API.journal, {graph: graph, lang: lang()});
       clear(pane);
       if (!data.next) {
-        pane.appendChild(el("p", {cls: "undo-note", text: t("undo.nothing", {graph: graph})}));
+        pane.appendChild(el("p", {cls: "undo-note", text: t("Nothing to undo in {graph}.", {graph: graph})}));
         return;
       }
       var next = data.next;
-      pane.appendChild(el("p", {cls: "undo-note", text: t("undo.will", {
+      pane.appendChild(el("p", {cls: "undo-note", text: t("This will undo change {n} of {graph} ({action}, {time}): {what}.", {
         n: next.number, graph: graph, action: next.action, time: moment(next.time), what: next.what || next.short_changed || "—"
       })}));
-      var confirm = button(t("undo.confirm"), function () { runUndo(graph, next.number); }, "action");
+      var confirm = button(t("Undo it"), function () { runUndo(graph, next.number); }, "action");
       confirm.id = "undo-confirm";
       pane.appendChild(el("p", {cls: "actions"}, [
         confirm,
-        button(t("undo.cancel"), function () { clear(pane); }, "action")
+        button(t("Cancel"), function () { clear(pane); }, "action")
       ]));
     } catch (error) {
       clear(pane).appendChild(el("p", {cls: "form-error", text: error.message}));
@@ -1243,7 +1128,7 @@
     var pane = $("undo-pane");
     try {
       var done = await send(API.undo, {graph: graph, change: String(number)});
-      clear(pane).appendChild(el("p", {cls: "undo-note result", attrs: {role: "status"}, text: t("undo.done", {
+      clear(pane).appendChild(el("p", {cls: "undo-note result", attrs: {role: "status"}, text: t("Undone: change {n} of {graph} ({action}): {what}. The undo is change {m} of the journal; nothing is lost.", {
         n: done.undid.number, graph: graph, action: done.undid.action, what: done.undid.what || done.undid.short_changed || "—",
         m: done.change.number
       })}));
@@ -1268,6 +1153,300 @@
     startEditing();
   }
 
+  // -------------------------------------------------------------------------- card words
+
+  var PROPERTIES = {
+    "hilos:sphere": "Sphere",
+    "hilos:note": "Note",
+    "hilos:population": "Population",
+    "geo:sfWithin": "Within",
+    "skos:definition": "Definition",
+    "prov:wasDerivedFrom": "Derived from",
+    "hilos:wasDerivedFrom": "Derived from",
+    "org:subOrganizationOf": "Part of",
+    "hilos:driftsTowards": "Drifts towards",
+    "hilos:modality": "Modality"
+  };
+
+  // A property of a card in words: a known one by its name, else its local name spelt out.
+  function propertyName(iri) {
+    var name = compact(iri);
+    if (PROPERTIES[name]) return t(PROPERTIES[name]);
+    var local = name.replace(/^[a-z]+:/, "").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+    return local.charAt(0).toUpperCase() + local.slice(1);
+  }
+
+  // ------------------------------------------------------------------------------- no path
+
+  // Why no path joins two entities, as /api/paths says it: the sentence, then its parts.
+  function renderNoPath(reason) {
+    var box = el("section", {cls: "no-path", attrs: {"data-kind": reason.kind, role: "status"}});
+    box.appendChild(el("h3", {text: t("No path")}));
+    box.appendChild(el("p", {cls: "reason", text: reason.message}));
+    var facts = el("ul", {cls: "reason-facts"});
+    if (reason.kind === "components" || reason.kind === "alone") {
+      [reason.source, reason.target].forEach(function (end) {
+        facts.appendChild(el("li", {}, [
+          button(end.label, function () { openCard(end.id); }),
+          " " + (end.part <= 1 ? t("has no tie that carries a path") : t("is in a part of {count} actors", {count: end.part}))
+        ]));
+      });
+    }
+    if (reason.filters && reason.filters.length) {
+      reason.filters.forEach(function (f) {
+        var cut = reason.cut_by.indexOf(f.name) >= 0;
+        facts.appendChild(el("li", {cls: cut ? "cut" : ""}, [
+          el("span", {text: t("Filter: {words}", {words: f.words})}),
+          cut ? el("strong", {text: " — " + t("without it, a path is found")}) : null
+        ]));
+      });
+    } else if (reason.kind !== "filters") {
+      facts.appendChild(el("li", {cls: "muted", text: t("No filter is set: this is how the network is.")}));
+    }
+    if (facts.firstChild) box.appendChild(facts);
+    return box;
+  }
+
+  // ---------------------------------------------------------------------------------- home
+
+  var home = null;
+  var CHAINS_SHOWN = 8;
+
+  async function loadHome(attempt) {
+    var out = $("home");
+    if (home && home.lang === lang()) return;
+    busy(out, t("Reading the graph…"));
+    try {
+      var data = await getJSON("/api/overview", {lang: lang()});
+      await loadWords();
+      home = {lang: lang(), data: data};
+      renderHome(out, data);
+    } catch (error) {
+      // a large graph's first overview outlasts the server's time limit: the server finishes
+      // it unseen and keeps it, so asking again soon gets it
+      if (error.status === 503 && (attempt || 0) < 12) {
+        busy(out, t("Reading the graph… (a large graph takes a while the first time)"));
+        setTimeout(function () { loadHome((attempt || 0) + 1); }, 5000);
+        return;
+      }
+      failed(error, out);
+    }
+  }
+
+  function homeBlock(title, body, cls) {
+    return el("section", {cls: "home-block " + (cls || "")}, [el("h2", {text: title})].concat(body));
+  }
+
+  function countBars(items, prefix, total) {
+    var list = el("ul", {cls: "meters"});
+    items.forEach(function (item) {
+      var share = total ? Math.max(2, Math.round(100 * item.count / total)) : 0;
+      var key = item.name || "none";
+      var name = prefix === "sphere" ? sphereName(item.name) : statusName(item.name);
+      list.appendChild(el("li", {attrs: {"data-name": key}}, [
+        el("span", {cls: "meter-label", text: name}),
+        el("span", {cls: "meter-track"}, [el("span", {cls: "meter " + prefix + "-" + key + "-meter", attrs: {"data-share": String(share)}})]),
+        el("span", {cls: "meter-count", text: item.count.toLocaleString(lang())})
+      ]));
+    });
+    // widths set through the CSSOM: the page's policy allows no inline style attribute
+    Array.prototype.forEach.call(list.querySelectorAll(".meter"), function (meter) {
+      meter.style.width = meter.getAttribute("data-share") + "%";
+    });
+    return list;
+  }
+
+  function chainLine(chain) {
+    var line = el("li", {cls: "chain-line"});
+    chain.nodes.forEach(function (n, i) {
+      if (i) {
+        var hop = chain.hops[i - 1];
+        line.appendChild(el("span", {cls: "hop" + (chain.crossing && chain.crossing.hop === i - 1 ? " crossing" : ""),
+          text: " " + relationName(hop.relation) + " → "}));
+      }
+      line.appendChild(button(n.label, function () { openCard(n.id); }, "link sphere-" + (n.sphere || "none")));
+    });
+    var first = chain.nodes[0], last = chain.nodes[chain.nodes.length - 1];
+    line.appendChild(el("span", {cls: "muted small-inline", text: " · " + t("score {score}", {score: chain.score}) + " · "}));
+    line.appendChild(button(t("evidence"), function () {
+      $("path-from").value = first.id;
+      $("path-to").value = last.id;
+      showTab("paths");
+      runPaths();
+    }, "link evidence"));
+    return line;
+  }
+
+  function renderHome(out, data) {
+    clear(out);
+    out.appendChild(el("p", {cls: "lead", text: t("{actors} actors and {claims} claims between them, each with its source.", {
+      actors: data.actors.toLocaleString(lang()), claims: data.claims.toLocaleString(lang())
+    })}));
+    var grid = el("div", {cls: "home-grid"});
+    grid.appendChild(homeBlock(t("Actors by sphere"), [countBars(data.spheres, "sphere", data.actors)], "spheres"));
+    grid.appendChild(homeBlock(t("Claims by status"), [countBars(data.statuses, "status", data.claims)], "statuses"));
+
+    var chains = el("ol", {cls: "chains"});
+    data.chains.top.forEach(function (chain, i) {
+      var line = chainLine(chain);
+      if (i >= CHAINS_SHOWN) line.hidden = true;
+      chains.appendChild(line);
+    });
+    var chainNote = data.chains.count > CHAINS_SHOWN
+      ? t("The {shown} strongest of {count} chains, as hilos chains finds them.", {shown: CHAINS_SHOWN, count: data.chains.count})
+      : t("{count} chains, as hilos chains finds them.", {count: data.chains.count});
+    var more = null;
+    if (data.chains.top.length > CHAINS_SHOWN) {
+      more = button(t("Show all {count}", {count: data.chains.top.length}), function () {
+        Array.prototype.forEach.call(chains.children, function (line) { line.hidden = false; });
+        more.remove();
+      }, "action more-chains");
+    }
+    grid.appendChild(homeBlock(t("Collusion chains from the state into organised crime"), [
+      el("p", {cls: "muted", text: chainNote}), data.chains.count ? chains : el("p", {text: t("None.")}), more
+    ], "chains-block wide"));
+
+    var brokerList = el("ol", {cls: "brokers"});
+    data.brokers.top.forEach(function (b) {
+      brokerList.appendChild(el("li", {}, [
+        button(b.label, function () { openCard(b.id); }), " ", sphereBadge(b.sphere),
+        el("span", {cls: "muted", text: " " + t("cross-sphere betweenness {score}", {score: Math.round(b.score * 1000) / 1000})})
+      ]));
+    });
+    grid.appendChild(homeBlock(t("Top brokers between spheres"), [
+      data.brokers.top.length ? brokerList : el("p", {text: t("None.")}),
+      data.brokers.sampled ? el("p", {cls: "muted", text: t("Estimated from {count} sources.", {count: data.brokers.sampled})}) : null
+    ], "brokers-block"));
+
+    var imports = el("ul", {cls: "imports"});
+    data.imports.forEach(function (g) {
+      imports.appendChild(el("li", {}, [
+        el("strong", {text: g.name}), " ",
+        el("span", {cls: "muted", text: t("{count} statements from {source}, {when}", {
+          count: g.statements.toLocaleString(lang()), source: g.source, when: moment(g.loaded_at)
+        })})
+      ]));
+    });
+    grid.appendChild(homeBlock(t("Latest imports"), [
+      data.imports.length ? imports : el("p", {cls: "muted", text: t("Nothing imported yet: hilos import brings your spreadsheets and FollowTheMoney data in.")})
+    ], "imports-block"));
+
+    var claims = el("ul", {cls: "latest-claims"});
+    data.latest_claims.forEach(function (c) {
+      claims.appendChild(el("li", {}, [
+        button(c.from.label, function () { openCard(c.from.id); }),
+        el("span", {text: " " + c.relation_label + " "}),
+        button(c.to.label, function () { openCard(c.to.id); }), " ",
+        statusBadge(c.status)
+      ]));
+    });
+    grid.appendChild(homeBlock(t("Latest claims of your own"), [
+      data.latest_claims.length ? claims : el("p", {cls: "muted", text: t("No claims of your own yet: hilos claim add records one, with its source.")})
+    ], "claims-block"));
+    out.appendChild(grid);
+  }
+
+  // ---------------------------------------------------------------------------- the editor
+
+  var yasgui = null;
+  var queryTexts = {};
+
+  function startEditor() {
+    if (yasgui || !window.Yasgui) {
+      if (!window.Yasgui) say(t("The SPARQL editor did not load."));
+      return;
+    }
+    // DataTables' search parses each cell's text as HTML in the live page: a label such as
+    // <img onerror=…> would try to run (the page's policy blocks it). The table's search is off.
+    var table = window.Yasgui.Yasr && window.Yasgui.Yasr.plugins && window.Yasgui.Yasr.plugins.table;
+    if (table && table.defaults) table.defaults.tableConfig.searching = false;
+    var endpoint = location.origin + "/sparql";
+    // Nothing leaves this server: the endpoint is our own, no prefix.cc or LOV look-ups, no
+    // endpoint catalogue, no share link, no stored tabs of another page.
+    yasgui = new window.Yasgui($("yasgui"), {
+      requestConfig: {endpoint: endpoint, method: "POST", acceptHeaderSelect: "application/sparql-results+json,*/*;q=0.9"},
+      copyEndpointOnNewTab: true,
+      endpointCatalogueOptions: {getData: function () { return [{endpoint: endpoint}]; }},
+      showEndpointButtons: false,
+      persistenceId: null,
+      yasqe: {
+        autocompleters: ["variables"],
+        createShareableLink: null,
+        value: DEFAULT_QUERY
+      },
+      // DataTables' search box parses each cell's text as HTML in the live page: a label
+      // such as <img onerror=…> would then try to run (the page's policy blocks it). The
+      // table's own filter is off, so no cell is parsed.
+      yasr: {prefixes: prefixMap()}
+    });
+    // the tab says so before its results are read: look once they are
+    yasgui.on("queryResponse", function (instance, tab) { setTimeout(function () { showEditorError(tab); }, 0); });
+    loadExamples();
+  }
+
+  var DEFAULT_QUERY = [
+    "PREFIX hilos: <https://w3id.org/hilos/ontology#>",
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>",
+    "",
+    "SELECT ?mayor ?label WHERE {",
+    "  ?mayor a hilos:Mayor ; rdfs:label ?label .",
+    "  FILTER(LANGMATCHES(LANG(?label), \"en\"))",
+    "}",
+    "ORDER BY ?label"
+  ].join("\n");
+
+  function prefixMap() {
+    var map = {};
+    PREFIXES.forEach(function (p) { map[p[0].replace(":", "")] = p[1]; });
+    return map;
+  }
+
+  // The server's own error, under the editor, at the line it names (if it names one).
+  function showEditorError(tab) {
+    var line = $("sparql-error");
+    var response = tab && tab.getYasr ? tab.getYasr().results : null;
+    var error = response && response.getError ? response.getError() : null;
+    if (!error) { line.hidden = true; line.textContent = ""; return; }
+    var sent = response.getOriginalResponseAsString ? response.getOriginalResponseAsString() : "";
+    var text = String(sent || error.text || error.statusText || error.message || error).trim();
+    line.textContent = t("The endpoint refused the query: {error}", {error: text});
+    line.hidden = false;
+    var at = /line (\d+)/i.exec(text);
+    var yasqe = tab.getYasqe();
+    if (at && yasqe) {
+      var number = Math.max(0, parseInt(at[1], 10) - 1);
+      yasqe.setCursor({line: number, ch: 0});
+      yasqe.addLineClass(number, "background", "error-line");
+      setTimeout(function () { yasqe.removeLineClass(number, "background", "error-line"); }, 4000);
+    }
+  }
+
+  async function loadExamples() {
+    try {
+      var list = await getJSON("/api/queries");
+      var select = $("sparql-examples");
+      list.forEach(function (query) {
+        select.appendChild(el("option", {text: query.title || query.name, attrs: {value: query.name}}));
+      });
+    } catch (error) {
+      say(error.message);
+    }
+  }
+
+  // A library query in the editor, with its text as the library holds it.
+  async function openInEditor(name) {
+    showTab("sparql");
+    if (!yasgui) return;
+    if (!queryTexts[name]) {
+      var response = await fetch("/api/queries/text?" + new URLSearchParams({name: name}).toString());
+      if (!response.ok) { say((await response.text()).trim()); return; }
+      queryTexts[name] = await response.text();
+    }
+    var tab = yasgui.getTab();
+    tab.setQuery(queryTexts[name]);
+    $("sparql-examples").value = name;
+  }
+
   // --------------------------------------------------------------------------------- start
 
   function start() {
@@ -1282,9 +1461,8 @@
       event.preventDefault();
       runPaths();
     });
-    $("sparql-form").addEventListener("submit", function (event) {
-      event.preventDefault();
-      runSparql();
+    $("sparql-examples").addEventListener("change", function () {
+      if ($("sparql-examples").value) openInEditor($("sparql-examples").value);
     });
     $("ego-hops").addEventListener("change", function () { if (egoOf) showEgo(egoOf.id, egoOf.label); });
     $("ego-close").addEventListener("click", function () {
@@ -1292,15 +1470,29 @@
       $("ego-frame").removeAttribute("src");
       egoOf = null;
     });
-    $("lang").addEventListener("change", function () {
+    $("lang").addEventListener("change", async function () {
+      try { localStorage.setItem(LANG_KEY, lang()); } catch (e) { /* not kept: asked again next visit */ }
+      await useLanguage(lang());
       showEditing();
+      home = null;
+      if (!$("panel-home").hidden) loadHome();
+      if (egoOf) showEgo(egoOf.id, egoOf.label);
       if (current) openCard(current.id);
     });
-    startEditingBar();
-    var match = /^#entity=(.+)$/.exec(location.hash);
-    if (match) openCard(decodeURIComponent(match[1]));
-    window.hilosExplorer = {openCard: openCard, showTab: showTab, strings: STRINGS};
-    window.hilosExplorerReady = true;
+    var kept = null;
+    try { kept = localStorage.getItem(LANG_KEY); } catch (e) { kept = null; }
+    Promise.resolve()
+      .then(function () { return useLanguage(kept); })
+      .catch(function (error) { say(error.message); })
+      .then(function () { return loadWords().catch(function () { return null; }); })
+      .then(function () {
+        translate();
+        startEditingBar();
+        var match = /^#entity=(.+)$/.exec(location.hash);
+        if (match) openCard(decodeURIComponent(match[1])); else showTab("home");
+        window.hilosExplorer = {openCard: openCard, showTab: showTab, t: t};
+        window.hilosExplorerReady = true;
+      });
   }
 
   start();

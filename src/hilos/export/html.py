@@ -12,17 +12,32 @@ in a `<script type="application/json">` block with `<`, `>`, `&`, U+2028 and U+2
 and the page puts it into the document with `textContent` only; tooltips are DOM elements,
 never HTML strings.
 
-**What the reader sees.** Nodes coloured by sphere (an actor drifting between spheres has the
-border of its second sphere) and shaped by kind, sized by a centrality measure; ties coloured by
-family (cooperation, hierarchy, adversarial…), dashed by status (alleged dashed, disputed dotted
-and marked "?", refuted dotted grey and marked "×"), as wide as their evidence score, with
-arrows; a legend; a search box; filters by sphere, status, tie type and year; a side panel with
-the card of an actor or the evidence of a tie; the page title; a footer with the data snapshot
-(SHA-256 of the loaded graphs) and the command that produced the page.
+**What the reader sees.** The actors (people, organisations, groups, communities of every
+sphere, and entities of unknown kind); the context tied to them (places, markets, policies,
+events, phenomena) is in the page as layers one click away, shown from the start only for the
+kinds `Filters.include` names. Nodes coloured by sphere (an actor drifting between spheres has
+the border of its second sphere), shaped by kind, sized by a centrality measure, their labels
+sized by it too; the page shows a label only where it fits (no two overlap, none runs off the
+canvas), the most important first, and shows more as one zooms in. Ties coloured by family
+(cooperation, hierarchy, adversarial…), drawn by status (confirmed solid, reported long
+dashes, alleged short dashes, disputed dotted and marked "?", refuted dash-dot grey and marked
+"×"), as wide as their evidence score, with arrows and their type on hover. Selecting an entity
+or a tie dims everything else and keeps the colours of its ties; the URL fragment
+(`#entity=IRI`, `#tie=IRI`) names the selection and opens it. A legend; a search box; filters
+by sphere, status, tie type, year and context layer; PNG and SVG downloads of the current
+view (drawn in the page, nothing fetched); a side panel with the card of an actor or the
+evidence of a tie, and on the `chains` page the list of chains, each highlighting its path;
+a title that says what the page shows; a footer with the data snapshot (SHA-256 of the loaded
+graphs) and the command that produced the page, without folders.
 
-**Large graphs.** The layout is computed here (`layout.py`, seeded); above `PHYSICS_THRESHOLD`
-nodes the page draws it as it is, with physics off, straight ties and ties hidden while
-dragging; below, vis-network's physics tidies it for a moment and then stops.
+**Language.** Every word of the page is in the language asked (`lang`: English or Spanish,
+`hilos.i18n`): names of spheres, kinds, statuses and tie types are the ontology's labels, the
+rest comes from the catalogue (`locale/es/pages.json`), written into the page for its script.
+
+**Layout.** Computed here before the page opens (`layout.py`, seeded): communities apart,
+room for labels, the best path left to right; the page draws it as it is (physics only when
+the reader turns on "live layout"). Above `PHYSICS_THRESHOLD` nodes, ties are straight and
+hidden while dragging.
 
 **The data, in columns.** `meta` and `style` as they read; `nodes`, `ties` and `sources` each one
 list per field (`nodes.label[i]` is the label of node i), every value written once: an IRI as
@@ -46,11 +61,13 @@ import hashlib
 import html
 import io
 import json
+import math
 import os
 import re
+import shlex
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import metadata
 from importlib.resources import files
 from pathlib import Path
@@ -62,6 +79,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode
 from .. import cache, scan, sparql
 from ..entities import pick_label, resolve
 from ..errors import BadInput, NotFound
+from ..i18n import catalogue, choose, tr
 from ..namespaces import HILOS, HILOS_NS, RDFS, SKOS, compact, expand
 from ..network.centrality import MEASURES, centrality
 from ..network.paths import Path as EvidencePath
@@ -75,55 +93,63 @@ from ..network.projection import (
 )
 from ..output import atomic_output, decoded
 from ..store import Store, solutions
-from ..vocab import vocabulary
-from . import snapshot_hash, snapshot_scope
-from .layout import layout
+from ..vocab import CONTEXT_KINDS, vocabulary
+from . import snapshot_hash
+from .layout import Footprint, layout, place_around
 
 PHYSICS_THRESHOLD = 1_000
 """Above this many nodes the page keeps physics off and draws the Python layout as it is."""
 
 SPHERES = (
-    ("state", "State", "#2166ac"),
-    ("criminal", "Criminal", "#b2182b"),
-    ("community", "Community", "#1b9e77"),
-    ("civil", "Civil society", "#e6ab02"),
-    ("none", "No sphere", "#9e9e9e"),
+    ("state", "#2166ac"),
+    ("criminal", "#b2182b"),
+    ("community", "#1b9e77"),
+    ("civil", "#e6ab02"),
+    ("none", "#9e9e9e"),
 )
-"""Sphere key, legend label and fill colour (colour-blind-safe hues)."""
+"""Sphere key and fill colour (colour-blind-safe hues); the label is the ontology's."""
 
 KINDS = (
     ("person", "Person", "dot"),
-    ("organisation", "Organisation", "square"),
+    ("organisation", "Organization", "square"),
     ("place", "Place", "triangle"),
-    ("market", "Criminal market", "diamond"),
+    ("market", "CriminalMarket", "diamond"),
     ("event", "Event", "star"),
     ("policy", "Policy", "hexagon"),
-    ("other", "Phenomenon / other", "triangleDown"),
+    ("phenomenon", "Phenomenon", "triangleDown"),
+    ("other", None, "dot"),
 )
-"""Node kind (as the projection names it), legend label and vis-network shape."""
+"""Node kind (as the projection names it), the ontology class whose label names it in the
+legend, and vis-network shape. `other` is an actor of unknown kind (an import's untyped name)."""
 
 FAMILIES = (
-    ("CooperationTie", "cooperation", "Cooperation, collusion", "#7b3294"),
-    ("HierarchyTie", "hierarchy", "Command, membership, hierarchy", "#2f4858"),
-    ("AdversarialTie", "adversarial", "Rivalry, attack, victimisation", "#e66101"),
-    ("PolicyTie", "policy", "Policy and its effects", "#4393c3"),
-    ("SpatialTie", "spatial", "Presence, violence drivers", "#8c8c8c"),
-    ("MarketTie", "market", "Criminal markets", "#a6611a"),
-    ("SphereDrift", "drift", "Sphere drift", "#c51b7d"),
-    ("Tie", "other", "Other ties", "#b0b0b0"),
+    ("CooperationTie", "cooperation", "#7b3294"),
+    ("HierarchyTie", "hierarchy", "#2f4858"),
+    ("AdversarialTie", "adversarial", "#e66101"),
+    ("PolicyTie", "policy", "#4393c3"),
+    ("SpatialTie", "spatial", "#8c8c8c"),
+    ("MarketTie", "market", "#a6611a"),
+    ("SphereDrift", "drift", "#c51b7d"),
+    ("Tie", "other", "#b0b0b0"),
 )
-"""Tie family: ontology class, key, legend label, colour. A tie belongs to the first family
-its class falls under."""
+"""Tie family: ontology class (whose label names it), key, colour. A tie belongs to the first
+family its class falls under."""
 
 STATUSES = (
-    ("confirmed", "Confirmed", None, None, None),
-    ("reported", "Reported", None, None, None),
-    ("alleged", "Alleged", [8, 6], None, None),
-    ("disputed", "Disputed", [2, 5], None, "?"),
-    ("refuted", "Refuted", [2, 5], "#bdbdbd", "×"),
-    ("none", "No status", [12, 4, 2, 4], None, None),
+    ("confirmed", None, None, None),
+    ("reported", [14, 4], None, None),
+    ("alleged", [5, 5], None, None),
+    ("disputed", [1.5, 4], None, "?"),
+    ("refuted", [8, 4, 1.5, 4], "#bdbdbd", "×"),
+    ("none", [1.5, 9], None, None),
 )
-"""Status key, label, dash pattern (None: solid), colour (None: the family's) and marker."""
+"""Status key, dash pattern (None: solid), colour (None: the family's) and marker; each status
+drawn differently, so the line itself says how firm the claim is. The label is the ontology's."""
+
+LABEL_WRAP = 170
+"""Labels wider than this many pixels wrap onto more lines."""
+SPACING = 100.0
+"""About how far apart (pixels at zoom 1) the layout puts two tied nodes."""
 
 PATH_COLOUR = "#f0a500"
 """The colour of the best evidence path (`--path`)."""
@@ -155,6 +181,8 @@ class HtmlExport:
     snapshot: str
     title: str
     path_ties: tuple[str, ...] = ()
+    context: int = 0
+    """Of the nodes, how many are context (the page's layers)."""
 
 
 def check_hops(hops: int) -> None:
@@ -181,6 +209,7 @@ def export_html(
     command: str | None = None,
     seed: int = 0,
     lang: str = "en",
+    context: bool = False,
 ) -> HtmlExport:
     """Write the interactive network page to `target` (a file path, `-` for standard output,
     or an open stream).
@@ -190,10 +219,14 @@ def export_html(
     the best evidence path between them, as `hilos paths` ranks it, and keeps its nodes in view;
     `chains` keeps only the ties of the state-to-criminal collusion chains `hilos chains` finds.
     `size_by` names a centrality measure (computed on the whole filtered network) that sizes
-    the nodes. `command` is stated in the footer. The file appears only once complete: a
-    failure leaves no file behind and an existing one untouched.
+    the nodes. `command` is stated in the footer (file arguments without their folders).
+    `context` shows the context layers (places, markets… tied to the entities shown) from the
+    start; they are in the page either way, one click away. `lang` (`en`, `es`) is the language
+    of the page. The file appears only once complete: a failure leaves no file behind and an
+    existing one untouched.
     """
     filters = filters or Filters(directed=False)
+    lang = choose(lang, environ={})
     check_hops(hops)
     check_size_by(size_by)
     if path is not None and len(path) != 2:
@@ -212,6 +245,7 @@ def export_html(
         command=command,
         seed=seed,
         lang=lang,
+        context=context,
     )
     _write(target, _page_parts(data))
     meta = data["meta"]
@@ -221,6 +255,7 @@ def export_html(
         snapshot=meta["snapshot"],
         title=meta["title"],
         path_ties=tuple(meta["path"]["ties"]) if meta["path"] else (),
+        context=sum(data["nodes"]["layer"]),
     )
 
 
@@ -240,9 +275,11 @@ def page_data(
     command: str | None = None,
     seed: int = 0,
     lang: str = "en",
+    context: bool = False,
 ) -> dict[str, Any]:
     """Everything the page shows, as the JSON it embeds, in columns (see the module's
     docstring; `page_rows` turns it into one record per node, tie and source)."""
+    lang = choose(lang, environ={})
     check_hops(hops)
     check_size_by(size_by)
     focus_iri = resolve(store, focus, lang=lang) if focus is not None else None
@@ -263,6 +300,7 @@ def page_data(
         if best is not None:
             keep |= {n.id for n in best.nodes}
         shown = graph.subgraph(keep).copy()
+    collusion_chains: list[EvidencePath] = []
     if chains:
         collusion_chains, _ = find_chains(store, projection)
         if not collusion_chains:
@@ -274,7 +312,10 @@ def page_data(
         }
         shown = shown.edge_subgraph(keys).copy()
     scores = _scores(projection, size_by, seed)
-    positions = layout(shown, seed=seed)
+    actors = set(shown.nodes)
+    layer = _context_layer(store, filters, shown, lang)
+    if layer is not None:
+        shown = layer
 
     edges = list(shown.edges(keys=True, data=True))
     evidence = _evidence(store, {key for _, _, key, _ in edges})
@@ -283,18 +324,29 @@ def page_data(
     named |= {expand(t) or t for _, data in node_data(data=True) for t in data.get("types") or ()}
     named |= {expand(e["relation"]) or e["relation"] for _, _, _, e in edges}
     named |= {m for found in evidence.values() for m in found.markets}
+    named |= {HILOS_NS + cls for _, cls, _ in KINDS if cls} | {HILOS_NS + c for c, *_ in FAMILIES}
     names = _names(store, lang, named)
     labels = {n: str(d.get("label") or compact(n)) for n, d in node_data(data=True)}
     nodes = sorted(shown.nodes, key=lambda n: (str(node_data[n].get("label") or n), n))
     index = {node: i for i, node in enumerate(nodes)}
+    sizes = _sizes(nodes, scores, actors)
+    footprints = {n: _footprint(labels[n], *sizes[n]) for n in actors}
+    line = [n.id for n in best.nodes] if best is not None else None
+    positions = layout(
+        shown.subgraph(actors), seed=seed, spacing=SPACING, footprints=footprints, line=line
+    )
+    newcomers = sorted(set(nodes) - actors, key=str)
+    positions.update(place_around(shown, positions, newcomers, seed=seed, spacing=SPACING))
     tables = _Tables()
-    node_columns = _node_columns(nodes, node_data, labels, positions, scores, names, tables, lang)
+    node_columns = _node_columns(
+        nodes, node_data, labels, positions, scores, sizes, actors, names, tables, lang
+    )
 
     edges.sort(key=lambda e: (index[e[0]], index[e[1]], e[2]))
     families = _families(store)
     relation_counts = Counter(e["relation"] for _, _, _, e in edges)
-    family_order = [key for _, key, _, _ in FAMILIES]
-    relation_rows: list[dict[str, Any]] = sorted(
+    family_order = [key for _, key, _ in FAMILIES]
+    relation_rows: list[dict[str, Any]] = sorted(  # (labels from the ontology)
         (
             {
                 "key": relation,
@@ -337,32 +389,59 @@ def page_data(
             "ties": [h.tie for h in best.hops],
             "forward": [h.forward for h in best.hops],
         }
+    chain_rows = [
+        {
+            "score": chain.score,
+            "nodes": [index[n.id] for n in chain.nodes],
+            "ties": [h.tie for h in chain.hops],
+            "forward": [h.forward for h in chain.hops],
+            "crossing": chain.crossing,
+        }
+        for chain in collusion_chains
+        if all(n.id in index for n in chain.nodes)  # (with --focus: the chains in view)
+    ]
+    kinds_shown = sorted({str(node_data[n].get("kind") or "other") for n in nodes})
     return {
         "meta": {
             "title": (decoded(title) if title else None)
-            or _default_title(labels, focus_iri, hops, best, len(nodes), filters),
-            "command": decoded(command) if command is not None else None,
+            or _default_title(
+                labels, focus_iri, hops, best, len(actors), filters, len(chain_rows), lang
+            ),
+            "command": _without_folders(decoded(command)) if command is not None else None,
             "snapshot": snapshot,
-            "snapshot_scope": snapshot_scope(store, graphs),
+            "snapshot_scope": _snapshot_scope(store, graphs, lang),
             "version": _version(),
             "focus": focus_row,
             "path": path_row,
+            "chains": chain_rows or None,
             "size_by": size_by,
+            "size_by_label": _measure_label(size_by, lang) if size_by else None,
             "physics": len(nodes) <= PHYSICS_THRESHOLD,
             "seed": seed,
             "directed": filters.directed,
-            "filters": filters_in_words(filters, lambda iri: labels.get(iri, compact(iri))),
+            "filters": _filters_in_words(filters, labels, lang),
             "dropped": dict(sorted(projection.dropped.items())),
             "years": [years[0], years[-1]] if years else None,
             "lang": lang,
+            "layers": [k for k in CONTEXT_KINDS if k in kinds_shown and k not in filters.include],
+            "layers_on": context,
+            "messages": _messages(lang),
         },
         "style": {
-            "spheres": [{"key": k, "label": lab, "colour": c} for k, lab, c in SPHERES],
-            "kinds": [{"key": k, "label": lab, "shape": s} for k, lab, s in KINDS],
-            "families": [{"key": k, "label": lab, "colour": c} for _, k, lab, c in FAMILIES],
+            "spheres": [
+                {"key": k, "label": _sphere_label(k, lang), "colour": c} for k, c in SPHERES
+            ],
+            "kinds": [
+                {"key": k, "label": _kind_label(names, cls, lang), "shape": s}
+                for k, cls, s in KINDS
+            ],
+            "families": [
+                {"key": k, "label": _capital(_label(names, HILOS_NS + cls, lang)), "colour": c}
+                for cls, k, c in FAMILIES
+            ],
             "statuses": [
-                {"key": k, "label": lab, "dashes": d, "colour": c, "marker": m}
-                for k, lab, d, c, m in STATUSES
+                {"key": k, "label": _status_label(k, lang), "dashes": d, "colour": c, "marker": m}
+                for k, d, c, m in STATUSES
             ],
             "relations": relation_rows,
             "path": PATH_COLOUR,
@@ -421,8 +500,8 @@ def _split_iris(iris: Iterable[str], tables: _Tables) -> tuple[list[int], list[s
 
 
 _NODE_COLUMNS = (
-    "label", "x", "y", "size", "score", "sphere", "spheres", "kind", "types", "names", "aliases",
-    "notes",
+    "label", "x", "y", "size", "font", "layer", "score", "sphere", "spheres", "kind", "types",
+    "names", "aliases", "notes",
 )  # fmt: skip
 _TIE_COLUMNS = (
     "from", "to", "relation", "status", "confidence", "score", "start", "end", "quotes",
@@ -444,17 +523,19 @@ def _node_columns(
     labels: dict[str, str],
     positions: dict[Hashable, tuple[float, float]],
     scores: dict[str, float],
+    sizes: dict[str, tuple[float, float]],
+    actors: set[str],
     names: _Names,
     tables: _Tables,
     lang: str,
 ) -> dict[str, list[Any] | None]:
     kinds = {k: i for i, (k, _, _) in enumerate(KINDS)}
     other = kinds["other"]
-    top = max((scores.get(n, 0.0) for n in nodes), default=0.0)
     sphere, langs = tables.sphere, tables.lang
     type_labels: dict[str, int] = {}
     columns: dict[str, list[Any]] = {name: [] for name in _NODE_COLUMNS}
     label_c, x_c, y_c, size_c, score_c = (columns[k] for k in ("label", "x", "y", "size", "score"))
+    font_c, layer_c = columns["font"], columns["layer"]
     sphere_c, spheres_c, kind_c, types_c = (
         columns[k] for k in ("sphere", "spheres", "kind", "types")
     )
@@ -467,9 +548,10 @@ def _node_columns(
         label_c.append(label)
         x_c.append(x)
         y_c.append(y)
-        size_c.append(
-            12.0 if top <= 0 or score is None else round(8 + 30 * (score / top) ** 0.5, 2)
-        )
+        size, font = sizes[node]
+        size_c.append(size)
+        font_c.append(font)
+        layer_c.append(0 if node in actors else 1)
         score_c.append(None if score is None else float(f"{score:.6g}"))
         sphere_c.append(sphere(data.get("sphere")))
         spheres_c.append([sphere(s) for s in data.get("spheres") or ()])
@@ -573,6 +655,8 @@ def page_rows(data: dict[str, Any]) -> dict[str, Any]:
             "x": n["x"][i],
             "y": n["y"][i],
             "size": n["size"][i],
+            "font": n["font"][i],
+            "layer": n["layer"][i] == 1,
             "score": scores[i],
             "sphere": tables["sphere"][n["sphere"][i]],
             "spheres": [tables["sphere"][s] for s in n["spheres"][i]],
@@ -782,7 +866,7 @@ def _families(store: Store) -> dict[str, str]:
     families: dict[str, str] = {}
     for cls, supers in superclasses.items():
         closure = {cls, *supers}
-        for root, key, _, _ in FAMILIES:
+        for root, key, _ in FAMILIES:
             if HILOS_NS + root in closure:
                 families[cls] = key
                 break
@@ -944,17 +1028,238 @@ def _default_title(
     best: EvidencePath | None,
     n: int,
     filters: Filters,
+    chains: int = 0,
+    lang: str = "en",
 ) -> str:
+    """What the page shows, in a title.
+
+    >>> _default_title({}, None, 1, None, 67, Filters(), 0, "es")
+    'La red de 67 actores'
+    >>> _default_title({}, None, 1, None, 22, Filters(), 12, "en")
+    '12 collusion chains from the state into organised crime'
+    """
     if best is not None:
-        return f"Best evidence path from {best.nodes[0].label} to {best.nodes[-1].label}"
+        return tr(
+            "Best evidence path from {start} to {end}",
+            lang,
+            start=best.nodes[0].label,
+            end=best.nodes[-1].label,
+        )
+    if chains:
+        if chains == 1:
+            return tr("1 collusion chain from the state into organised crime", lang)
+        return tr(
+            "{count} collusion chains from the state into organised crime", lang, count=chains
+        )
     if focus is not None:
-        around = f"{hops} tie{'s' if hops > 1 else ''}"
-        return f"The network within {around} of {labels.get(focus, compact(focus))}"
-    context = {"place": "places", "market": "markets", "policy": "policies", "event": "events",
-               "phenomenon": "phenomena"}  # fmt: skip
-    names = ["actors", *(context[k] for k in filters.include if k in context)]
-    what = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return f"The network of {n} {what}"
+        name = labels.get(focus, compact(focus))
+        if hops == 1:
+            return tr("The network within 1 tie of {name}", lang, name=name)
+        return tr("The network within {hops} ties of {name}", lang, hops=hops, name=name)
+    words = [tr("actors", lang)] + [
+        _context_plural(k, lang) for k in CONTEXT_KINDS if k in filters.include
+    ]
+    what = (
+        words[0]
+        if len(words) == 1
+        else tr("{items} and {last}", lang, items=", ".join(words[:-1]), last=words[-1])
+    )
+    return tr("The network of {count} {what}", lang, count=n, what=what)
+
+
+def _context_plural(kind: str, lang: str) -> str:
+    plural = {
+        "place": tr("places", lang),
+        "market": tr("markets", lang),
+        "policy": tr("policies", lang),
+        "event": tr("events", lang),
+        "phenomenon": tr("phenomena", lang),
+    }
+    return plural.get(kind, kind)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _sphere_label(key: str, lang: str) -> str:
+    if key == "none":
+        return tr("No sphere", lang)
+    for sphere in vocabulary().spheres:
+        if sphere.key == key:
+            return _capital(sphere.label(lang))
+    return key
+
+
+def _status_label(key: str, lang: str) -> str:
+    if key == "none":
+        return tr("No status", lang)
+    return _capital(vocabulary().status(key).label(lang))
+
+
+def _kind_label(names: _Names, cls: str | None, lang: str) -> str:
+    if cls is None:
+        return tr("Actor of unknown kind", lang)
+    return _capital(_label(names, HILOS_NS + cls, lang))
+
+
+def _measure_label(measure: str, lang: str) -> str:
+    found = {
+        "degree": tr("degree", lang),
+        "betweenness": tr("betweenness", lang),
+        "closeness": tr("closeness", lang),
+        "eigenvector": tr("eigenvector", lang),
+        "pagerank": tr("PageRank", lang),
+    }
+    return found.get(measure, measure)
+
+
+def _filters_in_words(filters: Filters, labels: dict[str, str], lang: str) -> list[str]:
+    """The export's filters as sentences in the page's language (`filters_in_words` in
+    English, which the projection writes for the terminal)."""
+    if lang == "en":
+        return filters_in_words(filters, lambda iri: labels.get(iri, compact(iri)))
+    lines: list[str] = []
+    if filters.graphs:
+        lines.append(tr("ties from the graphs: {graphs}", lang, graphs=", ".join(filters.graphs)))
+    if filters.min_status:
+        status = vocabulary().status(filters.min_status).label(lang)
+        lines.append(tr("ties whose status is at least {status}", lang, status=status))
+    if filters.as_of:
+        lines.append(tr("ties valid on {date}", lang, date=filters.as_of))
+    if filters.between:
+        first, last = filters.between
+        years = f"{first if first > 0 else ''}..{last if last < 9999 else ''}"
+        lines.append(tr("ties valid during {years}", lang, years=years))
+    if filters.tie_types:
+        lines.append(
+            tr(
+                "ties of type {types} (with their sub-types)",
+                lang,
+                types=", ".join(filters.tie_types),
+            )
+        )
+    if filters.exclude:
+        left = "; ".join(labels.get(i, compact(i)) for i in filters.exclude)
+        lines.append(tr("leaving out {names}", lang, names=left))
+    if filters.include:
+        kinds = ", ".join(_context_plural(k, lang) for k in CONTEXT_KINDS if k in filters.include)
+        lines.append(tr("context in the network besides actors: {kinds}", lang, kinds=kinds))
+    return lines
+
+
+def _snapshot_scope(store: Store, graphs: Sequence[str] | None, lang: str) -> str:
+    """What the snapshot hash covers, in the page's language."""
+    count = len(graphs) if graphs else len(store.graphs())
+    if graphs:
+        return tr(
+            "SHA-256 of the sorted N-Quads lines of the loaded graphs {graphs} (statements as "
+            "loaded, without derived ones; blank nodes labelled by RDF Dataset Canonicalization, "
+            "RDFC-1.0)",
+            lang,
+            graphs=", ".join(graphs),
+        )
+    return tr(
+        "SHA-256 of the sorted N-Quads lines of all {count} loaded graphs (statements as loaded, "
+        "without derived ones; blank nodes labelled by RDF Dataset Canonicalization, RDFC-1.0)",
+        lang,
+        count=count,
+    )
+
+
+_FOLDERISH = re.compile(r"^(/|~|\.{1,2}/|[A-Za-z]:[\\/])")
+
+
+def _without_folders(command: str) -> str:
+    """The command with every file argument reduced to its name: no folder of the person who
+    ran it (`/home/<name>/…`) is published in the page.
+
+    >>> _without_folders("hilos export html /home/ana/pages/net.html --focus 'A/B'")
+    'hilos export html net.html --focus A/B'
+    """
+    try:
+        parts = shlex.split(command)
+    except ValueError:
+        return command
+    cleaned = [
+        os.path.basename(p.rstrip("/\\")) or p
+        if _FOLDERISH.match(p)
+        or (("/" in p or "\\" in p) and p.lower().endswith((".html", ".htm")))
+        else p
+        for p in parts
+    ]
+    return shlex.join(cleaned)
+
+
+_MARKED = re.compile(r"""\bt\(\s*(?P<q>["'])(?P<text>(?:\\.|(?!(?P=q)).)*)(?P=q)""")
+
+
+def _messages(lang: str) -> dict[str, str]:
+    """The translations the page's script asks for (its `t("…")` strings), in `lang`."""
+    if lang == "en":
+        return {}
+    wanted = {
+        json.loads('"' + m["text"].replace("\\'", "'") + '"')
+        for m in _MARKED.finditer(_asset("page.js"))
+    }
+    known = catalogue(lang)
+    return {text: known[text] for text in sorted(wanted) if text in known}
+
+
+def _sizes(
+    nodes: Sequence[str], scores: dict[str, float], actors: set[str]
+) -> dict[str, tuple[float, float]]:
+    """The size of each node and the font size of its label, both by importance: the score
+    that sizes the nodes (a fixed size without one); context nodes small."""
+    top = max((scores.get(n, 0.0) for n in nodes), default=0.0)
+    found: dict[str, tuple[float, float]] = {}
+    for node in nodes:
+        score = scores.get(node)
+        if node not in actors:
+            found[node] = (9.0, 11.0)
+        elif top <= 0 or score is None:
+            found[node] = (12.0, 13.0)
+        else:
+            share = (score / top) ** 0.5
+            found[node] = (round(8 + 30 * share, 2), round(11 + 8 * share, 1))
+    return found
+
+
+def _footprint(label: str, size: float, font: float) -> Footprint:
+    """The box a node and its label take on the page (at zoom 1): the shape, and below it the
+    label wrapped at `LABEL_WRAP` pixels (about 0.62 em a character, DejaVu Sans's width)."""
+    width = len(label) * font * 0.62
+    lines = max(1, math.ceil(width / (LABEL_WRAP * 0.75)))  # (wrapped at spaces)
+    half = min(width, LABEL_WRAP) / 2
+    return (-max(size, half), -size, max(size, half), size + 5 + lines * font * 1.2)
+
+
+def _context_layer(
+    store: Store, filters: Filters, shown: nx.MultiDiGraph, lang: str
+) -> nx.MultiDiGraph | None:
+    """The shown network with the context tied to it that the filters leave out (places,
+    markets, policies, events, phenomena): the page's context layers. None when there is none."""
+    missing = tuple(k for k in CONTEXT_KINDS if k not in filters.include)
+    if not missing or not shown.number_of_nodes():
+        return None
+    whole = project(store, replace(filters, include=CONTEXT_KINDS), lang=lang).graph
+    added: set[str] = set()
+    for node in shown.nodes:
+        if node not in whole:
+            continue
+        for other in (*whole.successors(node), *whole.predecessors(node)):
+            if other not in shown and whole.nodes[other].get("kind") in missing:
+                added.add(other)
+    if not added:
+        return None
+    result = shown.copy()
+    for node in sorted(added):
+        result.add_node(node, **whole.nodes[node])
+    keep = set(result.nodes)
+    for u, v, key, data in whole.edges(keys=True, data=True):
+        if (u in added or v in added) and u in keep and v in keep:
+            result.add_edge(u, v, key=key, **data)
+    return result
 
 
 def _version() -> str:
@@ -1028,7 +1333,16 @@ def _page_parts(data: dict[str, Any]) -> Iterator[str]:
             "form-action 'none'",
         ]
     )
+    lang = data["meta"].get("lang") or "en"
     pieces = {
+        "LANG": html.escape(lang),
+        "NOSCRIPT": html.escape(
+            tr(
+                "This page needs JavaScript to draw the network. Its data is in the JSON block "
+                "with the id hilos-data, in this file.",
+                lang,
+            )
+        ),
         "TITLE": html.escape(data["meta"]["title"]),
         "POLICY": html.escape(policy),
         "CSS": _asset("page.css"),

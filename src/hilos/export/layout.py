@@ -16,6 +16,21 @@ component is laid out on its own and the components are packed side by side, big
   by a small seeded jitter (20,000 nodes in about a second instead of forty; see
   bench/newsroom.py).
 
+Up to `COMMUNITY_LIMIT` nodes the layout also reads:
+
+- **Communities apart.** Louvain communities (seeded) start grouped around the centres of a
+  spring layout of the graph of communities, and the spring layout then pulls ties inside a
+  community ten times as hard as ties between communities, so groups stay visibly apart.
+- **Room for labels.** Given each node's footprint (its shape and the label below it, as the
+  page draws them), overlapping footprints are pushed apart (`make_room`), so that at the
+  zoom the page opens with most labels fit; the page hides the rest until zoomed in.
+- **A path left to right.** Given a `line` of nodes (the best evidence path), they are pinned
+  left to right on one horizontal line and the rest of their component is laid out around them.
+
+Context nodes that join the page as a layer (places, markets… shown on request) are placed
+afterwards around the actors they are tied to (`place_around`), leaving the actors where they
+are.
+
 Positions come out in the units vis-network draws in (pixels at zoom 1): linked nodes end up
 about `spacing` apart. The same graph and seed give the same positions.
 """
@@ -24,7 +39,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 
 import networkx as nx
 import numpy as np
@@ -38,12 +53,30 @@ REFINE_ITERATIONS = 10
 """Spring iterations run on a Pivot MDS layout."""
 REFINE_LIMIT = 6_000
 """Components above this many nodes are untangled (`_untangle`) rather than refined."""
+COMMUNITY_LIMIT = 3_000
+"""Up to this many nodes, communities are found and kept apart, and labels given room."""
+ROOM_LIMIT = 1_500
+"""Components up to this many nodes have their footprints pushed apart (quadratic)."""
+INSIDE, BETWEEN = 1.0, 0.1
+"""How hard a tie pulls inside a community and between two."""
 
 Position = tuple[float, float]
+Footprint = tuple[float, float, float, float]
+"""A node's box around its position: left, top, right, bottom (pixels at zoom 1; top < 0)."""
 
 
-def layout(graph: nx.Graph, *, seed: int = 0, spacing: float = 130.0) -> dict[Hashable, Position]:
+def layout(
+    graph: nx.Graph,
+    *,
+    seed: int = 0,
+    spacing: float = 130.0,
+    footprints: Mapping[Hashable, Footprint] | None = None,
+    line: Sequence[Hashable] | None = None,
+) -> dict[Hashable, Position]:
     """Positions of the nodes of `graph` (directions and parallel ties are ignored).
+
+    `footprints` gives each node's box (its shape and label) to keep apart; `line` a sequence
+    of nodes to pin left to right.
 
     >>> positions = layout(nx.path_graph(3), seed=1)
     >>> sorted(positions) == [0, 1, 2] and layout(nx.path_graph(3), seed=1) == positions
@@ -51,25 +84,204 @@ def layout(graph: nx.Graph, *, seed: int = 0, spacing: float = 130.0) -> dict[Ha
     """
     nodes = sorted(graph.nodes, key=str)
     index = {node: i for i, node in enumerate(nodes)}
+    pairs = sorted({(min(index[u], index[v]), max(index[u], index[v])) for u, v in graph.edges()})
     compiled = rx.PyGraph(multigraph=False)
     compiled.add_nodes_from(range(len(nodes)))
-    compiled.add_edges_from_no_data(
-        sorted({(min(index[u], index[v]), max(index[u], index[v])) for u, v in graph.edges()})
-    )
+    compiled.add_edges_from_no_data([(u, v) for u, v in pairs if u != v])
     components = sorted(
         (sorted(c) for c in rx.connected_components(compiled)), key=lambda c: (-len(c), c[0])
+    )
+    community = _communities(compiled, seed) if len(nodes) <= COMMUNITY_LIMIT else None
+    pinned = [index[n] for n in (line or ()) if n in index]
+    boxes = (
+        np.array([footprints.get(n, _NO_BOX) for n in nodes], dtype=float)
+        if footprints is not None
+        else None
     )
     placed: list[tuple[list[int], np.ndarray]] = []
     for number, members in enumerate(components):
         sub = compiled.subgraph(members)
-        unit = _component_layout(sub, seed + number)
+        on_line = [members.index(i) for i in pinned if i in members] if pinned else []
+        if community is not None and 2 < len(members) <= SPRING_LIMIT:
+            unit = _grouped_layout(sub, [community[m] for m in members], seed + number, on_line)
+        else:
+            unit = _component_layout(sub, seed + number)
         side = spacing * math.sqrt(len(members)) if len(members) > 1 else 0.0
-        placed.append((members, unit * side))
+        if len(on_line) > 1:
+            side = max(side, spacing * 1.5 * (len(on_line) - 1))
+        coordinates = unit * side
+        if boxes is not None and 1 < len(members) <= ROOM_LIMIT:
+            coordinates = make_room(coordinates, boxes[members], fixed=on_line)
+        placed.append((members, coordinates))
     positions: dict[Hashable, Position] = {}
-    for members, coordinates in _pack(placed, spacing):
+    for members, coordinates in _pack(placed, spacing, boxes):
         for i, (x, y) in zip(members, coordinates, strict=True):
             positions[nodes[i]] = (round(float(x), 1), round(float(y), 1))
     return positions
+
+
+_NO_BOX: Footprint = (-10.0, -10.0, 10.0, 10.0)
+
+
+def _communities(graph: rx.PyGraph, seed: int) -> list[int]:
+    """The Louvain community of each node (seeded)."""
+    simple = nx.Graph()
+    simple.add_nodes_from(range(graph.num_nodes()))
+    simple.add_edges_from(graph.edge_list())
+    found = nx.community.louvain_communities(simple, seed=seed)
+    label = [0] * graph.num_nodes()
+    for number, members in enumerate(sorted(found, key=lambda c: (-len(c), min(c)))):
+        for node in members:
+            label[node] = number
+    return label
+
+
+def _grouped_layout(
+    graph: rx.PyGraph, community: list[int], seed: int, line: list[int]
+) -> np.ndarray:
+    """A connected graph laid out with its communities apart (and `line` pinned left to
+    right), centred, within a square of side 1."""
+    n = graph.num_nodes()
+    groups = sorted(set(community))
+    rng = np.random.default_rng(seed)
+    # The communities' centres: a spring layout of the graph of communities.
+    quotient = rx.PyGraph(multigraph=False)
+    quotient.add_nodes_from(groups)
+    where = {g: i for i, g in enumerate(groups)}
+    between: dict[tuple[int, int], int] = {}
+    for u, v in graph.edge_list():
+        a, b = where[community[u]], where[community[v]]
+        if a != b:
+            key = (min(a, b), max(a, b))
+            between[key] = between.get(key, 0) + 1
+    quotient.add_edges_from([(a, b, float(w)) for (a, b), w in sorted(between.items())])
+    if len(groups) > 2:
+        found = rx.spring_layout(quotient, seed=seed, num_iter=200, weight_fn=float)
+        centres = np.array([found[i] for i in range(len(groups))], dtype=float)
+    else:
+        centres = np.array([[-0.5, 0.0], [0.5, 0.0]][: len(groups)], dtype=float)
+    sizes = np.bincount([where[c] for c in community], minlength=len(groups))
+    start = np.empty((n, 2))
+    for node in range(n):
+        g = where[community[node]]
+        spread = 0.35 * math.sqrt(sizes[g] / n)
+        start[node] = centres[g] + rng.uniform(-spread, spread, size=2)
+    weighted = rx.PyGraph(multigraph=False)
+    weighted.add_nodes_from(range(n))
+    weighted.add_edges_from(
+        [(u, v, INSIDE if community[u] == community[v] else BETWEEN) for u, v in graph.edge_list()]
+    )
+    fixed: set[int] | None = None
+    if len(line) > 1:
+        start = _unit(start)
+        for k, node in enumerate(line):
+            start[node] = (-0.6 + 1.2 * k / (len(line) - 1), 0.0)
+        fixed = set(line)
+    found = rx.spring_layout(
+        weighted,
+        pos={i: (float(x), float(y)) for i, (x, y) in enumerate(start)},
+        fixed=fixed,
+        seed=seed,
+        num_iter=150,
+        weight_fn=float,
+    )
+    return _unit(np.array([found[i] for i in range(n)], dtype=float))
+
+
+def make_room(
+    points: np.ndarray,
+    boxes: np.ndarray,
+    *,
+    gap: float = 6.0,
+    rounds: int = 80,
+    fixed: Sequence[int] = (),
+) -> np.ndarray:
+    """Points moved apart until no two boxes (left, top, right, bottom around each point)
+    overlap, or `rounds` rounds have passed: each overlapping pair is pushed apart along the
+    axis where they overlap least, half each (all of it on the other when one is `fixed`).
+
+    >>> moved = make_room(np.array([[0.0, 0.0], [1.0, 0.0]]), np.array([[-10.0, -5, 10, 5]] * 2))
+    >>> apart = abs(moved[1] - moved[0])
+    >>> bool(apart[0] >= 20 or apart[1] >= 10)
+    True
+    """
+    placed = np.array(points, dtype=float)
+    n = len(placed)
+    if n < 2:
+        return placed
+    half_w = (boxes[:, 2] - boxes[:, 0]) / 2 + gap / 2
+    half_h = (boxes[:, 3] - boxes[:, 1]) / 2 + gap / 2
+    offset = np.column_stack(((boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2))
+    mobile = np.ones(n)
+    mobile[list(fixed)] = 0.0
+    need_x = half_w[:, None] + half_w[None, :]
+    need_y = half_h[:, None] + half_h[None, :]
+    upper = np.triu(np.ones((n, n), dtype=bool), 1)
+    tiebreak = np.random.default_rng(0).uniform(-1e-3, 1e-3, size=(n, n))
+    for _ in range(rounds):
+        centre = placed + offset
+        dx = centre[None, :, 0] - centre[:, None, 0] + tiebreak
+        dy = centre[None, :, 1] - centre[:, None, 1] + tiebreak.T
+        over_x = need_x - np.abs(dx)
+        over_y = need_y - np.abs(dy)
+        clash = (over_x > 0) & (over_y > 0) & upper
+        if not clash.any():
+            break
+        i, j = np.nonzero(clash)
+        along_x = over_x[i, j] <= over_y[i, j]
+        push = np.where(along_x, over_x[i, j], over_y[i, j])
+        sign = np.where(along_x, np.sign(dx[i, j]), np.sign(dy[i, j]))
+        share_i = mobile[i] / np.maximum(mobile[i] + mobile[j], 1e-9)
+        share_j = mobile[j] / np.maximum(mobile[i] + mobile[j], 1e-9)
+        move = np.zeros_like(placed)
+        axis = np.where(along_x, 0, 1)
+        np.add.at(move, (i, axis), -sign * (push + 0.5) * share_i)
+        np.add.at(move, (j, axis), sign * (push + 0.5) * share_j)
+        placed += move
+    return placed
+
+
+def place_around(
+    graph: nx.Graph,
+    positions: Mapping[Hashable, Position],
+    newcomers: Sequence[Hashable],
+    *,
+    seed: int = 0,
+    spacing: float = 130.0,
+) -> dict[Hashable, Position]:
+    """Positions for `newcomers` (context nodes) around the placed nodes they are tied to,
+    leaving those where they are: each at the middle of its placed neighbours, moved out by
+    about `spacing` in a seeded direction.
+
+    >>> g = nx.Graph([("a", "p")])
+    >>> x, y = place_around(g, {"a": (0.0, 0.0)}, ["p"], seed=1)["p"]
+    >>> 60 < math.hypot(x, y) < 200
+    True
+    """
+    rng = random.Random(seed)
+    found: dict[Hashable, Position] = {}
+    taken = list(positions.values())
+    centre = (
+        (sum(x for x, _ in taken) / len(taken), sum(y for _, y in taken) / len(taken))
+        if taken
+        else (0.0, 0.0)
+    )
+    for node in sorted(newcomers, key=str):
+        around = (
+            [positions[m] for m in graph.neighbors(node) if m in positions] if node in graph else []
+        )
+        if around:
+            x = sum(p[0] for p in around) / len(around)
+            y = sum(p[1] for p in around) / len(around)
+        else:
+            x, y = centre
+        angle = rng.uniform(0, 2 * math.pi)
+        distance = spacing * (0.6 + 0.5 * rng.random())
+        found[node] = (
+            round(x + distance * math.cos(angle), 1),
+            round(y + distance * math.sin(angle), 1),
+        )
+    return found
 
 
 def _component_layout(graph: rx.PyGraph, seed: int) -> np.ndarray:
@@ -154,23 +366,30 @@ def _pivot_mds(graph: rx.PyGraph, seed: int) -> np.ndarray:
 
 
 def _pack(
-    placed: Sequence[tuple[list[int], np.ndarray]], spacing: float
+    placed: Sequence[tuple[list[int], np.ndarray]],
+    spacing: float,
+    boxes: np.ndarray | None = None,
 ) -> list[tuple[list[int], np.ndarray]]:
     """Components placed in rows (biggest first), left to right, rows about as wide as the
-    whole is tall, with `spacing` between them."""
+    whole is tall, with `spacing` between them (and between their nodes' boxes)."""
     if not placed:
         return []
-    sizes = [
-        (coordinates.max(axis=0) - coordinates.min(axis=0)) + spacing for _, coordinates in placed
-    ]
+    extents = []
+    for members, coordinates in placed:
+        if boxes is None:
+            low, high = coordinates.min(axis=0), coordinates.max(axis=0)
+        else:
+            low = (coordinates + boxes[members][:, :2]).min(axis=0)
+            high = (coordinates + boxes[members][:, 2:]).max(axis=0)
+        extents.append((low, high))
+    sizes = [(high - low) + spacing for low, high in extents]
     area = sum(float(w * h) for w, h in sizes)
     width = max(math.sqrt(area) * 1.2, float(sizes[0][0]))
     packed: list[tuple[list[int], np.ndarray]] = []
     x = y = row_height = 0.0
-    for (members, coordinates), (w, h) in zip(placed, sizes, strict=True):
+    for (members, coordinates), (w, h), (low, _) in zip(placed, sizes, extents, strict=True):
         if x > 0 and x + w > width:
             x, y, row_height = 0.0, y + row_height, 0.0
-        low = coordinates.min(axis=0)
         packed.append((members, coordinates - low + np.array([x, y]) + spacing / 2))
         x += float(w)
         row_height = max(row_height, float(h))

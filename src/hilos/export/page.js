@@ -1,5 +1,7 @@
 /* The hilos network page. Every string from the data reaches the document through textContent,
-   createTextNode or an attribute set with setAttribute: never as HTML. Tooltips are elements. */
+   createTextNode or an attribute set with setAttribute: never as HTML. Tooltips are elements.
+   Every word of the page's own goes through t(text): the page's language is in the data, with
+   the translations it needs (meta.messages). */
 (function () {
   "use strict";
 
@@ -13,8 +15,21 @@
   var tiesData = data.ties;
   var large = !meta.physics;
   var SVG = "http://www.w3.org/2000/svg";
+  var INK = "#1d1d1f";
+  var FADED = "#b4b4ba";
+  var CLEAR = "rgba(0,0,0,0)";
+  var WRAP = 170;
+  var FACE = "system-ui, 'Noto Sans', 'DejaVu Sans', sans-serif";
 
   // ------------------------------------------------------------------------------- helpers
+
+  function t(text, values) {
+    var found = (meta.messages && meta.messages[text]) || text;
+    if (!values) return found;
+    return found.replace(/\{(\w+)\}/g, function (all, name) {
+      return values.hasOwnProperty(name) ? String(values[name]) : all;
+    });
+  }
 
   function rows(columns) {
     var tables = columns.tables, ns = tables.ns, langs = tables.lang;
@@ -28,6 +43,7 @@
       var label = n.label[i];
       nodes[i] = {
         id: ns[n.ns[i]] + n.local[i], label: label, x: n.x[i], y: n.y[i], size: n.size[i],
+        font: n.font[i], layer: n.layer[i] === 1,
         score: n.score ? n.score[i] : null, sphere: tables.sphere[n.sphere[i]],
         spheres: pick(tables.sphere, n.spheres[i]), kind: columns.style.kinds[n.kind[i]].key,
         types: pick(tables.type, n.types[i]), names: named(n.names[i], label),
@@ -113,7 +129,7 @@
   function kindLabel(node) { return (kinds[node.kind] || kinds.other).label; }
 
   function sphereLabels(node) {
-    if (!node.spheres.length) return spheres.none.label;
+    if (!node.spheres.length) return node.layer ? "" : spheres.none.label;
     return node.spheres.map(function (s) { return spheres[s] ? spheres[s].label : s; }).join(" → ");
   }
 
@@ -131,11 +147,12 @@
   // ------------------------------------------------------------------------------- tooltips
 
   function nodeTip(node, i) {
+    var what = [kindLabel(node), sphereLabels(node)].filter(Boolean).join(" · ");
     return el("div", { cls: "tip" }, [
       el("strong", { text: node.label }),
-      el("div", { text: kindLabel(node) + " · " + sphereLabels(node) }),
+      el("div", { text: what }),
       node.types.length ? el("div", { text: node.types.join(", ") }) : null,
-      el("div", { cls: "hint", text: tiesOf[i].length + " tie(s) · click for the card and evidence" })
+      el("div", { cls: "hint", text: (tiesOf[i].length === 1 ? t("1 tie") : t("{count} ties", { count: tiesOf[i].length })) + " · " + t("click for the card and evidence") })
     ]);
   }
 
@@ -146,7 +163,7 @@
       el("div", { text: nodesData[tie.from].label + " → " + nodesData[tie.to].label }),
       el("div", { text: statuses[statusKey(tie)].label + (when(tie) ? " · " + when(tie) : "") }),
       cited.length ? el("div", { text: cited.join("; ") }) : null,
-      el("div", { cls: "hint", text: "Click for the evidence" })
+      el("div", { cls: "hint", text: t("Click for the evidence") })
     ]);
   }
 
@@ -160,11 +177,35 @@
   }
   var highlightPath = !!meta.path;
 
+  // What stands out: the selection, else the chain picked in the list, else the best path.
+  // Everything else is dimmed; colours stay.
+  var emphasis = null;     // {nodes: {i: true}, ties: {j: true}} or null
+  var chosenChain = null;  // index into meta.chains
+  var labelShown = nodesData.map(function () { return true; });
+  // Zoomed out, labels keep a readable size on the screen (three quarters of their size at
+  // zoom 1): fewer fit, and the placement below shows the most important ones.
+  var labelFactor = 1;
+  function factorFor(scale) { return scale < 0.75 ? 0.75 / scale : 1; }
+  var nodeHidden = nodesData.map(function () { return false; });
+  var tieHidden = tiesData.map(function () { return false; });
+
+  function dimmedNode(i) { return emphasis !== null && !emphasis.nodes[i]; }
+  function dimmedTie(j) { return emphasis !== null && !emphasis.ties[j]; }
+
+  function fontFor(i) {
+    var node = nodesData[i];
+    var colour = !labelShown[i] ? CLEAR : dimmedNode(i) ? FADED : INK;
+    return {
+      size: node.font * labelFactor, face: FACE, color: colour, strokeWidth: labelShown[i] ? 3 * labelFactor : 0,
+      strokeColor: labelShown[i] ? "#ffffff" : CLEAR
+    };
+  }
+
   function nodeItem(node, i) {
-    var fill = sphereColour(sphereKey(node));
+    var fill = sphereColour(node.layer ? "none" : sphereKey(node));
     var drift = node.spheres.length > 1;
     var border = drift ? sphereColour(node.spheres[1]) : shade(fill, 0.7);
-    var onPath = pathNodes[i];
+    var onPath = pathNodes[i] && highlightPath;
     var item = {
       id: i,
       label: node.label,
@@ -172,44 +213,51 @@
       y: node.y,
       size: node.size,
       shape: (kinds[node.kind] || kinds.other).shape,
-      borderWidth: onPath && highlightPath ? 5 : drift ? 4 : 1.5,
+      borderWidth: onPath ? 5 : drift ? 4 : 1.5,
       color: {
         background: fill,
-        border: onPath && highlightPath ? style.path : border,
+        border: onPath ? style.path : border,
         highlight: { background: fill, border: "#000000" },
         hover: { background: fill, border: "#000000" }
       },
-      opacity: highlightPath && !onPath ? 0.35 : 1,
+      opacity: dimmedNode(i) ? 0.18 : 1,
+      font: fontFor(i),
+      widthConstraint: { maximum: WRAP * labelFactor },
       title: nodeTip(node, i)
     };
     if (meta.focus && meta.focus.node === i) item.borderWidth = Math.max(item.borderWidth, 4);
     return item;
   }
 
-  function tieItem(tie, j) {
+  function tieColour(tie) {
     var status = statuses[statusKey(tie)];
     var family = families[tie.family] || families.other;
-    var colour = status.colour || family.colour;
-    var onPath = !!pathTies[tie.id];
+    return status.colour || family.colour;
+  }
+
+  function tieLabel(tie, hovered) {
+    var marker = statuses[statusKey(tie)].marker;
+    if (hovered) return tie.type + (marker ? " " + marker : "");
+    return marker || "";
+  }
+
+  function tieItem(tie, j) {
+    var status = statuses[statusKey(tie)];
+    var colour = tieColour(tie);
+    var onPath = !!pathTies[tie.id] && highlightPath;
+    var shown = onPath ? style.path : colour;
     var item = {
       id: j,
       from: tie.from,
       to: tie.to,
-      width: 1 + 4 * (tie.score || 0) + (onPath && highlightPath ? 4 : 0),
+      width: 1.2 + 4 * (tie.score || 0) + (onPath ? 4 : 0),
       dashes: status.dashes || false,
-      color: {
-        color: onPath && highlightPath ? style.path : colour,
-        highlight: "#000000",
-        hover: shade(colour, 0.6),
-        opacity: highlightPath && !onPath ? 0.25 : 1
-      },
+      color: { color: shown, highlight: shown, hover: shown, opacity: dimmedTie(j) ? 0.12 : 1, inherit: false },
       arrows: { to: { enabled: true, scaleFactor: 0.55 } },
+      label: tieLabel(tie, false),
+      font: { size: 14, color: colour, strokeWidth: 4, strokeColor: "#ffffff", align: "middle", face: FACE },
       title: tieTip(tie)
     };
-    if (status.marker) {
-      item.label = status.marker;
-      item.font = { size: 15, color: status.colour || family.colour, strokeWidth: 4, strokeColor: "#ffffff", align: "middle" };
-    }
     if (tie.bend) {
       item.smooth = { enabled: true, type: tie.bend > 0 ? "curvedCW" : "curvedCCW", roundness: Math.abs(tie.bend) };
     } else {
@@ -224,15 +272,8 @@
   var options = {
     autoResize: true,
     layout: { improvedLayout: false, randomSeed: meta.seed },
-    physics: large ? false : {
-      enabled: true,
-      // ForceAtlas2 spreads the hubs of a collusion network better than Barnes-Hut and keeps
-      // the small components near the big one; it starts from the Python layout.
-      solver: "forceAtlas2Based",
-      forceAtlas2Based: { gravitationalConstant: -80, centralGravity: 0.015, springLength: 90, springConstant: 0.06, damping: 0.5, avoidOverlap: 0.4 },
-      stabilization: { enabled: true, iterations: 250, updateInterval: 50, fit: true },
-      minVelocity: 1
-    },
+    // The layout is computed before the page opens (layout.py); physics only on request.
+    physics: false,
     interaction: {
       // Hover highlighting redraws the network; on a large one a redraw between a press and its
       // release makes the press too long to count as a click. Tooltips work either way.
@@ -245,12 +286,14 @@
       keyboard: false
     },
     nodes: {
-      font: { size: 14, face: "system-ui, 'Noto Sans', 'DejaVu Sans', sans-serif", color: "#1d1d1f", strokeWidth: 3, strokeColor: "#ffffff" },
-      scaling: { label: { enabled: false, drawThreshold: large ? 9 : 5 } }
+      font: { size: 13, face: FACE, color: INK, strokeWidth: 3, strokeColor: "#ffffff" },
+      scaling: { label: { enabled: false, drawThreshold: 1 } }
     },
-    edges: { selectionWidth: 2, hoverWidth: 1 }
+    edges: {
+      selectionWidth: function (width) { return width + 2; },
+      hoverWidth: function (width) { return width + 1; }
+    }
   };
-
 
   // ------------------------------------------------------------------------------- panel
 
@@ -282,13 +325,13 @@
   function sphereBadge(key) {
     var badge = el("span", { cls: "badge sphere", text: spheres[key] ? spheres[key].label : key });
     badge.style.background = sphereColour(key);
-    if (key === "civil") badge.style.color = "#1d1d1f";
+    if (key === "civil") badge.style.color = INK;
     return badge;
   }
 
   function backButton() {
-    var button = el("button", { cls: "link back", text: "← Overview", attrs: { type: "button" } });
-    button.addEventListener("click", function () { network.unselectAll(); showOverview(); });
+    var button = el("button", { cls: "link back", text: "← " + t("Overview"), attrs: { type: "button" } });
+    button.addEventListener("click", function () { unselect(); });
     return button;
   }
 
@@ -312,35 +355,67 @@
     if (cited.length || tie.locators.length) {
       var list = el("ul", { cls: "sources" });
       tie.sources.forEach(function (i) { list.appendChild(el("li", { text: data.sources[i].citation })); });
-      if (!tie.sources.length) list.appendChild(el("li", { cls: "muted", text: "no source" }));
+      if (!tie.sources.length) list.appendChild(el("li", { cls: "muted", text: t("no source") }));
       block.appendChild(list);
-      if (tie.locators.length) block.appendChild(el("p", { cls: "muted", text: "Where: " + tie.locators.join("; ") }));
+      if (tie.locators.length) block.appendChild(el("p", { cls: "muted", text: t("Where: {places}", { places: tie.locators.join("; ") }) }));
     } else {
-      block.appendChild(el("p", { cls: "muted", text: "No source is recorded for this tie." }));
+      block.appendChild(el("p", { cls: "muted", text: t("No source is recorded for this tie.") }));
     }
     return block;
+  }
+
+  function chainText(chain) {
+    var parts = [nodesData[chain.nodes[0]].label];
+    chain.ties.forEach(function (id, h) {
+      parts.push(chain.forward[h] ? "→" : "←", nodesData[chain.nodes[h + 1]].label);
+    });
+    return parts.join(" ");
+  }
+
+  function chainList() {
+    var list = el("ol", { cls: "chains" });
+    meta.chains.forEach(function (chain, c) {
+      var relations = chain.ties.map(function (id) { return tiesData[tieIndex[id]].type; }).join(" · ");
+      var button = el("button", { cls: "chain", attrs: { type: "button", "data-chain": String(c), "aria-pressed": "false" } }, [
+        el("span", { cls: "chain-path", text: chainText(chain) }),
+        el("span", { cls: "muted chain-ties", text: relations })
+      ]);
+      button.addEventListener("click", function () { chooseChain(chosenChain === c ? null : c); });
+      list.appendChild(el("li", {}, [button]));
+    });
+    return list;
   }
 
   function showOverview() {
     current = null;
     clearPanel();
     panel.appendChild(el("h2", { text: meta.title }));
+    var actors = nodesData.filter(function (n) { return !n.layer; }).length;
+    var context = nodesData.length - actors;
+    var mainTies = tiesData.filter(function (tie) { return !nodesData[tie.from].layer && !nodesData[tie.to].layer; }).length;
     panel.appendChild(el("p", {
-      text: nodesData.length + " entities and " + tiesData.length + " ties, every tie a sourced claim. " +
-        "Click an entity or a tie to see its evidence; search by name or alias above."
+      text: t("{actors} actors and {ties} ties, every tie a sourced claim.", { actors: actors, ties: mainTies }) +
+        (context === 1 ? " " + t("1 context entity (a place, market, policy…) is one click away under Context.") : "") +
+        (context > 1 ? " " + t("{count} context entities (places, markets, policies…) are one click away under Context.", { count: context }) : "") +
+        " " + t("Click an entity or a tie to see its evidence; search by name or alias above.")
     }));
+    if (meta.chains) {
+      panel.appendChild(el("h3", { text: t("Collusion chains ({count})", { count: meta.chains.length }) }));
+      panel.appendChild(el("p", { cls: "muted", text: t("From a state actor into a criminal group, each through one collusion claim. Click a chain to highlight its path.") }));
+      panel.appendChild(chainList());
+    }
     if (meta.focus) {
       panel.appendChild(el("p", {}, [
-        "Showing what lies within " + meta.focus.hops + " tie(s) of ", nodeLink(meta.focus.node),
-        meta.focus.directed ? " (following ties in their direction only)." : "."
+        (meta.focus.hops === 1 ? t("Showing what lies within 1 tie of") : t("Showing what lies within {hops} ties of", { hops: meta.focus.hops })) + " ",
+        nodeLink(meta.focus.node),
+        meta.focus.directed ? " " + t("(following ties in their direction only).") : "."
       ]));
     }
     if (meta.path) {
       var box = el("div", { cls: "path-note" });
-      box.appendChild(el("h3", { text: "Best evidence path" }));
+      box.appendChild(el("h3", { text: t("Best evidence path") }));
       box.appendChild(el("p", {
-        text: "Score " + meta.path.score + " (the product of its ties' evidence scores: status weight × confidence), " +
-          meta.path.ties.length + " hop(s)."
+        text: t("Score {score} (the product of its ties' evidence scores: status weight × confidence), {hops} hops.", { score: meta.path.score, hops: meta.path.ties.length })
       }));
       var hops = el("ol", { cls: "hops" });
       meta.path.ties.forEach(function (id, h) {
@@ -354,32 +429,32 @@
         ]));
       });
       box.appendChild(hops);
-      var toggle = el("label", {}, [el("input", { attrs: { type: "checkbox", id: "highlight-path" } }), " Highlight the path"]);
+      var toggle = el("label", {}, [el("input", { attrs: { type: "checkbox", id: "highlight-path" } }), " " + t("Highlight the path")]);
       toggle.firstChild.checked = highlightPath;
       toggle.firstChild.addEventListener("change", function (event) { setHighlight(event.target.checked); });
       box.appendChild(toggle);
       panel.appendChild(box);
     }
     if (meta.filters.length) {
-      panel.appendChild(el("h3", { text: "Filters applied on export" }));
+      panel.appendChild(el("h3", { text: t("Filters applied on export") }));
       var filters = el("ul");
       meta.filters.forEach(function (f) { filters.appendChild(el("li", { text: f })); });
       panel.appendChild(filters);
     }
-    panel.appendChild(el("h3", { text: "Reading the network" }));
+    panel.appendChild(el("h3", { text: t("Reading the network") }));
     panel.appendChild(el("p", {
-      text: "Colour: the sphere of an actor (a thick border in another colour: an actor drifting between spheres). " +
-        "Shape: what kind of entity it is." + (meta.size_by ? " Size: its " + meta.size_by + " centrality in the exported network." : "")
+      text: t("Colour: the sphere of an actor (a thick border in another colour: an actor drifting between spheres). Shape: what kind of entity it is.") +
+        (meta.size_by ? " " + t("Size: its {measure} centrality in the exported network.", { measure: meta.size_by_label }) : "")
     }));
     panel.appendChild(el("p", {
-      text: "Ties: coloured by type, solid when confirmed or reported, dashed when alleged, dotted and marked ? when disputed, " +
-        "dotted grey and marked × when refuted; the wider, the stronger the evidence (status weight × confidence)."
+      text: t("Ties: coloured by type; the line says the status (see the legend); the wider, the stronger the evidence (status weight × confidence). Names too small to fit appear as you zoom in.")
     }));
-    panel.appendChild(el("h3", { text: "Data snapshot" }));
+    panel.appendChild(el("h3", { text: t("Data snapshot") }));
     panel.appendChild(el("p", {}, [el("code", { text: "sha256:" + meta.snapshot })]));
     if (meta.snapshot_scope) panel.appendChild(el("p", { cls: "muted", text: meta.snapshot_scope }));
-    panel.appendChild(el("p", { cls: "muted", text: "Made with hilos " + meta.version + " by: " }));
-    panel.appendChild(el("p", {}, [el("code", { text: meta.command || "(not recorded: written from Python)" })]));
+    panel.appendChild(el("p", { cls: "muted", text: t("Made with hilos {version} by:", { version: meta.version }) }));
+    panel.appendChild(el("p", {}, [el("code", { text: meta.command || t("(not recorded: written from Python)") })]));
+    markChain();
   }
 
   function showNode(i) {
@@ -390,39 +465,39 @@
     panel.appendChild(el("h2", { text: node.label }));
     var badges = el("p", {}, [el("span", { cls: "badge", text: kindLabel(node) }), " "]);
     if (node.spheres.length) node.spheres.forEach(function (s) { badges.appendChild(sphereBadge(s)); badges.appendChild(document.createTextNode(" ")); });
-    else badges.appendChild(sphereBadge("none"));
+    else if (!node.layer) badges.appendChild(sphereBadge("none"));
     panel.appendChild(badges);
-    if (nodes.get(i).hidden) panel.appendChild(el("p", { cls: "muted", text: "Hidden by the filters on the left." }));
+    if (nodeHidden[i]) panel.appendChild(el("p", { cls: "muted", text: t("Hidden by the filters on the left.") }));
+    function names(list) { return list.map(function (n) { return n[1] + (n[0] ? " (" + n[0] + ")" : ""); }).join("; "); }
     panel.appendChild(definitions([
-      ["Types", node.types.join(", ")],
-      ["Names", node.names.map(function (n) { return n[1] + (n[0] ? " (" + n[0] + ")" : ""); }).join("; ")],
-      ["Aliases", node.aliases.map(function (n) { return n[1] + (n[0] ? " (" + n[0] + ")" : ""); }).join("; ")],
-      ["Spheres", node.spheres.length > 1 ? sphereLabels(node) : null],
-      [meta.size_by ? meta.size_by : "", meta.size_by && node.score !== null ? Number(node.score.toPrecision(4)) : null],
+      [t("Types"), node.types.join(", ")],
+      [t("Names"), names(node.names)],
+      [t("Aliases"), names(node.aliases)],
+      [t("Spheres"), node.spheres.length > 1 ? sphereLabels(node) : null],
+      [meta.size_by ? meta.size_by_label : "", meta.size_by && node.score !== null ? Number(node.score.toPrecision(4)) : null],
       ["IRI", el("code", { cls: "iri", text: node.id })]
     ]));
     node.notes.forEach(function (note) { panel.appendChild(el("p", { text: note })); });
+    var order = ["confirmed", "reported", "alleged", "disputed", "refuted", "none"];
     var ties = tiesOf[i].slice().sort(function (a, b) {
-      var order = ["confirmed", "reported", "alleged", "disputed", "refuted", "none"];
       var ta = tiesData[a], tb = tiesData[b];
       return order.indexOf(statusKey(ta)) - order.indexOf(statusKey(tb)) || ta.type.localeCompare(tb.type) || a - b;
     });
-    panel.appendChild(el("h3", { text: "Ties in this network (" + ties.length + ")" }));
+    panel.appendChild(el("h3", { text: t("Ties in this network ({count})", { count: ties.length }) }));
     var list = el("ul", { cls: "ties" });
     ties.forEach(function (j) {
       var tie = tiesData[j];
       var outgoing = tie.from === i;
       var other = outgoing ? tie.to : tie.from;
       var dates = when(tie);
-      var item = el("li", {}, [
+      list.appendChild(el("li", {}, [
         el("div", { cls: "tie-head" }, [
           outgoing ? "→ " : "← ", tieLink(j, tie.type), outgoing ? " → " : " ← ", nodeLink(other), " ", statusBadge(tie),
-          tie.confidence !== null ? el("span", { cls: "muted", text: "confidence " + tie.confidence }) : null,
+          tie.confidence !== null ? el("span", { cls: "muted", text: t("confidence {value}", { value: tie.confidence }) }) : null,
           dates ? el("span", { cls: "muted", text: dates }) : null
         ]),
         evidenceBlock(tie)
-      ]);
-      list.appendChild(item);
+      ]));
     });
     panel.appendChild(list);
   }
@@ -436,21 +511,21 @@
     panel.appendChild(el("p", { cls: "tie-head" }, [nodeLink(tie.from), " → ", nodeLink(tie.to)]));
     var family = families[tie.family] || families.other;
     panel.appendChild(definitions([
-      ["Status", statusBadge(tie)],
-      ["Confidence", tie.confidence],
-      ["Evidence score", tie.score],
-      ["Valid", when(tie)],
-      ["When", tie.period || null],
-      ["Limited to", (tie.qualifiers || []).join(", ") || null],
-      ["Relation", tie.relation + " (" + family.label + ")"],
-      ["Market", tie.markets.join(", ")],
-      ["Wording", tie.text.join("; ")],
-      ["Best path", pathTies[tie.id] ? "this tie is a hop of the best evidence path" : null]
+      [t("Status"), statusBadge(tie)],
+      [t("Confidence"), tie.confidence],
+      [t("Evidence score"), tie.score],
+      [t("Valid"), when(tie)],
+      [t("When"), tie.period || null],
+      [t("Limited to"), (tie.qualifiers || []).join(", ") || null],
+      [t("Type"), tie.type + " (" + family.label + ")"],
+      [t("Market"), tie.markets.join(", ")],
+      [t("Wording"), tie.text.join("; ")],
+      [t("Best path"), pathTies[tie.id] ? t("this tie is a hop of the best evidence path") : null]
     ]));
-    panel.appendChild(el("h3", { text: "Evidence" }));
+    panel.appendChild(el("h3", { text: t("Evidence") }));
     panel.appendChild(evidenceBlock(tie));
     if (tie.note.length) {
-      panel.appendChild(el("h3", { text: "Note" }));
+      panel.appendChild(el("h3", { text: t("Note") }));
       tie.note.forEach(function (note) { panel.appendChild(el("p", { text: note })); });
     }
     panel.appendChild(el("p", {}, [el("code", { cls: "iri", text: tie.id })]));
@@ -461,23 +536,41 @@
   var nodeIndex = {};
   nodesData.forEach(function (node, i) { nodeIndex[node.id] = i; });
 
-  function selectNode(i, move) {
-    network.selectNodes([i]);
-    if (move) network.focus(i, { scale: Math.max(network.getScale(), 1.1), animation: large ? false : { duration: 300 } });
-    showNode(i);
+  // ------------------------------------------------------------------------------- emphasis
+
+  function baseEmphasis() {
+    var chain = chosenChain !== null ? meta.chains[chosenChain] : highlightPath ? meta.path : null;
+    if (!chain) return null;
+    var found = { nodes: {}, ties: {} };
+    chain.nodes.forEach(function (i) { found.nodes[i] = true; });
+    chain.ties.forEach(function (id) { found.ties[tieIndex[id]] = true; });
+    return found;
   }
 
-  function selectTie(j, move) {
-    network.selectEdges([j]);
-    if (move) network.fit({ nodes: [tiesData[j].from, tiesData[j].to], animation: large ? false : { duration: 300 } });
-    showTie(j);
+  function selectionEmphasis() {
+    if (!current) return null;
+    var found = { nodes: {}, ties: {} };
+    if (current.node !== undefined) {
+      found.nodes[current.node] = true;
+      tiesOf[current.node].forEach(function (j) {
+        found.ties[j] = true;
+        found.nodes[tiesData[j].from] = true;
+        found.nodes[tiesData[j].to] = true;
+      });
+    } else {
+      var tie = tiesData[current.tie];
+      found.ties[current.tie] = true;
+      found.nodes[tie.from] = true;
+      found.nodes[tie.to] = true;
+    }
+    return found;
   }
 
-  function setHighlight(on) {
-    highlightPath = on;
+  function restyle() {
+    emphasis = selectionEmphasis() || baseEmphasis();
     nodes.update(nodesData.map(function (node, i) {
       var item = nodeItem(node, i);
-      return { id: i, borderWidth: item.borderWidth, color: item.color, opacity: item.opacity };
+      return { id: i, borderWidth: item.borderWidth, color: item.color, opacity: item.opacity, font: item.font };
     }));
     edges.update(tiesData.map(function (tie, j) {
       var item = tieItem(tie, j);
@@ -485,10 +578,88 @@
     }));
   }
 
+  function setHighlight(on) {
+    highlightPath = on;
+    restyle();
+  }
+
+  function markChain() {
+    Array.prototype.forEach.call(panel.querySelectorAll("button.chain"), function (button) {
+      var on = chosenChain !== null && button.getAttribute("data-chain") === String(chosenChain);
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      button.classList.toggle("active", on);
+    });
+  }
+
+  function chooseChain(c) {
+    chosenChain = c;
+    if (current) { network.unselectAll(); current = null; setFragment(null); }
+    restyle();
+    markChain();
+    var chain = c !== null ? meta.chains[c] : null;
+    network.fit({ nodes: chain ? chain.nodes : [], maxZoomLevel: 1.3, animation: large ? false : { duration: 300 } });
+  }
+
+  // ------------------------------------------------------------------------------- selection
+
+  function setFragment(value) {
+    var url = location.href.split("#")[0] + (value ? "#" + value : "");
+    try {
+      history.replaceState(null, "", url);
+    } catch (error) {
+      if (value) location.hash = value;
+    }
+  }
+
+  function selectNode(i, move) {
+    network.selectNodes([i]);
+    if (move) network.focus(i, { scale: Math.max(network.getScale(), 1.1), animation: large ? false : { duration: 300 } });
+    showNode(i);
+    setFragment("entity=" + encodeURIComponent(nodesData[i].id));
+    restyle();
+  }
+
+  function selectTie(j, move) {
+    network.selectEdges([j]);
+    if (move) network.fit({ nodes: [tiesData[j].from, tiesData[j].to], maxZoomLevel: 1.3, animation: large ? false : { duration: 300 } });
+    showTie(j);
+    setFragment("tie=" + encodeURIComponent(tiesData[j].id));
+    restyle();
+  }
+
+  function unselect() {
+    network.unselectAll();
+    showOverview();
+    setFragment(null);
+    restyle();
+  }
+
+  function openFragment() {
+    var hash = location.hash.replace(/^#/, "");
+    var match = /^(entity|tie)=(.+)$/.exec(hash);
+    if (!match) return false;
+    var iri;
+    try { iri = decodeURIComponent(match[2]); } catch (error) { return false; }
+    if (match[1] === "entity" && nodeIndex.hasOwnProperty(iri)) {
+      var i = nodeIndex[iri];
+      if (nodeHidden[i] && nodesData[i].layer) showLayer(nodesData[i].kind);
+      selectNode(i, true);
+      return true;
+    }
+    if (match[1] === "tie" && tieIndex.hasOwnProperty(iri)) {
+      var tie = tiesData[tieIndex[iri]];
+      [tie.from, tie.to].forEach(function (end) { if (nodesData[end].layer) showLayer(nodesData[end].kind); });
+      selectTie(tieIndex[iri], true);
+      return true;
+    }
+    return false;
+  }
 
   // ------------------------------------------------------------------------------- search
 
   var searchBox = document.getElementById("search-box");
+  searchBox.setAttribute("placeholder", t("Find an actor by name or alias…"));
+  searchBox.setAttribute("aria-label", t("Find an entity by name or alias"));
   var results = document.getElementById("search-results");
   var keys = nodesData.map(function (node) {
     var names = [node.label].concat(node.names.map(function (n) { return n[1]; }), node.aliases.map(function (n) { return n[1]; }));
@@ -505,7 +676,7 @@
         var r = name === wanted ? 0 : name.indexOf(wanted) === 0 ? 1 : (" " + name).indexOf(" " + wanted) >= 0 ? 2 : name.indexOf(wanted) >= 0 ? 3 : 9;
         if (r < rank) rank = r;
       });
-      if (rank < 9) hits.push([rank, nodesData[i].label, i]);
+      if (rank < 9) hits.push([rank + (nodesData[i].layer ? 0.5 : 0), nodesData[i].label, i]);
     });
     hits.sort(function (a, b) { return a[0] - b[0] || a[1].localeCompare(b[1]) || a[2] - b[2]; });
     return hits.slice(0, 12).map(function (hit) { return hit[2]; });
@@ -516,6 +687,7 @@
   function pick(i) {
     closeResults();
     searchBox.value = nodesData[i].label;
+    if (nodeHidden[i] && nodesData[i].layer) showLayer(nodesData[i].kind);
     selectNode(i, true);
   }
 
@@ -524,12 +696,12 @@
     var found = find(searchBox.value);
     if (!searchBox.value.trim()) return;
     if (!found.length) {
-      results.appendChild(el("li", { cls: "none", text: "No entity matches." }));
+      results.appendChild(el("li", { cls: "none", text: t("No entity matches.") }));
     }
     found.forEach(function (i) {
       var node = nodesData[i];
       var button = el("button", { attrs: { type: "button" } }, [
-        el("span", { text: node.label }), " ", el("span", { cls: "hint", text: kindLabel(node) + " · " + sphereLabels(node) })
+        el("span", { text: node.label }), " ", el("span", { cls: "hint", text: [kindLabel(node), sphereLabels(node)].filter(Boolean).join(" · ") })
       ]);
       button.addEventListener("click", function () { pick(i); });
       results.appendChild(el("li", {}, [button]));
@@ -564,8 +736,11 @@
   // ------------------------------------------------------------------------------- legend and filters
 
   var controls = document.getElementById("controls");
+  controls.setAttribute("aria-label", t("Legend and filters"));
+  document.getElementById("network").setAttribute("aria-label", t("The network"));
+  panel.setAttribute("aria-label", t("Details"));
   var state = {
-    spheres: {}, statuses: {}, relations: {},
+    spheres: {}, statuses: {}, relations: {}, layers: {},
     from: meta.years ? meta.years[0] : null,
     to: meta.years ? meta.years[1] : null,
     undated: true,
@@ -574,26 +749,33 @@
   style.spheres.forEach(function (s) { state.spheres[s.key] = true; });
   style.statuses.forEach(function (s) { state.statuses[s.key] = true; });
   style.relations.forEach(function (r) { state.relations[r.key] = true; });
+  (meta.layers || []).forEach(function (k) { state.layers[k] = !!meta.layers_on; });
+
+  function shapePoints(shape, r) {
+    if (shape === "square") return [[-r, -r], [r, -r], [r, r], [-r, r]];
+    if (shape === "triangle") return [[0, -r], [r, r * 0.8], [-r, r * 0.8]];
+    if (shape === "triangleDown") return [[-r, -r * 0.8], [r, -r * 0.8], [0, r]];
+    if (shape === "diamond") return [[0, -r * 1.15], [r * 1.15, 0], [0, r * 1.15], [-r * 1.15, 0]];
+    if (shape === "hexagon") return [0, 1, 2, 3, 4, 5].map(function (k) { var a = Math.PI / 3 * k; return [r * Math.cos(a), r * Math.sin(a)]; });
+    if (shape === "star") return [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map(function (k) { var a = Math.PI / 5 * k - Math.PI / 2; var d = k % 2 ? r * 0.45 : r * 1.15; return [d * Math.cos(a), d * Math.sin(a)]; });
+    return null;
+  }
+
+  function shapeElement(shape, x, y, r, attrs) {
+    var points = shapePoints(shape, r);
+    if (!points) return svgEl("circle", Object.assign({ cx: x.toFixed(1), cy: y.toFixed(1), r: r.toFixed(1) }, attrs));
+    return svgEl("polygon", Object.assign({ points: points.map(function (p) { return (x + p[0]).toFixed(1) + "," + (y + p[1]).toFixed(1); }).join(" ") }, attrs));
+  }
 
   function shapeIcon(shape, colour, border) {
     var svg = svgEl("svg", { width: "16", height: "16", viewBox: "-8 -8 16 16", "aria-hidden": "true" });
-    var attrs = { fill: colour, stroke: border || shade(colour, 0.7), "stroke-width": "1.2" };
-    var r = 6;
-    var points = null;
-    if (shape === "dot") { svg.appendChild(svgEl("circle", Object.assign({ r: String(r) }, attrs))); return svg; }
-    if (shape === "square") points = [[-r, -r], [r, -r], [r, r], [-r, r]];
-    else if (shape === "triangle") points = [[0, -r], [r, r * 0.8], [-r, r * 0.8]];
-    else if (shape === "triangleDown") points = [[-r, -r * 0.8], [r, -r * 0.8], [0, r]];
-    else if (shape === "diamond") points = [[0, -r - 1], [r + 1, 0], [0, r + 1], [-r - 1, 0]];
-    else if (shape === "hexagon") points = [0, 1, 2, 3, 4, 5].map(function (k) { var a = Math.PI / 3 * k; return [r * Math.cos(a), r * Math.sin(a)]; });
-    else if (shape === "star") points = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map(function (k) { var a = Math.PI / 5 * k - Math.PI / 2; var d = k % 2 ? r * 0.45 : r + 1; return [d * Math.cos(a), d * Math.sin(a)]; });
-    svg.appendChild(svgEl("polygon", Object.assign({ points: points.map(function (p) { return p[0].toFixed(2) + "," + p[1].toFixed(2); }).join(" ") }, attrs)));
+    svg.appendChild(shapeElement(shape, 0, 0, 6, { fill: colour, stroke: border || shade(colour, 0.7), "stroke-width": "1.2" }));
     return svg;
   }
 
   function lineIcon(colour, dashes, width) {
-    var svg = svgEl("svg", { width: "30", height: "12", viewBox: "0 0 30 12", "aria-hidden": "true" });
-    var attrs = { x1: "1", y1: "6", x2: "29", y2: "6", stroke: colour, "stroke-width": String(width || 2.5) };
+    var svg = svgEl("svg", { width: "34", height: "12", viewBox: "0 0 34 12", "aria-hidden": "true" });
+    var attrs = { x1: "1", y1: "6", x2: "33", y2: "6", stroke: colour, "stroke-width": String(width || 2.5) };
     if (dashes) attrs["stroke-dasharray"] = dashes.join(" ");
     svg.appendChild(svgEl("line", attrs));
     return svg;
@@ -606,11 +788,15 @@
     return box;
   }
 
-  var sphereCounts = {}, statusCounts = {};
-  nodesData.forEach(function (node) { var k = sphereKey(node); sphereCounts[k] = (sphereCounts[k] || 0) + 1; });
+  var sphereCounts = {}, statusCounts = {}, layerCounts = {};
+  nodesData.forEach(function (node) {
+    if (node.layer) { layerCounts[node.kind] = (layerCounts[node.kind] || 0) + 1; return; }
+    var k = sphereKey(node);
+    sphereCounts[k] = (sphereCounts[k] || 0) + 1;
+  });
   tiesData.forEach(function (tie) { var k = statusKey(tie); statusCounts[k] = (statusCounts[k] || 0) + 1; });
 
-  controls.appendChild(el("h2", { text: "Spheres" }));
+  controls.appendChild(el("h2", { text: t("Spheres") }));
   style.spheres.forEach(function (s) {
     if (!sphereCounts[s.key]) return;
     controls.appendChild(el("label", {}, [
@@ -618,28 +804,46 @@
       shapeIcon("dot", s.colour), s.label, el("span", { cls: "count", text: sphereCounts[s.key] })
     ]));
   });
-  controls.appendChild(el("div", { cls: "row muted" }, [shapeIcon("dot", spheres.community.colour, spheres.criminal.colour), "border: drifting to another sphere"]));
+  controls.appendChild(el("div", { cls: "row muted" }, [shapeIcon("dot", spheres.community.colour, spheres.criminal.colour), t("border: drifting to another sphere")]));
 
-  controls.appendChild(el("h2", { text: "Kinds" }));
+  var layerBoxes = {};
+  if ((meta.layers || []).length) {
+    controls.appendChild(el("h2", { text: t("Context") }));
+    meta.layers.forEach(function (k) {
+      var kind = kinds[k] || kinds.other;
+      var box = checkbox("layer:" + k, state.layers[k], function (on) { state.layers[k] = on; });
+      layerBoxes[k] = box;
+      controls.appendChild(el("label", {}, [box, shapeIcon(kind.shape, sphereColour("none")), kind.label, el("span", { cls: "count", text: layerCounts[k] || 0 })]));
+    });
+  }
+
+  controls.appendChild(el("h2", { text: t("Kinds") }));
   style.kinds.forEach(function (k) {
+    var present = nodesData.some(function (n) { return n.kind === k.key; });
+    if (!present) return;
     controls.appendChild(el("div", { cls: "row" }, [shapeIcon(k.shape, "#9e9e9e", "#555555"), k.label]));
   });
 
-  controls.appendChild(el("h2", { text: "Status of ties" }));
+  controls.appendChild(el("h2", { text: t("Status of ties") }));
   style.statuses.forEach(function (s) {
-    if (!statusCounts[s.key]) return;
+    var icon = lineIcon(s.colour || "#555555", s.dashes);
+    var label = s.label + (s.marker ? " (" + s.marker + ")" : "");
+    if (!statusCounts[s.key]) {
+      if (s.key === "none") return;
+      controls.appendChild(el("div", { cls: "row muted absent" }, [el("span", { cls: "spacer" }), icon, label, el("span", { cls: "count", text: "0" })]));
+      return;
+    }
     controls.appendChild(el("label", {}, [
       checkbox("status:" + s.key, true, function (on) { state.statuses[s.key] = on; }),
-      lineIcon(s.colour || "#555555", s.dashes), s.label + (s.marker ? " (" + s.marker + ")" : ""),
-      el("span", { cls: "count", text: statusCounts[s.key] })
+      icon, label, el("span", { cls: "count", text: statusCounts[s.key] })
     ]));
   });
-  if (meta.path) controls.appendChild(el("div", { cls: "row" }, [lineIcon(style.path, null, 5), "Best evidence path"]));
+  if (meta.path) controls.appendChild(el("div", { cls: "row" }, [lineIcon(style.path, null, 5), t("Best evidence path")]));
 
-  controls.appendChild(el("h2", { text: "Types of ties" }));
+  controls.appendChild(el("h2", { text: t("Types of ties") }));
   var typeBoxes = [];
   var buttons = el("div", { cls: "buttons" });
-  [["All", true], ["None", false]].forEach(function (choice) {
+  [[t("All"), true], [t("None"), false]].forEach(function (choice) {
     var button = el("button", { text: choice[0], attrs: { type: "button" } });
     button.addEventListener("click", function () {
       typeBoxes.forEach(function (entry) { entry[0].checked = choice[1]; state.relations[entry[1]] = choice[1]; });
@@ -663,9 +867,9 @@
   controls.appendChild(types);
 
   if (meta.years) {
-    controls.appendChild(el("h2", { text: "Years" }));
-    var from = el("input", { attrs: { type: "number", min: meta.years[0], max: meta.years[1], step: "1", "aria-label": "from year" } });
-    var to = el("input", { attrs: { type: "number", min: meta.years[0], max: meta.years[1], step: "1", "aria-label": "to year" } });
+    controls.appendChild(el("h2", { text: t("Years") }));
+    var from = el("input", { attrs: { type: "number", min: meta.years[0], max: meta.years[1], step: "1", "aria-label": t("from year") } });
+    var to = el("input", { attrs: { type: "number", min: meta.years[0], max: meta.years[1], step: "1", "aria-label": t("to year") } });
     from.value = meta.years[0];
     to.value = meta.years[1];
     from.id = "year-from";
@@ -678,22 +882,30 @@
       });
     });
     controls.appendChild(el("div", { cls: "years" }, [from, "–", to]));
-    controls.appendChild(el("label", {}, [checkbox("undated", true, function (on) { state.undated = on; }), "ties without dates"]));
+    controls.appendChild(el("label", {}, [checkbox("undated", true, function (on) { state.undated = on; }), t("ties without dates")]));
   }
 
-  controls.appendChild(el("h2", { text: "View" }));
-  controls.appendChild(el("label", {}, [checkbox("orphans", true, function (on) { state.orphans = on; }), "hide entities left without a tie"]));
+  controls.appendChild(el("h2", { text: t("View") }));
+  controls.appendChild(el("label", {}, [checkbox("orphans", true, function (on) { state.orphans = on; }), t("hide entities left without a tie")]));
   var physicsBox = el("input", { attrs: { type: "checkbox" } });
-  physicsBox.addEventListener("change", function () { network.setOptions({ physics: physicsBox.checked ? { enabled: true, stabilization: false } : { enabled: false } }); });
-  controls.appendChild(el("label", {}, [physicsBox, "live layout (physics)"]));
-  var fitButton = el("button", { text: "Fit to screen", attrs: { type: "button" } });
-  fitButton.addEventListener("click", function () { network.fit({ animation: large ? false : { duration: 300 } }); });
+  physicsBox.addEventListener("change", function () {
+    network.setOptions({
+      physics: physicsBox.checked
+        ? { enabled: true, solver: "forceAtlas2Based", forceAtlas2Based: { gravitationalConstant: -80, centralGravity: 0.015, springLength: 110, springConstant: 0.06, damping: 0.5, avoidOverlap: 0.6 }, stabilization: false, minVelocity: 1 }
+        : { enabled: false }
+    });
+  });
+  controls.appendChild(el("label", {}, [physicsBox, t("live layout (physics)")]));
+  var fitButton = el("button", { text: t("Fit to screen"), attrs: { type: "button" } });
+  fitButton.addEventListener("click", function () { fit(!large); });
+  var pngButton = el("button", { text: t("Download PNG"), attrs: { type: "button", id: "download-png" } });
+  pngButton.addEventListener("click", function () { downloadPng(); });
+  var svgButton = el("button", { text: t("Download SVG"), attrs: { type: "button", id: "download-svg" } });
+  svgButton.addEventListener("click", function () { downloadSvg(); });
   controls.appendChild(el("div", { cls: "buttons" }, [fitButton]));
+  controls.appendChild(el("div", { cls: "buttons" }, [pngButton, svgButton]));
   var shownLine = el("div", { cls: "shown" });
   controls.appendChild(shownLine);
-
-  var nodeHidden = nodesData.map(function () { return false; });
-  var tieHidden = tiesData.map(function () { return false; });
 
   function tieInYears(tie) {
     if (!meta.years) return true;
@@ -702,62 +914,302 @@
     return (start === null || start <= state.to) && (end === null || end >= state.from);
   }
 
+  function nodeAllowed(node) {
+    if (node.layer) return !!state.layers[node.kind];
+    return !!state.spheres[sphereKey(node)];
+  }
+
   function applyFilters() {
-    var sphereOk = nodesData.map(function (node) { return !!state.spheres[sphereKey(node)]; });
+    var allowed = nodesData.map(nodeAllowed);
     var degree = nodesData.map(function () { return 0; });
     var tieChanges = [], nodeChanges = [];
     var shownTies = 0, shownNodes = 0;
     tiesData.forEach(function (tie, j) {
-      var visible = sphereOk[tie.from] && sphereOk[tie.to] && !!state.statuses[statusKey(tie)] &&
+      var visible = allowed[tie.from] && allowed[tie.to] && !!state.statuses[statusKey(tie)] &&
         !!state.relations[tie.relation] && tieInYears(tie);
       if (visible) { degree[tie.from] += 1; degree[tie.to] += 1; shownTies += 1; }
       if (tieHidden[j] === visible) { tieHidden[j] = !visible; tieChanges.push({ id: j, hidden: !visible }); }
     });
     nodesData.forEach(function (node, i) {
-      var visible = sphereOk[i] && (!state.orphans || degree[i] > 0 || tiesOf[i].length === 0);
+      var visible = allowed[i] && (!state.orphans || degree[i] > 0 || tiesOf[i].length === 0);
       if (visible) shownNodes += 1;
       if (nodeHidden[i] === visible) { nodeHidden[i] = !visible; nodeChanges.push({ id: i, hidden: !visible }); }
     });
     if (nodeChanges.length) nodes.update(nodeChanges);
     if (tieChanges.length) edges.update(tieChanges);
-    shownLine.textContent = "Showing " + shownNodes + " of " + nodesData.length + " entities and " + shownTies + " of " + tiesData.length + " ties.";
+    shownLine.textContent = t("Showing {nodes} of {all} entities and {ties} of {allTies} ties.", {
+      nodes: shownNodes, all: nodesData.length, ties: shownTies, allTies: tiesData.length
+    });
   }
-  applyFilters();
+
+  function showLayer(kind) {
+    if (!layerBoxes[kind] || state.layers[kind]) return;
+    layerBoxes[kind].checked = true;
+    state.layers[kind] = true;
+    applyFilters();
+  }
 
   // ------------------------------------------------------------------------------- header, footer
 
   document.getElementById("title").textContent = meta.title;
   var footer = document.getElementById("footer");
-  footer.appendChild(el("span", {}, ["Data snapshot ", el("code", { text: "sha256:" + meta.snapshot })]));
-  footer.appendChild(el("span", {}, ["Command ", el("code", { text: meta.command || "(written from Python)" })]));
-  footer.appendChild(el("span", { text: "hilos " + meta.version + " · vis-network 9.1.2 (Apache-2.0 / MIT) · works offline, loads nothing" }));
+  footer.appendChild(el("span", {}, [t("Data snapshot") + " ", el("code", { text: "sha256:" + meta.snapshot })]));
+  footer.appendChild(el("span", {}, [t("Command") + " ", el("code", { text: meta.command || t("(written from Python)") })]));
+  footer.appendChild(el("span", { text: "hilos " + meta.version + " · vis-network 9.1.2 (Apache-2.0 / MIT) · " + t("works offline, loads nothing") }));
 
+  // ------------------------------------------------------------------------------- the network
+
+  var container = document.getElementById("network");
+  var network = null;
+  applyFilters();
   showOverview();
   // The network is drawn last, once the page around it has its final size.
-  var container = document.getElementById("network");
-  var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
+  network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
+
+  function fit(animate) {
+    network.fit({ maxZoomLevel: 1.3, animation: animate ? { duration: 300 } : false });
+  }
+
+  // Labels: the most important first (the emphasised, then by size), each shown only where it
+  // fits whole on the canvas without touching one already shown; the rest wait for a zoom.
+  function priority(i) {
+    var node = nodesData[i];
+    var score = node.size * 10 + tiesOf[i].length * 0.01;
+    if (emphasis && emphasis.nodes[i]) score += 1e6;
+    if (current && current.node === i) score += 1e7;
+    if (meta.focus && meta.focus.node === i) score += 2e6;
+    return score;
+  }
+
+  function labelBox(i) {
+    var body = network.body.nodes[i];
+    if (!body || !body.labelModule || !body.labelModule.size) return null;
+    var size = body.labelModule.size;
+    if (!size.width || !size.height) return null;
+    var corner = network.canvasToDOM({ x: size.left, y: size.top });
+    var scale = network.getScale();
+    return { left: corner.x, top: corner.y, right: corner.x + size.width * scale, bottom: corner.y + size.height * scale };
+  }
+
+  function placeLabels() {
+    if (!network) return 0;
+    var width = container.clientWidth, height = container.clientHeight, scale = network.getScale();
+    var factor = factorFor(scale);
+    if (Math.abs(factor - labelFactor) / labelFactor > 0.05) {
+      // New sizes first: the labels are measured again on the next drawing.
+      labelFactor = factor;
+      nodes.update(nodesData.map(function (node, i) { return { id: i, font: fontFor(i), widthConstraint: { maximum: WRAP * factor } }; }));
+      return -1;
+    }
+    var order = [];
+    for (var i = 0; i < nodesData.length; i++) if (!nodeHidden[i]) order.push(i);
+    order.sort(function (a, b) { return priority(b) - priority(a) || a - b; });
+    var cell = 120, grid = {};
+    function cells(box, add) {
+      var hit = false;
+      for (var gx = Math.floor(box.left / cell); gx <= Math.floor(box.right / cell); gx++) {
+        for (var gy = Math.floor(box.top / cell); gy <= Math.floor(box.bottom / cell); gy++) {
+          var key = gx + ":" + gy;
+          if (add) { (grid[key] = grid[key] || []).push(box); continue; }
+          (grid[key] || []).forEach(function (other) {
+            if (box.left < other.right + 2 && other.left < box.right + 2 && box.top < other.bottom + 1 && other.top < box.bottom + 1) hit = true;
+          });
+          if (hit) return true;
+        }
+      }
+      return hit;
+    }
+    var wanted = nodesData.map(function () { return false; });
+    var positions = network.getPositions(order);
+    order.forEach(function (i) {
+      // The shape of a node is an obstacle for the labels of the less important ones.
+      var at = network.canvasToDOM(positions[i]);
+      var r = nodesData[i].size * scale * 0.7;
+      cells({ left: at.x - r, top: at.y - r, right: at.x + r, bottom: at.y + r }, true);
+      if (nodesData[i].font * labelFactor * scale < 7) return;
+      var box = labelBox(i);
+      if (!box) return;
+      if (box.left < 1 || box.top < 1 || box.right > width - 1 || box.bottom > height - 1) return;
+      if (cells(box, false)) return;
+      cells(box, true);
+      wanted[i] = true;
+    });
+    var changes = [];
+    wanted.forEach(function (on, i) {
+      if (labelShown[i] !== on) { labelShown[i] = on; changes.push({ id: i, font: fontFor(i) }); }
+    });
+    if (changes.length) nodes.update(changes);
+    return changes.length;
+  }
+
+  function settleLabels() {
+    var changed = 0;
+    for (var round = 0; round < 4; round++) {
+      network.redraw();
+      changed = placeLabels();
+      if (changed === 0) break;
+    }
+    network.redraw();
+    return changed;
+  }
+
+  var placing = null;
+  function schedulePlacement() {
+    if (placing !== null) return;
+    placing = setTimeout(function () { placing = null; placeLabels(); }, large ? 150 : 40);
+  }
+
+  // Tooltips go away when the pointer leaves the canvas, and on a click, drag or zoom.
+  function hideTooltip() {
+    var handler = network && network.interactionHandler;
+    if (handler && handler.popup && handler.popup.hide) handler.popup.hide();
+    if (handler) handler.popupObj = undefined;
+    Array.prototype.forEach.call(document.querySelectorAll("div.vis-tooltip"), function (tip) { tip.style.visibility = "hidden"; });
+  }
+  container.addEventListener("mouseleave", hideTooltip);
 
   function ready() {
     if (window.hilosReady) return;
-    if (meta.path && highlightPath) network.fit({ nodes: meta.path.nodes, animation: false });
+    fit(false);
+    if (meta.path && highlightPath) network.fit({ nodes: meta.path.nodes, maxZoomLevel: 1.3, animation: false });
+    settleLabels();
+    if (!openFragment()) restyle();
+    settleLabels();
+    network.on("afterDrawing", schedulePlacement);
     window.hilosReady = true;
     document.body.setAttribute("data-ready", "true");
   }
-  if (large || !nodesData.length) {
-    network.once("afterDrawing", ready);
-    if (!nodesData.length) ready();
-  } else {
-    network.once("stabilizationIterationsDone", function () {
-      network.setOptions({ physics: { enabled: false } });
-      network.once("afterDrawing", ready);
-      network.redraw();
-    });
-  }
+  network.once("afterDrawing", function () { setTimeout(ready, 0); });
+  if (!nodesData.length) ready();
+
   network.on("click", function (params) {
-    if (params.nodes.length) showNode(params.nodes[0]);
-    else if (params.edges.length) showTie(params.edges[0]);
+    hideTooltip();
+    if (params.nodes.length) selectNode(params.nodes[0], false);
+    else if (params.edges.length) selectTie(params.edges[0], false);
+    else if (current) unselect();
   });
+  network.on("dragStart", hideTooltip);
+  network.on("zoom", hideTooltip);
+  network.on("hoverEdge", function (params) {
+    edges.update({ id: params.edge, label: tieLabel(tiesData[params.edge], true) });
+  });
+  network.on("blurEdge", function (params) {
+    edges.update({ id: params.edge, label: tieLabel(tiesData[params.edge], false) });
+  });
+  window.addEventListener("hashchange", function () { openFragment(); });
   if (meta.focus) network.selectNodes([meta.focus.node]);
+
+  // ------------------------------------------------------------------------------- pictures
+
+  function fileName(extension) {
+    var base = normalise(meta.title).replace(/ /g, "-").slice(0, 60).replace(/-+$/, "") || "hilos";
+    return base + "." + extension;
+  }
+
+  function save(blob, name) {
+    var url = URL.createObjectURL(blob);
+    var link = el("a", { attrs: { href: url, download: name } });
+    link.style.display = "none";
+    document.body.appendChild(link);
+    link.click();
+    document.body.removeChild(link);
+    setTimeout(function () { URL.revokeObjectURL(url); }, 10000);
+  }
+
+  function downloadPng() {
+    var source = container.querySelector("canvas");
+    var out = document.createElement("canvas");
+    out.width = source.width;
+    out.height = source.height;
+    var context = out.getContext("2d");
+    context.fillStyle = "#ffffff";
+    context.fillRect(0, 0, out.width, out.height);
+    context.drawImage(source, 0, 0);
+    out.toBlob(function (blob) { save(blob, fileName("png")); }, "image/png");
+  }
+
+  // The current view as SVG, drawn from the positions of what is shown: ties (their colour,
+  // width, dashes, dimming), nodes (shape, colour) and the labels shown.
+  function viewSvg() {
+    var width = container.clientWidth, height = container.clientHeight, scale = network.getScale();
+    var svg = svgEl("svg", { xmlns: SVG, width: String(width), height: String(height), viewBox: "0 0 " + width + " " + height });
+    svg.appendChild(svgEl("rect", { x: "0", y: "0", width: String(width), height: String(height), fill: "#ffffff" }));
+    var title = svgEl("title", {});
+    title.textContent = meta.title;
+    svg.appendChild(title);
+    var positions = network.getPositions();
+    var tiesGroup = svgEl("g", { "stroke-linecap": "round", fill: "none" });
+    tiesData.forEach(function (tie, j) {
+      if (tieHidden[j] || nodeHidden[tie.from] || nodeHidden[tie.to]) return;
+      var item = edges.get(j);
+      var body = network.body.edges[j];
+      var points = [];
+      var steps = item.smooth && item.smooth.enabled ? 16 : 1;
+      for (var k = 0; k <= steps; k++) {
+        var p = body && body.edgeType ? body.edgeType.getPoint(k / steps) : null;
+        if (!p) p = k === 0 ? positions[tie.from] : positions[tie.to];
+        points.push(network.canvasToDOM(p));
+      }
+      // End the line at the border of the node it points to, and put an arrow head there.
+      var last = points[points.length - 1], before = points[points.length - 2];
+      var dx = last.x - before.x, dy = last.y - before.y, length = Math.hypot(dx, dy) || 1;
+      var back = nodesData[tie.to].size * scale;
+      var end = { x: last.x - dx / length * back, y: last.y - dy / length * back };
+      points[points.length - 1] = end;
+      var colour = item.color.color;
+      var opacity = item.color.opacity;
+      var lineWidth = Math.max(0.6, item.width * scale);
+      var attrs = {
+        d: "M" + points.map(function (p) { return p.x.toFixed(1) + " " + p.y.toFixed(1); }).join(" L"),
+        stroke: colour, "stroke-width": lineWidth.toFixed(2), "stroke-opacity": String(opacity)
+      };
+      if (item.dashes) attrs["stroke-dasharray"] = item.dashes.map(function (d) { return (d * scale).toFixed(1); }).join(" ");
+      tiesGroup.appendChild(svgEl("path", attrs));
+      var head = Math.max(5, 9 * scale);
+      var ux = dx / length, uy = dy / length;
+      var tip = end, baseX = tip.x - ux * head, baseY = tip.y - uy * head;
+      tiesGroup.appendChild(svgEl("polygon", {
+        points: [[tip.x, tip.y], [baseX - uy * head * 0.45, baseY + ux * head * 0.45], [baseX + uy * head * 0.45, baseY - ux * head * 0.45]]
+          .map(function (p) { return p[0].toFixed(1) + "," + p[1].toFixed(1); }).join(" "),
+        fill: colour, "fill-opacity": String(opacity), stroke: "none"
+      }));
+    });
+    svg.appendChild(tiesGroup);
+    var nodesGroup = svgEl("g", {});
+    var labelsGroup = svgEl("g", { "font-family": FACE, "text-anchor": "middle", "paint-order": "stroke", "stroke-linejoin": "round" });
+    nodesData.forEach(function (node, i) {
+      if (nodeHidden[i]) return;
+      var item = nodes.get(i);
+      var at = network.canvasToDOM(positions[i]);
+      var r = node.size * scale;
+      nodesGroup.appendChild(shapeElement(item.shape, at.x, at.y, r, {
+        fill: item.color.background, stroke: item.color.border, "stroke-width": (item.borderWidth * scale).toFixed(2),
+        opacity: String(item.opacity)
+      }));
+      if (!labelShown[i]) return;
+      var module = network.body.nodes[i].labelModule;
+      var box = labelBox(i);
+      if (!box || !module.lines) return;
+      var y = box.top;
+      module.lines.forEach(function (line) {
+        var text = svgEl("text", {
+          x: ((box.left + box.right) / 2).toFixed(1), y: (y + line.height * scale * 0.8).toFixed(1),
+          "font-size": (node.font * scale).toFixed(1), fill: dimmedNode(i) ? FADED : INK, stroke: "#ffffff",
+          "stroke-width": (3 * scale).toFixed(1)
+        });
+        text.textContent = line.blocks.map(function (b) { return b.text; }).join("");
+        labelsGroup.appendChild(text);
+        y += line.height * scale;
+      });
+    });
+    svg.appendChild(nodesGroup);
+    svg.appendChild(labelsGroup);
+    return new XMLSerializer().serializeToString(svg);
+  }
+
+  function downloadSvg() {
+    save(new Blob([viewSvg()], { type: "image/svg+xml" }), fileName("svg"));
+  }
 
   window.hilosNetwork = network;
   window.hilosNodes = nodes;
@@ -769,6 +1221,9 @@
     selectNode: function (iri) { selectNode(nodeIndex[iri], true); },
     selectTie: function (iri) { selectTie(tieIndex[iri], true); },
     find: function (text) { return find(text).map(function (i) { return nodesData[i].id; }); },
-    current: function () { return current; }
+    current: function () { return current; },
+    placeLabels: settleLabels,
+    labelShown: function () { return labelShown.slice(); },
+    svg: viewSvg
   };
 })();

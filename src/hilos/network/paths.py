@@ -12,10 +12,18 @@ control); crosses exactly once into the other sphere (criminal by default) throu
 collusion family (collusion, bribery, protection, infiltration, co-optation, complicity,
 acquiescence); then takes zero or more steps inside that sphere through the hierarchy family.
 Funding, alliances, mediation, attacks, blame and policies never cross.
+
+When no path joins two entities, `find_paths` and `find_paths_in_store` say why (`NoPath`, whose
+`reason` is a `NoPathReason` a reader can be given in English or Spanish): the two ends lie in
+separate parts of the network (each part named by its size), or one end has no tie that can
+carry a path, or the filters set cut every path (each filter is dropped in turn to find which),
+or the shortest path is longer than `max_hops`, or no path has ties valid at the same time.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import itertools
 import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -25,6 +33,7 @@ from typing import Any
 import networkx as nx
 
 from ..errors import BadInput, NotFound
+from ..i18n import tr
 from ..namespaces import compact
 from ..scan import View
 from ..store import Store
@@ -186,7 +195,20 @@ def find_paths(
     exists within `max_hops` under the filters.
     """
     _check_ends(source, target, limit, max_hops)
-    return _find(store, projection, source, target, limit, max_hops, time_consistent)
+    try:
+        return _find(store, projection, source, target, limit, max_hops, time_consistent)
+    except NotFound as exc:
+        reason = explain_no_path(
+            store,
+            projection.filters,
+            source,
+            target,
+            max_hops=max_hops,
+            time_consistent=time_consistent,
+        )
+        if reason is None:
+            raise
+        raise NoPath(reason) from exc
 
 
 def find_paths_in_store(
@@ -204,8 +226,38 @@ def find_paths_in_store(
     `max_hops` between the two ends can use are read from the store (see `region`), so a search
     on a million entities takes a fraction of a second. The same paths, ranked the same way;
     when there is none, it cannot always tell "none within `max_hops`" from "none at all".
-    (On a remote endpoint the network is projected as for `find_paths`.)"""
+    (On a remote endpoint the network is projected as for `find_paths`.) When there is no
+    path, `NoPath` says why."""
     _check_ends(source, target, limit, max_hops)
+    try:
+        return _paths_in_store(
+            store, filters, source, target, limit, max_hops, time_consistent, lang
+        )
+    except NotFound as exc:
+        reason = explain_no_path(
+            store,
+            filters,
+            source,
+            target,
+            max_hops=max_hops,
+            time_consistent=time_consistent,
+            lang=lang,
+        )
+        if reason is None:
+            raise
+        raise NoPath(reason) from exc
+
+
+def _paths_in_store(
+    store: Store,
+    filters: Filters,
+    source: str,
+    target: str,
+    limit: int,
+    max_hops: int,
+    time_consistent: bool,
+    lang: str,
+) -> list[Path]:
     if store.remote:
         projection = project(store, filters, lang=lang)
         return _find(store, projection, source, target, limit, max_hops, time_consistent)
@@ -230,6 +282,275 @@ def find_paths_in_store(
         exhaustive=region.exhaustive,
         describe=describe,
     )
+
+
+FILTER_FIELDS = (
+    "graphs",
+    "min_status",
+    "as_of",
+    "between",
+    "tie_types",
+    "exclude",
+    "directed",
+    "asserted_only",
+)
+"""The filters that can cut a path, as `Filters` fields (`include` only adds to the network)."""
+
+
+def active_filters(filters: Filters) -> tuple[str, ...]:
+    """The filters set, by their `Filters` field names.
+
+    >>> active_filters(Filters()), active_filters(Filters(min_status="confirmed", directed=True))
+    ((), ('min_status', 'directed'))
+    """
+    return tuple(name for name in FILTER_FIELDS if getattr(filters, name))
+
+
+def without(filters: Filters, *names: str) -> Filters:
+    """`filters` with the filters `names` reset to none."""
+    fields: dict[str, Any] = {f.name: f.default for f in dataclasses.fields(Filters)}
+    changes: dict[str, Any] = {name: fields[name] for name in names}
+    if "graphs" in names:
+        changes["only"] = False
+    return dataclasses.replace(filters, **changes)
+
+
+def _filter_value(filters: Filters, name: str) -> str:
+    value = getattr(filters, name)
+    if name == "between":
+        first, last = value
+        return f"{first if first > 0 else ''}–{last if last < 9999 else ''}"
+    if isinstance(value, tuple):
+        return ", ".join(compact(v) if "://" in v else v for v in value)
+    return "" if isinstance(value, bool) else str(value)
+
+
+_FILTER_WORDS = {
+    "graphs": "only the graphs {value}",
+    "min_status": "status at least {value}",
+    "as_of": "ties valid on {value}",
+    "between": "ties valid during {value}",
+    "tie_types": "only the tie types {value}",
+    "exclude": "entities left out: {value}",
+    "directed": "ties followed only in their direction",
+    "asserted_only": "only claims whose status asserts the relation",
+}
+
+
+@dataclass(frozen=True)
+class NoPathReason:
+    """Why no path joins two entities, as data (`as_dict`) and in words (`describe`).
+
+    `kind` is one of: `components` (separate parts of the network: `source_part` and
+    `target_part` count their actors, `parts` the parts of the network), `alone` (an end has
+    no tie that can carry a path; refuted claims carry none), `filters` (`cut_by` lists the
+    filters any one of which, dropped, lets a path through; empty with `together`: only
+    dropping them all does), `max_hops` (`hops_needed` is the shortest path's length) or
+    `time` (paths exist, none with ties valid at one time). `filters` holds every filter set,
+    as (field name, value shown).
+    """
+
+    kind: str
+    source: str
+    target: str
+    source_label: str
+    target_label: str
+    max_hops: int
+    filters: tuple[tuple[str, str], ...] = ()
+    cut_by: tuple[str, ...] = ()
+    together: bool = False
+    source_part: int = 0
+    target_part: int = 0
+    parts: int = 0
+    hops_needed: int | None = None
+
+    def filter_words(self, name: str, lang: str = "en") -> str:
+        value = dict(self.filters).get(name, "")
+        if name == "min_status" and value:
+            value = vocabulary().status(value).label(lang)
+        return tr(_FILTER_WORDS[name], lang, value=value)
+
+    def describe(self, lang: str = "en") -> str:
+        """The reason in a sentence or two, in `lang`.
+
+        >>> r = NoPathReason("max_hops", "a", "b", "Abarca", "Zetas", 2, hops_needed=4)
+        >>> r.describe()
+        'No path within 2 hops between Abarca and Zetas: the shortest takes 4 hops.'
+        """
+        a, b = self.source_label, self.target_label
+        if self.kind == "components":
+            return " ".join(
+                [
+                    tr(
+                        "No path: {a} and {b} are in separate parts of the network, which no "
+                        "chain of ties joins.",
+                        lang,
+                        a=a,
+                        b=b,
+                    ),
+                    tr(
+                        "{a} is in a part of {n} actors; {b} in one of {m} (the network has "
+                        "{parts} separate parts).",
+                        lang,
+                        a=a,
+                        b=b,
+                        n=self.source_part,
+                        m=self.target_part,
+                        parts=self.parts,
+                    ),
+                ]
+            )
+        if self.kind == "alone":
+            alone = a if self.source_part <= 1 else b
+            return tr(
+                "No path between {a} and {b}: {alone} has no tie that can carry a path "
+                "(refuted claims carry none).",
+                lang,
+                a=a,
+                b=b,
+                alone=alone,
+            )
+        if self.kind == "filters":
+            every = "; ".join(self.filter_words(name, lang) for name, _ in self.filters)
+            if self.together or not self.cut_by:
+                return tr(
+                    "No path between {a} and {b} with the filters set ({filters}): together "
+                    "they cut every path; without them there is one.",
+                    lang,
+                    a=a,
+                    b=b,
+                    filters=every,
+                )
+            cut = "; ".join(self.filter_words(name, lang) for name in self.cut_by)
+            message = (
+                "No path between {a} and {b} with the filters set: this filter cuts every "
+                "path, and without it there is one: {cut}."
+                if len(self.cut_by) == 1
+                else "No path between {a} and {b} with the filters set: without any one of "
+                "these filters there is one: {cut}."
+            )
+            return tr(message, lang, a=a, b=b, cut=cut)
+        if self.kind == "max_hops" and self.max_hops == 1:
+            return tr(
+                "No direct tie between {a} and {b}: the shortest path takes {n} hops.",
+                lang,
+                a=a,
+                b=b,
+                n=self.hops_needed,
+            )
+        if self.kind == "max_hops":
+            return tr(
+                "No path within {max} hops between {a} and {b}: the shortest takes {n} hops.",
+                lang,
+                max=self.max_hops,
+                a=a,
+                b=b,
+                n=self.hops_needed,
+            )
+        return tr(
+            "No path between {a} and {b} whose ties were valid at the same time: paths join "
+            "them, but their ties never overlap in time.",
+            lang,
+            a=a,
+            b=b,
+        )
+
+    def as_dict(self, lang: str = "en") -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "source": {"id": self.source, "label": self.source_label, "part": self.source_part},
+            "target": {"id": self.target, "label": self.target_label, "part": self.target_part},
+            "parts": self.parts,
+            "max_hops": self.max_hops,
+            "hops_needed": self.hops_needed,
+            "filters": [
+                {"name": name, "value": value, "words": self.filter_words(name, lang)}
+                for name, value in self.filters
+            ],
+            "cut_by": list(self.cut_by),
+            "together": self.together,
+            "message": self.describe(lang),
+        }
+
+
+class NoPath(NotFound):
+    """No path joins the two ends; `reason` says why (its English words are the message)."""
+
+    def __init__(self, reason: NoPathReason) -> None:
+        super().__init__(reason.describe("en"))
+        self.reason = reason
+
+
+def explain_no_path(
+    store: Store,
+    filters: Filters,
+    source: str,
+    target: str,
+    *,
+    max_hops: int,
+    time_consistent: bool = False,
+    lang: str = "en",
+) -> NoPathReason | None:
+    """Why no path of at most `max_hops` joins `source` and `target` under `filters` (None
+    when an end is not an actor of the network at all: the finder's own message says so).
+
+    The whole network without filters is read (the saved projection on the embedded store)
+    to find the parts the two ends lie in and the shortest path between them; when that path
+    fits in `max_hops` and filters are set, the search is run again without each filter in
+    turn, then without all of them.
+    """
+    whole = project(
+        store, Filters(include=filters.include, modalities=filters.modalities), lang=lang
+    )
+    graph = whole.graph
+    source, target = whole.canonical(source), whole.canonical(target)
+    if source in whole.left_out_nodes or target in whole.left_out_nodes:
+        return None
+    usable = nx.Graph()
+    usable.add_nodes_from((source, target))
+    usable.add_edges_from((u, v) for u, v, d in graph.edges(data=True) if d["score"] > 0)
+
+    def label(n: str) -> str:
+        found = graph.nodes[n].get("label") if n in graph else None
+        return str(found) if found else compact(n)
+
+    make = functools.partial(
+        NoPathReason,
+        source=source,
+        target=target,
+        source_label=label(source),
+        target_label=label(target),
+        max_hops=max_hops,
+        filters=tuple((name, _filter_value(filters, name)) for name in active_filters(filters)),
+    )
+    source_part = nx.node_connected_component(usable, source)
+    if target not in source_part:
+        first, second = len(source_part), len(nx.node_connected_component(usable, target))
+        if min(first, second) == 1:
+            return make("alone", source_part=first, target_part=second)
+        parts = nx.number_connected_components(usable)
+        return make("components", source_part=first, target_part=second, parts=parts)
+    needed = nx.shortest_path_length(usable, source, target)
+    if needed > max_hops:
+        return make("max_hops", hops_needed=needed)
+    active = active_filters(filters)
+
+    def finds(trial: Filters) -> bool:
+        try:
+            _paths_in_store(store, trial, source, target, 1, max_hops, time_consistent, lang)
+        except NotFound:
+            return False
+        return True
+
+    if active:
+        cut = tuple(name for name in active if finds(without(filters, name)))
+        if cut:
+            return make("filters", cut_by=cut)
+        if finds(without(filters, *active)):
+            return make("filters", together=True)
+    if time_consistent:
+        return make("time", hops_needed=needed)
+    return None
 
 
 def _check_ends(source: str, target: str, limit: int, max_hops: int) -> None:
@@ -463,17 +784,35 @@ def find_chains(
         if truncated:
             break
 
-    chains: list[Path] = []
+    # ranked on the projection's own scores and labels, then only the chains returned are
+    # read with their evidence (a large network has hundreds of thousands of chains)
+    ranked: list[tuple[tuple[Any, ...], tuple[str, ...], int, list[Any]]] = []
     for sequence, crossing in sequences.items():
         ties = _chain_ties(
             graph, sequence, crossing, directed, crossing_relations, hierarchy_relations
         )
         if ties is not None:
-            chains.append(
-                _materialise(store, graph, sequence, ties, directed=directed, crossing=crossing)
-            )
+            score = _path_score([t[2]["score"] for t in ties])
+            labels = [str(graph.nodes[n].get("label") or n) for n in sequence]
+            ranked.append(((-score, len(ties), labels), sequence, crossing, ties))
+    ranked.sort(key=lambda item: item[0])
+    _CHAIN_COUNTS.clear()  # the last run only
+    _CHAIN_COUNTS[id(projection)] = len(ranked)
+    chains = [
+        _materialise(store, graph, sequence, ties, directed=directed, crossing=crossing)
+        for _, sequence, crossing, ties in (ranked[:limit] if limit else ranked)
+    ]
     chains.sort(key=lambda p: (-p.score, len(p.hops), [n.label for n in p.nodes]))
-    return (chains[:limit] if limit else chains), truncated
+    return chains, truncated
+
+
+_CHAIN_COUNTS: dict[int, int] = {}
+
+
+def chain_count(projection: Projection) -> int | None:
+    """How many chains the last `find_chains` on this projection found before its `limit`
+    (None if it has not run on it)."""
+    return _CHAIN_COUNTS.get(id(projection))
 
 
 def _chain_ties(

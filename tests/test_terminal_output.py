@@ -1,0 +1,353 @@
+"""Terminal output for people (issue 18): lines that fit the terminal, labels instead of IRIs,
+a summary before the evidence, and Spanish everywhere with --lang es."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from hilos.cli.app import cli
+from hilos.cli.words import Words
+from hilos.queries import library
+from hilos.store import Store
+from hilos.terms import Terms
+
+ABARCA = "José Luis Abarca"
+
+# Every command that prints for people, on the curated store (table format, the default).
+HUMAN_COMMANDS: list[tuple[str, ...]] = [
+    ("search", "iguala"),
+    ("search", "zetas"),
+    ("search", "iguala", "--ids"),
+    ("show", ABARCA),
+    ("show", "hid:zetas"),
+    ("show", "hid:self-defence-forces"),
+    ("show", "hid:michoacan", "--ids"),
+    ("chains",),
+    ("chains", "--ids"),
+    ("paths", "Abarca", "Guerreros Unidos"),
+    ("paths", "Abarca", "Guerreros Unidos", "--ids"),
+    ("centrality", "--top", "10"),
+    ("centrality", "--measure", "betweenness", "--top", "10", "--ids"),
+    ("brokers", "--top", "10"),
+    ("brokers", "--top", "5", "--ids"),
+    ("communities",),
+    ("disrupt", "--steps", "5"),
+    ("hotspots",),
+    ("hotspots", "--ids"),
+    ("queries",),
+    ("query", "officials-criminal-ties"),
+    ("types",),
+    ("validate",),
+    ("graphs",),
+]
+
+
+def run(store: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--store", str(store), *args], catch_exceptions=False)
+
+
+def too_wide(text: str, width: int) -> list[str]:
+    return [line for line in text.splitlines() if len(line) > width]
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One on-disk curated store that the reading commands share (they do not change it)."""
+    path = tmp_path_factory.mktemp("terminal") / "store"
+    Store.open(path).close()
+    return path
+
+
+@pytest.mark.parametrize("args", HUMAN_COMMANDS, ids=" ".join)
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_line_fits_80_columns(
+    store: Path, args: tuple[str, ...], lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    result = run(store, "--lang", lang, *args)
+    assert result.exit_code == 0, result.stderr
+    assert (result.stdout + result.stderr).strip()
+    assert not too_wide(result.stdout, 80), too_wide(result.stdout, 80)
+    assert not too_wide(result.stderr, 80), too_wide(result.stderr, 80)
+
+
+def test_the_width_follows_the_terminal(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    narrow = run(store, "show", ABARCA).stdout
+    monkeypatch.setenv("COLUMNS", "140")
+    wide = run(store, "show", ABARCA).stdout
+    assert not too_wide(narrow, 60)
+    assert max(len(line) for line in wide.splitlines()) > 80  # the quotes use the room
+    assert len(wide.splitlines()) < len(narrow.splitlines())
+
+
+def test_80_columns_when_the_width_is_unknown(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)  # and the runner's output is no terminal
+    out = run(store, "chains").stdout
+    assert not too_wide(out, 80)
+    assert max(len(line) for line in out.splitlines()) > 70  # wrapped at 80, not narrower
+
+
+# Names a person should not have to read: IRIs, prefixed names, class names.
+RAW = re.compile(r"https?://|\b(?:hid|hilos|prov|dcterms|geo|rdfs|skos|org):\w|GenericTie")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("search", "iguala"),
+        ("show", ABARCA),
+        ("show", "hid:michoacan"),
+        ("show", "hid:sinaloa"),
+        ("show", "hid:tie-sdf-self-defence-forces-operates-in-mexico"),
+        ("chains",),
+        ("paths", "Abarca", "Guerreros Unidos"),
+        ("brokers", "--top", "10"),
+        ("centrality",),
+        ("hotspots",),
+    ],
+    ids=" ".join,
+)
+def test_people_read_labels_not_identifiers(store: Path, args: tuple[str, ...]) -> None:
+    result = run(store, *args)
+    assert result.exit_code == 0, result.stderr
+    assert not RAW.findall(result.stdout), [
+        ln for ln in result.stdout.splitlines() if RAW.search(ln)
+    ]
+
+
+def test_scores_are_readable_numbers(store: Path) -> None:
+    out = run(store, "centrality", "--top", "5").stdout
+    assert re.search(r"\d\.\d{4}", out) is None  # no 0.01351
+    assert re.search(r"\d+(\.\d)?%", out)
+
+
+def test_show_names_the_type_and_sphere_by_their_labels(store: Path, ontology: Any) -> None:
+    from rdflib import Namespace
+    from rdflib.namespace import RDFS
+
+    hilos_ns = Namespace("https://w3id.org/hilos/ontology#")
+
+    def spanish(term: Any) -> str:
+        return next(str(o) for o in ontology.objects(term, RDFS.label) if o.language == "es")
+
+    mayor, state = spanish(hilos_ns.Mayor), spanish(hilos_ns.StateSphere)
+    assert mayor != "hilos:Mayor"
+    out = run(store, "--lang", "es", "show", ABARCA).stdout
+    summary = out.splitlines()[2]
+    assert mayor in summary and state in summary, summary
+
+
+def test_ids_on_request(store: Path) -> None:
+    plain = run(store, "search", "iguala").stdout
+    with_ids = run(store, "search", "iguala", "--ids").stdout
+    global_ids = run(store, "--ids", "search", "iguala").stdout
+    iri = "https://w3id.org/hilos/id/iguala-municipal-police"
+    assert iri not in plain
+    assert iri in with_ids and iri in global_ids  # whole: never cut mid-way
+    card = run(store, "show", ABARCA, "--ids").stdout
+    assert "https://w3id.org/hilos/id/jose-luis-abarca" in card and "hilos:Mayor" in card
+
+
+def test_chains_summary_first_then_evidence_and_brief_alone(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "300")  # one line per chain, nothing wrapped
+    full = run(store, "chains", "--limit", "6").stdout.splitlines()
+    brief = run(store, "chains", "--limit", "6", "--brief").stdout.splitlines()
+    numbered = [line for line in brief if re.match(r"\s*\d+\. ", line)]
+    assert len(numbered) == 6 and len(brief) == 7  # a head line, then one line per chain
+    assert full[: len(brief)] == brief  # the full output starts with the same summary
+    assert len(full) > 3 * len(brief) and any("“" in line for line in full)
+    assert not any("“" in line for line in brief)  # no quotes in the summary
+
+
+def test_paths_and_show_brief(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "300")
+    brief = run(store, "paths", "Abarca", "Guerreros Unidos", "--brief").stdout.splitlines()
+    assert len(brief) == 1 + sum(1 for line in brief if re.match(r"\s*\d+\. ", line))
+    card = run(store, "show", ABARCA, "--brief").stdout
+    assert "“" not in card and card.count("→") >= 3
+
+
+def test_hilos_lang_chooses_spanish_and_the_flag_wins(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HILOS_LANG", "es")
+    assert run(store, "search", "iguala").stdout.split()[:3] == ["nombre", "tipo", "esfera"]
+    assert run(store, "--lang", "en", "search", "iguala").stdout.split()[:3] == [
+        "name",
+        "type",
+        "sphere",
+    ]
+
+
+def test_errors_in_spanish(store: Path) -> None:
+    result = run(store, "--lang", "es", "search", "qwxzqwxz")
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "ninguna entidad coincide con 'qwxzqwxz'"
+
+
+# --------------------------------------------------------------------------- Spanish everywhere
+
+ENGLISH = set(
+    [
+        "the",
+        "and",
+        "of",
+        "with",
+        "from",
+        "which",
+        "between",
+        "found",
+        "ties",
+        "tie",
+        "chain",
+        "chains",
+        "status",
+        "confirmed",
+        "reported",
+        "alleged",
+        "disputed",
+        "refuted",
+        "command",
+        "path",
+        "paths",
+        "score",
+        "sources",
+        "source",
+        "degree",
+        "broker",
+        "brokers",
+        "community",
+        "communities",
+        "network",
+        "actors",
+        "actor",
+        "left",
+        "out",
+        "only",
+        "context",
+        "places",
+        "markets",
+        "note",
+        "crossing",
+        "hop",
+        "hops",
+        "claim",
+        "claims",
+        "strongest",
+        "none",
+        "no",
+        "name",
+        "type",
+        "sphere",
+        "members",
+        "size",
+        "step",
+        "removed",
+        "largest",
+        "group",
+        "definition",
+        "kind",
+        "value",
+        "conforms",
+        "violations",
+        "warnings",
+        "statements",
+        "derived",
+        "loaded",
+        "title",
+        "parameters",
+        "results",
+        "policies",
+        "events",
+        "phenomena",
+        "include",
+        "mayor",
+        "label",
+    ]
+)
+"""UI words that must not be left in English (a few are Spanish too: `actor`, `no`; those are
+checked only where they cannot be Spanish, see `_english_left`)."""
+_ALSO_SPANISH = {"actor", "no"}
+
+READING = [
+    ("search", "iguala"),
+    ("show", ABARCA),
+    ("show", "hid:zetas"),
+    ("chains", "--limit", "5"),
+    ("paths", "Abarca", "Guerreros Unidos"),
+    ("brokers", "--top", "5"),
+    ("centrality", "--top", "5"),
+    ("communities",),
+    ("disrupt", "--steps", "3"),
+    ("hotspots", "--top", "3"),
+    ("queries",),
+    ("types",),
+    ("validate",),
+    ("graphs",),
+]
+
+
+@pytest.fixture(scope="module")
+def data_strings(store: Path) -> list[str]:
+    """Every text the data holds (names, quotes, citations, notes, definitions, query titles),
+    longest first: what is not the interface's to translate."""
+    opened = Store.open(store)
+    try:
+        found = {
+            " ".join(row["o"].value.split())
+            for row in opened.query("SELECT DISTINCT ?o WHERE { ?s ?p ?o FILTER(isLiteral(?o)) }")
+        }
+        terms = Terms.of(opened)
+        for term in [*terms.ties.values(), *terms.types.values()]:
+            found |= {" ".join(d.split()) for d in term.definitions.values()}
+        found |= {info.name for info in opened.graphs()} | {str(i.source) for i in opened.graphs()}
+        notes = Words(opened, "es")  # curators' notes are shown with labels for ids
+        found |= {notes.note(value) for value in found}
+    finally:
+        opened.close()
+    for query in library():
+        found |= {query.name, query.title, *(f"{p.name}:{p.type}" for p in query.parameters)}
+    return sorted((s for s in found if s.strip()), key=len, reverse=True)
+
+
+def _english_left(text: str, strings: list[str]) -> set[str]:
+    flat = " ".join(text.split())
+    for value in strings:
+        if len(value) > 2:
+            flat = flat.replace(value, " ")
+    flat = re.sub(r"--[\w-]+|\bhttps?://\S+", " ", flat)
+    words = {w.lower() for w in re.findall(r"[A-Za-zÁÉÍÓÚáéíóúñÑü]+", flat)}
+    return (words & ENGLISH) - _ALSO_SPANISH
+
+
+@pytest.mark.parametrize("args", READING, ids=" ".join)
+def test_spanish_output_has_no_english_words(
+    store: Path, args: tuple[str, ...], data_strings: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "2000")  # no wrapping: the data's strings stay whole
+    result = run(store, "--lang", "es", *args)
+    assert result.exit_code == 0, result.stderr
+    left = _english_left(result.stdout + "\n" + result.stderr, data_strings)
+    assert not left, (left, result.stdout[:2000], result.stderr)
+
+
+def test_the_english_check_can_fail(store: Path, data_strings: list[str]) -> None:
+    english = run(store, "--lang", "en", "chains", "--limit", "2")
+    assert {"chains", "score"} <= _english_left(english.stdout, data_strings)
+
+
+def test_no_path_says_why_in_the_readers_language(store: Path) -> None:
+    args = ("paths", "Abarca", "Guerreros Unidos", "--tie-type", "kinship")
+    english, spanish = run(store, *args), run(store, "--lang", "es", *args)
+    assert english.exit_code == spanish.exit_code == 1
+    assert len(english.stderr.strip().splitlines()) == len(spanish.stderr.strip().splitlines()) == 1
+    assert "kinship" in english.stderr  # the filter that cut every path is named
+    assert english.stderr != spanish.stderr and "Abarca" in spanish.stderr
