@@ -10,6 +10,7 @@ from typing import Any
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 from . import sparql
+from .display import card_html
 from .errors import AmbiguousEntity, UnknownEntity
 from .namespaces import HILOS, HILOS_NS, RDF_TYPE, RDFS, SKOS, compact, expand
 from .scan import View
@@ -237,6 +238,10 @@ class Card:
     summary: Summary
     statements: tuple[tuple[str, str], ...]
     ties: tuple[TieView, ...] = field(default_factory=tuple)
+
+    def _repr_html_(self) -> str:
+        """How a notebook shows it (see `hilos.display`)."""
+        return card_html(self)
 
     def as_dict(self) -> dict[str, object]:
         s = self.summary

@@ -339,3 +339,28 @@ __all__ = [
     "kind_of",
     "vocabulary",
 ]
+
+
+@functools.cache
+def _ontology_labels() -> dict[str, dict[str, str]]:
+    store = Store()
+    store.load(path=str(resources.ontology_file()), format=RdfFormat.TURTLE)
+    found: dict[str, dict[str, str]] = {}
+    for quad in store.quads_for_pattern(None, RDFS.label, None):
+        subject, obj = quad.subject, quad.object
+        if isinstance(subject, NamedNode) and isinstance(obj, Literal) and obj.language:
+            found.setdefault(subject.value, {}).setdefault(obj.language, obj.value)
+    return found
+
+
+def term_label(iri: str, lang: str = "en") -> str:
+    """The shipped ontology's label of a class, property or concept in `lang` (else English),
+    or its local name when the ontology has none (a user's own term).
+
+    >>> term_label("https://w3id.org/hilos/ontology#Collusion", "es")
+    'colusión'
+    >>> term_label("http://example.org/ns#OwnTie")
+    'OwnTie'
+    """
+    labels = _ontology_labels().get(iri, {})
+    return labels.get(lang) or labels.get("en") or iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]

@@ -185,6 +185,33 @@ class HtmlExport:
     """Of the nodes, how many are context (the page's layers)."""
 
 
+@dataclass(frozen=True)
+class NetworkView:
+    """A network page held in memory, for a notebook: Jupyter shows it inline as the same
+    offline page `hilos export html` writes, in an iframe's `srcdoc` (`network_view`)."""
+
+    page: str
+    export: HtmlExport
+    height: int = 640
+
+    def _repr_html_(self) -> str:
+        # the page runs its own scripts in a sandbox without the notebook's origin
+        return (
+            f'<iframe srcdoc="{html.escape(self.page, quote=True)}" '
+            f'title="{html.escape(self.export.title, quote=True)}" '
+            'sandbox="allow-scripts allow-downloads" '
+            f'style="width:100%;height:{self.height}px;border:1px solid #ddd"></iframe>'
+        )
+
+
+def network_view(store: Store, filters: Filters | None = None, **options: Any) -> NetworkView:
+    """The network page of `export_html` (same options) as a `NetworkView` a notebook shows
+    inline, as pyvis's `show()` does, without writing a file."""
+    buffer = io.BytesIO()
+    written = export_html(store, buffer, filters, **options)
+    return NetworkView(buffer.getvalue().decode("utf-8"), written)
+
+
 def check_hops(hops: int) -> None:
     if hops < 1:
         raise BadInput(f"--hops must be at least 1, got {hops}")

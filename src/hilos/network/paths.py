@@ -32,6 +32,7 @@ from typing import Any
 
 import networkx as nx
 
+from ..display import path_html
 from ..errors import BadInput, NotFound
 from ..i18n import tr
 from ..namespaces import compact
@@ -70,6 +71,10 @@ class Path:
     @property
     def crossing_hop(self) -> Hop | None:
         return None if self.crossing is None else self.hops[self.crossing]
+
+    def _repr_html_(self) -> str:
+        """How a notebook shows it (see `hilos.display`)."""
+        return path_html(self)
 
     def as_dict(self) -> dict[str, Any]:
         found: dict[str, Any] = {
