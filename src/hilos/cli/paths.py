@@ -403,14 +403,17 @@ def _hops(words: Words, count: int) -> str:
 
 
 def _summary(words: Words, number: int, path: Path) -> str:
-    """One line for a path or chain: its actors, the tie that crosses, its score."""
-    names = " → ".join(plain(n.label) for n in path.nodes)
+    """One line for a path or chain: its actors, each tie with the way its claim points (so
+    "officials ← bribery ← cartel" is never read as the officials bribing the cartel), the
+    status of the tie that crosses, its score."""
+    walked = [plain(path.nodes[0].label)]
+    for hop, node in zip(path.hops, path.nodes[1:], strict=True):
+        arrow = "→" if hop.forward else "←"
+        walked.append(f"{arrow} {words.label(hop.relation)} {arrow} {plain(node.label)}")
     crossing = path.crossing_hop
-    by = ""
-    if crossing is not None:
-        by = f" — {words.label(crossing.relation)}, {words.status(crossing.status)}"
+    said = f"{words.status(crossing.status)}; " if crossing is not None else ""
     tail = words._("score {score}", score=score(path.score))
-    return wrap(f"{number:>2}. {names}{by} ({tail})", "", subsequent="    ")
+    return wrap(f"{number:>2}. {' '.join(walked)} ({said}{tail})", "", subsequent="    ")
 
 
 def _print_found(ctx: Context, found: list[Path], noun: str, brief: bool) -> None:
@@ -441,8 +444,10 @@ def _print_path(ctx: Context, number: int, path: Path, noun: str) -> None:
     crossing = path.crossing_hop
     if crossing is not None:
         named = f" ({words._('claim {id}', id=short_id(crossing.tie))})" if ctx.ids else ""
+        arrow = "→" if crossing.forward else "←"
         crossed = (
-            f"{labels[crossing.from_]} — {words.label(crossing.relation)} — {labels[crossing.to]}"
+            f"{labels[crossing.from_]} {arrow} {words.label(crossing.relation)} {arrow} "
+            f"{labels[crossing.to]}"
         )
         echo(wrap(words._("crossing: {tie}", tie=crossed) + named, "  ", subsequent="    "))
     for h in path.hops:
