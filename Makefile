@@ -30,13 +30,14 @@ demo: $(VENV)/.installed
 	@echo "== Run hilos yourself: . $(VENV)/bin/activate; hilos --help (--lang es: Spanish)"
 
 test: $(VENV)/.installed
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests .ci
+	$(BIN)/ruff format --check src tests .ci
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests .ci
+	$(BIN)/ruff format --check src tests .ci
 
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy

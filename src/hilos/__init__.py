@@ -15,6 +15,7 @@ The Python API is the same one the command line uses::
 from __future__ import annotations
 
 from collections.abc import Mapping
+from importlib import metadata as _metadata
 from os import PathLike
 
 from .entities import Card, TieView, resolve, show
@@ -25,7 +26,9 @@ from .search import SearchHit, search
 from .store import GraphInfo, LoadReport, Store
 from .validate import ValidationReport, validate_files, validate_store
 
-__version__ = "0.1.0"
+# The version is written once, in pyproject.toml; hilos is always installed (`pip install -e .`
+# in a checkout), so its metadata has it.
+__version__ = _metadata.version("hilos")
 
 
 def open_store(path: str | PathLike[str] | None = None) -> Store:

@@ -1,11 +1,12 @@
 """The interactive network page: one self-contained HTML file a journalist can open offline,
 check, and publish.
 
-**Self-contained.** vis-network (the copy pyvis ships, with its licence comment) and every style
-and script are in-line; the page loads nothing, and its Content-Security-Policy forbids it to
-(`default-src 'none'`; the two scripts are allowed by their SHA-256 hashes, so no other script —
-not even an inline event handler — can run). pyvis's own `Network` is not used: it is quadratic
-in the number of ties and its template pulls scripts from CDNs and copies a `lib/` folder.
+**Self-contained.** vis-network (vendored in `vendor/vis-network/`, with its licence comment)
+and every style and script are in-line; the page loads nothing, and its Content-Security-Policy
+forbids it to (`default-src 'none'`; the two scripts are allowed by their SHA-256 hashes, so no
+other script — not even an inline event handler — can run). pyvis's own `Network` is not used:
+it is quadratic in the number of ties and its template pulls scripts from CDNs and copies a
+`lib/` folder.
 
 **Safe.** Every string from the data (labels, aliases, quotes, citations, IRIs) travels as JSON
 in a `<script type="application/json">` block with `<`, `>`, `&`, U+2028 and U+2029 escaped,
@@ -1322,12 +1323,9 @@ _JSON_ESCAPES = (
 
 
 def vis_network_js() -> str:
-    """vis-network 9.1.2 as pyvis ships it, with its licence comment."""
-    import pyvis
-
-    text = (Path(pyvis.__file__).parent / "lib" / "vis-9.1.2" / "vis-network.min.js").read_text(
-        encoding="utf-8"
-    )
+    """vis-network 9.1.2, the copy vendored in `vendor/vis-network/` with its licence comment
+    (its README names the source and the SHA-256)."""
+    text = (_HERE / "vendor" / "vis-network" / "vis-network.min.js").read_text(encoding="utf-8")
     return _inline_script(text, "vis-network")
 
 
