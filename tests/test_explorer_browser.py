@@ -124,6 +124,20 @@ def english_label(graph: rdflib.Graph, entity: str) -> str:
     )
 
 
+def _name(graph: rdflib.Graph, node: object) -> str:
+    """A node's English label, else its label without a language, else its IRI."""
+    labels = [v for v in graph.objects(node, rdflib.RDFS.label) if isinstance(v, rdflib.Literal)]  # type: ignore[arg-type]
+    for wanted in ("en", None):
+        for label in labels:
+            if label.language == wanted:
+                return str(label)
+    return str(node)
+
+
+FROM = rdflib.URIRef("https://w3id.org/hilos/ontology#from")
+TO = rdflib.URIRef("https://w3id.org/hilos/ontology#to")
+
+
 def test_the_home_page_gives_the_overview(page: Page, curated: rdflib.Graph) -> None:
     p = page.page
     p.wait_for_selector("#home .home-grid")
@@ -138,6 +152,20 @@ def test_the_home_page_gives_the_overview(page: Page, curated: rdflib.Graph) -> 
     abarca = english_label(curated, ABARCA)
     guerreros = english_label(curated, GUERREROS)
     assert any(abarca in line and guerreros in line for line in chains), chains
+    # every one-hop chain's arrows point as its claim does (read from the Turtle): the cartel
+    # bribes the officials, not the other way round
+    one_hop = [line for line in chains if line.count("→") + line.count("←") == 2]
+    assert one_hop
+    for line in one_hop:
+        match = re.match(r"\s*(.+?) (→|←) (.+?) \2 (.+?) · ", " ".join(line.split()))
+        assert match, line
+        left, arrow, _, right = match.groups()
+        claims = {
+            (_name(curated, start), _name(curated, curated.value(tie, TO)))
+            for tie, start in curated.subject_objects(FROM)
+        }
+        pointed = (left, right) if arrow == "→" else (right, left)
+        assert pointed in claims, line
     # the spheres listed are the ontology's four, with the count of actors of each
     spheres = p.locator("#home .spheres li").evaluate_all(
         "items => items.map(li => li.getAttribute('data-name'))"
@@ -267,7 +295,10 @@ def test_the_spanish_switch_leaves_no_english(page: Page, curated: rdflib.Graph)
     english = re.compile(
         r"\b(the|of|and|with|from|path|paths|search|ties?|claims?|actors?|sphere|status|"
         r"state|criminal|confirmed|reported|alleged|disputed|refuted|score|evidence|latest|"
-        r"none|run|open|close|network|query|library|language|overview|brokers?|chains?)\b",
+        r"none|run|open|close|network|query|library|language|overview|brokers?|chains?|"
+        # the SPARQL editor's own words (YASGUI's: its buttons, results summary, table pages)
+        r"table|response|showing|entry|entries|results?|seconds?|page|size|simple|view|"
+        r"settings|download|filter|sort|tab|shows?|all|first|next|previous|last)\b",
         re.IGNORECASE,
     )
     leftovers: dict[str, list[str]] = {}
@@ -283,6 +314,9 @@ def test_the_spanish_switch_leaves_no_english(page: Page, curated: rdflib.Graph)
             p.wait_for_selector("#query-list button.hit")
         if tab == "sparql":
             p.wait_for_selector("#yasgui .CodeMirror")
+            p.locator("#yasgui .yasqe_queryButton").click()
+            p.wait_for_selector("#yasgui .yasr table tbody tr", timeout=20_000)
+            p.wait_for_selector("#yasgui .yasr_response_chip:not(:empty)")
         text = re.sub(
             r"\bhilos [a-z]+(?: add)?\b",
             "",
@@ -292,7 +326,8 @@ def test_the_spanish_switch_leaves_no_english(page: Page, curated: rdflib.Graph)
               // data, not interface: names of entities, quotes, citations, code and the editor
               root.querySelectorAll(
                 'button.link, .hit .label, #card h2, .quote, blockquote, .source, code, .iri,'
-                + ' .facts dd, #yasgui, option, select, [hidden], .imports strong, noscript,'
+                + ' .facts dd, option, select, [hidden], .imports strong, noscript,'
+                + ' #yasgui .CodeMirror, #yasgui tbody, #yasgui .dt-column-title,'
                 + ' #query-list .types, .chain-line, .brokers, .latest-claims, .tie-head,'
                 + ' #card .note'
               ).forEach(n => n.remove());
@@ -305,6 +340,19 @@ def test_the_spanish_switch_leaves_no_english(page: Page, curated: rdflib.Graph)
         )
         if found:
             leftovers[tab] = found
+    # the editor's tooltips and labels too (the results' column names are data)
+    p.click("#tab-sparql")
+    said = p.evaluate(
+        """() => Array.from(document.querySelectorAll('#yasgui [title], #yasgui [placeholder],'
+              + ' #yasgui [aria-label]'))
+            .filter(n => !n.closest('.CodeMirror, tbody'))
+            .flatMap(n => ['title', 'placeholder', 'aria-label'].map(a => n.getAttribute(a)))
+            .filter(Boolean)
+            .map(words => words.replace(/^[^:]*: /, ''))"""
+    )
+    found = sorted({words for words in said if english.search(words)})
+    if found:
+        leftovers["sparql attributes"] = found
     page.shot("spanish")
     assert leftovers == {}
     page.check_clean()

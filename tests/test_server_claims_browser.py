@@ -314,7 +314,7 @@ def test_an_entity_added_and_merged_from_a_card(
     # hilos.entities.pick_label chooses it, which today prefers the Spanish one to a name
     # without a language tag: see the report of this change)
     assert (
-        page.text_content("#card p.iri")
+        page.text_content("#card .iri code")
         == "https://w3id.org/hilos/graph/mine/entity/judge-w-fictional"
     )
     card = page.text_content("#card dl.facts") or ""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -443,6 +444,37 @@ def test_the_ego_network_page(base: str, curated: rdflib.Graph) -> None:
     assert "--focus 'José Luis Abarca' --hops 1" in data["meta"]["command"]
     status, _, body = fetch(base + "/ego", params={"id": "no such thing"})
     assert status == 404 and body.decode().startswith("no entity matches 'no such thing'")
+
+
+def label_in(graph: rdflib.Graph, entity: str, lang: str) -> str:
+    return next(
+        str(v)
+        for v in graph.objects(rdflib.URIRef(entity), rdflib.RDFS.label)
+        if isinstance(v, rdflib.Literal) and v.language == lang
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_ego_page_names_its_command_as_typed(
+    base: str, curated: rdflib.Graph, lang: str
+) -> None:
+    """The explorer opens the ego page by the entity's IRI; the page's footer names the command
+    the way a person would type it: the entity by its name (in the page's language), no IRI."""
+    zetas = HID + "zetas"
+    status, _, body = fetch(base + "/ego", params={"id": zetas, "hops": "2", "lang": lang})
+    assert status == 200
+    command = page_json(body.decode())["meta"]["command"]
+    name = label_in(curated, zetas, lang)
+    language = ["--lang", lang] if lang != "en" else []
+    assert command.split(" --focus ")[0].split() == [
+        "hilos",
+        *language,
+        "export",
+        "html",
+        "ego.html",
+    ]
+    assert command.endswith(f"--focus {shlex.quote(name)} --hops 2")
+    assert "://" not in command and "hid:" not in command
     assert fetch(base + "/ego", params={"id": "Zetas", "hops": "9"})[0] == 400
 
 
@@ -717,3 +749,65 @@ def test_a_hostile_label_stays_inert(explorer: Explorer) -> None:
     page.wait_for_timeout(300)  # give a payload, were one to run, the time to fire
     explorer.screenshot("explorer-hostile.png")
     explorer.check_clean()
+
+
+# -- the overview, analysed once for every language ---------------------------------------------
+
+
+def test_the_overview_is_analysed_once_for_every_language(
+    monkeypatch: pytest.MonkeyPatch, curated: rdflib.Graph
+) -> None:
+    """The home page's overview in English then Spanish: the chains are searched and the
+    brokers measured once for the store's state; each language only names what was found, by
+    the labels the Turtle gives in that language."""
+    from hilos.explorer import api
+
+    searched: list[str] = []
+    measured: list[str] = []
+    find_chains, brokers = api.find_chains, api.brokers
+
+    def counted_chains(*args: Any, **kwargs: Any) -> Any:
+        searched.append("chains")
+        return find_chains(*args, **kwargs)
+
+    def counted_brokers(*args: Any, **kwargs: Any) -> Any:
+        measured.append("brokers")
+        return brokers(*args, **kwargs)
+
+    monkeypatch.setattr(api, "find_chains", counted_chains)
+    monkeypatch.setattr(api, "brokers", counted_brokers)
+    store = Store.in_memory()
+    english = api.overview(store, {"lang": ["en"]})
+    spanish = api.overview(store, {"lang": ["es"]})
+    assert api.overview(store, {"lang": ["en"]}) is english
+    assert searched == ["chains"] and measured == ["brokers"]
+
+    def walked(data: dict[str, Any]) -> list[list[str]]:
+        return [[n["id"] for n in chain["nodes"]] for chain in data["chains"]["top"]]
+
+    assert walked(spanish) == walked(english) != []
+    assert [b["id"] for b in spanish["brokers"]["top"]] == [
+        b["id"] for b in english["brokers"]["top"]
+    ]
+    assert (spanish["actors"], spanish["claims"]) == (english["actors"], english["claims"])
+
+    def labels(entity: str) -> dict[str, str]:
+        return {
+            v.language or "": str(v)
+            for v in curated.objects(rdflib.URIRef(entity), rdflib.RDFS.label)
+            if isinstance(v, rdflib.Literal)
+        }
+
+    differ = 0
+    for data, lang in ((english, "en"), (spanish, "es")):
+        named = [n for chain in data["chains"]["top"] for n in chain["nodes"]]
+        named += data["brokers"]["top"]
+        for node in named:
+            given = labels(node["id"])
+            if lang in given:
+                assert node["label"] == given[lang], node
+            differ += lang == "es" and given.get("es", "") != given.get("en", "")
+    assert differ > 0  # some chain or broker has a Spanish name of its own, and shows it
+    sphere_es = {s["name"]: s["label"] for s in spanish["spheres"]}
+    sphere_en = {s["name"]: s["label"] for s in english["spheres"]}
+    assert sphere_es.keys() == sphere_en.keys() and sphere_es != sphere_en

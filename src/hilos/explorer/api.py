@@ -51,7 +51,7 @@ from ..errors import (
 from ..export.html import export_html
 from ..i18n import catalogue, choose
 from ..importers.resolution import graph_namespace
-from ..namespaces import PREFIXES
+from ..namespaces import PREFIXES, compact
 from ..network.brokers import brokers
 from ..network.paths import NoPath, chain_count, find_chains, find_paths_in_store
 from ..network.projection import Filters, filters_assumptions, project
@@ -183,7 +183,11 @@ OVERVIEW_CHAINS = 200
 """Chains sent to the home page at most (it shows the strongest, the others on demand)."""
 BROKER_SAMPLES = 100
 """Above this many actors, the home page's brokers are estimated from this many sources."""
-_OVERVIEWS: dict[tuple[int, str, str], dict[str, object]] = {}
+_NEUTRAL: dict[tuple[int, str], dict[str, Any]] = {}
+"""The overview's part that no language changes (counts, chains, brokers, imports), by store
+and state: one entry, the current state's."""
+_LABELLED: dict[tuple[int, str, str], dict[str, object]] = {}
+"""The overview in each language asked for, for that same state."""
 _OVERVIEW_LOCK = threading.Lock()
 
 
@@ -191,26 +195,31 @@ def overview(store: Store, params: Params) -> dict[str, object]:
     """`/api/overview`: what the home page shows of the graph — actors by sphere, claims by
     status, the collusion chains (as `hilos chains` finds them), the top brokers (as `hilos
     brokers`), the latest graphs loaded or imported and the latest claims of the user's own.
-    Computed once per state of the store and language."""
+    The analyses run once per state of the store; each language then only names what they
+    found (the labels of the entities, spheres, statuses and relations)."""
     lang = language(params)
-    key = (id(store), store.state(), lang)
+    state = (id(store), store.state())
     with _OVERVIEW_LOCK:  # a second request waits for the first rather than redoing it
-        if key not in _OVERVIEWS:
-            found = _overview(store, lang)
-            _OVERVIEWS.clear()  # one store, one state: the previous answer is stale
-            _OVERVIEWS[key] = found
-        return _OVERVIEWS[key]
+        if state not in _NEUTRAL:
+            found = _overview_counts(store)
+            _NEUTRAL.clear()  # one store, one state: the previous answers are stale
+            _LABELLED.clear()
+            _NEUTRAL[state] = found
+        key = (*state, lang)
+        if key not in _LABELLED:
+            _LABELLED[key] = _overview_in(store, _NEUTRAL[state], lang)
+        return _LABELLED[key]
 
 
-def _overview(store: Store, lang: str) -> dict[str, object]:
-    vocab = vocabulary()
-    network = project(store, Filters(), lang=lang)
+def _overview_counts(store: Store) -> dict[str, Any]:
+    """The overview's analyses, without names: what `overview` labels in each language."""
+    network = project(store, Filters())
     graph = network.graph
     spheres: dict[str, int] = {}
     for _, data in graph.nodes(data=True):
         sphere = data.get("sphere") or ""
         spheres[sphere] = spheres.get(sphere, 0) + 1
-    every = project(store, Filters(every_claim=True), lang=lang).graph
+    every = project(store, Filters(every_claim=True)).graph
     statuses: dict[str, int] = {}
     for _, _, data in every.edges(data=True):
         status = data.get("status") or ""
@@ -225,14 +234,51 @@ def _overview(store: Store, lang: str) -> dict[str, object]:
         key=lambda info: info.loaded_at,
         reverse=True,
     )
+    return {
+        "actors": graph.number_of_nodes(),
+        "ties": graph.number_of_edges(),
+        "claims": every.number_of_edges(),
+        "spheres": spheres,
+        "statuses": statuses,
+        "chains": {
+            "count": count,
+            "truncated": truncated,
+            "top": [chain.as_dict() for chain in chains[:OVERVIEW_CHAINS]],
+        },
+        "brokers": {"sampled": top.sampled, "top": [b.as_dict() for b in top.brokers]},
+        "imports": [
+            {
+                "name": info.name,
+                "source": info.source.replace("\\", "/").rsplit("/", 1)[-1],
+                "loaded_at": info.loaded_at,
+                "statements": info.triples,
+            }
+            for info in imports[:OVERVIEW_TOP]
+        ],
+    }
+
+
+def _overview_in(store: Store, neutral: dict[str, Any], lang: str) -> dict[str, object]:
+    """The overview in a language: the analyses' entities by their names in it, and the
+    sphere and status names of the ontology."""
+    vocab = vocabulary()
+    chains = neutral["chains"]
+    ids = {n["id"] for chain in chains["top"] for n in chain["nodes"]}
+    ids |= {b["id"] for b in neutral["brokers"]["top"]}
+    names = {iri: describe(store, iri, lang=lang).label for iri in sorted(ids)}
+
+    def named(item: dict[str, Any]) -> dict[str, Any]:
+        return {**item, "label": names[item["id"]]}
+
+    spheres, statuses = neutral["spheres"], neutral["statuses"]
     try:  # the claims written with `hilos claim` (an imported graph's are its import's)
         claims = list_claims(store, graphs=[DEFAULT_GRAPH], lang=lang)[:OVERVIEW_TOP]
     except UnknownGraph:
         claims = []  # none written yet
     return {
-        "actors": graph.number_of_nodes(),
-        "ties": graph.number_of_edges(),
-        "claims": every.number_of_edges(),
+        "actors": neutral["actors"],
+        "ties": neutral["ties"],
+        "claims": neutral["claims"],
         "spheres": [
             {"name": s.key, "label": s.label(lang), "count": spheres.get(s.key, 0)}
             for s in vocab.spheres
@@ -244,23 +290,16 @@ def _overview(store: Store, lang: str) -> dict[str, object]:
             if statuses.get(s.key) or s.key != "retracted"
         ],
         "chains": {
-            "count": count,
-            "truncated": truncated,
-            "top": [chain.as_dict() for chain in chains[:OVERVIEW_CHAINS]],
+            **chains,
+            "top": [
+                {**chain, "nodes": [named(n) for n in chain["nodes"]]} for chain in chains["top"]
+            ],
         },
         "brokers": {
-            "sampled": top.sampled,
-            "top": [b.as_dict() for b in top.brokers],
+            "sampled": neutral["brokers"]["sampled"],
+            "top": [named(b) for b in neutral["brokers"]["top"]],
         },
-        "imports": [
-            {
-                "name": info.name,
-                "source": info.source.replace("\\", "/").rsplit("/", 1)[-1],
-                "loaded_at": info.loaded_at,
-                "statements": info.triples,
-            }
-            for info in imports[:OVERVIEW_TOP]
-        ],
+        "imports": neutral["imports"],
         "latest_claims": [view.as_dict() for view in claims],
     }
 
@@ -313,20 +352,35 @@ def library_query(store: Store, params: Params) -> tuple[QueryDef, dict[str, Any
 
 def ego_page(store: Store, params: Params) -> bytes:
     """`/ego?id=…&hops=…`: the network page of `hilos export html --focus ID --hops N`."""
-    ref = one(params, "id")
+    lang = language(params)
+    focus = resolve(store, one(params, "id"), lang=lang)
     hops = whole(params, "hops", 1, 1, MAX_EGO_HOPS)
+    words = ["hilos", *(["--lang", lang] if lang != "en" else [])]
+    words += ["export", "html", "ego.html", "--focus", command_name(store, focus, lang)]
     page = io.BytesIO()
     export_html(
         store,
         page,
         Filters(directed=False),
-        focus=ref,
+        focus=focus,
         hops=hops,
         size_by="degree",
-        command=f"hilos export html ego.html --focus {shlex.quote(ref)} --hops {hops}",
-        lang=language(params),
+        command=shlex.join([*words, "--hops", str(hops)]),
+        lang=lang,
     )
     return page.getvalue()
+
+
+def command_name(store: Store, iri: str, lang: str) -> str:
+    """How a person names an entity on the command line: by its label, if the label finds it
+    and no other; else by its prefixed name (`hid:…`), or its IRI."""
+    label = describe(store, iri, lang=lang).label
+    try:
+        if label and resolve(store, label, lang=lang) == iri:
+            return label
+    except HilosError:
+        pass  # a name shared with another entity: the id says which
+    return compact(iri)
 
 
 # -- your own claims: the words, the lists, and the writes of `hilos serve --allow-update` -----

@@ -196,7 +196,9 @@
       lastResult = "";
     }
     card.appendChild(el("h2", {text: data.label}));
-    card.appendChild(el("p", {cls: "iri"}, [el("code", {text: data.id})]));
+    // the identifier folded away: people read the name; who needs the IRI (a query, a link)
+    // opens it
+    card.appendChild(el("details", {cls: "iri"}, [el("summary", {text: t("Identifier")}), el("code", {text: data.id})]));
     var facts = el("dl", {cls: "facts"});
     [
       row(t("Types"), data.types.map(typeName).join(", ")),
@@ -1261,8 +1263,11 @@
     chain.nodes.forEach(function (n, i) {
       if (i) {
         var hop = chain.hops[i - 1];
+        // the arrows point as the claim does: "officials ← bribery ← cartel", never read as the
+        // officials bribing the cartel
+        var arrow = hop.forward === false ? "←" : "→";
         line.appendChild(el("span", {cls: "hop" + (chain.crossing && chain.crossing.hop === i - 1 ? " crossing" : ""),
-          text: " " + relationName(hop.relation) + " → "}));
+          text: " " + arrow + " " + relationName(hop.relation) + " " + arrow + " "}));
       }
       line.appendChild(button(n.label, function () { openCard(n.id); }, "link sphere-" + (n.sphere || "none")));
     });
@@ -1381,7 +1386,175 @@
     });
     // the tab says so before its results are read: look once they are
     yasgui.on("queryResponse", function (instance, tab) { setTimeout(function () { showEditorError(tab); }, 0); });
+    watchEditor($("yasgui"));
     loadExamples();
+  }
+
+  // ------------------------------------------------------------- the editor in the page's words
+
+  // YASGUI writes its own English words (buttons, tooltips, the results' summary, the table's
+  // pages) and has no hook for another language: a watcher over its container reads each word
+  // it writes and shows it through t(), keeping the English beside to switch back. The query's
+  // text (CodeMirror), the results (the table's body, its column names) and the server's answer
+  // are data and are left as they are.
+  function editorWords() {
+    return {
+      "Query": t("Query"),
+      "Table": t("Table"),
+      "Response": t("Response"),
+      "Simple view": t("Simple view"),
+      "Ellipse": t("Shorten long values"),
+      "Page size:": t("Rows per page:"),
+      "All": t("All"),
+      "Settings": t("Settings"),
+      "Request method": t("Request method"),
+      "Accept Headers": t("Accept headers"),
+      "Ask / Select": t("ASK and SELECT"),
+      "Construct / Describe": t("CONSTRUCT and DESCRIBE"),
+      "Arguments": t("Arguments"),
+      "Header Arguments": t("Header arguments"),
+      "Default Graphs": t("Default graphs"),
+      "Named Graphs": t("Named graphs"),
+      "Close tab": t("Close the tab"),
+      "Add tab": t("Add a tab"),
+      "Add a new tab": t("Add a tab"),
+      "Open settings": t("Open the settings"),
+      "Close settings": t("Close the settings"),
+      "Clear endpoint": t("Clear the endpoint"),
+      "Share query": t("Share the query"),
+      "Run query": t("Run the query"),
+      "Filter query results": t("Filter the results"),
+      "Download result": t("Download the results"),
+      "Download Results": t("Download the results"),
+      "Download not supported": t("This view cannot be downloaded"),
+      "Show all": t("Show all"),
+      "Try query in a new browser window": t("Try the query in a new window"),
+      "cannot render result": t("The results cannot be shown"),
+      "No data available in table": t("No results"),
+      "No matching records found": t("No results match"),
+      "Loading...": t("Loading…"),
+      "pagination": t("Pages"),
+      "First": t("First page"),
+      "Previous": t("Previous page"),
+      "Next": t("Next page"),
+      "Last": t("Last page"),
+      "Rename Tab": t("Rename the tab"),
+      "Copy Tab": t("Copy the tab"),
+      "Close Tab": t("Close the tab"),
+      "Close other tabs": t("Close the other tabs"),
+      "Undo close Tab": t("Reopen the closed tab")
+    };
+  }
+
+  // Words YASGUI builds from numbers and names: English pattern → the sentence in the page's
+  // language, from the parts the pattern reads.
+  function editorPatterns() {
+    return [
+      [/^(\S+) results? in (\S+) seconds?$/, function (m) {
+        return t(m[1] === "1" ? "1 result in {seconds} s" : "{count} results in {seconds} s", {count: m[1], seconds: m[2]});
+      }],
+      [/^(\S+) results?$/, function (m) {
+        return m[1] === "1" ? t("1 result") : t("{count} results", {count: m[1]});
+      }],
+      [/^Response in (\S+) seconds?$/, function (m) { return t("Answered in {seconds} s", {seconds: m[1]}); }],
+      [/^Showing (\S+) to (\S+) of (\S+) entr(?:y|ies)$/, function (m) {
+        return t("Rows {first} to {last} of {count}", {first: m[1], last: m[2], count: m[3]});
+      }],
+      [/^\(filtered from (\S+) total entr(?:y|ies)\)$/, function (m) { return t("(of {count} in all)", {count: m[1]}); }],
+      [/^View documentation of (.+)$/, function (m) { return t("How the view {name} works", {name: editorWord(m[1])}); }],
+      [/^Shows (.+) view$/, function (m) { return t("Show the view {name}", {name: editorWord(m[1])}); }],
+      [/^(.*): Activate to sort$/, function (m) { return t("{column}: sort", {column: m[1]}); }],
+      [/^(.*): Activate to invert sorting$/, function (m) { return t("{column}: sort the other way", {column: m[1]}); }],
+      [/^(.*): Activate to remove sorting$/, function (m) { return t("{column}: stop sorting", {column: m[1]}); }]
+    ];
+  }
+
+  var editorTable = null;
+
+  // One of YASGUI's English texts in the page's language (the text itself if it is not one).
+  function editorWord(text) {
+    if (lang() === "en") return text;
+    if (!editorTable || editorTable.catalogue !== WORDS) {
+      editorTable = {catalogue: WORDS, words: editorWords(), patterns: editorPatterns()};
+    }
+    var bare = text.trim();
+    if (Object.prototype.hasOwnProperty.call(editorTable.words, bare)) return editorTable.words[bare];
+    for (var i = 0; i < editorTable.patterns.length; i++) {
+      var match = editorTable.patterns[i][0].exec(bare);
+      if (match) return editorTable.patterns[i][1](match);
+    }
+    return text;
+  }
+
+  var EDITOR_ATTRIBUTES = ["title", "placeholder", "aria-label"];
+  // Data, not words of the editor: the query, the results' cells and column names, the
+  // server's answer (the empty table's note is the editor's own)
+  var EDITOR_DATA = ".CodeMirror, tbody tr:not(:has(> td.dt-empty)), .dt-column-title, pre, .yasr_results .CodeMirror";
+  var editorShown = new WeakMap();  // node → {attribute or "#text" → {en, shown}}
+
+  // Show a text or attribute of YASGUI in the page's language; `current` is what it holds now:
+  // what we put there (its English is kept) or a new English text of YASGUI's.
+  function editorShow(node, key, current, put) {
+    var kept = editorShown.get(node);
+    if (!kept) { kept = {}; editorShown.set(node, kept); }
+    var english = kept[key] && kept[key].shown === current ? kept[key].en : current;
+    var shown = editorWord(english);
+    kept[key] = {en: english, shown: shown};
+    if (shown !== current) put(shown);
+  }
+
+  function translateEditor(root) {
+    if (!root) return;
+    var element = root.nodeType === 1 ? root : root.parentElement;
+    if (!element || element.closest(EDITOR_DATA)) return;
+    if (root.nodeType === 3) {
+      editorShow(root, "#text", root.nodeValue, function (value) { root.nodeValue = value; });
+      return;
+    }
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT, {
+      acceptNode: function (node) {
+        return node.nodeType === 1 && node.matches(EDITOR_DATA) ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+      }
+    });
+    var node = root;
+    while (node) {
+      if (node.nodeType === 3) {
+        if (node.nodeValue.trim()) {
+          (function (text) {
+            editorShow(text, "#text", text.nodeValue, function (value) { text.nodeValue = value; });
+          })(node);
+        }
+      } else {
+        EDITOR_ATTRIBUTES.forEach(function (name) {
+          var el = node;
+          if (el.hasAttribute(name)) {
+            editorShow(el, name, el.getAttribute(name), function (value) { el.setAttribute(name, value); });
+          }
+        });
+      }
+      node = walker.nextNode();
+    }
+  }
+
+  function watchEditor(container) {
+    translateEditor(container);
+    new MutationObserver(function (changes) {
+      changes.forEach(function (change) {
+        if (change.type === "childList") {
+          Array.prototype.forEach.call(change.addedNodes, translateEditor);
+        } else if (change.type === "characterData") {
+          translateEditor(change.target);
+        } else if (change.type === "attributes") {
+          var target = change.target;
+          if (target.closest(EDITOR_DATA) || !target.hasAttribute(change.attributeName)) return;
+          editorShow(target, change.attributeName, target.getAttribute(change.attributeName), function (value) {
+            target.setAttribute(change.attributeName, value);
+          });
+        }
+      });
+    }).observe(container, {
+      childList: true, subtree: true, characterData: true, attributes: true, attributeFilter: EDITOR_ATTRIBUTES
+    });
   }
 
   var DEFAULT_QUERY = [
@@ -1473,6 +1646,7 @@
     $("lang").addEventListener("change", async function () {
       try { localStorage.setItem(LANG_KEY, lang()); } catch (e) { /* not kept: asked again next visit */ }
       await useLanguage(lang());
+      translateEditor($("yasgui"));
       showEditing();
       home = null;
       if (!$("panel-home").hidden) loadHome();
