@@ -1066,7 +1066,10 @@ def test_dry_run_shows_five_claims_as_they_will_read(hilos: Hilos, ontology: rdf
     result = hilos("import", "csv", str(SHEET), "--dry-run")
     assert result.exit_code == 0, result.stderr
     assert store_state(hilos.store) == before
-    shown = result.stdout.split("The first claims, as they will read:\n", 1)[1].splitlines()
+    after = result.stdout.split("The first claims, as they will read:\n", 1)[1]
+    # one claim a paragraph: its first line indented by two spaces, the lines it wraps onto
+    # (to fit the terminal) by four
+    shown = [" ".join(claim.split()) for claim in re.split(r"\n(?=  \S)", after.rstrip("\n"))]
     rows = sheet_rows()[:5]
     assert len(shown) == len(rows)
     for line, (number, row) in zip(shown, rows, strict=True):
@@ -1161,7 +1164,7 @@ def test_append_adds_a_file_to_a_graph_as_an_origin_of_its_own(
     refused = hilos("import", "csv", str(second), "--graph", "inv")
     assert refused.exit_code == 2 and "--append" in refused.stderr
     dry = hilos("import", "csv", str(second), "--graph", "inv", "--append", "--dry-run")
-    assert dry.exit_code == 0 and "would add to graph inv" in dry.stdout
+    assert dry.exit_code == 0 and "would add to graph inv" in " ".join(dry.stdout.split())
     added = hilos("import", "csv", str(second), "--graph", "inv", "--append", "--format", "json")
     assert added.exit_code == 0, added.stderr
     summary = json.loads(added.stdout)

@@ -351,3 +351,161 @@ def test_no_path_says_why_in_the_readers_language(store: Path) -> None:
     assert len(english.stderr.strip().splitlines()) == len(spanish.stderr.strip().splitlines()) == 1
     assert "kinship" in english.stderr  # the filter that cut every path is named
     assert english.stderr != spanish.stderr and "Abarca" in spanish.stderr
+
+
+# ------------------------------------------------- commands that write, and the lines they print
+
+SHEET = (
+    "from,relation,to,status,confidence,start,citation,quote,from_type,to_type\n"
+    "Alcalde Uno (ficticio),protección,Grupo Dos (ficticio),presunto,0.8,2022-03-15,"
+    "Entrevista 1 (2024),Un testigo ficticio dice que la oficina del alcalde avisaba al grupo "
+    "de cada operativo con días de anticipación.,alcalde,cártel\n"
+    "Policía de Villa Tres (ficticia),colusión,Grupo Dos (ficticio),reportado,0.7,2021-05,"
+    "Nota ficticia (2023),Según la nota ficticia los agentes escoltaban los envíos del grupo "
+    "por la carretera federal.,policía municipal,cártel\n"
+)
+
+QUOTE = (
+    "Un testigo dice que la oficina del alcalde avisaba al grupo de los operativos, según la "
+    "nota ficticia del diario."
+)
+
+
+def writing_session(tmp: Path) -> list[tuple[str, ...]]:
+    """Every command that changes the store or writes a file, in an order that works."""
+    sheet = tmp / "hallazgos.csv"
+    sheet.write_text(SHEET, encoding="utf-8")
+    return [
+        ("claim", "add", "Alcalde Cuatro (ficticio)", "protección", "Guerreros Unidos",
+         "--source", "Entrevista 3 (2024)", "--quote", QUOTE, "--status", "presunto",
+         "--create-from", "alcalde", "--start", "2014"),
+        ("claim", "edit", "mine/claim/1", "--status", "reportado", "--confidence", "0.7"),
+        ("claim", "history", "mine/claim/1"),
+        ("claim", "retract", "mine/claim/1", "--reason", "La fuente se desdijo"),
+        ("entity", "add", "Juez Cinco (ficticio)", "--type", "funcionario público"),
+        ("entity", "edit", "Juez Cinco (ficticio)", "--alias", "Juez Cinco"),
+        ("undo",),
+        ("import", "csv", str(sheet), "--dry-run"),
+        ("import", "csv", str(sheet), "--graph", "hallazgos"),
+        ("load", str(Path(__file__).parent / "data" / "findings.ttl"), "--graph", "f"),
+        ("graphs",),
+        ("drop", "f"),
+        ("drop", "hallazgos"),
+        ("export", "gexf", str(tmp / "red.gexf")),
+        ("export", "csv", str(tmp / "red")),
+        ("export", "turtle", str(tmp / "red.ttl")),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_writing_commands_fit_80_columns(
+    tmp_path: Path, lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    store = tmp_path / "store"
+    for args in writing_session(tmp_path):
+        result = run(store, "--lang", lang, *args)
+        assert result.exit_code == 0, (args, result.stderr)
+        assert (result.stdout + result.stderr).strip(), args
+        wide = too_wide(result.stdout, 80) + too_wide(result.stderr, 80)
+        assert not wide, (args, wide)
+
+
+def test_writing_commands_in_spanish(
+    tmp_path: Path, data_strings: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "2000")  # no wrapping: the data's strings stay whole
+    store = tmp_path / "store"
+    session = writing_session(tmp_path)
+    # What the session itself writes is data (names, quotes, sources, files), as are the
+    # names of the commands a change records ("claim add").
+    given = {a for args in session for a in args} | {" ".join(a[:2]) for a in session}
+    given |= {cell for line in SHEET.splitlines() for cell in line.split(",")}
+    strings = sorted({*data_strings, *given}, key=len, reverse=True)
+    for args in session:
+        result = run(store, "--lang", "es", *args)
+        assert result.exit_code == 0, (args, result.stderr)
+        left = _english_left(result.stdout + "\n" + result.stderr, strings)
+        assert not left, (args, left, result.stdout, result.stderr)
+
+
+# ------------------------------------------------------------------ core errors in Spanish
+
+
+@pytest.mark.parametrize(
+    ("args", "english", "spanish"),
+    [
+        (
+            ("show", "Nadie Ficticio"),
+            "no entity matches 'Nadie Ficticio'",
+            "ninguna entidad coincide con 'Nadie Ficticio'",
+        ),
+        (
+            ("paths", "Abarca", "Guerreros Unidos", "--limit", "0"),
+            "--limit must be at least 1, got 0",
+            "--limit debe ser al menos 1; se dio 0",
+        ),
+        (
+            ("query", "ties-by-status", "--param", "status=firme"),
+            "parameter 'status' expects one of",
+            "el parámetro 'status' espera uno de",
+        ),
+        (
+            ("chains", "--as-of", "ayer"),
+            "--as-of expects YYYY, YYYY-MM or YYYY-MM-DD",
+            "--as-of espera AAAA, AAAA-MM o AAAA-MM-DD",
+        ),
+        (
+            ("drop", "ninguno"),
+            "no graph named 'ninguno' is loaded",
+            "no hay ningún grafo cargado con el nombre 'ninguno'",
+        ),
+        (("undo", "--graph", "report/iguala"), "ships with hilos", "viene con hilos"),
+    ],
+    ids=lambda v: " ".join(v) if isinstance(v, tuple) else "",
+)
+def test_core_errors_speak_the_readers_language(
+    store: Path, args: tuple[str, ...], english: str, spanish: str
+) -> None:
+    en, es = run(store, *args), run(store, "--lang", "es", *args)
+    assert en.exit_code == es.exit_code != 0
+    for result, said in ((en, english), (es, spanish)):
+        assert len(result.stderr.splitlines()) == 1, result.stderr  # one line, never wrapped
+        assert said in result.stderr, result.stderr
+
+
+def test_a_parse_error_keeps_file_line_and_column(tmp_path: Path, store: Path) -> None:
+    bad = tmp_path / "malo.ttl"
+    bad.write_text("@prefix x: <http://example.org/> .\nx:a x:b .\n", encoding="utf-8")
+    en = run(store, "load", str(bad), "--graph", "malo")
+    es = run(store, "--lang", "es", "load", str(bad), "--graph", "malo")
+    assert en.exit_code == es.exit_code == 2
+    assert f"{bad}, line 2, column 9: " in en.stderr
+    assert f"{bad}, línea 2, columna 9: " in es.stderr
+
+
+def test_an_ambiguous_name_lists_its_candidates_in_spanish(store: Path) -> None:
+    from hilos.entities import resolve
+    from hilos.errors import AmbiguousEntity
+
+    opened = Store.open(store)
+    try:
+        with pytest.raises(AmbiguousEntity) as caught:
+            resolve(opened, "cartel")
+    finally:
+        opened.close()
+    error = caught.value
+    listed = "; ".join(f"{label} <{iri}>" for iri, label in error.candidates)
+    assert str(error) == f"'cartel' matches several entities, give one of: {listed}"
+    assert (
+        error.localized("es") == f"'cartel' coincide con varias entidades; indica una de: {listed}"
+    )
+
+
+def test_one_line_errors_are_not_wrapped_however_long(
+    store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "40")
+    result = run(store, "--lang", "es", "query", "no-such-query-" + "x" * 60)
+    assert result.exit_code == 2
+    assert len(result.stderr.splitlines()) == 1 and len(result.stderr) > 80

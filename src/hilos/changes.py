@@ -36,6 +36,7 @@ from typing import Any
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
 from .errors import BadInput, NotFound, UnknownGraph
+from .errors import message as _
 from .importers import load_statements
 from .importers.resolution import graph_namespace
 from .namespaces import DCTERMS, HILOS, HILOS_NS, PROV, RDF_TYPE, RDFS, XSD
@@ -104,8 +105,11 @@ def check_writable(store: Store, graph: str) -> None:
     for info in store.graphs():
         if info.iri == iri and info.bundled:
             raise BadInput(
-                f"the graph {graph} ships with hilos and is not yours to change; record your own "
-                "claim in a graph of yours (the default is mine)"
+                _(
+                    "the graph {graph} ships with hilos and is not yours to change; record your "
+                    "own claim in a graph of yours (the default is mine)",
+                    graph=graph,
+                )
             )
 
 
@@ -296,7 +300,7 @@ def _count(values: dict[str, str], name: str) -> int:
 def journal(store: Store, graph: str) -> list[Change]:
     """The changes of a graph, oldest first."""
     if not _exists(store, graph):
-        raise UnknownGraph(f"no graph named '{graph}' is loaded")
+        raise UnknownGraph(_("no graph named '{name}' is loaded", name=graph))
     return _changes(statements_of(store, graph), graph)
 
 
@@ -328,7 +332,7 @@ def undo(store: Store, graph: str = "mine") -> Change:
     check_writable(store, graph)
     candidates = live_changes(journal(store, graph))
     if not candidates:
-        raise NotFound(f"nothing to undo in the graph {graph}")
+        raise NotFound(_("nothing to undo in the graph {name}", name=graph))
     return revert(store, graph, candidates[-1])
 
 

@@ -31,6 +31,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 from .changes import Change, apply_change, check_writable, journal, now, statements_of
 from .entities import describe, resolve
 from .errors import BadInput, NotFound, UnknownEntity
+from .errors import message as _
 from .importers.resolution import citation_source, graph_namespace, slug
 from .importers.values import AmbiguousDate, BadValue, read_confidence, read_date
 from .namespaces import DCTERMS, HILOS, PROV, RDF_TYPE, RDFS, SKOS, XSD, compact
@@ -155,7 +156,7 @@ def _source(namespace: str, citation: str) -> tuple[NamedNode, list[Triple]]:
     """The source node of a citation in a user graph (one per distinct citation)."""
     citation = citation.strip()
     if not citation:
-        raise BadInput("a claim needs its source (--source: who or what says it)")
+        raise BadInput(_("a claim needs its source (--source: who or what says it)"))
     return citation_source(namespace, citation)
 
 
@@ -183,7 +184,7 @@ def _graph_of(store: Store, iri: str) -> str:
     for info in store.graphs():
         if info.iri in graphs:
             return info.name
-    raise UnknownEntity(f"no claim or entity {short(iri)} in the store")
+    raise UnknownEntity(_("no claim or entity {id} in the store", id=short(iri)))
 
 
 def _end(
@@ -202,8 +203,12 @@ def _end(
     except UnknownEntity:
         if create is None:
             raise UnknownEntity(
-                f"no entity matches '{ref}' for the {what} end; give its type to create it "
-                f"(--create-{what} TYPE; hilos types lists them) or check hilos search"
+                _(
+                    "no entity matches '{ref}' for the {end} end; give its type to create it "
+                    "(--create-{end} TYPE; hilos types lists them) or check hilos search",
+                    ref=ref,
+                    end=what,
+                )
             ) from None
     entity, triples = _new_entity(store, ref, create, graph, terms)
     added.extend(triples)
@@ -286,7 +291,13 @@ def _claim_triples(
 
 def _check_dates(start: Literal | None, end: Literal | None) -> None:
     if start is not None and end is not None and end.value < start.value[: len(end.value)]:
-        raise BadInput(f"the claim would end ({end.value}) before it starts ({start.value})")
+        raise BadInput(
+            _(
+                "the claim would end ({end}) before it starts ({start})",
+                end=end.value,
+                start=start.value,
+            )
+        )
 
 
 # ------------------------------------------------------------------------------- claims
@@ -327,7 +338,7 @@ def add_claim(
     a = _end(store, from_ref, create_from, graph, lang, terms, added, "from")
     b = _end(store, to_ref, create_to, graph, lang, terms, added, "to")
     if a == b:
-        raise BadInput("the two ends of a claim are the same entity")
+        raise BadInput(_("the two ends of a claim are the same entity"))
     namespace = graph_namespace(graph)
     existing = statements_of(store, graph)
     claim = NamedNode(f"{namespace}claim/{_next_number(existing, _CLAIM_NUMBER)}")
@@ -501,7 +512,7 @@ def edit_claim(
         new += values.get(prop.value, [])
     if _retract:
         if not reason or not reason.strip():
-            raise BadInput("a retraction needs its reason (--reason)")
+            raise BadInput(_("a retraction needs its reason (--reason)"))
         new.append(Triple(claim, HILOS.reason, Literal(reason.strip())))
     elif status_iri == status_term("retracted").iri:
         new += values.get(HILOS.reason.value, [])  # still retracted, for the same reason
@@ -512,7 +523,9 @@ def edit_claim(
     if {str(t) for t in new if t.predicate not in bookkeeping} == {
         str(t) for t in current if t.predicate not in bookkeeping
     } and not added_entities:
-        raise BadInput(f"nothing to change in {short(claim_iri)}: give the fields to change")
+        raise BadInput(
+            _("nothing to change in {id}: give the fields to change", id=short(claim_iri))
+        )
     # the version it replaces, kept as it was
     versions = [
         t.subject.value
@@ -926,7 +939,7 @@ def edit_entity(
         removed += [t for t in statements if t.predicate == HILOS.sphere]
         added.append(Triple(node, HILOS.sphere, NamedNode(sphere_term(sphere).iri)))
     if not added and not removed:
-        raise BadInput(f"nothing to change in {short(iri)}: give the fields to change")
+        raise BadInput(_("nothing to change in {id}: give the fields to change", id=short(iri)))
     added.append(Triple(node, DCTERMS.modified, Literal(now(), datatype=XSD.dateTime)))
     removed += [t for t in statements if t.predicate == DCTERMS.modified]
     change = apply_change(

@@ -12,6 +12,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode
 from . import sparql
 from .display import card_html
 from .errors import AmbiguousEntity, UnknownEntity
+from .errors import message as _
 from .namespaces import HILOS, HILOS_NS, RDF_TYPE, RDFS, SKOS, compact, expand
 from .scan import View
 from .store import Store, solutions
@@ -142,7 +143,7 @@ def resolve(store: Store, ref: str, *, lang: str = "en") -> str:
     """
     text = ref.strip()
     if not text:
-        raise UnknownEntity("an empty name names no entity")
+        raise UnknownEntity(_("an empty name names no entity"))
     iri: str | None = None
     iri = text.strip("<>") if "://" in text or text.startswith("urn:") else expand(text)
     if iri is not None:
@@ -151,7 +152,7 @@ def resolve(store: Store, ref: str, *, lang: str = "en") -> str:
         except ValueError:
             node_exists = False
         if not node_exists:
-            raise UnknownEntity(f"no entity {ref} in the store")
+            raise UnknownEntity(_("no entity {ref} in the store", ref=ref))
         return iri
 
     from .search import exact_matches, search  # search builds on this module
@@ -163,7 +164,9 @@ def resolve(store: Store, ref: str, *, lang: str = "en") -> str:
         return exact_ids[0]
     hits = search(store, text, limit=10, lang=lang, fuzzy=False)  # a name, not a close one
     if not hits:
-        raise UnknownEntity(f"no entity matches '{ref}' (try: hilos search {ref.split()[0]})")
+        raise UnknownEntity(
+            _("no entity matches '{ref}' (try: hilos search {word})", ref=ref, word=ref.split()[0])
+        )
     wanted = normalise(text)
     exact = [hit for hit in hits if hit.matched == wanted]
     if len(exact) == 1:

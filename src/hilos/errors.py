@@ -2,9 +2,21 @@
 
 The core raises these; only the command line turns them into messages and exit codes
 (0 success, 1 the answer is "no" or the data is invalid, 2 bad usage or bad input).
+
+A message people may read in Spanish is built with `message` (imported as `_` where it is
+raised, so the catalogue test finds its English): the error keeps its English template and
+values, `str(error)` is the English text, and `error.localized(lang)` the reader's language.
+
+>>> error = NotFound(message("no graph named {name!r}", name="mine"))
+>>> str(error)
+"no graph named 'mine'"
+>>> error.template, error.values
+('no graph named {name!r}', {'name': 'mine'})
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 __all__ = [
     "AmbiguousEntity",
@@ -21,13 +33,69 @@ __all__ = [
     "UnknownEntity",
     "UnknownGraph",
     "UnknownQuery",
+    "message",
 ]
 
 
+class Message(str):
+    """English text that remembers its template and values, so it can be said again in
+    another language (`HilosError.localized`). It is a `str`: anything that reads an error's
+    message as text reads the English."""
+
+    template: str
+    values: dict[str, object]
+
+    def __new__(cls, template: str, values: Mapping[str, object]) -> Message:
+        made = super().__new__(cls, template.format(**values) if values else template)
+        made.template = template
+        made.values = dict(values)
+        return made
+
+    def localized(self, lang: str) -> str:
+        """The message in `lang` (values that are messages themselves are translated too)."""
+        from .i18n import tr
+
+        values = {
+            k: v.localized(lang) if isinstance(v, Message) else v for k, v in self.values.items()
+        }
+        return tr(self.template, lang, **values)
+
+
+def message(template: str, /, **values: object) -> Message:
+    """An error's message, translatable: `raise NotFound(_("no graph named {name!r}", name=n))`
+    with `from .errors import message as _`."""
+    return Message(template, values)
+
+
 class HilosError(Exception):
-    """Base class of every error hilos raises on purpose."""
+    """Base class of every error hilos raises on purpose.
+
+    `template` and `values` say the message again in another language (`text`); give a
+    `Message` (see `message`) or a template and its values, the English `str` is the same."""
 
     exit_code = 2
+
+    def __init__(
+        self,
+        text: str = "",
+        *args: object,
+        template: str | None = None,
+        values: Mapping[str, object] | None = None,
+    ) -> None:
+        if template is not None:
+            text = Message(template, values or {})
+        super().__init__(text, *args)
+        found = text if isinstance(text, Message) else None
+        self.template: str | None = found.template if found else None
+        self.values: dict[str, object] = found.values if found else {}
+
+    def localized(self, lang: str) -> str:
+        """The message in `lang`: translated where the error was raised with a template,
+        else the English `str`."""
+        first = self.args[0] if len(self.args) == 1 else None
+        if isinstance(first, Message):
+            return first.localized(lang)
+        return str(self)
 
 
 class NotFound(HilosError):
@@ -52,12 +120,15 @@ class ParseError(BadInput):
         self.line = line
         self.column = column
         self.reason = message
-        where = path
+        values: dict[str, object] = {"path": path, "reason": message}
+        template = "{path}: {reason}"
         if line is not None:
-            where += f", line {line}"
+            values["line"] = line
+            template = "{path}, line {line}: {reason}"
             if column is not None:
-                where += f", column {column}"
-        super().__init__(f"{where}: {message}")
+                values["column"] = column
+                template = "{path}, line {line}, column {column}: {reason}"
+        super().__init__(template=template, values=values)
 
 
 class QueryError(BadInput):
@@ -83,7 +154,10 @@ class AmbiguousEntity(BadInput):
         self.text = text
         self.candidates = candidates
         listed = "; ".join(f"{label} <{iri}>" for iri, label in candidates)
-        super().__init__(f"'{text}' matches several entities, give one of: {listed}")
+        super().__init__(
+            template="'{text}' matches several entities, give one of: {listed}",
+            values={"text": text, "listed": listed},
+        )
 
 
 class UnknownGraph(NotFound):

@@ -31,6 +31,7 @@ from pyoxigraph import Literal, NamedNode
 
 from . import resources
 from .errors import ParameterError, QueryError, UnknownQuery
+from .errors import message as _
 from .namespaces import HILOS_NS, XSD, expand
 from .output import csv_cell, inline
 from .rdfsyntax import portable_triples
@@ -176,7 +177,7 @@ def find_query(ref: str, stdin_text: str | None = None) -> QueryDef:
     """A library query by name, a `.rq` file by path, or the text of standard input (`-`)."""
     if ref == "-":
         if stdin_text is None or not stdin_text.strip():
-            raise QueryError("no query text on standard input")
+            raise QueryError(_("no query text on standard input"))
         return query_from_text(stdin_text, "stdin")
     for query in library():
         if query.name == ref:
@@ -189,13 +190,19 @@ def find_query(ref: str, stdin_text: str | None = None) -> QueryDef:
             raise QueryError(f"{ref}: cannot be read as a query: {exc}") from None
         return query_from_text(text, path.stem, str(path))
     names = ", ".join(q.name for q in library())
-    raise UnknownQuery(f"no library query named '{ref}' and no file {ref} (library: {names})")
+    raise UnknownQuery(
+        _(
+            "no library query named '{ref}' and no file {ref} (library: {names})",
+            ref=ref,
+            names=names,
+        )
+    )
 
 
 def convert(store: Store, param: Parameter, raw: str) -> Any:
     """The RDF term a parameter value stands for, checked against the parameter's type."""
     kind = param.type
-    what = f"parameter '{param.name}'"
+    what = _("parameter '{name}'", name=param.name)
     if kind == "entity":
         from .entities import resolve
 
@@ -207,21 +214,29 @@ def convert(store: Store, param: Parameter, raw: str) -> Any:
                 raise ValueError("not absolute")
             return NamedNode(iri)
         except ValueError:
-            raise ParameterError(f"{what} expects an IRI, got '{raw}'") from None
+            raise ParameterError(
+                _("{what} expects an IRI, got '{raw}'", what=what, raw=raw)
+            ) from None
     if kind == "string":
         return Literal(raw)
     if kind == "integer":
         try:
             return Literal(int(raw))
         except ValueError:
-            raise ParameterError(f"{what} expects an integer, got '{raw}'") from None
+            raise ParameterError(
+                _("{what} expects an integer, got '{raw}'", what=what, raw=raw)
+            ) from None
     if kind == "decimal":
         try:
             value = Decimal(raw)
         except InvalidOperation:
-            raise ParameterError(f"{what} expects a number, got '{raw}'") from None
+            raise ParameterError(
+                _("{what} expects a number, got '{raw}'", what=what, raw=raw)
+            ) from None
         if not value.is_finite():
-            raise ParameterError(f"{what} expects a finite number, got '{raw}'")
+            raise ParameterError(
+                _("{what} expects a finite number, got '{raw}'", what=what, raw=raw)
+            )
         return Literal(str(value), datatype=XSD.decimal)
     if kind == "boolean":
         lowered = raw.lower()
@@ -229,26 +244,44 @@ def convert(store: Store, param: Parameter, raw: str) -> Any:
             return Literal(True)
         if lowered in ("false", "no", "0"):
             return Literal(False)
-        raise ParameterError(f"{what} expects true or false, got '{raw}'")
+        raise ParameterError(_("{what} expects true or false, got '{raw}'", what=what, raw=raw))
     if kind == "date":
         match = _DATE.match(raw)
         if not match:
             raise ParameterError(
-                f"{what} expects a date (YYYY, YYYY-MM or YYYY-MM-DD), got '{raw}'"
+                _(
+                    "{what} expects a date (YYYY, YYYY-MM or YYYY-MM-DD), got '{raw}'",
+                    what=what,
+                    raw=raw,
+                )
             )
         month, day = match.group(2), match.group(3)
         if (month and not 1 <= int(month) <= 12) or (day and not 1 <= int(day) <= 31):
-            raise ParameterError(f"{what} expects a valid date, got '{raw}'")
+            raise ParameterError(_("{what} expects a valid date, got '{raw}'", what=what, raw=raw))
         datatype = XSD.date if day else XSD.gYearMonth if month else XSD.gYear
         return Literal(raw, datatype=datatype)
     if kind == "status":
         names = vocabulary().status_keys
         if raw.lower() not in names:
-            raise ParameterError(f"{what} expects one of {', '.join(names)}, got '{raw}'")
+            raise ParameterError(
+                _(
+                    "{what} expects one of {names}, got '{raw}'",
+                    what=what,
+                    names=", ".join(names),
+                    raw=raw,
+                )
+            )
         return NamedNode(HILOS_NS + raw.lower().capitalize())
     if kind == "sphere":
         if raw.lower() not in SPHERE_NAMES:
-            raise ParameterError(f"{what} expects one of {', '.join(SPHERE_NAMES)}, got '{raw}'")
+            raise ParameterError(
+                _(
+                    "{what} expects one of {names}, got '{raw}'",
+                    what=what,
+                    names=", ".join(SPHERE_NAMES),
+                    raw=raw,
+                )
+            )
         return NamedNode(HILOS_NS + raw.lower().capitalize() + "Sphere")
     raise ParameterError(f"{what} has an unknown type '{kind}'")  # pragma: no cover
 
@@ -277,8 +310,12 @@ def bind_parameters(store: Store, query: QueryDef, values: Mapping[str, str]) ->
         unknown = sorted(set(values) - set(declared))
         if unknown:
             raise ParameterError(
-                f"query '{query.name}' has no parameter '{unknown[0]}' "
-                f"(parameters: {', '.join(declared)})"
+                _(
+                    "query '{query}' has no parameter '{name}' (parameters: {declared})",
+                    query=query.name,
+                    name=unknown[0],
+                    declared=", ".join(declared),
+                )
             )
     for name, raw in values.items():
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
@@ -298,8 +335,13 @@ def bind_parameters(store: Store, query: QueryDef, values: Mapping[str, str]) ->
             bindings[param.name] = convert(store, param, param.default)
         elif param.required:
             raise ParameterError(
-                f"query '{query.name}' needs --param {param.name}=… ({param.type}: "
-                f"{param.description or 'no description'})"
+                _(
+                    "query '{query}' needs --param {name}=… ({type}: {description})",
+                    query=query.name,
+                    name=param.name,
+                    type=param.type,
+                    description=param.description or _("no description"),
+                )
             )
     return bindings
 

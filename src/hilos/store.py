@@ -50,6 +50,7 @@ from .errors import (
     StoreLocked,
     UnknownGraph,
 )
+from .errors import message as _
 from .namespaces import OWL, PREFIXES, RDF_TYPE, STORE, STORE_NS, XSD, compact
 from .rdfsyntax import portable_quads
 from .reasoner import TBOX_PREDICATES, Reasoner, Terminology, is_tbox
@@ -186,13 +187,20 @@ def format_for(path: str, explicit: str | None = None) -> ox.RdfFormat:
             return FORMATS[explicit.lower()]
         except KeyError:
             known = ", ".join(FORMATS)
-            raise BadInput(f"unknown RDF format '{explicit}' (known: {known})") from None
+            raise BadInput(
+                _("unknown RDF format '{name}' (known: {known})", name=explicit, known=known)
+            ) from None
     suffix = Path(path).suffix.lower()
     if suffix in _EXTENSIONS:
         return FORMATS[_EXTENSIONS[suffix]]
     raise BadInput(
-        f"{path}: cannot tell the RDF format from the extension '{suffix or '(none)'}'; "
-        f"name it (hilos load --rdf-format …; known: {', '.join(FORMATS)})"
+        _(
+            "{path}: cannot tell the RDF format from the extension '{suffix}'; "
+            "name it (hilos load --rdf-format …; known: {known})",
+            path=path,
+            suffix=suffix or _("(none)"),
+            known=", ".join(FORMATS),
+        )
     )
 
 
@@ -320,7 +328,7 @@ class Store:
         if lock_timeout is None:
             lock_timeout = float(os.environ.get("HILOS_LOCK_TIMEOUT", "2"))
         if where.exists() and not where.is_dir():
-            raise StoreError(f"{where}: not a directory, cannot hold a store")
+            raise StoreError(_("{where}: not a directory, cannot hold a store", where=where))
         deadline = time.monotonic() + max(lock_timeout, 0.0)
         while True:
             try:
@@ -330,11 +338,16 @@ class Store:
             except OSError as exc:
                 message = str(exc)
                 if "lock" not in message.lower():
-                    raise StoreError(f"{where}: cannot open the store: {message}") from None
+                    raise StoreError(
+                        _("{where}: cannot open the store: {reason}", where=where, reason=message)
+                    ) from None
                 if time.monotonic() >= deadline:
                     raise StoreLocked(
-                        f"the store {where} is in use by another hilos process; "
-                        "try again when it has finished"
+                        _(
+                            "the store {where} is in use by another hilos process; "
+                            "try again when it has finished",
+                            where=where,
+                        )
                     ) from None
                 time.sleep(0.1)
         store = cls(database, where)
@@ -424,7 +437,9 @@ class Store:
                 f"(hilos serve does not): --graph {name} cannot be told apart there"
             )
         known = ", ".join(info.name for info in self.graphs()) or "none"
-        raise UnknownGraph(f"no graph named '{name}' is loaded (loaded: {known})")
+        raise UnknownGraph(
+            _("no graph named '{name}' is loaded (loaded: {known})", name=name, known=known)
+        )
 
     def _forget_registry(self) -> None:
         self._registry_generation += 1
@@ -732,7 +747,7 @@ class Store:
         registered: dict[str, GraphInfo],
     ) -> _LoadPlan:
         if not path.is_file():
-            raise BadInput(f"{shown}: no such file")
+            raise BadInput(_("{path}: no such file", path=shown))
         rdf_format = format_for(shown, format)
         _reject_binary(path, shown)
         if rdf_format == ox.RdfFormat.RDF_XML:
@@ -792,7 +807,7 @@ class Store:
                 self._write_asserted(database, plan, physical, progress)
                 counts = {key: self._count(graph) for key, graph in physical.items()}
                 if not any(counts.values()):
-                    raise ParseError(plan.shown, "contains no RDF statements")
+                    raise ParseError(plan.shown, _("contains no RDF statements"))
                 tbox = list(plan.tbox) if plan.checked else self._staged_tbox(physical[""])
                 if not is_ontology:
                     ontology = (
@@ -955,9 +970,9 @@ class Store:
                 shown, f"statement {total + 1} is longer than the parser's limit ({exc})"
             ) from None
         except OSError as exc:
-            raise BadInput(f"{shown}: cannot be read: {exc}") from None
+            raise BadInput(_("{path}: cannot be read: {reason}", path=shown, reason=exc)) from None
         if total == 0:
-            raise ParseError(shown, "contains no RDF statements")
+            raise ParseError(shown, _("contains no RDF statements"))
         return total, tbox, graphs
 
     def _count(self, graph: NamedNode) -> int:
@@ -1423,7 +1438,7 @@ def _reject_binary(path: Path, shown: str) -> None:
     with path.open("rb") as handle:
         head = handle.read(8192)
     if b"\x00" in head:
-        raise ParseError(shown, "is a binary file, not RDF text")
+        raise ParseError(shown, _("is a binary file, not RDF text"))
 
 
 def _parse_error(shown: str, exc: SyntaxError) -> ParseError:

@@ -99,7 +99,10 @@ class HilosGroup(click.Group):
         try:
             return super().invoke(ctx)
         except HilosError as exc:
-            click.echo(tr("Error: {message}", _lang(), message=one_line(str(exc))), err=True)
+            lang = _lang()
+            click.echo(
+                tr("Error: {message}", lang, message=one_line(exc.localized(lang))), err=True
+            )
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo(tr("Interrupted.", _lang()), err=True)

@@ -32,29 +32,49 @@ from .common import Context, echo, no_answer, output_option, pass_context
 _GRAPH_HELP = f"The graph of yours to write in (default: {DEFAULT_GRAPH})."
 
 
-def _said(view: ClaimView) -> str:
-    """One line that says what was recorded, and its id."""
-    words = [view.status or "no status"]
-    labels = {q.key: q.label() for q in vocabulary().qualifiers}
+def _said(ctx: Context, view: ClaimView) -> str:
+    """One line that says what was recorded, in the reader's language."""
+    words = [ctx.words.status(view.status)]
+    labels = {q.key: q.label(ctx.lang) for q in vocabulary().qualifiers}
     words += [labels.get(q, q) for q in view.qualifiers]
     if view.confidence is not None:
-        words.append(f"confidence {view.confidence:g}")
+        words.append(ctx._("confidence {value}", value=f"{view.confidence:g}"))
     when = f" [{view.start or '…'} – {view.end or '…'}]" if view.start or view.end else ""
+    source = ctx._("source: {sources}", sources="; ".join(view.sources) or ctx._("none"))
     return (
         f"{view.from_label} → {view.relation_label} → {view.to_label} — "
-        f"{', '.join(words)}{when} (source: {'; '.join(view.sources) or 'none'})"
+        f"{', '.join(words)}{when} ({source})"
     )
 
 
-def _print_claim(view: ClaimView, fmt: str, verb: str) -> None:
+def _done(ctx: Context, verb: str, **values: object) -> str:
+    """What was done to a claim or an entity, as the line that says so."""
+    if verb == "added":
+        return ctx._("added {id}: {what}", **values)
+    if verb == "edited":
+        return ctx._("edited {id}: {what}", **values)
+    if verb == "retracted":
+        return ctx._("retracted {id}: {what}", **values)
+    return ctx._("merged by claim {id}: {what}", **values)
+
+
+def _print_claim(ctx: Context, view: ClaimView, fmt: str, verb: str) -> None:
     if fmt == "json":
         echo(to_json(view.as_dict()))
         return
-    echo(f"{verb} {view.short_id}: {_said(view)}")
+    line = _done(ctx, verb, id=view.short_id, what=_said(ctx, view))
+    echo(wrap(line, "", subsequent="    "))
     if view.change is not None:
         click.echo(
-            f"change {view.change.number} of graph {view.graph} (hilos undo --graph "
-            f"{view.graph} reverts it)",
+            wrap(
+                ctx._(
+                    "change {number} of graph {graph} (hilos undo --graph {graph} reverts it)",
+                    number=view.change.number,
+                    graph=view.graph,
+                ),
+                "",
+                subsequent="    ",
+            ),
             err=True,
         )
 
@@ -158,7 +178,7 @@ def claim_add(
         quote_lang=quote_lang,
         lang=ctx.lang,
     )
-    _print_claim(view, fmt, "added")
+    _print_claim(ctx, view, fmt, "added")
 
 
 @claim_group.command(name="edit")
@@ -235,7 +255,7 @@ def claim_edit(
         clear=clear,
         lang=ctx.lang,
     )
-    _print_claim(view, fmt, "edited")
+    _print_claim(ctx, view, fmt, "edited")
 
 
 @claim_group.command(name="retract")
@@ -252,7 +272,7 @@ def claim_retract(ctx: Context, claim: str, reason: str, fmt: str) -> None:
       hilos claim retract mine/claim/1 --reason "the witness withdrew her statement"
     """
     view = retract_claim(ctx.store(), claim, reason=reason, lang=ctx.lang)
-    _print_claim(view, fmt, "retracted")
+    _print_claim(ctx, view, fmt, "retracted")
 
 
 @claim_group.command(name="history")
@@ -274,22 +294,33 @@ def claim_history_command(ctx: Context, claim: str, fmt: str) -> None:
                       "changes": [c.as_dict() for c in changes]}))  # fmt: skip
         return
     for version in versions:
-        head = "current" if version.current else f"until {version.until}"
-        echo(
-            f"{short(version.id)} ({head}, since {version.since or '?'}): {version.from_label} → "
-            f"{version.relation.removeprefix('hilos:')} → {version.to_label} — "
-            f"{version.status or 'no status'}"
+        since = version.since or "?"
+        head = (
+            ctx._("current, since {since}", since=since)
+            if version.current
+            else ctx._("until {until}, since {since}", until=version.until, since=since)
         )
+        said = (
+            f"{short(version.id)} ({head}): {version.from_label} → "
+            f"{ctx.words.label(version.relation)} → {version.to_label} — "
+            f"{ctx.words.status(version.status)}"
+        )
+        echo(wrap(said, "", subsequent="    "))
         if version.quote:
             echo(wrap(f"“{version.quote}”", "    "))
-        echo(wrap(f"source: {'; '.join(version.sources) or 'none'}", "    "))
+        sources = "; ".join(version.sources) or ctx._("none")
+        echo(wrap(ctx._("source: {sources}", sources=sources), "    "))
         if version.reason:
-            echo(wrap(f"reason: {version.reason}", "    "))
+            echo(wrap(ctx._("reason: {reason}", reason=version.reason), "    "))
     if changes:
-        echo("Changes:")
+        echo(ctx._("Changes:"))
         for change in changes:
             why = f" — {change.reason}" if change.reason else ""
-            echo(wrap(f"{change.number}. {change.time} {change.action}{why}", "  "))
+            echo(
+                wrap(
+                    f"{change.number}. {change.time} {change.action}{why}", "  ", subsequent="    "
+                )
+            )
 
 
 @claim_group.command(name="list")
@@ -395,7 +426,7 @@ def entity_add(
         graph=graph,
         lang=ctx.lang,
     )
-    _print_entity(view, fmt, "added")
+    _print_entity(ctx, view, fmt, "added")
 
 
 @entity_group.command(name="edit")
@@ -436,14 +467,15 @@ def entity_edit(
         sphere=sphere,
         lang=ctx.lang,
     )
-    _print_entity(view, fmt, "edited")
+    _print_entity(ctx, view, fmt, "edited")
 
 
-def _print_entity(view: EntityView, fmt: str, verb: str) -> None:
+def _print_entity(ctx: Context, view: EntityView, fmt: str, verb: str) -> None:
     if fmt == "json":
         echo(to_json(view.as_dict()))
     else:
-        echo(f"{verb} {short(view.id)}: {view.label} ({', '.join(view.types)})")
+        what = f"{view.label} ({', '.join(ctx.words.label(t) for t in view.types)})"
+        echo(wrap(_done(ctx, verb, id=short(view.id), what=what), "", subsequent="    "))
 
 
 @entity_group.command(name="merge")
@@ -483,7 +515,7 @@ def entity_merge(
         graph=graph,
         lang=ctx.lang,
     )
-    _print_claim(view, fmt, "merged by claim")
+    _print_claim(ctx, view, fmt, "merged by claim")
 
 
 @cli.command(name="undo")
@@ -505,7 +537,8 @@ def undo_command(ctx: Context, graph: str, fmt: str) -> None:
         echo(to_json(change.as_dict()))
     else:
         what = f" ({short(change.changed)})" if change.changed else ""
-        echo(f"undone in {graph}: {change.reason}{what}")
+        line = ctx._("undone in {graph}: {change}", graph=graph, change=f"{change.reason}{what}")
+        echo(wrap(line, "", subsequent="    "))
 
 
 @cli.command(name="types")

@@ -67,8 +67,10 @@ def load(
             info for info in store.graphs() if info.bundled and before.get(info.name) != info.sha256
         ]
         if fmt != "json":
-            loaded = ", ".join(info.name for info in fresh) or "nothing: already up to date"
-            echo(f"curated graph: loaded {loaded}")
+            loaded = ", ".join(info.name for info in fresh) or ctx._("nothing: already up to date")
+            echo(
+                wrap(ctx._("curated graph: loaded {graphs}", graphs=loaded), "", subsequent="    ")
+            )
         if not files:
             if fmt == "json":
                 echo(to_json([{"graphs": [info.name for info in fresh], "curated": True}]))
@@ -84,11 +86,20 @@ def load(
         echo(to_json([r.__dict__ | {"graphs": list(r.graphs)} for r in reports]))
         return
     for report in reports:
-        replaced = f" (replaced: {', '.join(report.replaced)})" if report.replaced else ""
-        echo(
-            f"{report.path}: loaded graph {', '.join(report.graphs)}{replaced} — "
-            f"{report.triples} statements, {report.inferred_triples} derived"
+        replaced = (
+            ctx._(" (replaced: {graphs})", graphs=", ".join(report.replaced))
+            if report.replaced
+            else ""
         )
+        line = ctx._(
+            "{path}: loaded graph {graphs}{replaced} — {count} statements, {derived} derived",
+            path=report.path,
+            graphs=", ".join(report.graphs),
+            replaced=replaced,
+            count=report.triples,
+            derived=report.inferred_triples,
+        )
+        echo(wrap(line, "", subsequent="    "))
 
 
 @cli.command()
@@ -122,14 +133,25 @@ def drop(ctx: Context, name: str, file: str | None) -> None:
         from ..changes import drop_file
 
         change = drop_file(store, name, file)
-        echo(
-            f"took {file} out of graph {name}: {change.removed} statements removed "
-            f"(change {change.number}: {change.reason}; import it again with --append to bring "
-            "it back)"
+        line = ctx._(
+            "took {file} out of graph {graph}: {count} statements removed (change {number}: "
+            "{reason}; import it again with --append to bring it back)",
+            file=file,
+            graph=name,
+            count=change.removed,
+            number=change.number,
+            reason=change.reason,
         )
+        echo(wrap(line, "", subsequent="    "))
         return
     info = store.drop(name)
-    echo(f"dropped graph {info.name} ({info.triples} statements, {info.inferred_triples} derived)")
+    line = ctx._(
+        "dropped graph {graph} ({count} statements, {derived} derived)",
+        graph=info.name,
+        count=info.triples,
+        derived=info.inferred_triples,
+    )
+    echo(wrap(line, "", subsequent="    "))
 
 
 @cli.command()
@@ -297,7 +319,8 @@ def _rdf_export(rdf_format: str, description: str) -> None:
                 )
                 checked.finish()
         if target != "-":
-            click.echo(f"wrote {count} statements to {target}", err=True)
+            wrote = ctx._("wrote {count} statements to {target}", count=count, target=target)
+            click.echo(wrap(wrote, "", subsequent="    "), err=True)
 
 
 class WellFormedXml:

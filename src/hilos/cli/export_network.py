@@ -8,7 +8,7 @@ import click
 
 from ..export.network_files import write_csv_dir, write_gexf, write_graphml
 from ..network.projection import Filters, Projection, project
-from ..output import atomic_output
+from ..output import atomic_output, wrap
 from .common import Context, network_options, pass_context
 from .data import export_group
 
@@ -24,19 +24,29 @@ def _claims_filters(filters: Filters, all_claims: bool) -> Filters:
     return dataclasses.replace(filters, asserted_only=not all_claims)
 
 
-def _left_out(projection: Projection) -> str:
+def _left_out(ctx: Context, projection: Projection) -> str:
     """What the export left out, for the closing line."""
     parts = []
     unasserted = projection.dropped.get("status does not assert", 0)
     if unasserted:
-        parts.append(f"{unasserted} claims that do not assert their relation (--all-claims)")
+        parts.append(
+            ctx._(
+                "{count} claims that do not assert their relation (--all-claims)",
+                count=unasserted,
+            )
+        )
     refuted = projection.dropped.get("refuted", 0)
     if refuted:
-        parts.append(f"{refuted} refuted claims")
+        parts.append(ctx._("{count} refuted claims", count=refuted))
     context = sum(projection.left_out.values())
     if context:
-        parts.append(f"{context} context entities (--include)")
-    return f"; left out {', '.join(parts)}" if parts else ""
+        parts.append(ctx._("{count} context entities (--include)", count=context))
+    return ctx._("; left out {what}", what=", ".join(parts)) if parts else ""
+
+
+def _wrote(line: str) -> None:
+    """The closing line of an export, on stderr, within the terminal's width."""
+    click.echo(wrap(line, "", subsequent="    "), err=True)
 
 
 def _graph_file(writer_name: str, suffix: str, tool: str) -> None:
@@ -70,10 +80,14 @@ def _graph_file(writer_name: str, suffix: str, tool: str) -> None:
         with atomic_output(target) as handle:
             writer(store, projection, handle, lang=ctx.lang)
         graph = projection.graph
-        click.echo(
-            f"wrote {graph.number_of_nodes()} nodes and {graph.number_of_edges()} claims to "
-            f"{target}{_left_out(projection)}",
-            err=True,
+        _wrote(
+            ctx._(
+                "wrote {nodes} nodes and {claims} claims to {target}",
+                nodes=graph.number_of_nodes(),
+                claims=graph.number_of_edges(),
+                target=target,
+            )
+            + _left_out(ctx, projection)
         )
 
 
@@ -114,17 +128,24 @@ def export_ftm(ctx: Context, target: str, all_claims: bool, filters: Filters) ->
     exported = ftm_entities(store, projection, lang=ctx.lang)
     with atomic_output(target) as handle:
         write_ftm(exported, handle)
-    skipped = f", {exported.skipped_ties} ties left out (an end is not an actor)"
-    promoted = f", {exported.promoted} entities given the more specific schema a link needs"
-    dropped = f", {exported.dropped_references} references to entities left out dropped"
-    click.echo(
-        f"wrote {exported.entities} entities and {exported.ties} ties"
+    skipped = ctx._(", {count} ties left out (an end is not an actor)", count=exported.skipped_ties)
+    promoted = ctx._(
+        ", {count} entities given the more specific schema a link needs", count=exported.promoted
+    )
+    dropped = ctx._(
+        ", {count} references to entities left out dropped", count=exported.dropped_references
+    )
+    _wrote(
+        ctx._(
+            "wrote {entities} entities and {ties} ties",
+            entities=exported.entities,
+            ties=exported.ties,
+        )
         + (skipped if exported.skipped_ties else "")
         + (promoted if exported.promoted else "")
         + (dropped if exported.dropped_references else "")
-        + ("" if target == "-" else f" to {target}")
-        + _left_out(projection),
-        err=True,
+        + ("" if target == "-" else ctx._(" to {target}", target=target))
+        + _left_out(ctx, projection)
     )
 
 
@@ -151,8 +172,12 @@ def export_csv(ctx: Context, target: str, all_claims: bool, filters: Filters) ->
     store = ctx.store()
     projection = project(store, _claims_filters(filters, all_claims), lang=ctx.lang)
     counts = write_csv_dir(store, projection, target)
-    click.echo(
-        f"wrote {counts['nodes.csv']} nodes and {counts['ties.csv']} claims to {target}"
-        + _left_out(projection),
-        err=True,
+    _wrote(
+        ctx._(
+            "wrote {nodes} nodes and {claims} claims to {target}",
+            nodes=counts["nodes.csv"],
+            claims=counts["ties.csv"],
+            target=target,
+        )
+        + _left_out(ctx, projection)
     )

@@ -9,7 +9,7 @@ import click
 
 from ..errors import BadInput
 from ..importers import load_statements
-from ..output import decoded, table, to_json
+from ..output import decoded, table, to_json, wrap
 from ..store import graph_iri
 from .common import Context, echo, output_option, pass_context
 from .importing import import_group
@@ -79,23 +79,21 @@ def import_ftm(ctx: Context, file: str, graph: str | None, replace: bool, fmt: s
     )
     if report.missing:
         shown = ", ".join(report.missing[:5]) + (" …" if len(report.missing) > 5 else "")
-        click.echo(
+        _warn(
             f"warning: {len(report.missing)} reference(s) to entities not in the file, "
             f"kept as stub actors: {shown}",
-            err=True,
         )
     if report.missing_unmapped:
         where = ", ".join(f"{k} {v}" for k, v in sorted(report.missing_unmapped.items()))
-        click.echo(
+        _warn(
             f"warning: {sum(report.missing_unmapped.values())} reference(s) to entities not in "
             f"the file, in properties hilos does not map ({where}): "
             f"{', '.join(report.missing_unmapped_ids[:5])}"
             + (" …" if len(report.missing_unmapped_ids) > 5 else ""),
-            err=True,
         )
     if report.unknown_properties or report.refused_values:
         counts = report.unknown_properties + report.refused_values
-        click.echo(
+        _warn(
             f"warning: {sum(counts.values())} value(s) not kept: "
             + ", ".join(
                 f"{k} {v} (not in the schema)" for k, v in sorted(report.unknown_properties.items())
@@ -105,24 +103,35 @@ def import_ftm(ctx: Context, file: str, graph: str | None, replace: bool, fmt: s
                 f"{k} {v} (refused by the library's cleaning)"
                 for k, v in sorted(report.refused_values.items())
             ),
-            err=True,
         )
     if report.incomplete:
-        click.echo(
+        _warn(
             f"warning: {len(report.incomplete)} link(s) without both ends skipped: "
             f"{', '.join(report.incomplete[:5])}",
-            err=True,
         )
     if fmt == "json":
         echo(to_json(report.as_dict() | {"loaded_statements": load.triples}))
         return
     rows = [[schema, count] for schema, count in sorted(report.entities.items())]
-    echo(table(["schema", "entities"], rows))
-    skipped = ", ".join(f"{k} {v}" for k, v in sorted(report.skipped.items())) or "none"
-    echo(
-        f"{decoded(path.name)}: graph {name} — {report.actors} actors, {report.ties} ties, "
-        f"{report.records} other entities, "
-        f"{len(report.missing)} missing ends, "
-        f"{sum(report.missing_unmapped.values())} other missing references, skipped: {skipped}; "
-        f"{load.triples} statements"
+    echo(table([ctx._("schema"), ctx._("entities")], rows))
+    skipped = ", ".join(f"{k} {v}" for k, v in sorted(report.skipped.items())) or ctx._("none")
+    line = ctx._(
+        "{file}: graph {graph} — {actors} actors, {ties} ties, {records} other entities, "
+        "{missing} missing ends, {unmapped} other missing references, skipped: {skipped}; "
+        "{statements} statements",
+        file=decoded(path.name),
+        graph=name,
+        actors=report.actors,
+        ties=report.ties,
+        records=report.records,
+        missing=len(report.missing),
+        unmapped=sum(report.missing_unmapped.values()),
+        skipped=skipped,
+        statements=load.triples,
     )
+    echo(wrap(line, "", subsequent="    "))
+
+
+def _warn(text: str) -> None:
+    """A warning on stderr, within the terminal's width."""
+    click.echo(wrap(text, "", subsequent="    "), err=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shlex
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -21,7 +22,7 @@ from ..importers.tabular import (
     parse_mapping,
     read_mapping_file,
 )
-from ..output import plain, table
+from ..output import plain, table, wrap
 from .app import one_line
 from .common import STATUS_CHOICE, Context, echo, output_option, pass_context
 from .importing import import_group
@@ -228,9 +229,10 @@ def import_csv_command(
         )
     except BadRows as exc:
         # One line, as every error, but whole: it names every bad row of the file.
-        click.echo(f"Error: {one_line(str(exc), _LONGEST_ERROR)}", err=True)
+        message = one_line(exc.localized(ctx.lang), _LONGEST_ERROR)
+        click.echo(ctx._("Error: {message}", message=message), err=True)
         raise click.exceptions.Exit(exc.exit_code) from None
-    _print(summary, fmt)
+    _print(ctx, summary, fmt)
 
 
 @import_group.command(name="matrix")
@@ -313,107 +315,213 @@ def import_matrix_command(
             append=append,
         )
     except BadRows as exc:
-        click.echo(f"Error: {one_line(str(exc), _LONGEST_ERROR)}", err=True)
+        message = one_line(exc.localized(ctx.lang), _LONGEST_ERROR)
+        click.echo(ctx._("Error: {message}", message=message), err=True)
         raise click.exceptions.Exit(exc.exit_code) from None
-    _print(summary, fmt)
+    _print(ctx, summary, fmt)
 
 
-def _names_summary(summary: Summary) -> list[str]:
+def _how(ctx: Context, by: str) -> str:
+    """How a column was chosen for a field, in the reader's language."""
+    if by == "header":
+        return ctx._("guessed from its name")
+    if by == "position":
+        return ctx._("guessed from its place")
+    return by if by.startswith("--") else _HOW.get(by, by)
+
+
+def _names_summary(ctx: Context, summary: Summary) -> list[str]:
     """The names merged with entities of the store (each with the entity's label and the
     reason), those kept apart although they looked alike, and examples of the new entities."""
+    _ = ctx._
     lines: list[str] = []
-    link = "no matching against the store (--link none)" if summary.link == "none" else ""
-    if link:
-        lines.append(link)
+    if summary.link == "none":
+        lines.append(_("no matching against the store (--link none)"))
+    more = _("… and {count} more (--format json lists all)", count="{count}")
     if summary.merged:
-        verb = "will merge" if summary.dry_run else "merged"
-        lines.append(f"Names that {verb} with existing entities:")
+        lines.append(
+            _("Names that will merge with existing entities:")
+            if summary.dry_run
+            else _("Names that merged with existing entities:")
+        )
         rows = [[m.name, m.label, m.reason] for m in summary.merged[:_SHOWN]]
-        lines.append(table(["name", "existing entity", "why"], rows, clip=None))
+        lines.append(table([_("name"), _("existing entity"), _("why")], rows, clip=None))
         if len(summary.merged) > _SHOWN:
-            lines.append(f"… and {len(summary.merged) - _SHOWN} more (--format json lists all)")
+            lines.append(more.format(count=len(summary.merged) - _SHOWN))
     if summary.kept_apart:
-        lines.append("Names kept apart from an existing entity they resemble:")
+        lines.append(_("Names kept apart from an existing entity they resemble:"))
         rows = [[m.name, m.label, m.reason] for m in summary.kept_apart[:_SHOWN]]
-        lines.append(table(["name", "resembles", "why not merged"], rows, clip=None))
+        lines.append(table([_("name"), _("resembles"), _("why not merged")], rows, clip=None))
         if len(summary.kept_apart) > _SHOWN:
-            extra = len(summary.kept_apart) - _SHOWN
-            lines.append(f"… and {extra} more (--format json lists all)")
+            lines.append(more.format(count=len(summary.kept_apart) - _SHOWN))
     if summary.new_entities:
-        examples = "; ".join(summary.new_examples)
-        more = "…" if summary.new_entities > len(summary.new_examples) else ""
-        verb = "would be" if summary.dry_run else "were"
-        lines.append(f"{summary.new_entities} new entities {verb} created, e.g. {examples}{more}")
+        values = {
+            "count": summary.new_entities,
+            "examples": "; ".join(summary.new_examples)
+            + ("…" if summary.new_entities > len(summary.new_examples) else ""),
+        }
+        lines.append(
+            _("{count} new entities would be created, e.g. {examples}", **values)
+            if summary.dry_run
+            else _("{count} new entities were created, e.g. {examples}", **values)
+        )
     return lines
 
 
-def _mapping_summary(summary: Summary) -> list[str]:
+def _mapping_summary(ctx: Context, summary: Summary) -> list[str]:
     """The columns read (each field with its column, guessed or --map), those recognised but
     not used, and those ignored."""
+    _ = ctx._
     lines: list[str] = []
+    headers = [_("field"), _("column"), _("how")]
     if summary.mapping:
-        rows = [[m.field, m.column, _HOW[m.by]] for m in summary.mapping]
+        rows = [[m.field, m.column, _how(ctx, m.by)] for m in summary.mapping]
         if summary.relation_option:
-            rows.append(["relation", f"(every row: {summary.relation_option})", "--relation"])
-        lines.append("Columns read:")
-        lines.append(table(["field", "column", "how"], rows, clip=None))
+            every = _("(every row: {relation})", relation=summary.relation_option)
+            rows.append(["relation", every, "--relation"])
+        lines.append(_("Columns read:"))
+        lines.append(table(headers, rows, clip=None))
     if summary.node_mapping:
-        rows = [[m.field, m.column, _HOW[m.by]] for m in summary.node_mapping]
-        lines.append("Node sheet columns read:")
-        lines.append(table(["field", "column", "how"], rows, clip=None))
+        rows = [[m.field, m.column, _how(ctx, m.by)] for m in summary.node_mapping]
+        lines.append(_("Node sheet columns read:"))
+        lines.append(table(headers, rows, clip=None))
     for unused in summary.unused:
-        lines.append(f"Column {unused.column} not used: {unused.why}.")
+        lines.append(_("Column {column} not used: {why}.", column=unused.column, why=unused.why))
     if summary.ignored:
-        lines.append("Columns ignored (not a field of a tie): " + ", ".join(summary.ignored))
+        ignored = ", ".join(summary.ignored)
+        lines.append(_("Columns ignored (not a field of a tie): {columns}", columns=ignored))
     return lines
 
 
-def _print(summary: Summary, fmt: str) -> None:
+def _example(ctx: Context, example: Any) -> str:
+    """One claim of the file as it will read, in the reader's language."""
+    words = ctx.words
+    line = f"{example.source} → {_relation(ctx, example.relation)} → {example.target} — "
+    line += words.status(example.status) if example.status else ""
+    if example.confidence is not None:
+        line += ", " + ctx._("confidence {value}", value=example.confidence)
+    parts = [line]
+    if example.start or example.end:
+        parts.append(f"[{example.start or '…'} – {example.end or '…'}]")
+    if example.quote:
+        parts.append(f"“{example.quote}”")
+    if example.citation:
+        parts.append(ctx._("source: {sources}", sources=example.citation) + ",")
+    parts.append(_row(ctx, example.row))
+    return " ".join(parts)
+
+
+def _relation(ctx: Context, text: str) -> str:
+    """A tie type the importer names in English, by its label in the reader's language."""
+    from ..errors import HilosError
+    from ..terms import Terms
+
+    try:
+        return Terms.of(ctx.store()).tie(text).label(ctx.lang)
+    except HilosError:  # a generic tie keeps the row's own words
+        return text
+
+
+def _row(ctx: Context, row: str) -> str:
+    """`row 2` (as the importer names a row) in the reader's language."""
+    number = row.removeprefix("row ").strip()
+    return ctx._("row {number}", number=number) if number.isdigit() else row
+
+
+def _print(ctx: Context, summary: Summary, fmt: str) -> None:
     for notice in summary.notices:
-        click.echo(plain(notice), err=True)
+        click.echo(wrap(notice, "", subsequent="    "), err=True)
     if fmt == "json":
         echo(dump_json(summary))
         return
+    _ = ctx._
+    values: dict[str, object] = {"file": summary.file, "graph": summary.graph}
     if summary.appended:
-        verb = "would add to" if summary.dry_run else "added to"
+        head = (
+            _("{file}: would add to graph {graph}", **values)
+            if summary.dry_run
+            else _("{file}: added to graph {graph}", **values)
+        )
     else:
-        verb = "would import" if summary.dry_run else "imported"
-    lines = [
-        f"{summary.file}: {verb} graph {summary.graph}"
-        + (" (replaced)" if summary.replaced else "")
-        + f" — {summary.rows} rows, {summary.ties} ties, {summary.new_entities} new entities, "
-        f"{len(summary.merged)} names merged with existing entities"
-        + ("" if summary.dry_run else f", {summary.statements} statements")
-    ]
-    lines.extend(_mapping_summary(summary))
+        head = (
+            _("{file}: would import graph {graph}", **values)
+            if summary.dry_run
+            else _("{file}: imported graph {graph}", **values)
+        )
+    head += _(" (replaced)") if summary.replaced else ""
+    head += _(
+        " — {rows} rows, {ties} ties, {new} new entities, {merged} names merged with existing "
+        "entities",
+        rows=summary.rows,
+        ties=summary.ties,
+        new=summary.new_entities,
+        merged=len(summary.merged),
+    )
+    if not summary.dry_run:
+        head += _(", {count} statements", count=summary.statements)
+    lines = [head]
+    lines.extend(_mapping_summary(ctx, summary))
     if summary.date_note:
-        lines.append(f"Dates: {summary.date_note}.")
+        lines.append(_("Dates: {note}.", note=summary.date_note))
     if summary.rejected:
-        where = f", written to {summary.rejected_file}" if summary.rejected_file else ""
-        lines.append(f"{summary.rejected} rows rejected{where}")
-    lines.extend(_names_summary(summary))
+        lines.append(
+            _(
+                "{count} rows rejected, written to {file}",
+                count=summary.rejected,
+                file=summary.rejected_file,
+            )
+            if summary.rejected_file
+            else _("{count} rows rejected", count=summary.rejected)
+        )
+    lines.extend(_names_summary(ctx, summary))
     if summary.untyped:
         lines.append(
-            f"{summary.untyped} new entities are plain actors with no sphere: "
-            "`hilos validate` will report them; type them with from_type/to_type (or give "
-            "from_sphere/to_sphere), or a node sheet."
+            _(
+                "{count} new entities are plain actors with no sphere: `hilos validate` will "
+                "report them; type them with from_type/to_type (or give from_sphere/to_sphere), "
+                "or a node sheet.",
+                count=summary.untyped,
+            )
         )
     for generic in summary.generic_relations[:_SHOWN]:
-        closest = generic.closest
-        like = f" (closest tie types: {', '.join(closest)})" if closest else ""
+        said = {"relation": repr(generic.relation), "rows": generic.rows}
         lines.append(
-            f"Relation {generic.relation!r} is no tie type of hilos: kept as a generic tie "
-            f"in {generic.rows} row{'s' if generic.rows > 1 else ''}{like}."
+            _(
+                "Relation {relation} is no tie type of hilos: kept as a generic tie in {rows} "
+                "row(s) (closest tie types: {closest}).",
+                closest=", ".join(generic.closest),
+                **said,
+            )
+            if generic.closest
+            else _(
+                "Relation {relation} is no tie type of hilos: kept as a generic tie in {rows} "
+                "row(s).",
+                **said,
+            )
         )
-    lines.extend(f"Sphere: {note}." for note in summary.sphere_notes)
+    lines.extend(_("Sphere: {note}.", note=note) for note in summary.sphere_notes)
     if summary.dry_run and summary.examples:
-        lines.append("The first claims, as they will read:")
-        lines.extend(f"  {example.text()}" for example in summary.examples)
+        lines.append(_("The first claims, as they will read:"))
+        lines.extend(
+            wrap(_example(ctx, example), "  ", subsequent="    ") for example in summary.examples
+        )
     if summary.change is not None:
         name = Path(summary.file).name
         lines.append(
-            f"Change {summary.change} of graph {summary.graph}: hilos undo --graph "
-            f"{summary.graph} takes it out while it is the last change, hilos drop "
-            f"{summary.graph} --file {shlex.quote(name)} at any time."
+            _(
+                "Change {number} of graph {graph}: hilos undo --graph {graph} takes it out while "
+                "it is the last change, hilos drop {graph} --file {file} at any time.",
+                number=summary.change,
+                graph=summary.graph,
+                file=shlex.quote(name),
+            )
         )
-    echo("\n".join(plain(line) for line in lines))
+    echo("\n".join(_fit(line) for line in lines))
+
+
+def _fit(text: str) -> str:
+    """A line of the summary within the terminal: tables and indented lines as they are,
+    sentences wrapped."""
+    if "\n" in text or text.startswith("  "):
+        return plain(text)
+    return wrap(text, "", subsequent="    ")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import BadInput
+from ..errors import message as _
 from ..text import normalise
 
 FIELDS = (
@@ -126,9 +127,15 @@ def parse_mapping(items: Iterable[str], allowed: Sequence[str]) -> dict[str, str
         raw = fld.strip().lower().replace("-", "_").replace(" ", "_")
         column = column.strip()
         if not sep or not raw or not column:
-            raise BadInput(f"--map takes FIELD=COLUMN, not {item!r}")
+            raise BadInput(_("--map takes FIELD=COLUMN, not {item!r}", item=item))
         if raw not in allowed:
-            raise BadInput(f"unknown field {raw!r} in --map (fields: {', '.join(allowed)})")
+            raise BadInput(
+                _(
+                    "unknown field {name!r} in --map (fields: {known})",
+                    name=raw,
+                    known=", ".join(allowed),
+                )
+            )
         mapping[ALIASES.get(raw, raw)] = column
     return mapping
 
@@ -231,8 +238,11 @@ def resolve_columns(
         columns = _named(path, header, mapping, fields, given or {})
     if width < 2 and len(required) >= 2:
         raise BadInput(
-            f"{path}: every row is a single column — wrong delimiter? "
-            "(try --delimiter ',', ';', tab or whitespace)"
+            _(
+                "{path}: every row is a single column — wrong delimiter? "
+                "(try --delimiter ',', ';', tab or whitespace)",
+                path=path,
+            )
         )
     missing = [fld for fld in required if fld not in columns.index]
     if missing:

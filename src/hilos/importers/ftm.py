@@ -66,6 +66,7 @@ from followthemoney.schema import Schema
 from followthemoney.types import registry
 
 from ..errors import BadInput, ParseError
+from ..errors import message as _
 from ..namespaces import DCTERMS, HILOS, PROV, RDF_TYPE, RDFS, SKOS, XSD
 from ..output import decoded
 from ..store import GRAPH_BASE
@@ -210,7 +211,9 @@ def read_entities(path: Path) -> list[dict[str, Any]]:
     try:
         handle = path.open(encoding="utf-8-sig")
     except OSError as exc:
-        raise BadInput(f"{path}: cannot be read: {exc.strerror or exc}") from None
+        raise BadInput(
+            _("{path}: cannot be read: {reason}", path=path, reason=exc.strerror or exc)
+        ) from None
     with handle:
         try:
             for number, line in enumerate(handle, 1):
@@ -219,7 +222,9 @@ def read_entities(path: Path) -> list[dict[str, Any]]:
                 try:
                     entity = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    raise ParseError(str(path), f"not JSON: {exc.msg}", number, exc.colno) from None
+                    raise ParseError(
+                        str(path), _("not JSON: {reason}", reason=exc.msg), number, exc.colno
+                    ) from None
                 except (ValueError, RecursionError) as exc:  # huge numbers, deep nesting
                     reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
                     raise ParseError(str(path), f"not usable JSON: {reason}", number) from None
@@ -237,7 +242,9 @@ def read_entities(path: Path) -> list[dict[str, Any]]:
                     or not isinstance(entity.get("schema"), str)
                 ):
                     raise ParseError(
-                        str(path), "not a FollowTheMoney entity (needs an id and a schema)", number
+                        str(path),
+                        _("not a FollowTheMoney entity (needs an id and a schema)"),
+                        number,
                     )
                 props = entity.get("properties", {})
                 if not isinstance(props, dict) or not all(
@@ -250,7 +257,7 @@ def read_entities(path: Path) -> list[dict[str, Any]]:
         except UnicodeDecodeError as exc:
             raise ParseError(str(path), f"not UTF-8 text: {exc.reason}") from None
     if not entities:
-        raise BadInput(f"{path}: no FollowTheMoney entities in the file")
+        raise BadInput(_("{path}: no FollowTheMoney entities in the file", path=path))
     return entities
 
 

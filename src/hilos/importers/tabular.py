@@ -53,6 +53,7 @@ from ..changes import (
 )
 from ..entities import describe
 from ..errors import BadInput
+from ..errors import message as _
 from ..namespaces import DCTERMS, HILOS, HILOS_NS, PREFIXES, PROV, RDF, RDF_TYPE, RDFS, XSD
 from ..output import csv_cell, decoded
 from ..store import Progress, Store, graph_iri, solutions
@@ -152,12 +153,12 @@ def open_table(
     """
     file = Path(path)
     if not file.is_file():
-        raise BadInput(f"no file {path}")
+        raise BadInput(_("no file {path}", path=path))
     if file.suffix.lower() in (".xlsx", ".xlsm"):
         return _open_xlsx(path, header=header)
     size = file.stat().st_size
     if size == 0:
-        raise BadInput(f"{path}: the file is empty")
+        raise BadInput(_("{path}: the file is empty", path=path))
     codec, shown, notice = _encoding(path, encoding)
     raw = open(file, "rb")  # noqa: SIM115 - closed by Table.close
     head = raw.read(_SNIFF_BYTES)
@@ -165,7 +166,7 @@ def open_table(
     sample = codecs.getincrementaldecoder(codec)(errors="replace").decode(head)
     if not sample.strip():
         raw.close()
-        raise BadInput(f"{path}: the file is empty")
+        raise BadInput(_("{path}: the file is empty", path=path))
     text = io.TextIOWrapper(raw, encoding=codec, newline="")
     try:
         chosen = _delimiter(sample, delimiter)
@@ -208,7 +209,7 @@ def open_table(
         raise
     if first_row is None:
         text.close()
-        raise BadInput(f"{path}: the file is empty")
+        raise BadInput(_("{path}: the file is empty", path=path))
     head_row: list[str] | None = None
     first: list[str] | None = first_row[1]
     if header:
@@ -363,7 +364,7 @@ def _open_xlsx(path: str, *, header: bool) -> Table:
         raise
     if first_row is None:
         close()
-        raise BadInput(f"{path}: the file is empty")
+        raise BadInput(_("{path}: the file is empty", path=path))
     if header:
         return Table(
             header=[c.strip() for c in first_row[1]],
@@ -955,7 +956,13 @@ def _default_status(text: str) -> str:
     key = normalise(text).removeprefix("hilos ")
     keys = vocabulary().status_keys
     if key not in keys:
-        raise BadInput(f"--status: unknown status {text!r} (one of: {', '.join(keys)})")
+        raise BadInput(
+            _(
+                "--status: unknown status {value!r} (one of: {known})",
+                value=text,
+                known=", ".join(keys),
+            )
+        )
     return key
 
 

@@ -34,6 +34,7 @@ from typing import Any
 import networkx as nx
 
 from ..errors import BadInput
+from ..errors import message as _
 from ..store import Progress
 from .brandes import accumulate_levels
 
@@ -87,7 +88,7 @@ def simple_graph(graph: nx.Graph, *, directed: bool | None = None) -> nx.Graph:
                 simple[a][b]["weight"] += weight
             else:
                 simple.add_edge(a, b, weight=weight)
-    for _, _, data in simple.edges(data=True):
+    for _a, _b, data in simple.edges(data=True):
         if data["weight"] > 0:
             data["distance"] = 1.0 / data["weight"]
     return simple
@@ -115,12 +116,12 @@ def rank_key(score: float) -> float:
 
 def check_top(top: int | None) -> None:
     if top is not None and top < 1:
-        raise BadInput(f"--top must be at least 1, got {top}")
+        raise BadInput(_("--top must be at least 1, got {value}", value=top))
 
 
 def check_samples(samples: int | None) -> None:
     if samples is not None and (samples < 0 or samples == 1):
-        raise BadInput(f"--samples must be 0 (exact) or at least 2, got {samples}")
+        raise BadInput(_("--samples must be 0 (exact) or at least 2, got {value}", value=samples))
 
 
 def sample_size(n: int, samples: int | None) -> int | None:
@@ -343,11 +344,19 @@ def centrality(
     [('b', 1.0), ('a', 0.0), ('c', 0.0)]
     """
     if measure not in MEASURES:
-        raise BadInput(f"unknown measure '{measure}' (one of: {', '.join(MEASURES)})")
+        raise BadInput(
+            _("unknown measure '{name}' (one of: {known})", name=measure, known=", ".join(MEASURES))
+        )
     check_top(top)
     check_samples(samples)
     if sphere is not None and sphere not in SPHERE_NAMES:
-        raise BadInput(f"unknown sphere '{sphere}' (one of: {', '.join(SPHERE_NAMES)})")
+        raise BadInput(
+            _(
+                "unknown sphere '{sphere}' (one of: {known})",
+                sphere=sphere,
+                known=", ".join(SPHERE_NAMES),
+            )
+        )
     scores: dict[Hashable, float]
     sampled: int | None = None
     simple: nx.Graph
@@ -503,7 +512,7 @@ def pagerank(
         out[u] = [(v, w / strength) for v, w in links] if strength > 0 else []
     dangling = [u for u, links in out.items() if not links]
     x = dict.fromkeys(graph, 1.0 / n)
-    for _ in range(max_iter):
+    for _round in range(max_iter):
         last = x
         x = dict.fromkeys(last, 0.0)
         for u, links in out.items():

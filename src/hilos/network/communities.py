@@ -15,6 +15,7 @@ from typing import Any
 import networkx as nx
 
 from ..errors import BadInput
+from ..errors import message as _
 from .centrality import label_of, simple_graph, sphere_of
 from .evidence import Node as Member
 
@@ -74,7 +75,7 @@ def communities(
     ([['a', 'b', 'c'], ['x', 'y', 'z']], 0.5)
     """
     if not resolution > 0:
-        raise BadInput(f"--resolution must be greater than 0, got {resolution}")
+        raise BadInput(_("--resolution must be greater than 0, got {value}", value=resolution))
     simple = simple_graph(graph, directed=False)
     weight = "weight" if weighted else None
     total = simple.size(weight=weight)

@@ -21,6 +21,7 @@ from typing import Any
 import networkx as nx
 
 from ..errors import BadInput, NotFound
+from ..errors import message as _
 from ..store import Progress
 from .centrality import betweenness, check_samples, rank_key, simple_graph, ticker
 
@@ -97,18 +98,26 @@ def disrupt(
     [([], 1.0), (['hub'], 0.6666666666666666), (['c'], 0.3333333333333333)]
     """
     if strategy not in STRATEGIES:
-        raise BadInput(f"unknown strategy '{strategy}' (one of: {', '.join(STRATEGIES)})")
+        raise BadInput(
+            _(
+                "unknown strategy '{name}' (one of: {known})",
+                name=strategy,
+                known=", ".join(STRATEGIES),
+            )
+        )
     if mode not in MODES:
-        raise BadInput(f"unknown mode '{mode}' (one of: {', '.join(MODES)})")
+        raise BadInput(
+            _("unknown mode '{name}' (one of: {known})", name=mode, known=", ".join(MODES))
+        )
     if block_size < 1:
-        raise BadInput(f"--block-size must be at least 1, got {block_size}")
+        raise BadInput(_("--block-size must be at least 1, got {value}", value=block_size))
     if steps is not None and steps < 0:
-        raise BadInput(f"--steps must be 0 or more, got {steps}")
+        raise BadInput(_("--steps must be 0 or more, got {value}", value=steps))
     check_samples(samples)
     network = simple_graph(graph, directed=False)
     intact = largest_component(network)
     if intact == 0:
-        raise NotFound("the network is empty: there is nothing to disrupt")
+        raise NotFound(_("the network is empty: there is nothing to disrupt"))
     per_step = 1 if mode == "sequential" else block_size
     possible = -(-len(network) // per_step)
     wanted = possible if steps is None else steps

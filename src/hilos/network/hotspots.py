@@ -29,6 +29,7 @@ from typing import Any
 
 from ..entities import describe
 from ..errors import BadInput
+from ..errors import message as _
 from ..namespaces import compact, expand
 from ..reasoner import closure
 from ..store import Store, solutions
@@ -130,9 +131,11 @@ def hotspots(
     and the level compared (`auto`: the level with the most places that score). The network
     is projected under `filters` with the context hotspots need (`hotspot_filters`)."""
     if kind not in KINDS:
-        raise BadInput(f"unknown place kind '{kind}' (one of: {', '.join(KINDS)})")
+        raise BadInput(
+            _("unknown place kind '{name}' (one of: {known})", name=kind, known=", ".join(KINDS))
+        )
     if top is not None and top < 1:
-        raise BadInput(f"--top must be at least 1, got {top}")
+        raise BadInput(_("--top must be at least 1, got {value}", value=top))
     projection = project(store, hotspot_filters(filters), lang=lang)
     graph = projection.graph
     graphs = list(projection.filters.graphs) or None

@@ -34,6 +34,7 @@ import networkx as nx
 
 from ..display import path_html
 from ..errors import BadInput, NotFound
+from ..errors import message as _
 from ..i18n import tr
 from ..namespaces import compact
 from ..scan import View
@@ -178,9 +179,9 @@ def _materialise(
 
 def _check_limits(limit: int, max_hops: int) -> None:
     if limit < 1:
-        raise BadInput(f"--limit must be at least 1, got {limit}")
+        raise BadInput(_("--limit must be at least 1, got {value}", value=limit))
     if max_hops < 1:
-        raise BadInput(f"--max-hops must be at least 1, got {max_hops}")
+        raise BadInput(_("--max-hops must be at least 1, got {value}", value=max_hops))
 
 
 def find_paths(
@@ -561,7 +562,7 @@ def explain_no_path(
 def _check_ends(source: str, target: str, limit: int, max_hops: int) -> None:
     _check_limits(limit, max_hops)
     if source == target:
-        raise BadInput("the two ends of a path are the same entity")
+        raise BadInput(_("the two ends of a path are the same entity"))
 
 
 def _find(
@@ -580,10 +581,10 @@ def _find(
     described by `describe` first if the projection has not described them."""
     source, target = projection.canonical(source), projection.canonical(target)
     if source == target:
-        raise BadInput("the two ends are one entity, by an identity claim")
+        raise BadInput(_("the two ends are one entity, by an identity claim"))
     require_nodes(projection, source, target)
     graph = projection.graph
-    shown = f"{graph.nodes[source]['label']} and {graph.nodes[target]['label']}"
+    ends = {"a": graph.nodes[source]["label"], "b": graph.nodes[target]["label"]}
     chosen = _best_paths(
         graph,
         projection.filters.directed,
@@ -592,7 +593,7 @@ def _find(
         limit=limit,
         max_hops=max_hops,
         time_consistent=time_consistent,
-        shown=shown,
+        ends=ends,
         exhaustive=exhaustive,
     )
     if describe is not None:
@@ -612,7 +613,7 @@ def _best_paths(
     limit: int,
     max_hops: int,
     time_consistent: bool,
-    shown: str,
+    ends: dict[str, str],
     exhaustive: bool = True,
 ) -> _Chosen:
     """The node sequences of the best paths and the ties chosen for each hop: the k shortest
@@ -627,12 +628,12 @@ def _best_paths(
             continue
         simple.add_edge(u, v, weight=weight)
     if source not in simple or target not in simple:  # an end without a usable tie
-        raise NotFound(f"no path between {shown} under these filters")
+        raise NotFound(_("no path between {a} and {b} under these filters", **ends))
     ahead = nx.single_source_shortest_path_length(simple, source, cutoff=max_hops)
     if target not in ahead:
         if exhaustive and not nx.has_path(simple, source, target):
-            raise NotFound(f"no path between {shown} under these filters")
-        raise NotFound(f"no path between {shown} within {max_hops} hops")
+            raise NotFound(_("no path between {a} and {b} under these filters", **ends))
+        raise NotFound(_("no path between {a} and {b} within {hops} hops", hops=max_hops, **ends))
     back = nx.single_source_shortest_path_length(
         simple.reverse(copy=False) if directed else simple, target, cutoff=max_hops
     )
@@ -650,7 +651,13 @@ def _best_paths(
         if examined >= _MAX_EXAMINED:
             break
     if not chosen:
-        raise NotFound(f"no time-consistent path between {shown} within {max_hops} hops")
+        raise NotFound(
+            _(
+                "no time-consistent path between {a} and {b} within {hops} hops",
+                hops=max_hops,
+                **ends,
+            )
+        )
     return chosen
 
 
@@ -718,9 +725,15 @@ def find_chains(
     vocab = vocabulary()
     for sphere in (from_sphere, to_sphere):
         if sphere not in vocab.sphere_keys:
-            raise BadInput(f"unknown sphere '{sphere}' (one of: {', '.join(vocab.sphere_keys)})")
+            raise BadInput(
+                _(
+                    "unknown sphere '{sphere}' (one of: {known})",
+                    sphere=sphere,
+                    known=", ".join(vocab.sphere_keys),
+                )
+            )
     if from_sphere == to_sphere:
-        raise BadInput("--from-sphere and --to-sphere must differ")
+        raise BadInput(_("--from-sphere and --to-sphere must differ"))
     graph = projection.graph
     directed = projection.filters.directed
     crossing_relations = family_relations(store, "collusion")

@@ -26,6 +26,7 @@ from pyoxigraph import Literal, NamedNode
 from .. import cache, scan, sparql
 from ..entities import most_specific, pick_label
 from ..errors import BadInput, NotFound
+from ..errors import message as _
 from ..namespaces import HILOS, HILOS_NS, OWL, RDFS, compact
 from ..reasoner import TBOX_PREDICATES, Terminology
 from ..scan import RDF_TYPE
@@ -76,14 +77,26 @@ class Filters:
         unknown = [kind for kind in self.include if kind not in CONTEXT_KINDS]
         if unknown:
             raise BadInput(
-                f"cannot include '{unknown[0]}' (one of: {', '.join(sorted(INCLUDABLE))})"
+                _(
+                    "cannot include '{kind}' (one of: {known})",
+                    kind=unknown[0],
+                    known=", ".join(sorted(INCLUDABLE)),
+                )
             )
         if self.as_of is not None and not _DATE.match(self.as_of):
-            raise BadInput(f"--as-of expects YYYY, YYYY-MM or YYYY-MM-DD, got '{self.as_of}'")
+            raise BadInput(
+                _("--as-of expects YYYY, YYYY-MM or YYYY-MM-DD, got '{value}'", value=self.as_of)
+            )
         if self.between is not None and self.between[0] > self.between[1]:
-            raise BadInput(f"--between {self.between[0]}..{self.between[1]} ends before it starts")
+            raise BadInput(
+                _(
+                    "--between {start}..{end} ends before it starts",
+                    start=self.between[0],
+                    end=self.between[1],
+                )
+            )
         if self.only and not self.graphs:
-            raise BadInput("--only keeps strictly the graphs given with --graph: give them")
+            raise BadInput(_("--only keeps strictly the graphs given with --graph: give them"))
 
 
 def filters_in_words(
@@ -136,7 +149,7 @@ def parse_between(text: str) -> tuple[int, int]:
     """
     match = re.fullmatch(r"\s*(\d{4})?\s*\.\.\s*(\d{4})?\s*", text)
     if not match or not (match.group(1) or match.group(2)):
-        raise BadInput(f"--between expects YEAR..YEAR, got '{text}'")
+        raise BadInput(_("--between expects YEAR..YEAR, got '{value}'", value=text))
     return int(match.group(1) or 0), int(match.group(2) or 9999)
 
 
@@ -235,7 +248,9 @@ def _tie_classes(store: Store, names: Sequence[str]) -> set[str]:
         found = by_name.get(name.strip().lower())
         if found is None:
             known = sorted({c.rsplit("#", 1)[-1] for c in all_ties})
-            raise BadInput(f"unknown tie type '{name}' (known: {', '.join(known)})")
+            raise BadInput(
+                _("unknown tie type '{name}' (known: {known})", name=name, known=", ".join(known))
+            )
         wanted.add(found)
         wanted |= {c for c in all_ties if found in terminology.superclasses.get(c, ())}
     return wanted
@@ -529,10 +544,10 @@ def apply_identities(projection: Projection) -> None:
         target = root(node)
         if node not in graph or target == node:
             continue
-        for _, other, key, data in list(graph.out_edges(node, keys=True, data=True)):
+        for _from, other, key, data in list(graph.out_edges(node, keys=True, data=True)):
             if other != target:
                 graph.add_edge(target, other, key=key, **data)
-        for other, _, key, data in list(graph.in_edges(node, keys=True, data=True)):
+        for other, _to, key, data in list(graph.in_edges(node, keys=True, data=True)):
             if other != target:
                 graph.add_edge(other, target, key=key, **data)
         projection.merged_labels[node] = str(graph.nodes[node].get("label") or compact(node))
