@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import Hilos
 from hilos.i18n import Translator, catalogue, choose, tr
 
 SOURCE = Path(__file__).resolve().parents[1] / "src" / "hilos"
@@ -85,3 +86,26 @@ def test_translation_and_fallback() -> None:
 )
 def test_choose(asked: str | None, env: dict[str, str], header: str | None, expected: str) -> None:
     assert choose(asked, accept_language=header, environ=env) == expected
+
+
+def test_a_language_hilos_does_not_speak_still_picks_the_data_s_names(
+    hilos: Hilos, tmp_path: Path
+) -> None:
+    """`--lang fr`: hilos's own words in English, a user's French names preferred."""
+    data = tmp_path / "fr.ttl"
+    data.write_text(
+        "@prefix hilos: <https://w3id.org/hilos/ontology#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "<https://example.org/q> a hilos:CriminalOrganization ;\n"
+        "    hilos:sphere hilos:CriminalSphere ;\n"
+        '    rdfs:label "Quetzal network"@en, "Réseau Quetzal"@fr .\n',
+        encoding="utf-8",
+    )
+    assert hilos("load", str(data)).exit_code == 0
+    french = hilos("--lang", "fr", "show", "Quetzal network")
+    assert french.exit_code == 0, french.output
+    assert french.output.splitlines()[0] == "Réseau Quetzal"
+    english = hilos("--lang", "en", "show", "Quetzal network")
+    assert english.output.splitlines()[0] == "Quetzal network"
+    # hilos's own words: English, not a French catalogue it does not have
+    assert hilos("--lang", "fr-CA", "show", "nobody at all").stderr.startswith("Error:")

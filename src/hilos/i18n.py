@@ -66,6 +66,22 @@ def choose(
     return DEFAULT
 
 
+def requested(asked: str | None = None, *, environ: Mapping[str, str] | None = None) -> str:
+    """The language asked for names in the data, any language (`--lang fr` prefers a user's
+    French labels even though hilos's own words fall back to English): the primary subtag of
+    `asked`, else of `HILOS_LANG`, else English.
+
+    >>> requested("fr-CA", environ={}), requested(None, environ={"HILOS_LANG": "es_MX.UTF-8"})
+    ('fr', 'es')
+    """
+    env = os.environ if environ is None else environ
+    for candidate in (asked, env.get("HILOS_LANG")):
+        primary = (candidate or "").strip().lower().replace("_", "-").split("-")[0].split(".")[0]
+        if primary.isalpha():
+            return primary
+    return DEFAULT
+
+
 def _supported(tag: str | None) -> str | None:
     primary = (tag or "").strip().lower().replace("_", "-").split("-")[0]
     return primary if primary in LANGUAGES else None
@@ -98,6 +114,7 @@ def catalogue(lang: str) -> dict[str, str]:
 def tr(message: str, lang: str, /, **values: object) -> str:
     """`message` in `lang`, with `{placeholders}` filled from `values`. Text the catalogue
     lacks is shown in English (the catalogue test keeps that from shipping)."""
+    lang = _supported(lang) or DEFAULT  # `es-MX` speaks Spanish; `fr` falls back to English
     text = catalogue(lang).get(message, message) if lang != DEFAULT else message
     return text.format(**values) if values else text
 

@@ -10,7 +10,7 @@ import click
 from click.core import ParameterSource
 
 from ..errors import HilosError
-from ..i18n import choose, tr
+from ..i18n import choose, requested, tr
 from ..output import plain
 from .common import Context
 
@@ -178,7 +178,7 @@ def cli(
         raise click.UsageError("--update-endpoint needs --endpoint")
     ctx.obj = Context(
         store_path=store_path,
-        lang=choose(lang),
+        lang=requested(lang),
         endpoint=endpoint,
         update_endpoint=update_endpoint,
         ids=show_ids,
