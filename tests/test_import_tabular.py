@@ -1243,3 +1243,79 @@ def test_append_to_a_graph_of_the_report_is_refused(
     refused = hilos("import", "csv", str(sheets[0]), "--graph", "report/iguala", "--append")
     assert refused.exit_code == 2 and "ships with hilos" in refused.stderr
     assert hilos("drop", "report/iguala", "--file", "x.csv").exit_code == 2
+
+
+# ------------------------------------------------------------------ in the reader's language
+
+
+def _before(template: str, placeholder: str, **values: object) -> str:
+    """The Spanish of `template` (from the catalogue) up to `placeholder`, filled in."""
+    from hilos.i18n import tr
+
+    spanish = tr(template, "es")
+    assert spanish != template, template  # the catalogue has it
+    return spanish.split(placeholder)[0].format(**values)
+
+
+def test_the_sheet_from_excel_is_told_in_spanish(hilos: Hilos, tmp_path: Path) -> None:
+    """The encoding notice, the date note and the bad rows' frame in Spanish with --lang es;
+    the JSON summary keeps the English the English output shows."""
+    from hilos.i18n import tr
+
+    english = hilos("import", "csv", str(SHEET), "--dry-run")
+    result = hilos("--lang", "es", "import", "csv", str(SHEET), "--dry-run")
+    assert english.exit_code == result.exit_code == 0, result.stderr
+    notice = "{file}: not UTF-8, read as {encoding} (Windows, Latin-1): {words} — if these read "
+    notice += "wrong, give the file's --encoding"
+    assert f"{SHEET.name}: not UTF-8, read as cp1252" in english.stderr
+    said = _before(notice, "{words}", file=SHEET.name, encoding="cp1252")
+    told = " ".join(result.stderr.split())  # wrapped to the terminal
+    assert said.strip() in told and "read as" not in told, told
+    note = (
+        "dates such as {value!r} ({row}) were read day first, as {reading}: every date of the "
+        "file that tells day from month is day first (such as {example!r}, row {number}); "
+        "--monthfirst reads them the other way"
+    )
+    flat = " ".join(result.stdout.split())  # wrapped to the terminal
+    start = flat.index(_before(note, "{value!r}"))
+    end = flat.index("--monthfirst", start) + len("--monthfirst")
+    dates = flat[start : end + len(tr(note, "es").split("--monthfirst")[1])]
+    assert not {"dates", "were", "read", "day", "first", "every", "row"} & set(
+        re.findall(r"[a-z]+", dates.lower())
+    ), dates
+    assert "--monthfirst" in dates
+    # the summary as JSON: English, as before
+    data = json.loads(hilos("--lang", "es", "import", "csv", str(SHEET), "--dry-run",
+                            "--format", "json").stdout)  # fmt: skip
+    assert data["notices"][0].startswith(f"{SHEET.name}: not UTF-8, read as cp1252")
+    assert data["dates"]["note"].startswith("dates such as ")
+    # bad rows: the frame, the rows and columns and how the file was read, in Spanish
+    header, *records = sheet_records()
+    records[5][header.index("Estatus")] = "probable"
+    path = write_sheet(tmp_path / "hallazgos-con-error.csv", [header, *records])
+    error = hilos("--lang", "es", "import", "csv", str(path)).stderr
+    frame = "{file}: 1 bad row, nothing loaded — {problems} (--skip-invalid loads the others)"
+    frame += "{guessed}{note}"
+    assert _before(frame, "{problems}", file=path.name) in error, error
+    assert _before("row {number}, column {column}: {problem}", "{problem}", number=7,
+                   column="Estatus") in error  # fmt: skip
+    assert (
+        _before(" (the file was read as {encoding}: not UTF-8)", "{x}", encoding="cp1252") in error
+    )
+    assert "nothing loaded" not in error and "row 7" not in error
+
+
+def test_merge_reasons_are_said_in_spanish(hilos: Hilos, tmp_path: Path) -> None:
+    from hilos.i18n import tr
+
+    path = tmp_path / "uno.csv"
+    path.write_text(
+        "from,relation,to,citation\nJosé Luis Abarca,protección,Grupo Nuevo (ficticio),Nota 1\n",
+        encoding="utf-8",
+    )
+    english = hilos("import", "csv", str(path), "--dry-run")
+    spanish = hilos("--lang", "es", "import", "csv", str(path), "--dry-run")
+    assert english.exit_code == spanish.exit_code == 0, spanish.stderr
+    assert "same name or alias" in english.stdout
+    assert tr("same name or alias", "es") in spanish.stdout
+    assert "same name or alias" not in spanish.stdout

@@ -17,7 +17,7 @@ import shlex
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 import rdflib
@@ -811,3 +811,69 @@ def test_the_overview_is_analysed_once_for_every_language(
     sphere_es = {s["name"]: s["label"] for s in spanish["spheres"]}
     sphere_en = {s["name"]: s["label"] for s in english["spheres"]}
     assert sphere_es.keys() == sphere_en.keys() and sphere_es != sphere_en
+
+
+# -- errors in the reader's language (issue 18) ---------------------------------------------------
+
+
+def test_the_explorer_reads_a_sparql_syntax_error_in_its_language(base: str) -> None:
+    """The SPARQL editor sends the page's language (`Accept-Language`): the server words the
+    error in it; a SPARQL client that asks for no language keeps the English, and the HTTP code
+    and shape stay the same."""
+    from hilos.i18n import tr
+
+    query = "SELECT ?s WHERE { ?s ?p }"  # the group ends where a term should be
+    form = urlencode({"query": query}).encode()
+    post = {"Content-Type": "application/x-www-form-urlencoded"}
+    status, _, english = fetch(base + "/sparql", method="POST", body=form, headers=post)
+    spanish_headers = {**post, "Accept-Language": "es"}
+    status_es, _, spanish = fetch(
+        base + "/sparql", method="POST", body=form, headers=spanish_headers
+    )
+    assert status == status_es == 400
+    english_line, spanish_line = english.decode().strip(), spanish.decode().strip()
+    found = re.fullmatch(r"SPARQL syntax error at line (\d+), column (\d+): .+", english_line)
+    assert found, english_line
+    line, column = found.groups()
+    said = tr("SPARQL syntax error at line {line}, column {column}: {reason}{near}", "es",
+              line=line, column=column, reason="", near="")  # fmt: skip
+    assert said != "SPARQL syntax error at line 1, column 23: "  # the catalogue has Spanish
+    assert spanish_line.startswith(said), spanish_line
+    assert "syntax" not in spanish_line and "line" not in spanish_line.replace("línea", "")
+    # the explorer's line finder reads the Spanish too (explorer.js, showEditorError)
+    script = (REPO / "src" / "hilos" / "explorer" / "explorer.js").read_text(encoding="utf-8")
+    finder = re.search(r"var at = /(.+)/i\.exec\(text\);", script)
+    assert finder and re.search(finder.group(1), spanish_line, re.I)
+    assert '"Accept-Language": lang()' in script
+
+
+def test_api_errors_follow_the_lang_the_explorer_sends(base: str) -> None:
+    from hilos.i18n import tr
+
+    status, _, data = get_json(base, "/api/search", lang="es")
+    assert status == 400 and data == {"error": tr("missing parameter '{name}'", "es", name="q")}
+    assert data["error"] != "missing parameter 'q'"
+    status, _, data = get_json(base, "/api/search", q="zetas", limit="0", lang="es")
+    assert (
+        status == 400
+        and data["error"] == "'limit' debe ser un número entero de 1 a 100; se dio '0'"
+    )
+    status, _, data = get_json(base, "/api/entity", id="no such thing", lang="es")
+    assert status == 404 and data["error"].startswith(
+        "ninguna entidad coincide con 'no such thing'"
+    )
+    # a library query's error, its language sent in the form as the explorer does
+    body = urlencode({"name": "ties-by-status", "param.status": "sure", "lang": "es"}).encode()
+    status, _, raw = fetch(
+        base + "/api/query",
+        method="POST",
+        body=body,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    error = json.loads(raw)["error"]
+    assert status == 400 and "el parámetro 'status' espera uno de" in error
+    # no language asked: English, whatever the server's own HILOS_LANG
+    status, _, data = get_json(base, "/api/entity", id="no such thing")
+    assert status == 404 and data["error"].startswith("no entity matches 'no such thing'")
+    status, _, text = fetch(base + "/nowhere", headers={"Accept-Language": "es-MX,es;q=0.9"})
+    assert status == 404 and text.decode().startswith("no existe la página /nowhere")

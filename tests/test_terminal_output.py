@@ -271,6 +271,9 @@ ENGLISH = set(
         "include",
         "mayor",
         "label",
+        "undoes",
+        "unknown",
+        "closest",
     ]
 )
 """UI words that must not be left in English (a few are Spanish too: `actor`, `no`; those are
@@ -509,3 +512,93 @@ def test_one_line_errors_are_not_wrapped_however_long(
     result = run(store, "--lang", "es", "query", "no-such-query-" + "x" * 60)
     assert result.exit_code == 2
     assert len(result.stderr.splitlines()) == 1 and len(result.stderr) > 80
+
+
+# ------------------------------------------------- the core's notes and reasons in Spanish
+
+
+def test_undo_and_claim_history_word_changes_in_spanish(tmp_path: Path) -> None:
+    """The reason an undo records ("undoes change 2 (claim edit)") and the actions of the
+    journal, as `undo` and `claim history` show them: in the reader's language, the English
+    unchanged (and the journal itself, data, keeps the English)."""
+    from hilos.i18n import tr
+
+    store = tmp_path / "store"
+    add = ("claim", "add", "Alcalde Cuatro (ficticio)", "protección", "Guerreros Unidos",
+           "--source", "Entrevista 3 (2024)", "--quote", QUOTE, "--status", "presunto",
+           "--create-from", "alcalde")  # fmt: skip
+    assert run(store, *add).exit_code == 0
+    assert run(store, "claim", "edit", "mine/claim/1", "--status", "reportado").exit_code == 0
+    undone = run(store, "--lang", "es", "undo")
+    assert undone.exit_code == 0, undone.stderr
+    edit = tr("claim edit", "es")
+    assert edit != "claim edit"
+    said = tr("undoes change {number} ({action})", "es", number=2, action=edit)
+    assert said != "undoes change 2 (claim edit)"
+    assert said in " ".join(undone.stdout.split()), undone.stdout
+    english = run(store, "claim", "history", "mine/claim/1").stdout
+    spanish = run(store, "--lang", "es", "claim", "history", "mine/claim/1").stdout
+    assert "claim add" in english and "undoes change 2 (claim edit)" in english
+    flat = " ".join(spanish.split())
+    assert tr("claim add", "es") in flat and said in flat, spanish
+    assert not {"claim", "add", "edit", "undoes", "change", "undo"} & set(
+        re.findall(r"[a-z]+", flat.replace("hilos undo", "").replace("mine/claim/1", ""))
+    ), spanish
+    journal = Store.open(store)
+    try:
+        reasons = {row["r"].value for row in journal.query(
+            "SELECT ?r WHERE { GRAPH ?g { ?c hilos:reason ?r } }")}  # fmt: skip
+    finally:
+        journal.close()
+    assert reasons == {"undoes change 2 (claim edit)"}
+
+
+UNKNOWN_NAMES = [
+    (("entity", "add", "Nadie Ficticio", "--type", "alcalde municipall"), "alcalde municipall",
+     "unknown type", "unknown type '{text}'; closest: {closest} (hilos types lists them all)",
+     "{closest}"),
+    (("claim", "add", "Abarca", "sobornoo", "Guerreros Unidos", "--source", "Nota 1", "--quote",
+      QUOTE), "sobornoo", "unknown tie type",
+     "unknown tie type '{text}'; closest: {closest} (hilos types lists them all)", "{closest}"),
+    (("claim", "list", "--status", "seguro"), "seguro", "unknown status",
+     "unknown status '{text}' (one of: {known})", "{known}"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "text", "english", "template", "cut"), UNKNOWN_NAMES, ids=["type", "tie", "status"]
+)
+def test_unknown_names_say_the_closest_in_spanish(
+    tmp_path: Path, args: tuple[str, ...], text: str, english: str, template: str, cut: str
+) -> None:
+    from hilos.i18n import tr
+
+    store = tmp_path / "store"
+    en, es = run(store, *args), run(store, "--lang", "es", *args)
+    assert en.exit_code == es.exit_code == 2, (en.stderr, es.stderr)
+    assert f"{english} '{text}'" in en.stderr
+    start = tr(template, "es").split(cut)[0].format(text=text)
+    assert start != template.split(cut)[0].format(text=text)
+    assert start in es.stderr, es.stderr
+    outside = re.sub(r"\([^()]*\)", " ", es.stderr.replace(text, " "))  # the names listed
+    assert not {"unknown", "closest", "lists", "them", "all", "one", "of", "type", "tie"} & set(
+        re.findall(r"[a-z]+", outside)
+    ), es.stderr
+
+
+def test_an_endpoint_out_of_reach_is_told_in_spanish(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as free:  # a port nothing listens on
+        free.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{free.getsockname()[1]}/sparql"
+    args = ("--endpoint", url, "search", "zetas")
+    en = CliRunner().invoke(cli, list(args))
+    es = CliRunner().invoke(cli, ["--lang", "es", *args])
+    assert en.exit_code == es.exit_code != 0
+    assert f"cannot reach the SPARQL endpoint {url}" in en.stderr
+    from hilos.i18n import tr
+
+    said = tr("cannot reach the SPARQL endpoint {url}: {reason}", "es", url=url, reason="")
+    assert said != f"cannot reach the SPARQL endpoint {url}: "
+    assert said in es.stderr and "cannot reach" not in es.stderr, es.stderr

@@ -35,7 +35,7 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
-from .errors import BadInput, NotFound, UnknownGraph
+from .errors import BadInput, Message, NotFound, UnknownGraph
 from .errors import message as _
 from .importers import load_statements
 from .importers.resolution import graph_namespace
@@ -80,6 +80,46 @@ class Change:
             "graph": self.graph,
             "file": self.title,
         }
+
+
+ACTIONS = (
+    _("claim add"),
+    _("claim edit"),
+    _("claim retract"),
+    _("entity add"),
+    _("entity edit"),
+    _("import"),
+    _("undo"),
+    _("drop file"),
+)
+"""The actions the journal records (its `hilos:action`), each said again in the reader's
+language by `action_name(...).localized(lang)`."""
+
+
+def action_name(action: str) -> str:
+    """A recorded action as a message the reader's language can say (`claim add`); an action
+    hilos does not know (one written by another tool) is kept as it is.
+
+    >>> action_name("claim add").localized("es") != "claim add"
+    True
+    >>> action_name("note add")
+    'note add'
+    """
+    return next((known for known in ACTIONS if known == action), action)
+
+
+def undo_reason(change: Change) -> Message:
+    """What the change that undoes `change` says of itself: "undoes change 5 (entity edit)"."""
+    if change.title:
+        return _(
+            "undoes change {number} ({action} {file})",
+            number=change.number,
+            action=action_name(change.action),
+            file=change.title,
+        )
+    return _(
+        "undoes change {number} ({action})", number=change.number, action=action_name(change.action)
+    )
 
 
 def now() -> str:
@@ -153,8 +193,12 @@ def apply_change(
     missing = gone - current
     if missing:
         raise BadInput(
-            f"the graph {graph} no longer holds what this change would remove "
-            f"({len(missing)} statements): it changed meanwhile; nothing was done"
+            _(
+                "the graph {graph} no longer holds what this change would remove "
+                "({count} statements): it changed meanwhile; nothing was done",
+                graph=graph,
+                count=len(missing),
+            )
         )
     wanted = set(added)
     # what the change really does: statements it removes and puts back are left alone
@@ -350,7 +394,7 @@ def revert(store: Store, graph: str, change: Change, *, action: str = "undo") ->
         removed=[t for t in added if t in present],
         action=action,
         changed=change.changed,
-        reason=f"undoes change {change.number} ({change.action})",
+        reason=undo_reason(change),
         undoes=change.iri,
     )
 
@@ -409,16 +453,28 @@ def _revert_import(store: Store, graph: str, change: Change, action: str) -> Cha
         kept |= named
         staying = [t for t in candidates if t.subject in named]
     removed = [t for t in candidates if t.subject not in kept]
-    reason = f"undoes change {change.number} ({change.action}"
-    reason += f" {change.title})" if change.title else ")"
+    reason: Message = undo_reason(change)
     sources = {t.subject for t in present if t.predicate == RDF_TYPE and t.object == HILOS.Source}
     names = sorted(_name(present, node) for node in (kept & mine) - sources)
     if names:
-        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-        reason += (
-            f"; kept {len(names)} entit{'y' if len(names) == 1 else 'ies'} of it that other "
-            f"claims still name or you changed (with the file's record, which they cite): "
-            f"{shown}"
+        shown: str = ", ".join(names[:5])
+        if len(names) > 5:
+            shown = _("{names} and {count} more", names=shown, count=len(names) - 5)
+        reason = (
+            _(
+                "{undone}; kept {count} entities of it that other claims still name or you "
+                "changed (with the file's record, which they cite): {names}",
+                undone=reason,
+                count=len(names),
+                names=shown,
+            )
+            if len(names) > 1
+            else _(
+                "{undone}; kept 1 entity of it that other claims still name or you changed "
+                "(with the file's record, which they cite): {names}",
+                undone=reason,
+                names=shown,
+            )
         )
     return apply_change(
         store,
@@ -461,7 +517,7 @@ def drop_file(store: Store, graph: str, file: str) -> Change:
     check_writable(store, graph)
     held = files_of(store, graph)
     if not held:
-        raise NotFound(f"the graph {graph} holds no imported file")
+        raise NotFound(_("the graph {graph} holds no imported file", graph=graph))
     path = Path(file)
     if path.is_file():
         digest = file_sha256(path)
@@ -471,12 +527,25 @@ def drop_file(store: Store, graph: str, file: str) -> Change:
         found = [c for c in held if c.title == path.name]
     if not found:
         names = ", ".join(f"{c.title} (change {c.number})" for c in held)
-        raise NotFound(f"the graph {graph} holds no file {path.name} (it holds: {names})")
+        raise NotFound(
+            _(
+                "the graph {graph} holds no file {file} (it holds: {names})",
+                graph=graph,
+                file=path.name,
+                names=names,
+            )
+        )
     if len(found) > 1:
         names = "; ".join(f"change {c.number} at {c.time}" for c in found)
         raise BadInput(
-            f"the graph {graph} holds {len(found)} files named {path.name} ({names}): give the "
-            "file itself, whose content tells them apart"
+            _(
+                "the graph {graph} holds {count} files named {file} ({names}): give the file "
+                "itself, whose content tells them apart",
+                graph=graph,
+                count=len(found),
+                file=path.name,
+                names=names,
+            )
         )
     return revert(store, graph, found[0], action="drop file")
 

@@ -34,6 +34,7 @@ import pyoxigraph as ox
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
 
 from .errors import BadInput, QueryError, StoreError
+from .errors import message as _
 from .sparqltext import where_body
 
 __all__ = ["GENID_BASE", "RemoteDatabase", "skolemise", "unskolemise"]
@@ -175,7 +176,7 @@ class RemoteDatabase:
             substitutions={ox.Variable("g"): graph_name, **bound},
         )
         if not isinstance(answer, ox.QuerySolutions):
-            raise StoreError(f"{self.url}: answered a SELECT with something else")
+            raise StoreError(_("{url}: answered a SELECT with something else", url=self.url))
         for row in answer:
             s, p, o = row["s"], row["p"], row["o"]
             if isinstance(p, NamedNode) and s is not None and o is not None:
@@ -242,17 +243,22 @@ class RemoteDatabase:
             raise _http_error(url, exc) from None
         except (error.URLError, TimeoutError, ConnectionError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise StoreError(f"cannot reach the SPARQL endpoint {url}: {reason}") from None
+            raise StoreError(
+                _("cannot reach the SPARQL endpoint {url}: {reason}", url=url, reason=reason)
+            ) from None
 
 
 def _checked_url(url: str, option: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise BadInput(f"{option} {url!r}: not an http(s) URL")
+        raise BadInput(_("{option} {url!r}: not an http(s) URL", option=option, url=url))
     if parts.username or parts.password:
         raise BadInput(
-            f"{option}: credentials do not belong in the URL; set HILOS_ENDPOINT_USER and "
-            "HILOS_ENDPOINT_PASSWORD (or HILOS_ENDPOINT_TOKEN) in the environment"
+            _(
+                "{option}: credentials do not belong in the URL; set HILOS_ENDPOINT_USER and "
+                "HILOS_ENDPOINT_PASSWORD (or HILOS_ENDPOINT_TOKEN) in the environment",
+                option=option,
+            )
         )
     return url
 
@@ -301,12 +307,18 @@ def _parse_answer(content_type: str, body: bytes) -> Answer:
         try:
             return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
         except SyntaxError as exc:
-            raise StoreError(f"the endpoint sent SPARQL results that do not parse: {exc}") from None
+            raise StoreError(
+                _("the endpoint sent SPARQL results that do not parse: {reason}", reason=str(exc))
+            ) from None
     if content_type in ("application/sparql-results+xml", "application/xml"):
         return ox.parse_query_results(body, ox.QueryResultsFormat.XML)
     rdf_format = _RDF_TYPES.get(content_type)
     if rdf_format is None:
-        raise StoreError(f"the endpoint answered with {content_type or 'no content type'}")
+        raise StoreError(
+            _("the endpoint answered with {type}", type=content_type)
+            if content_type
+            else _("the endpoint answered with no content type")
+        )
     try:
         return [
             Triple(quad.subject, quad.predicate, quad.object)
@@ -314,7 +326,9 @@ def _parse_answer(content_type: str, body: bytes) -> Answer:
             if isinstance(quad.graph_name, DefaultGraph)
         ]
     except SyntaxError as exc:
-        raise StoreError(f"the endpoint sent RDF that does not parse: {exc}") from None
+        raise StoreError(
+            _("the endpoint sent RDF that does not parse: {reason}", reason=str(exc))
+        ) from None
 
 
 def _valid_blank_nodes(body: bytes) -> bytes:
@@ -337,9 +351,21 @@ def _http_error(url: str, exc: error.HTTPError) -> Exception:
     reason = " ".join(detail.split("SPARQL query:")[0].split())[:300] or exc.reason
     if exc.code in (401, 403):
         return StoreError(
-            f"the SPARQL endpoint {url} refused the request ({exc.code}): {reason}; "
-            "set HILOS_ENDPOINT_USER and HILOS_ENDPOINT_PASSWORD, or HILOS_ENDPOINT_TOKEN"
+            _(
+                "the SPARQL endpoint {url} refused the request ({code}): {reason}; "
+                "set HILOS_ENDPOINT_USER and HILOS_ENDPOINT_PASSWORD, or HILOS_ENDPOINT_TOKEN",
+                url=url,
+                code=exc.code,
+                reason=reason,
+            )
         )
     if exc.code == 400:
-        return QueryError(f"the SPARQL endpoint rejected the query: {reason}")
-    return StoreError(f"the SPARQL endpoint {url} answered {exc.code}: {reason}")
+        return QueryError(_("the SPARQL endpoint rejected the query: {reason}", reason=reason))
+    return StoreError(
+        _(
+            "the SPARQL endpoint {url} answered {code}: {reason}",
+            url=url,
+            code=exc.code,
+            reason=reason,
+        )
+    )

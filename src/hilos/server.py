@@ -96,7 +96,7 @@ import socket
 import sys
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
@@ -106,8 +106,10 @@ import pyoxigraph as ox
 
 from . import explorer
 from .claims import DEFAULT_GRAPH
-from .errors import HilosError, NotFound, QueryError, StoreError, UnknownQuery
+from .errors import HilosError, Message, NotFound, QueryError, StoreError, UnknownQuery
+from .errors import message as _
 from .explorer import api
+from .i18n import choose
 from .namespaces import PREFIXES
 from .rdfsyntax import portable_triples
 from .sparqltext import is_federated, keywords, start_with_large_stack, too_complex
@@ -189,6 +191,13 @@ class HttpError(Exception):
         self.details = details or {}
 
 
+def said(exc: HilosError) -> str:
+    """An error's message as it may cross threads: a `Message` (said again in the reader's
+    language when it is sent) where the error was raised with one, else its English text."""
+    first = exc.args[0] if len(exc.args) == 1 else None
+    return first if isinstance(first, Message) else str(exc)
+
+
 def status_of(exc: HilosError) -> int:
     """The HTTP status of a core error: 503 the store, 404 nothing found, 409 a change that
     assumed an older state of its graph, else 400."""
@@ -227,9 +236,9 @@ class _Job:
         except HttpError as exc:
             self.error = (exc.status, exc.message, exc.headers, exc.details)
         except api.Refused as exc:  # a write's field refused
-            self.error = (status_of(exc.error), str(exc.error), {}, exc.details)
+            self.error = (status_of(exc.error), said(exc.error), {}, exc.details)
         except HilosError as exc:  # QueryError, UnknownEntity, StoreError…
-            self.error = (status_of(exc), str(exc), {}, {})
+            self.error = (status_of(exc), said(exc), {}, {})
         except Exception as exc:
             if self.log is not None:
                 self.log(f"internal error: {type(exc).__name__}: {exc}")
@@ -302,18 +311,23 @@ def _collect(result: Any, max_results: int, cancel: threading.Event) -> list[Any
     try:
         for item in result:
             if cancel.is_set():
-                raise HttpError(503, "query timed out")
+                raise HttpError(503, _("query timed out"))
             if len(items) == max_results:
                 raise HttpError(
                     RESULT_TOO_LARGE,
-                    f"result too large: this server answers at most {max_results} results; "
-                    "add a LIMIT or narrow the query",
+                    _(
+                        "result too large: this server answers at most {count} results; "
+                        "add a LIMIT or narrow the query",
+                        count=max_results,
+                    ),
                 )
             items.append(item)
     except (SyntaxError, RuntimeError, ValueError) as exc:
-        raise QueryError(f"the query failed: {' '.join(str(exc).split())}") from None
+        raise QueryError(
+            _("the query failed: {reason}", reason=" ".join(str(exc).split()))
+        ) from None
     except OSError as exc:
-        raise StoreError(f"the store could not be read: {exc}") from None
+        raise StoreError(_("the store could not be read: {reason}", reason=str(exc))) from None
     return items
 
 
@@ -654,10 +668,12 @@ class SparqlHandler(BaseHTTPRequestHandler):
     _body_read = False
     _registry = False
     _json_errors = False
+    _asked: str | None = None
 
     def _handle(self) -> None:
         self._note = ""
         self._body_read = False
+        self._asked = None
         path = urlsplit(self.path).path
         self._json_errors = path.startswith("/api/")
         if self.command in ("GET", "HEAD", "OPTIONS") and (
@@ -676,7 +692,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
                 methods, name = self.ROUTES[path]
             else:
                 raise HttpError(
-                    404, f"no such page: {path} (the explorer is at /, SPARQL at /sparql)"
+                    404,
+                    _("no such page: {path} (the explorer is at /, SPARQL at /sparql)", path=path),
                 )
             allowed = _allowed(methods)
             if self.command == "OPTIONS":
@@ -697,9 +714,9 @@ class SparqlHandler(BaseHTTPRequestHandler):
             if unread:
                 self._linger()
         except api.Refused as exc:
-            self._send_error(status_of(exc.error), str(exc.error), None, exc.details)
+            self._send_error(status_of(exc.error), said(exc.error), None, exc.details)
         except HilosError as exc:
-            self._send_error(status_of(exc), str(exc))
+            self._send_error(status_of(exc), said(exc))
         except (ConnectionError, TimeoutError):
             self.close_connection = True  # the client went away, or stopped reading: no answer
         except Exception as exc:
@@ -758,6 +775,21 @@ class SparqlHandler(BaseHTTPRequestHandler):
             )
 
     # -- reading the request -----------------------------------------------------------------
+
+    def _reader_lang(self) -> str:
+        """The language of this request's error messages: the `lang` the explorer sends (in
+        the URL or the body), else the `Accept-Language` header, else English — never the
+        server's own `HILOS_LANG`, so a SPARQL client that asks for none reads English."""
+        asked = self._asked
+        if asked is None:
+            query = parse_qs(urlsplit(self.path).query, errors="replace").get("lang")
+            asked = query[0] if query else None
+        return choose(asked, accept_language=self.headers.get("Accept-Language"), environ={})
+
+    def _heard(self, params: Mapping[str, list[str]]) -> None:
+        """Remember the `lang` a body's fields ask for (the explorer sends it there)."""
+        if params.get("lang"):
+            self._asked = params["lang"][0]
 
     def _query_params(self) -> dict[str, list[str]]:
         """The URL's parameters, read as UTF-8 (the request line arrives as Latin-1 text: its
@@ -870,6 +902,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
         form = _utf8_form(self._read_body())
         for key, values in form.items():
             params.setdefault(key, []).extend(values)
+        self._heard(params)
         return params
 
     def _dataset(
@@ -1144,7 +1177,9 @@ class SparqlHandler(BaseHTTPRequestHandler):
             )
         body = self._read_body()
         if content_type == "application/x-www-form-urlencoded":
-            return _utf8_form(body)
+            form = _utf8_form(body)
+            self._heard(form)
+            return form
         text = self._utf8(body, "body")
         try:
             data = json.loads(text)
@@ -1163,6 +1198,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
                 )
             if value is not None:
                 fields[name] = [_field_text(v) for v in values if v is not None]
+        self._heard(fields)
         return fields
 
     def _write(self, work: Callable[[], Any], what: str) -> bytes:
@@ -1172,7 +1208,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if not server.write_lock.acquire(timeout=server.query_timeout):
             raise HttpError(
                 503,
-                f"the server is busy writing another change; try the {what} again",
+                _("the server is busy writing another change; try the {what} again", what=what),
                 {"Retry-After": "5"},
             )
         try:
@@ -1208,7 +1244,10 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if not server.take_worker(server.query_timeout):
             raise HttpError(
                 503,
-                f"the server is busy: {server.workers} requests are running; try again later",
+                _(
+                    "the server is busy: {count} requests are running; try again later",
+                    count=server.workers,
+                ),
                 {"Retry-After": "5"},
             )
         job = _Job(work, log=server.log, finished=server.free_worker)
@@ -1220,8 +1259,14 @@ class SparqlHandler(BaseHTTPRequestHandler):
         left = server.query_timeout - (time.monotonic() - started)
         if not job.done.wait(max(left, 0.0)):
             job.cancel.set()
+            seconds = f"{time.monotonic() - started:.1f}"
             raise HttpError(
-                503, f"{what} timed out after {time.monotonic() - started:.1f} s; narrow the {what}"
+                503,
+                _("query timed out after {seconds} s; narrow the query", seconds=seconds)
+                if what == "query"
+                else _("request timed out after {seconds} s; narrow the request", seconds=seconds)
+                if what == "request"
+                else f"{what} timed out after {seconds} s; narrow the {what}",
             )
         if job.error is not None:
             raise HttpError(*job.error)
@@ -1261,6 +1306,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
         headers: dict[str, str] | None = None,
         details: dict[str, object] | None = None,
     ) -> None:
+        if isinstance(message, Message):
+            message = message.localized(self._reader_lang())
         line = " ".join(message.split())
         extra = dict(headers or {})
         if self._json_errors:

@@ -1362,23 +1362,33 @@ def _sparql_syntax_error(sparql: str, message: str) -> str:
     """A readable one-line account of a SPARQL syntax error, naming where it is."""
     match = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
     if not match:
-        return "SPARQL syntax error: " + " ".join(message.split())
+        return _("SPARQL syntax error: {reason}", reason=" ".join(message.split()))
     line, column, reason = int(match.group(1)), int(match.group(2)), match.group(3)
     if "Prefix not found" in reason:
         declared = set(PREFIXES) | set(re.findall(r"(?i)PREFIX\s+([\w-]*):", sparql))
         used = re.findall(r"(?<![\w<:/#?$])([A-Za-z][\w-]*):[\w-]", sparql)
         unknown = sorted({p for p in used if p not in declared})
-        reason = f"undeclared prefix {unknown[0]}:" if unknown else "undeclared prefix"
+        reason = (
+            _("undeclared prefix {prefix}:", prefix=unknown[0])
+            if unknown
+            else _("undeclared prefix")
+        )
     elif reason.startswith("expected one of"):
-        reason = "unexpected text"
+        reason = _("unexpected text")
     else:
         reason = " ".join(reason.split())
     lines = sparql.splitlines()
-    near = " at the end of the query"
+    near: str = _(" at the end of the query")
     if 0 < line <= len(lines):
         snippet = lines[line - 1][max(column - 1, 0) : column + 29].strip()
-        near = f" near '{snippet}'" if snippet else " at the end of the line"
-    return f"SPARQL syntax error at line {line}, column {column}: {reason}{near}"
+        near = _(" near '{text}'", text=snippet) if snippet else _(" at the end of the line")
+    return _(
+        "SPARQL syntax error at line {line}, column {column}: {reason}{near}",
+        line=line,
+        column=column,
+        reason=reason,
+        near=near,
+    )
 
 
 def _registry_entry(

@@ -26,6 +26,7 @@ from typing import TypeVar
 from pyoxigraph import Literal, NamedNode
 
 from .errors import BadInput
+from .errors import message as _
 from .namespaces import HILOS_NS
 from .store import Store, solutions
 from .text import normalise
@@ -179,8 +180,26 @@ def _find(text: str, names: dict[str, Term], what: str, terms: Iterable[Term]) -
         for name in (term.name, english, *([spanish] if spanish else []), *term.aliases):
             shown.setdefault(name, words)
     near = closest(text, shown)
-    hint = "; closest: " + ", ".join(dict.fromkeys(shown[n] for n in near)) if near else ""
-    raise BadInput(f"unknown {what} '{text}'{hint} (hilos types lists them all)")
+    listed = ", ".join(dict.fromkeys(shown[n] for n in near))
+    if what == "tie type":
+        raise BadInput(
+            _(
+                "unknown tie type '{text}'; closest: {closest} (hilos types lists them all)",
+                text=text,
+                closest=listed,
+            )
+            if near
+            else _("unknown tie type '{text}' (hilos types lists them all)", text=text)
+        )
+    raise BadInput(
+        _(
+            "unknown type '{text}'; closest: {closest} (hilos types lists them all)",
+            text=text,
+            closest=listed,
+        )
+        if near
+        else _("unknown type '{text}' (hilos types lists them all)", text=text)
+    )
 
 
 def concept_names(concepts: Iterable[C]) -> dict[str, C]:
@@ -208,8 +227,17 @@ def status_term(text: str) -> Concept:
     if found is None:
         choices = [s.key for s in statuses]
         near = closest(text, [n for s in statuses for n in (s.key, *s.labels.values())])
-        hint = f"; closest: {', '.join(near)}" if near else ""
-        raise BadInput(f"unknown status '{text}' (one of: {', '.join(choices)}){hint}")
+        known = ", ".join(choices)
+        raise BadInput(
+            _(
+                "unknown status '{text}' (one of: {known}); closest: {closest}",
+                text=text,
+                known=known,
+                closest=", ".join(near),
+            )
+            if near
+            else _("unknown status '{text}' (one of: {known})", text=text, known=known)
+        )
     return found
 
 
@@ -219,7 +247,7 @@ def sphere_term(text: str) -> Concept:
     found = concept_names(spheres).get(normalise(text))
     if found is None:
         known = ", ".join(s.key for s in spheres)
-        raise BadInput(f"unknown sphere '{text}' (one of: {known})")
+        raise BadInput(_("unknown sphere '{text}' (one of: {known})", text=text, known=known))
     return found
 
 
@@ -230,9 +258,17 @@ def qualifier_term(text: str) -> Concept:
     found = concept_names(vocab.qualifiers).get(normalise(text))
     if found is None:
         near = closest(text, [q.label() for q in vocab.qualifiers])
-        hint = f"; closest: {', '.join(near)}" if near else ""
         known = ", ".join(q.label() for q in vocab.qualifiers)
-        raise BadInput(f"unknown qualifier '{text}' (one of: {known}){hint}")
+        raise BadInput(
+            _(
+                "unknown qualifier '{text}' (one of: {known}); closest: {closest}",
+                text=text,
+                known=known,
+                closest=", ".join(near),
+            )
+            if near
+            else _("unknown qualifier '{text}' (one of: {known})", text=text, known=known)
+        )
     return found
 
 

@@ -15,6 +15,7 @@ import re
 from xml.parsers import expat
 
 from .errors import BadInput, ParseError
+from .errors import message as _
 
 MAX_DEPTH = 1_000
 """The deepest nesting of elements accepted; real RDF/XML stays within a few dozen."""
@@ -49,7 +50,7 @@ def check_rdfxml(path: str | os.PathLike[str], shown: str | None = None) -> None
         nonlocal depth
         depth += 1
         if depth > MAX_DEPTH:
-            raise _Refused(f"elements are nested more than {MAX_DEPTH} deep")
+            raise _Refused(_("elements are nested more than {depth} deep", depth=MAX_DEPTH))
 
     def end(name: str) -> None:
         nonlocal depth
@@ -66,8 +67,11 @@ def check_rdfxml(path: str | os.PathLike[str], shown: str | None = None) -> None
     ) -> None:
         if is_parameter or (value is not None and _REFERENCE.search(value)):
             raise _Refused(
-                f"the entity '{name}' expands other entities, which hilos refuses "
-                "(an XML entity bomb)"
+                _(
+                    "the entity '{name}' expands other entities, which hilos refuses "
+                    "(an XML entity bomb)",
+                    name=name,
+                )
             )
 
     parser.StartElementHandler = start
@@ -78,13 +82,15 @@ def check_rdfxml(path: str | os.PathLike[str], shown: str | None = None) -> None
             parser.ParseFile(handle)
     except _Refused as exc:
         line, column = parser.CurrentLineNumber, parser.CurrentColumnNumber + 1
-        raise ParseError(shown, str(exc), line, column) from None
+        raise ParseError(shown, exc.args[0], line, column) from None
     except expat.ExpatError as exc:
         reason = expat.errors.messages.get(exc.code, str(exc)) if exc.code else str(exc)
-        raise ParseError(
-            shown, f"not well-formed XML: {reason}", exc.lineno, exc.offset + 1
-        ) from None
+        said = _("not well-formed XML: {reason}", reason=reason)
+        raise ParseError(shown, said, exc.lineno, exc.offset + 1) from None
     except (LookupError, ValueError) as exc:  # an encoding Python does not know, say
-        raise ParseError(shown, f"not readable XML: {exc}", parser.CurrentLineNumber) from None
+        said = _("not readable XML: {reason}", reason=str(exc))
+        raise ParseError(shown, said, parser.CurrentLineNumber) from None
     except OSError as exc:
-        raise BadInput(f"{shown}: cannot be read: {exc.strerror or exc}") from None
+        raise BadInput(
+            _("{path}: cannot be read: {reason}", path=shown, reason=exc.strerror or str(exc))
+        ) from None

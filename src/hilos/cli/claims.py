@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from ..changes import undo
+from ..changes import action_name, undo, undo_reason
 from ..claims import (
     CLEARABLE,
     DEFAULT_GRAPH,
@@ -314,13 +314,14 @@ def claim_history_command(ctx: Context, claim: str, fmt: str) -> None:
             echo(wrap(ctx._("reason: {reason}", reason=version.reason), "    "))
     if changes:
         echo(ctx._("Changes:"))
+        numbered = {c.iri: c for c in changes}
         for change in changes:
-            why = f" — {change.reason}" if change.reason else ""
-            echo(
-                wrap(
-                    f"{change.number}. {change.time} {change.action}{why}", "  ", subsequent="    "
-                )
-            )
+            undone = numbered.get(change.undoes or "")
+            # an undo's reason is the journal's English: said again from the change it undoes
+            reason = ctx.say(undo_reason(undone)) if undone else change.reason
+            why = f" — {reason}" if reason else ""
+            action = ctx.say(action_name(change.action))
+            echo(wrap(f"{change.number}. {change.time} {action}{why}", "  ", subsequent="    "))
 
 
 @claim_group.command(name="list")
@@ -537,7 +538,8 @@ def undo_command(ctx: Context, graph: str, fmt: str) -> None:
         echo(to_json(change.as_dict()))
     else:
         what = f" ({short(change.changed)})" if change.changed else ""
-        line = ctx._("undone in {graph}: {change}", graph=graph, change=f"{change.reason}{what}")
+        reason = ctx.say(change.reason or "")
+        line = ctx._("undone in {graph}: {change}", graph=graph, change=f"{reason}{what}")
         echo(wrap(line, "", subsequent="    "))
 
 

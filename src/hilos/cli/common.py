@@ -12,7 +12,7 @@ from typing import Any, TypeVar, overload
 import click
 from click.core import ParameterSource
 
-from ..errors import StoreLocked
+from ..errors import Message, StoreLocked
 from ..i18n import tr
 from ..serving import holder
 from ..store import Progress, Store, default_store_path
@@ -102,6 +102,11 @@ class Context:
     def _(self, message: str, /, **values: object) -> str:
         """A message in the reader's language."""
         return tr(message, self.lang, **values)
+
+    def say(self, text: str) -> str:
+        """A note or reason of the core in the reader's language: one made with
+        `errors.message` is said again in it, any other text (a curator's, a user's) as is."""
+        return text.localized(self.lang) if isinstance(text, Message) else text
 
     def progress(self, label: str) -> Progress:
         bar = ProgressBar(label)

@@ -140,7 +140,7 @@ def drop(ctx: Context, name: str, file: str | None) -> None:
             graph=name,
             count=change.removed,
             number=change.number,
-            reason=change.reason,
+            reason=ctx.say(change.reason or ""),
         )
         echo(wrap(line, "", subsequent="    "))
         return

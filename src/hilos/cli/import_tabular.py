@@ -344,13 +344,13 @@ def _names_summary(ctx: Context, summary: Summary) -> list[str]:
             if summary.dry_run
             else _("Names that merged with existing entities:")
         )
-        rows = [[m.name, m.label, m.reason] for m in summary.merged[:_SHOWN]]
+        rows = [[m.name, m.label, ctx.say(m.reason)] for m in summary.merged[:_SHOWN]]
         lines.append(table([_("name"), _("existing entity"), _("why")], rows, clip=None))
         if len(summary.merged) > _SHOWN:
             lines.append(more.format(count=len(summary.merged) - _SHOWN))
     if summary.kept_apart:
         lines.append(_("Names kept apart from an existing entity they resemble:"))
-        rows = [[m.name, m.label, m.reason] for m in summary.kept_apart[:_SHOWN]]
+        rows = [[m.name, m.label, ctx.say(m.reason)] for m in summary.kept_apart[:_SHOWN]]
         lines.append(table([_("name"), _("resembles"), _("why not merged")], rows, clip=None))
         if len(summary.kept_apart) > _SHOWN:
             lines.append(more.format(count=len(summary.kept_apart) - _SHOWN))
@@ -430,7 +430,7 @@ def _row(ctx: Context, row: str) -> str:
 
 def _print(ctx: Context, summary: Summary, fmt: str) -> None:
     for notice in summary.notices:
-        click.echo(wrap(notice, "", subsequent="    "), err=True)
+        click.echo(wrap(ctx.say(notice), "", subsequent="    "), err=True)
     if fmt == "json":
         echo(dump_json(summary))
         return
@@ -462,7 +462,7 @@ def _print(ctx: Context, summary: Summary, fmt: str) -> None:
     lines = [head]
     lines.extend(_mapping_summary(ctx, summary))
     if summary.date_note:
-        lines.append(_("Dates: {note}.", note=summary.date_note))
+        lines.append(_("Dates: {note}.", note=ctx.say(summary.date_note)))
     if summary.rejected:
         lines.append(
             _(
@@ -499,7 +499,7 @@ def _print(ctx: Context, summary: Summary, fmt: str) -> None:
                 **said,
             )
         )
-    lines.extend(_("Sphere: {note}.", note=note) for note in summary.sphere_notes)
+    lines.extend(_("Sphere: {note}.", note=ctx.say(note)) for note in summary.sphere_notes)
     if summary.dry_run and summary.examples:
         lines.append(_("The first claims, as they will read:"))
         lines.extend(

@@ -48,6 +48,7 @@ from ..errors import (
     UnknownGraph,
     UnknownQuery,
 )
+from ..errors import message as _
 from ..export.html import export_html
 from ..i18n import catalogue, choose
 from ..importers.resolution import graph_namespace
@@ -73,10 +74,10 @@ def one(params: Params, name: str, default: str | None = None) -> str:
     """The single value of a parameter (or `default`; without one the parameter is needed)."""
     values = params.get(name, [])
     if len(values) > 1:
-        raise BadInput(f"more than one value for '{name}'")
+        raise BadInput(_("more than one value for '{name}'", name=name))
     if not values or not values[0].strip():
         if default is None:
-            raise BadInput(f"missing parameter '{name}'")
+            raise BadInput(_("missing parameter '{name}'", name=name))
         return default
     return values[0]
 
@@ -93,21 +94,31 @@ def whole(params: Params, name: str, default: int, low: int, high: int) -> int:
     except ValueError:
         value = low - 1
     if not low <= value <= high:
-        raise BadInput(f"'{name}' must be a whole number from {low} to {high}, got '{raw}'")
+        raise BadInput(
+            _(
+                "'{name}' must be a whole number from {low} to {high}, got '{value}'",
+                name=name,
+                low=low,
+                high=high,
+                value=raw,
+            )
+        )
     return value
 
 
 def language(params: Params) -> str:
     lang = one(params, "lang", "en").lower()
     if not re.fullmatch(r"[a-z]{2,3}", lang):
-        raise BadInput(f"'lang' must be a language code such as en or es, got '{lang}'")
+        raise BadInput(
+            _("'lang' must be a language code such as en or es, got '{value}'", value=lang)
+        )
     return lang
 
 
 def flag(params: Params, name: str) -> bool:
     raw = one(params, name, "false").lower()
     if raw not in ("true", "false", "1", "0", "yes", "no", "on"):
-        raise BadInput(f"'{name}' must be true or false, got '{raw}'")
+        raise BadInput(_("'{name}' must be true or false, got '{value}'", name=name, value=raw))
     return raw in ("true", "1", "yes", "on")
 
 
@@ -216,12 +227,12 @@ def _overview_counts(store: Store) -> dict[str, Any]:
     network = project(store, Filters())
     graph = network.graph
     spheres: dict[str, int] = {}
-    for _, data in graph.nodes(data=True):
+    for _node, data in graph.nodes(data=True):
         sphere = data.get("sphere") or ""
         spheres[sphere] = spheres.get(sphere, 0) + 1
     every = project(store, Filters(every_claim=True)).graph
     statuses: dict[str, int] = {}
-    for _, _, data in every.edges(data=True):
+    for _source, _target, data in every.edges(data=True):
         status = data.get("status") or ""
         statuses[status] = statuses.get(status, 0) + 1
     chains, truncated = find_chains(store, network, limit=OVERVIEW_CHAINS)

@@ -1369,7 +1369,13 @@
     // Nothing leaves this server: the endpoint is our own, no prefix.cc or LOV look-ups, no
     // endpoint catalogue, no share link, no stored tabs of another page.
     yasgui = new window.Yasgui($("yasgui"), {
-      requestConfig: {endpoint: endpoint, method: "POST", acceptHeaderSelect: "application/sparql-results+json,*/*;q=0.9"},
+      requestConfig: {
+        endpoint: endpoint,
+        method: "POST",
+        acceptHeaderSelect: "application/sparql-results+json,*/*;q=0.9",
+        // the server words its errors (a syntax error's line and column) in the page's language
+        headers: function () { return {"Accept-Language": lang()}; }
+      },
       copyEndpointOnNewTab: true,
       endpointCatalogueOptions: {getData: function () { return [{endpoint: endpoint}]; }},
       showEndpointButtons: false,
@@ -1584,7 +1590,7 @@
     var text = String(sent || error.text || error.statusText || error.message || error).trim();
     line.textContent = t("The endpoint refused the query: {error}", {error: text});
     line.hidden = false;
-    var at = /line (\d+)/i.exec(text);
+    var at = /\b(?:line|línea) (\d+)/i.exec(text);
     var yasqe = tab.getYasqe();
     if (at && yasqe) {
       var number = Math.max(0, parseInt(at[1], 10) - 1);

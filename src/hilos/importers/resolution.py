@@ -35,6 +35,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 
 from ..entities import describe
 from ..errors import BadInput
+from ..errors import message as _
 from ..namespaces import HILOS, RDF_TYPE, RDFS
 from ..store import GRAPH_BASE, Store, solutions
 from ..text import normalise
@@ -45,6 +46,26 @@ LINK_MODES = ("exact", "none")
 
 GUARDED_KINDS = frozenset({"place", "market", "sphere", "source", "observation"})
 """Kinds an end is merged into only when the row or the relation says the end is one."""
+
+_A_KIND = {
+    "actor": _("an actor"),
+    "person": _("a person"),
+    "organisation": _("an organisation"),
+    "place": _("a place"),
+    "market": _("a market"),
+    "event": _("an event"),
+    "policy": _("a policy"),
+    "phenomenon": _("a phenomenon"),
+    "sphere": _("a sphere"),
+    "source": _("a source"),
+    "observation": _("an observation"),
+}
+"""A kind as a merge's reason names it, said again in the reader's language."""
+
+
+def _a(kind: str) -> str:
+    return _A_KIND.get(kind) or f"a {kind}"
+
 
 _TRAILING_PARENS = re.compile(r"^(?P<name>.*?)\s*\((?P<inner>[^()]*)\)\s*$", re.DOTALL)
 
@@ -187,7 +208,13 @@ class Resolver:
         so re-importing a graph with --replace does not match its own old entities); with
         `link="none"` it knows none and every name is a new entity."""
         if link not in LINK_MODES:
-            raise BadInput(f"--link must be one of {', '.join(LINK_MODES)}, got '{link}'")
+            raise BadInput(
+                _(
+                    "--link must be one of {known}, got '{value}'",
+                    known=", ".join(LINK_MODES),
+                    value=link,
+                )
+            )
         known: dict[str, set[str]] = {}
         if link == "exact":
             for row in solutions(store.query(_STORE_KEYS)):
@@ -239,20 +266,26 @@ class Resolver:
         if len(matches) == 1:
             iri = next(iter(matches))
             if self._fits(iri, end_kind):
-                self.merged[key] = Match(name, iri, self._label(iri), "same name or alias")
+                self.merged[key] = Match(name, iri, self._label(iri), _("same name or alias"))
                 return iri
             self.kept_apart[key] = Match(
                 name,
                 iri,
                 self._label(iri),
-                f"that is a {self._kind(iri)}; this end is "
-                + (f"a {end_kind}" if end_kind else "an actor"),
+                _(
+                    "that is {kind}; this end is {end}",
+                    kind=_a(self._kind(iri)),
+                    end=_a(end_kind or "actor"),
+                ),
             )
             return None
         if len(matches) > 1:
             first = sorted(matches)[0]
             self.kept_apart[key] = Match(
-                name, first, self._label(first), f"the name fits {len(matches)} entities"
+                name,
+                first,
+                self._label(first),
+                _("the name fits {count} entities", count=len(matches)),
             )
             return None
         parts = split_qualifier(name)
@@ -269,15 +302,24 @@ class Resolver:
                 name,
                 iri,
                 self._label(iri),
-                f"same name; the qualifier ({qualifier}) names it or a place it is tied to",
+                _(
+                    "same name; the qualifier ({qualifier}) names it or a place it is tied to",
+                    qualifier=qualifier,
+                ),
             )
             return iri
         self.kept_apart[key] = Match(
             name,
             candidates[0],
             self._label(candidates[0]),
-            f"same name, but the qualifier ({qualifier}) does not choose "
-            + ("it" if len(candidates) == 1 else f"one of {len(candidates)} entities"),
+            _("same name, but the qualifier ({qualifier}) does not choose it", qualifier=qualifier)
+            if len(candidates) == 1
+            else _(
+                "same name, but the qualifier ({qualifier}) does not choose one of {count} "
+                "entities",
+                qualifier=qualifier,
+                count=len(candidates),
+            ),
         )
         return None
 

@@ -52,7 +52,7 @@ from ..changes import (
     statements_of,
 )
 from ..entities import describe
-from ..errors import BadInput
+from ..errors import BadInput, Message
 from ..errors import message as _
 from ..namespaces import DCTERMS, HILOS, HILOS_NS, PREFIXES, PROV, RDF, RDF_TYPE, RDFS, XSD
 from ..output import csv_cell, decoded
@@ -188,18 +188,30 @@ def open_table(
                 number += 1
                 if any(len(cell) > _CELL_LIMIT for cell in record):
                     raise BadInput(
-                        f"{path}, row {number}: a cell longer than {_CELL_LIMIT:,} characters "
-                        "(a quote left open?)"
+                        _(
+                            "{path}, row {number}: a cell longer than {limit} characters "
+                            "(a quote left open?)",
+                            path=path,
+                            number=number,
+                            limit=f"{_CELL_LIMIT:,}",
+                        )
                     )
                 if not any(cell.strip() for cell in record):
                     continue
                 yield number, record
         except UnicodeDecodeError:
             raise BadInput(
-                f"{path}, row {number + 1}: not {shown} text (give the file's --encoding)"
+                _(
+                    "{path}, row {number}: not {encoding} text (give the file's --encoding)",
+                    path=path,
+                    number=number + 1,
+                    encoding=shown,
+                )
             ) from None
         except csv.Error as exc:
-            raise BadInput(f"{path}, row {number + 1}: {exc}") from None
+            raise BadInput(
+                _("{path}, row {number}: {reason}", path=path, number=number + 1, reason=str(exc))
+            ) from None
 
     stream = numbered()
     try:
@@ -247,7 +259,11 @@ def _encoding(path: str, given: str | None) -> tuple[str, str, str | None]:
             found = codecs.lookup(given.strip())
         except (LookupError, ValueError):
             raise BadInput(
-                f"--encoding: unknown encoding {given!r} (such as utf-8, cp1252, latin-1, utf-16)"
+                _(
+                    "--encoding: unknown encoding {value!r} (such as utf-8, cp1252, latin-1, "
+                    "utf-16)",
+                    value=given,
+                )
             ) from None
         if found.name == "utf-8":
             return "utf-8-sig", "utf-8", None
@@ -276,16 +292,25 @@ def _encoding(path: str, given: str | None) -> tuple[str, str, str | None]:
                 offset += len(block)
         except UnicodeDecodeError as exc:
             raise BadInput(
-                f"{path}: neither UTF-8 (byte {first_bad + 1}) nor {FALLBACK_ENCODING} text "
-                f"(byte {offset + exc.start + 1}): give the file's --encoding"
+                _(
+                    "{path}: neither UTF-8 (byte {first}) nor {fallback} text (byte {second}): "
+                    "give the file's --encoding",
+                    path=path,
+                    first=first_bad + 1,
+                    fallback=FALLBACK_ENCODING,
+                    second=offset + exc.start + 1,
+                )
             ) from None
         handle.seek(max(0, first_bad - 200))
         around = handle.read(4000).decode(FALLBACK_ENCODING, errors="replace")
     words = list(dict.fromkeys(re.findall(r"\w*[^\x00-\x7f]\w*", around)))[:3]
     shown = ", ".join(repr(w) for w in words) + (" …" if words else "")
-    notice = (
-        f"{Path(path).name}: not UTF-8, read as {FALLBACK_ENCODING} (Windows, Latin-1): "
-        f"{shown} — if these read wrong, give the file's --encoding"
+    notice = _(
+        "{file}: not UTF-8, read as {encoding} (Windows, Latin-1): {words} — if these read "
+        "wrong, give the file's --encoding",
+        file=Path(path).name,
+        encoding=FALLBACK_ENCODING,
+        words=shown,
     )
     return FALLBACK_ENCODING, FALLBACK_ENCODING, notice
 
@@ -299,7 +324,9 @@ def _delimiter(sample: str, given: str | None) -> str | None:
         if lowered in ("whitespace", "space", "spaces", "ws"):
             return None
         if len(given) != 1:
-            raise BadInput(f"--delimiter takes one character, tab or whitespace, not {given!r}")
+            raise BadInput(
+                _("--delimiter takes one character, tab or whitespace, not {value!r}", value=given)
+            )
         return given
     lines = [line for line in sample.splitlines()[:50] if line.strip()]
     try:
@@ -318,7 +345,7 @@ def _open_xlsx(path: str, *, header: bool) -> Table:
     try:
         import openpyxl  # type: ignore[import-untyped, unused-ignore]
     except ImportError:
-        raise BadInput("reading .xlsx needs openpyxl (pip install openpyxl)") from None
+        raise BadInput(_("reading .xlsx needs openpyxl (pip install openpyxl)")) from None
     # openpyxl does not close a file it fails to read: hilos opens it, and closes it.
     handle = open(path, "rb")  # noqa: SIM115 - closed by close() below
     book: Any = None
@@ -334,7 +361,11 @@ def _open_xlsx(path: str, *, header: bool) -> Table:
         total = sheet.max_row or 0
     except Exception as exc:  # openpyxl raises many kinds on broken files
         close()
-        raise BadInput(f"{path}: not a readable .xlsx file ({exc or 'no worksheet'})") from None
+        raise BadInput(
+            _("{path}: not a readable .xlsx file ({reason})", path=path, reason=str(exc))
+            if str(exc)
+            else _("{path}: not a readable .xlsx file (no worksheet)", path=path)
+        ) from None
     done = [0]
 
     def numbered() -> Iterator[tuple[int, list[str]]]:
@@ -346,7 +377,12 @@ def _open_xlsx(path: str, *, header: bool) -> Table:
                 values = next(rows, None)
             except Exception as exc:  # openpyxl and its XML parser raise many kinds
                 raise BadInput(
-                    f"{path}, row {number + 1}: not a readable .xlsx sheet ({exc})"
+                    _(
+                        "{path}, row {number}: not a readable .xlsx sheet ({reason})",
+                        path=path,
+                        number=number + 1,
+                        reason=str(exc),
+                    )
                 ) from None
             if values is None:
                 return
@@ -407,6 +443,19 @@ def sha256_of(path: str | Path) -> str:
     return digest.hexdigest()
 
 
+def _joined(parts: Sequence[str], separator: str) -> str:
+    """Texts joined as one message: each part that is a message is said again in the reader's
+    language (the separator holds no braces)."""
+    values = {f"part{i}": part for i, part in enumerate(parts)}
+    return Message(separator.join(f"{{part{i}}}" for i in range(len(parts))), values)
+
+
+def _row(row: str) -> str:
+    """`row 7`, as the importer names a row (and a claim's locator records it), as a message."""
+    number = row.removeprefix("row ")
+    return _("row {number}", number=number) if number.isdigit() else row
+
+
 # ------------------------------------------------------------------ building ties
 
 
@@ -418,8 +467,14 @@ class Problem:
     column: str | None = None
 
     def at(self, number: int) -> str:
-        where = f"row {number}" + (f", column {self.column}" if self.column else "")
-        return f"{where}: {self.text}"
+        if self.column:
+            return _(
+                "row {number}, column {column}: {problem}",
+                number=number,
+                column=self.column,
+                problem=self.text,
+            )
+        return _("row {number}: {problem}", number=number, problem=self.text)
 
 
 class RowError(ValueError):
@@ -605,10 +660,15 @@ class DateOrder:
         row, value, reading = self.first
         day = self.evidence.day
         assert day is not None
-        return (
-            f"dates such as {value!r} ({row}) were read day first, as {reading}: every date of "
-            f"the file that tells day from month is day first (such as {day[1]!r}, row "
-            f"{day[0]}); --monthfirst reads them the other way"
+        return _(
+            "dates such as {value!r} ({row}) were read day first, as {reading}: every date of "
+            "the file that tells day from month is day first (such as {example!r}, row "
+            "{number}); --monthfirst reads them the other way",
+            value=value,
+            row=_row(row),
+            reading=reading,
+            example=day[1],
+            number=day[0],
         )
 
 
@@ -908,7 +968,7 @@ class Builder:
     def _sphere_notes(self) -> list[str]:
         """Spheres the sheet gives entities of the store: never written (the entity keeps its
         own), and said where they differ from it."""
-        notes = []
+        notes: list[str] = []
         for iri, (name, sphere) in sorted(self.stated_spheres.items()):
             rows = solutions(
                 self.store.query(
@@ -917,11 +977,25 @@ class Builder:
             )
             held = {r["s"].value for r in rows if r["s"] is not None}
             if sphere not in held:
-                spheres = ", ".join(sorted(vocabulary().sphere_name(s) for s in held)) or "none"
+                spheres = ", ".join(sorted(vocabulary().sphere_name(s) for s in held))
+                said = {
+                    "name": name,
+                    "entity": describe(self.store, iri).label,
+                    "given": vocabulary().sphere_name(sphere),
+                }
                 notes.append(
-                    f"{name!r} is the existing {describe(self.store, iri).label} "
-                    f"(sphere: {spheres}); the sheet's {vocabulary().sphere_name(sphere)} "
-                    "was not written"
+                    _(
+                        "{name!r} is the existing {entity} (sphere: {spheres}); the sheet's "
+                        "{given} was not written",
+                        spheres=spheres,
+                        **said,
+                    )
+                    if spheres
+                    else _(
+                        "{name!r} is the existing {entity} (sphere: none); the sheet's {given} "
+                        "was not written",
+                        **said,
+                    )
                 )
         return notes
 
@@ -1024,14 +1098,33 @@ class Rejects:
         """Raise if rows were bad and not to be skipped: one error naming every problem."""
         if self.count and not self.skip:
             more = self.problems - len(self.listed)
-            listed = "; ".join(self.listed) + (f"; and {more} more" if more else "")
-            plural = "s" if self.count > 1 else ""
+            listed = _joined(self.listed, "; ")
+            if more:
+                listed = _("{problems}; and {count} more", problems=listed, count=more)
             guesses = [f"{column} → {fld}" for column, fld in self.guessed.items()
                        if column in self.columns]  # fmt: skip
-            guessed = f"; guessed by name: {', '.join(guesses)}" if guesses else ""
+            guessed = (
+                _("; guessed by name: {columns}", columns=", ".join(guesses)) if guesses else ""
+            )
+            said = {
+                "file": decoded(Path(self.path).name),
+                "count": self.count,
+                "problems": listed,
+                "guessed": guessed,
+                "note": self.note,
+            }
             raise BadRows(
-                f"{decoded(Path(self.path).name)}: {self.count} bad row{plural}, nothing "
-                f"loaded — {listed} (--skip-invalid loads the others){guessed}{self.note}"
+                _(
+                    "{file}: {count} bad rows, nothing loaded — {problems} (--skip-invalid loads "
+                    "the others){guessed}{note}",
+                    **said,
+                )
+                if self.count > 1
+                else _(
+                    "{file}: 1 bad row, nothing loaded — {problems} (--skip-invalid loads the "
+                    "others){guessed}{note}",
+                    **said,
+                )
             )
 
 
@@ -1071,7 +1164,7 @@ def import_csv(
     name = graph or decoded(Path(path).stem)
     _default_status(options.status)
     if options.relation is not None and not options.relation.strip():
-        raise BadInput("--relation is empty")
+        raise BadInput(_("--relation is empty"))
     _check_relation(options.relation)
     if options.date_order not in (None, DAY_FIRST, MONTH_FIRST):
         raise BadInput(f"date order must be {DAY_FIRST} or {MONTH_FIRST}")
@@ -1127,7 +1220,11 @@ def import_csv(
             dates=dates,
             namespace=namespace,
         )
-        note = f" (the file was read as {table.encoding}: not UTF-8)" if table.notice else ""
+        note = (
+            _(" (the file was read as {encoding}: not UTF-8)", encoding=table.encoding)
+            if table.notice
+            else ""
+        )
         rejects = Rejects(
             path=path,
             skip=options.skip_invalid,
@@ -1176,7 +1273,7 @@ def import_csv(
                 progress(table.size, table.size)
             rejects.check()
             if not builder.claims:
-                raise BadInput(f"{Path(path).name}: no rows to import")
+                raise BadInput(_("{file}: no rows to import", file=Path(path).name))
             yield from builder.closing()
 
         return _finish(
@@ -1235,12 +1332,15 @@ def import_matrix(
         header = table.header or []
         if len(header) < 2:
             raise BadInput(
-                f"{path}: the first row has a single column — wrong delimiter? "
-                "(try --delimiter ',', ';', tab or whitespace)"
+                _(
+                    "{path}: the first row has a single column — wrong delimiter? "
+                    "(try --delimiter ',', ';', tab or whitespace)",
+                    path=path,
+                )
             )
         ids = header[1:]
         if any(not i for i in ids):
-            raise BadInput(f"{path}: the first row has an empty id")
+            raise BadInput(_("{path}: the first row has an empty id", path=path))
         digest = sha256_of(path)
         namespace = _check_graph(store, name, replace, dry_run, append, digest)
         summary = Summary(
@@ -1257,7 +1357,11 @@ def import_matrix(
             store, path=path, graph=name, sha256=digest, status=status_key, quote_lang=None,
             link=link, default_relation=relation or DEFAULT_MATRIX_RELATION, namespace=namespace,
         )  # fmt: skip
-        note = f" (the file was read as {table.encoding}: not UTF-8)" if table.notice else ""
+        note = (
+            _(" (the file was read as {encoding}: not UTF-8)", encoding=table.encoding)
+            if table.notice
+            else ""
+        )
         rejects = Rejects(path=path, skip=False, header=header, note=note)
 
         def statements() -> Iterator[Triple]:
@@ -1297,7 +1401,7 @@ def import_matrix(
                     yield from triples
             rejects.check()
             if not builder.claims:
-                raise BadInput(f"{Path(path).name}: no nonzero cells to import")
+                raise BadInput(_("{file}: no nonzero cells to import", file=Path(path).name))
             yield from builder.closing()
 
         return _finish(
@@ -1313,7 +1417,7 @@ def _check_relation(relation: str | None) -> None:
         try:
             Literal(relation)
         except ValueError:
-            raise BadInput(f"--relation {relation!r} is not UTF-8 text") from None
+            raise BadInput(_("--relation {value!r} is not UTF-8 text", value=relation)) from None
 
 
 def _check_graph(
@@ -1326,22 +1430,30 @@ def _check_graph(
 
     graph_iri(name)  # a name the store cannot take fails here, before any work
     if append and replace:
-        raise BadInput("--append adds a file to a graph, --replace replaces the graph: not both")
+        raise BadInput(_("--append adds a file to a graph, --replace replaces the graph: not both"))
     exists = any(info.name == name for info in store.graphs())
     if replace or not exists:
         return None
     if not append:
         raise GraphExists(
-            f"a graph named {name} is already loaded (use --append to add this file to it, "
-            "--replace, or --graph)"
+            _(
+                "a graph named {name} is already loaded (use --append to add this file to it, "
+                "--replace, or --graph)",
+                name=name,
+            )
         )
     check_writable(store, name)
     present = statements_of(store, name)
     for change in files_of(store, name):
         if file_digest(present, change) == digest:
             raise GraphExists(
-                f"the graph {name} holds this file already ({change.title}, change "
-                f"{change.number}): hilos drop {name} --file {change.title} takes it out first"
+                _(
+                    "the graph {name} holds this file already ({file}, change {number}): hilos "
+                    "drop {name} --file {file} takes it out first",
+                    name=name,
+                    file=change.title,
+                    number=change.number,
+                )
             )
     return graph_namespace(name) + "file/" + digest[:12] + "/"
 
