@@ -1303,6 +1303,10 @@ def test_the_sheet_from_excel_is_told_in_spanish(hilos: Hilos, tmp_path: Path) -
         _before(" (the file was read as {encoding}: not UTF-8)", "{x}", encoding="cp1252") in error
     )
     assert "nothing loaded" not in error and "row 7" not in error
+    # the cell's own problem too, not only its frame
+    status_problem = "{text!r} is not a status (one of: {choices})"
+    assert _before(status_problem, "{choices}", text="probable") in error, error
+    assert "is not a status" not in error
 
 
 def test_merge_reasons_are_said_in_spanish(hilos: Hilos, tmp_path: Path) -> None:

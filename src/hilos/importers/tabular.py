@@ -767,7 +767,8 @@ class Builder:
             try:
                 return reader(text)
             except BadValue as exc:
-                problems.append(Problem(str(exc), self._column(fld)))
+                # the message itself (its template kept), so it is said in the reader's language
+                problems.append(Problem(exc.args[0] if exc.args else str(exc), self._column(fld)))
                 return None
 
         given_relation = cells.get("relation", "")
@@ -1019,7 +1020,7 @@ def _memo(reader: Callable[[str], T]) -> Callable[[str], T]:
             if len(cache) < _MEMO_SIZE:
                 cache[text] = found
         if isinstance(found, BadValue):
-            raise BadValue(str(found))
+            raise BadValue(found.args[0] if found.args else str(found))
         return found
 
     return read

@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 
 from pyoxigraph import Literal, NamedNode
 
+from ..errors import message as _
 from ..namespaces import HILOS_NS, XSD
 from ..store import Store, solutions
 from ..terms import Term as OntologyTerm
@@ -177,7 +178,13 @@ class Terms:
         key = normalise(text)
         found = self.statuses.get(key) or self.statuses.get(key.removeprefix("hilos "))
         if found is None:
-            raise BadValue(f"{text!r} is not a status (one of: {self.status_choices()})")
+            raise BadValue(
+                _(
+                    "{text!r} is not a status (one of: {choices})",
+                    text=text,
+                    choices=self.status_choices(),
+                )
+            )
         return found
 
     def status_choices(self) -> str:
@@ -190,15 +197,26 @@ class Terms:
         found = self.spheres.get(key) or self.spheres.get(key.removeprefix("hilos "))
         if found is None:
             choices = ", ".join(f"{s.key}/{normalise(s.label('es'))}" for s in vocabulary().spheres)
-            raise BadValue(f"{text!r} is not a sphere (one of: {choices})")
+            raise BadValue(
+                _("{text!r} is not a sphere (one of: {choices})", text=text, choices=choices)
+            )
         return found
 
     def type_of(self, text: str) -> str:
         found = self.entity_type(text)
         if found is None:
             near = self._closest(text, self.ontology.types.values())
-            hint = f"; closest: {', '.join(near)}" if near else "; none is close"
-            raise BadValue(f"{text!r} is not a type{hint} (hilos types lists them all)")
+            if near:
+                raise BadValue(
+                    _(
+                        "{text!r} is not a type; closest: {near} (hilos types lists them all)",
+                        text=text,
+                        near=", ".join(near),
+                    )
+                )
+            raise BadValue(
+                _("{text!r} is not a type; none is close (hilos types lists them all)", text=text)
+            )
         return found
 
     def suggest_relation(self, text: str) -> list[str]:
@@ -235,22 +253,35 @@ def read_confidence(text: str) -> Decimal:
     word = CONFIDENCE_WORDS.get(normalise(text))
     if word is not None:
         return word
-    expected = "is not a confidence (0 to 1, a percentage such as 80%, or alta/media/baja)"
     number = text.strip().replace(" ", "")
     percent = number.endswith("%")
     number = number.removesuffix("%")
     if "," in number and "." not in number:
         number = number.replace(",", ".")
     if not _PLAIN_NUMBER.match(number):
-        raise BadValue(f"{text!r} {expected}")
+        raise BadValue(
+            _(
+                "{text!r} is not a confidence"
+                " (0 to 1, a percentage such as 80%, or alta/media/baja)",
+                text=text,
+            )
+        )
     value = Decimal(number)
     if percent:
         if not Decimal(0) <= value <= Decimal(100):
-            raise BadValue(f"{text!r} is not a percentage between 0% and 100%")
+            raise BadValue(_("{text!r} is not a percentage between 0% and 100%", text=text))
         value = value / 100
     elif not Decimal(0) <= value <= Decimal(1):
-        hint = f" (for a percentage write {text.strip()}%)" if value <= 100 else ""
-        raise BadValue(f"{text!r} is not a confidence between 0 and 1{hint}")
+        if value <= 100:
+            raise BadValue(
+                _(
+                    "{text!r} is not a confidence between 0 and 1"
+                    " (for a percentage write {percent})",
+                    text=text,
+                    percent=f"{text.strip()}%",
+                )
+            )
+        raise BadValue(_("{text!r} is not a confidence between 0 and 1", text=text))
     return value.normalize() if value else Decimal(0)
 
 
@@ -263,12 +294,18 @@ def read_weight(text: str) -> Decimal:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise BadValue(f"{text!r} is not a number") from None
+        raise BadValue(_("{text!r} is not a number", text=text)) from None
     if not value.is_finite():
-        raise BadValue(f"{text!r} is not a number")
+        raise BadValue(_("{text!r} is not a number", text=text))
     if value and not -_WEIGHT_DIGITS <= value.adjusted() <= _WEIGHT_DIGITS:
         # written out, 1e999999999 is a billion digits
-        raise BadValue(f"{text!r} is out of range (a weight has at most {_WEIGHT_DIGITS} digits)")
+        raise BadValue(
+            _(
+                "{text!r} is out of range (a weight has at most {digits} digits)",
+                text=text,
+                digits=_WEIGHT_DIGITS,
+            )
+        )
     return value
 
 
@@ -280,11 +317,13 @@ def decimal_text(value: Decimal) -> str:
 
 def read_url(text: str) -> str:
     if not re.match(r"^https?://\S+$", text):
-        raise BadValue(f"{text!r} is not an http(s) address")
+        raise BadValue(_("{text!r} is not an http(s) address", text=text))
     try:
         NamedNode(text)
     except ValueError as exc:
-        raise BadValue(f"{text!r} is not a valid address ({exc})") from None
+        raise BadValue(
+            _("{text!r} is not a valid address ({reason})", text=text, reason=str(exc))
+        ) from None
     return text
 
 
@@ -375,7 +414,7 @@ def read_date(text: str, order: str | None = None) -> Date:
     ('2022-03-05', '2022-05-03')
     """
     cell = text.strip()
-    expected = f"{text!r} is not a date (such as {DATE_FORMS})"
+    expected = _("{text!r} is not a date (such as {forms})", text=text, forms=DATE_FORMS)
     match = _ISO.match(cell)
     if match:
         return _checked(text, int(match[1]), match[2], match[3])
@@ -383,18 +422,25 @@ def read_date(text: str, order: str | None = None) -> Date:
     if match:
         first, second, year = match[1], match[2], match[3]
         if len(year) == 2:
-            raise BadValue(f"{text!r} has a two-digit year: write it with four (such as 2022)")
+            raise BadValue(
+                _("{text!r} has a two-digit year: write it with four (such as 2022)", text=text)
+            )
         seen = slash_order(cell)
         if seen is None and first != second and int(first) <= 12 and int(second) <= 12:
             if order is None:
                 raise AmbiguousDate(
-                    f"{text!r} reads as day {int(first)} of month {int(second)} or the other"
-                    " way round"
+                    _(
+                        "{text!r} reads as day {day} of month {month} or the other way round",
+                        text=text,
+                        day=int(first),
+                        month=int(second),
+                    )
                 )
             seen = order
         if order is not None and seen is not None and seen != order:
-            reading = "day first" if order == DAY_FIRST else "month first"
-            raise BadValue(f"{text!r} is not a date read {reading}")
+            if order == DAY_FIRST:
+                raise BadValue(_("{text!r} is not a date read day first", text=text))
+            raise BadValue(_("{text!r} is not a date read month first", text=text))
         day, month = (
             (first, second) if (seen or order or DAY_FIRST) == DAY_FIRST else (second, first)
         )
@@ -416,13 +462,13 @@ def _checked(text: str, year: int, month: str | None, day: str | None) -> Date:
     if month is None:
         return Date(f"{year:04d}")
     if not 1 <= int(month) <= 12:
-        raise BadValue(f"{text!r} is not a date (no month {int(month)})")
+        raise BadValue(_("{text!r} is not a date (no month {month})", text=text, month=int(month)))
     if day is None:
         return Date(f"{year:04d}-{int(month):02d}")
     try:
         value = dt.date(year, int(month), int(day))
     except ValueError as exc:
-        raise BadValue(f"{text!r} is not a date ({exc})") from None
+        raise BadValue(_("{text!r} is not a date ({reason})", text=text, reason=str(exc))) from None
     return Date(value.isoformat())
 
 
