@@ -109,3 +109,18 @@ def test_a_language_hilos_does_not_speak_still_picks_the_data_s_names(
     assert english.output.splitlines()[0] == "Quetzal network"
     # hilos's own words: English, not a French catalogue it does not have
     assert hilos("--lang", "fr-CA", "show", "nobody at all").stderr.startswith("Error:")
+
+
+def test_core_claim_errors_say_themselves_in_spanish() -> None:
+    """Called from Python (a notebook, the server), the claim errors carry their Spanish."""
+    from hilos.claims import edit_claim
+    from hilos.errors import HilosError
+    from hilos.store import Store
+
+    store = Store.in_memory()
+    with pytest.raises(HilosError) as raised:
+        edit_claim(store, "https://example.org/not-a-claim", clear=["bogus"])
+    assert str(raised.value).startswith("cannot clear 'bogus'")
+    spanish = raised.value.localized("es")
+    assert spanish.startswith(tr("cannot clear '{name}' (one of: {choices})", "es").split("{")[0])
+    assert "cannot" not in spanish

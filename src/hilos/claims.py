@@ -227,7 +227,7 @@ def _new_entity(
     sphere: str | None = None,
 ) -> tuple[str, list[Triple]]:
     if not normalise(name):
-        raise BadInput(f"the name {name!r} has no letters or digits")
+        raise BadInput(_("the name {name!r} has no letters or digits", name=name))
     term = terms.entity_type(type_text)
     taken = {
         t.subject.value for t in statements_of(store, graph) if isinstance(t.subject, NamedNode)
@@ -371,7 +371,7 @@ def _current(store: Store, claim: str) -> tuple[str, list[Triple]]:
     node = NamedNode(claim)
     mine = [t for t in statements_of(store, graph) if t.subject == node]
     if not any(t.predicate == HILOS["from"] for t in mine):
-        raise NotFound(f"{short(claim)} is not a claim")
+        raise NotFound(_("{claim} is not a claim", claim=short(claim)))
     return graph, mine
 
 
@@ -404,14 +404,20 @@ def edit_claim(
     `hilos:ClaimVersion`, dated, linked by `prov:wasRevisionOf`. Returns the claim."""
     unknown = [name for name in clear if name not in CLEARABLE]
     if unknown:
-        raise BadInput(f"cannot clear '{unknown[0]}' (one of: {', '.join(CLEARABLE)})")
+        raise BadInput(
+            _(
+                "cannot clear '{name}' (one of: {choices})",
+                name=unknown[0],
+                choices=", ".join(CLEARABLE),
+            )
+        )
     given = {
         "confidence": confidence, "start": start, "end": end, "quote": quote,
         "locator": locator, "qualifiers": qualifiers,
     }  # fmt: skip
     both = [name for name in clear if given[name] is not None and given[name] not in ("", ())]
     if both:
-        raise BadInput(f"{both[0]} is both given and cleared: give one or the other")
+        raise BadInput(_("{name} is both given and cleared: give one or the other", name=both[0]))
     claim_iri = _claim_iri(ref)
     graph, current = _current(store, claim_iri)
     claim = NamedNode(claim_iri)
@@ -454,7 +460,7 @@ def edit_claim(
     else:
         old_source = one(PROV.wasDerivedFrom)
         if not isinstance(old_source, NamedNode):
-            raise BadInput(f"{short(claim_iri)} has no source: give one (--source)")
+            raise BadInput(_("{claim} has no source: give one (--source)", claim=short(claim_iri)))
         source_node = old_source
     for name in clear:
         values.pop(HILOS[name.removesuffix("s")].value, None)
@@ -601,7 +607,7 @@ def claim_history(store: Store, ref: str, *, lang: str = "en") -> list[Version]:
         if isinstance(t.subject, NamedNode):
             by_subject[t.subject.value][t.predicate.value].append(t.object)
     if claim_iri not in by_subject:
-        raise NotFound(f"{short(claim_iri)} is not a claim")
+        raise NotFound(_("{claim} is not a claim", claim=short(claim_iri)))
     citations = {
         s: str(getattr(v[0], "value", v[0]))
         for s, props in by_subject.items()
@@ -670,7 +676,7 @@ def _view(
 ) -> ClaimView:
     found = list_claims(store, claims=[claim_iri], lang=lang)
     if not found:
-        raise NotFound(f"{short(claim_iri)} is not a claim")
+        raise NotFound(_("{claim} is not a claim", claim=short(claim_iri)))
     view = found[0]
     return ClaimView(**{**view.__dict__, "change": change})
 
@@ -933,7 +939,9 @@ def edit_entity(
             and normalise(getattr(t.object, "value", "")) == normalise(alias)
         ]
         if not matching:
-            raise BadInput(f"'{alias}' is not an alias of {short(iri)}")
+            raise BadInput(
+                _("'{alias}' is not an alias of {entity}", alias=alias, entity=short(iri))
+            )
         removed += matching
     if sphere:
         removed += [t for t in statements if t.predicate == HILOS.sphere]
@@ -970,7 +978,7 @@ def merge_entities(
     a = resolve(store, first, lang=lang)
     b = resolve(store, second, lang=lang)
     if a == b:
-        raise BadInput("the two names are already the same entity")
+        raise BadInput(_("the two names are already the same entity"))
     return add_claim(
         store,
         a,
