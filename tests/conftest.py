@@ -4,13 +4,22 @@ and the third-party data beside the checkout (`../shared`: the report and the da
 Tests that read `../shared` skip, with a reason that names the missing folder, where it is not
 beside the checkout (a bare `git clone`). CI has it and must run them all: with
 `HILOS_REQUIRE_SHARED=1` (set by `.ci/run`) such a skip is a failure.
+
+No test leaves a process behind: a test that leaves a child of the pytest process running (a
+`hilos serve`, a Virtuoso, a Chromium…) errors at its teardown, naming the command line, and the
+process is stopped. A module- or session-scoped fixture may keep one for several tests; it is
+checked when that fixture is torn down instead, and at the end of the session none may be left.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
-from collections.abc import Iterator
+import signal
+import time
+from collections.abc import Callable, Generator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -56,6 +65,232 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if SHARED_SKIP in reason:
         report.outcome = "failed"
         report.longrepr = f"HILOS_REQUIRE_SHARED=1, but the test was skipped: {reason}"
+
+
+# --- No test leaves a process behind ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Child:
+    """A live descendant of the pytest process; `key` tells it from a later one with its pid."""
+
+    pid: int
+    parent: int
+    started: float
+    command: str
+
+    @property
+    def key(self) -> tuple[int, float]:
+        return (self.pid, self.started)
+
+    def __str__(self) -> str:
+        return f"pid {self.pid}: {self.command}"
+
+
+def _psutil_children() -> dict[tuple[int, float], Child] | None:
+    try:
+        import psutil  # type: ignore[import-untyped,unused-ignore]
+    except ImportError:
+        return None
+    found: dict[tuple[int, float], Child] = {}
+    for process in psutil.Process().children(recursive=True):
+        try:
+            with process.oneshot():
+                if process.status() == psutil.STATUS_ZOMBIE:
+                    continue
+                command = " ".join(process.cmdline()) or f"[{process.name()}]"
+                child = Child(process.pid, process.ppid(), process.create_time(), command)
+        except psutil.Error:  # it ended meanwhile
+            continue
+        found[child.key] = child
+    return found
+
+
+def _proc_children() -> dict[tuple[int, float], Child]:
+    """The same from /proc, where psutil is not installed (it is no dependency of hilos)."""
+    table: dict[int, Child] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            raw = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        name, _, rest = stat.rpartition(")")
+        fields = rest.split()  # from the state on: state, ppid, …, starttime (22nd of stat)
+        if fields[0] in ("Z", "X"):
+            continue
+        command = raw.replace(b"\0", b" ").decode(errors="replace").strip()
+        command = command or f"[{name.partition('(')[2]}]"
+        table[int(entry.name)] = Child(int(entry.name), int(fields[1]), float(fields[19]), command)
+    found: dict[tuple[int, float], Child] = {}
+    parents = [os.getpid()]
+    while parents:
+        pid = parents.pop()
+        for child in table.values():
+            if child.parent == pid and child.key not in found:
+                found[child.key] = child
+                parents.append(child.pid)
+    return found
+
+
+def children() -> dict[tuple[int, float], Child]:
+    """Every live (not zombie) descendant of this process, by (pid, start time)."""
+    found = _psutil_children()
+    if found is not None:
+        return found
+    return _proc_children() if Path("/proc/self/stat").exists() else {}
+
+
+Processes = dict[tuple[int, float], Child]
+Selection = Callable[[Processes], list[Child]]
+
+
+def _lineage(child: Child, alive: Processes) -> list[Child]:
+    """The process's parents up to (not including) pytest, nearest first (none for a child of
+    pytest; cut short where a parent is not among `alive`, as when it ended meanwhile)."""
+    by_pid = {process.pid: process for process in alive.values()}
+    chain: list[Child] = []
+    while child.parent != os.getpid():
+        parent = by_pid.get(child.parent)
+        if parent is None:
+            break
+        chain.append(parent)
+        child = parent
+    return chain
+
+
+def _outliving(select: Selection, grace: float = 2.0) -> list[Child]:
+    """What `select` picks of the live processes once they had `grace` seconds to end (one may
+    be exiting, or about to start a child: the selection is made again at each look)."""
+    deadline = time.monotonic() + grace
+    while True:
+        left = select(children())
+        if not left or time.monotonic() > deadline:
+            return sorted(left, key=lambda child: (child.started, child.pid))
+        time.sleep(0.05)
+
+
+def _stop(select: Selection) -> None:
+    """Stops what a test left (then the next test does not pay for it), and reaps it."""
+    signalled: set[int] = set()
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for child in select(children()):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(child.pid, sig)
+                signalled.add(child.pid)
+        if not _outliving(select, grace=5.0):
+            break
+    for pid in signalled:
+        # not ours to reap (a grandchild), or reaped already: nothing to do
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+
+
+def _check(who: str, select: Selection) -> None:
+    """Fails, naming each command line, when `select` still picks processes after a grace."""
+    left = _outliving(select)
+    if not left:
+        return
+    _stop(select)
+    listed = "\n".join(f"  {child}" for child in left)
+    pytest.fail(
+        f"{who} left {len(left)} process(es) running (now stopped):\n{listed}", pytrace=False
+    )
+
+
+_OWNED = pytest.StashKey[dict[tuple[int, float], pytest.FixtureDef[object]]]()
+"""The processes started by module- and session-scoped fixtures, and the fixture of each."""
+_BEFORE = pytest.StashKey[set[tuple[int, float]]]()
+
+
+def _owned(config: pytest.Config) -> dict[tuple[int, float], pytest.FixtureDef[object]]:
+    return config.stash.setdefault(_OWNED, {})
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(
+    fixturedef: pytest.FixtureDef[object], request: pytest.FixtureRequest
+) -> Generator[None, object, object]:
+    """A fixture wider than a test owns the processes it starts, until it is torn down."""
+    if fixturedef.scope == "function":
+        return (yield)
+    before = set(children())
+    try:
+        return (yield)
+    finally:
+        owned = _owned(request.config)
+        for key in set(children()) - before:
+            owned.setdefault(key, fixturedef)
+
+
+def pytest_fixture_post_finalizer(
+    fixturedef: pytest.FixtureDef[object], request: pytest.FixtureRequest
+) -> None:
+    """Once a wider fixture is torn down, nothing it started (nor their children) may run."""
+    if fixturedef.scope == "function":
+        return
+    owned = _owned(request.config)
+    mine = {key for key, owner in owned.items() if owner is fixturedef}
+    for key in mine:
+        del owned[key]
+
+    def theirs(alive: Processes) -> list[Child]:
+        return [
+            child
+            for child in alive.values()
+            if child.key in mine or any(up.key in mine for up in _lineage(child, alive))
+        ]
+
+    _check(f"The {fixturedef.scope}-scoped fixture {fixturedef.argname!r}", theirs)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, None, None]:
+    item.stash[_BEFORE] = set(children())
+    return (yield)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(
+    item: pytest.Item, nextitem: pytest.Item | None
+) -> Generator[None, None, None]:
+    """After a test and its own fixtures are torn down, what it started must have ended.
+
+    Only processes started during the test count, and of them neither those a wider fixture
+    started (checked at its teardown) nor any descendant of a process older than the test (a
+    page's renderer under a module's Chromium)."""
+    try:
+        return (yield)
+    finally:
+        before = item.stash.get(_BEFORE, set())
+        owned = _owned(item.config)
+
+        def ours(alive: Processes) -> list[Child]:
+            new = {key for key in alive if key not in before and key not in owned}
+            return [
+                child
+                for child in alive.values()
+                if child.key in new and all(up.key in new for up in _lineage(child, alive))
+            ]
+
+        _check("This test", ours)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_sessionfinish(session: pytest.Session) -> Generator[None, None, None]:
+    """At the very end no child of pytest may be left at all."""
+    try:
+        return (yield)
+    finally:
+        try:
+            _check("The test session", lambda alive: list(alive.values()))
+        except pytest.fail.Exception as failed:
+            reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+            if reporter is not None:
+                reporter.write_line(str(failed), red=True)
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(autouse=True)
