@@ -271,12 +271,24 @@ def to_csv(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, delimiter: 
 
 
 def wrap(text: str, indent: str, width: int | None = None, *, subsequent: str | None = None) -> str:
-    """`text` as a paragraph indented by `indent`, wrapped to `width` (the terminal's)."""
+    """`text` as a paragraph indented by `indent`, wrapped to `width` (the terminal's).
+
+    Lines break only between words: a file path, an address or a hyphenated name is never cut
+    (a path broken at its hyphens cannot be copied back), so a word longer than the width
+    stands on a line of its own.
+
+    >>> print(wrap("wrote /tmp/pytest-of-root/dossier-for-abarca.md: 3 ties", "", 30))
+    wrote
+    /tmp/pytest-of-root/dossier-for-abarca.md:
+    3 ties
+    """
     return textwrap.fill(
         plain(" ".join(text.split())),
         width=terminal_width() if width is None else width,
         initial_indent=indent,
         subsequent_indent=indent if subsequent is None else subsequent,
+        break_long_words=False,
+        break_on_hyphens=False,
     )
 
 

@@ -8,6 +8,7 @@ from click.core import ParameterSource
 from ..export.dossier import dossier_format, write_dossier
 from ..i18n import Translator
 from ..network.projection import Filters
+from ..output import wrap
 from .common import Context, network_options, pass_context, published_command
 from .data import export_group
 
@@ -109,4 +110,4 @@ def dossier_command(
                 rows=rows,
                 notes=notes,
             )
-        click.echo(wrote, err=True)
+        click.echo(wrap(wrote, "", subsequent="    "), err=True)  # within the terminal

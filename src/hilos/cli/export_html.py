@@ -9,6 +9,7 @@ from ..export.html import check_hops, check_size_by, export_html
 from ..i18n import choose, tr
 from ..network.centrality import MEASURES
 from ..network.projection import Filters
+from ..output import wrap
 from .common import Context, network_options, pass_context, published_command
 from .data import export_group
 
@@ -135,4 +136,4 @@ def export_html_command(
         )
         if written.path_ties:
             line += tr("; best path of {hops} hops", lang, hops=len(written.path_ties))
-        click.echo(line, err=True)
+        click.echo(wrap(line, "", subsequent="    "), err=True)  # within the terminal
