@@ -161,9 +161,11 @@ def _lineage(child: Child, alive: Processes) -> list[Child]:
     return chain
 
 
-def _outliving(select: Selection, grace: float = 2.0) -> list[Child]:
+def _outliving(select: Selection, grace: float = 15.0) -> list[Child]:
     """What `select` picks of the live processes once they had `grace` seconds to end (one may
-    be exiting, or about to start a child: the selection is made again at each look)."""
+    be exiting, or about to start a child: the selection is made again at each look). The
+    grace is long because a closed Chromium's GPU and utility processes can take seconds to go
+    on a loaded machine; a process that ends sooner costs only the time it takes."""
     deadline = time.monotonic() + grace
     while True:
         left = select(children())

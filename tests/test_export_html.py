@@ -298,7 +298,7 @@ def test_focus_by_name_and_command_line(hilos, tmp_path: Path) -> None:
     out = tmp_path / "zetas.html"
     result = hilos("export", "html", str(out), "--focus", "Zetas", "--hops", "2")
     assert result.exit_code == 0, result.stderr
-    assert result.stderr.startswith(f"wrote {out}: ")
+    assert " ".join(result.stderr.split()).startswith(f"wrote {out}: ")  # wrapped at 80
     data = page_json(out.read_text(encoding="utf-8"))
     with Store.open(hilos.store) as store:
         expected = within(project(store, Filters(directed=False)).graph, ZETAS, 2)
