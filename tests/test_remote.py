@@ -26,10 +26,10 @@ from click.testing import CliRunner, Result
 from hilos import queries
 from hilos.cli.app import cli
 from hilos.errors import BadInput, QueryError
-from hilos.remote import RemoteDatabase, _with_values
 from hilos.search import search
 from hilos.server import make_server
 from hilos.store import Store
+from hilos.store.remote import RemoteDatabase, _with_values
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -24,7 +24,7 @@ from hilos.network import saved
 from hilos.network.projection import Filters, Projection, project, project_from_scratch
 from hilos.search import _Index, search
 from hilos.store import Store
-from hilos.updates import apply_update
+from hilos.store.updates import apply_update
 from hilos.vocab import vocabulary
 
 HID = "https://w3id.org/hilos/id/"

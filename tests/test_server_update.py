@@ -23,7 +23,7 @@ from conftest import Hilos
 from hilos.errors import QueryError
 from hilos.server import SparqlServer
 from hilos.store import Store, solutions
-from hilos.updates import UpdateRefused, apply_update, scoped
+from hilos.store.updates import UpdateRefused, apply_update, scoped
 from test_server import fetch, running
 
 REPO = Path(__file__).resolve().parents[1]

@@ -18,8 +18,8 @@ from rdflib.compare import isomorphic
 from hilos import resources
 from hilos.errors import BadInput, GraphExists, ParseError, StoreError, StoreLocked, UnknownGraph
 from hilos.namespaces import STORE, STORE_NS
-from hilos.reasoner import Reasoner
 from hilos.store import ONTOLOGY_GRAPH_NAME, Store, graph_iri
+from hilos.store.reasoner import Reasoner
 
 HILOS = rdflib.Namespace("https://w3id.org/hilos/ontology#")
 HID = rdflib.Namespace("https://w3id.org/hilos/id/")
@@ -387,8 +387,8 @@ def inferred_graph_of(store: Store, name: str) -> ox.NamedNode:
 def test_long_loads_report_progress(
     store: Store, new_file: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("hilos.store._PROGRESS_EVERY", 2)
-    monkeypatch.setattr("hilos.store._QUIET_BYTES", 0)
+    monkeypatch.setattr("hilos.store.loading._PROGRESS_EVERY", 2)
+    monkeypatch.setattr("hilos.store.loading._QUIET_BYTES", 0)
     calls: list[tuple[int, int]] = []
     store.load(new_file, progress=lambda done, total: calls.append((done, total)))
     total = new_file.stat().st_size  # the engine parses as it writes: progress is in bytes

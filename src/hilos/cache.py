@@ -51,7 +51,7 @@ _LOCK = threading.Lock()
 
 def enabled(store: Store) -> bool:
     """Whether derived data of this store is saved and read (never for a remote endpoint)."""
-    return not store.remote and not os.environ.get(DISABLE)
+    return store.backend.saves_derived_data and not os.environ.get(DISABLE)
 
 
 def token(store: Store) -> str:

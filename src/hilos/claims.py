@@ -171,16 +171,7 @@ def _next_number(statements: Iterable[Triple], pattern: re.Pattern[str]) -> int:
 
 def _graph_of(store: Store, iri: str) -> str:
     """The user graph that holds a claim or entity (its asserted statements)."""
-    if store.remote:
-        raise BadInput(
-            "claims and entities are changed on the embedded store; on a server, use SPARQL "
-            "Update (hilos serve --allow-update)"
-        )
-    graphs = {
-        q.graph_name.value
-        for q in store.database.quads_for_pattern(NamedNode(iri), None, None, None)
-        if isinstance(q.graph_name, NamedNode)
-    }
+    graphs = store.backend.claim_graphs(NamedNode(iri))  # BadInput where none may change
     for info in store.graphs():
         if info.iri in graphs:
             return info.name

@@ -49,7 +49,7 @@ Safety:
 - read-only unless `update_token` is given; then SPARQL Update (POST: a form field `update=`
   or an `application/sparql-update` body) is accepted only with the header
   `Authorization: Bearer <token>` (compared in constant time; 401 otherwise) and applied by
-  `hilos.updates.apply_update`, all or nothing, into registered graphs with their inferences
+  `hilos.store.updates.apply_update`, all or nothing, into registered graphs with their inferences
   (`using-graph-uri` / `using-named-graph-uri` give its dataset, unless it has USING or WITH:
   then 400);
 - federated `SERVICE` is refused before a query or update runs, and so is `LOAD`: the server
@@ -114,7 +114,7 @@ from .namespaces import PREFIXES
 from .rdfsyntax import portable_triples
 from .sparqltext import is_federated, keywords, start_with_large_stack, too_complex
 from .store import REGISTRY_GRAPH, Store
-from .updates import apply_update
+from .store.updates import apply_update
 
 __all__ = ["SparqlServer", "is_federated", "make_server"]
 

@@ -29,7 +29,7 @@ from .errors import BadInput
 from .namespaces import HILOS, HILOS_NS, RDF_TYPE, RDFS, SKOS, compact
 
 if TYPE_CHECKING:  # the reasoner reads the vocabulary: no import at run time
-    from .reasoner import Terminology
+    from .store.reasoner import Terminology
 
 # The kinds of entity, checked in this order against an entity's classes (and their
 # ancestors): the first that matches names the kind. Actors are what the network is made of;

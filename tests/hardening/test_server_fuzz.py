@@ -22,7 +22,7 @@ from hilos.namespaces import PREFIXES
 from hilos.server import SparqlServer
 from hilos.sparqltext import KEYWORDS, is_federated
 from hilos.store import Store
-from hilos.updates import UpdateRefused, check_update
+from hilos.store.updates import UpdateRefused, check_update
 from test_server import running
 
 from .server_client import (

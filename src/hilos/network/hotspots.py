@@ -31,7 +31,7 @@ from ..entities import describe
 from ..errors import BadInput
 from ..errors import message as _
 from ..namespaces import compact, expand
-from ..reasoner import closure
+from ..store.reasoner import closure
 from ..store import Store, solutions
 from .paths import collusion_relations
 from .projection import Filters, project

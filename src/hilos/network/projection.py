@@ -28,7 +28,7 @@ from ..entities import most_specific, pick_label
 from ..errors import BadInput, NotFound
 from ..errors import message as _
 from ..namespaces import HILOS, HILOS_NS, OWL, RDFS, compact
-from ..reasoner import TBOX_PREDICATES, Terminology
+from ..store.reasoner import TBOX_PREDICATES, Terminology
 from ..scan import RDF_TYPE
 from ..store import Store, short_id, solutions
 from ..vocab import ACTOR_KINDS, CONTEXT_KINDS, kind_of, vocabulary

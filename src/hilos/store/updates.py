@@ -30,20 +30,17 @@ from __future__ import annotations
 
 import bisect
 import re
-import tempfile
 import threading
 from collections.abc import Sequence
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pyoxigraph as ox
-from pyoxigraph import NamedNode, Triple
+from pyoxigraph import NamedNode
 
-from . import resources
-from .errors import BadInput, QueryError, StoreError
-from .namespaces import PREFIXES, STORE_NS
-from .sparqltext import SCANNER, code, is_federated, keywords, masked, too_complex
-from .store import ONTOLOGY_GRAPH_NAME, Store, graph_iri, graph_name
+from ..errors import BadInput, QueryError, StoreError
+from ..namespaces import PREFIXES, STORE_NS
+from ..sparqltext import SCANNER, code, is_federated, keywords, masked, too_complex
+from . import ONTOLOGY_GRAPH_NAME, Store, graph_iri, graph_name
 
 __all__ = ["UPDATE_GRAPH", "UpdateRefused", "apply_update", "check_update", "scoped"]
 
@@ -69,11 +66,11 @@ def check_update(sparql: str) -> None:
     >>> check_update("DROP SILENT ALL")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    hilos.updates.UpdateRefused: DROP ALL is refused: it would remove the store's own ...
+    hilos.store.updates.UpdateRefused: DROP ALL is refused: it would remove the store's own ...
     >>> check_update("DROPALL")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    hilos.updates.UpdateRefused: DROP ALL is refused: it would remove the store's own ...
+    hilos.store.updates.UpdateRefused: DROP ALL is refused: it would remove the store's own ...
     """
     if is_federated(sparql):
         raise UpdateRefused(_FEDERATED)
@@ -362,23 +359,16 @@ def _is_empty(db: ox.Store, iri: str) -> bool:
 def _reload(store: Store, iri: str, *, source: str, bundled: bool) -> None:
     """Register a graph's current statements again (or for the first time), with their
     inferences, through the store's own loader: it replaces the graph in one transaction and
-    keeps the registry's counts and digest true."""
+    keeps the registry's counts and digest true. The statements stream from the graph into
+    the loader (no file, no parse): the loader writes a staging graph, never the one read
+    (which exists already), and the engine's iterator reads a snapshot."""
     name = graph_name(iri)
     if graph_iri(name).value != iri:
         name = iri  # an IRI under the graph base that its short name would not give back
-    with tempfile.TemporaryDirectory(prefix="hilos-update-") as folder:
-        path = Path(folder) / "graph.nt"
-        with path.open("wb") as out:
-            ox.serialize(
-                (
-                    Triple(q.subject, q.predicate, q.object)
-                    for q in store.database.quads_for_pattern(None, None, None, NamedNode(iri))
-                ),
-                out,
-                ox.RdfFormat.N_TRIPLES,
-            )
-        origin = (source, resources.file_sha256(path))
-        store.load(path, name=name, format="ntriples", replace=True, bundled=bundled, origin=origin)
+    statements = store.database.quads_for_pattern(None, None, None, NamedNode(iri))
+    store.load_statements(
+        statements, name=name, replace=True, bundled=bundled, origin=(source, None)
+    )
 
 
 def _syntax_error(sparql: str, message: str, base_iri: str | None = None) -> QueryError:

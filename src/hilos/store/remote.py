@@ -26,18 +26,26 @@ import json
 import os
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib import error, request
 from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph as ox
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
 
-from .errors import BadInput, QueryError, StoreError
-from .errors import message as _
-from .sparqltext import where_body
+from .. import resources
+from ..errors import BadInput, QueryError, StoreError, UnknownGraph
+from ..errors import message as _
+from ..namespaces import PREFIXES
+from ..sparqltext import where_body
+from .backend import Progress, QueryScope, ReasonerFor
+from .loading import LoadPlan, into_graph, parse_checked, staged_tbox, with_inferences
+from .registry import META
 
-__all__ = ["GENID_BASE", "RemoteDatabase", "skolemise", "unskolemise"]
+if TYPE_CHECKING:
+    from .reasoner import Reasoner
+
+__all__ = ["GENID_BASE", "RemoteBackend", "RemoteDatabase", "skolemise", "unskolemise"]
 
 GENID_BASE = "https://w3id.org/hilos/.well-known/genid/"
 """Where the blank nodes of a load get their IRIs on a remote store (RDF 1.1, §3.5)."""
@@ -57,7 +65,7 @@ _RDF_TYPES = {
     "application/ld+json": ox.RdfFormat.JSON_LD,
 }
 
-Answer = ox.QuerySolutions | ox.QueryBoolean | list[Triple]
+Answer = ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean | list[Triple]
 
 
 def skolemise(quads: Iterable[Quad], salt: str) -> Iterator[Quad]:
@@ -369,3 +377,125 @@ def _http_error(url: str, exc: error.HTTPError) -> Exception:
             reason=reason,
         )
     )
+
+
+class RemoteBackend(RemoteDatabase):
+    """hilos's bookkeeping on a SPARQL 1.1 endpoint: the registry as statements in its
+    registry graph, every write by SPARQL Update, inferences streamed beside the statements
+    (an endpoint has no bulk loader to hand a file to, nor a reasoner of hilos's)."""
+
+    saves_derived_data: bool = False
+
+    @property
+    def endpoint(self) -> str | None:
+        return self.url
+
+    def embedded(self) -> ox.Store:
+        raise StoreError(f"{self.url} is a remote endpoint, not an embedded database")
+
+    # -- the registry ----------------------------------------------------------------------
+
+    def open_checks(self) -> None:
+        """Nothing: connecting writes nothing, and other clients' graphs are not hilos's."""
+
+    def registry_database(self) -> RemoteBackend:
+        return self
+
+    def registry_statements(self, subject: NamedNode, predicate: NamedNode) -> Iterator[Triple]:
+        for quad in self.quads_for_pattern(subject, predicate, None, META):
+            yield Triple(quad.subject, quad.predicate, quad.object)
+
+    def forget(self, subject: NamedNode) -> list[str]:
+        return [f"DELETE WHERE {{ GRAPH {META} {{ {subject} ?p ?o }} }}"]
+
+    def record(self, statements: str) -> str:
+        return f"INSERT DATA {{ GRAPH {META} {{ {statements} }} }}"
+
+    def no_registry(self, name: str) -> Exception | None:
+        return UnknownGraph(
+            f"the endpoint {self.url} publishes no registry of the graphs hilos loaded "
+            f"(hilos serve does not): --graph {name} cannot be told apart there"
+        )
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def check_parse_first(self, rdf_format: ox.RdfFormat) -> bool:
+        return True  # the file's statements are streamed: they must be known to parse
+
+    def stage_file(
+        self,
+        plan: LoadPlan,
+        physical: dict[str, NamedNode],
+        inferred: dict[str, NamedNode],
+        progress: Progress | None,
+        reasoner_for: ReasonerFor,
+    ) -> None:
+        """The file and its inferences through Python, statement by statement."""
+        reasoner = reasoner_for(list(plan.tbox))
+        statements = parse_checked(plan, progress)
+        stream = skolemise(
+            with_inferences(statements, physical, inferred, reasoner), uuid.uuid4().hex
+        )
+        self.extend(stream)
+        for key, graph in physical.items():
+            self.extend(
+                Quad(t.subject, t.predicate, t.object, inferred[key])
+                for t in reasoner.shortcut_triples(self, [graph, inferred[key]])
+            )
+
+    def stage_statements(
+        self,
+        statements: Iterable[Triple | Quad],
+        asserted: NamedNode,
+        inferred: NamedNode,
+        reasoner_for: ReasonerFor,
+        bulk_threshold: int,
+    ) -> None:
+        """The statements first, then (read back, as a re-derivation does) their inferences:
+        the terminology they declare is known only once they are all written."""
+        self.extend(skolemise(into_graph(statements, asserted), uuid.uuid4().hex))
+        tbox = list(
+            unskolemise(Quad(t.subject, t.predicate, t.object) for t in staged_tbox(self, asserted))
+        )
+        self.derive_again(reasoner_for(list(tbox)), asserted, inferred)
+
+    def derive_again(self, reasoner: Reasoner, asserted: NamedNode, fresh: NamedNode) -> None:
+        self.extend(
+            Quad(t.subject, t.predicate, t.object, fresh)
+            for quad in self.quads_for_pattern(None, None, None, asserted)
+            for t in reasoner.infer_from_triple(quad)
+        )
+        self.extend(
+            Quad(t.subject, t.predicate, t.object, fresh)
+            for t in reasoner.shortcut_triples(self, [asserted, fresh])
+        )
+
+    def ontology_statements(self, ontology: NamedNode, registered: bool) -> Iterable[Quad]:
+        if not registered:
+            # An endpoint hilos did not fill: its data is read with the shipped vocabulary.
+            return ox.parse(path=resources.ontology_file())
+        return unskolemise(self.quads_for_pattern(None, None, None, ontology))
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def run_query(
+        self,
+        sparql: str,
+        substitutions: Mapping[ox.Variable, Any],
+        base_iri: str | None,
+        scope: QueryScope,
+    ) -> Answer:
+        options: dict[str, Any] = {
+            "prefixes": PREFIXES,
+            "substitutions": dict(substitutions) or None,
+            "base_iri": base_iri,
+        }
+        if scope.union and not scope.default:
+            return self.query(sparql, **options)  # no hilos registry: the server's dataset
+        return self.query(sparql, default_graph=scope.default, named_graphs=scope.named, **options)
+
+    def claim_graphs(self, subject: NamedNode) -> set[str]:
+        raise BadInput(
+            "claims and entities are changed on the embedded store; on a server, use SPARQL "
+            "Update (hilos serve --allow-update)"
+        )
