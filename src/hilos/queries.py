@@ -29,13 +29,13 @@ from typing import Any
 import pyoxigraph as ox
 from pyoxigraph import Literal, NamedNode
 
-from . import resources
+from . import executor, resources
 from .errors import ParameterError, QueryError, UnknownQuery
 from .errors import message as _
 from .namespaces import HILOS_NS, XSD, expand
 from .output import csv_cell, inline
 from .rdfsyntax import portable_triples
-from .sparqltext import on_large_stack, too_complex
+from .sparqltext import too_complex
 from .store import Store
 from .vocab import vocabulary
 
@@ -171,6 +171,19 @@ def library() -> list[QueryDef]:
         query_from_text(path.read_text(encoding="utf-8"), path.stem, str(path))
         for path in sorted(folder.glob("*.rq"))
     ]
+
+
+def shipped(query: QueryDef) -> bool:
+    """Whether `query` is one of the library's, word for word (reading its one file, not the
+    whole library: this is asked for every query run)."""
+    folder = resources.data_dir("queries")
+    candidate = folder / f"{query.name}.rq"
+    if candidate.parent != folder or not candidate.is_file():
+        return False
+    try:
+        return candidate.read_text(encoding="utf-8") == query.text
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def find_query(ref: str, stdin_text: str | None = None) -> QueryDef:
@@ -357,14 +370,14 @@ def _is_text(value: str) -> bool:
 
 @dataclass
 class QueryResult:
-    """The answer to a query: solutions, triples or a boolean."""
+    """The answer to a query: solutions, triples or a boolean, as plain Python objects (rows of
+    terms), made by the engine's worker and safe to use on any thread."""
 
     kind: str  # "select", "construct" or "ask"
     variables: list[str] = field(default_factory=list)
     rows: list[dict[str, Any]] = field(default_factory=list)
     triples: list[ox.Triple] = field(default_factory=list)
     boolean: bool | None = None
-    _json: bytes = b""
 
     @property
     def empty(self) -> bool:
@@ -383,18 +396,17 @@ class QueryResult:
             triples = portable_triples(self.triples)  # labels every syntax takes
             ox.serialize(triples, out, format_for("", fmt), prefixes=_prefixes())
             return out.getvalue()
-        formats = {
-            "json": ox.QueryResultsFormat.JSON,
-            "xml": ox.QueryResultsFormat.XML,
-            "csv": ox.QueryResultsFormat.CSV,
-            "tsv": ox.QueryResultsFormat.TSV,
-        }
         if fmt == "json":
-            return self._json
+            return self._json()
         if fmt == "csv" and self.kind == "select":
             return self._csv()
-        parsed = ox.parse_query_results(self._json, ox.QueryResultsFormat.JSON)
-        return parsed.serialize(format=formats[fmt]) or b""
+        return executor.call(lambda: _engine_results(self._json(), fmt))
+
+    def _json(self) -> bytes:
+        """The SPARQL 1.1 JSON results, as the engine writes them."""
+        if self.kind == "ask":
+            return json.dumps({"head": {}, "boolean": bool(self.boolean)}).encode()
+        return solutions_json(self.variables, self.rows)
 
     def _csv(self) -> bytes:
         """SPARQL 1.1 CSV results, safe to open in a spreadsheet: a text value starting with
@@ -407,7 +419,61 @@ class QueryResult:
         return buffer.getvalue().encode("utf-8")
 
     def as_json(self) -> Any:
-        return json.loads(self._json) if self._json else None
+        """The SPARQL 1.1 JSON results as Python objects (None for triples)."""
+        return None if self.kind == "construct" else json.loads(self._json())
+
+
+_RESULT_FORMATS = {
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+
+
+def _engine_results(document: bytes, fmt: str) -> bytes:
+    """SPARQL results in XML, CSV or TSV, written by the engine's own writers from their JSON
+    (run by the executor: the engine's results object lives and dies in its worker)."""
+    parsed = ox.parse_query_results(document, ox.QueryResultsFormat.JSON)
+    return parsed.serialize(format=_RESULT_FORMATS[fmt]) or b""
+
+
+def json_term(term: Any) -> dict[str, Any]:
+    """An RDF term in the SPARQL 1.1 JSON results format, as the engine writes it.
+
+    >>> json_term(Literal("Iguala", language="es"))
+    {'type': 'literal', 'value': 'Iguala', 'xml:lang': 'es'}
+    """
+    if isinstance(term, NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+            if term.direction is not None:
+                out["its:dir"] = str(term.direction)
+        elif term.datatype.value != _XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        parts = {"subject": term.subject, "predicate": term.predicate, "object": term.object}
+        return {"type": "triple", "value": {key: json_term(part) for key, part in parts.items()}}
+    raise QueryError(f"cannot represent the term {term!r}")
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def solutions_json(variables: list[str], rows: list[dict[str, Any]]) -> bytes:
+    """Solutions in the SPARQL 1.1 JSON results format, byte for byte as the engine writes
+    them (an unbound variable is left out of its row)."""
+    bindings = [
+        {name: json_term(term) for name in variables if (term := row.get(name)) is not None}
+        for row in rows
+    ]
+    document = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 _NUMERIC_TYPES = frozenset(
@@ -463,11 +529,12 @@ def run(
     """Run a query (library, file or text) with its parameters bound by the engine.
 
     The query may be anyone's: one nested or long enough to exhaust the engine's stack is
-    refused, and the rest runs on a thread with a large stack.
+    refused, and the rest runs in the engine's worker (`hilos.executor`), on its large stack;
+    the answer comes back as rows of terms.
     """
     if reason := too_complex(query.text):
         raise QueryError(reason)
-    return on_large_stack(lambda: _run(store, query, params, graphs))
+    return executor.call(lambda: _run(store, query, params, graphs))
 
 
 def _run(
@@ -479,22 +546,14 @@ def _run(
     bindings = bind_parameters(store, query, params or {})
     # A library query is written against the vocabulary: with graphs named, it reads the
     # ontology too; anyone else's query reads the graphs named, as an endpoint's client would.
-    shipped = any(q.name == query.name and q.text == query.text for q in library())
-    answer = store.query(query.text, bindings=bindings, graphs=graphs, ontology=shipped)
+    answer = store.query(query.text, bindings=bindings, graphs=graphs, ontology=shipped(query))
     if isinstance(answer, ox.QueryBoolean):
-        value = bool(answer)
-        payload = json.dumps({"head": {}, "boolean": value}).encode()
-        return QueryResult(kind="ask", boolean=value, _json=payload)
-    if not isinstance(answer, ox.QuerySolutions):  # CONSTRUCT, DESCRIBE: triples
-        return QueryResult(kind="construct", triples=list(answer))
+        return QueryResult(kind="ask", boolean=bool(answer))
     try:
-        payload = answer.serialize(format=ox.QueryResultsFormat.JSON) or b""
+        if not isinstance(answer, ox.QuerySolutions):  # CONSTRUCT, DESCRIBE: triples
+            return QueryResult(kind="construct", triples=list(answer))
+        variables = [v.value for v in answer.variables]
+        rows = [{name: solution[name] for name in variables} for solution in answer]
     except (OSError, RuntimeError) as exc:
         raise QueryError(f"the query failed: {exc}") from None
-    parsed = ox.parse_query_results(payload, ox.QueryResultsFormat.JSON)
-    variables = [v.value for v in parsed.variables]  # type: ignore[union-attr]
-    rows = [
-        {name: solution[name] for name in variables}
-        for solution in parsed  # type: ignore[union-attr]
-    ]
-    return QueryResult(kind="select", variables=variables, rows=rows, _json=payload)
+    return QueryResult(kind="select", variables=variables, rows=rows)

@@ -49,15 +49,17 @@ Safety:
 - read-only unless `update_token` is given; then SPARQL Update (POST: a form field `update=`
   or an `application/sparql-update` body) is accepted only with the header
   `Authorization: Bearer <token>` (compared in constant time; 401 otherwise) and applied by
-  `hilos.store.updates.apply_update`, all or nothing, into registered graphs with their inferences
+  `hilos.updates.apply_update`, all or nothing, into registered graphs with their inferences
   (`using-graph-uri` / `using-named-graph-uri` give its dataset, unless it has USING or WITH:
   then 400);
 - federated `SERVICE` is refused before a query or update runs, and so is `LOAD`: the server
   never calls another host (the text is read as the engine reads it: `hilos.sparqltext`);
 - a query or update nested deeper or longer than the engine can take without running out of
   stack (`hilos.sparqltext.too_complex`) is refused with 400 before the engine sees it, and the
-  engine works in threads with a stack of `hilos.sparqltext.WORKER_STACK` bytes;
-- a query, and each explorer endpoint, runs in a worker thread and the client gets 503 after
+  engine works in the workers of `hilos.executor`, with a stack of `WORKER_STACK` bytes; the
+  server widens it to `workers` + 1 of them (one for writes), so that a slow query holds up
+  only its own worker;
+- a query, and each explorer endpoint, runs in an engine worker and the client gets 503 after
   `timeout` seconds (a query stops at its next solution: Oxigraph cannot interrupt the
   planning of a query or the evaluation of one solution, such as a COUNT or an ORDER BY over a
   huge product, which run to their end unseen, and so do the explorer's computations). At
@@ -99,20 +101,21 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Generic, TypeVar
 from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 
-from . import explorer
+from . import executor, explorer
 from .claims import DEFAULT_GRAPH
 from .errors import HilosError, Message, NotFound, QueryError, StoreError, UnknownQuery
 from .errors import message as _
 from .explorer import api
 from .i18n import choose
 from .namespaces import PREFIXES
+from .queries import solutions_json
 from .rdfsyntax import portable_triples
-from .sparqltext import is_federated, keywords, start_with_large_stack, too_complex
+from .sparqltext import is_federated, keywords, too_complex
 from .store import REGISTRY_GRAPH, Store
 from .store.updates import apply_update
 
@@ -213,26 +216,34 @@ def status_of(exc: HilosError) -> int:
 Work = Callable[[threading.Event], tuple[str, bytes]]
 """What a worker computes: given an event set when the client gave up, a media type and body."""
 
+T = TypeVar("T")
+
 
 @dataclass
-class _Job:
-    """Work done by a worker thread; `cancel` is set when the client has stopped waiting."""
+class _Job(Generic[T]):
+    """Work handed to an engine worker (`hilos.executor`); `cancel` is set when the client has
+    stopped waiting. Its value crosses back as a Python object."""
 
-    work: Work
+    work: Callable[[threading.Event], T]
     log: Callable[[str], None] | None = None
     finished: Callable[[], None] | None = None  # called when the work ends, however it ends
     cancel: threading.Event = field(default_factory=threading.Event)
     done: threading.Event = field(default_factory=threading.Event)
-    body: bytes = b""
-    content_type: str = ""
+    value: T | None = None
     # (status, message, headers, details) of a failure: an exception itself must not cross
-    # threads, for its traceback holds pyoxigraph results, which may only be dropped by their
-    # thread.
+    # threads, for its traceback (and that of an error it wraps) holds pyoxigraph results,
+    # which may only be dropped by their thread.
     error: tuple[int, str, dict[str, str], dict[str, object]] | None = None
+
+    def submit(self) -> None:
+        """Hand the work to the engine's executor, which runs `run`."""
+        executor.executor().submit(self.run)
 
     def run(self) -> None:
         try:
-            self.content_type, self.body = self.work(self.cancel)
+            if self.cancel.is_set():  # its client gave up while it waited for a worker
+                raise HttpError(503, _("query timed out"))
+            self.value = self.work(self.cancel)
         except HttpError as exc:
             self.error = (exc.status, exc.message, exc.headers, exc.details)
         except api.Refused as exc:  # a write's field refused
@@ -247,12 +258,6 @@ class _Job:
             if self.finished is not None:
                 self.finished()
             self.done.set()
-
-
-def start_worker(target: Callable[[], None], name: str = "hilos-serve-worker") -> None:
-    """Start a daemon thread with a stack of `WORKER_STACK` bytes: the engine reads, plans and
-    evaluates a query by recursion, and a thread that runs out of stack ends the process."""
-    start_with_large_stack(threading.Thread(target=target, name=name, daemon=True))
 
 
 def answer(
@@ -289,16 +294,9 @@ def answer(
         media, fmt = negotiate(accept, SOLUTION_TYPES)
         names = [v.value for v in result.variables]
         rows = [
-            {name: _json_term(term) for name in names if (term := row[name]) is not None}
-            for row in _collect(result, max_results, cancel)
+            {name: row[name] for name in names} for row in _collect(result, max_results, cancel)
         ]
-        document = {"head": {"vars": names}, "results": {"bindings": rows}}
-        parsed = ox.parse_query_results(
-            json.dumps(document).encode(), format=ox.QueryResultsFormat.JSON
-        )
-        if not isinstance(parsed, ox.QuerySolutions):  # pragma: no cover - JSON of a SELECT
-            raise QueryError("the results could not be converted")
-        return media, parsed.serialize(format=fmt) or b""
+        return media, _solutions_in(fmt, names, rows)
     media, rdf = negotiate(accept, TRIPLE_TYPES)
     triples = _collect(result, max_results, cancel)
     prefixes = PREFIXES if rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
@@ -331,29 +329,18 @@ def _collect(result: Any, max_results: int, cancel: threading.Event) -> list[Any
     return items
 
 
-def _json_term(term: Any) -> dict[str, Any]:
-    """An RDF term in the SPARQL 1.1 JSON results format."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out: dict[str, Any] = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-            out["datatype"] = term.datatype.value
-        return out
-    if isinstance(term, ox.Triple):
-        return {
-            "type": "triple",
-            "value": {
-                "subject": _json_term(term.subject),
-                "predicate": _json_term(term.predicate),
-                "object": _json_term(term.object),
-            },
-        }
-    raise QueryError(f"cannot represent the term {term!r}")
+def _solutions_in(
+    fmt: ox.QueryResultsFormat, names: list[str], rows: list[dict[str, Any]]
+) -> bytes:
+    """The solutions kept (at most `max_results` of them) in the format asked for: JSON as the
+    engine writes it, the others by the engine's own writers (fed their JSON, in this worker)."""
+    document = solutions_json(names, rows)
+    if fmt == ox.QueryResultsFormat.JSON:
+        return document
+    parsed = ox.parse_query_results(document, format=ox.QueryResultsFormat.JSON)
+    if not isinstance(parsed, ox.QuerySolutions):  # pragma: no cover - JSON of a SELECT
+        raise QueryError("the results could not be converted")
+    return parsed.serialize(format=fmt) or b""
 
 
 def negotiate(accept: str, offered: dict[str, Any]) -> tuple[str, Any]:
@@ -424,6 +411,9 @@ class SparqlServer(ThreadingHTTPServer):
         self.write_lock = threading.Lock()
         self.workers = workers
         self._slots = threading.BoundedSemaphore(workers)
+        # As many engine workers as requests may run, and one for the write that may run
+        # beside them: none waits for a worker while it holds its slot.
+        executor.executor().widen(workers + 1)
         self._running = 0
         self._running_lock = threading.Lock()
         self.max_connections = max_connections
@@ -992,11 +982,12 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if reason := too_complex(sparql):
             raise HttpError(400, reason)
         self._registry = False
-        graphs, named = self._dataset(params, sparql)
         accept = self.headers.get("Accept", "")
         base = self._base_iri()
-        media, body = self._in_worker(
-            lambda cancel: answer(
+
+        def work(cancel: threading.Event) -> tuple[str, bytes]:
+            graphs, named = self._dataset(params, sparql)  # reads the registry: engine work
+            return answer(
                 self.server.store,
                 sparql,
                 graphs=graphs,
@@ -1006,9 +997,9 @@ class SparqlHandler(BaseHTTPRequestHandler):
                 accept=accept,
                 max_results=self.server.max_results,
                 cancel=cancel,
-            ),
-            "query",
-        )
+            )
+
+        media, body = self._in_worker(work, "query")
         self._send(200, media, body)
 
     def _authorise(self) -> None:
@@ -1039,13 +1030,11 @@ class SparqlHandler(BaseHTTPRequestHandler):
             )
         store = self.server.store
         base = self._base_iri()
-        changed = json.loads(
-            self._write(
-                lambda: apply_update(
-                    store, sparql, using=using, using_named=using_named, base_iri=base
-                ),
-                "update",
-            )
+        changed: list[str] = self._write(
+            lambda: apply_update(
+                store, sparql, using=using, using_named=using_named, base_iri=base
+            ),
+            "update",
         )
         self._log(f"update applied; graphs changed: {', '.join(changed) or 'none'}")
         reply: dict[str, Any] = {"changed": changed}
@@ -1156,9 +1145,10 @@ class SparqlHandler(BaseHTTPRequestHandler):
         params = self._fields()
         action = api.WRITES[parts.path]
         store = self.server.store
-        body = self._write(lambda: action(store, params), parts.path)
-        answer = json.loads(body)
-        change = answer.get("change") or {}
+        answer = self._write(lambda: action(store, params), parts.path)
+        body = _json_bytes(answer)
+        written = answer.get("change")
+        change: dict[str, object] = written if isinstance(written, dict) else {}
         self._log(
             f"{parts.path}: change {change.get('number')} of {change.get('graph')} "
             f"({change.get('action')})"
@@ -1201,9 +1191,9 @@ class SparqlHandler(BaseHTTPRequestHandler):
         self._heard(fields)
         return fields
 
-    def _write(self, work: Callable[[], Any], what: str) -> bytes:
-        """Run a write in a worker thread, one at a time, to its end (a write is never cut
-        short: the client gets its outcome); its answer as JSON."""
+    def _write(self, work: Callable[[], T], what: str) -> T:
+        """Run a write in an engine worker, one at a time, to its end (a write is never cut
+        short: the client gets its outcome); its answer, as the Python object it returned."""
         server = self.server
         if not server.write_lock.acquire(timeout=server.query_timeout):
             raise HttpError(
@@ -1212,14 +1202,14 @@ class SparqlHandler(BaseHTTPRequestHandler):
                 {"Retry-After": "5"},
             )
         try:
-            job = _Job(lambda cancel: (_JSON, _json_bytes(work())), log=self._log)
-            start_worker(job.run, "hilos-serve-write")
+            job: _Job[T] = _Job(lambda cancel: work(), log=self._log)
+            job.submit()
             job.done.wait()
         finally:
             server.write_lock.release()
         if job.error is not None:
             raise HttpError(*job.error)
-        return job.body
+        return job.value  # type: ignore[return-value]
 
     def _ego(self) -> None:
         params = self._query_params()
@@ -1237,8 +1227,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
     # -- answering ---------------------------------------------------------------------------
 
     def _in_worker(self, work: Work, what: str = "request") -> tuple[str, bytes]:
-        """Run `work` in a worker thread, waiting at most the server's timeout for it (and for
-        a free worker: at most `workers` run at once, those whose client gave up included)."""
+        """Run `work` in an engine worker, waiting at most the server's timeout for it (and for
+        a free slot: at most `workers` run at once, those whose client gave up included)."""
         server = self.server
         started = time.monotonic()
         if not server.take_worker(server.query_timeout):
@@ -1252,7 +1242,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
             )
         job = _Job(work, log=server.log, finished=server.free_worker)
         try:
-            start_worker(job.run)
+            job.submit()
         except BaseException:
             server.free_worker()
             raise
@@ -1268,10 +1258,11 @@ class SparqlHandler(BaseHTTPRequestHandler):
                 if what == "request"
                 else f"{what} timed out after {seconds} s; narrow the {what}",
             )
-        if job.error is not None:
-            raise HttpError(*job.error)
-        media = job.content_type + ("; charset=utf-8" if job.content_type in _TEXT else "")
-        return media, job.body
+        if job.error is not None or job.value is None:
+            raise HttpError(*job.error or (500, "internal error (no answer)", {}, {}))
+        content_type, body = job.value
+        media = content_type + ("; charset=utf-8" if content_type in _TEXT else "")
+        return media, body
 
     def _send(self, status: int, content_type: str, body: bytes, **headers: str) -> None:
         # The request's deadline is over: the client has `timeout` seconds for each part it

@@ -12,14 +12,9 @@ and language tags are blanked out (`code`): nothing else there can hide one.
 
 from __future__ import annotations
 
-import gc
 import re
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TypeVar
-
-T = TypeVar("T")
 
 _UCHAR = r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}"
 _LITERALS = (
@@ -257,7 +252,8 @@ def too_complex(sparql: str) -> str | None:
     Oxigraph reads, plans and evaluates a query by recursion: nested far enough (a few thousand
     brackets), or long enough (some thousands of joins, unions or operators in a row), it runs
     out of stack and takes the whole process down with it. These limits stay far below that
-    (with a worker's stack of `WORKER_STACK` bytes) and far above any query written by hand.
+    (with the stack of an engine worker, `hilos.executor.WORKER_STACK` bytes) and far above
+    any query written by hand.
 
     >>> too_complex("SELECT * {" + "{" * 200 + "}" * 201)
     'the query nests 201 brackets deep; at most 128 are allowed'
@@ -273,61 +269,6 @@ def too_complex(sparql: str) -> str | None:
             f"{MAX_TERMS} are allowed"
         )
     return None
-
-
-WORKER_STACK = 64 * 1024 * 1024
-"""The stack, in bytes, of a thread that hands a query or update to the engine: eight times
-the usual, so that a query within the limits above never exhausts it (measured: 10,000 terms
-of the deepest-recursing kind use less than a quarter of it)."""
-
-_STACK_LOCK = threading.Lock()
-
-
-def start_with_large_stack(thread: threading.Thread) -> None:
-    """Start `thread` with a stack of `WORKER_STACK` bytes (the setting is process-wide, so it
-    is changed for this start only)."""
-    with _STACK_LOCK:
-        previous = threading.stack_size(WORKER_STACK)
-        try:
-            thread.start()
-        finally:
-            threading.stack_size(previous)
-
-
-def on_large_stack(call: Callable[[], T]) -> T:
-    """`call()`, run in a thread with a stack of `WORKER_STACK` bytes, for a query from a user:
-    within the limits of `too_complex` it cannot exhaust that stack (the main thread's may).
-
-    >>> on_large_stack(lambda: 6 * 7)
-    42
-    """
-    outcome: list[T] = []
-    failure: list[BaseException] = []
-
-    def work() -> None:
-        try:
-            outcome.append(call())
-        except BaseException as exc:  # re-raised in the caller's thread
-            # Without its frames: they may hold engine objects that only this thread may drop.
-            exc.__context__ = exc.__cause__ = None
-            failure.append(exc.with_traceback(None))
-        finally:
-            # Engine objects may only be dropped by the thread that made them: what this thread
-            # left in reference cycles is collected here, not later by another thread.
-            gc.collect()
-
-    # ...and the caller's own cyclic garbage is kept out of any collection this thread runs
-    # (frozen objects are not examined; the freeze costs nothing and is undone after).
-    gc.freeze()
-    try:
-        thread = threading.Thread(target=work, name="hilos-query")
-        start_with_large_stack(thread)
-        thread.join()
-    finally:
-        gc.unfreeze()
-    if failure:
-        raise failure[0]
-    return outcome[0]
 
 
 # -- the WHERE clause ------------------------------------------------------------------------
