@@ -881,3 +881,55 @@ def test_the_spanish_dossier_names_relations_statuses_and_spheres_by_their_label
     assert f"({_label_es(HILOS.StateSphere)})" in text
     assert "**Tipos:** " + _label_es(HILOS.Mayor) in text
     assert "**Esfera:** " + _label_es(HILOS.StateSphere) in text
+
+
+# --- The template -----------------------------------------------------------------------------
+
+TEMPLATE = REPO / "src" / "hilos" / "export" / "dossier.html"
+
+
+def test_template_filling_escapes_text_and_never_fills_a_value_again() -> None:
+    from hilos.export.dossier import _fill, _Html
+
+    # the blocks as dossier.html writes them: <th>@@TEXT@@</th>, <p>@@TEXT@@</p> …
+    assert _fill("header", TEXT='<b a="1">&') == "<th>&lt;b a=&quot;1&quot;&gt;&amp;</th>"
+    assert _fill("header", TEXT=_Html("<b>x</b>")) == "<th><b>x</b></th>"
+    assert _fill("paragraph", TEXT="@@TEXT@@ and @@LANG@@") == "<p>@@TEXT@@ and @@LANG@@</p>"
+    # a line holding only a marker goes away when filled with nothing
+    assert _fill("notes", NOTES=_Html("")) == '<ol class="notes">\n</ol>'
+    assert _fill("notes", NOTES=_Html("<li>1</li>")) == '<ol class="notes">\n<li>1</li>\n</ol>'
+    with pytest.raises(KeyError):
+        _fill("header")  # a marker left unfilled is a mistake, never an empty cell
+
+
+@pytest.mark.parametrize("which", ["entity", "path"])
+def test_the_html_dossier_is_the_template_filled_in(memory_store: Store, which: str) -> None:
+    from hilos.export.dossier import build_dossier, render_html
+
+    if which == "entity":
+        dossier = build_dossier(memory_store, entity=str(ABARCA), lang="es")
+    else:
+        dossier = build_dossier(memory_store, path=(str(ABARCA), str(GU)))
+    page = render_html(dossier)
+    template = TEMPLATE.read_text(encoding="utf-8")
+    style = re.search(r"<style>.*?</style>", template, re.DOTALL)
+    assert style is not None and style.group(0) in page
+    assert "@@" not in page and "<!--" not in page
+    assert page.startswith(f'<!DOCTYPE html>\n<html lang="{dossier.lang}">')
+    assert page.endswith("</html>\n")
+    parsed = Page(page)
+    assert parsed.notes.keys() == {note.number for note in dossier.footnotes}
+
+
+def test_the_filters_name_the_context_kinds_in_the_dossiers_language(
+    memory_store: Store,
+) -> None:
+    from hilos.export.dossier import build_dossier
+    from hilos.i18n import catalogue
+
+    spanish = catalogue("es")
+    filters = Filters(directed=False, include=("market", "place"))
+    dossier = build_dossier(memory_store, entity=str(ABARCA), filters=filters, lang="es")
+    (sentence,) = [line for line in dossier.filters if "contexto" in line]
+    # in the order --include lists its names (places before markets), whatever order given
+    assert sentence.endswith(f": {spanish['places']}, {spanish['markets']}")

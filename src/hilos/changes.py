@@ -190,16 +190,7 @@ def apply_change(
     check_writable(store, graph)
     current = statements_of(store, graph)
     gone = set(removed)
-    missing = gone - current
-    if missing:
-        raise BadInput(
-            _(
-                "the graph {graph} no longer holds what this change would remove "
-                "({count} statements): it changed meanwhile; nothing was done",
-                graph=graph,
-                count=len(missing),
-            )
-        )
+    _check_held(graph, current, gone)
     wanted = set(added)
     # what the change really does: statements it removes and puts back are left alone
     gone -= wanted
@@ -233,12 +224,7 @@ def apply_change(
         removed_under=removed_under,
         title=title,
     )
-    if changed:
-        record.append(Triple(change, HILOS.changed, NamedNode(changed)))
-    if reason:
-        record.append(Triple(change, HILOS.reason, Literal(reason)))
-    if undoes:
-        record.append(Triple(change, HILOS.undoes, NamedNode(undoes)))
+    record += _why(change, changed=changed, reason=reason, undoes=undoes)
     content = sorted((current - gone) | fresh | set(record), key=str)
     text = _ntriples(content)
     load_statements(
@@ -250,6 +236,34 @@ def apply_change(
         replace=bool(current),
     )
     return made
+
+
+def _check_held(graph: str, current: set[Triple], gone: set[Triple]) -> None:
+    """Fail when a statement a change would remove is no longer in the graph."""
+    missing = gone - current
+    if missing:
+        raise BadInput(
+            _(
+                "the graph {graph} no longer holds what this change would remove "
+                "({count} statements): it changed meanwhile; nothing was done",
+                graph=graph,
+                count=len(missing),
+            )
+        )
+
+
+def _why(
+    change: NamedNode, *, changed: str | None, reason: str | None, undoes: str | None
+) -> list[Triple]:
+    """What a change's record says of why: what it changed, the reason, the change it undoes."""
+    record = []
+    if changed:
+        record.append(Triple(change, HILOS.changed, NamedNode(changed)))
+    if reason:
+        record.append(Triple(change, HILOS.reason, Literal(reason)))
+    if undoes:
+        record.append(Triple(change, HILOS.undoes, NamedNode(undoes)))
+    return record
 
 
 def change_record(
@@ -417,11 +431,7 @@ def _revert_import(store: Store, graph: str, change: Change, action: str) -> Cha
     ]
     staying_files = [c.added_under for c in others if c.added_under]
     # what the other changes that still hold listed as theirs, read in one pass
-    listing = {other.iri for other in others if other.added_under is None}
-    theirs: set[Triple] = set()
-    for t in present:
-        if t.predicate == HILOS.addedStatements and getattr(t.subject, "value", "") in listing:
-            theirs.update(_triples(str(getattr(t.object, "value", ""))))
+    theirs = _listed_by(present, {other.iri for other in others if other.added_under is None})
     journal_nodes = {
         t.subject for t in present if t.predicate == RDF_TYPE and t.object == HILOS.Change
     }
@@ -436,46 +446,12 @@ def _revert_import(store: Store, graph: str, change: Change, action: str) -> Cha
         return not any(subject.startswith(p) and len(p) > depth for p in staying_files)
 
     candidates = {t for t in present if removable(t)}
-    subjects = {t.subject for t in candidates}
     mine = {t.subject for t in candidates if getattr(t.subject, "value", "").startswith(prefix)}
-    # what stays and names something, and what your own changes touched: kept whole
-    kept: set[Any] = {t.subject for t in theirs} & subjects
-    staying = [t for t in present - candidates if t.subject not in journal_nodes]
-    staying += [t for t in candidates if t.subject in kept]
-    while True:
-        named = {
-            t.object
-            for t in staying
-            if isinstance(t.object, NamedNode) and t.object in subjects and t.object not in kept
-        }
-        if not named:
-            break
-        kept |= named
-        staying = [t for t in candidates if t.subject in named]
+    kept = _still_named(present, candidates, theirs, journal_nodes)
     removed = [t for t in candidates if t.subject not in kept]
-    reason: Message = undo_reason(change)
     sources = {t.subject for t in present if t.predicate == RDF_TYPE and t.object == HILOS.Source}
     names = sorted(_name(present, node) for node in (kept & mine) - sources)
-    if names:
-        shown: str = ", ".join(names[:5])
-        if len(names) > 5:
-            shown = _("{names} and {count} more", names=shown, count=len(names) - 5)
-        reason = (
-            _(
-                "{undone}; kept {count} entities of it that other claims still name or you "
-                "changed (with the file's record, which they cite): {names}",
-                undone=reason,
-                count=len(names),
-                names=shown,
-            )
-            if len(names) > 1
-            else _(
-                "{undone}; kept 1 entity of it that other claims still name or you changed "
-                "(with the file's record, which they cite): {names}",
-                undone=reason,
-                names=shown,
-            )
-        )
+    reason = _kept_in_words(undo_reason(change), names)
     return apply_change(
         store,
         graph,
@@ -486,6 +462,59 @@ def _revert_import(store: Store, graph: str, change: Change, action: str) -> Cha
         reason=reason,
         undoes=change.iri,
         removed_under=prefix,
+    )
+
+
+def _listed_by(present: set[Triple], changes: set[str]) -> set[Triple]:
+    """The statements the record of each of `changes` lists as added, read in one pass."""
+    listed: set[Triple] = set()
+    for t in present:
+        if t.predicate == HILOS.addedStatements and getattr(t.subject, "value", "") in changes:
+            listed.update(_triples(str(getattr(t.object, "value", ""))))
+    return listed
+
+
+def _still_named(
+    present: set[Triple], candidates: set[Triple], theirs: set[Triple], journal_nodes: set[Any]
+) -> set[Any]:
+    """The subjects of `candidates` to keep whole: those your own changes touched (`theirs`),
+    and those what stays names, and what those name in turn."""
+    subjects = {t.subject for t in candidates}
+    kept: set[Any] = {t.subject for t in theirs} & subjects
+    staying = [t for t in present - candidates if t.subject not in journal_nodes]
+    staying += [t for t in candidates if t.subject in kept]
+    while True:
+        named = {
+            t.object
+            for t in staying
+            if isinstance(t.object, NamedNode) and t.object in subjects and t.object not in kept
+        }
+        if not named:
+            return kept
+        kept |= named
+        staying = [t for t in candidates if t.subject in named]
+
+
+def _kept_in_words(reason: Message, names: list[str]) -> Message:
+    """The reason of an undone import, with the entities of it that were kept, if any."""
+    if not names:
+        return reason
+    shown: str = ", ".join(names[:5])
+    if len(names) > 5:
+        shown = _("{names} and {count} more", names=shown, count=len(names) - 5)
+    if len(names) == 1:
+        return _(
+            "{undone}; kept 1 entity of it that other claims still name or you changed "
+            "(with the file's record, which they cite): {names}",
+            undone=reason,
+            names=shown,
+        )
+    return _(
+        "{undone}; kept {count} entities of it that other claims still name or you "
+        "changed (with the file's record, which they cite): {names}",
+        undone=reason,
+        count=len(names),
+        names=shown,
     )
 
 

@@ -142,22 +142,8 @@ def table(
     Zetas  operate in Tamaulipas
            and Nuevo León
     """
-    texts: list[list[str]] = []
-    for row in rows:
-        row_texts: list[str] = []
-        for value in row:
-            text = plain(" ".join(("" if value is None else str(value)).split()))
-            if clip is not None:
-                text = _clip(text, clip)
-            row_texts.append(text)
-        texts.append(row_texts)
-    natural = [len(h) for h in headers]
-    for text_row in texts:
-        for i, text in enumerate(text_row):
-            longest = len(text)
-            if wrap_at and longest > wrap_at:
-                longest = max(len(line) for line in textwrap.wrap(text, wrap_at))
-            natural[i] = max(natural[i], longest)
+    texts = [[_cell_text(value, clip) for value in row] for row in rows]
+    natural = _natural_widths(headers, texts, wrap_at)
     longest_word = [max(len(word) for word in [*h.split(), ""]) for h in headers]
     for text_row in texts:
         for i, text in enumerate(text_row):
@@ -180,23 +166,44 @@ def table(
         max(len(line) for line in [*titles[i], *(ln for row in cells for ln in row[i])])
         for i in range(len(headers))
     ]
-    out: list[str] = []
-    for n in range(max(len(lines) for lines in titles)):
-        heads = [
-            (lines[n] if n < len(lines) else "").ljust(w)
-            for lines, w in zip(titles, widths, strict=True)
-        ]
-        out.append("  ".join(heads).rstrip())
+    out = _wrapped_lines(titles, widths)
     out.append("  ".join("-" * w for w in widths))
     for cell_row in cells:
-        height = max(len(lines) for lines in cell_row)
-        for n in range(height):
-            parts = [
-                (lines[n] if n < len(lines) else "").ljust(w)
-                for lines, w in zip(cell_row, widths, strict=True)
-            ]
-            out.append("  ".join(parts).rstrip())
+        out += _wrapped_lines(cell_row, widths)
     return "\n".join(out)
+
+
+def _cell_text(value: Any, clip: int | None) -> str:
+    """A value as one line of plain text (None as nothing), clipped to `clip` characters."""
+    text = plain(" ".join(("" if value is None else str(value)).split()))
+    return _clip(text, clip) if clip is not None else text
+
+
+def _natural_widths(
+    headers: Sequence[str], texts: list[list[str]], wrap_at: int | None
+) -> list[int]:
+    """How wide each column would be with room enough (its texts wrapped at `wrap_at`)."""
+    natural = [len(h) for h in headers]
+    for text_row in texts:
+        for i, text in enumerate(text_row):
+            longest = len(text)
+            if wrap_at and longest > wrap_at:
+                longest = max(len(line) for line in textwrap.wrap(text, wrap_at))
+            natural[i] = max(natural[i], longest)
+    return natural
+
+
+def _wrapped_lines(cells: Sequence[list[str]], widths: Sequence[int]) -> list[str]:
+    """The lines of one row whose cells are wrapped into lines, each cell padded to its
+    column's width (trailing space dropped)."""
+    height = max(len(lines) for lines in cells)
+    return [
+        "  ".join(
+            (lines[n] if n < len(lines) else "").ljust(w)
+            for lines, w in zip(cells, widths, strict=True)
+        ).rstrip()
+        for n in range(height)
+    ]
 
 
 def records(

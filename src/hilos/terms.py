@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -107,50 +107,17 @@ class Terms:
         for row in solutions(store.query(_TERMS, graphs=scope)):
             if isinstance(row["value"], Literal):
                 facts[row["term"].value][row["property"].value].append(row["value"])
-        vocab = vocabulary()
         found = cls()
         for iri, supers in terminology.superclasses.items():
-            if not iri.startswith(HILOS_NS):
+            kind = _kind(iri, supers)
+            if kind is None:
                 continue
-            ancestors = {iri, *supers}
-            if HILOS_NS + "Tie" in supers:
-                kind = "tie"
-            elif HILOS_NS + "Actor" in ancestors:
-                kind = "actor"
-            elif HILOS_NS + "Place" in ancestors:
-                kind = "place"
-            else:
-                continue
-            values = facts.get(iri, {})
-            sphere = next(
-                (
-                    vocab.sphere_key(value.value)
-                    for prop, value in terminology.class_values.get(iri, ())
-                    if prop == HILOS_NS + "sphere" and isinstance(value, NamedNode)
-                ),
-                None,
-            )
-            term = Term(
-                iri=iri,
-                name=iri.removeprefix(HILOS_NS),
-                labels=_by_language(values.get("http://www.w3.org/2000/01/rdf-schema#label", [])),
-                aliases=tuple(
-                    v.value for v in values.get("http://www.w3.org/2004/02/skos/core#altLabel", [])
-                ),
-                definitions=_by_language(
-                    values.get("http://www.w3.org/2004/02/skos/core#definition", [])
-                ),
-                sphere=sphere,
-                kind=kind,
-            )
+            term = _term(iri, kind, facts.get(iri, {}), terminology.class_values.get(iri, ()))
             (found.ties if kind == "tie" else found.types)[iri] = term
         for terms, names in ((found.ties, found._tie_names), (found.types, found._type_names)):
             for term in sorted(terms.values(), key=lambda t: t.iri):
-                for name in (term.name, "hilos:" + term.name, *term.labels.values(), *term.aliases):
+                for name in _names_of(term):
                     names.setdefault(normalise(name), term)
-                # "MarketEngagement" also as "market engagement"
-                spaced = "".join(" " + c.lower() if c.isupper() else c for c in term.name).strip()
-                names.setdefault(normalise(spaced), term)
         return found
 
     def tie(self, text: str) -> Term:
@@ -160,6 +127,56 @@ class Terms:
     def entity_type(self, text: str) -> Term:
         """The actor or place class a user names (`mayor`, `alcalde`, `street gang`…)."""
         return _find(text, self._type_names, "type", self.types.values())
+
+
+def _kind(iri: str, supers: Iterable[str]) -> str | None:
+    """What a class of the ontology is to an import: a `tie` type, an `actor` or `place` type,
+    or nothing (None)."""
+    if not iri.startswith(HILOS_NS):
+        return None
+    ancestors = {iri, *supers}
+    if HILOS_NS + "Tie" in supers:
+        return "tie"
+    if HILOS_NS + "Actor" in ancestors:
+        return "actor"
+    if HILOS_NS + "Place" in ancestors:
+        return "place"
+    return None
+
+
+def _term(
+    iri: str,
+    kind: str,
+    values: Mapping[str, list[Literal]],
+    class_values: Iterable[tuple[str, object]],
+) -> Term:
+    """A class as a term: its labels, aliases and definitions, and the sphere it implies."""
+    sphere = next(
+        (
+            vocabulary().sphere_key(value.value)
+            for prop, value in class_values
+            if prop == HILOS_NS + "sphere" and isinstance(value, NamedNode)
+        ),
+        None,
+    )
+    return Term(
+        iri=iri,
+        name=iri.removeprefix(HILOS_NS),
+        labels=_by_language(values.get("http://www.w3.org/2000/01/rdf-schema#label", [])),
+        aliases=tuple(
+            v.value for v in values.get("http://www.w3.org/2004/02/skos/core#altLabel", [])
+        ),
+        definitions=_by_language(values.get("http://www.w3.org/2004/02/skos/core#definition", [])),
+        sphere=sphere,
+        kind=kind,
+    )
+
+
+def _names_of(term: Term) -> list[str]:
+    """Every name a user may give a term: its own, prefixed, its labels and aliases, and a
+    name such as "MarketEngagement" also as "market engagement"."""
+    spaced = "".join(" " + c.lower() if c.isupper() else c for c in term.name).strip()
+    return [term.name, "hilos:" + term.name, *term.labels.values(), *term.aliases, spaced]
 
 
 def _by_language(values: list[Literal]) -> dict[str, str]:

@@ -563,30 +563,15 @@ def types_command(ctx: Context, kind: str | None, fmt: str) -> None:
       hilos --lang es types --kind actor
     """
     terms = Terms.of(ctx.store())
-    rows: list[dict[str, object]] = []
-    for term in sorted(
-        [*terms.types.values(), *terms.ties.values()], key=lambda t: (t.kind, t.label())
-    ):
-        if kind and term.kind != kind:
-            continue
-        rows.append(term.as_dict())
+    rows = [
+        term.as_dict()
+        for term in sorted(
+            [*terms.types.values(), *terms.ties.values()], key=lambda t: (t.kind, t.label())
+        )
+        if not kind or term.kind == kind
+    ]
     if kind in (None, "status"):
-        vocab = vocabulary()
-        for status in (*reversed(vocab.statuses), *vocab.unranked):
-            rows.append(
-                {
-                    "id": status.iri,
-                    "name": status.key,
-                    "kind": "status",
-                    "label": status.labels.get("en"),
-                    "label_es": status.labels.get("es"),
-                    "sphere": None,
-                    "definition": f"weight {status.weight:g}"
-                    + ("; asserts the relation" if status.asserts else ""),
-                    "definition_es": tr("weight {weight}", "es", weight=f"{status.weight:g}")
-                    + (tr("; asserts the relation", "es") if status.asserts else ""),
-                }
-            )
+        rows += _status_rows()
     if fmt == "json":
         echo(to_json(rows))
         return
@@ -600,24 +585,44 @@ def types_command(ctx: Context, kind: str | None, fmt: str) -> None:
             nl=False,
         )
         return
-    words = ctx.words
-    other = "en" if ctx.lang == "es" else "es"
-    shown = []
-    for row in rows:
-        mine = str(row.get("label_es" if ctx.lang == "es" else "label") or row["name"])
-        theirs = str(row.get("label_es" if other == "es" else "label") or "")
-        shown.append(
-            [
-                ctx._(_KIND_WORDS.get(str(row["kind"]), str(row["kind"]))),
-                f"{mine} ({theirs})" if theirs and theirs != mine else mine,
-                words.sphere(str(row["sphere"])) if row.get("sphere") else "",
-                (row.get("definition_es") if ctx.lang == "es" else None)
-                or row.get("definition")
-                or "",
-            ]
-        )
     titles = [ctx._("kind"), ctx._("name"), ctx._("sphere"), ctx._("definition")]
-    echo(table(titles, shown))
+    echo(table(titles, [_type_cells(ctx, row) for row in rows]))
+
+
+def _status_rows() -> list[dict[str, object]]:
+    """The statuses as rows of `hilos types`, strongest first: their weight is their
+    definition."""
+    vocab = vocabulary()
+    return [
+        {
+            "id": status.iri,
+            "name": status.key,
+            "kind": "status",
+            "label": status.labels.get("en"),
+            "label_es": status.labels.get("es"),
+            "sphere": None,
+            "definition": f"weight {status.weight:g}"
+            + ("; asserts the relation" if status.asserts else ""),
+            "definition_es": tr("weight {weight}", "es", weight=f"{status.weight:g}")
+            + (tr("; asserts the relation", "es") if status.asserts else ""),
+        }
+        for status in (*reversed(vocab.statuses), *vocab.unranked)
+    ]
+
+
+def _type_cells(ctx: Context, row: dict[str, object]) -> list[str]:
+    """A row of `hilos types` as the table shows it: the label in the reader's language with
+    the other language's beside it."""
+    other = "en" if ctx.lang == "es" else "es"
+    mine = str(row.get("label_es" if ctx.lang == "es" else "label") or row["name"])
+    theirs = str(row.get("label_es" if other == "es" else "label") or "")
+    definition = (row.get("definition_es") if ctx.lang == "es" else None) or row.get("definition")
+    return [
+        ctx._(_KIND_WORDS.get(str(row["kind"]), str(row["kind"]))),
+        f"{mine} ({theirs})" if theirs and theirs != mine else mine,
+        ctx.words.sphere(str(row["sphere"])) if row.get("sphere") else "",
+        str(definition or ""),
+    ]
 
 
 _KIND_WORDS = {"actor": "actor", "place": "place", "tie": "tie", "status": "status"}

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import click
 from click.core import ParameterSource
@@ -17,6 +17,9 @@ from ..i18n import tr
 from ..serving import holder
 from ..store import Progress, Store, default_store_path
 from .words import Words
+
+if TYPE_CHECKING:  # imported when a command runs: the CLI starts fast
+    from ..network.projection import Filters
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -258,97 +261,127 @@ def network_options(function: F | None = None, *, directed: bool = False) -> F |
 def _with_network_options(function: F, *, directed: bool) -> F:
     import functools
 
-    default_directed = directed
-
-    from ..network.projection import Filters, parse_between
-
-    @click.option(
-        "--graph",
-        "graphs",
-        multiple=True,
-        metavar="NAME",
-        help="Only ties from these loaded graphs (repeatable); the entities their claims name "
-        "are still named and placed by the other graphs that describe them (see --only).",
-    )
-    @click.option(
-        "--only",
-        is_flag=True,
-        help="With --graph: strictly those graphs, even for naming the entities their claims "
-        "touch.",
-    )
-    @click.option(
-        "--min-status",
-        type=STATUS_CHOICE,
-        help="Only ties at least this firm (e.g. reported: reported or confirmed).",
-    )
-    @click.option("--as-of", metavar="DATE", help="Only ties valid at this date (YYYY[-MM[-DD]]).")
-    @click.option("--between", metavar="YEAR..YEAR", help="Only ties valid during these years.")
-    @click.option(
-        "--tie-type",
-        "tie_types",
-        multiple=True,
-        metavar="TYPE",
-        help="Only ties of this type and its sub-types (repeatable), e.g. collusion.",
-    )
-    @click.option(
-        "--exclude",
-        multiple=True,
-        metavar="ENTITY",
-        help="Leave out an entity and its ties (repeatable), e.g. a hub.",
-    )
-    @click.option(
-        "--directed/--undirected",
-        default=default_directed,
-        show_default=True,
-        help="Follow ties only from source to target, or both ways.",
-    )
-    @click.option(
-        "--include",
-        "include",
-        multiple=True,
-        metavar="KINDS",
-        help="Add context to the network of actors: places, markets, policies, events, "
-        "phenomena (comma-separated or repeated).",
-    )
     @functools.wraps(function)
-    def wrapper(
-        *args: Any,
-        graphs: tuple[str, ...],
-        only: bool,
-        min_status: str | None,
-        as_of: str | None,
-        between: str | None,
-        tie_types: tuple[str, ...],
-        exclude: tuple[str, ...],
-        directed: bool,
-        include: tuple[str, ...],
-        **kwargs: Any,
-    ) -> Any:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
         context = click.get_current_context().find_object(Context)
         if context is None:  # pragma: no cover - every command runs under the group
             raise click.UsageError("run as a hilos sub-command")
-        excluded: tuple[str, ...] = ()
-        if exclude:
-            from ..entities import resolve
-
-            store = context.store()
-            excluded = tuple(resolve(store, ref, lang=context.lang) for ref in exclude)
-        if only and not graphs:
-            raise click.UsageError("--only keeps strictly the graphs given with --graph: give them")
-        kwargs["filters"] = Filters(
-            graphs=graphs,
-            only=only,
-            min_status=min_status,
-            as_of=as_of,
-            between=parse_between(between) if between else None,
-            tie_types=tie_types,
-            exclude=excluded,
-            directed=directed,
-            include=_context_kinds(include),
-        )
+        options = {name: kwargs.pop(name) for name in _NETWORK_OPTION_NAMES}
+        kwargs["filters"] = _filters(context, **options)
         return function(*args, **kwargs)
 
+    for option in reversed(_network_options(directed)):
+        wrapper = option(wrapper)
     return wrapper  # type: ignore[return-value]
+
+
+_NETWORK_OPTION_NAMES = (
+    "graphs",
+    "only",
+    "min_status",
+    "as_of",
+    "between",
+    "tie_types",
+    "exclude",
+    "directed",
+    "include",
+)
+"""The parameters the network options give a command, taken out and made its `filters`."""
+
+
+def _network_options(directed: bool) -> list[Callable[[Callable[..., Any]], Callable[..., Any]]]:
+    """The options that choose what of the graph a network command analyses, in the order its
+    help lists them; `--directed` is the default when `directed`."""
+    return [
+        click.option(
+            "--graph",
+            "graphs",
+            multiple=True,
+            metavar="NAME",
+            help="Only ties from these loaded graphs (repeatable); the entities their claims "
+            "name are still named and placed by the other graphs that describe them (see "
+            "--only).",
+        ),
+        click.option(
+            "--only",
+            is_flag=True,
+            help="With --graph: strictly those graphs, even for naming the entities their "
+            "claims touch.",
+        ),
+        click.option(
+            "--min-status",
+            type=STATUS_CHOICE,
+            help="Only ties at least this firm (e.g. reported: reported or confirmed).",
+        ),
+        click.option(
+            "--as-of", metavar="DATE", help="Only ties valid at this date (YYYY[-MM[-DD]])."
+        ),
+        click.option("--between", metavar="YEAR..YEAR", help="Only ties valid during these years."),
+        click.option(
+            "--tie-type",
+            "tie_types",
+            multiple=True,
+            metavar="TYPE",
+            help="Only ties of this type and its sub-types (repeatable), e.g. collusion.",
+        ),
+        click.option(
+            "--exclude",
+            multiple=True,
+            metavar="ENTITY",
+            help="Leave out an entity and its ties (repeatable), e.g. a hub.",
+        ),
+        click.option(
+            "--directed/--undirected",
+            default=directed,
+            show_default=True,
+            help="Follow ties only from source to target, or both ways.",
+        ),
+        click.option(
+            "--include",
+            "include",
+            multiple=True,
+            metavar="KINDS",
+            help="Add context to the network of actors: places, markets, policies, events, "
+            "phenomena (comma-separated or repeated).",
+        ),
+    ]
+
+
+def _filters(
+    context: Context,
+    *,
+    graphs: tuple[str, ...],
+    only: bool,
+    min_status: str | None,
+    as_of: str | None,
+    between: str | None,
+    tie_types: tuple[str, ...],
+    exclude: tuple[str, ...],
+    directed: bool,
+    include: tuple[str, ...],
+) -> Filters:
+    """The network options as the filters of a projection (entities to leave out resolved)."""
+    from ..network.projection import Filters, parse_between
+
+    excluded: tuple[str, ...] = ()
+    if exclude:
+        from ..entities import resolve
+
+        store = context.store()
+        excluded = tuple(resolve(store, ref, lang=context.lang) for ref in exclude)
+    if only and not graphs:
+        raise click.UsageError("--only keeps strictly the graphs given with --graph: give them")
+    return Filters(
+        graphs=graphs,
+        only=only,
+        min_status=min_status,
+        as_of=as_of,
+        between=parse_between(between) if between else None,
+        tie_types=tie_types,
+        exclude=excluded,
+        directed=directed,
+        include=_context_kinds(include),
+    )
 
 
 def _context_kinds(values: tuple[str, ...]) -> tuple[str, ...]:

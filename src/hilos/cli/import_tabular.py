@@ -14,6 +14,7 @@ from ..importers.tabular import (
     FIELDS,
     NODE_FIELDS,
     BadRows,
+    GenericRelation,
     ImportOptions,
     Summary,
     dump_json,
@@ -120,6 +121,7 @@ _LONGEST_ERROR = 20_000
 )
 @output_option("table", "json")
 @pass_context
+# Over 60 lines for its options and its --help text (the docstring); the body is short.
 def import_csv_command(
     ctx: Context,
     file: str,
@@ -435,6 +437,37 @@ def _print(ctx: Context, summary: Summary, fmt: str) -> None:
         echo(dump_json(summary))
         return
     _ = ctx._
+    lines = [_headline(ctx, summary)]
+    lines.extend(_mapping_summary(ctx, summary))
+    if summary.date_note:
+        lines.append(_("Dates: {note}.", note=ctx.say(summary.date_note)))
+    if summary.rejected:
+        lines.append(_rejected(ctx, summary))
+    lines.extend(_names_summary(ctx, summary))
+    if summary.untyped:
+        lines.append(
+            _(
+                "{count} new entities are plain actors with no sphere: `hilos validate` will "
+                "report them; type them with from_type/to_type (or give from_sphere/to_sphere), "
+                "or a node sheet.",
+                count=summary.untyped,
+            )
+        )
+    lines.extend(_generic(ctx, generic) for generic in summary.generic_relations[:_SHOWN])
+    lines.extend(_("Sphere: {note}.", note=ctx.say(note)) for note in summary.sphere_notes)
+    if summary.dry_run and summary.examples:
+        lines.append(_("The first claims, as they will read:"))
+        lines.extend(
+            wrap(_example(ctx, example), "  ", subsequent="    ") for example in summary.examples
+        )
+    if summary.change is not None:
+        lines.append(_undo_hint(ctx, summary, summary.change))
+    echo("\n".join(_fit(line) for line in lines))
+
+
+def _headline(ctx: Context, summary: Summary) -> str:
+    """What the import did (or would do) to which graph, and how much."""
+    _ = ctx._
     values: dict[str, object] = {"file": summary.file, "graph": summary.graph}
     if summary.appended:
         head = (
@@ -459,64 +492,46 @@ def _print(ctx: Context, summary: Summary, fmt: str) -> None:
     )
     if not summary.dry_run:
         head += _(", {count} statements", count=summary.statements)
-    lines = [head]
-    lines.extend(_mapping_summary(ctx, summary))
-    if summary.date_note:
-        lines.append(_("Dates: {note}.", note=ctx.say(summary.date_note)))
-    if summary.rejected:
-        lines.append(
-            _(
-                "{count} rows rejected, written to {file}",
-                count=summary.rejected,
-                file=summary.rejected_file,
-            )
-            if summary.rejected_file
-            else _("{count} rows rejected", count=summary.rejected)
+    return head
+
+
+def _rejected(ctx: Context, summary: Summary) -> str:
+    _ = ctx._
+    if summary.rejected_file:
+        return _(
+            "{count} rows rejected, written to {file}",
+            count=summary.rejected,
+            file=summary.rejected_file,
         )
-    lines.extend(_names_summary(ctx, summary))
-    if summary.untyped:
-        lines.append(
-            _(
-                "{count} new entities are plain actors with no sphere: `hilos validate` will "
-                "report them; type them with from_type/to_type (or give from_sphere/to_sphere), "
-                "or a node sheet.",
-                count=summary.untyped,
-            )
+    return _("{count} rows rejected", count=summary.rejected)
+
+
+def _generic(ctx: Context, generic: GenericRelation) -> str:
+    """A relation that names no tie type, and the closest tie types if any."""
+    _ = ctx._
+    said = {"relation": repr(generic.relation), "rows": generic.rows}
+    if generic.closest:
+        return _(
+            "Relation {relation} is no tie type of hilos: kept as a generic tie in {rows} "
+            "row(s) (closest tie types: {closest}).",
+            closest=", ".join(generic.closest),
+            **said,
         )
-    for generic in summary.generic_relations[:_SHOWN]:
-        said = {"relation": repr(generic.relation), "rows": generic.rows}
-        lines.append(
-            _(
-                "Relation {relation} is no tie type of hilos: kept as a generic tie in {rows} "
-                "row(s) (closest tie types: {closest}).",
-                closest=", ".join(generic.closest),
-                **said,
-            )
-            if generic.closest
-            else _(
-                "Relation {relation} is no tie type of hilos: kept as a generic tie in {rows} "
-                "row(s).",
-                **said,
-            )
-        )
-    lines.extend(_("Sphere: {note}.", note=ctx.say(note)) for note in summary.sphere_notes)
-    if summary.dry_run and summary.examples:
-        lines.append(_("The first claims, as they will read:"))
-        lines.extend(
-            wrap(_example(ctx, example), "  ", subsequent="    ") for example in summary.examples
-        )
-    if summary.change is not None:
-        name = Path(summary.file).name
-        lines.append(
-            _(
-                "Change {number} of graph {graph}: hilos undo --graph {graph} takes it out while "
-                "it is the last change, hilos drop {graph} --file {file} at any time.",
-                number=summary.change,
-                graph=summary.graph,
-                file=shlex.quote(name),
-            )
-        )
-    echo("\n".join(_fit(line) for line in lines))
+    return _(
+        "Relation {relation} is no tie type of hilos: kept as a generic tie in {rows} row(s).",
+        **said,
+    )
+
+
+def _undo_hint(ctx: Context, summary: Summary, change: int) -> str:
+    """How to take out a file added to a graph as one change of its journal."""
+    return ctx._(
+        "Change {number} of graph {graph}: hilos undo --graph {graph} takes it out while "
+        "it is the last change, hilos drop {graph} --file {file} at any time.",
+        number=change,
+        graph=summary.graph,
+        file=shlex.quote(Path(summary.file).name),
+    )
 
 
 def _fit(text: str) -> str:

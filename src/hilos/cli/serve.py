@@ -8,6 +8,7 @@ import re
 import secrets
 import signal
 from types import FrameType
+from typing import Protocol
 
 import click
 
@@ -65,6 +66,7 @@ MIN_TOKEN = 16
     "answers, with CORS headers (repeatable). None by default.",
 )
 @pass_context
+# Over 60 lines for its options and its --help text (the docstring); the body is short.
 def serve_command(
     ctx: Context,
     host: str,
@@ -121,18 +123,7 @@ def serve_command(
     """
     from ..server import make_server
 
-    token: str | None = None
-    generated = False
-    if allow_update:
-        token = os.environ.get(TOKEN_VARIABLE, "").strip() or None
-        if token is None:
-            token = secrets.token_urlsafe(32)
-            generated = True
-        elif len(token) < MIN_TOKEN:
-            raise BadInput(
-                f"{TOKEN_VARIABLE} is too short to guard writing: use at least {MIN_TOKEN} "
-                "characters (or unset it and let hilos serve make one up)"
-            )
+    token, generated = _update_token() if allow_update else (None, False)
     store = ctx.store()
     try:
         server = make_server(
@@ -147,23 +138,7 @@ def serve_command(
         )
     except OSError as exc:
         raise BadInput(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    if host not in LOOPBACK:
-        click.echo(f"Warning: listening on {host}: other machines can query this graph.", err=True)
-        if allow_update:
-            click.echo(
-                "Warning: the bearer token travels unencrypted over plain HTTP; put the server "
-                "behind HTTPS before writing to it from another machine.",
-                err=True,
-            )
-    click.echo(f"Explorer at {server.base_url}/ — Ctrl-C stops.", err=True)
-    if allow_update:
-        click.echo(f"SPARQL endpoint at {server.url}, accepting updates with the token.", err=True)
-        if generated:
-            click.echo(
-                f"Bearer token for updates (set {TOKEN_VARIABLE} to choose it): {token}", err=True
-            )
-    else:
-        click.echo(f"SPARQL endpoint (read-only) at {server.url}", err=True)
+    _say_where(host, server, token if generated else None, allow_update=allow_update)
     # a server stopped by a signal (kill, a service manager) cleans up as Ctrl-C does
     signal.signal(signal.SIGTERM, _interrupt)
     try:
@@ -177,6 +152,51 @@ def serve_command(
         click.echo("Stopped.", err=True)
     finally:
         server.server_close()
+
+
+class _Listening(Protocol):
+    """What is said of a server: where it listens."""
+
+    @property
+    def base_url(self) -> str: ...
+
+    @property
+    def url(self) -> str: ...
+
+
+def _update_token() -> tuple[str, bool]:
+    """The bearer token that guards writing: $HILOS_SERVE_TOKEN, or one made up (True)."""
+    token = os.environ.get(TOKEN_VARIABLE, "").strip()
+    if not token:
+        return secrets.token_urlsafe(32), True
+    if len(token) < MIN_TOKEN:
+        raise BadInput(
+            f"{TOKEN_VARIABLE} is too short to guard writing: use at least {MIN_TOKEN} "
+            "characters (or unset it and let hilos serve make one up)"
+        )
+    return token, False
+
+
+def _say_where(host: str, server: _Listening, made_up: str | None, *, allow_update: bool) -> None:
+    """Where the explorer and the endpoint listen, on stderr, with a warning when other
+    machines can reach them, and the token if it was `made_up`."""
+    if host not in LOOPBACK:
+        click.echo(f"Warning: listening on {host}: other machines can query this graph.", err=True)
+        if allow_update:
+            click.echo(
+                "Warning: the bearer token travels unencrypted over plain HTTP; put the server "
+                "behind HTTPS before writing to it from another machine.",
+                err=True,
+            )
+    click.echo(f"Explorer at {server.base_url}/ — Ctrl-C stops.", err=True)
+    if not allow_update:
+        click.echo(f"SPARQL endpoint (read-only) at {server.url}", err=True)
+        return
+    click.echo(f"SPARQL endpoint at {server.url}, accepting updates with the token.", err=True)
+    if made_up is not None:
+        click.echo(
+            f"Bearer token for updates (set {TOKEN_VARIABLE} to choose it): {made_up}", err=True
+        )
 
 
 def _origins(given: tuple[str, ...]) -> tuple[str, ...]:

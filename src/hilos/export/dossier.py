@@ -25,7 +25,8 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import PurePath
+from functools import cache
+from pathlib import Path, PurePath
 
 import networkx as nx
 
@@ -34,12 +35,14 @@ from ..errors import BadInput
 from ..i18n import Translator, tr
 from ..namespaces import expand
 from ..network.evidence import Claim, Hop, Node, Source, claim_details, node, sources_of
+from ..network.paths import Path as FoundPath
 from ..network.paths import find_paths
 from ..network.projection import INCLUDABLE, Filters, project
 from ..output import atomic_output
 from ..store import Store
 from ..vocab import CONTEXT_KINDS, vocabulary
 from . import snapshot_hash
+from .words import context_plural
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
 """File extensions and the dossier format each one means."""
@@ -166,13 +169,13 @@ class _Relations:
 
     def __init__(self, store: Store, lang: str) -> None:
         self._store = store
-        self._lang = lang
+        self.lang = lang
         self._labels: dict[str, str] = {}
 
     def label(self, relation: str) -> str:
         if relation not in self._labels:
             iri = expand(relation) or relation
-            self._labels[relation] = describe(self._store, iri, lang=self._lang).label
+            self._labels[relation] = describe(self._store, iri, lang=self.lang).label
         return self._labels[relation]
 
 
@@ -215,34 +218,76 @@ def _entity_rows(
             tie,
         )
 
-    rows: list[Row] = []
-    for number, (tie, (u, v, data)) in enumerate(sorted(edges.items(), key=order), 1):
-        relation = str(data["relation"])
-        confidence = data["confidence"]
-        rows.append(
-            Row(
-                number=number,
-                tie=tie,
-                relation=relation,
-                relation_label=relations.label(relation),
-                from_=nodes[u],
-                to=nodes[v],
-                forward=u == iri,
-                status=data["status"] if isinstance(data["status"], str) else None,
-                confidence=float(confidence) if isinstance(confidence, int | float) else None,
-                start=data["start"] if isinstance(data["start"], str) else None,
-                end=data["end"] if isinstance(data["end"], str) else None,
-                score=float(data["score"]) if isinstance(data["score"], int | float) else 0.0,
-                notes=notes.cite(sources_of(store, tie)),
-                qualifiers=details[tie][0],
-                period=details[tie][1],
-                modality=str(data.get("modality") or "stated"),
-            )
+    rows = [
+        _entity_row(
+            number,
+            tie,
+            (nodes[u], nodes[v], data),
+            forward=u == iri,
+            store=store,
+            notes=notes,
+            relations=relations,
+            details=details[tie],
         )
+        for number, (tie, (u, v, data)) in enumerate(sorted(edges.items(), key=order), 1)
+    ]
     others = sorted(
         (n for n in nodes.values() if n.id != iri), key=lambda n: (n.label.casefold(), n.id)
     )
     return rows, [nodes[iri], *others]
+
+
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _number_or_none(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _entity_row(
+    number: int,
+    tie: str,
+    edge: tuple[Node, Node, dict[str, object]],
+    *,
+    forward: bool,
+    store: Store,
+    notes: _Notes,
+    relations: _Relations,
+    details: tuple[tuple[str, ...], str | None],
+) -> Row:
+    """One tie of the entity, as its projected edge (`from_`, `to`, data) describes it."""
+    from_, to, data = edge
+    relation = str(data["relation"])
+    return Row(
+        number=number,
+        tie=tie,
+        relation=relation,
+        relation_label=relations.label(relation),
+        from_=from_,
+        to=to,
+        forward=forward,
+        status=_text_or_none(data["status"]),
+        confidence=_number_or_none(data["confidence"]),
+        start=_text_or_none(data["start"]),
+        end=_text_or_none(data["end"]),
+        score=_number_or_none(data["score"]) or 0.0,
+        notes=notes.cite(sources_of(store, tie)),
+        qualifiers=details[0],
+        period=details[1],
+        modality=str(data.get("modality") or "stated"),
+    )
+
+
+@dataclass(frozen=True)
+class _Body:
+    """What a dossier shows besides its header: an entity's card and ties, or paths."""
+
+    title: str
+    entities: list[Node]
+    summary: Summary | None = None
+    ties: tuple[Row, ...] = ()
+    paths: tuple[PathSection, ...] = ()
 
 
 def build_dossier(
@@ -266,74 +311,20 @@ def build_dossier(
     if (entity is None) == (path is None):
         raise BadInput("give an entity or a path between two entities (one of them, not both)")
     filters = filters or Filters(directed=False)
-    ends: tuple[str, ...] = ()
-    if entity is not None:
-        iri = resolve(store, entity, lang=lang)
-    else:
-        if isinstance(path, str):
-            raise BadInput("a path is given as its two ends, (A, B)")
-        refs = tuple(path or ())
-        if len(refs) != 2:
-            raise BadInput(f"a path has two ends, got {len(refs)}")
-        ends = tuple(resolve(store, ref, lang=lang) for ref in refs)
+    iri = resolve(store, entity, lang=lang) if entity is not None else None
+    ends = _path_ends(store, path, lang) if iri is None else ()
     notes = _Notes()
     relations = _Relations(store, lang)
     projection = project(store, filters, lang=lang)
-    summary: Summary | None = None
-    ties: list[Row] = []
-    sections: list[PathSection] = []
-    named: list[Node] = []
-
-    if entity is not None:
-        summary = describe(store, iri, lang=lang)
-        # a dossier is the entity's card: every claim, with places and markets, refuted ones and
-        # recommendations included, each with its status
-        every = dataclasses.replace(filters, every_claim=True, include=CONTEXT_KINDS)
-        card_projection = project(store, every, lang=lang)
-        ties, named = _entity_rows(store, card_projection.graph, iri, notes, relations)
-        if not named:
-            named = [Node(iri, summary.label, summary.sphere)]
-        title = tr("Evidence dossier: {name}", lang, name=summary.label)
+    if iri is not None:
+        body = _entity_body(store, iri, filters, notes, relations)
     else:
         found = find_paths(store, projection, *ends, limit=limit, max_hops=max_hops)
-        seen: dict[str, Node] = {}
-        for found_path in found:
-            labels = {n.id: n for n in found_path.nodes}
-            rows = tuple(
-                Row(
-                    number=number,
-                    tie=claim.id,
-                    relation=h.relation,
-                    relation_label=relations.label(h.relation),
-                    from_=labels[h.from_],
-                    to=labels[h.to],
-                    forward=claim.from_ == h.from_,
-                    status=claim.status,
-                    confidence=claim.confidence,
-                    start=claim.start,
-                    end=claim.end,
-                    score=claim.score,
-                    notes=notes.cite(claim.sources),
-                    qualifiers=claim.qualifiers,
-                    period=claim.period,
-                    counted=claim.id == h.tie,
-                )
-                for number, h in enumerate(found_path.hops, 1)
-                for claim in _claims_of(h)
-            )
-            sections.append(PathSection(found_path.score, found_path.nodes, rows))
-            for n in found_path.nodes:
-                seen.setdefault(n.id, n)
-        named = list(seen.values())
-        first = found[0].nodes
-        title = tr(
-            "Evidence dossier: {start} → {end}", lang, start=first[0].label, end=first[-1].label
-        )
-
+        body = _path_body(found, notes, relations)
     scope = list(filters.graphs) or None
-    type_labels = tuple(relations.label(t) for t in (summary.types if summary is not None else ()))
+    summary = body.summary
     return Dossier(
-        title=title,
+        title=body.title,
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC"),
         snapshot=snapshot_hash(store, scope),
         snapshot_scope=_scope_in_words(store, scope, lang),
@@ -347,12 +338,92 @@ def build_dossier(
             )
         ),
         entity=summary,
-        ties=tuple(ties),
-        paths=tuple(sections),
+        ties=body.ties,
+        paths=body.paths,
         footnotes=tuple(notes.footnotes),
-        entities=tuple(named),
+        entities=tuple(body.entities),
         lang=lang,
-        type_labels=type_labels,
+        type_labels=tuple(relations.label(t) for t in (summary.types if summary else ())),
+    )
+
+
+def _path_ends(store: Store, path: Sequence[str] | None, lang: str) -> tuple[str, ...]:
+    """The two ends of a path, resolved."""
+    if isinstance(path, str):
+        raise BadInput("a path is given as its two ends, (A, B)")
+    refs = tuple(path or ())
+    if len(refs) != 2:
+        raise BadInput(f"a path has two ends, got {len(refs)}")
+    return tuple(resolve(store, ref, lang=lang) for ref in refs)
+
+
+def _entity_body(
+    store: Store, iri: str, filters: Filters, notes: _Notes, relations: _Relations
+) -> _Body:
+    lang = relations.lang
+    summary = describe(store, iri, lang=lang)
+    # a dossier is the entity's card: every claim, with places and markets, refuted ones and
+    # recommendations included, each with its status
+    every = dataclasses.replace(filters, every_claim=True, include=CONTEXT_KINDS)
+    card_projection = project(store, every, lang=lang)
+    ties, named = _entity_rows(store, card_projection.graph, iri, notes, relations)
+    return _Body(
+        title=tr("Evidence dossier: {name}", lang, name=summary.label),
+        entities=named or [Node(iri, summary.label, summary.sphere)],
+        summary=summary,
+        ties=tuple(ties),
+    )
+
+
+def _path_body(found: Sequence[FoundPath], notes: _Notes, relations: _Relations) -> _Body:
+    sections: list[PathSection] = []
+    seen: dict[str, Node] = {}
+    for found_path in found:
+        labels = {n.id: n for n in found_path.nodes}
+        rows = tuple(
+            _hop_row(number, h, claim, labels, notes, relations)
+            for number, h in enumerate(found_path.hops, 1)
+            for claim in _claims_of(h)
+        )
+        sections.append(PathSection(found_path.score, found_path.nodes, rows))
+        for n in found_path.nodes:
+            seen.setdefault(n.id, n)
+    first = found[0].nodes
+    title = tr(
+        "Evidence dossier: {start} → {end}",
+        relations.lang,
+        start=first[0].label,
+        end=first[-1].label,
+    )
+    return _Body(title=title, entities=list(seen.values()), paths=tuple(sections))
+
+
+def _hop_row(
+    number: int,
+    h: Hop,
+    claim: Claim,
+    labels: dict[str, Node],
+    notes: _Notes,
+    relations: _Relations,
+) -> Row:
+    """One claim behind hop `number` of a path, oriented as the path walks it."""
+    return Row(
+        number=number,
+        tie=claim.id,
+        relation=h.relation,
+        relation_label=relations.label(h.relation),
+        from_=labels[h.from_],
+        to=labels[h.to],
+        forward=claim.from_ == h.from_,
+        status=claim.status,
+        confidence=claim.confidence,
+        start=claim.start,
+        end=claim.end,
+        score=claim.score,
+        notes=notes.cite(claim.sources),
+        qualifiers=claim.qualifiers,
+        period=claim.period,
+        counted=claim.id == h.tie,
     )
 
 
@@ -448,7 +519,7 @@ def _filters_in_words(
         )
     if filters.include:
         kinds = [
-            _included(name, lang) for name, kind in INCLUDABLE.items() if kind in filters.include
+            context_plural(kind, lang) for kind in INCLUDABLE.values() if kind in filters.include
         ]
         lines.append(_("context in the network besides actors: {kinds}", kinds=", ".join(kinds)))
     if direction:
@@ -458,18 +529,6 @@ def _filters_in_words(
             else _("ties followed both ways")
         )
     return lines
-
-
-def _included(name: str, lang: str) -> str:
-    """A name `--include` takes, in `lang`."""
-    words = {
-        "places": tr("places", lang),
-        "markets": tr("markets", lang),
-        "policies": tr("policies", lang),
-        "events": tr("events", lang),
-        "phenomena": tr("phenomena", lang),
-    }
-    return words.get(name, name)
 
 
 def _text(value: str | None) -> str:
@@ -675,65 +734,83 @@ def _md_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str
 
 def render_markdown(dossier: Dossier) -> str:
     """The dossier as GitHub-flavoured Markdown."""
-    lang = dossier.lang
-    _ = Translator(lang)
-    out = [f"# {md_escape(dossier.title)}", ""]
+    out = [f"# {md_escape(dossier.title)}", "", *_md_meta(dossier), ""]
+    out += _md_entity(dossier)
+    for number, section in enumerate(dossier.paths, 1):
+        out += _md_path(dossier, number, section)
+    out += _md_sources(dossier)
+    out += ["", f"## {md_escape(tr('Entities', dossier.lang))}", ""]
+    for n in dossier.entities:
+        out.append(f"- {md_escape(n.label + _sphere(n, dossier.lang))}: {md_code(n.id)}")
+    out.append("")
+    return "\n".join(out)
+
+
+def _md_meta(dossier: Dossier) -> list[str]:
+    out = []
     for label, value, kind in _meta(dossier):
         shown = md_escape(value) if kind == "text" else md_code(value)
         if kind == "snapshot":
             shown += f" — {md_escape(dossier.snapshot_scope)}"
         out.append(f"- **{md_escape(label)}:** {shown}")
-    out.append("")
-    if dossier.entity is not None:
-        out += _md_card(dossier.entity, dossier)
-        out += [f"## {md_escape(_('Ties'))}", ""]
-        if dossier.ties:
-            out += [md_escape(_direction_note(dossier.entity.label, lang)), ""]
-            out += _md_table(
-                _tie_headers(lang),
-                [
-                    [
-                        str(row.number),
-                        row.relation_label,
-                        "→" if row.forward else "←",
-                        (row.to if row.forward else row.from_).label
-                        + _sphere(row.to if row.forward else row.from_, lang),
-                        _status(row, lang),
-                        _confidence(row),
-                        _dates(row),
-                        _notes_text(row, lang),
-                    ]
-                    for row in dossier.ties
-                ],
-            )
-        else:
-            out.append(md_escape(_no_ties(lang)))
-        out.append("")
-    for number, section in enumerate(dossier.paths, 1):
-        names = " → ".join(n.label for n in section.nodes)
-        out += [f"## {md_escape(_path_heading(dossier, number))}", "", md_escape(names), ""]
-        out += [md_escape(_score_sentence(section, lang)), "", md_escape(_hop_note(lang)), ""]
-        out += _md_table(
-            _hop_headers(lang),
-            [
-                [
-                    _number(row, lang),
-                    row.from_.label,
-                    row.relation_label,
-                    "→" if row.forward else "←",
-                    row.to.label,
-                    _status(row, lang),
-                    _confidence(row),
-                    _dates(row),
-                    _notes_text(row, lang),
-                ]
-                for row in section.rows
-            ],
-        )
-        out.append("")
-    out += [f"## {md_escape(_('Sources'))}", ""]
+    return out
+
+
+def _md_entity(dossier: Dossier) -> list[str]:
+    """The entity's card and its ties (nothing for a path dossier)."""
+    if dossier.entity is None:
+        return []
+    lang = dossier.lang
+    out = _md_card(dossier.entity, dossier)
+    out += [f"## {md_escape(tr('Ties', lang))}", ""]
+    if not dossier.ties:
+        return [*out, md_escape(_no_ties(lang)), ""]
+    out += [md_escape(_direction_note(dossier.entity.label, lang)), ""]
+    out += _md_table(_tie_headers(lang), [_md_tie_cells(row, lang) for row in dossier.ties])
+    return [*out, ""]
+
+
+def _md_tie_cells(row: Row, lang: str) -> list[str]:
+    other = row.to if row.forward else row.from_
+    return [
+        str(row.number),
+        row.relation_label,
+        "→" if row.forward else "←",
+        other.label + _sphere(other, lang),
+        _status(row, lang),
+        _confidence(row),
+        _dates(row),
+        _notes_text(row, lang),
+    ]
+
+
+def _md_path(dossier: Dossier, number: int, section: PathSection) -> list[str]:
+    lang = dossier.lang
+    names = " → ".join(n.label for n in section.nodes)
+    out = [f"## {md_escape(_path_heading(dossier, number))}", "", md_escape(names), ""]
+    out += [md_escape(_score_sentence(section, lang)), "", md_escape(_hop_note(lang)), ""]
+    out += _md_table(_hop_headers(lang), [_md_hop_cells(row, lang) for row in section.rows])
+    return [*out, ""]
+
+
+def _md_hop_cells(row: Row, lang: str) -> list[str]:
+    return [
+        _number(row, lang),
+        row.from_.label,
+        row.relation_label,
+        "→" if row.forward else "←",
+        row.to.label,
+        _status(row, lang),
+        _confidence(row),
+        _dates(row),
+        _notes_text(row, lang),
+    ]
+
+
+def _md_sources(dossier: Dossier) -> list[str]:
+    out = [f"## {md_escape(tr('Sources', dossier.lang))}", ""]
     if not dossier.footnotes:
-        out += [md_escape(_("None.")), ""]
+        out += [md_escape(tr("None.", dossier.lang)), ""]
     for note in dossier.footnotes:
         parts = [md_escape(note.citation)]
         if note.quote:
@@ -742,11 +819,7 @@ def render_markdown(dossier: Dossier) -> str:
             parts.append(md_escape(note.locator))
         parts.append(md_code(note.source))
         out.append(f"{note.number}. " + " — ".join(parts))
-    out += ["", f"## {md_escape(_('Entities'))}", ""]
-    for n in dossier.entities:
-        out.append(f"- {md_escape(n.label + _sphere(n, lang))}: {md_code(n.id)}")
-    out.append("")
-    return "\n".join(out)
+    return out
 
 
 def _md_card(summary: Summary, dossier: Dossier) -> list[str]:
@@ -783,191 +856,194 @@ def _card_fields(summary: Summary, dossier: Dossier) -> list[tuple[str, str, boo
 
 
 # --- HTML -------------------------------------------------------------------------------------
+# The markup is in dossier.html; here are only the values that fill it in. Text is escaped when
+# it fills a marker; only blocks already filled (`_Html`) go in as they are.
+
+
+class _Html(str):
+    """Markup made by filling in a block of the template: safe to put in as it is."""
+
+    __slots__ = ()
+
+
+_Value = str | int | _Html
 
 
 def _e(value: str | None) -> str:
     return html.escape(_text(value), quote=True)
 
 
-_CSS = """
-:root { color-scheme: light; }
-body { font: 15px/1.5 Georgia, "Times New Roman", serif; color: #111; background: #fff;
-  max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }
-h1 { font-size: 1.6rem; margin-bottom: .5rem; }
-h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #999; }
-dl.meta, dl.card { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
-dl dt { font-weight: bold; }
-dl dd { margin: 0; }
-code, .iri { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .85em;
-  overflow-wrap: anywhere; }
-table { border-collapse: collapse; width: 100%; margin: 1rem 0; font-size: .9rem; }
-th, td { border: 1px solid #999; padding: .3rem .5rem; text-align: left; vertical-align: top; }
-th { background: #eee; }
-td.num { text-align: right; white-space: nowrap; }
-.status-refuted, .status-disputed { font-style: italic; }
-.chain { font-weight: bold; }
-.score { margin: .5rem 0; }
-ol.notes li { margin-bottom: .6rem; }
-ol.notes blockquote { margin: .2rem 0 .2rem 1.5rem; font-style: italic; }
-a { color: inherit; }
-footer { margin-top: 2rem; font-size: .85rem; color: #444; }
-@media print {
-  body { margin: 0; max-width: none; font-size: 10.5pt; }
-  @page { margin: 1.5cm; }
-  tr, li { break-inside: avoid; page-break-inside: avoid; }
-  h2 { break-after: avoid; page-break-after: avoid; }
-  a { text-decoration: none; }
-}
-"""
+_BLOCK = re.compile(r"^<!--@ (\w+) -->\n", re.MULTILINE)
+_MARKER = re.compile(r"^@@(?P<line>[A-Z_]+)@@\n|@@(?P<inline>[A-Z_]+)@@", re.MULTILINE)
 
 
-def _html_notes(row: Row, lang: str) -> str:
+@cache
+def _blocks() -> dict[str, str]:
+    """The template's blocks by name (the comment before the first one is its documentation)."""
+    text = (Path(__file__).parent / "dossier.html").read_text(encoding="utf-8")
+    pieces = _BLOCK.split(text)[1:]
+    return {
+        name: body.removesuffix("\n") for name, body in zip(pieces[::2], pieces[1::2], strict=True)
+    }
+
+
+def _fill(block: str, **values: _Value) -> _Html:
+    """The template's `block` with every @@NAME@@ replaced by `values[NAME]` (escaped unless it
+    is markup already). A line holding only a marker that is filled with nothing goes away.
+
+    >>> _fill("header", TEXT="<b>")
+    '<th>&lt;b&gt;</th>'
+    """
+
+    def shown(match: re.Match[str]) -> str:
+        name = match["line"] or match["inline"]
+        value = values[name]
+        text = value if isinstance(value, _Html) else _e(str(value))
+        if match["line"]:
+            return text + "\n" if text else ""
+        return text
+
+    return _Html(_MARKER.sub(shown, _blocks()[block]))
+
+
+def _lines(fragments: Iterable[_Html]) -> _Html:
+    return _Html("\n".join(fragments))
+
+
+def _joined(texts: Iterable[str], separator: str) -> _Html:
+    """Texts escaped one by one and joined by `separator` (plain text, no markup)."""
+    return _Html(html.escape(separator).join(_e(text) for text in texts))
+
+
+def _html_notes(row: Row, lang: str) -> _Html:
     if not row.notes:
-        return _e(tr("no source", lang))
-    return ", ".join(f'<a href="#note-{n}">{n}</a>' for n in row.notes)
+        return _Html(_e(tr("no source", lang)))
+    return _Html(", ".join(_fill("note_link", NUMBER=n) for n in row.notes))
 
 
-def _html_row(cells: Sequence[tuple[str, str]]) -> str:
-    """A table row from (class, already-escaped HTML) pairs."""
-    return (
-        "<tr>"
-        + "".join(
-            f'<td class="{cls}">{content}</td>' if cls else f"<td>{content}</td>"
-            for cls, content in cells
-        )
-        + "</tr>"
+def _html_status(row: Row, lang: str) -> _Html:
+    label = _status(row, lang)
+    if row.status:
+        return _fill("status", KEY=row.status, LABEL=label)
+    return _fill("no_status", LABEL=label)
+
+
+def _html_table(headers: Sequence[str], rows: Iterable[_Html]) -> _Html:
+    heads = _Html("".join(_fill("header", TEXT=h) for h in headers))
+    return _fill("table", HEADERS=heads, ROWS=_lines(rows))
+
+
+def _html_tie_row(row: Row, lang: str) -> _Html:
+    other = row.to if row.forward else row.from_
+    return _fill(
+        "tie_row",
+        NUMBER=row.number,
+        RELATION=row.relation_label,
+        ARROW="→" if row.forward else "←",
+        OTHER_END=other.label + _sphere(other, lang),
+        STATUS=_html_status(row, lang),
+        CONFIDENCE=_confidence(row),
+        DATES=_dates(row),
+        NOTES=_html_notes(row, lang),
     )
 
 
-def _html_table(headers: Sequence[str], rows: Sequence[str]) -> list[str]:
-    head = "".join(f"<th>{_e(h)}</th>" for h in headers)
-    return ["<table>", f"<thead><tr>{head}</tr></thead>", "<tbody>", *rows, "</tbody>", "</table>"]
+def _html_hop_row(row: Row, lang: str) -> _Html:
+    return _fill(
+        "hop_row",
+        NUMBER=_number(row, lang),
+        FROM=row.from_.label,
+        RELATION=row.relation_label,
+        ARROW="→" if row.forward else "←",
+        TO=row.to.label,
+        STATUS=_html_status(row, lang),
+        CONFIDENCE=_confidence(row),
+        DATES=_dates(row),
+        NOTES=_html_notes(row, lang),
+    )
 
 
-def _html_status(row: Row, lang: str) -> tuple[str, str]:
-    return (f"status-{row.status}" if row.status else "", _e(_status(row, lang)))
+def _html_entity(dossier: Dossier) -> _Html:
+    """The entity's card and its ties (nothing for a path dossier)."""
+    summary = dossier.entity
+    if summary is None:
+        return _Html("")
+    lang = dossier.lang
+    fields = _lines(
+        _fill("iri_field" if is_iri else "field", NAME=name, VALUE=value)
+        for name, value, is_iri in _card_fields(summary, dossier)
+    )
+    if dossier.ties:
+        table = _html_table(_tie_headers(lang), (_html_tie_row(r, lang) for r in dossier.ties))
+        ties = _fill("ties", DIRECTION_NOTE=_direction_note(summary.label, lang), TABLE=table)
+    else:
+        ties = _fill("paragraph", TEXT=_no_ties(lang))
+    return _fill(
+        "entity",
+        HEADING=tr("Entity", lang),
+        FIELDS=fields,
+        TIES_HEADING=tr("Ties", lang),
+        TIES=ties,
+    )
 
 
-def _html_meta(dossier: Dossier) -> list[str]:
-    generated, snapshot, command, filters = _meta(dossier)
-    return [
-        f"<dt>{_e(generated[0])}</dt><dd>{_e(generated[1])}</dd>",
-        f'<dt>{_e(snapshot[0])}</dt><dd><code class="snapshot">{_e(snapshot[1])}</code>'
-        f" — {_e(dossier.snapshot_scope)}</dd>",
-        f'<dt>{_e(command[0])}</dt><dd><code class="command">{_e(command[1])}</code></dd>',
-        f"<dt>{_e(filters[0])}</dt><dd>{_e(filters[1])}</dd>",
-    ]
+def _html_path(dossier: Dossier, number: int, section: PathSection) -> _Html:
+    lang = dossier.lang
+    return _fill(
+        "path",
+        HEADING=_path_heading(dossier, number),
+        CHAIN=_joined((n.label for n in section.nodes), " → "),
+        SCORE=_score_sentence(section, lang),
+        HOP_NOTE=_hop_note(lang),
+        TABLE=_html_table(_hop_headers(lang), (_html_hop_row(r, lang) for r in section.rows)),
+    )
+
+
+def _html_note(note: Footnote) -> _Html:
+    return _fill(
+        "note",
+        NUMBER=note.number,
+        CITATION=note.citation,
+        LOCATOR=_fill("locator", LOCATOR=note.locator) if note.locator else _Html(""),
+        SOURCE=note.source,
+        QUOTE=_fill("quote", QUOTE=note.quote) if note.quote else _Html(""),
+    )
+
+
+def _html_sources(dossier: Dossier) -> _Html:
+    if not dossier.footnotes:
+        return _fill("paragraph", TEXT=tr("None.", dossier.lang))
+    return _fill("notes", NOTES=_lines(_html_note(note) for note in dossier.footnotes))
 
 
 def render_html(dossier: Dossier) -> str:
-    """The dossier as one self-contained, printable HTML page."""
+    """The dossier as one self-contained, printable HTML page, from the template dossier.html."""
     lang = dossier.lang
-    _ = Translator(lang)
-    out = [
-        "<!DOCTYPE html>",
-        f'<html lang="{_e(lang)}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        '<meta name="generator" content="hilos">',
-        f"<title>{_e(dossier.title)}</title>",
-        f"<style>{_CSS}</style>",
-        "</head>",
-        "<body>",
-        "<header>",
-        f"<h1>{_e(dossier.title)}</h1>",
-        '<dl class="meta">',
-        *_html_meta(dossier),
-        "</dl>",
-        "</header>",
-        "<main>",
-    ]
-    if dossier.entity is not None:
-        out += ['<section class="entity">', f"<h2>{_e(_('Entity'))}</h2>", '<dl class="card">']
-        for name, value, is_iri in _card_fields(dossier.entity, dossier):
-            shown_value = f'<span class="iri">{_e(value)}</span>' if is_iri else _e(value)
-            out.append(f"<dt>{_e(name)}</dt><dd>{shown_value}</dd>")
-        out += ["</dl>", "</section>", '<section class="ties">', f"<h2>{_e(_('Ties'))}</h2>"]
-        if dossier.ties:
-            out.append(f"<p>{_e(_direction_note(dossier.entity.label, lang))}</p>")
-            rows = []
-            for row in dossier.ties:
-                other = row.to if row.forward else row.from_
-                rows.append(
-                    _html_row(
-                        [
-                            ("num", str(row.number)),
-                            ("", _e(row.relation_label)),
-                            ("", "→" if row.forward else "←"),
-                            ("", _e(other.label + _sphere(other, lang))),
-                            _html_status(row, lang),
-                            ("num", _e(_confidence(row))),
-                            ("", _e(_dates(row))),
-                            ("notes", _html_notes(row, lang)),
-                        ]
-                    )
-                )
-            out += _html_table(_tie_headers(lang), rows)
-        else:
-            out.append(f"<p>{_e(_no_ties(lang))}</p>")
-        out.append("</section>")
-    for number, section in enumerate(dossier.paths, 1):
-        out += [
-            '<section class="path">',
-            f"<h2>{_e(_path_heading(dossier, number))}</h2>",
-            f'<p class="chain">{" → ".join(_e(n.label) for n in section.nodes)}</p>',
-            f'<p class="score">{_e(_score_sentence(section, lang))}</p>',
-            f"<p>{_e(_hop_note(lang))}</p>",
-        ]
-        rows = [
-            _html_row(
-                [
-                    ("num", _e(_number(row, lang))),
-                    ("", _e(row.from_.label)),
-                    ("", _e(row.relation_label)),
-                    ("", "→" if row.forward else "←"),
-                    ("", _e(row.to.label)),
-                    _html_status(row, lang),
-                    ("num", _e(_confidence(row))),
-                    ("", _e(_dates(row))),
-                    ("notes", _html_notes(row, lang)),
-                ]
-            )
-            for row in section.rows
-        ]
-        out += _html_table(_hop_headers(lang), rows)
-        out.append("</section>")
-    out += ['<section class="sources">', f"<h2>{_e(_('Sources'))}</h2>"]
-    if dossier.footnotes:
-        out.append('<ol class="notes">')
-        for note in dossier.footnotes:
-            parts = [f'<span class="citation">{_e(note.citation)}</span>']
-            if note.locator:
-                parts.append(f' — <span class="locator">{_e(note.locator)}</span>')
-            parts.append(f' — <span class="iri">{_e(note.source)}</span>')
-            if note.quote:
-                parts.append(f"<blockquote>“{_e(note.quote)}”</blockquote>")
-            out.append(f'<li id="note-{note.number}" value="{note.number}">{"".join(parts)}</li>')
-        out.append("</ol>")
-    else:
-        out.append(f"<p>{_e(_('None.'))}</p>")
-    out += [
-        "</section>",
-        '<section class="entities">',
-        f"<h2>{_e(_('Entities'))}</h2>",
-        "<ul>",
-    ]
-    for n in dossier.entities:
-        out.append(
-            f'<li>{_e(n.label + _sphere(n, lang))}: <span class="iri">{_e(n.id)}</span></li>'
-        )
-    out += [
-        "</ul>",
-        "</section>",
-        "</main>",
-        f"<footer><p>{_e(_footer(lang))}</p></footer>",
-        "</body>",
-        "</html>",
-        "",
-    ]
-    return "\n".join(out)
+    generated, snapshot, command, filters = _meta(dossier)
+    page = _fill(
+        "page",
+        LANG=lang,
+        TITLE=dossier.title,
+        GENERATED_LABEL=generated[0],
+        GENERATED=generated[1],
+        SNAPSHOT_LABEL=snapshot[0],
+        SNAPSHOT=snapshot[1],
+        SNAPSHOT_SCOPE=dossier.snapshot_scope,
+        COMMAND_LABEL=command[0],
+        COMMAND=command[1],
+        FILTERS_LABEL=filters[0],
+        FILTERS=filters[1],
+        ENTITY=_html_entity(dossier),
+        PATHS=_lines(
+            _html_path(dossier, number, section) for number, section in enumerate(dossier.paths, 1)
+        ),
+        SOURCES_HEADING=tr("Sources", lang),
+        SOURCES=_html_sources(dossier),
+        ENTITIES_HEADING=tr("Entities", lang),
+        ENTITIES=_lines(
+            _fill("entity_item", NAME=n.label + _sphere(n, lang), IRI=n.id)
+            for n in dossier.entities
+        ),
+        FOOTER=_footer(lang),
+    )
+    return page + "\n"

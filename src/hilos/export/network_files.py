@@ -206,58 +206,70 @@ def flat_graph(store: Store, projection: Projection, *, lang: str = "en") -> nx.
     same graph gives the same file whichever store (or endpoint) it was read from."""
     evidence, aliases = claim_evidence(store, projection)
     labels = _Labels(store, lang)
-    vocab = labels.vocab
     graph = nx.MultiDiGraph()
     for node, data in sorted(projection.graph.nodes(data=True), key=lambda item: item[0]):
-        spheres = [labels.concept(key, vocab.spheres) for key in data.get("spheres") or ()]
-        sphere = labels.concept(data["sphere"], vocab.spheres) if data.get("sphere") else None
-        types = [expand(t) or t for t in data.get("types") or ()]
-        attrs: dict[str, Any] = {
-            "label": data.get("label"),
-            "sphere": sphere[0] if sphere else None,
-            "sphere_iri": sphere[1] if sphere else None,
-            "spheres": JOIN.join(label for label, _ in spheres),
-            "sphere_iris": " ".join(iri for _, iri in spheres),
-            "kind": data.get("kind"),
-            "types": JOIN.join(labels.of_class(t) for t in types),
-            "type_iris": " ".join(types),
-            "aliases": _joined(aliases.get(node, ())),
-        }
-        graph.add_node(node, **_present(attrs))
+        graph.add_node(node, **_present(_node_attributes(data, aliases.get(node, ()), labels)))
     edges = sorted(projection.graph.edges(keys=True, data=True), key=lambda e: (e[2], e[0], e[1]))
     for start, end, key, data in edges:
-        relation = expand(data["relation"]) or data["relation"]
-        status = (
-            labels.concept(data["status"], vocab.statuses + vocab.unranked)
-            if data.get("status")
-            else (None, None)
-        )
-        modality = labels.concept(data.get("modality") or "stated", vocab.modalities)
-        fields = evidence.get(key, {})
-        valid_from = first_day(data["start"]) if data.get("start") else None
-        valid_until = last_day(data["end"]) if data.get("end") else None
-        attrs = {
-            "tie": key,
-            "relation": labels.of_class(relation),
-            "relation_iri": relation,
-            "status": status[0],
-            "status_iri": status[1],
-            "confidence": data.get("confidence"),
-            "score": data.get("score"),
-            "valid_from": valid_from,
-            "valid_until": valid_until,
-            "start_as_stated": data.get("start"),
-            "end_as_stated": data.get("end"),
-            "modality": modality[0],
-            "quote": _joined(fields.get("quote", ())),
-            "citation": _joined(fields.get("citation", ())),
-            "locator": _joined(fields.get("locator", ())),
-            "source_iris": " ".join(sorted(fields.get("source", ()))),
-            "qualifiers": _joined(fields.get("qualifiers", ())),
-            "period": _joined(fields.get("period", ())),
-        }
+        attrs = _claim_attributes(key, data, evidence.get(key, {}), labels)
         graph.add_edge(start, end, key=key, **_present(attrs))
     return graph
+
+
+def _node_attributes(
+    data: dict[str, Any], aliases: Iterable[str], labels: _Labels
+) -> dict[str, Any]:
+    """A node's attributes: label, spheres and types by their labels and IRIs, aliases."""
+    vocab = labels.vocab
+    spheres = [labels.concept(key, vocab.spheres) for key in data.get("spheres") or ()]
+    sphere = labels.concept(data["sphere"], vocab.spheres) if data.get("sphere") else None
+    types = [expand(t) or t for t in data.get("types") or ()]
+    return {
+        "label": data.get("label"),
+        "sphere": sphere[0] if sphere else None,
+        "sphere_iri": sphere[1] if sphere else None,
+        "spheres": JOIN.join(label for label, _ in spheres),
+        "sphere_iris": " ".join(iri for _, iri in spheres),
+        "kind": data.get("kind"),
+        "types": JOIN.join(labels.of_class(t) for t in types),
+        "type_iris": " ".join(types),
+        "aliases": _joined(aliases),
+    }
+
+
+def _claim_attributes(
+    key: str, data: dict[str, Any], fields: dict[str, set[str]], labels: _Labels
+) -> dict[str, Any]:
+    """A claim's attributes: relation, status and modality by label and IRI, confidence,
+    score, valid time (whole days, and as stated) and evidence."""
+    vocab = labels.vocab
+    relation = expand(data["relation"]) or data["relation"]
+    status = (
+        labels.concept(data["status"], vocab.statuses + vocab.unranked)
+        if data.get("status")
+        else (None, None)
+    )
+    modality = labels.concept(data.get("modality") or "stated", vocab.modalities)
+    return {
+        "tie": key,
+        "relation": labels.of_class(relation),
+        "relation_iri": relation,
+        "status": status[0],
+        "status_iri": status[1],
+        "confidence": data.get("confidence"),
+        "score": data.get("score"),
+        "valid_from": first_day(data["start"]) if data.get("start") else None,
+        "valid_until": last_day(data["end"]) if data.get("end") else None,
+        "start_as_stated": data.get("start"),
+        "end_as_stated": data.get("end"),
+        "modality": modality[0],
+        "quote": _joined(fields.get("quote", ())),
+        "citation": _joined(fields.get("citation", ())),
+        "locator": _joined(fields.get("locator", ())),
+        "source_iris": " ".join(sorted(fields.get("source", ()))),
+        "qualifiers": _joined(fields.get("qualifiers", ())),
+        "period": _joined(fields.get("period", ())),
+    }
 
 
 def _present(attrs: dict[str, Any]) -> dict[str, Any]:

@@ -317,15 +317,8 @@ def _named(
             end = ENDS_ONLY_WHEN_MAPPED[key]
             unused.append(Unused(label, end, f"an end only when mapped: --map {end}={label}"))
         elif meant:
-            fld = meant[0]
-            if fld in given:
-                why = f"{given[fld]} gives the {fld}"
-            elif fld in index:
-                by = "--map" if fld in mapping else "its name"
-                why = f"{fld} is read from {column_label(header, index[fld])} ({by})"
-            else:
-                why = f"{fld} is not read by this import"
-            unused.append(Unused(label, fld, why))
+            why = _why_unused(meant[0], header, index, mapping, given)
+            unused.append(Unused(label, meant[0], why))
         else:
             ignored.append(label if key else f"column {i + 1}")
     return Columns(
@@ -336,6 +329,23 @@ def _named(
         unused=unused,
         ignored=ignored,
     )
+
+
+def _why_unused(
+    fld: str,
+    header: list[str],
+    index: Mapping[str, int],
+    mapping: Mapping[str, str],
+    given: Mapping[str, str],
+) -> str:
+    """Why a column named like field `fld` is not read: an option gives the field, another
+    column gives it, or this import does not read it."""
+    if fld in given:
+        return f"{given[fld]} gives the {fld}"
+    if fld in index:
+        by = "--map" if fld in mapping else "its name"
+        return f"{fld} is read from {column_label(header, index[fld])} ({by})"
+    return f"{fld} is not read by this import"
 
 
 def _same_sheet(fld: str, fields: Sequence[str]) -> bool:

@@ -55,7 +55,7 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -217,48 +217,50 @@ def read_entities(path: Path) -> list[dict[str, Any]]:
     with handle:
         try:
             for number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                try:
-                    entity = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise ParseError(
-                        str(path), _("not JSON: {reason}", reason=exc.msg), number, exc.colno
-                    ) from None
-                except (ValueError, RecursionError) as exc:  # huge numbers, deep nesting
-                    reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
-                    raise ParseError(str(path), f"not usable JSON: {reason}", number) from None
-                try:
-                    # "\ud800" is valid JSON but no text: a lone surrogate cannot be stored.
-                    json.dumps(entity, ensure_ascii=False).encode("utf-8")
-                except UnicodeEncodeError:
-                    raise ParseError(
-                        str(path), "holds a lone surrogate escape (\\udXXX), not text", number
-                    ) from None
-                if (
-                    not isinstance(entity, dict)
-                    or not isinstance(entity.get("id"), str)
-                    or not entity["id"]
-                    or not isinstance(entity.get("schema"), str)
-                ):
-                    raise ParseError(
-                        str(path),
-                        _("not a FollowTheMoney entity (needs an id and a schema)"),
-                        number,
-                    )
-                props = entity.get("properties", {})
-                if not isinstance(props, dict) or not all(
-                    isinstance(v, list) for v in props.values()
-                ):
-                    raise ParseError(str(path), "properties must map names to lists", number)
-                if not isinstance(entity.get("datasets", []), list):
-                    raise ParseError(str(path), "datasets must be a list", number)
-                entities.append(entity)
+                if line.strip():
+                    entities.append(_entity_of_line(str(path), line, number))
         except UnicodeDecodeError as exc:
             raise ParseError(str(path), f"not UTF-8 text: {exc.reason}") from None
     if not entities:
         raise BadInput(_("{path}: no FollowTheMoney entities in the file", path=path))
     return entities
+
+
+def _entity_of_line(path: str, line: str, number: int) -> dict[str, Any]:
+    """The entity on line `number`: JSON, storable as text, with an id, a schema, properties
+    that are lists and datasets that are a list; `ParseError` naming the line otherwise."""
+    try:
+        entity = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ParseError(path, _("not JSON: {reason}", reason=exc.msg), number, exc.colno) from None
+    except (ValueError, RecursionError) as exc:  # huge numbers, deep nesting
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc)
+        raise ParseError(path, f"not usable JSON: {reason}", number) from None
+    try:
+        # "\ud800" is valid JSON but no text: a lone surrogate cannot be stored.
+        json.dumps(entity, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ParseError(
+            path, "holds a lone surrogate escape (\\udXXX), not text", number
+        ) from None
+    if not _is_entity(entity):
+        raise ParseError(path, _("not a FollowTheMoney entity (needs an id and a schema)"), number)
+    props = entity.get("properties", {})
+    if not isinstance(props, dict) or not all(isinstance(v, list) for v in props.values()):
+        raise ParseError(path, "properties must map names to lists", number)
+    if not isinstance(entity.get("datasets", []), list):
+        raise ParseError(path, "datasets must be a list", number)
+    return entity
+
+
+def _is_entity(entity: object) -> TypeGuard[dict[str, Any]]:
+    """Whether a JSON value has what every FollowTheMoney entity has: an id and a schema."""
+    return (
+        isinstance(entity, dict)
+        and isinstance(entity.get("id"), str)
+        and bool(entity["id"])
+        and isinstance(entity.get("schema"), str)
+    )
 
 
 def read_proxy(entity: dict[str, Any], report: FtmReport) -> EntityProxy | None:

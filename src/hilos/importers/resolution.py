@@ -262,23 +262,20 @@ class Resolver:
         return kind not in GUARDED_KINDS or kind == end_kind
 
     def _from_store(self, name: str, key: str, end_kind: str | None) -> str | None:
+        """The entity of the store `name` is, by its whole name or, failing that, by its name
+        without the qualifier in parentheses that the qualifier chooses; None (and the reason
+        noted) when there is none or no single one."""
         matches = self.known.get(key, set())
-        if len(matches) == 1:
-            iri = next(iter(matches))
-            if self._fits(iri, end_kind):
-                self.merged[key] = Match(name, iri, self._label(iri), _("same name or alias"))
-                return iri
-            self.kept_apart[key] = Match(
-                name,
-                iri,
-                self._label(iri),
-                _(
-                    "that is {kind}; this end is {end}",
-                    kind=_a(self._kind(iri)),
-                    end=_a(end_kind or "actor"),
-                ),
-            )
+        if matches:
+            return self._by_whole_name(name, key, matches, end_kind)
+        parts = split_qualifier(name)
+        if parts is None:
             return None
+        return self._by_qualifier(name, key, parts, end_kind)
+
+    def _by_whole_name(
+        self, name: str, key: str, matches: set[str], end_kind: str | None
+    ) -> str | None:
         if len(matches) > 1:
             first = sorted(matches)[0]
             self.kept_apart[key] = Match(
@@ -288,9 +285,25 @@ class Resolver:
                 _("the name fits {count} entities", count=len(matches)),
             )
             return None
-        parts = split_qualifier(name)
-        if parts is None:
-            return None
+        iri = next(iter(matches))
+        if self._fits(iri, end_kind):
+            self.merged[key] = Match(name, iri, self._label(iri), _("same name or alias"))
+            return iri
+        self.kept_apart[key] = Match(
+            name,
+            iri,
+            self._label(iri),
+            _(
+                "that is {kind}; this end is {end}",
+                kind=_a(self._kind(iri)),
+                end=_a(end_kind or "actor"),
+            ),
+        )
+        return None
+
+    def _by_qualifier(
+        self, name: str, key: str, parts: tuple[str, str], end_kind: str | None
+    ) -> str | None:
         bare, qualifier = parts
         candidates = sorted(iri for iri in self.known.get(bare, set()) if self._fits(iri, end_kind))
         if not candidates:

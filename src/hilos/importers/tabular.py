@@ -173,72 +173,11 @@ def open_table(
     except BadInput:
         text.close()
         raise
-
-    def records() -> Iterator[list[str]]:
-        if chosen is None:
-            for line in text:
-                yield line.split()
-        else:
-            yield from csv.reader(text, delimiter=chosen)
-
-    def numbered() -> Iterator[tuple[int, list[str]]]:
-        number = 0
-        try:
-            for record in records():
-                number += 1
-                if any(len(cell) > _CELL_LIMIT for cell in record):
-                    raise BadInput(
-                        _(
-                            "{path}, row {number}: a cell longer than {limit} characters "
-                            "(a quote left open?)",
-                            path=path,
-                            number=number,
-                            limit=f"{_CELL_LIMIT:,}",
-                        )
-                    )
-                if not any(cell.strip() for cell in record):
-                    continue
-                yield number, record
-        except UnicodeDecodeError:
-            raise BadInput(
-                _(
-                    "{path}, row {number}: not {encoding} text (give the file's --encoding)",
-                    path=path,
-                    number=number + 1,
-                    encoding=shown,
-                )
-            ) from None
-        except csv.Error as exc:
-            raise BadInput(
-                _("{path}, row {number}: {reason}", path=path, number=number + 1, reason=str(exc))
-            ) from None
-
-    stream = numbered()
-    try:
-        first_row = next(stream, None)
-    except BadInput:
-        text.close()
-        raise
-    if first_row is None:
-        text.close()
-        raise BadInput(_("{path}: the file is empty", path=path))
-    head_row: list[str] | None = None
-    first: list[str] | None = first_row[1]
-    if header:
-        head_row = [cell.strip() for cell in first_row[1]]
-        first = None
-        rows: Iterator[tuple[int, list[str]]] = stream
-    else:
-
-        def again() -> Iterator[tuple[int, list[str]]]:
-            yield first_row
-            yield from stream
-
-        rows = again()
-    return Table(
-        header=head_row,
-        first=first,
-        rows=rows,
+    stream = _numbered(_records(text, chosen), path, shown)
+    return _start_table(
+        stream,
+        path,
+        header=header,
         position=raw.tell,
         size=size,
         delimiter=chosen,
@@ -248,6 +187,85 @@ def open_table(
     )
 
 
+def _records(text: IO[str], delimiter: str | None) -> Iterator[list[str]]:
+    """The file's records: fields split at `delimiter`, or at runs of whitespace (None)."""
+    if delimiter is None:
+        for line in text:
+            yield line.split()
+    else:
+        yield from csv.reader(text, delimiter=delimiter)
+
+
+def _numbered(
+    records: Iterator[list[str]], path: str, encoding: str
+) -> Iterator[tuple[int, list[str]]]:
+    """Each record that is not blank with its row number; a cell too long, bytes that are not
+    `encoding` or broken quoting fail naming the row."""
+    number = 0
+    try:
+        for record in records:
+            number += 1
+            if any(len(cell) > _CELL_LIMIT for cell in record):
+                raise BadInput(
+                    _(
+                        "{path}, row {number}: a cell longer than {limit} characters "
+                        "(a quote left open?)",
+                        path=path,
+                        number=number,
+                        limit=f"{_CELL_LIMIT:,}",
+                    )
+                )
+            if any(cell.strip() for cell in record):
+                yield number, record
+    except UnicodeDecodeError:
+        raise BadInput(
+            _(
+                "{path}, row {number}: not {encoding} text (give the file's --encoding)",
+                path=path,
+                number=number + 1,
+                encoding=encoding,
+            )
+        ) from None
+    except csv.Error as exc:
+        raise BadInput(
+            _("{path}, row {number}: {reason}", path=path, number=number + 1, reason=str(exc))
+        ) from None
+
+
+def _start_table(
+    stream: Iterator[tuple[int, list[str]]],
+    path: str,
+    *,
+    header: bool,
+    close: Callable[[], None],
+    **table: Any,
+) -> Table:
+    """The table whose rows `stream` gives, its first row read (as the header if `header`);
+    `close`d, and failing, when that first row is bad or missing."""
+    try:
+        first_row = next(stream, None)
+    except BadInput:
+        close()
+        raise
+    if first_row is None:
+        close()
+        raise BadInput(_("{path}: the file is empty", path=path))
+    if header:
+        names = [cell.strip() for cell in first_row[1]]
+        return Table(header=names, first=None, rows=stream, close=close, **table)
+    return Table(
+        header=None, first=first_row[1], rows=_again(first_row, stream), close=close, **table
+    )
+
+
+def _again(
+    first_row: tuple[int, list[str]], stream: Iterator[tuple[int, list[str]]]
+) -> Iterator[tuple[int, list[str]]]:
+    """The first row read, put back in front of the rest."""
+    yield first_row
+    yield from stream
+
+
 def _encoding(path: str, given: str | None) -> tuple[str, str, str | None]:
     """The codec to read a text file with, its name as said, and the notice to give.
 
@@ -255,42 +273,17 @@ def _encoding(path: str, given: str | None) -> tuple[str, str, str | None]:
     the next), in blocks, so memory stays flat.
     """
     if given is not None:
-        try:
-            found = codecs.lookup(given.strip())
-        except (LookupError, ValueError):
-            raise BadInput(
-                _(
-                    "--encoding: unknown encoding {value!r} (such as utf-8, cp1252, latin-1, "
-                    "utf-16)",
-                    value=given,
-                )
-            ) from None
-        if found.name == "utf-8":
-            return "utf-8-sig", "utf-8", None
-        return found.name, found.name, None
+        return _given_encoding(given)
     with open(path, "rb") as handle:
-        start = handle.read(4)
-        if start.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if handle.read(4).startswith((b"\xff\xfe", b"\xfe\xff")):
             return "utf-16", "utf-16", None
         handle.seek(0)
-        decoder = codecs.getincrementaldecoder("utf-8")()
-        offset = 0
-        try:
-            for block in iter(lambda: handle.read(_BLOCK), b""):
-                decoder.decode(block)
-                offset += len(block)
-            decoder.decode(b"", final=True)
+        first_bad = _first_undecodable(handle, "utf-8")
+        if first_bad is None:
             return "utf-8-sig", "utf-8", None
-        except UnicodeDecodeError as exc:
-            first_bad = offset + exc.start
         handle.seek(0)
-        fallback = codecs.getincrementaldecoder(FALLBACK_ENCODING)()
-        offset = 0
-        try:
-            for block in iter(lambda: handle.read(_BLOCK), b""):
-                fallback.decode(block)
-                offset += len(block)
-        except UnicodeDecodeError as exc:
+        second_bad = _first_undecodable(handle, FALLBACK_ENCODING)
+        if second_bad is not None:
             raise BadInput(
                 _(
                     "{path}: neither UTF-8 (byte {first}) nor {fallback} text (byte {second}): "
@@ -298,21 +291,54 @@ def _encoding(path: str, given: str | None) -> tuple[str, str, str | None]:
                     path=path,
                     first=first_bad + 1,
                     fallback=FALLBACK_ENCODING,
-                    second=offset + exc.start + 1,
+                    second=second_bad + 1,
                 )
-            ) from None
+            )
         handle.seek(max(0, first_bad - 200))
         around = handle.read(4000).decode(FALLBACK_ENCODING, errors="replace")
+    return FALLBACK_ENCODING, FALLBACK_ENCODING, _fallback_notice(path, around)
+
+
+def _given_encoding(given: str) -> tuple[str, str, str | None]:
+    try:
+        found = codecs.lookup(given.strip())
+    except (LookupError, ValueError):
+        raise BadInput(
+            _(
+                "--encoding: unknown encoding {value!r} (such as utf-8, cp1252, latin-1, utf-16)",
+                value=given,
+            )
+        ) from None
+    if found.name == "utf-8":
+        return "utf-8-sig", "utf-8", None
+    return found.name, found.name, None
+
+
+def _first_undecodable(handle: IO[bytes], codec: str) -> int | None:
+    """The offset of the first byte `codec` cannot decode, read in blocks; None if none."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    offset = 0
+    try:
+        for block in iter(lambda: handle.read(_BLOCK), b""):
+            decoder.decode(block)
+            offset += len(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        return offset + exc.start
+    return None
+
+
+def _fallback_notice(path: str, around: str) -> str:
+    """What to say when a file is read as cp1252: a few of its words as they then read."""
     words = list(dict.fromkeys(re.findall(r"\w*[^\x00-\x7f]\w*", around)))[:3]
     shown = ", ".join(repr(w) for w in words) + (" …" if words else "")
-    notice = _(
+    return _(
         "{file}: not UTF-8, read as {encoding} (Windows, Latin-1): {words} — if these read "
         "wrong, give the file's --encoding",
         file=Path(path).name,
         encoding=FALLBACK_ENCODING,
         words=shown,
     )
-    return FALLBACK_ENCODING, FALLBACK_ENCODING, notice
 
 
 def _delimiter(sample: str, given: str | None) -> str | None:
@@ -342,10 +368,6 @@ def _delimiter(sample: str, given: str | None) -> str | None:
 
 
 def _open_xlsx(path: str, *, header: bool) -> Table:
-    try:
-        import openpyxl  # type: ignore[import-untyped, unused-ignore]
-    except ImportError:
-        raise BadInput(_("reading .xlsx needs openpyxl (pip install openpyxl)")) from None
     # openpyxl does not close a file it fails to read: hilos opens it, and closes it.
     handle = open(path, "rb")  # noqa: SIM115 - closed by close() below
     book: Any = None
@@ -356,9 +378,12 @@ def _open_xlsx(path: str, *, header: bool) -> Table:
         handle.close()
 
     try:
-        book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+        book = _load_workbook(handle)
         sheet = book.worksheets[0]
         total = sheet.max_row or 0
+    except BadInput:
+        close()
+        raise
     except Exception as exc:  # openpyxl raises many kinds on broken files
         close()
         raise BadInput(
@@ -367,62 +392,44 @@ def _open_xlsx(path: str, *, header: bool) -> Table:
             else _("{path}: not a readable .xlsx file (no worksheet)", path=path)
         ) from None
     done = [0]
-
-    def numbered() -> Iterator[tuple[int, list[str]]]:
-        # Read-only workbooks parse the sheet as it is read: a broken one fails here.
-        rows = sheet.iter_rows(values_only=True)
-        number = 0
-        while True:
-            try:
-                values = next(rows, None)
-            except Exception as exc:  # openpyxl and its XML parser raise many kinds
-                raise BadInput(
-                    _(
-                        "{path}, row {number}: not a readable .xlsx sheet ({reason})",
-                        path=path,
-                        number=number + 1,
-                        reason=str(exc),
-                    )
-                ) from None
-            if values is None:
-                return
-            number += 1
-            done[0] = number
-            record = ["" if v is None else _cell_text(v) for v in values]
-            if any(cell.strip() for cell in record):
-                yield number, record
-
-    stream = numbered()
-    try:
-        first_row = next(stream, None)
-    except BadInput:
-        close()
-        raise
-    if first_row is None:
-        close()
-        raise BadInput(_("{path}: the file is empty", path=path))
-    if header:
-        return Table(
-            header=[c.strip() for c in first_row[1]],
-            first=None,
-            rows=stream,
-            position=lambda: done[0],
-            size=total,
-            close=close,
-        )
-
-    def again() -> Iterator[tuple[int, list[str]]]:
-        yield first_row
-        yield from stream
-
-    return Table(
-        header=None,
-        first=first_row[1],
-        rows=again(),
-        position=lambda: done[0],
-        size=total,
-        close=close,
+    stream = _xlsx_rows(sheet, path, done)
+    return _start_table(
+        stream, path, header=header, position=lambda: done[0], size=total, close=close
     )
+
+
+def _load_workbook(handle: IO[bytes]) -> Any:
+    try:
+        import openpyxl  # type: ignore[import-untyped, unused-ignore]
+    except ImportError:
+        raise BadInput(_("reading .xlsx needs openpyxl (pip install openpyxl)")) from None
+    return openpyxl.load_workbook(handle, read_only=True, data_only=True)
+
+
+def _xlsx_rows(sheet: Any, path: str, done: list[int]) -> Iterator[tuple[int, list[str]]]:
+    """The sheet's rows that are not blank, numbered; `done[0]` counts the rows read."""
+    # Read-only workbooks parse the sheet as it is read: a broken one fails here.
+    rows = sheet.iter_rows(values_only=True)
+    number = 0
+    while True:
+        try:
+            values = next(rows, None)
+        except Exception as exc:  # openpyxl and its XML parser raise many kinds
+            raise BadInput(
+                _(
+                    "{path}, row {number}: not a readable .xlsx sheet ({reason})",
+                    path=path,
+                    number=number + 1,
+                    reason=str(exc),
+                )
+            ) from None
+        if values is None:
+            return
+        number += 1
+        done[0] = number
+        record = ["" if v is None else _cell_text(v) for v in values]
+        if any(cell.strip() for cell in record):
+            yield number, record
 
 
 def _cell_text(value: Any) -> str:
@@ -680,6 +687,44 @@ class DateEvidence:
     month: tuple[int, str] | None = None
 
 
+@dataclass
+class _RowValues:
+    """A row's cells, read: what `Builder.tie` makes its statements from."""
+
+    relation: str
+    given_relation: bool
+    amount: Decimal | None
+    status: str | None
+    confidence: Decimal | None
+    start: Date | None
+    end: Date | None
+    url: str | None
+    ends: list[tuple[str, str | None, str | None]] = field(default_factory=list)
+    """(name, type, sphere) of the `from` end, then of the `to` end."""
+
+
+def _decimal(value: Decimal) -> Literal:
+    return Literal(decimal_text(value), datatype=XSD.decimal)
+
+
+def _example(
+    row: str, read: _RowValues, cells: Mapping[str, str], relation: str, status: str
+) -> Example:
+    """A row's claim as --dry-run shows it."""
+    return Example(
+        row=row,
+        source=read.ends[0][0],
+        relation=relation,
+        target=read.ends[1][0],
+        status=vocabulary().status_name(status),
+        confidence=decimal_text(read.confidence) if read.confidence is not None else None,
+        start=read.start.text if read.start else None,
+        end=read.end.text if read.end else None,
+        quote=cells.get("quote", "") or None,
+        citation=cells.get("citation", "") or None,
+    )
+
+
 class Builder:
     """Turns rows into statements; keeps only the name map and what the summary shows."""
 
@@ -758,6 +803,38 @@ class Builder:
     def tie(self, row: str, cells: Mapping[str, str]) -> list[Triple]:
         """The statements of one row (every cell checked before any is returned). `row` is
         where the row is (`row 7`); `cells` maps fields to the row's text."""
+        read = self._read_row(row, cells)
+        tie_class, generic_text = self._tie_class_of(read.relation, given=read.given_relation)
+        a, b = self._resolve_ends(row, read.ends, tie_class)
+        # One claim per row: its IRI comes from the row's place in the file and what it says,
+        # so the same file imported again gives the same claims.
+        digest = hashlib.sha256(
+            "\x1f".join((row, tie_class, generic_text or "", a, b)).encode("utf-8")
+        ).hexdigest()[:20]
+        tie_node = NamedNode(self.namespace + "tie/" + digest)
+        self.claims += 1
+        status_node = NamedNode(read.status) if read.status else self.status
+        locator = row + (f"; {cells['locator']}" if cells.get("locator") else "")
+        triples: list[Triple] = [
+            Triple(tie_node, RDF_TYPE, NamedNode(tie_class)),
+            Triple(tie_node, HILOS["from"], NamedNode(a)),
+            Triple(tie_node, HILOS.to, NamedNode(b)),
+            Triple(tie_node, HILOS.status, status_node),
+            Triple(tie_node, PROV.wasDerivedFrom, self.import_node),
+            Triple(tie_node, HILOS.locator, Literal(locator)),
+        ]
+        if generic_text:
+            triples.append(Triple(tie_node, HILOS.relationText, Literal(generic_text)))
+        triples += self._facts(tie_node, read, cells)
+        if len(self.examples) < _EXAMPLES:
+            relation = (
+                f"{generic_text} (generic tie)" if generic_text else self.terms.label(tie_class)
+            )
+            self.examples.append(_example(row, read, cells, relation, status_node.value))
+        return triples
+
+    def _read_row(self, row: str, cells: Mapping[str, str]) -> _RowValues:
+        """Every cell of the row read; `RowError` with all that is wrong with them."""
         problems: list[Problem] = []
 
         def read(fld: str, reader: Callable[[str], Any]) -> Any:
@@ -772,27 +849,23 @@ class Builder:
                 return None
 
         given_relation = cells.get("relation", "")
-        relation = given_relation or self.default_relation
-        amount = read("weight", read_weight)
-        status_iri = read("status", self._status)
-        confidence: Decimal | None = read("confidence", self._confidence)
-        start: Date | None = read("start", lambda t: self._date(row, t))
-        end: Date | None = read("end", lambda t: self._date(row, t))
-        url = read("url", read_url)
-        ends = []
+        values = _RowValues(
+            relation=given_relation or self.default_relation,
+            given_relation=bool(given_relation),
+            amount=read("weight", read_weight),
+            status=read("status", self._status),
+            confidence=read("confidence", self._confidence),
+            start=read("start", lambda t: self._date(row, t)),
+            end=read("end", lambda t: self._date(row, t)),
+            url=read("url", read_url),
+        )
         for end_name in ("from", "to"):
             name = cells.get(end_name, "")
             type_iri = read(end_name + "_type", self._type)
             sphere = read(end_name + "_sphere", self._sphere)
-            if not name:
-                problems.append(Problem(f"empty {end_name} end", self._column(end_name)))
-            elif not normalise(name):
-                problems.append(
-                    Problem(f"{name!r} has no letters or digits", self._column(end_name))
-                )
-            elif sphere is not None:
-                problems += self._sphere_problems(name, end_name, type_iri, sphere)
-            ends.append((name, type_iri, sphere))
+            problems += self._end_problems(name, end_name, type_iri, sphere)
+            values.ends.append((name, type_iri, sphere))
+        start, end = values.start, values.end
         if start is not None and end is not None and end.text < start.text[: len(end.text)]:
             columns = f"{self._column('start')} and {self._column('end')}"
             problems.append(
@@ -800,15 +873,35 @@ class Builder:
             )
         if problems:
             raise RowError(*problems)
+        return values
 
+    def _end_problems(
+        self, name: str, end_name: str, type_iri: str | None, sphere: str | None
+    ) -> list[Problem]:
+        """What is wrong with the name (and sphere) of one end of a row's tie."""
+        if not name:
+            return [Problem(f"empty {end_name} end", self._column(end_name))]
+        if not normalise(name):
+            return [Problem(f"{name!r} has no letters or digits", self._column(end_name))]
+        if sphere is not None:
+            return self._sphere_problems(name, end_name, type_iri, sphere)
+        return []
+
+    def _tie_class_of(self, relation: str, *, given: bool) -> tuple[str, str | None]:
+        """The tie type a relation names, and the relation's text when it names none (the
+        tie is then generic and the text counted, if the row gave it)."""
         tie_class = self._tie_class(relation)
-        generic_text = None
-        if tie_class is None:
-            tie_class = HILOS_NS + "GenericTie"
-            generic_text = relation
-            if given_relation and (relation in self.generic or len(self.generic) < _MEMO_SIZE):
-                # the default needs no saying; the first 10,000 texts are counted
-                self.generic[relation] = self.generic.get(relation, 0) + 1
+        if tie_class is not None:
+            return tie_class, None
+        if given and (relation in self.generic or len(self.generic) < _MEMO_SIZE):
+            # the default needs no saying; the first 10,000 texts are counted
+            self.generic[relation] = self.generic.get(relation, 0) + 1
+        return HILOS_NS + "GenericTie", relation
+
+    def _resolve_ends(
+        self, row: str, ends: list[tuple[str, str | None, str | None]], tie_class: str
+    ) -> tuple[str, str]:
+        """The entities the two ends name (found or new), their spheres noted."""
         (source, from_class, from_sphere), (target, to_type, to_sphere) = ends
         to_kind = self.terms.to_kinds.get(tie_class)
         to_class = to_type or _KIND_TYPES.get(to_kind or "")
@@ -821,69 +914,42 @@ class Builder:
                 self.spheres.setdefault(iri, (sphere, row))
             else:
                 self.stated_spheres.setdefault(iri, (name, sphere))
-        # One claim per row: its IRI comes from the row's place in the file and what it says,
-        # so the same file imported again gives the same claims.
-        digest = hashlib.sha256(
-            "\x1f".join((row, tie_class, generic_text or "", a, b)).encode("utf-8")
-        ).hexdigest()[:20]
-        tie_node = NamedNode(self.namespace + "tie/" + digest)
-        self.claims += 1
-        status_node = NamedNode(status_iri) if status_iri else self.status
-        locator = row + (f"; {cells['locator']}" if cells.get("locator") else "")
-        triples: list[Triple] = [
-            Triple(tie_node, RDF_TYPE, NamedNode(tie_class)),
-            Triple(tie_node, HILOS["from"], NamedNode(a)),
-            Triple(tie_node, HILOS.to, NamedNode(b)),
-            Triple(tie_node, HILOS.status, status_node),
-            Triple(tie_node, PROV.wasDerivedFrom, self.import_node),
-            Triple(tie_node, HILOS.locator, Literal(locator)),
-        ]
-        if generic_text:
-            triples.append(Triple(tie_node, HILOS.relationText, Literal(generic_text)))
-        if confidence is not None:
-            literal = Literal(decimal_text(confidence), datatype=XSD.decimal)
-            triples.append(Triple(tie_node, HILOS.confidence, literal))
-        if start is not None:
-            triples.append(Triple(tie_node, HILOS.start, start.literal()))
-        if end is not None:
-            triples.append(Triple(tie_node, HILOS.end, end.literal()))
-        if amount is not None:
-            literal = Literal(decimal_text(amount), datatype=XSD.decimal)
-            triples.append(Triple(tie_node, TIE_WEIGHT, literal))
+        return a, b
+
+    def _facts(
+        self, tie_node: NamedNode, read: _RowValues, cells: Mapping[str, str]
+    ) -> list[Triple]:
+        """The statements of what a row may say of its tie: confidence, dates, weight, quote,
+        source and URL."""
+        triples = []
+        if read.confidence is not None:
+            triples.append(Triple(tie_node, HILOS.confidence, _decimal(read.confidence)))
+        for predicate, date in ((HILOS.start, read.start), (HILOS.end, read.end)):
+            if date is not None:
+                triples.append(Triple(tie_node, predicate, date.literal()))
+        if read.amount is not None:
+            triples.append(Triple(tie_node, TIE_WEIGHT, _decimal(read.amount)))
         quote = cells.get("quote", "")
         if quote:
             literal = (
                 Literal(quote, language=self.quote_lang) if self.quote_lang else Literal(quote)
             )
             triples.append(Triple(tie_node, HILOS.quote, literal))
-        citation = cells.get("citation", "")
-        if citation:
-            source_node, about_source = citation_source(self.namespace, citation)
-            if source_node.value not in self.citations:
-                self.citations.add(source_node.value)
-                triples += about_source
-            triples.append(Triple(tie_node, PROV.wasDerivedFrom, source_node))
-        if url is not None:
-            triples.append(Triple(tie_node, SCHEMA_URL, NamedNode(url)))
-        if len(self.examples) < _EXAMPLES:
-            self.examples.append(
-                Example(
-                    row=row,
-                    source=source,
-                    relation=(
-                        f"{generic_text} (generic tie)"
-                        if generic_text
-                        else self.terms.label(tie_class)
-                    ),
-                    target=target,
-                    status=vocabulary().status_name(status_node.value),
-                    confidence=decimal_text(confidence) if confidence is not None else None,
-                    start=start.text if start else None,
-                    end=end.text if end else None,
-                    quote=quote or None,
-                    citation=citation or None,
-                )
-            )
+        triples += self._citation(tie_node, cells.get("citation", ""))
+        if read.url is not None:
+            triples.append(Triple(tie_node, SCHEMA_URL, NamedNode(read.url)))
+        return triples
+
+    def _citation(self, tie_node: NamedNode, citation: str) -> list[Triple]:
+        """The tie's source, described the first time the import cites it."""
+        if not citation:
+            return []
+        source_node, about_source = citation_source(self.namespace, citation)
+        triples: list[Triple] = []
+        if source_node.value not in self.citations:
+            self.citations.add(source_node.value)
+            triples += about_source
+        triples.append(Triple(tie_node, PROV.wasDerivedFrom, source_node))
         return triples
 
     def _sphere_problems(
@@ -1163,30 +1229,17 @@ def import_csv(
 ) -> Summary:
     """Import a spreadsheet of ties into the graph `graph` (default: the file's stem)."""
     name = graph or decoded(Path(path).stem)
-    _default_status(options.status)
-    if options.relation is not None and not options.relation.strip():
-        raise BadInput(_("--relation is empty"))
-    _check_relation(options.relation)
-    if options.date_order not in (None, DAY_FIRST, MONTH_FIRST):
-        raise BadInput(f"date order must be {DAY_FIRST} or {MONTH_FIRST}")
-    if options.quote_lang:
-        try:
-            Literal("", language=options.quote_lang)
-        except ValueError as exc:
-            raise BadInput(
-                f"--quote-lang: {options.quote_lang!r} is not a language tag such as en, es or "
-                f"pt-BR ({exc})"
-            ) from None
+    _check_options(options)
     table = open_table(
         path, delimiter=options.delimiter, header=options.header, encoding=options.encoding
     )
     try:
-        mapped = dict(options.mapping)
         fields = [f for f in FIELDS if not (f == "relation" and options.relation)]
         given = {"relation": "--relation"} if options.relation else {}
         columns = resolve_columns(
-            path, table.header, table.first, mapped, fields, ("from", "to"), given=given
-        )
+            path, table.header, table.first, dict(options.mapping), fields, ("from", "to"),
+            given=given,
+        )  # fmt: skip
         nodes, node_columns = _read_nodes(options) if options.nodes else (None, None)
         digest = sha256_of(path)
         namespace = _check_graph(store, name, replace, dry_run, options.append, digest)
@@ -1210,78 +1263,120 @@ def import_csv(
             scan=lambda: _date_evidence(path, table, columns, options.header),
         )
         builder = Builder(
-            store,
-            path=path,
-            graph=name,
-            sha256=digest,
-            status=_default_status(options.status),
-            quote_lang=options.quote_lang,
-            link=options.link,
-            columns=columns,
-            dates=dates,
+            store, path=path, graph=name, sha256=digest, status=_default_status(options.status),
+            quote_lang=options.quote_lang, link=options.link, columns=columns, dates=dates,
             namespace=namespace,
-        )
-        note = (
-            _(" (the file was read as {encoding}: not UTF-8)", encoding=table.encoding)
-            if table.notice
-            else ""
-        )
+        )  # fmt: skip
         rejects = Rejects(
             path=path,
             skip=options.skip_invalid,
             header=table.header,
             write=not dry_run,
-            note=note,
+            note=_read_note(table),
             guessed={m.column: m.field for m in columns.mapping if m.by == "header"},
         )
-        read = [f for f in columns.index if f in FIELDS]
-
-        def cells_of(record: Sequence[str]) -> dict[str, str]:
-            cells = {fld: columns.get(record, fld) for fld in read}
-            cells["relation"] = options.relation or cells.get("relation", "")
-            if nodes is None:
-                return cells
-            problems = []
-            for end in ("from", "to"):
-                value = cells.get(end, "")
-                if not value:
-                    continue
-                node = nodes.get(value)
-                if node is None:
-                    text = f"{value!r} is not in the node sheet"
-                    problems.append(Problem(text, columns.name(end)))
-                    continue
-                cells[end] = node[0]
-                cells[end + "_type"] = cells.get(end + "_type") or node[1]
-            if problems:
-                raise RowError(*problems)
-            return cells
-
-        def statements() -> Iterator[Triple]:
-            yield from builder.header_triples
-            for count, (number, record) in enumerate(table.rows, 1):
-                summary.rows += 1
-                if progress is not None and count % _PROGRESS_ROWS == 0:
-                    progress(table.position(), table.size)
-                try:
-                    triples = builder.tie(f"row {number}", cells_of(record))
-                except RowError as exc:
-                    rejects.add(number, record, exc)
-                    continue
-                if not rejects.count or rejects.skip:
-                    yield from triples
-            if progress is not None and summary.rows >= _PROGRESS_ROWS:
-                progress(table.size, table.size)
-            rejects.check()
-            if not builder.claims:
-                raise BadInput(_("{file}: no rows to import", file=Path(path).name))
-            yield from builder.closing()
-
+        rows = _RowReader(columns, options.relation, nodes)
+        statements = _sheet_statements(path, table, rows, builder, summary, rejects, progress)
         return _finish(
-            store, statements(), builder, summary, rejects, path, name, digest, replace, progress
+            store, statements, builder, summary, rejects, path, name, digest, replace, progress
         )
     finally:
         table.close()
+
+
+def _check_options(options: ImportOptions) -> None:
+    """Fail, before the file is read, on an option that cannot be right."""
+    _default_status(options.status)
+    if options.relation is not None and not options.relation.strip():
+        raise BadInput(_("--relation is empty"))
+    _check_relation(options.relation)
+    if options.date_order not in (None, DAY_FIRST, MONTH_FIRST):
+        raise BadInput(f"date order must be {DAY_FIRST} or {MONTH_FIRST}")
+    if options.quote_lang:
+        try:
+            Literal("", language=options.quote_lang)
+        except ValueError as exc:
+            raise BadInput(
+                f"--quote-lang: {options.quote_lang!r} is not a language tag such as en, es or "
+                f"pt-BR ({exc})"
+            ) from None
+
+
+def _read_note(table: Table) -> str:
+    """What the rejected rows' file says of how the file was read, if that was a guess."""
+    if not table.notice:
+        return ""
+    return _(" (the file was read as {encoding}: not UTF-8)", encoding=table.encoding)
+
+
+class _RowReader:
+    """A record's cells by field: the --relation given for every row, and the ends named in
+    the node sheet replaced by the node's name and type."""
+
+    def __init__(
+        self,
+        columns: Columns,
+        relation: str | None,
+        nodes: dict[str, tuple[str, str]] | None,
+    ) -> None:
+        self.columns = columns
+        self.relation = relation
+        self.nodes = nodes
+        self.read = [f for f in columns.index if f in FIELDS]
+
+    def cells(self, record: Sequence[str]) -> dict[str, str]:
+        cells = {fld: self.columns.get(record, fld) for fld in self.read}
+        cells["relation"] = self.relation or cells.get("relation", "")
+        if self.nodes is not None:
+            self._from_nodes(cells, self.nodes)
+        return cells
+
+    def _from_nodes(self, cells: dict[str, str], nodes: dict[str, tuple[str, str]]) -> None:
+        problems = []
+        for end in ("from", "to"):
+            value = cells.get(end, "")
+            if not value:
+                continue
+            node = nodes.get(value)
+            if node is None:
+                text = f"{value!r} is not in the node sheet"
+                problems.append(Problem(text, self.columns.name(end)))
+                continue
+            cells[end] = node[0]
+            cells[end + "_type"] = cells.get(end + "_type") or node[1]
+        if problems:
+            raise RowError(*problems)
+
+
+def _sheet_statements(
+    path: str,
+    table: Table,
+    rows: _RowReader,
+    builder: Builder,
+    summary: Summary,
+    rejects: Rejects,
+    progress: Progress | None,
+) -> Iterator[Triple]:
+    """The import's statements, row by row; a rejected row stops what follows from being
+    written unless rejected rows are skipped."""
+    yield from builder.header_triples
+    for count, (number, record) in enumerate(table.rows, 1):
+        summary.rows += 1
+        if progress is not None and count % _PROGRESS_ROWS == 0:
+            progress(table.position(), table.size)
+        try:
+            triples = builder.tie(f"row {number}", rows.cells(record))
+        except RowError as exc:
+            rejects.add(number, record, exc)
+            continue
+        if not rejects.count or rejects.skip:
+            yield from triples
+    if progress is not None and summary.rows >= _PROGRESS_ROWS:
+        progress(table.size, table.size)
+    rejects.check()
+    if not builder.claims:
+        raise BadInput(_("{file}: no rows to import", file=Path(path).name))
+    yield from builder.closing()
 
 
 def _date_evidence(path: str, table: Table, columns: Columns, header: bool) -> DateEvidence:
@@ -1331,17 +1426,7 @@ def import_matrix(
     table = open_table(path, delimiter=delimiter, header=True, encoding=encoding)
     try:
         header = table.header or []
-        if len(header) < 2:
-            raise BadInput(
-                _(
-                    "{path}: the first row has a single column — wrong delimiter? "
-                    "(try --delimiter ',', ';', tab or whitespace)",
-                    path=path,
-                )
-            )
-        ids = header[1:]
-        if any(not i for i in ids):
-            raise BadInput(_("{path}: the first row has an empty id", path=path))
+        ids = _matrix_ids(path, header)
         digest = sha256_of(path)
         namespace = _check_graph(store, name, replace, dry_run, append, digest)
         summary = Summary(
@@ -1358,58 +1443,92 @@ def import_matrix(
             store, path=path, graph=name, sha256=digest, status=status_key, quote_lang=None,
             link=link, default_relation=relation or DEFAULT_MATRIX_RELATION, namespace=namespace,
         )  # fmt: skip
-        note = (
-            _(" (the file was read as {encoding}: not UTF-8)", encoding=table.encoding)
-            if table.notice
-            else ""
-        )
-        rejects = Rejects(path=path, skip=False, header=header, note=note)
-
-        def statements() -> Iterator[Triple]:
-            yield from builder.header_triples
-            for count, (number, record) in enumerate(table.rows, 1):
-                summary.rows += 1
-                if progress is not None and count % 100 == 0:
-                    progress(table.position(), table.size)
-                row_id = record[0].strip() if record else ""
-                try:
-                    if not row_id:
-                        raise RowError.of("empty id in the first column", "1")
-                    if len(record) - 1 != len(ids):
-                        raise RowError.of(
-                            f"{len(record) - 1} cells, the first row has {len(ids)} ids"
-                        )
-                    triples: list[Triple] = []
-                    for column, (col_id, cell) in enumerate(zip(ids, record[1:], strict=True), 2):
-                        value = cell.strip()
-                        if not value:
-                            continue
-                        try:
-                            amount = Decimal(value)
-                        except InvalidOperation:
-                            raise RowError.of(f"{value!r} is not a number", str(column)) from None
-                        if amount == 0:
-                            continue
-                        triples += builder.tie(
-                            f"row {number}, column {column}",
-                            {"from": row_id, "to": col_id, "relation": relation or "",
-                             "weight": value},
-                        )  # fmt: skip
-                except RowError as exc:
-                    rejects.add(number, record, exc)
-                    continue
-                if not rejects.count:
-                    yield from triples
-            rejects.check()
-            if not builder.claims:
-                raise BadInput(_("{file}: no nonzero cells to import", file=Path(path).name))
-            yield from builder.closing()
-
+        rejects = Rejects(path=path, skip=False, header=header, note=_read_note(table))
+        matrix = _Matrix(path, ids, relation or "", builder)
+        statements = _matrix_statements(table, matrix, summary, rejects, progress)
         return _finish(
-            store, statements(), builder, summary, rejects, path, name, digest, replace, progress
+            store, statements, builder, summary, rejects, path, name, digest, replace, progress
         )
     finally:
         table.close()
+
+
+def _matrix_ids(path: str, header: list[str]) -> list[str]:
+    """The ids of the matrix's columns, from its first row."""
+    if len(header) < 2:
+        raise BadInput(
+            _(
+                "{path}: the first row has a single column — wrong delimiter? "
+                "(try --delimiter ',', ';', tab or whitespace)",
+                path=path,
+            )
+        )
+    ids = header[1:]
+    if any(not i for i in ids):
+        raise BadInput(_("{path}: the first row has an empty id", path=path))
+    return ids
+
+
+@dataclass(frozen=True)
+class _Matrix:
+    """How the rows of an adjacency matrix become ties."""
+
+    path: str
+    ids: list[str]
+    relation: str
+    builder: Builder
+
+    def ties(self, number: int, record: list[str]) -> list[Triple]:
+        """The ties of one row: one for each nonzero cell, from the row's id to the column's;
+        `RowError` for a row without an id, of the wrong length, or with a cell not a number."""
+        row_id = record[0].strip() if record else ""
+        if not row_id:
+            raise RowError.of("empty id in the first column", "1")
+        if len(record) - 1 != len(self.ids):
+            raise RowError.of(f"{len(record) - 1} cells, the first row has {len(self.ids)} ids")
+        triples: list[Triple] = []
+        for column, (col_id, cell) in enumerate(zip(self.ids, record[1:], strict=True), 2):
+            value = cell.strip()
+            if value and _nonzero(value, column):
+                triples += self.builder.tie(
+                    f"row {number}, column {column}",
+                    {"from": row_id, "to": col_id, "relation": self.relation, "weight": value},
+                )
+        return triples
+
+
+def _nonzero(value: str, column: int) -> bool:
+    try:
+        return Decimal(value) != 0
+    except InvalidOperation:
+        raise RowError.of(f"{value!r} is not a number", str(column)) from None
+
+
+def _matrix_statements(
+    table: Table,
+    matrix: _Matrix,
+    summary: Summary,
+    rejects: Rejects,
+    progress: Progress | None,
+) -> Iterator[Triple]:
+    """The matrix import's statements, row by row; nothing is written after a rejected row."""
+    builder = matrix.builder
+    yield from builder.header_triples
+    for count, (number, record) in enumerate(table.rows, 1):
+        summary.rows += 1
+        if progress is not None and count % 100 == 0:
+            progress(table.position(), table.size)
+        try:
+            triples = matrix.ties(number, record)
+        except RowError as exc:
+            rejects.add(number, record, exc)
+            continue
+        if not rejects.count:
+            yield from triples
+    rejects.check()
+    if not builder.claims:
+        raise BadInput(_("{file}: no nonzero cells to import", file=Path(matrix.path).name))
+    yield from builder.closing()
 
 
 def _check_relation(relation: str | None) -> None:

@@ -414,40 +414,50 @@ def read_date(text: str, order: str | None = None) -> Date:
     ('2022-03-05', '2022-05-03')
     """
     cell = text.strip()
-    expected = _("{text!r} is not a date (such as {forms})", text=text, forms=DATE_FORMS)
     match = _ISO.match(cell)
     if match:
         return _checked(text, int(match[1]), match[2], match[3])
     match = _NUMERIC.match(cell)
     if match:
-        first, second, year = match[1], match[2], match[3]
-        if len(year) == 2:
-            raise BadValue(
-                _("{text!r} has a two-digit year: write it with four (such as 2022)", text=text)
-            )
-        seen = slash_order(cell)
-        if seen is None and first != second and int(first) <= 12 and int(second) <= 12:
-            if order is None:
-                raise AmbiguousDate(
-                    _(
-                        "{text!r} reads as day {day} of month {month} or the other way round",
-                        text=text,
-                        day=int(first),
-                        month=int(second),
-                    )
-                )
-            seen = order
-        if order is not None and seen is not None and seen != order:
-            if order == DAY_FIRST:
-                raise BadValue(_("{text!r} is not a date read day first", text=text))
-            raise BadValue(_("{text!r} is not a date read month first", text=text))
-        day, month = (
-            (first, second) if (seen or order or DAY_FIRST) == DAY_FIRST else (second, first)
-        )
-        return _checked(text, int(year), month, day)
+        return _numeric_date(text, match, order)
     match = _MONTH_YEAR.match(cell)
     if match:
         return _checked(text, int(match[2]), match[1], None)
+    found = _worded_date(text, cell)
+    if found is None:
+        raise BadValue(_("{text!r} is not a date (such as {forms})", text=text, forms=DATE_FORMS))
+    return found
+
+
+def _numeric_date(text: str, match: re.Match[str], order: str | None) -> Date:
+    """A date of three numbers (15/03/2022), day or month first as it shows or `order` says."""
+    first, second, year = match[1], match[2], match[3]
+    if len(year) == 2:
+        raise BadValue(
+            _("{text!r} has a two-digit year: write it with four (such as 2022)", text=text)
+        )
+    seen = slash_order(text.strip())
+    if seen is None and first != second and int(first) <= 12 and int(second) <= 12:
+        if order is None:
+            raise AmbiguousDate(
+                _(
+                    "{text!r} reads as day {day} of month {month} or the other way round",
+                    text=text,
+                    day=int(first),
+                    month=int(second),
+                )
+            )
+        seen = order
+    if order is not None and seen is not None and seen != order:
+        if order == DAY_FIRST:
+            raise BadValue(_("{text!r} is not a date read day first", text=text))
+        raise BadValue(_("{text!r} is not a date read month first", text=text))
+    day, month = (first, second) if (seen or order or DAY_FIRST) == DAY_FIRST else (second, first)
+    return _checked(text, int(year), month, day)
+
+
+def _worded_date(text: str, cell: str) -> Date | None:
+    """A date with its month in words (15 de marzo de 2022, March 15, 2022); None if not."""
     words = " ".join(re.sub(r"[.,]", " ", normalise(cell)).split())
     match = _WORDS.match(words)
     if match and match[2] in MONTHS:
@@ -455,7 +465,7 @@ def read_date(text: str, order: str | None = None) -> Date:
     match = _WORDS_US.match(words)
     if match and match[1] in MONTHS:
         return _checked(text, int(match[3]), str(MONTHS[match[1]]), match[2])
-    raise BadValue(expected)
+    return None
 
 
 def _checked(text: str, year: int, month: str | None, day: str | None) -> Date:
