@@ -48,7 +48,9 @@ index into the table of that name in `tables`; a node's kind and a tie's relatio
 into `style.kinds` and `style.relations` (which carry a relation's label and family); a tie's
 ends and sources as indexes of nodes and sources; a name or alias as a language index alone
 when its text is the node's label, else `[language, text]`; scores to six significant digits
-(`nodes.score` is null when nothing sizes the nodes). Whether a tie is a hop of the best path
+(`nodes.score` is null when nothing sizes the nodes); a column most of whose values are empty
+(a tie's dates, confidence, markets, notes…; a node's aliases) is written sparse, as
+`{"empty", "at", "values"}` (`_sparse`). Whether a tie is a hop of the best path
 is in `meta.path`. The page's script rebuilds one record per node, tie and source from this,
 as `page_rows` does in Python. What is read whole on a large store (the evidence and names of
 the ties and nodes, property by property) and the snapshot hash are saved beside the store per
@@ -58,6 +60,8 @@ state (`hilos.cache`): a second page of an unchanged store reads them back.
 from __future__ import annotations
 
 import base64
+import contextlib
+import gc
 import hashlib
 import html
 import io
@@ -96,7 +100,8 @@ from ..output import atomic_output, decoded
 from ..store import Store, solutions
 from ..vocab import CONTEXT_KINDS, vocabulary
 from . import snapshot_hash
-from .layout import Footprint, layout, place_around
+from .layout import Footprint, layout_ties, place_around
+from .words import context_plural
 
 PHYSICS_THRESHOLD = 1_000
 """Above this many nodes the page keeps physics off and draws the Python layout as it is."""
@@ -261,21 +266,22 @@ def export_html(
         raise BadInput("--path takes two entities, A and B")
     if isinstance(target, str | os.PathLike):
         _check_writable(os.fspath(target))
-    data = page_data(
-        store,
-        filters,
-        focus=focus,
-        hops=hops,
-        path=(path[0], path[1]) if path is not None else None,
-        chains=chains,
-        size_by=size_by,
-        title=title,
-        command=command,
-        seed=seed,
-        lang=lang,
-        context=context,
-    )
-    _write(target, _page_parts(data))
+    with _no_collection():
+        data = _page_data(
+            store,
+            filters,
+            focus=focus,
+            hops=hops,
+            path=(path[0], path[1]) if path is not None else None,
+            chains=chains,
+            size_by=size_by,
+            title=title,
+            command=command,
+            seed=seed,
+            lang=lang,
+            context=context,
+        )
+        _write(target, _page_parts(data))
     meta = data["meta"]
     return HtmlExport(
         nodes=len(data["nodes"]["label"]),
@@ -285,6 +291,20 @@ def export_html(
         path_ties=tuple(meta["path"]["ties"]) if meta["path"] else (),
         context=sum(data["nodes"]["layer"]),
     )
+
+
+@contextlib.contextmanager
+def _no_collection() -> Iterator[None]:
+    """Without the cyclic garbage collector while the page is made: its hundreds of thousands
+    of small lists and dictionaries (none of them in a cycle) made it walk the whole heap
+    again and again, half the time of a page of 20,000 nodes."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # ------------------------------------------------------------------------------------ the data
@@ -307,6 +327,38 @@ def page_data(
 ) -> dict[str, Any]:
     """Everything the page shows, as the JSON it embeds, in columns (see the module's
     docstring; `page_rows` turns it into one record per node, tie and source)."""
+    with _no_collection():
+        return _page_data(
+            store,
+            filters,
+            focus=focus,
+            hops=hops,
+            path=path,
+            chains=chains,
+            size_by=size_by,
+            title=title,
+            command=command,
+            seed=seed,
+            lang=lang,
+            context=context,
+        )
+
+
+def _page_data(
+    store: Store,
+    filters: Filters,
+    *,
+    focus: str | None,
+    hops: int,
+    path: tuple[str, str] | None,
+    chains: bool,
+    size_by: str | None,
+    title: str | None,
+    command: str | None,
+    seed: int,
+    lang: str,
+    context: bool,
+) -> dict[str, Any]:
     lang = choose(lang, environ={})
     check_hops(hops)
     check_size_by(size_by)
@@ -340,31 +392,37 @@ def page_data(
         }
         shown = shown.edge_subgraph(keys).copy()
     scores = _scores(projection, size_by, seed)
-    actors = set(shown.nodes)
-    layer = _context_layer(store, filters, shown, lang)
-    if layer is not None:
-        shown = layer
+    network = _Shown.of(shown)
+    actors = set(network.nodes)
+    _add_context_layer(network, store, filters, lang)
 
-    edges = list(shown.edges(keys=True, data=True))
+    edges = network.edges
     evidence = _evidence(store, {key for _, _, key, _ in edges})
-    node_data = shown.nodes
-    named = set(shown.nodes)
-    named |= {expand(t) or t for _, data in node_data(data=True) for t in data.get("types") or ()}
+    node_data = network.nodes
+    named = set(node_data)
+    named |= {expand(t) or t for data in node_data.values() for t in data.get("types") or ()}
     named |= {expand(e["relation"]) or e["relation"] for _, _, _, e in edges}
     named |= {m for found in evidence.values() for m in found.markets}
     named |= {HILOS_NS + cls for _, cls, _ in KINDS if cls} | {HILOS_NS + c for c, *_ in FAMILIES}
     names = _names(store, lang, named)
-    labels = {n: str(d.get("label") or compact(n)) for n, d in node_data(data=True)}
-    nodes = sorted(shown.nodes, key=lambda n: (str(node_data[n].get("label") or n), n))
+    labels = {n: str(d.get("label") or compact(n)) for n, d in node_data.items()}
+    nodes = sorted(node_data, key=lambda n: (str(node_data[n].get("label") or n), n))
     index = {node: i for i, node in enumerate(nodes)}
     sizes = _sizes(nodes, scores, actors)
-    footprints = {n: _footprint(labels[n], *sizes[n]) for n in actors}
+    footprints: dict[Hashable, Footprint] = {n: _footprint(labels[n], *sizes[n]) for n in actors}
     line = [n.id for n in best.nodes] if best is not None else None
-    positions = layout(
-        shown.subgraph(actors), seed=seed, spacing=SPACING, footprints=footprints, line=line
+    positions = layout_ties(
+        actors,
+        [(u, v) for u, v, _, _ in edges if u in actors and v in actors],
+        seed=seed,
+        spacing=SPACING,
+        footprints=footprints,
+        line=line,
     )
     newcomers = sorted(set(nodes) - actors, key=str)
-    positions.update(place_around(shown, positions, newcomers, seed=seed, spacing=SPACING))
+    positions.update(
+        place_around(network.successors, positions, newcomers, seed=seed, spacing=SPACING)
+    )
     tables = _Tables()
     node_columns = _node_columns(
         nodes, node_data, labels, positions, scores, sizes, actors, names, tables, lang
@@ -389,7 +447,7 @@ def page_data(
     relation_index = {row["key"]: i for i, row in enumerate(relation_rows)}
     sources: dict[str, int] = {}
     tie_columns = _tie_columns(
-        edges, index, relation_index, evidence, _bends(shown), sources, names, tables, lang
+        edges, index, relation_index, evidence, _bends(edges), sources, names, tables, lang
     )
     citations = _citations(store, list(sources))
     source_ns, source_local = _split_iris(list(sources), tables)
@@ -476,8 +534,8 @@ def page_data(
             "weights": vocabulary().weights,
         },
         "tables": tables.data(),
-        "nodes": node_columns,
-        "ties": tie_columns,
+        "nodes": _sparse(node_columns, _SPARSE_NODE_COLUMNS),
+        "ties": _sparse(tie_columns, _SPARSE_TIE_COLUMNS),
         "sources": source_columns,
     }
 
@@ -535,6 +593,40 @@ _TIE_COLUMNS = (
     "from", "to", "relation", "status", "confidence", "score", "start", "end", "quotes",
     "locators", "sources", "markets", "text", "qualifiers", "period", "note", "bend",
 )  # fmt: skip
+
+
+_SPARSE_NODE_COLUMNS: dict[str, Any] = {"spheres": [], "aliases": [], "notes": []}
+_SPARSE_TIE_COLUMNS: dict[str, Any] = {
+    "confidence": None, "start": None, "end": None, "markets": [], "text": [],
+    "qualifiers": [], "period": "", "note": [], "bend": 0.0,
+}  # fmt: skip
+"""The columns most of whose values are empty, and their empty value: written sparse."""
+
+
+def _sparse(columns: dict[str, Any], sparse: dict[str, Any]) -> dict[str, Any]:
+    """The columns with those named in `sparse` written as `{"empty": value, "at": [i…],
+    "values": [v…]}`: only the values that are not the empty one, and where they are.
+
+    >>> _sparse({"end": [None, "2014", None]}, {"end": None})
+    {'end': {'empty': None, 'at': [1], 'values': ['2014']}}
+    """
+    result = dict(columns)
+    for name, empty in sparse.items():
+        column = columns[name]
+        at = [i for i, value in enumerate(column) if value != empty]
+        result[name] = {"empty": empty, "at": at, "values": [column[i] for i in at]}
+    return result
+
+
+def _dense(column: Any, length: int) -> list[Any]:
+    """A column as `_sparse` wrote it (or as it was), one value per row."""
+    if isinstance(column, list):
+        return column
+    empty = column["empty"]
+    found = [list(empty) if isinstance(empty, list) else empty for _ in range(length)]
+    for i, value in zip(column["at"], column["values"], strict=True):
+        found[i] = value
+    return found
 
 
 def _names_column(
@@ -670,11 +762,13 @@ def page_rows(data: dict[str, Any]) -> dict[str, Any]:
     """
     tables, style = data["tables"], data["style"]
     ns, langs = tables["ns"], tables["lang"]
+    count = len(data["nodes"]["label"])
+    n = {k: c if k == "score" else _dense(c, count) for k, c in data["nodes"].items()}
+    t = {k: _dense(c, len(data["ties"]["from"])) for k, c in data["ties"].items()}
 
     def named(entries: list[Any], label: str) -> list[list[str]]:
         return [[langs[e], label] if isinstance(e, int) else [langs[e[0]], e[1]] for e in entries]
 
-    n = data["nodes"]
     scores = n["score"] if n["score"] is not None else [None] * len(n["label"])
     nodes = [
         {
@@ -696,7 +790,6 @@ def page_rows(data: dict[str, Any]) -> dict[str, Any]:
         }
         for i, label in enumerate(n["label"])
     ]
-    t = data["ties"]
     on_path = set(data["meta"]["path"]["ties"]) if data["meta"]["path"] else set()
     ties = []
     for j in range(len(t["from"])):
@@ -952,22 +1045,7 @@ def _evidence(store: Store, ties: set[str]) -> dict[str, _TieEvidence]:
             for row in solutions(store.query(_TIE_DETAILS))
         )
     else:
-        values = _values(store, ties, _EVIDENCE_PROPERTIES)
-        derived, quote, locator = _DERIVED.value, HILOS.quote.value, HILOS.locator.value
-        for tie, those in values.items():
-            sources = those.get(derived)
-            if sources:  # (each tie once: its values without repeats, in the order read)
-                evidence = found[tie]
-                evidence.sources = list(dict.fromkeys(v.value for v in sources))
-                evidence.quotes = list(dict.fromkeys(v.value for v in those.get(quote, ())))
-                evidence.locators = list(dict.fromkeys(v.value for v in those.get(locator, ())))
-        detail = [prop.value for prop in _DETAIL_PROPERTIES]
-        details = (  # (the ties come from the projection: each has its hilos:from)
-            (tie, prop, value)
-            for tie, those in values.items()
-            for prop in detail
-            for value in those.get(prop, ())
-        )
+        return _local_evidence(store, ties)
     for tie, prop, value in details:
         if tie not in ties:
             continue
@@ -987,9 +1065,79 @@ def _evidence(store: Store, ties: set[str]) -> dict[str, _TieEvidence]:
     return found
 
 
+def _local_evidence(store: Store, ties: set[str]) -> dict[str, _TieEvidence]:
+    """`_evidence` from the embedded store: each property read for every tie at once, each
+    tie's values without repeats in the order read (the ties come from the projection: each
+    has its hilos:from)."""
+    values = _by_property(store, ties, _EVIDENCE_PROPERTIES)
+    found: dict[str, _TieEvidence] = defaultdict(_TieEvidence)
+    quotes, locators = values[HILOS.quote.value], values[HILOS.locator.value]
+    for tie, sources in values[_DERIVED.value].items():  # (quotes only with a source)
+        evidence = found[tie]
+        evidence.sources = sorted(_distinct(sources), key=_source_order)
+        evidence.quotes = _distinct(quotes.get(tie, ()))
+        evidence.locators = _distinct(locators.get(tie, ()))
+    for prop, field in _DETAIL_FIELDS:
+        for tie, those in values[prop.value].items():
+            setattr(found[tie], field, _distinct(those))
+    for tie, those in values[RDFS.comment.value].items():
+        found[tie].notes = list(dict.fromkeys(v for v in those if v.literal))
+    return found
+
+
+def _distinct(values: Sequence[_Text]) -> list[str]:
+    if len(values) == 1:  # (most ties have one value of each)
+        return [values[0].value]
+    return list(dict.fromkeys(v.value for v in values))
+
+
+def _source_order(source: str) -> tuple[bool, str]:
+    """The report last, the other sources by IRI."""
+    return (source.endswith("/report"), source)
+
+
+def _by_property(
+    store: Store, subjects: set[str], properties: Sequence[NamedNode]
+) -> dict[str, dict[str, list[_Text]]]:
+    """For each property, the values of each subject that has some (`_values` turned round:
+    a column per property, so that no subject needs a record of its own)."""
+    found: dict[str, dict[str, list[_Text]]] = {prop.value: {} for prop in properties}
+    if len(subjects) <= _LOOKUPS:
+        for subject, per_property in _values(store, subjects, properties).items():
+            for name, values in per_property.items():
+                found[name][subject] = values
+        return found
+    view = scan.View(store)
+    decoded: dict[str, _Text] = {}  # (a term used again is read once)
+    tokens = {f"<{s}>": s for s in subjects}  # (each subject as the TSV writes an IRI…
+    tokens.update((f"_:{s}", s) for s in subjects)  # …or a blank node)
+    for prop in properties:
+        column = found[prop.value]
+        for token, text in zip(*_predicate_pairs(store, view, prop), strict=True):
+            holder = tokens.get(token)
+            if holder is None:
+                continue
+            value = decoded.get(text)
+            if value is None:
+                value = decoded[text] = _token_text(text)
+            listed = column.get(holder)
+            if listed is None:
+                column[holder] = [value]
+            else:
+                listed.append(value)
+    return found
+
+
 _DERIVED = NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 _DETAIL_PROPERTIES = (HILOS.market, HILOS.relationText, RDFS.comment, HILOS.qualifier, HILOS.period)
 _EVIDENCE_PROPERTIES = (_DERIVED, HILOS.quote, HILOS.locator, *_DETAIL_PROPERTIES)
+_DETAIL_FIELDS = (
+    (HILOS.market, "markets"),
+    (HILOS.relationText, "texts"),
+    (HILOS.qualifier, "qualifiers"),
+    (HILOS.period, "periods"),
+)
+"""The details of a tie kept as the values' text, and the field of `_TieEvidence` for each."""
 
 
 def _add_evidence(
@@ -1028,11 +1176,11 @@ def _citations(store: Store, sources: list[str]) -> dict[str, str]:
     return citations
 
 
-def _bends(graph: nx.MultiDiGraph) -> dict[str, float]:
+def _bends(edges: Iterable[tuple[str, str, str, Any]]) -> dict[str, float]:
     """How much to bend each of several ties between the same two nodes, so that none hides
     another: 0 for a single tie, symmetric around the straight line for several."""
     by_pair: dict[tuple[str, str], list[tuple[str, bool]]] = defaultdict(list)
-    for u, v, key in graph.edges(keys=True):
+    for u, v, key, _ in edges:
         if u == v:
             continue
         pair = (u, v) if u < v else (v, u)
@@ -1085,7 +1233,7 @@ def _default_title(
             return tr("The network within 1 tie of {name}", lang, name=name)
         return tr("The network within {hops} ties of {name}", lang, hops=hops, name=name)
     words = [tr("actors", lang)] + [
-        _context_plural(k, lang) for k in CONTEXT_KINDS if k in filters.include
+        context_plural(k, lang) for k in CONTEXT_KINDS if k in filters.include
     ]
     what = (
         words[0]
@@ -1093,17 +1241,6 @@ def _default_title(
         else tr("{items} and {last}", lang, items=", ".join(words[:-1]), last=words[-1])
     )
     return tr("The network of {count} {what}", lang, count=n, what=what)
-
-
-def _context_plural(kind: str, lang: str) -> str:
-    plural = {
-        "place": tr("places", lang),
-        "market": tr("markets", lang),
-        "policy": tr("policies", lang),
-        "event": tr("events", lang),
-        "phenomenon": tr("phenomena", lang),
-    }
-    return plural.get(kind, kind)
 
 
 def _capital(text: str) -> str:
@@ -1171,7 +1308,7 @@ def _filters_in_words(filters: Filters, labels: dict[str, str], lang: str) -> li
         left = "; ".join(labels.get(i, compact(i)) for i in filters.exclude)
         lines.append(tr("leaving out {names}", lang, names=left))
     if filters.include:
-        kinds = ", ".join(_context_plural(k, lang) for k in CONTEXT_KINDS if k in filters.include)
+        kinds = ", ".join(context_plural(k, lang) for k in CONTEXT_KINDS if k in filters.include)
         lines.append(tr("context in the network besides actors: {kinds}", lang, kinds=kinds))
     return lines
 
@@ -1262,32 +1399,64 @@ def _footprint(label: str, size: float, font: float) -> Footprint:
     return (-max(size, half), -size, max(size, half), size + 5 + lines * font * 1.2)
 
 
-def _context_layer(
-    store: Store, filters: Filters, shown: nx.MultiDiGraph, lang: str
-) -> nx.MultiDiGraph | None:
-    """The shown network with the context tied to it that the filters leave out (places,
-    markets, policies, events, phenomena): the page's context layers. None when there is none."""
+class _Shown:
+    """The network the page shows, as plain rows: each node's attributes, each tie as
+    (from, to, key, attributes), and the successors of the context nodes of the layers.
+
+    (Read from the graph's own adjacency once: networkx's edge views and `copy` cost more than
+    everything else the page does with a graph of 20,000 nodes.)"""
+
+    def __init__(
+        self, nodes: dict[str, dict[str, Any]], edges: list[tuple[str, str, str, dict[str, Any]]]
+    ) -> None:
+        self.nodes = nodes
+        self.edges = edges
+        self.successors: dict[str, list[str]] = {}
+
+    @classmethod
+    def of(cls, graph: nx.MultiDiGraph) -> _Shown:
+        return cls(dict(graph.nodes(data=True)), _edge_rows(graph))
+
+
+def _edge_rows(graph: nx.MultiDiGraph) -> list[tuple[str, str, str, dict[str, Any]]]:
+    """Every edge of a graph with its key and attributes, as `graph.edges(keys=True,
+    data=True)` lists them (in the same order), read from its adjacency dictionaries."""
+    return [
+        (u, v, key, data)
+        for u, around in graph._adj.items()
+        for v, keyed in around.items()
+        for key, data in keyed.items()
+    ]
+
+
+def _add_context_layer(network: _Shown, store: Store, filters: Filters, lang: str) -> None:
+    """Add to the shown network the context tied to it that the filters leave out (places,
+    markets, policies, events, phenomena): the page's context layers."""
     missing = tuple(k for k in CONTEXT_KINDS if k not in filters.include)
-    if not missing or not shown.number_of_nodes():
-        return None
+    if not missing or not network.nodes:
+        return
     whole = project(store, replace(filters, include=CONTEXT_KINDS), lang=lang).graph
+    succ, pred, attributes = whole._succ, whole._pred, whole._node  # (no view per node)
+    shown = network.nodes
     added: set[str] = set()
-    for node in shown.nodes:
+    for node in shown:
         if node not in whole:
             continue
-        for other in (*whole.successors(node), *whole.predecessors(node)):
-            if other not in shown and whole.nodes[other].get("kind") in missing:
+        for other in (*succ[node], *pred[node]):
+            if other not in shown and attributes[other].get("kind") in missing:
                 added.add(other)
     if not added:
-        return None
-    result = shown.copy()
+        return
     for node in sorted(added):
-        result.add_node(node, **whole.nodes[node])
-    keep = set(result.nodes)
-    for u, v, key, data in whole.edges(keys=True, data=True):
-        if (u in added or v in added) and u in keep and v in keep:
-            result.add_edge(u, v, key=key, **data)
-    return result
+        shown[node] = dict(attributes[node])
+    for node in sorted(added):  # (each tie of a newcomer once, from its tail)
+        for v, keyed in succ[node].items():
+            if v in shown:
+                network.edges.extend((node, v, key, dict(data)) for key, data in keyed.items())
+                network.successors.setdefault(node, []).append(v)
+        for u, keyed in pred[node].items():
+            if u in shown and u not in added:
+                network.edges.extend((u, node, key, dict(data)) for key, data in keyed.items())
 
 
 def _version() -> str:

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 
 import networkx as nx
 import numpy as np
@@ -82,9 +82,29 @@ def layout(
     >>> sorted(positions) == [0, 1, 2] and layout(nx.path_graph(3), seed=1) == positions
     True
     """
-    nodes = sorted(graph.nodes, key=str)
+    return layout_ties(
+        graph.nodes, graph.edges(), seed=seed, spacing=spacing, footprints=footprints, line=line
+    )
+
+
+def layout_ties(
+    nodes: Iterable[Hashable],
+    ties: Iterable[tuple[Hashable, Hashable]],
+    *,
+    seed: int = 0,
+    spacing: float = 130.0,
+    footprints: Mapping[Hashable, Footprint] | None = None,
+    line: Sequence[Hashable] | None = None,
+) -> dict[Hashable, Position]:
+    """`layout` of the network of these nodes and ties (pairs of nodes), without building a
+    graph first: the positions are the same as `layout` gives for that graph.
+
+    >>> layout_ties([0, 1, 2], [(0, 1), (2, 1)], seed=1) == layout(nx.path_graph(3), seed=1)
+    True
+    """
+    nodes = sorted(nodes, key=str)
     index = {node: i for i, node in enumerate(nodes)}
-    pairs = sorted({(min(index[u], index[v]), max(index[u], index[v])) for u, v in graph.edges()})
+    pairs = sorted({(min(index[u], index[v]), max(index[u], index[v])) for u, v in ties})
     compiled = rx.PyGraph(multigraph=False)
     compiled.add_nodes_from(range(len(nodes)))
     compiled.add_edges_from_no_data([(u, v) for u, v in pairs if u != v])
@@ -242,7 +262,7 @@ def make_room(
 
 
 def place_around(
-    graph: nx.Graph,
+    neighbours: Mapping[Hashable, Iterable[Hashable]] | nx.Graph,
     positions: Mapping[Hashable, Position],
     newcomers: Sequence[Hashable],
     *,
@@ -250,8 +270,9 @@ def place_around(
     spacing: float = 130.0,
 ) -> dict[Hashable, Position]:
     """Positions for `newcomers` (context nodes) around the placed nodes they are tied to,
-    leaving those where they are: each at the middle of its placed neighbours, moved out by
-    about `spacing` in a seeded direction.
+    leaving those where they are: each at the middle of its placed `neighbours` (a mapping
+    from a node to those it is tied to, or a graph), moved out by about `spacing` in a seeded
+    direction.
 
     >>> g = nx.Graph([("a", "p")])
     >>> x, y = place_around(g, {"a": (0.0, 0.0)}, ["p"], seed=1)["p"]
@@ -268,7 +289,7 @@ def place_around(
     )
     for node in sorted(newcomers, key=str):
         around = (
-            [positions[m] for m in graph.neighbors(node) if m in positions] if node in graph else []
+            [positions[m] for m in neighbours[node] if m in positions] if node in neighbours else []
         )
         if around:
             x = sum(p[0] for p in around) / len(around)

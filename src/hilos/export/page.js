@@ -37,7 +37,21 @@
     function named(entries, label) {
       return entries.map(function (e) { return typeof e === "number" ? [langs[e], label] : [langs[e[0]], e[1]]; });
     }
-    var n = columns.nodes, t = columns.ties, s = columns.sources;
+    // Columns most of whose values are empty come sparse: {empty, at: [i…], values: [v…]}.
+    function dense(column, length) {
+      if (Array.isArray(column)) return column;
+      var found = new Array(length);
+      for (var k = 0; k < length; k++) found[k] = Array.isArray(column.empty) ? [] : column.empty;
+      column.at.forEach(function (at, k) { found[at] = column.values[k]; });
+      return found;
+    }
+    function expand(table, length) {
+      var out = {};
+      Object.keys(table).forEach(function (key) { out[key] = table[key] && dense(table[key], length); });
+      return out;
+    }
+    var n = expand(columns.nodes, columns.nodes.label.length);
+    var t = expand(columns.ties, columns.ties.from.length), s = columns.sources;
     var nodes = new Array(n.label.length);
     for (var i = 0; i < nodes.length; i++) {
       var label = n.label[i];

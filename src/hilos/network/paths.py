@@ -22,6 +22,7 @@ or the shortest path is longer than `max_hops`, or no path has ties valid at the
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import itertools
@@ -201,20 +202,8 @@ def find_paths(
     exists within `max_hops` under the filters.
     """
     _check_ends(source, target, limit, max_hops)
-    try:
+    with _why_no_path(store, projection.filters, source, target, max_hops, time_consistent):
         return _find(store, projection, source, target, limit, max_hops, time_consistent)
-    except NotFound as exc:
-        reason = explain_no_path(
-            store,
-            projection.filters,
-            source,
-            target,
-            max_hops=max_hops,
-            time_consistent=time_consistent,
-        )
-        if reason is None:
-            raise
-        raise NoPath(reason) from exc
 
 
 def find_paths_in_store(
@@ -235,10 +224,25 @@ def find_paths_in_store(
     (On a remote endpoint the network is projected as for `find_paths`.) When there is no
     path, `NoPath` says why."""
     _check_ends(source, target, limit, max_hops)
-    try:
+    with _why_no_path(store, filters, source, target, max_hops, time_consistent, lang):
         return _paths_in_store(
             store, filters, source, target, limit, max_hops, time_consistent, lang
         )
+
+
+@contextlib.contextmanager
+def _why_no_path(
+    store: Store,
+    filters: Filters,
+    source: str,
+    target: str,
+    max_hops: int,
+    time_consistent: bool,
+    lang: str = "en",
+) -> Iterator[None]:
+    """A `NotFound` from a path search becomes `NoPath`, with the reason, when one is found."""
+    try:
+        yield
     except NotFound as exc:
         reason = explain_no_path(
             store,
