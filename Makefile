@@ -32,18 +32,21 @@ demo: $(VENV)/.installed
 test: $(VENV)/.installed
 	$(BIN)/ruff check src tests .ci
 	$(BIN)/ruff format --check src tests .ci
+	$(BIN)/lint-imports --no-logo --no-cache
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests .ci
 	$(BIN)/ruff format --check src tests .ci
+	$(BIN)/lint-imports --no-logo --no-cache
 
 typecheck: $(VENV)/.installed
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) $(DEMO_STORE) collusion-chains.html build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(DEMO_STORE) collusion-chains.html build dist .pytest_cache .mypy_cache .ruff_cache \
+		.import_linter_cache
 
 # Newsroom-scale benchmarks, hilos side by side with rdflib, networkx and pyvis (see README,
 # "Benchmarks"): `make bench SIZES=10k,100k,1M`. Writes bench/results/latest.md and .json, the

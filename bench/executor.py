@@ -29,7 +29,7 @@ import pyoxigraph as ox
 import hilos
 import hilos.executor
 from hilos.executor import start_with_large_stack
-from hilos.queries import QueryDef, bind_parameters, find_query, library
+from hilos.sparql.library import QueryDef, bind_parameters, find_query, library
 from hilos.store import Store
 
 T = TypeVar("T")
@@ -38,7 +38,7 @@ ENTITIES = ["Zetas", "Sinaloa cartel", "Guerreros Unidos", "José Luis Abarca", 
 
 
 def on_large_stack(call: Callable[[], T]) -> T:
-    """The old path's thread: `hilos.sparqltext.on_large_stack` as it was."""
+    """The old path's thread: `hilos.sparql.lexer.on_large_stack` as it was."""
     outcome: list[T] = []
     failure: list[BaseException] = []
 
@@ -64,7 +64,7 @@ def on_large_stack(call: Callable[[], T]) -> T:
 
 
 def old_run(store: Store, query: QueryDef, params: Mapping[str, str]) -> list[dict[str, Any]]:
-    """The rows of a SELECT as the old `hilos.queries.run` made them: JSON written by the
+    """The rows of a SELECT as the old `hilos.sparql.library.run` made them: JSON written by the
     engine in the query's thread, parsed back in it, the parsed rows handed over."""
 
     def run() -> list[dict[str, Any]]:

@@ -205,7 +205,7 @@ def export_union(store: str, out: str) -> None:
 
 def query_hilos(store: str, steps: list[str], params: dict[str, str], repeats: int) -> None:
     """Each library query on the store, `repeats` times (results read into Python)."""
-    from hilos.queries import find_query, run
+    from hilos.sparql.library import find_query, run
     from hilos.store import Store
 
     opened = Store.open(store)
@@ -226,7 +226,7 @@ def queries_rdflib(
     import rdflib
 
     from hilos.namespaces import PREFIXES
-    from hilos.queries import find_query
+    from hilos.sparql.library import find_query
 
     graph = rdflib.Graph()
     seconds, _ = timed(lambda: graph.parse(file, format="nt"))

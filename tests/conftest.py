@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import rdflib
@@ -200,6 +201,29 @@ def _check(who: str, select: Selection) -> None:
     pytest.fail(
         f"{who} left {len(left)} process(es) running (now stopped):\n{listed}", pytrace=False
     )
+
+
+def close_chromium(browser: Any) -> None:
+    """Closes a Playwright browser and sees its Chromium processes end.
+
+    `close()` returns once Chromium is told to quit; on a loaded machine its GPU, storage and
+    utility processes can take longer than the leak check's grace to follow, so the fixture
+    that started them waits for exactly those (up to 30 s) and then stops any still running:
+    the browser is the fixture's, so are its processes."""
+
+    def chromium(alive: Processes) -> list[Child]:
+        return [child for child in alive.values() if "chromium" in child.command]
+
+    started = {child.key for child in chromium(children())}
+    try:
+        browser.close()
+    finally:
+
+        def ours(alive: Processes) -> list[Child]:
+            return [child for child in chromium(alive) if child.key in started]
+
+        if _outliving(ours, grace=30.0):
+            _stop(ours)
 
 
 _OWNED = pytest.StashKey[dict[tuple[int, float], pytest.FixtureDef[object]]]()

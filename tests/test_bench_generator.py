@@ -15,7 +15,7 @@ import pytest
 
 from hilos.network.paths import find_paths_in_store
 from hilos.network.projection import Filters, project
-from hilos.queries import find_query, library, run
+from hilos.sparql.library import find_query, library, run
 from hilos.store import Store
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"

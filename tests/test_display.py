@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from hilos.entities import resolve, show
+from hilos.entities import show
 from hilos.export.html import network_view
 from hilos.namespaces import expand
 from hilos.network.paths import find_paths_in_store
 from hilos.network.projection import Filters
+from hilos.search import resolve
 from hilos.store import Store
 from test_export_html import HOSTILE_CITATION, HOSTILE_LABEL, HOSTILE_QUOTE, write_hostile
 from test_export_html_browser import CHROMIUM, browser  # noqa: F401  (a fixture)

@@ -136,7 +136,7 @@ def test_every_docs_page_is_linked_from_the_readme() -> None:
 
 
 def test_every_library_query_is_documented() -> None:
-    from hilos.queries import library
+    from hilos.sparql.library import library
 
     page = _doc("queries.md")
     for query in library():

@@ -29,9 +29,9 @@ import pytest
 import hilos
 from hilos import executor
 from hilos.errors import ParameterError, QueryError
-from hilos.explorer import api
-from hilos.queries import bind_parameters, library, shipped
-from hilos.server import SparqlServer, make_server
+from hilos.server.explorer import api
+from hilos.server.http import SparqlServer, make_server
+from hilos.sparql.library import bind_parameters, library, shipped
 from hilos.store import Store
 
 # Parameter values for the library's queries that need some (as tests/test_query_library.py).
@@ -115,7 +115,7 @@ def test_a_query_error_keeps_its_type_and_message(memory_store: Store) -> None:
         hilos.run_query(memory_store, "ties-by-status", {"status": "probable"})
     deep = "SELECT * {" + "{" * 200 + "}" * 201
     with pytest.raises(QueryError, match="nests 201 brackets deep"):
-        hilos.run_query(memory_store, hilos.queries.query_from_text(deep, "deep"))
+        hilos.run_query(memory_store, hilos.sparql.library.query_from_text(deep, "deep"))
 
 
 def test_no_thread_is_started_per_query(
@@ -243,7 +243,7 @@ def test_results_equal_the_engines_own(memory_store: Store, query: hilos.QueryDe
 
 
 def test_ask_and_construct_answers(memory_store: Store) -> None:
-    ask = hilos.queries.query_from_text("ASK { hid:zetas a ?type }", "ask")
+    ask = hilos.sparql.library.query_from_text("ASK { hid:zetas a ?type }", "ask")
     result = hilos.run_query(memory_store, ask)
     assert result.kind == "ask" and result.boolean is True
     assert json.loads(result.serialize("json")) == {"head": {}, "boolean": True}
@@ -251,7 +251,7 @@ def test_ask_and_construct_answers(memory_store: Store) -> None:
         format=ox.QueryResultsFormat.XML
     )
     text = "CONSTRUCT { hid:zetas rdfs:label ?l } WHERE { hid:zetas rdfs:label ?l }"
-    construct = hilos.run_query(memory_store, hilos.queries.query_from_text(text, "c"))
+    construct = hilos.run_query(memory_store, hilos.sparql.library.query_from_text(text, "c"))
     expected = set(memory_store.query(text))  # type: ignore[arg-type]
     assert construct.kind == "construct" and set(construct.triples) == expected and expected
     assert construct.as_json() is None
@@ -277,7 +277,7 @@ def test_solutions_json_writes_every_kind_of_term_as_the_engine_does() -> None:
         written = again.serialize(format=ox.QueryResultsFormat.JSON) or b""
         document = json.loads(written)
         document["results"]["bindings"][0]["d"]["value"] = rows[0]["d"].value
-        ours = hilos.queries.solutions_json(names, rows)
+        ours = hilos.sparql.library.solutions_json(names, rows)
         return ours, json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
 
     ours, engines = both()
@@ -291,9 +291,9 @@ import json, sys, threading
 from urllib.parse import urlencode
 from urllib.request import urlopen
 import hilos
-from hilos.queries import query_from_text
-from hilos.server import make_server
-from hilos.sparqltext import MAX_NESTING, MAX_TERMS, too_complex
+from hilos.sparql.library import query_from_text
+from hilos.server.http import make_server
+from hilos.sparql.lexer import MAX_NESTING, MAX_TERMS, too_complex
 
 within = [
     "SELECT * { ?s ?p ?o " + "MINUS { } " * (MAX_TERMS // 3 - 10) + "} LIMIT 1",

@@ -20,7 +20,7 @@ import pytest
 import rdflib
 
 import test_export_html_browser
-from hilos.server import SparqlServer
+from hilos.server.http import SparqlServer
 from hilos.store import Store
 from test_server import running
 

@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 import rdflib
 
+from conftest import close_chromium
 from hilos.export.html import export_html, page_rows
 from hilos.network.projection import Filters, project
 from hilos.store import Store
@@ -89,7 +90,7 @@ def browser() -> Iterator[Any]:
         try:
             yield launched
         finally:
-            launched.close()
+            close_chromium(launched)
 
 
 # The whole network with its context: every kind of entity the legend names is drawn.

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from conftest import close_chromium
 from hilos.export.html import export_html
 from hilos.network.projection import Filters
 from hilos.store import Store
@@ -74,7 +75,7 @@ def browser() -> Iterator[Any]:
         try:
             yield launched
         finally:
-            launched.close()
+            close_chromium(launched)
 
 
 @pytest.fixture(scope="module")

@@ -15,11 +15,11 @@ from urllib.parse import quote
 import pytest
 from pyoxigraph import Literal, NamedNode, Triple
 
+from hilos.changes import graph_namespace
 from hilos.errors import BadInput
 from hilos.importers.resolution import (
     Resolver,
     citation_source,
-    graph_namespace,
     name_key,
     slug,
     split_qualifier,

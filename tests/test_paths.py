@@ -374,3 +374,60 @@ def test_no_path_within_max_hops_says_how_many_it_takes(memory_store: Store) -> 
     reason = caught.value.reason
     assert reason.kind == "max_hops" and reason.hops_needed == 2  # Abarca → police → GU
     assert reason.describe("en").startswith("No direct tie between José Luis Abarca")
+
+
+def test_chains_cut_short_say_so_and_keep_only_real_chains(
+    memory_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past `_MAX_CHAINS` partial chains the search stops, says so, and what it found is a part
+    of the whole list (every chain of it found by the full search too)."""
+    from hilos.network import paths
+
+    projection = project(memory_store, Filters(directed=False))
+    whole, truncated = find_chains(memory_store, projection)
+    assert not truncated
+    monkeypatch.setattr(paths, "_MAX_CHAINS", 3)
+    cut, truncated = find_chains(memory_store, projection)
+    assert truncated
+    assert len(cut) < len(whole)
+    assert {tuple(h.tie for h in c.hops) for c in cut} <= {
+        tuple(h.tie for h in c.hops) for c in whole
+    }
+
+
+ALONE = textwrap.dedent(
+    """\
+    @prefix hilos: <https://w3id.org/hilos/ontology#> .
+    @prefix prov: <http://www.w3.org/ns/prov#> .
+    @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    @prefix ex: <https://example.org/a/> .
+    ex:mayor a hilos:Mayor ; rdfs:label "Mayor A"@en .
+    ex:chief a hilos:MunicipalPolice ; rdfs:label "Police A"@en .
+    ex:gang a hilos:CriminalOrganization ; rdfs:label "Gang A"@en .
+    ex:t1 a hilos:Command ; hilos:from ex:mayor ; hilos:to ex:chief ;
+        hilos:status hilos:Refuted ; prov:wasDerivedFrom ex:s .
+    ex:t2 a hilos:Collusion ; hilos:from ex:chief ; hilos:to ex:gang ;
+        hilos:status hilos:Alleged ; prov:wasDerivedFrom ex:s .
+    """
+)
+
+
+def test_no_path_from_an_actor_whose_only_tie_is_refuted(tmp_path: Path) -> None:
+    """The mayor's one tie is refuted: it is alone (a part of one), the gang in a part of two."""
+    from hilos.network.paths import NoPath, find_paths_in_store
+
+    path = tmp_path / "alone.ttl"
+    path.write_text(ALONE, encoding="utf-8")
+    store = Store.in_memory()
+    store.load(path)
+    mayor, gang = "https://example.org/a/mayor", "https://example.org/a/gang"
+    with pytest.raises(NoPath) as caught:
+        find_paths_in_store(store, Filters(), mayor, gang)
+    reason = caught.value.reason
+    assert (reason.kind, reason.source_part, reason.target_part) == ("alone", 1, 2)
+    assert "has no tie that can carry a path" in reason.describe("en")
+    # the other way round, the same reason about the same end
+    with pytest.raises(NoPath) as caught:
+        find_paths_in_store(store, Filters(), gang, mayor)
+    reason = caught.value.reason
+    assert (reason.kind, reason.source_part, reason.target_part) == ("alone", 2, 1)

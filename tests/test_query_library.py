@@ -19,7 +19,7 @@ from rdflib import OWL, RDFS, Graph, Literal, Namespace, URIRef
 from rdflib import RDF as RDF_NS
 
 import hilos
-import hilos.queries
+import hilos.sparql.library
 from conftest import shared
 from hilos.store import Store
 
@@ -471,8 +471,8 @@ REWRITTEN_PARAMS: dict[str, list[dict[str, str]]] = {
 
 
 def _answer(store: Store, text: str, name: str, params: dict[str, str]) -> list[tuple[Any, ...]]:
-    query = hilos.queries.query_from_text(text, name)
-    result = hilos.queries.run(store, query, params)
+    query = hilos.sparql.library.query_from_text(text, name)
+    result = hilos.sparql.library.run(store, query, params)
     found = []
     for row in result.rows:
         cells = []

@@ -23,11 +23,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from hilos import queries
 from hilos.cli.app import cli
 from hilos.errors import BadInput, QueryError
 from hilos.search import search
-from hilos.server import make_server
+from hilos.server.http import make_server
+from hilos.sparql import library as queries
 from hilos.store import Store
 from hilos.store.remote import RemoteDatabase, _with_values
 

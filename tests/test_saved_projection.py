@@ -1,4 +1,4 @@
-"""The projection and the search index saved beside the store (`hilos.cache`,
+"""The projection and the search index saved beside the store (`hilos.store.cache`,
 `hilos.network.saved`): what is read from them equals what is computed from the store with
 nothing saved, for every filter; any write makes them stale; a damaged or foreign file is never
 trusted."""
@@ -18,12 +18,12 @@ from types import ModuleType
 import numpy as np
 import pytest
 
-from hilos import cache, changes, claims
+from hilos import changes, claims
 from hilos.importers.tabular import ImportOptions, import_csv
 from hilos.network import saved
 from hilos.network.projection import Filters, Projection, project, project_from_scratch
 from hilos.search import _Index, search
-from hilos.store import Store
+from hilos.store import Store, cache
 from hilos.store.updates import apply_update
 from hilos.vocab import vocabulary
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hilos.entities import resolve
 from hilos.errors import AmbiguousEntity, UnknownEntity
-from hilos.search import match_score, search
+from hilos.search import match_score, resolve, search
 from hilos.store import Store
 from hilos.text import normalise
 

@@ -20,7 +20,7 @@ import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
 from conftest import Hilos
-from hilos.server import SparqlServer, is_federated, make_server
+from hilos.server.http import SparqlServer, is_federated, make_server
 from hilos.store import Store, solutions
 
 LABELS = "SELECT ?label WHERE { hid:zetas rdfs:label ?label } ORDER BY ?label"

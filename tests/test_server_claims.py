@@ -21,7 +21,7 @@ import rdflib
 
 from hilos import resources
 from hilos.changes import statements_of
-from hilos.server import SparqlServer
+from hilos.server.http import SparqlServer
 from hilos.store import Store
 from test_server import fetch, running
 

@@ -23,7 +23,7 @@ import rdflib
 
 import test_export_html_browser
 from hilos import resources
-from hilos.server import SparqlServer
+from hilos.server.http import SparqlServer
 from hilos.store import Store
 from test_server import running
 

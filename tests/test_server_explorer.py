@@ -26,14 +26,14 @@ import test_export_html
 import test_export_html_browser
 from conftest import Hilos
 from hilos.namespaces import PREFIXES
-from hilos.server import SparqlServer
+from hilos.server.http import SparqlServer
 from hilos.store import Store
 from test_export_html import HOSTILE_CITATION, HOSTILE_LABEL, HOSTILE_QUOTE, page_json
 from test_server import fetch, running
 
 REPO = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO / "tests" / "artifacts"
-EXPLORER = REPO / "src" / "hilos" / "explorer"
+EXPLORER = REPO / "src" / "hilos" / "server" / "explorer"
 H = rdflib.Namespace("https://w3id.org/hilos/ontology#")
 PROV = rdflib.Namespace("http://www.w3.org/ns/prov#")
 HID = "https://w3id.org/hilos/id/"
@@ -224,7 +224,7 @@ def test_the_files_name_no_other_host_and_write_no_html() -> None:
     }
     # and every path the page names (its table of the editing endpoints too) is one of the
     # server's own, answering the methods the page uses
-    from hilos.server import SparqlHandler
+    from hilos.server.http import SparqlHandler
 
     named = set(re.findall(r'"(/(?:api|sparql|ego)[^"?]*)"', script))
     assert named <= set(SparqlHandler.ROUTES), named - set(SparqlHandler.ROUTES)
@@ -760,7 +760,7 @@ def test_the_overview_is_analysed_once_for_every_language(
     """The home page's overview in English then Spanish: the chains are searched and the
     brokers measured once for the store's state; each language only names what was found, by
     the labels the Turtle gives in that language."""
-    from hilos.explorer import api
+    from hilos.server.explorer import api
 
     searched: list[str] = []
     measured: list[str] = []
@@ -841,7 +841,7 @@ def test_the_explorer_reads_a_sparql_syntax_error_in_its_language(base: str) -> 
     assert spanish_line.startswith(said), spanish_line
     assert "syntax" not in spanish_line and "line" not in spanish_line.replace("línea", "")
     # the explorer's line finder reads the Spanish too (explorer.js, showEditorError)
-    script = (REPO / "src" / "hilos" / "explorer" / "explorer.js").read_text(encoding="utf-8")
+    script = (EXPLORER / "explorer.js").read_text(encoding="utf-8")
     finder = re.search(r"var at = /(.+)/i\.exec\(text\);", script)
     assert finder and re.search(finder.group(1), spanish_line, re.I)
     assert '"Accept-Language": lang()' in script

@@ -21,7 +21,7 @@ import rdflib
 
 from conftest import Hilos
 from hilos.errors import QueryError
-from hilos.server import SparqlServer
+from hilos.server.http import SparqlServer
 from hilos.store import Store, solutions
 from hilos.store.updates import UpdateRefused, apply_update, scoped
 from test_server import fetch, running

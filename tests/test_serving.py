@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from hilos.serving import note_path
+from hilos.server.serving import note_path
 
 pytestmark = pytest.mark.slow
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner, Result
 
 from hilos.cli.app import cli
 from hilos.cli.words import Words
-from hilos.queries import library
+from hilos.sparql.library import library
 from hilos.store import Store
 from hilos.terms import Terms
 
@@ -490,8 +490,8 @@ def test_a_parse_error_keeps_file_line_and_column(tmp_path: Path, store: Path) -
 
 
 def test_an_ambiguous_name_lists_its_candidates_in_spanish(store: Path) -> None:
-    from hilos.entities import resolve
     from hilos.errors import AmbiguousEntity
+    from hilos.search import resolve
 
     opened = Store.open(store)
     try:

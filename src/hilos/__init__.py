@@ -18,11 +18,11 @@ from collections.abc import Mapping
 from importlib import metadata as _metadata
 from os import PathLike
 
-from .entities import Card, TieView, resolve, show
+from .entities import Card, TieView, show
 from .errors import HilosError
-from .queries import QueryDef, QueryResult, find_query, library
-from .queries import run as _run
-from .search import SearchHit, search
+from .search import SearchHit, resolve, search
+from .sparql.library import QueryDef, QueryResult, find_query, library
+from .sparql.library import run as _run
 from .store import GraphInfo, LoadReport, Store
 from .validate import ValidationReport, validate_files, validate_store
 

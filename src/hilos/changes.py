@@ -32,16 +32,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
 from .errors import BadInput, Message, NotFound, UnknownGraph
 from .errors import message as _
-from .importers import load_statements
-from .importers.resolution import graph_namespace
 from .namespaces import DCTERMS, HILOS, HILOS_NS, PROV, RDF_TYPE, RDFS, XSD
 from .resources import file_sha256
-from .store import Store, graph_iri
+from .store import GRAPH_BASE, Store, graph_iri
 
 ORIGIN = "hilos claims"
 """What the registry records as the origin of a graph made or changed by these commands."""
@@ -94,6 +93,11 @@ ACTIONS = (
 )
 """The actions the journal records (its `hilos:action`), each said again in the reader's
 language by `action_name(...).localized(lang)`."""
+
+
+def graph_namespace(graph: str) -> str:
+    """The namespace of the entities and ties an import creates in graph `graph`."""
+    return f"{GRAPH_BASE}{quote(graph, safe='/-_.')}/"
 
 
 def action_name(action: str) -> str:
@@ -227,13 +231,12 @@ def apply_change(
     record += _why(change, changed=changed, reason=reason, undoes=undoes)
     content = sorted((current - gone) | fresh | set(record), key=str)
     text = _ntriples(content)
-    load_statements(
-        store,
+    # Never empty (the change's own record is in it): straight to the store's loader.
+    store.load_statements(
         content,
         name=graph,
-        origin=origin_of([*before, made]),
-        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
         replace=bool(current),
+        origin=(origin_of([*before, made]), hashlib.sha256(text.encode("utf-8")).hexdigest()),
     )
     return made
 

@@ -28,13 +28,22 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
-from .changes import Change, apply_change, check_writable, journal, now, statements_of
-from .entities import describe, resolve
+from .changes import (
+    Change,
+    apply_change,
+    check_writable,
+    graph_namespace,
+    journal,
+    now,
+    statements_of,
+)
+from .entities import describe
 from .errors import BadInput, NotFound, UnknownEntity
 from .errors import message as _
-from .importers.resolution import citation_source, graph_namespace, slug
+from .importers.resolution import citation_source, slug
 from .importers.values import AmbiguousDate, BadValue, read_confidence, read_date
 from .namespaces import DCTERMS, HILOS, PROV, RDF_TYPE, RDFS, SKOS, XSD, compact
+from .search import resolve
 from .store import GRAPH_BASE, Store, solutions
 from .store import short_id as short
 from .terms import Terms, qualifier_term, sphere_term, status_term

@@ -1,6 +1,10 @@
 """How cards, paths and chains show themselves in a notebook: small self-contained HTML, every
 string escaped, every hop with its claim's status, quote and sources (Jupyter calls an object's
-`_repr_html_`; `Card`, `Path` and `NetworkView` define theirs with these functions).
+`_repr_html_`; `hilos.entities.Card` and `hilos.network.paths.Path` define theirs with these
+functions).
+
+This module sits below the entities and the network that use it, so it names what it reads of
+a card or a path as protocols (`CardShape`, `PathShape`) rather than importing their classes.
 
 The language is `HILOS_LANG`'s (English by default); relation and status names are the
 ontology's labels in that language.
@@ -8,17 +12,99 @@ ontology's labels in that language.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from html import escape
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from .i18n import Translator, choose
 from .namespaces import expand
 from .vocab import term_label, vocabulary
 
-if TYPE_CHECKING:
-    from .entities import Card
-    from .network.paths import Path
+
+class Cited(Protocol):
+    @property
+    def citation(self) -> str: ...
+
+
+class QuotedSource(Cited, Protocol):
+    @property
+    def quote(self) -> str | None: ...
+
+
+class TieShape(Protocol):
+    """What a card's tie shows (`hilos.entities.TieView`)."""
+
+    @property
+    def direction(self) -> str: ...
+    @property
+    def relation(self) -> str: ...
+    @property
+    def status(self) -> str | None: ...
+    @property
+    def other_label(self) -> str: ...
+    @property
+    def quote(self) -> str | None: ...
+    @property
+    def sources(self) -> Sequence[Cited]: ...
+
+
+class SummaryShape(Protocol):
+    @property
+    def label(self) -> str: ...
+    @property
+    def types(self) -> Sequence[str]: ...
+    @property
+    def sphere(self) -> str | None: ...
+
+
+class CardShape(Protocol):
+    """What a card shows (`hilos.entities.Card`)."""
+
+    @property
+    def summary(self) -> SummaryShape: ...
+    @property
+    def ties(self) -> Sequence[TieShape]: ...
+
+
+class ClaimShape(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def quote(self) -> str | None: ...
+
+
+class HopShape(Protocol):
+    """What a path's hop shows (`hilos.network.evidence.Hop`)."""
+
+    @property
+    def tie(self) -> str: ...
+    @property
+    def relation(self) -> str: ...
+    @property
+    def status(self) -> str | None: ...
+    @property
+    def claims(self) -> Sequence[ClaimShape]: ...
+    @property
+    def sources(self) -> Sequence[QuotedSource]: ...
+
+
+class Labelled(Protocol):
+    @property
+    def label(self) -> str: ...
+
+
+class PathShape(Protocol):
+    """What a path or chain shows (`hilos.network.paths.Path`)."""
+
+    @property
+    def score(self) -> float: ...
+    @property
+    def nodes(self) -> Sequence[Labelled]: ...
+    @property
+    def hops(self) -> Sequence[HopShape]: ...
+    @property
+    def crossing(self) -> int | None: ...
+
 
 _STYLE = (
     "font-family:system-ui,sans-serif;font-size:14px;line-height:1.4;max-width:60em;"
@@ -51,7 +137,7 @@ def _claim(relation: str, status: str | None, lang: str) -> str:
     )
 
 
-def card_html(card: Card) -> str:
+def card_html(card: CardShape) -> str:
     """A card: the entity's name, kind and sphere, then every tie with its evidence.
 
     >>> from hilos.entities import Card, Summary
@@ -79,7 +165,7 @@ def card_html(card: Card) -> str:
     return "".join(out)
 
 
-def path_html(path: Path) -> str:
+def path_html(path: PathShape) -> str:
     """A path or chain, hop by hop from left to right, each hop with its strongest claim."""
     lang = choose(None)
     _ = Translator(lang)

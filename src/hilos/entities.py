@@ -1,4 +1,4 @@
-"""Entities: naming them, resolving a name or IRI to one, and their evidence card."""
+"""Entities: naming them and their evidence card (a name is resolved to one by `hilos.search`)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,9 @@ from pyoxigraph import BlankNode, Literal, NamedNode
 
 from . import sparql
 from .display import card_html
-from .errors import AmbiguousEntity, UnknownEntity
-from .errors import message as _
 from .namespaces import HILOS, HILOS_NS, RDF_TYPE, RDFS, SKOS, compact, expand
-from .scan import View
 from .store import Store, solutions
-from .text import normalise
+from .store.indexes import View
 from .vocab import vocabulary
 
 
@@ -133,48 +130,6 @@ def exists(store: Store, iri: str) -> bool:
         )
     rows = solutions(store.query(sparql.load("entity-exists"), bindings={"entity": NamedNode(iri)}))
     return any(True for _ in rows)
-
-
-def resolve(store: Store, ref: str, *, lang: str = "en") -> str:
-    """The IRI of the entity `ref` names: a full IRI, a prefixed name (`hid:zetas`) or a name.
-
-    A name is resolved as `search` finds it: an exact match of a label or alias wins if it is
-    the only one; otherwise a single candidate wins; several are an `AmbiguousEntity` error.
-    """
-    text = ref.strip()
-    if not text:
-        raise UnknownEntity(_("an empty name names no entity"))
-    iri: str | None = None
-    iri = text.strip("<>") if "://" in text or text.startswith("urn:") else expand(text)
-    if iri is not None:
-        try:
-            node_exists = exists(store, iri)
-        except ValueError:
-            node_exists = False
-        if not node_exists:
-            raise UnknownEntity(_("no entity {ref} in the store", ref=ref))
-        return iri
-
-    from .search import exact_matches, search  # search builds on this module
-
-    # One entity named exactly so is the answer (as it would be among the hits below), found
-    # with an index look-up rather than a search.
-    exact_ids = exact_matches(store, normalise(text))
-    if len(exact_ids) == 1:
-        return exact_ids[0]
-    hits = search(store, text, limit=10, lang=lang, fuzzy=False)  # a name, not a close one
-    if not hits:
-        raise UnknownEntity(
-            _("no entity matches '{ref}' (try: hilos search {word})", ref=ref, word=ref.split()[0])
-        )
-    wanted = normalise(text)
-    exact = [hit for hit in hits if hit.matched == wanted]
-    if len(exact) == 1:
-        return exact[0].id
-    if len(hits) == 1:
-        return hits[0].id
-    candidates = exact or hits
-    raise AmbiguousEntity(ref, [(hit.id, hit.label) for hit in candidates[:8]])
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ T = TypeVar("T")
 
 WORKER_STACK = 64 * 1024 * 1024
 """The stack, in bytes, of a thread that hands a query or update to the engine: eight times
-the usual, so that a query within the limits of `hilos.sparqltext.too_complex` never exhausts
+the usual, so that a query within the limits of `hilos.sparql.lexer.too_complex` never exhausts
 it (measured: 10,000 terms of the deepest-recursing kind use less than a quarter of it)."""
 
 _STACK_LOCK = threading.Lock()

@@ -29,8 +29,6 @@ from collections.abc import Mapping
 from functools import cache
 from importlib import resources
 
-from .errors import HilosError
-
 LANGUAGES = ("en", "es")
 DEFAULT = "en"
 
@@ -91,7 +89,9 @@ def _supported(tag: str | None) -> str | None:
 def catalogue(lang: str) -> dict[str, str]:
     """The whole catalogue of one language, English text → translation (empty for English).
 
-    Raises `HilosError` if two files translate the same text differently."""
+    Raises `ValueError` if two files translate the same text differently: a fault of the
+    package's own files (`tests/test_i18n.py` reads every catalogue), not of a user's input, and
+    below the error family, which translates its messages with this module."""
     if lang == DEFAULT:
         return {}
     merged: dict[str, str] = {}
@@ -103,7 +103,7 @@ def catalogue(lang: str) -> dict[str, str]:
             continue
         for english, translated in json.loads(entry.read_text(encoding="utf-8")).items():
             if merged.get(english, translated) != translated:
-                raise HilosError(
+                raise ValueError(
                     f"locale/{lang}/{entry.name}: {english!r} is translated two ways "
                     f"({merged[english]!r} and {translated!r})"
                 )

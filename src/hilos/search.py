@@ -1,8 +1,9 @@
-"""Finding entities by name: labels and aliases in any language, ignoring case and accents.
+"""Finding entities by name: labels and aliases in any language, ignoring case and accents;
+and `resolve`, which turns a name, prefixed name or IRI into the one entity it names.
 
 Every name has an accent-free search key, derived when its graph was loaded. On the embedded
 store the keys are read once into an index (one string holding every key, scanned by
-`str.find`), saved beside the store (`hilos.cache`) and kept until a graph is loaded, replaced
+`str.find`), saved beside the store (`hilos.store.cache`) and kept until a graph is loaded, replaced
 or dropped; a search then costs milliseconds on a million entities instead of a scan of the
 store, and the first search of a new process reads the saved index instead of every key. On
 a remote endpoint each search is one SPARQL query, and fuzzy search reads the keys' words once
@@ -26,10 +27,12 @@ from pyoxigraph import Literal, NamedNode
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from . import cache, scan, sparql
-from .entities import describe
-from .namespaces import HILOS, OWL, RDF_TYPE, SKOS
-from .store import Store, solutions
+from . import sparql
+from .entities import describe, exists
+from .errors import AmbiguousEntity, UnknownEntity
+from .errors import message as _
+from .namespaces import HILOS, OWL, RDF_TYPE, SKOS, expand
+from .store import Store, cache, indexes, solutions
 from .text import normalise
 
 _VOCABULARY = (
@@ -233,7 +236,7 @@ def _fuzzy(index: _Words, query: str) -> dict[str, tuple[float, str, tuple[tuple
         allowed = edits_allowed(word)
         near = {word: 0}
         for length in range(len(word) - allowed, len(word) + allowed + 1) if allowed else ():
-            for other, distance, _ in process.extract(
+            for other, distance, _index in process.extract(
                 word,
                 index.words_of_length(length),
                 scorer=OSA.distance,
@@ -281,7 +284,7 @@ def exact_matches(store: Store, key: str) -> list[str]:
     """The entities with a name whose search key is exactly `key` (an index look-up)."""
     if store.remote:
         return sorted({entity for entity, found in candidates(store, key) if found == key})
-    view = scan.View(store)
+    view = indexes.View(store)
     vocabulary = set(_VOCABULARY)
     found = []
     for entity in view.subjects(HILOS.searchKey, Literal(key)):
@@ -313,7 +316,7 @@ class _Index:
 
     @classmethod
     def build(cls, store: Store) -> _Index:
-        view = scan.View(store)
+        view = indexes.View(store)
         vocabulary = {subject for cls in _VOCABULARY for subject, _ in view.pairs(RDF_TYPE, cls)}
         numbers: dict[str, int] = {}
         entities: list[str] = []
@@ -324,7 +327,7 @@ class _Index:
         for subject, obj in view.pairs(HILOS.searchKey):
             if subject[0] != "<" or subject in vocabulary:
                 continue
-            parts = scan.literal(obj)
+            parts = indexes.literal(obj)
             if parts is None or not parts[0]:
                 continue
             number = numbers.get(subject)
@@ -391,3 +394,43 @@ def _index(store: Store) -> _Index:
     with _LOCK:
         _INDEXES[store] = (state, index)
     return index
+
+
+def resolve(store: Store, ref: str, *, lang: str = "en") -> str:
+    """The IRI of the entity `ref` names: a full IRI, a prefixed name (`hid:zetas`) or a name.
+
+    A name is resolved as `search` finds it: an exact match of a label or alias wins if it is
+    the only one; otherwise a single candidate wins; several are an `AmbiguousEntity` error.
+    """
+    text = ref.strip()
+    if not text:
+        raise UnknownEntity(_("an empty name names no entity"))
+    iri: str | None = None
+    iri = text.strip("<>") if "://" in text or text.startswith("urn:") else expand(text)
+    if iri is not None:
+        try:
+            node_exists = exists(store, iri)
+        except ValueError:
+            node_exists = False
+        if not node_exists:
+            raise UnknownEntity(_("no entity {ref} in the store", ref=ref))
+        return iri
+
+    # One entity named exactly so is the answer (as it would be among the hits below), found
+    # with an index look-up rather than a search.
+    exact_ids = exact_matches(store, normalise(text))
+    if len(exact_ids) == 1:
+        return exact_ids[0]
+    hits = search(store, text, limit=10, lang=lang, fuzzy=False)  # a name, not a close one
+    if not hits:
+        raise UnknownEntity(
+            _("no entity matches '{ref}' (try: hilos search {word})", ref=ref, word=ref.split()[0])
+        )
+    wanted = normalise(text)
+    exact = [hit for hit in hits if hit.matched == wanted]
+    if len(exact) == 1:
+        return exact[0].id
+    if len(hits) == 1:
+        return hits[0].id
+    candidates = exact or hits
+    raise AmbiguousEntity(ref, [(hit.id, hit.label) for hit in candidates[:8]])

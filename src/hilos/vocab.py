@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from pyoxigraph import Literal, NamedNode, RdfFormat, Store
 
@@ -28,8 +28,14 @@ from . import resources
 from .errors import BadInput
 from .namespaces import HILOS, HILOS_NS, RDF_TYPE, RDFS, SKOS, compact
 
-if TYPE_CHECKING:  # the reasoner reads the vocabulary: no import at run time
-    from .store.reasoner import Terminology
+
+class KnowsSuperclasses(Protocol):
+    """What `Vocabulary.family_classes` reads of the store's terminology
+    (`hilos.store.reasoner.Terminology`, which reads this module: the store sits above)."""
+
+    @property
+    def superclasses(self) -> Mapping[str, frozenset[str]]: ...
+
 
 # The kinds of entity, checked in this order against an entity's classes (and their
 # ancestors): the first that matches names the kind. Actors are what the network is made of;
@@ -174,7 +180,7 @@ class Vocabulary:
                     return concept
         return None
 
-    def family_classes(self, family: str, terminology: Terminology) -> frozenset[str]:
+    def family_classes(self, family: str, terminology: KnowsSuperclasses) -> frozenset[str]:
         """The tie classes of a family with all their sub-classes, as `terminology` (the
         store's, which may hold a user's own sub-classes) knows them."""
         roots = self.families.get(family)

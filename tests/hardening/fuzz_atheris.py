@@ -23,7 +23,7 @@ with atheris.instrument_imports(include=["hilos"]):
     from hilos.errors import HilosError
     from hilos.importers.ftm import FtmReport, ftm_triples
     from hilos.importers.tabular import ImportOptions, import_csv
-    from hilos.queries import QueryDef, query_from_text, run
+    from hilos.sparql.library import QueryDef, query_from_text, run
     from hilos.store import Store
 
 SCRATCH = Path(tempfile.mkdtemp(prefix="hilos-atheris-"))

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
-from hilos.server import SparqlServer
+from hilos.server.http import SparqlServer
 from hilos.store import Store
 
 STATUSES = frozenset({200, 400, 401, 403, 404, 405, 406, 408, 411, 413, 414, 415, 421, 431, 501})
 STATUSES |= {500, 503, 505}
-"""Every status the server documents (`hilos.server`'s docstring)."""
+"""Every status the server documents (`hilos.server.http`'s docstring)."""
 
 TOO_LARGE = 500
 """A result over the server's cap: a 500 that says so, never a 413, which clients read as "your

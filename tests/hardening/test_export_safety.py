@@ -21,10 +21,11 @@ import pyoxigraph as ox
 import pytest
 from followthemoney import registry
 
+from conftest import close_chromium
 from hilos.export.html import page_rows
 from hilos.namespaces import HILOS as H
 from hilos.namespaces import PROV, RDF_TYPE, RDFS, SKOS
-from hilos.output import FORMULA_START
+from hilos.render import FORMULA_START
 
 from .support import HOSTILE, LONG, FuzzStore, assert_clean
 
@@ -360,7 +361,7 @@ def chromium() -> Iterator[Any]:
         try:
             yield browser
         finally:
-            browser.close()
+            close_chromium(browser)
 
 
 def open_page(browser: Any, path: Path) -> tuple[Any, Any, list[str]]:

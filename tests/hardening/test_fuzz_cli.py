@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hilos.queries import library
+from hilos.sparql.library import library
 
 from .support import HOSTILE, LONG, FuzzStore, assert_clean, bounded, budget
 

@@ -19,8 +19,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hilos.namespaces import PREFIXES
-from hilos.server import SparqlServer
-from hilos.sparqltext import KEYWORDS, is_federated
+from hilos.server.http import SparqlServer
+from hilos.sparql.lexer import KEYWORDS, is_federated
 from hilos.store import Store
 from hilos.store.updates import UpdateRefused, check_update
 from test_server import running

@@ -20,9 +20,9 @@ from urllib.parse import quote
 import pyoxigraph as ox
 import pytest
 
-from hilos import server as server_module
-from hilos.server import SparqlServer
-from hilos.sparqltext import MAX_NESTING, MAX_TERMS, is_federated
+from hilos.server import http as server_module
+from hilos.server.http import SparqlServer
+from hilos.sparql.lexer import MAX_NESTING, MAX_TERMS, is_federated
 from hilos.store import Store
 from test_server import running
 

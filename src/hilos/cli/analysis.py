@@ -11,9 +11,8 @@ from ..network.centrality import centrality as rank_centrality
 from ..network.communities import communities
 from ..network.disrupt import MODES, STRATEGIES, disrupt
 from ..network.projection import Filters, Projection, project
-from ..output import table, to_csv, to_json, wrap
+from ..render import table, to_csv, to_json, wrap
 from ..store import Progress
-from .app import cli
 from .common import (
     Context,
     F,
@@ -88,7 +87,7 @@ def _seed_option(function: F) -> F:
     )(function)
 
 
-@cli.command(name="centrality")
+@click.command(name="centrality")
 @click.option(
     "--measure",
     type=click.Choice(MEASURES),
@@ -172,7 +171,7 @@ def centrality_command(
         no_answer(ctx._("no {sphere} actor in the network", sphere=ctx.words.sphere(sphere)))
 
 
-@cli.command(name="brokers")
+@click.command(name="brokers")
 @click.option("--top", type=click.IntRange(min=1), help="Only the first N brokers.")
 @click.option("--samples", type=click.IntRange(min=0), metavar="K", help=SAMPLES_HELP)
 @_seed_option
@@ -272,7 +271,7 @@ def _main_role(ctx: Context, roles: dict[str, int]) -> str:
     return f"{ctx._(_ROLE_WORDS.get(role, role))} ({count})"
 
 
-@cli.command(name="communities")
+@click.command(name="communities")
 @_seed_option
 @click.option(
     "--resolution",
@@ -331,7 +330,7 @@ def communities_command(
         echo(table(headers, rows))
 
 
-@cli.command(name="disrupt")
+@click.command(name="disrupt")
 @click.option(
     "--strategy",
     type=click.Choice(STRATEGIES),

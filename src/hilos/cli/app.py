@@ -11,8 +11,22 @@ from click.core import ParameterSource
 
 from ..errors import HilosError
 from ..i18n import choose, requested, tr
-from ..output import plain
-from .common import Context
+from . import (
+    analysis,
+    claims,
+    data,
+    explore,
+    export_dossier,
+    export_html,
+    export_network,
+    exporting,
+    import_ftm,
+    import_tabular,
+    importing,
+    paths,
+    serve,
+)
+from .common import Context, one_line
 
 HELP = """Follow the threads of collusion between state actors and armed criminal groups.
 
@@ -31,13 +45,6 @@ Examples:
   hilos query officials-criminal-ties
   hilos query ties-by-status --param status=alleged --format csv
 """
-
-
-def one_line(message: str, limit: int = 400) -> str:
-    """An error message on one line, not endless (some parsers list every expected token), and
-    without the control characters or bidi overrides a label quoted from the data may carry."""
-    text = " ".join(plain(message).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _lang() -> str:
@@ -186,22 +193,39 @@ def cli(
     ctx.call_on_close(ctx.obj.close)
 
 
+# The commands, in the order a newcomer needs them (`hilos --help` lists them so). Command
+# modules never import this one: they define commands, the group adds them here.
+for _command in (
+    paths.paths_command,
+    paths.chains_command,
+    paths.hotspots_command,
+    analysis.centrality_command,
+    analysis.brokers_command,
+    analysis.communities_command,
+    analysis.disrupt_command,
+    claims.claim_group,
+    claims.entity_group,
+    claims.undo_command,
+    claims.types_command,
+    data.load,
+    data.drop,
+    data.graphs,
+    data.validate,
+    exporting.export_group,
+    explore.search_command,
+    explore.show_command,
+    explore.query_command,
+    explore.queries_command,
+    importing.import_group,
+    serve.serve_command,
+):
+    cli.add_command(_command)
+
+
+# These modules add their commands to the `export` and `import` groups when imported (the
+# order of their import is the order of `hilos export --help`).
+GROUP_MEMBERS = (export_dossier, export_html, export_network, import_ftm, import_tabular)
+
+
 def main() -> None:
     cli(prog_name="hilos")
-
-
-# The commands register themselves on `cli` when their modules are imported.
-from . import (  # noqa: E402, F401
-    analysis,
-    claims,
-    data,
-    explore,
-    export_dossier,
-    export_html,
-    export_network,
-    import_ftm,
-    import_tabular,
-    importing,
-    paths,
-    serve,
-)

@@ -23,10 +23,9 @@ from ..claims import (
     short,
 )
 from ..i18n import tr
-from ..output import table, to_csv, to_json, wrap
+from ..render import table, to_csv, to_json, wrap
 from ..terms import Terms
 from ..vocab import vocabulary
-from .app import cli
 from .common import Context, echo, no_answer, output_option, pass_context
 
 _GRAPH_HELP = f"The graph of yours to write in (default: {DEFAULT_GRAPH})."
@@ -79,7 +78,7 @@ def _print_claim(ctx: Context, view: ClaimView, fmt: str, verb: str) -> None:
         )
 
 
-@cli.group(name="claim")
+@click.group(name="claim")
 def claim_group() -> None:
     """Your own claims, one at a time: add, edit, retract, list, and see a claim's history.
 
@@ -379,7 +378,7 @@ def claim_list(
         no_answer(ctx._("no claim of yours matches"))
 
 
-@cli.group(name="entity")
+@click.group(name="entity")
 def entity_group() -> None:
     """Your own entities: add one, change its names or type, or say two are one (merge).
 
@@ -519,7 +518,7 @@ def entity_merge(
     _print_claim(ctx, view, fmt, "merged by claim")
 
 
-@cli.command(name="undo")
+@click.command(name="undo")
 @click.option("--graph", default=DEFAULT_GRAPH, show_default=True, help=_GRAPH_HELP)
 @output_option("table", "json")
 @pass_context
@@ -543,7 +542,7 @@ def undo_command(ctx: Context, graph: str, fmt: str) -> None:
         echo(wrap(line, "", subsequent="    "))
 
 
-@cli.command(name="types")
+@click.command(name="types")
 @click.option(
     "--kind",
     type=click.Choice(["actor", "place", "tie", "status"]),

@@ -14,7 +14,8 @@ from click.core import ParameterSource
 
 from ..errors import Message, StoreLocked
 from ..i18n import tr
-from ..serving import holder
+from ..render import plain
+from ..server.serving import holder
 from ..store import Progress, Store, default_store_path
 from .words import Words
 
@@ -39,6 +40,13 @@ def _writes() -> bool:
         return True
     words = context.command_path.split()[1:]
     return any(" ".join(words[:n]) in WRITING for n in (1, 2))
+
+
+def one_line(message: str, limit: int = 400) -> str:
+    """An error message on one line, not endless (some parsers list every expected token), and
+    without the control characters or bidi overrides a label quoted from the data may carry."""
+    text = " ".join(plain(message).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass
@@ -206,7 +214,7 @@ def echo(text: str) -> None:
 
 def note(message: str) -> None:
     """A note on stderr (what the answer assumed or left out), wrapped to the terminal."""
-    from ..output import wrap
+    from ..render import wrap
 
     click.echo(wrap(message, "", subsequent="  "), err=True)
 
@@ -365,7 +373,7 @@ def _filters(
 
     excluded: tuple[str, ...] = ()
     if exclude:
-        from ..entities import resolve
+        from ..search import resolve
 
         store = context.store()
         excluded = tuple(resolve(store, ref, lang=context.lang) for ref in exclude)

@@ -7,13 +7,12 @@ from typing import IO
 
 import click
 
-from ..entities import Card, TieView, resolve, show
+from ..entities import Card, TieView, show
 from ..errors import QueryError
 from ..namespaces import compact
-from ..output import fitted, inline, plain, table, term_text, to_csv, to_json, wrap
-from ..queries import QueryResult, find_query, library, run
-from ..search import search
-from .app import cli
+from ..render import fitted, inline, plain, table, term_text, to_csv, to_json, wrap
+from ..search import resolve, search
+from ..sparql.library import QueryResult, find_query, library, run
 from .common import (
     Context,
     brief_option,
@@ -27,7 +26,7 @@ from .common import (
 from .words import Words
 
 
-@cli.command(name="search")
+@click.command(name="search")
 @click.argument("text")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
 @ids_option
@@ -65,7 +64,7 @@ def search_command(ctx: Context, text: str, limit: int, fmt: str) -> None:
     echo(table(headers, table_rows, keep=[3] if ctx.ids else []))
 
 
-@cli.command(name="show")
+@click.command(name="show")
 @click.argument("entity")
 @brief_option
 @ids_option
@@ -182,7 +181,7 @@ def _limits(tie: TieView, words: Words) -> list[str]:
     return found
 
 
-@cli.command(name="query")
+@click.command(name="query")
 @click.argument("query_ref", metavar="NAME|FILE|-")
 @click.option(
     "--param",
@@ -274,7 +273,7 @@ def _print_result(result: QueryResult, fmt: str) -> None:
     click.echo(f"{len(rows)} result(s)", err=True)
 
 
-@cli.command(name="queries")
+@click.command(name="queries")
 @output_option("table", "json", "csv")
 @pass_context
 def queries_command(ctx: Context, fmt: str) -> None:

@@ -8,9 +8,9 @@ from click.core import ParameterSource
 from ..export.dossier import dossier_format, write_dossier
 from ..i18n import Translator
 from ..network.projection import Filters
-from ..output import wrap
+from ..render import wrap
 from .common import Context, network_options, pass_context, published_command
-from .data import export_group
+from .exporting import export_group
 
 
 @export_group.command(name="dossier")

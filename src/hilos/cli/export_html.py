@@ -9,9 +9,9 @@ from ..export.html import check_hops, check_size_by, export_html
 from ..i18n import choose, tr
 from ..network.centrality import MEASURES
 from ..network.projection import Filters
-from ..output import wrap
+from ..render import wrap
 from .common import Context, network_options, pass_context, published_command
-from .data import export_group
+from .exporting import export_group
 
 
 @export_group.command(name="html")

@@ -6,11 +6,12 @@ import dataclasses
 
 import click
 
+from ..atomicfile import atomic_output
 from ..export.network_files import write_csv_dir, write_gexf, write_graphml
 from ..network.projection import Filters, Projection, project
-from ..output import atomic_output, wrap
+from ..render import wrap
 from .common import Context, network_options, pass_context
-from .data import export_group
+from .exporting import export_group
 
 _ALL_CLAIMS_HELP = (
     "Also write the claims whose status does not assert the relation (alleged, disputed), "

@@ -9,7 +9,7 @@ import click
 
 from ..errors import BadInput
 from ..importers import load_statements
-from ..output import decoded, table, to_json, wrap
+from ..render import decoded, table, to_json, wrap
 from ..store import graph_iri
 from .common import Context, echo, output_option, pass_context
 from .importing import import_group

@@ -23,9 +23,8 @@ from ..importers.tabular import (
     parse_mapping,
     read_mapping_file,
 )
-from ..output import plain, table, wrap
-from .app import one_line
-from .common import STATUS_CHOICE, Context, echo, output_option, pass_context
+from ..render import plain, table, wrap
+from .common import STATUS_CHOICE, Context, echo, one_line, output_option, pass_context
 from .importing import import_group
 
 _SHOWN = 20

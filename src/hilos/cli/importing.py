@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from .app import cli
+import click
 
 
-@cli.group(name="import")
+@click.group(name="import")
 def import_group() -> None:
     """Bring your own data in: spreadsheets of ties (`csv`, also .xlsx), adjacency matrices
     (`matrix`) and FollowTheMoney entities (`ftm`). Each import goes into its own named graph

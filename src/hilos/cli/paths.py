@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import click
 
-from ..entities import resolve
 from ..network.context import context_assumption, outside_descriptions
 from ..network.evidence import Hop
 from ..network.hotspots import KINDS, WEIGHTS, hotspots
 from ..network.paths import NoPath, Path, find_chains, find_paths_in_store
 from ..network.projection import Filters, Projection, filters_assumptions, project
-from ..output import plain, table, to_csv, to_json, wrap
+from ..render import plain, table, to_csv, to_json, wrap
+from ..search import resolve
 from ..store import short_id
-from .app import cli, one_line
 from .common import (
     SPHERE_CHOICE,
     Context,
@@ -21,13 +20,14 @@ from .common import (
     ids_option,
     network_options,
     note,
+    one_line,
     output_option,
     pass_context,
 )
 from .words import Words, score
 
 
-@cli.command(name="paths")
+@click.command(name="paths")
 @click.argument("source", metavar="A")
 @click.argument("target", metavar="B")
 @click.option("--limit", default=5, show_default=True, type=int, help="How many paths.")
@@ -102,7 +102,7 @@ def paths_command(
     _print_found(ctx, found, "path", brief)
 
 
-@cli.command(name="chains")
+@click.command(name="chains")
 @click.option("--from-sphere", type=SPHERE_CHOICE, default="state", show_default=True)
 @click.option("--to-sphere", type=SPHERE_CHOICE, default="criminal", show_default=True)
 @click.option("--max-hops", default=4, show_default=True, type=int, help="Longest chain.")
@@ -191,7 +191,7 @@ def chains_command(
     _print_found(ctx, found, "chain", brief)
 
 
-@cli.command(name="hotspots")
+@click.command(name="hotspots")
 @click.option(
     "--kind",
     type=click.Choice(KINDS),

@@ -13,8 +13,7 @@ from typing import Protocol
 import click
 
 from ..errors import BadInput
-from ..serving import announced
-from .app import cli
+from ..server.serving import announced
 from .common import Context, pass_context
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -22,7 +21,7 @@ TOKEN_VARIABLE = "HILOS_SERVE_TOKEN"
 MIN_TOKEN = 16
 
 
-@cli.command(name="serve")
+@click.command(name="serve")
 @click.option(
     "--host",
     default="127.0.0.1",
@@ -121,7 +120,7 @@ def serve_command(
            --data-urlencode 'update=INSERT DATA { hid:x a hilos:Mayor }' \\
            http://127.0.0.1:7878/sparql
     """
-    from ..server import make_server
+    from ..server.http import make_server
 
     token, generated = _update_token() if allow_update else (None, False)
     store = ctx.store()

@@ -10,8 +10,7 @@ from collections.abc import Sequence
 
 from pyoxigraph import BlankNode, CanonicalizationAlgorithm, Dataset, Quad, RdfFormat, serialize
 
-from .. import cache
-from ..store import Store
+from ..store import Store, cache
 
 
 def snapshot_hash(store: Store, graphs: Sequence[str] | None = None) -> str:
@@ -25,7 +24,7 @@ def snapshot_hash(store: Store, graphs: Sequence[str] | None = None) -> str:
     graphs) with any RDFC-1.0 implementation: canonicalise, sort the lines, hash.
 
     Reading every statement takes seconds on a large store, so the digest is saved beside the
-    store (`hilos.cache`, keyed on its state: any write computes it again).
+    store (`hilos.store.cache`, keyed on its state: any write computes it again).
     """
     key = "\n".join(sorted(set(graphs))) if graphs else ""
     saved = cache.load(store, "snapshot", key)

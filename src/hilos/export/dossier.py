@@ -30,7 +30,8 @@ from pathlib import Path, PurePath
 
 import networkx as nx
 
-from ..entities import Summary, describe, resolve
+from ..atomicfile import atomic_output
+from ..entities import Summary, describe
 from ..errors import BadInput
 from ..i18n import Translator, tr
 from ..namespaces import expand
@@ -38,7 +39,7 @@ from ..network.evidence import Claim, Hop, Node, Source, claim_details, node, so
 from ..network.paths import Path as FoundPath
 from ..network.paths import find_paths
 from ..network.projection import INCLUDABLE, Filters, project
-from ..output import atomic_output
+from ..search import resolve
 from ..store import Store
 from ..vocab import CONTEXT_KINDS, vocabulary
 from . import snapshot_hash

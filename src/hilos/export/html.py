@@ -54,7 +54,7 @@ when its text is the node's label, else `[language, text]`; scores to six signif
 is in `meta.path`. The page's script rebuilds one record per node, tie and source from this,
 as `page_rows` does in Python. What is read whole on a large store (the evidence and names of
 the ties and nodes, property by property) and the snapshot hash are saved beside the store per
-state (`hilos.cache`): a second page of an unchanged store reads them back.
+state (`hilos.store.cache`): a second page of an unchanged store reads them back.
 """
 
 from __future__ import annotations
@@ -81,8 +81,9 @@ from typing import IO, Any, NamedTuple
 import networkx as nx
 from pyoxigraph import BlankNode, Literal, NamedNode
 
-from .. import cache, scan, sparql
-from ..entities import pick_label, resolve
+from .. import sparql
+from ..atomicfile import atomic_output
+from ..entities import pick_label
 from ..errors import BadInput, NotFound
 from ..i18n import catalogue, choose, tr
 from ..namespaces import HILOS, HILOS_NS, RDFS, SKOS, compact, expand
@@ -96,8 +97,10 @@ from ..network.projection import (
     project,
     require_nodes,
 )
-from ..output import atomic_output, decoded
-from ..store import Store, solutions
+from ..render import decoded
+from ..search import resolve
+from ..store import Store, cache, solutions
+from ..store import indexes as scan
 from ..vocab import CONTEXT_KINDS, vocabulary
 from . import snapshot_hash
 from .layout import Footprint, layout_ties, place_around
@@ -362,77 +365,172 @@ def _page_data(
     lang = choose(lang, environ={})
     check_hops(hops)
     check_size_by(size_by)
-    focus_iri = resolve(store, focus, lang=lang) if focus is not None else None
-    ends = (
-        (resolve(store, path[0], lang=lang), resolve(store, path[1], lang=lang)) if path else None
-    )
-    projection = project(store, filters, lang=lang)
-    graph = projection.graph
-    best: EvidencePath | None = None
-    if ends is not None:
-        best = find_paths(store, projection, ends[0], ends[1], limit=1)[0]
-    shown: nx.MultiDiGraph = graph
-    if focus_iri is not None:
-        require_nodes(projection, focus_iri)
-        keep = set(
-            nx.ego_graph(graph, focus_iri, radius=hops, undirected=not filters.directed).nodes
-        )
-        if best is not None:
-            keep |= {n.id for n in best.nodes}
-        shown = graph.subgraph(keep).copy()
-    collusion_chains: list[EvidencePath] = []
-    if chains:
-        collusion_chains, _ = find_chains(store, projection)
-        if not collusion_chains:
-            raise NotFound("no state-to-criminal collusion chain under these filters")
-        keys = {
-            (h.from_, h.to, h.tie) if h.forward else (h.to, h.from_, h.tie)
-            for chain in collusion_chains
-            for h in chain.hops
-        }
-        shown = shown.edge_subgraph(keys).copy()
-    scores = _scores(projection, size_by, seed)
-    network = _Shown.of(shown)
+    options = _PageOptions(focus, hops, path, chains, size_by, title, command, seed, lang, context)
+    selection = _select(store, filters, options)
+    scores = _scores(selection.projection, size_by, seed)
+    network = _Shown.of(selection.shown)
     actors = set(network.nodes)
     _add_context_layer(network, store, filters, lang)
 
     edges = network.edges
     evidence = _evidence(store, {key for _, _, key, _ in edges})
     node_data = network.nodes
-    named = set(node_data)
-    named |= {expand(t) or t for data in node_data.values() for t in data.get("types") or ()}
-    named |= {expand(e["relation"]) or e["relation"] for _, _, _, e in edges}
-    named |= {m for found in evidence.values() for m in found.markets}
-    named |= {HILOS_NS + cls for _, cls, _ in KINDS if cls} | {HILOS_NS + c for c, *_ in FAMILIES}
-    names = _names(store, lang, named)
+    names = _names(store, lang, _named(network, evidence))
     labels = {n: str(d.get("label") or compact(n)) for n, d in node_data.items()}
     nodes = sorted(node_data, key=lambda n: (str(node_data[n].get("label") or n), n))
     index = {node: i for i, node in enumerate(nodes)}
     sizes = _sizes(nodes, scores, actors)
-    footprints: dict[Hashable, Footprint] = {n: _footprint(labels[n], *sizes[n]) for n in actors}
-    line = [n.id for n in best.nodes] if best is not None else None
-    positions = layout_ties(
-        actors,
-        [(u, v) for u, v, _, _ in edges if u in actors and v in actors],
-        seed=seed,
-        spacing=SPACING,
-        footprints=footprints,
-        line=line,
-    )
-    newcomers = sorted(set(nodes) - actors, key=str)
-    positions.update(
-        place_around(network.successors, positions, newcomers, seed=seed, spacing=SPACING)
-    )
+    positions = _positions(network, actors, nodes, labels, sizes, selection.best, seed)
     tables = _Tables()
     node_columns = _node_columns(
         nodes, node_data, labels, positions, scores, sizes, actors, names, tables, lang
     )
 
     edges.sort(key=lambda e: (index[e[0]], index[e[1]], e[2]))
+    relation_rows = _relation_rows(store, edges, names, lang)
+    relation_index = {row["key"]: i for i, row in enumerate(relation_rows)}
+    sources: dict[str, int] = {}
+    tie_columns = _tie_columns(
+        edges, index, relation_index, evidence, _bends(edges), sources, names, tables, lang
+    )
+    source_columns = _source_columns(store, list(sources), tables)
+    shown = _ShownCounts(
+        actors=len(actors),
+        nodes=len(nodes),
+        kinds=sorted({str(node_data[n].get("kind") or "other") for n in nodes}),
+        years=_year_range(tie_columns),
+    )
+    return {
+        "meta": _meta(store, filters, options, selection, labels, index, shown),
+        "style": _style(names, relation_rows, lang),
+        "tables": tables.data(),
+        "nodes": _sparse(node_columns, _SPARSE_NODE_COLUMNS),
+        "ties": _sparse(tie_columns, _SPARSE_TIE_COLUMNS),
+        "sources": source_columns,
+    }
+
+
+@dataclass(frozen=True)
+class _PageOptions:
+    """What `export_html` was asked for, besides the filters (see its docstring)."""
+
+    focus: str | None
+    hops: int
+    path: tuple[str, str] | None
+    chains: bool
+    size_by: str | None
+    title: str | None
+    command: str | None
+    seed: int
+    lang: str
+    context: bool
+
+
+@dataclass(frozen=True)
+class _Selection:
+    """The part of the filtered network the page shows before its context layers: `shown`,
+    within `hops` of the `focus` entity (with the `best` path's nodes) and only the ties of
+    the collusion `chains` when asked for them."""
+
+    projection: Projection
+    shown: nx.MultiDiGraph
+    focus: str | None
+    best: EvidencePath | None
+    chains: list[EvidencePath]
+
+
+def _select(store: Store, filters: Filters, options: _PageOptions) -> _Selection:
+    lang = options.lang
+    focus = resolve(store, options.focus, lang=lang) if options.focus is not None else None
+    path = options.path
+    ends = (
+        (resolve(store, path[0], lang=lang), resolve(store, path[1], lang=lang)) if path else None
+    )
+    projection = project(store, filters, lang=lang)
+    best: EvidencePath | None = None
+    if ends is not None:
+        best = find_paths(store, projection, ends[0], ends[1], limit=1)[0]
+    shown: nx.MultiDiGraph = projection.graph
+    if focus is not None:
+        shown = _around_focus(projection, focus, options.hops, best, filters.directed)
+    collusion_chains: list[EvidencePath] = []
+    if options.chains:
+        collusion_chains, _ = find_chains(store, projection)
+        if not collusion_chains:
+            raise NotFound("no state-to-criminal collusion chain under these filters")
+        shown = _chain_network(shown, collusion_chains)
+    return _Selection(projection, shown, focus, best, collusion_chains)
+
+
+def _around_focus(
+    projection: Projection, focus: str, hops: int, best: EvidencePath | None, directed: bool
+) -> nx.MultiDiGraph:
+    """The network within `hops` ties of `focus`, and the nodes of the best path."""
+    require_nodes(projection, focus)
+    graph = projection.graph
+    keep = set(nx.ego_graph(graph, focus, radius=hops, undirected=not directed).nodes)
+    if best is not None:
+        keep |= {n.id for n in best.nodes}
+    return graph.subgraph(keep).copy()
+
+
+def _chain_network(shown: nx.MultiDiGraph, chains: list[EvidencePath]) -> nx.MultiDiGraph:
+    """Only the ties of the chains (each as the graph stores it, from its tail)."""
+    keys = {
+        (h.from_, h.to, h.tie) if h.forward else (h.to, h.from_, h.tie)
+        for chain in chains
+        for h in chain.hops
+    }
+    return shown.edge_subgraph(keys).copy()
+
+
+def _named(network: _Shown, evidence: dict[str, _TieEvidence]) -> set[str]:
+    """Everything the page names: its nodes, their classes, the tie types, the markets of the
+    evidence, the kinds and the tie families of the legend."""
+    named = set(network.nodes)
+    named |= {expand(t) or t for data in network.nodes.values() for t in data.get("types") or ()}
+    named |= {expand(e["relation"]) or e["relation"] for _, _, _, e in network.edges}
+    named |= {m for found in evidence.values() for m in found.markets}
+    named |= {HILOS_NS + cls for _, cls, _ in KINDS if cls} | {HILOS_NS + c for c, *_ in FAMILIES}
+    return named
+
+
+def _positions(
+    network: _Shown,
+    actors: set[str],
+    nodes: list[str],
+    labels: dict[str, str],
+    sizes: dict[str, tuple[float, float]],
+    best: EvidencePath | None,
+    seed: int,
+) -> dict[Hashable, tuple[float, float]]:
+    """The place of every node: the actors laid out by their ties (the best path left to
+    right), the context nodes around the actors they are tied to."""
+    footprints: dict[Hashable, Footprint] = {n: _footprint(labels[n], *sizes[n]) for n in actors}
+    positions = layout_ties(
+        actors,
+        [(u, v) for u, v, _, _ in network.edges if u in actors and v in actors],
+        seed=seed,
+        spacing=SPACING,
+        footprints=footprints,
+        line=[n.id for n in best.nodes] if best is not None else None,
+    )
+    newcomers = sorted(set(nodes) - actors, key=str)
+    positions.update(
+        place_around(network.successors, positions, newcomers, seed=seed, spacing=SPACING)
+    )
+    return positions
+
+
+def _relation_rows(
+    store: Store, edges: list[tuple[str, str, str, dict[str, Any]]], names: _Names, lang: str
+) -> list[dict[str, Any]]:
+    """The tie types shown, each with its label (from the ontology), family and count, in the
+    order of the families, then by label."""
     families = _families(store)
     relation_counts = Counter(e["relation"] for _, _, _, e in edges)
     family_order = [key for _, key, _ in FAMILIES]
-    relation_rows: list[dict[str, Any]] = sorted(  # (labels from the ontology)
+    return sorted(
         (
             {
                 "key": relation,
@@ -444,99 +542,128 @@ def _page_data(
         ),
         key=lambda r: (family_order.index(r["family"]), r["label"]),
     )
-    relation_index = {row["key"]: i for i, row in enumerate(relation_rows)}
-    sources: dict[str, int] = {}
-    tie_columns = _tie_columns(
-        edges, index, relation_index, evidence, _bends(edges), sources, names, tables, lang
-    )
-    citations = _citations(store, list(sources))
-    source_ns, source_local = _split_iris(list(sources), tables)
-    source_columns = {
+
+
+def _source_columns(store: Store, sources: list[str], tables: _Tables) -> dict[str, Any]:
+    """The sources cited, in the order the ties first cite them, with their citations."""
+    citations = _citations(store, sources)
+    source_ns, source_local = _split_iris(sources, tables)
+    return {
         "ns": source_ns,
         "local": source_local,
         "citation": [citations.get(s) or compact(s) for s in sources],
     }
 
+
+@dataclass(frozen=True)
+class _ShownCounts:
+    """What the page shows, counted: actors, nodes, the kinds of node, the years of the ties."""
+
+    actors: int
+    nodes: int
+    kinds: list[str]
+    years: list[int] | None
+
+
+def _year_range(tie_columns: dict[str, Any]) -> list[int] | None:
+    """The first and last year any tie shown starts or ends in."""
     years = sorted(
         int(str(d)[:4]) for d in (*tie_columns["start"], *tie_columns["end"]) if d is not None
     )
+    return [years[0], years[-1]] if years else None
+
+
+def _meta(
+    store: Store,
+    filters: Filters,
+    options: _PageOptions,
+    selection: _Selection,
+    labels: dict[str, str],
+    index: dict[str, int],
+    shown: _ShownCounts,
+) -> dict[str, Any]:
+    """The page's title, footer, selection (focus, path, chains), filters and settings."""
+    lang, size_by = options.lang, options.size_by
     graphs = list(filters.graphs) or None
     snapshot = snapshot_hash(store, graphs)
     focus_row = (
-        {"node": index[focus_iri], "hops": hops, "directed": filters.directed}
-        if focus_iri is not None
+        {"node": index[selection.focus], "hops": options.hops, "directed": filters.directed}
+        if selection.focus is not None
         else None
     )
-    path_row = None
-    if best is not None:
-        path_row = {
-            "score": best.score,
-            "nodes": [index[n.id] for n in best.nodes],
-            "ties": [h.tie for h in best.hops],
-            "forward": [h.forward for h in best.hops],
-        }
+    path_row = _path_row(selection.best, index) if selection.best is not None else None
     chain_rows = [
-        {
-            "score": chain.score,
-            "nodes": [index[n.id] for n in chain.nodes],
-            "ties": [h.tie for h in chain.hops],
-            "forward": [h.forward for h in chain.hops],
-            "crossing": chain.crossing,
-        }
-        for chain in collusion_chains
+        {**_path_row(chain, index), "crossing": chain.crossing}
+        for chain in selection.chains
         if all(n.id in index for n in chain.nodes)  # (with --focus: the chains in view)
     ]
-    kinds_shown = sorted({str(node_data[n].get("kind") or "other") for n in nodes})
+    title = options.title
     return {
-        "meta": {
-            "title": (decoded(title) if title else None)
-            or _default_title(
-                labels, focus_iri, hops, best, len(actors), filters, len(chain_rows), lang
-            ),
-            "command": _without_folders(decoded(command)) if command is not None else None,
-            "snapshot": snapshot,
-            "snapshot_scope": _snapshot_scope(store, graphs, lang),
-            "version": _version(),
-            "focus": focus_row,
-            "path": path_row,
-            "chains": chain_rows or None,
-            "size_by": size_by,
-            "size_by_label": _measure_label(size_by, lang) if size_by else None,
-            "physics": len(nodes) <= PHYSICS_THRESHOLD,
-            "seed": seed,
-            "directed": filters.directed,
-            "filters": _filters_in_words(filters, labels, lang),
-            "dropped": dict(sorted(projection.dropped.items())),
-            "years": [years[0], years[-1]] if years else None,
-            "lang": lang,
-            "layers": [k for k in CONTEXT_KINDS if k in kinds_shown and k not in filters.include],
-            "layers_on": context,
-            "messages": _messages(lang),
-        },
-        "style": {
-            "spheres": [
-                {"key": k, "label": _sphere_label(k, lang), "colour": c} for k, c in SPHERES
-            ],
-            "kinds": [
-                {"key": k, "label": _kind_label(names, cls, lang), "shape": s}
-                for k, cls, s in KINDS
-            ],
-            "families": [
-                {"key": k, "label": _capital(_label(names, HILOS_NS + cls, lang)), "colour": c}
-                for cls, k, c in FAMILIES
-            ],
-            "statuses": [
-                {"key": k, "label": _status_label(k, lang), "dashes": d, "colour": c, "marker": m}
-                for k, d, c, m in STATUSES
-            ],
-            "relations": relation_rows,
-            "path": PATH_COLOUR,
-            "weights": vocabulary().weights,
-        },
-        "tables": tables.data(),
-        "nodes": _sparse(node_columns, _SPARSE_NODE_COLUMNS),
-        "ties": _sparse(tie_columns, _SPARSE_TIE_COLUMNS),
-        "sources": source_columns,
+        "title": (decoded(title) if title else None)
+        or _default_title(
+            labels,
+            selection.focus,
+            options.hops,
+            selection.best,
+            shown.actors,
+            filters,
+            len(chain_rows),
+            lang,
+        ),
+        "command": _without_folders(decoded(options.command))
+        if options.command is not None
+        else None,
+        "snapshot": snapshot,
+        "snapshot_scope": _snapshot_scope(store, graphs, lang),
+        "version": _version(),
+        "focus": focus_row,
+        "path": path_row,
+        "chains": chain_rows or None,
+        "size_by": size_by,
+        "size_by_label": _measure_label(size_by, lang) if size_by else None,
+        "physics": shown.nodes <= PHYSICS_THRESHOLD,
+        "seed": options.seed,
+        "directed": filters.directed,
+        "filters": _filters_in_words(filters, labels, lang),
+        "dropped": dict(sorted(selection.projection.dropped.items())),
+        "years": shown.years,
+        "lang": lang,
+        "layers": [k for k in CONTEXT_KINDS if k in shown.kinds and k not in filters.include],
+        "layers_on": options.context,
+        "messages": _messages(lang),
+    }
+
+
+def _path_row(path: EvidencePath, index: dict[str, int]) -> dict[str, Any]:
+    """A path as the page names it: its score, its nodes (indexes) and ties, and which way
+    each tie is followed."""
+    return {
+        "score": path.score,
+        "nodes": [index[n.id] for n in path.nodes],
+        "ties": [h.tie for h in path.hops],
+        "forward": [h.forward for h in path.hops],
+    }
+
+
+def _style(names: _Names, relation_rows: list[dict[str, Any]], lang: str) -> dict[str, Any]:
+    """The legend: spheres, kinds, tie families, statuses and tie types, in the page's
+    language, with their colours, shapes and dashes."""
+    return {
+        "spheres": [{"key": k, "label": _sphere_label(k, lang), "colour": c} for k, c in SPHERES],
+        "kinds": [
+            {"key": k, "label": _kind_label(names, cls, lang), "shape": s} for k, cls, s in KINDS
+        ],
+        "families": [
+            {"key": k, "label": _capital(_label(names, HILOS_NS + cls, lang)), "colour": c}
+            for cls, k, c in FAMILIES
+        ],
+        "statuses": [
+            {"key": k, "label": _status_label(k, lang), "dashes": d, "colour": c, "marker": m}
+            for k, d, c, m in STATUSES
+        ],
+        "relations": relation_rows,
+        "path": PATH_COLOUR,
+        "weights": vocabulary().weights,
     }
 
 
@@ -760,17 +887,33 @@ def page_rows(data: dict[str, Any]) -> dict[str, Any]:
     >>> zetas["label"], zetas["sphere"], zetas["kind"]
     ('Zetas', 'criminal', 'organisation')
     """
+    ns = data["tables"]["ns"]
+    s = data["sources"]
+    sources = [
+        {"id": ns[s["ns"][k]] + s["local"][k], "citation": citation}
+        for k, citation in enumerate(s["citation"])
+    ]
+    return {
+        "meta": data["meta"],
+        "style": data["style"],
+        "nodes": _node_records(data),
+        "ties": _tie_records(data),
+        "sources": sources,
+    }
+
+
+def _node_records(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """`page_rows`'s nodes: the node columns read back, one record per node."""
     tables, style = data["tables"], data["style"]
     ns, langs = tables["ns"], tables["lang"]
     count = len(data["nodes"]["label"])
     n = {k: c if k == "score" else _dense(c, count) for k, c in data["nodes"].items()}
-    t = {k: _dense(c, len(data["ties"]["from"])) for k, c in data["ties"].items()}
 
     def named(entries: list[Any], label: str) -> list[list[str]]:
         return [[langs[e], label] if isinstance(e, int) else [langs[e[0]], e[1]] for e in entries]
 
     scores = n["score"] if n["score"] is not None else [None] * len(n["label"])
-    nodes = [
+    return [
         {
             "id": ns[n["ns"][i]] + n["local"][i],
             "label": label,
@@ -790,6 +933,13 @@ def page_rows(data: dict[str, Any]) -> dict[str, Any]:
         }
         for i, label in enumerate(n["label"])
     ]
+
+
+def _tie_records(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """`page_rows`'s ties: the tie columns read back, one record per tie."""
+    tables, style = data["tables"], data["style"]
+    ns = tables["ns"]
+    t = {k: _dense(c, len(data["ties"]["from"])) for k, c in data["ties"].items()}
     on_path = set(data["meta"]["path"]["ties"]) if data["meta"]["path"] else set()
     ties = []
     for j in range(len(t["from"])):
@@ -816,18 +966,7 @@ def page_rows(data: dict[str, Any]) -> dict[str, Any]:
         tie["path"] = tie["id"] in on_path
         tie["bend"] = t["bend"][j]
         ties.append(tie)
-    s = data["sources"]
-    sources = [
-        {"id": ns[s["ns"][k]] + s["local"][k], "citation": citation}
-        for k, citation in enumerate(s["citation"])
-    ]
-    return {
-        "meta": data["meta"],
-        "style": style,
-        "nodes": nodes,
-        "ties": ties,
-        "sources": sources,
-    }
+    return ties
 
 
 def _scores(projection: Projection, size_by: str | None, seed: int) -> dict[str, float]:
@@ -868,6 +1007,15 @@ class _Names:
     aliases: dict[str, list[_Text]]
     notes: dict[str, list[_Text]]
 
+    def add(self, entity: str, prop: str, value: _Text) -> None:
+        """A label, alias (skos:altLabel) or note (rdfs:comment, skos:scopeNote)."""
+        if prop.endswith("#altLabel"):
+            self.aliases[entity].append(value)
+        elif prop.endswith(("#comment", "#scopeNote")):
+            self.notes[entity].append(value)
+        else:
+            self.labels[entity].append(value)
+
 
 _NAME_PROPERTIES = (RDFS.label, SKOS.prefLabel, SKOS.altLabel, RDFS.comment, SKOS.scopeNote)
 _LOOKUPS = 5_000
@@ -878,20 +1026,11 @@ property is read whole from the store's indexes."""
 def _names(store: Store, lang: str, wanted: set[str] | None = None) -> _Names:
     """Labels, aliases and notes of the entities `wanted` (everything in the store if None)."""
     found = _Names(defaultdict(list), defaultdict(list), defaultdict(list))
-
-    def add(entity: str, prop: str, value: _Text) -> None:
-        if prop.endswith("#altLabel"):
-            found.aliases[entity].append(value)
-        elif prop.endswith(("#comment", "#scopeNote")):
-            found.notes[entity].append(value)
-        else:
-            found.labels[entity].append(value)
-
     if store.remote or wanted is None:
         for row in solutions(store.query(_NAMES)):
             entity, prop, value = row["entity"], row["property"].value, row["value"]
             if isinstance(entity, NamedNode) and isinstance(value, Literal):
-                add(entity.value, prop, _text(value))
+                found.add(entity.value, prop, _text(value))
         return found
     for entity, values in _values(store, wanted, _NAME_PROPERTIES).items():
         if ":" not in entity:
@@ -899,7 +1038,7 @@ def _names(store: Store, lang: str, wanted: set[str] | None = None) -> _Names:
         for prop in _NAME_PROPERTIES:  # in the order of the query: labels before names
             for value in values.get(prop.value, ()):
                 if value.literal:
-                    add(entity, prop.value, value)
+                    found.add(entity, prop.value, value)
     return found
 
 
@@ -909,20 +1048,36 @@ def _values(
     """The values of some properties of some subjects (IRIs, or blank node ids), looked up one
     subject at a time for a few, read property by property for many."""
     view = scan.View(store)
-    found: dict[str, dict[str, list[_Text]]] = {}
     if len(subjects) <= _LOOKUPS:
-        wanted = set(properties)
-        for subject in subjects:
-            try:
-                node: NamedNode | BlankNode = (
-                    NamedNode(subject) if ":" in subject else BlankNode(subject)
-                )
-            except ValueError:
-                continue
-            for prop, term in view.statements(node):
-                if prop in wanted:
-                    found.setdefault(subject, {}).setdefault(prop.value, []).append(_text(term))
-        return found
+        return _values_by_subject(view, subjects, properties)
+    return _values_by_property(store, view, subjects, properties)
+
+
+def _values_by_subject(
+    view: scan.View, subjects: set[str], properties: Sequence[NamedNode]
+) -> dict[str, dict[str, list[_Text]]]:
+    """`_values` for a few subjects: each subject's statements looked up."""
+    found: dict[str, dict[str, list[_Text]]] = {}
+    wanted = set(properties)
+    for subject in subjects:
+        try:
+            node: NamedNode | BlankNode = (
+                NamedNode(subject) if ":" in subject else BlankNode(subject)
+            )
+        except ValueError:
+            continue
+        for prop, term in view.statements(node):
+            if prop in wanted:
+                found.setdefault(subject, {}).setdefault(prop.value, []).append(_text(term))
+    return found
+
+
+def _values_by_property(
+    store: Store, view: scan.View, subjects: set[str], properties: Sequence[NamedNode]
+) -> dict[str, dict[str, list[_Text]]]:
+    """`_values` for many subjects: every statement of each property read, those of other
+    subjects skipped."""
+    found: dict[str, dict[str, list[_Text]]] = {}
     decoded: dict[str, _Text] = {}  # (a term used again is read once)
     for prop in properties:
         name = prop.value
@@ -946,7 +1101,7 @@ def _values(
 
 def _predicate_pairs(store: Store, view: scan.View, prop: NamedNode) -> tuple[list[str], list[str]]:
     """The subjects and objects (TSV terms) of every statement of a predicate in the store,
-    read once per state of the store and saved beside it (`hilos.cache`)."""
+    read once per state of the store and saved beside it (`hilos.store.cache`)."""
     saved = cache.load(store, "page-pairs", prop.value)
     if saved is not None:
         return cache.strings(saved["subjects"]), cache.strings(saved["objects"])
@@ -1027,42 +1182,40 @@ def _add(values: list[Any], value: Any) -> None:
 def _evidence(store: Store, ties: set[str]) -> dict[str, _TieEvidence]:
     """Sources, quotes, locators, markets, wording and notes of the ties, over the whole store
     (sources and their citations may live in other graphs than the ties)."""
-    found: dict[str, _TieEvidence] = defaultdict(_TieEvidence)
-    details: Iterable[tuple[str, str, _Text]]
-    if store.remote:
-        for row in solutions(store.query(sparql.load("tie-evidence"))):
-            tie = row["tie"].value
-            if tie in ties:
-                quote, locator = row["quote"], row["locator"]
-                _add_evidence(
-                    found[tie],
-                    [_text(row["source"])],
-                    [_text(quote)] if quote is not None else [],
-                    [_text(locator)] if locator is not None else [],
-                )
-        details = (
-            (row["tie"].value, row["property"].value, _text(row["value"]))
-            for row in solutions(store.query(_TIE_DETAILS))
-        )
-    else:
+    if not store.remote:
         return _local_evidence(store, ties)
-    for tie, prop, value in details:
-        if tie not in ties:
-            continue
-        evidence = found[tie]
-        if prop.endswith("#market"):
-            _add(evidence.markets, value.value)
-        elif prop.endswith("#qualifier"):
-            _add(evidence.qualifiers, value.value)
-        elif prop.endswith("#period"):
-            _add(evidence.periods, value.value)
-        elif prop.endswith("#relationText"):
-            _add(evidence.texts, value.value)
-        elif value.literal:
-            _add(evidence.notes, value)
+    found: dict[str, _TieEvidence] = defaultdict(_TieEvidence)
+    for row in solutions(store.query(sparql.load("tie-evidence"))):
+        tie = row["tie"].value
+        if tie in ties:
+            quote, locator = row["quote"], row["locator"]
+            _add_evidence(
+                found[tie],
+                [_text(row["source"])],
+                [_text(quote)] if quote is not None else [],
+                [_text(locator)] if locator is not None else [],
+            )
+    for row in solutions(store.query(_TIE_DETAILS)):
+        tie = row["tie"].value
+        if tie in ties:
+            _add_detail(found[tie], row["property"].value, _text(row["value"]))
     for evidence in found.values():
         evidence.sources.sort(key=lambda s: (s.endswith("/report"), s))
     return found
+
+
+def _add_detail(evidence: _TieEvidence, prop: str, value: _Text) -> None:
+    """One market, qualifier, period, wording or note of a tie, in the list it belongs to."""
+    if prop.endswith("#market"):
+        _add(evidence.markets, value.value)
+    elif prop.endswith("#qualifier"):
+        _add(evidence.qualifiers, value.value)
+    elif prop.endswith("#period"):
+        _add(evidence.periods, value.value)
+    elif prop.endswith("#relationText"):
+        _add(evidence.texts, value.value)
+    elif value.literal:
+        _add(evidence.notes, value)
 
 
 def _local_evidence(store: Store, ties: set[str]) -> dict[str, _TieEvidence]:
@@ -1436,8 +1589,21 @@ def _add_context_layer(network: _Shown, store: Store, filters: Filters, lang: st
     if not missing or not network.nodes:
         return
     whole = project(store, replace(filters, include=CONTEXT_KINDS), lang=lang).graph
-    succ, pred, attributes = whole._succ, whole._pred, whole._node  # (no view per node)
+    added = _context_around(network.nodes, whole, missing)
+    if not added:
+        return
     shown = network.nodes
+    for node in sorted(added):
+        shown[node] = dict(whole._node[node])
+    for node in sorted(added):  # (each tie of a newcomer once, from its tail)
+        _add_context_ties(network, whole, node, added)
+
+
+def _context_around(
+    shown: dict[str, dict[str, Any]], whole: nx.MultiDiGraph, missing: tuple[str, ...]
+) -> set[str]:
+    """The context nodes of the kinds `missing` tied (either way) to a node shown."""
+    succ, pred, attributes = whole._succ, whole._pred, whole._node  # (no view per node)
     added: set[str] = set()
     for node in shown:
         if node not in whole:
@@ -1445,18 +1611,21 @@ def _add_context_layer(network: _Shown, store: Store, filters: Filters, lang: st
         for other in (*succ[node], *pred[node]):
             if other not in shown and attributes[other].get("kind") in missing:
                 added.add(other)
-    if not added:
-        return
-    for node in sorted(added):
-        shown[node] = dict(attributes[node])
-    for node in sorted(added):  # (each tie of a newcomer once, from its tail)
-        for v, keyed in succ[node].items():
-            if v in shown:
-                network.edges.extend((node, v, key, dict(data)) for key, data in keyed.items())
-                network.successors.setdefault(node, []).append(v)
-        for u, keyed in pred[node].items():
-            if u in shown and u not in added:
-                network.edges.extend((u, node, key, dict(data)) for key, data in keyed.items())
+    return added
+
+
+def _add_context_ties(network: _Shown, whole: nx.MultiDiGraph, node: str, added: set[str]) -> None:
+    """The ties of a context node just added to the nodes shown: every one from it to a node
+    shown, and every one into it from a node shown before (a tie between two newcomers is
+    added once, from its tail)."""
+    shown = network.nodes
+    for v, keyed in whole._succ[node].items():
+        if v in shown:
+            network.edges.extend((node, v, key, dict(data)) for key, data in keyed.items())
+            network.successors.setdefault(node, []).append(v)
+    for u, keyed in whole._pred[node].items():
+        if u in shown and u not in added:
+            network.edges.extend((u, node, key, dict(data)) for key, data in keyed.items())
 
 
 def _version() -> str:

@@ -24,7 +24,7 @@ from ..entities import describe
 from ..errors import BadInput
 from ..namespaces import compact, expand
 from ..network.projection import Projection, filters_in_words
-from ..output import csv_cell
+from ..render import csv_cell
 from ..store import Store, solutions
 from ..vocab import Concept, vocabulary
 

@@ -68,7 +68,7 @@ from followthemoney.types import registry
 from ..errors import BadInput, ParseError
 from ..errors import message as _
 from ..namespaces import DCTERMS, HILOS, PROV, RDF_TYPE, RDFS, SKOS, XSD
-from ..output import decoded
+from ..render import decoded
 from ..store import GRAPH_BASE
 from ..vocab import vocabulary
 

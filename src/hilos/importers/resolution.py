@@ -37,7 +37,7 @@ from ..entities import describe
 from ..errors import BadInput
 from ..errors import message as _
 from ..namespaces import HILOS, RDF_TYPE, RDFS
-from ..store import GRAPH_BASE, Store, solutions
+from ..store import Store, solutions
 from ..text import normalise
 from ..vocab import kind_of
 
@@ -154,11 +154,6 @@ def citation_source(namespace: str, citation: str) -> tuple[NamedNode, list[Trip
         Triple(node, HILOS.citation, Literal(citation)),
         Triple(node, RDFS.label, Literal(citation)),
     ]
-
-
-def graph_namespace(graph: str) -> str:
-    """The namespace of the entities and ties an import creates in graph `graph`."""
-    return f"{GRAPH_BASE}{quote(graph, safe='/-_.')}/"
 
 
 @dataclass

@@ -48,6 +48,7 @@ from ..changes import (
     check_writable,
     file_digest,
     files_of,
+    graph_namespace,
     now,
     statements_of,
 )
@@ -55,7 +56,7 @@ from ..entities import describe
 from ..errors import BadInput, Message
 from ..errors import message as _
 from ..namespaces import DCTERMS, HILOS, HILOS_NS, PREFIXES, PROV, RDF, RDF_TYPE, RDFS, XSD
-from ..output import csv_cell, decoded
+from ..render import csv_cell, decoded
 from ..store import Progress, Store, graph_iri, solutions
 from ..text import normalise
 from ..vocab import vocabulary
@@ -71,7 +72,7 @@ from .columns import (
     read_mapping_file,
     resolve_columns,
 )
-from .resolution import Match, Resolver, citation_source, graph_namespace, name_key
+from .resolution import Match, Resolver, citation_source, name_key
 from .values import (
     ACTOR,
     DAY_FIRST,

@@ -16,8 +16,8 @@ from pyoxigraph import BlankNode, NamedNode
 
 from .. import sparql
 from ..namespaces import HILOS, compact
-from ..scan import View
 from ..store import Store, solutions
+from ..store.indexes import View
 from ..vocab import vocabulary
 
 _DERIVED = NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")

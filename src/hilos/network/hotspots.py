@@ -31,8 +31,8 @@ from ..entities import describe
 from ..errors import BadInput
 from ..errors import message as _
 from ..namespaces import compact, expand
-from ..store.reasoner import closure
 from ..store import Store, solutions
+from ..store.reasoner import closure
 from .paths import collusion_relations
 from .projection import Filters, project
 

@@ -38,8 +38,8 @@ from ..errors import BadInput, NotFound
 from ..errors import message as _
 from ..i18n import tr
 from ..namespaces import compact
-from ..scan import View
 from ..store import Store
+from ..store.indexes import View
 from ..vocab import vocabulary
 from .evidence import Hop, Node, hop, node
 from .projection import (
@@ -387,60 +387,74 @@ class NoPathReason:
         >>> r.describe()
         'No path within 2 hops between Abarca and Zetas: the shortest takes 4 hops.'
         """
+        words = {
+            "components": self._components_words,
+            "alone": self._alone_words,
+            "filters": self._filters_words,
+            "max_hops": self._max_hops_words,
+        }.get(self.kind, self._time_words)
+        return words(lang)
+
+    def _components_words(self, lang: str) -> str:
         a, b = self.source_label, self.target_label
-        if self.kind == "components":
-            return " ".join(
-                [
-                    tr(
-                        "No path: {a} and {b} are in separate parts of the network, which no "
-                        "chain of ties joins.",
-                        lang,
-                        a=a,
-                        b=b,
-                    ),
-                    tr(
-                        "{a} is in a part of {n} actors; {b} in one of {m} (the network has "
-                        "{parts} separate parts).",
-                        lang,
-                        a=a,
-                        b=b,
-                        n=self.source_part,
-                        m=self.target_part,
-                        parts=self.parts,
-                    ),
-                ]
-            )
-        if self.kind == "alone":
-            alone = a if self.source_part <= 1 else b
-            return tr(
-                "No path between {a} and {b}: {alone} has no tie that can carry a path "
-                "(refuted claims carry none).",
-                lang,
-                a=a,
-                b=b,
-                alone=alone,
-            )
-        if self.kind == "filters":
-            every = "; ".join(self.filter_words(name, lang) for name, _ in self.filters)
-            if self.together or not self.cut_by:
-                return tr(
-                    "No path between {a} and {b} with the filters set ({filters}): together "
-                    "they cut every path; without them there is one.",
+        return " ".join(
+            [
+                tr(
+                    "No path: {a} and {b} are in separate parts of the network, which no "
+                    "chain of ties joins.",
                     lang,
                     a=a,
                     b=b,
-                    filters=every,
-                )
-            cut = "; ".join(self.filter_words(name, lang) for name in self.cut_by)
-            message = (
-                "No path between {a} and {b} with the filters set: this filter cuts every "
-                "path, and without it there is one: {cut}."
-                if len(self.cut_by) == 1
-                else "No path between {a} and {b} with the filters set: without any one of "
-                "these filters there is one: {cut}."
+                ),
+                tr(
+                    "{a} is in a part of {n} actors; {b} in one of {m} (the network has "
+                    "{parts} separate parts).",
+                    lang,
+                    a=a,
+                    b=b,
+                    n=self.source_part,
+                    m=self.target_part,
+                    parts=self.parts,
+                ),
+            ]
+        )
+
+    def _alone_words(self, lang: str) -> str:
+        a, b = self.source_label, self.target_label
+        return tr(
+            "No path between {a} and {b}: {alone} has no tie that can carry a path "
+            "(refuted claims carry none).",
+            lang,
+            a=a,
+            b=b,
+            alone=a if self.source_part <= 1 else b,
+        )
+
+    def _filters_words(self, lang: str) -> str:
+        a, b = self.source_label, self.target_label
+        if self.together or not self.cut_by:
+            every = "; ".join(self.filter_words(name, lang) for name, _ in self.filters)
+            return tr(
+                "No path between {a} and {b} with the filters set ({filters}): together "
+                "they cut every path; without them there is one.",
+                lang,
+                a=a,
+                b=b,
+                filters=every,
             )
-            return tr(message, lang, a=a, b=b, cut=cut)
-        if self.kind == "max_hops" and self.max_hops == 1:
+        cut = "; ".join(self.filter_words(name, lang) for name in self.cut_by)
+        message = (
+            "No path between {a} and {b} with the filters set: this filter cuts every "
+            "path, and without it there is one: {cut}."
+            if len(self.cut_by) == 1
+            else "No path between {a} and {b} with the filters set: without any one of "
+            "these filters there is one: {cut}."
+        )
+        return tr(message, lang, a=a, b=b, cut=cut)
+
+    def _max_hops_words(self, lang: str) -> str:
+        a, b = self.source_label, self.target_label
+        if self.max_hops == 1:
             return tr(
                 "No direct tie between {a} and {b}: the shortest path takes {n} hops.",
                 lang,
@@ -448,21 +462,22 @@ class NoPathReason:
                 b=b,
                 n=self.hops_needed,
             )
-        if self.kind == "max_hops":
-            return tr(
-                "No path within {max} hops between {a} and {b}: the shortest takes {n} hops.",
-                lang,
-                max=self.max_hops,
-                a=a,
-                b=b,
-                n=self.hops_needed,
-            )
+        return tr(
+            "No path within {max} hops between {a} and {b}: the shortest takes {n} hops.",
+            lang,
+            max=self.max_hops,
+            a=a,
+            b=b,
+            n=self.hops_needed,
+        )
+
+    def _time_words(self, lang: str) -> str:
         return tr(
             "No path between {a} and {b} whose ties were valid at the same time: paths join "
             "them, but their ties never overlap in time.",
             lang,
-            a=a,
-            b=b,
+            a=self.source_label,
+            b=self.target_label,
         )
 
     def as_dict(self, lang: str = "en") -> dict[str, Any]:
@@ -512,38 +527,25 @@ def explain_no_path(
     whole = project(
         store, Filters(include=filters.include, modalities=filters.modalities), lang=lang
     )
-    graph = whole.graph
     source, target = whole.canonical(source), whole.canonical(target)
     if source in whole.left_out_nodes or target in whole.left_out_nodes:
         return None
-    usable = nx.Graph()
-    usable.add_nodes_from((source, target))
-    usable.add_edges_from((u, v) for u, v, d in graph.edges(data=True) if d["score"] > 0)
-
-    def label(n: str) -> str:
-        found = graph.nodes[n].get("label") if n in graph else None
-        return str(found) if found else compact(n)
-
+    usable = _usable_links(whole.graph, source, target)
     make = functools.partial(
         NoPathReason,
         source=source,
         target=target,
-        source_label=label(source),
-        target_label=label(target),
+        source_label=_node_label(whole.graph, source),
+        target_label=_node_label(whole.graph, target),
         max_hops=max_hops,
         filters=tuple((name, _filter_value(filters, name)) for name in active_filters(filters)),
     )
-    source_part = nx.node_connected_component(usable, source)
-    if target not in source_part:
-        first, second = len(source_part), len(nx.node_connected_component(usable, target))
-        if min(first, second) == 1:
-            return make("alone", source_part=first, target_part=second)
-        parts = nx.number_connected_components(usable)
-        return make("components", source_part=first, target_part=second, parts=parts)
+    apart = _apart(make, usable, source, target)
+    if apart is not None:
+        return apart
     needed = nx.shortest_path_length(usable, source, target)
     if needed > max_hops:
         return make("max_hops", hops_needed=needed)
-    active = active_filters(filters)
 
     def finds(trial: Filters) -> bool:
         try:
@@ -552,14 +554,56 @@ def explain_no_path(
             return False
         return True
 
-    if active:
-        cut = tuple(name for name in active if finds(without(filters, name)))
-        if cut:
-            return make("filters", cut_by=cut)
-        if finds(without(filters, *active)):
-            return make("filters", together=True)
+    cut = _cut_by_filters(make, filters, finds)
+    if cut is not None:
+        return cut
     if time_consistent:
         return make("time", hops_needed=needed)
+    return None
+
+
+def _usable_links(graph: nx.MultiDiGraph, source: str, target: str) -> nx.Graph:
+    """The network's links that can carry a path (a tie with a positive score), both ends
+    included even without one."""
+    usable = nx.Graph()
+    usable.add_nodes_from((source, target))
+    usable.add_edges_from((u, v) for u, v, d in graph.edges(data=True) if d["score"] > 0)
+    return usable
+
+
+def _node_label(graph: nx.MultiDiGraph, n: str) -> str:
+    found = graph.nodes[n].get("label") if n in graph else None
+    return str(found) if found else compact(n)
+
+
+def _apart(
+    make: Callable[..., NoPathReason], usable: nx.Graph, source: str, target: str
+) -> NoPathReason | None:
+    """The reason when the two ends lie in separate parts of the network (`alone` when one of
+    them has no usable tie at all), None when they lie in one."""
+    source_part = nx.node_connected_component(usable, source)
+    if target in source_part:
+        return None
+    first, second = len(source_part), len(nx.node_connected_component(usable, target))
+    if min(first, second) == 1:
+        return make("alone", source_part=first, target_part=second)
+    parts = nx.number_connected_components(usable)
+    return make("components", source_part=first, target_part=second, parts=parts)
+
+
+def _cut_by_filters(
+    make: Callable[..., NoPathReason], filters: Filters, finds: Callable[[Filters], bool]
+) -> NoPathReason | None:
+    """The reason when the filters set cut every path: the ones any one of which, dropped,
+    lets a path through, or else all of them together; None when no filter is to blame."""
+    active = active_filters(filters)
+    if not active:
+        return None
+    cut = tuple(name for name in active if finds(without(filters, name)))
+    if cut:
+        return make("filters", cut_by=cut)
+    if finds(without(filters, *active)):
+        return make("filters", together=True)
     return None
 
 
@@ -623,14 +667,7 @@ def _best_paths(
     """The node sequences of the best paths and the ties chosen for each hop: the k shortest
     simple paths by −log(score), those within `max_hops` kept. `exhaustive` says whether
     `graph` holds every path between the ends (else only those within `max_hops`)."""
-    simple: nx.DiGraph | nx.Graph = nx.DiGraph() if directed else nx.Graph()
-    for u, v, data in graph.edges(data=True):
-        if data["score"] <= 0:
-            continue
-        weight = -math.log(data["score"])
-        if simple.has_edge(u, v) and simple[u][v]["weight"] <= weight:
-            continue
-        simple.add_edge(u, v, weight=weight)
+    simple = _strongest_links(graph, directed)
     if source not in simple or target not in simple:  # an end without a usable tie
         raise NotFound(_("no path between {a} and {b} under these filters", **ends))
     ahead = nx.single_source_shortest_path_length(simple, source, cutoff=max_hops)
@@ -642,9 +679,44 @@ def _best_paths(
         simple.reverse(copy=False) if directed else simple, target, cutoff=max_hops
     )
     region = _region(simple, ahead, back, max_hops)
-
-    chosen: _Chosen = []
     candidates: Iterator[list[str]] = nx.shortest_simple_paths(region, source, target, "weight")
+    chosen = _first_usable(graph, candidates, directed, time_consistent, limit, max_hops)
+    if not chosen:
+        raise NotFound(
+            _(
+                "no time-consistent path between {a} and {b} within {hops} hops",
+                hops=max_hops,
+                **ends,
+            )
+        )
+    return chosen
+
+
+def _strongest_links(graph: nx.MultiDiGraph, directed: bool) -> nx.DiGraph | nx.Graph:
+    """One link per pair of nodes joined by a tie that can carry a path, weighted by
+    −log(score) of the strongest such tie."""
+    simple: nx.DiGraph | nx.Graph = nx.DiGraph() if directed else nx.Graph()
+    for u, v, data in graph.edges(data=True):
+        if data["score"] <= 0:
+            continue
+        weight = -math.log(data["score"])
+        if simple.has_edge(u, v) and simple[u][v]["weight"] <= weight:
+            continue
+        simple.add_edge(u, v, weight=weight)
+    return simple
+
+
+def _first_usable(
+    graph: nx.MultiDiGraph,
+    candidates: Iterator[list[str]],
+    directed: bool,
+    time_consistent: bool,
+    limit: int,
+    max_hops: int,
+) -> _Chosen:
+    """The first `limit` candidate node sequences within `max_hops` that have ties for every
+    hop (time-consistent if asked), with those ties; at most `_MAX_EXAMINED` are examined."""
+    chosen: _Chosen = []
     for examined, node_path in enumerate(candidates, 1):
         if len(node_path) - 1 <= max_hops:
             ties = _choose(graph, node_path, directed, time_consistent)
@@ -654,14 +726,6 @@ def _best_paths(
                     break
         if examined >= _MAX_EXAMINED:
             break
-    if not chosen:
-        raise NotFound(
-            _(
-                "no time-consistent path between {a} and {b} within {hops} hops",
-                hops=max_hops,
-                **ends,
-            )
-        )
     return chosen
 
 
@@ -726,63 +790,122 @@ def find_chains(
     crossing). Returns the chains and whether the search was cut short.
     """
     _check_limits(limit or 1, max_hops)
-    vocab = vocabulary()
+    _check_spheres(from_sphere, to_sphere)
+    graph = projection.graph
+    directed = projection.filters.directed
+    families = _ChainFamilies(
+        crossing=family_relations(store, "collusion"),
+        hierarchy=family_relations(store, "hierarchy"),
+    )
+    steps = _chain_steps(graph, directed, families, from_sphere, to_sphere)
+    walks = _Walks()
+    sequences = _chain_sequences(steps, from_sphere, to_sphere, max_hops, walks)
+    ranked = _ranked_chains(graph, sequences, directed, families)
+    _CHAIN_COUNTS.clear()  # the last run only
+    _CHAIN_COUNTS[id(projection)] = len(ranked)
+    chains = [
+        _materialise(store, graph, sequence, ties, directed=directed, crossing=crossing)
+        for _, sequence, crossing, ties in (ranked[:limit] if limit else ranked)
+    ]
+    chains.sort(key=lambda p: (-p.score, len(p.hops), [n.label for n in p.nodes]))
+    return chains, walks.truncated
+
+
+def _check_spheres(from_sphere: str, to_sphere: str) -> None:
+    known = vocabulary().sphere_keys
     for sphere in (from_sphere, to_sphere):
-        if sphere not in vocab.sphere_keys:
+        if sphere not in known:
             raise BadInput(
                 _(
                     "unknown sphere '{sphere}' (one of: {known})",
                     sphere=sphere,
-                    known=", ".join(vocab.sphere_keys),
+                    known=", ".join(known),
                 )
             )
     if from_sphere == to_sphere:
         raise BadInput(_("--from-sphere and --to-sphere must differ"))
-    graph = projection.graph
-    directed = projection.filters.directed
-    crossing_relations = family_relations(store, "collusion")
-    hierarchy_relations = family_relations(store, "hierarchy")
+
+
+@dataclass(frozen=True)
+class _ChainFamilies:
+    """The compact names of the tie classes a chain may cross by, and step inside a sphere by."""
+
+    crossing: set[str]
+    hierarchy: set[str]
+
+
+_Steps = dict[str, dict[str, set[str]]]
+"""steps[sphere][node]: the nodes one hierarchy step away from node inside the sphere."""
+
+
+@dataclass
+class _ChainSteps:
+    """The moves a chain can make: hierarchy steps inside each sphere (both ways unless
+    directed: then `ahead` follows ties forward and `behind` backward), and the crossings."""
+
+    ahead: _Steps
+    behind: _Steps
+    crossings: set[tuple[str, str]] = dataclasses.field(default_factory=set)
+
+    def add_step(self, sphere: str, u: str, v: str, directed: bool) -> None:
+        self.ahead[sphere].setdefault(u, set()).add(v)
+        self.behind[sphere].setdefault(v, set()).add(u)
+        if not directed:
+            self.ahead[sphere].setdefault(v, set()).add(u)
+            self.behind[sphere].setdefault(u, set()).add(v)
+
+
+def _chain_steps(
+    graph: nx.MultiDiGraph,
+    directed: bool,
+    families: _ChainFamilies,
+    from_sphere: str,
+    to_sphere: str,
+) -> _ChainSteps:
+    """Every usable tie of the hierarchy family between two actors of one of the two spheres
+    as a step, every usable tie of the collusion family from one sphere into the other as a
+    crossing (either way round unless directed)."""
+    steps = _ChainSteps(
+        ahead={from_sphere: {}, to_sphere: {}}, behind={from_sphere: {}, to_sphere: {}}
+    )
 
     def spheres(n: str) -> tuple[str, ...]:
         return tuple(graph.nodes[n].get("spheres") or ())
 
-    # steps[sphere][node]: the nodes one hierarchy step away inside the sphere (both ways
-    # unless directed: then `ahead` follows ties forward and `behind` backward)
-    ahead: dict[str, dict[str, set[str]]] = {from_sphere: {}, to_sphere: {}}
-    behind: dict[str, dict[str, set[str]]] = {from_sphere: {}, to_sphere: {}}
-    crossings: set[tuple[str, str]] = set()
     for u, v, data in graph.edges(data=True):
         if data["score"] <= 0:
             continue
         relation = data["relation"]
-        if relation in hierarchy_relations:
+        if relation in families.hierarchy:
             for sphere in (from_sphere, to_sphere):
                 if sphere in spheres(u) and sphere in spheres(v):
-                    ahead[sphere].setdefault(u, set()).add(v)
-                    behind[sphere].setdefault(v, set()).add(u)
-                    if not directed:
-                        ahead[sphere].setdefault(v, set()).add(u)
-                        behind[sphere].setdefault(u, set()).add(v)
-        if relation in crossing_relations:
+                    steps.add_step(sphere, u, v, directed)
+        if relation in families.crossing:
             if from_sphere in spheres(u) and to_sphere in spheres(v):
-                crossings.add((u, v))
+                steps.crossings.add((u, v))
             if not directed and from_sphere in spheres(v) and to_sphere in spheres(u):
-                crossings.add((v, u))
+                steps.crossings.add((v, u))
+    return steps
 
-    explored = 0
-    truncated = False
 
-    def walks(start: str, steps: dict[str, set[str]], room: int) -> list[tuple[str, ...]]:
+class _Walks:
+    """Simple walks along hierarchy steps, counting the partial walks explored across every
+    call: past `_MAX_CHAINS` the search stops and says so (`truncated`)."""
+
+    def __init__(self) -> None:
+        self.explored = 0
+        self.truncated = False
+
+    def __call__(self, start: str, steps: dict[str, set[str]], room: int) -> list[tuple[str, ...]]:
         """Simple walks from `start` along `steps` of at most `room` steps (the empty one
         included), each as the sequence of nodes after `start`."""
-        nonlocal explored, truncated
         found: list[tuple[str, ...]] = [()]
         stack: list[tuple[str, ...]] = [()]
         while stack:
             trail = stack.pop()
-            explored += 1
-            if explored > _MAX_CHAINS:
-                truncated = True
+            self.explored += 1
+            if self.explored > _MAX_CHAINS:
+                self.truncated = True
                 break
             if len(trail) >= room:
                 continue
@@ -793,39 +916,50 @@ def find_chains(
                 stack.append(longer)
         return found
 
+
+def _chain_sequences(
+    steps: _ChainSteps, from_sphere: str, to_sphere: str, max_hops: int, walks: _Walks
+) -> dict[tuple[str, ...], int]:
+    """The node sequence of every chain (steps back inside `from_sphere`, a crossing, steps on
+    inside `to_sphere`; no node twice), with the index of its crossing hop."""
     sequences: dict[tuple[str, ...], int] = {}
-    for u, v in sorted(crossings):
-        for before in walks(u, behind[from_sphere], max_hops - 1):
+    for u, v in sorted(steps.crossings):
+        for before in walks(u, steps.behind[from_sphere], max_hops - 1):
             prefix = (*reversed(before), u)
-            for after in walks(v, ahead[to_sphere], max_hops - len(before) - 1):
+            for after in walks(v, steps.ahead[to_sphere], max_hops - len(before) - 1):
                 sequence = (*prefix, v, *after)
                 if len(set(sequence)) == len(sequence):
                     sequences.setdefault(sequence, len(before))
-            if truncated:
+            if walks.truncated:
                 break
-        if truncated:
+        if walks.truncated:
             break
+    return sequences
 
-    # ranked on the projection's own scores and labels, then only the chains returned are
-    # read with their evidence (a large network has hundreds of thousands of chains)
-    ranked: list[tuple[tuple[Any, ...], tuple[str, ...], int, list[Any]]] = []
+
+_RankedChain = tuple[tuple[Any, ...], tuple[str, ...], int, list[tuple[str, bool, dict[str, Any]]]]
+
+
+def _ranked_chains(
+    graph: nx.MultiDiGraph,
+    sequences: dict[tuple[str, ...], int],
+    directed: bool,
+    families: _ChainFamilies,
+) -> list[_RankedChain]:
+    """The chains that have a usable claim for every hop, ranked on the projection's own
+    scores and labels: only the chains returned are then read with their evidence (a large
+    network has hundreds of thousands of chains). Each as (sort key, sequence, crossing, ties)."""
+    ranked: list[_RankedChain] = []
     for sequence, crossing in sequences.items():
         ties = _chain_ties(
-            graph, sequence, crossing, directed, crossing_relations, hierarchy_relations
+            graph, sequence, crossing, directed, families.crossing, families.hierarchy
         )
         if ties is not None:
             score = _path_score([t[2]["score"] for t in ties])
             labels = [str(graph.nodes[n].get("label") or n) for n in sequence]
             ranked.append(((-score, len(ties), labels), sequence, crossing, ties))
     ranked.sort(key=lambda item: item[0])
-    _CHAIN_COUNTS.clear()  # the last run only
-    _CHAIN_COUNTS[id(projection)] = len(ranked)
-    chains = [
-        _materialise(store, graph, sequence, ties, directed=directed, crossing=crossing)
-        for _, sequence, crossing, ties in (ranked[:limit] if limit else ranked)
-    ]
-    chains.sort(key=lambda p: (-p.score, len(p.hops), [n.label for n in p.nodes]))
-    return chains, truncated
+    return ranked
 
 
 _CHAIN_COUNTS: dict[int, int] = {}

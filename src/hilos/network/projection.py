@@ -23,14 +23,15 @@ from typing import Any
 import networkx as nx
 from pyoxigraph import Literal, NamedNode
 
-from .. import cache, scan, sparql
+from .. import sparql
 from ..entities import most_specific, pick_label
 from ..errors import BadInput, NotFound
 from ..errors import message as _
 from ..namespaces import HILOS, HILOS_NS, OWL, RDFS, compact
+from ..store import Store, cache, short_id, solutions
+from ..store import indexes as scan
+from ..store.indexes import RDF_TYPE
 from ..store.reasoner import TBOX_PREDICATES, Terminology
-from ..scan import RDF_TYPE
-from ..store import Store, short_id, solutions
 from ..vocab import ACTOR_KINDS, CONTEXT_KINDS, kind_of, vocabulary
 from .context import context_assumption, outside_descriptions
 

@@ -23,8 +23,8 @@ import networkx as nx
 from pyoxigraph import Literal, NamedNode
 
 from ..namespaces import HILOS
-from ..scan import RDF_TYPE, View
 from ..store import Store
+from ..store.indexes import RDF_TYPE, View
 from ..vocab import kind_of
 from .projection import (
     Filters,

@@ -29,9 +29,9 @@ from typing import Any, TypeVar
 import networkx as nx
 import numpy as np
 
-from .. import cache, scan
 from ..namespaces import compact
-from ..store import Store
+from ..store import Store, cache
+from ..store import indexes as scan
 from ..vocab import vocabulary
 from .context import outside_descriptions
 from .projection import (

@@ -43,7 +43,7 @@ from ..errors import BadInput, ParseError, QueryError, StoreError, StoreLocked, 
 from ..errors import message as _
 from ..namespaces import PREFIXES, STORE
 from ..rdfsyntax import portable_quads
-from ..sparqltext import DatasetClauses, dataset_clauses
+from ..sparql.lexer import DatasetClauses, dataset_clauses
 from . import loading
 from .backend import Answer, Backend, Progress, QueryScope, solutions
 from .embedded import EmbeddedBackend

@@ -126,50 +126,101 @@ class Terminology:
 
     @classmethod
     def from_triples(cls, triples: Iterable[Triple | Quad]) -> Terminology:
-        sub_class: dict[str, set[str]] = defaultdict(set)
-        sub_prop: dict[str, set[str]] = defaultdict(set)
-        inverse: dict[str, set[str]] = defaultdict(set)
-        symmetric: set[str] = set()
-        shortcut: dict[str, set[str]] = defaultdict(set)
-        on_property: dict[BlankNode | NamedNode, str] = {}
-        has_value: dict[BlankNode | NamedNode, Term] = {}
-        restricted_by: dict[str, set[BlankNode | NamedNode]] = defaultdict(set)
-
+        reader = _TerminologyReader()
         for triple in triples:
-            s, p, o = triple.subject, triple.predicate.value, triple.object
-            if isinstance(s, Triple) or isinstance(o, Triple):
-                continue
-            if p == RDFS.subClassOf.value:
-                if isinstance(o, NamedNode) and isinstance(s, NamedNode):
-                    sub_class[s.value].add(o.value)
-                elif isinstance(o, BlankNode | NamedNode) and isinstance(s, NamedNode):
-                    restricted_by[s.value].add(o)
-            elif (
-                not isinstance(s, NamedNode)
-                and p != OWL.onProperty.value
-                and p != OWL.hasValue.value
-            ):
-                continue  # anonymous classes and properties take no part in these rules
-            elif p == RDFS.subPropertyOf.value and isinstance(o, NamedNode):
-                sub_prop[s.value].add(o.value)
-            elif p == OWL.inverseOf.value and isinstance(o, NamedNode):
-                inverse[s.value].add(o.value)
-                inverse[o.value].add(s.value)
-            elif p == RDF_TYPE.value and o == OWL.SymmetricProperty:
-                symmetric.add(s.value)
-            elif p == HILOS.shortcut.value and isinstance(o, NamedNode):
-                shortcut[s.value].add(o.value)
-            elif p == OWL.onProperty.value and isinstance(o, NamedNode):
-                on_property[s] = o.value
-            elif p == OWL.hasValue.value and not isinstance(o, Triple):
-                has_value[s] = o
+            reader.read(triple)
+        return reader.terminology()
 
-        superclasses = closure(sub_class)
+
+_Restriction = BlankNode | NamedNode
+
+
+class _TerminologyReader:
+    """The statements of an ontology a `Terminology` is made of, gathered one at a time."""
+
+    def __init__(self) -> None:
+        self.sub_class: dict[str, set[str]] = defaultdict(set)
+        self.sub_prop: dict[str, set[str]] = defaultdict(set)
+        self.inverse: dict[str, set[str]] = defaultdict(set)
+        self.symmetric: set[str] = set()
+        self.shortcut: dict[str, set[str]] = defaultdict(set)
+        self.on_property: dict[_Restriction, str] = {}
+        self.has_value: dict[_Restriction, Term] = {}
+        self.restricted_by: dict[str, set[_Restriction]] = defaultdict(set)
+        # (one handler per predicate: each predicate has one rule)
+        self._handlers = {
+            RDFS.subPropertyOf.value: self._sub_property_of,
+            OWL.inverseOf.value: self._inverse_of,
+            RDF_TYPE.value: self._type,
+            HILOS.shortcut.value: self._shortcut,
+            OWL.onProperty.value: self._on_property,
+            OWL.hasValue.value: self._has_value,
+        }
+
+    def read(self, triple: Triple | Quad) -> None:
+        s, p, o = triple.subject, triple.predicate.value, triple.object
+        if isinstance(s, Triple) or isinstance(o, Triple):
+            return
+        if p == RDFS.subClassOf.value:
+            self._sub_class_of(s, o)
+            return
+        if not isinstance(s, NamedNode) and p != OWL.onProperty.value and p != OWL.hasValue.value:
+            return  # anonymous classes and properties take no part in these rules
+        handler = self._handlers.get(p)
+        if handler is not None:
+            handler(s, o)
+
+    def _sub_class_of(self, s: _Restriction, o: Term) -> None:
+        if isinstance(o, NamedNode) and isinstance(s, NamedNode):
+            self.sub_class[s.value].add(o.value)
+        elif isinstance(o, BlankNode | NamedNode) and isinstance(s, NamedNode):
+            self.restricted_by[s.value].add(o)  # (a restriction: its property and value)
+
+    def _sub_property_of(self, s: _Restriction, o: Term) -> None:
+        if isinstance(o, NamedNode):
+            self.sub_prop[s.value].add(o.value)
+
+    def _inverse_of(self, s: _Restriction, o: Term) -> None:
+        if isinstance(o, NamedNode):
+            self.inverse[s.value].add(o.value)
+            self.inverse[o.value].add(s.value)
+
+    def _type(self, s: _Restriction, o: Term) -> None:
+        if o == OWL.SymmetricProperty:
+            self.symmetric.add(s.value)
+
+    def _shortcut(self, s: _Restriction, o: Term) -> None:
+        if isinstance(o, NamedNode):
+            self.shortcut[s.value].add(o.value)
+
+    def _on_property(self, s: _Restriction, o: Term) -> None:
+        if isinstance(o, NamedNode):
+            self.on_property[s] = o.value
+
+    def _has_value(self, s: _Restriction, o: Term) -> None:
+        self.has_value[s] = o
+
+    def terminology(self) -> Terminology:
+        superclasses = closure(self.sub_class)
+        return Terminology(
+            superclasses=superclasses,
+            class_values=self._class_values(superclasses),
+            superproperties=closure(self.sub_prop),
+            inverses={k: frozenset(v) for k, v in self.inverse.items()},
+            symmetric=frozenset(self.symmetric),
+            shortcuts=self._shortcuts(superclasses),
+        )
+
+    def _class_values(
+        self, superclasses: dict[str, frozenset[str]]
+    ) -> dict[str, tuple[tuple[str, Term], ...]]:
+        """The (property, value) pairs of every class's restrictions, its superclasses'
+        included."""
         own_values: dict[str, list[tuple[str, Term]]] = defaultdict(list)
-        for cls_iri, restrictions in restricted_by.items():
+        for cls_iri, restrictions in self.restricted_by.items():
             for node in restrictions:
-                if node in on_property and node in has_value:
-                    own_values[cls_iri].append((on_property[node], has_value[node]))
+                if node in self.on_property and node in self.has_value:
+                    own_values[cls_iri].append((self.on_property[node], self.has_value[node]))
         class_values: dict[str, tuple[tuple[str, Term], ...]] = {}
         for cls_iri in set(superclasses) | set(own_values):
             values = list(own_values.get(cls_iri, ()))
@@ -177,21 +228,28 @@ class Terminology:
                 values.extend(own_values.get(sup, ()))
             if values:
                 class_values[cls_iri] = tuple(dict.fromkeys(values))
+        return class_values
+
+    def _shortcuts(self, superclasses: dict[str, frozenset[str]]) -> dict[str, frozenset[str]]:
+        """The shortcut properties of every tie class, its superclasses' included."""
         tie_shortcuts: dict[str, frozenset[str]] = {}
-        for cls_iri in set(superclasses) | set(shortcut):
-            props = set(shortcut.get(cls_iri, ()))
+        for cls_iri in set(superclasses) | set(self.shortcut):
+            props = set(self.shortcut.get(cls_iri, ()))
             for sup in superclasses.get(cls_iri, ()):
-                props |= shortcut.get(sup, set())
+                props |= self.shortcut.get(sup, set())
             if props:
                 tie_shortcuts[cls_iri] = frozenset(props)
-        return cls(
-            superclasses=superclasses,
-            class_values=class_values,
-            superproperties=closure(sub_prop),
-            inverses={k: frozenset(v) for k, v in inverse.items()},
-            symmetric=frozenset(symmetric),
-            shortcuts=tie_shortcuts,
-        )
+        return tie_shortcuts
+
+
+def _up_the_hierarchy(
+    s: NamedNode, p: NamedNode, o: NamedNode, supers: dict[str, frozenset[str]]
+) -> Iterator[Triple]:
+    """`s p o` (a sub-class or sub-property statement): s is also below every class (or
+    property) above o, other than itself."""
+    for sup in supers.get(o.value, ()):
+        if sup != s.value:
+            yield Triple(s, p, NamedNode(sup))
 
 
 def _with_label_key(triple_subject: Subject, value: Literal) -> Triple | None:
@@ -246,29 +304,33 @@ class Reasoner:
         s, p, o = triple.subject, triple.predicate, triple.object
         if isinstance(s, Triple) or isinstance(o, Triple):
             return
-        tbox = self.terminology
         if p == RDF_TYPE:
-            if isinstance(o, NamedNode):
-                for sup in tbox.superclasses.get(o.value, ()):
-                    yield Triple(s, RDF_TYPE, NamedNode(sup))
-                for prop, value in tbox.class_values.get(o.value, ()):
-                    yield Triple(s, NamedNode(prop), value)
+            yield from self._from_type(s, o)
             return
-        if p == _SUBCLASS_OF and isinstance(s, NamedNode) and isinstance(o, NamedNode):
-            for sup in tbox.superclasses.get(o.value, ()):
-                if sup != s.value:
-                    yield Triple(s, p, NamedNode(sup))
-            return
-        if p == _SUBPROPERTY_OF and isinstance(s, NamedNode) and isinstance(o, NamedNode):
-            for sup in tbox.superproperties.get(o.value, ()):
-                if sup != s.value:
-                    yield Triple(s, p, NamedNode(sup))
+        hierarchy = p in (_SUBCLASS_OF, _SUBPROPERTY_OF)
+        if hierarchy and isinstance(s, NamedNode) and isinstance(o, NamedNode):
+            yield from _up_the_hierarchy(s, p, o, self._above(p))
             return
         if p.value in self._name_properties and isinstance(o, Literal):
             keyed = _with_label_key(s, o)
             if keyed is not None:
                 yield keyed
         yield from self.expand_property(s, p.value, o)
+
+    def _above(self, p: NamedNode) -> dict[str, frozenset[str]]:
+        """What is above each class (rdfs:subClassOf) or each property (rdfs:subPropertyOf)."""
+        tbox = self.terminology
+        return tbox.superclasses if p == _SUBCLASS_OF else tbox.superproperties
+
+    def _from_type(self, s: Subject, o: Term) -> Iterator[Triple]:
+        """`s a C`: s is of C's superclasses, and has the values C's restrictions state."""
+        if not isinstance(o, NamedNode):
+            return
+        tbox = self.terminology
+        for sup in tbox.superclasses.get(o.value, ()):
+            yield Triple(s, RDF_TYPE, NamedNode(sup))
+        for prop, value in tbox.class_values.get(o.value, ()):
+            yield Triple(s, NamedNode(prop), value)
 
     def shortcut_triples(
         self, store: Store | RemoteDatabase, graphs: list[NamedNode]

@@ -37,7 +37,7 @@ from .. import resources
 from ..errors import BadInput, QueryError, StoreError, UnknownGraph
 from ..errors import message as _
 from ..namespaces import PREFIXES
-from ..sparqltext import where_body
+from ..sparql.lexer import where_body
 from .backend import Progress, QueryScope, ReasonerFor
 from .loading import LoadPlan, into_graph, parse_checked, staged_tbox, with_inferences
 from .registry import META

@@ -39,8 +39,8 @@ from pyoxigraph import NamedNode
 
 from ..errors import BadInput, QueryError, StoreError
 from ..namespaces import PREFIXES, STORE_NS
-from ..sparqltext import SCANNER, code, is_federated, keywords, masked, too_complex
-from . import ONTOLOGY_GRAPH_NAME, Store, graph_iri, graph_name
+from ..sparql.lexer import SCANNER, code, is_federated, keywords, masked, too_complex
+from . import ONTOLOGY_GRAPH_NAME, GraphInfo, Store, graph_iri, graph_name
 
 __all__ = ["UPDATE_GRAPH", "UpdateRefused", "apply_update", "check_update", "scoped"]
 
@@ -113,6 +113,25 @@ def scoped(sparql: str, default: Sequence[str], named: Sequence[str]) -> str:
     WITH <x:g> DELETE { ?s ?p 1 } USING <x:g> USING NAMED <x:2> WHERE { ?s ?p 1 }
     """
     text = masked(sparql)
+    named_clause = " ".join(f"USING NAMED <{g}>" for g in named)
+    edits: list[tuple[int, int, str]] = []
+    for words in _operations(sparql, text).values():
+        edit = _dataset_edit(sparql, text, words, default, named_clause)
+        if edit is not None:
+            edits.append(edit)
+    result = sparql
+    for start, end, replacement in sorted(edits, reverse=True):
+        result = result[:start] + replacement + result[end:]
+    return result
+
+
+_Word = tuple[str, int, int]
+"""A keyword of an update, with where it starts and ends."""
+
+
+def _operations(sparql: str, text: str) -> dict[int, list[_Word]]:
+    """The keywords outside braces of each operation of the update (`text`: the update with its
+    strings, IRIs and comments masked), by the operation's index."""
     depth = 0
     boundaries: list[int] = []  # where each operation ends: a ';' outside braces
     for position, char in enumerate(text):
@@ -122,42 +141,41 @@ def scoped(sparql: str, default: Sequence[str], named: Sequence[str]) -> str:
             depth -= 1
         elif char == ";" and depth == 0:
             boundaries.append(position)
-    operations: dict[int, list[tuple[str, int, int]]] = {}
+    operations: dict[int, list[_Word]] = {}
     for word in keywords(sparql):
         if word.depth == 0:
             index = bisect.bisect(boundaries, word.start)
             operations.setdefault(index, []).append((word.word, word.start, word.end))
-    named_clause = " ".join(f"USING NAMED <{g}>" for g in named)
-    edits: list[tuple[int, int, str]] = []
-    for words in operations.values():
-        names = [w for w, _, _ in words]
-        if "WHERE" not in names or "USING" in names:
-            continue
-        where = names.index("WHERE")
-        _, where_start, where_end = words[where]
-        if (
-            where > 0
-            and names[where - 1] == "DELETE"
-            and not text[words[where - 1][2] : where_start].strip()
-        ):
-            opening = text.index("{", where_end)
-            closing = closing_brace(sparql, opening)
-            pattern = sparql[opening : closing + 1]
-            using = " ".join(f"USING <{g}>" for g in default)
-            clause = " ".join(part for part in (using, named_clause) if part)
-            replacement = f"DELETE {pattern} {clause} WHERE {pattern}"
-            edits.append((words[where - 1][1], closing + 1, replacement))
-            continue
-        if "WITH" in names:
-            using = f"USING {_with_graph(sparql, words[names.index('WITH')][2])}"
-        else:
-            using = " ".join(f"USING <{g}>" for g in default)
+    return operations
+
+
+def _dataset_edit(
+    sparql: str, text: str, words: list[_Word], default: Sequence[str], named_clause: str
+) -> tuple[int, int, str] | None:
+    """The edit that gives one operation its dataset (start, end, replacement), or None when
+    it has no `WHERE` or names its own dataset with `USING`."""
+    names = [w for w, _, _ in words]
+    if "WHERE" not in names or "USING" in names:
+        return None
+    where = names.index("WHERE")
+    _, where_start, where_end = words[where]
+    if (
+        where > 0
+        and names[where - 1] == "DELETE"
+        and not text[words[where - 1][2] : where_start].strip()
+    ):  # DELETE WHERE { P }: written out as DELETE { P } USING … WHERE { P }
+        opening = text.index("{", where_end)
+        closing = closing_brace(sparql, opening)
+        pattern = sparql[opening : closing + 1]
+        using = " ".join(f"USING <{g}>" for g in default)
         clause = " ".join(part for part in (using, named_clause) if part)
-        edits.append((where_start, where_start, f"{clause} "))
-    result = sparql
-    for start, end, replacement in sorted(edits, reverse=True):
-        result = result[:start] + replacement + result[end:]
-    return result
+        return (words[where - 1][1], closing + 1, f"DELETE {pattern} {clause} WHERE {pattern}")
+    if "WITH" in names:
+        using = f"USING {_with_graph(sparql, words[names.index('WITH')][2])}"
+    else:
+        using = " ".join(f"USING <{g}>" for g in default)
+    clause = " ".join(part for part in (using, named_clause) if part)
+    return (where_start, where_start, f"{clause} ")
 
 
 def _with_graph(sparql: str, after: int) -> str:
@@ -250,6 +268,26 @@ def _apply(
     else:
         text = scoped(sparql, [g.value for g in store.visible_graphs()], list(registered))
     text = _ended(text) + _epilogue(ontology in registered)
+    _run(db, text, sparql, base_iri)
+
+    changed = [iri for iri in registered if _fingerprint(db, iri) != before[iri]]
+    created = sorted(
+        iri
+        for iri in _named_graphs(db) - graphs_before
+        if iri not in registered and not iri.startswith(STORE_NS)
+    )
+    touched, reloaded = _register_changed(store, db, registered, changed, ontology)
+    touched += _register_created(store, db, created)
+    if ontology in changed:
+        for info in store.graphs():
+            if info.iri != ontology and info.iri not in reloaded:
+                store.rematerialise(info.name)
+    return sorted(set(touched))
+
+
+def _run(db: ox.Store, text: str, sparql: str, base_iri: str | None) -> None:
+    """Run the scoped update (`text`) with its epilogue in one transaction; a failure, said in
+    terms of the update as written (`sparql`), changes nothing."""
     try:
         db.update(text, prefixes=PREFIXES, base_iri=base_iri)
     except SyntaxError as exc:
@@ -269,15 +307,19 @@ def _apply(
     except OSError as exc:
         raise StoreError(f"the store could not be written: {exc}") from None
 
-    changed = [iri for iri in registered if _fingerprint(db, iri) != before[iri]]
-    created = sorted(
-        iri
-        for iri in _named_graphs(db) - graphs_before
-        if iri not in registered and not iri.startswith(STORE_NS)
-    )
+
+def _register_changed(
+    store: Store,
+    db: ox.Store,
+    registered: dict[str, GraphInfo],
+    changed: list[str],
+    ontology: str,
+) -> tuple[list[str], set[str]]:
+    """Register again each loaded graph the update changed (dropped if it emptied it), the
+    ontology first: the graphs loaded after it are derived with its new terminology. Returns
+    the names of those graphs and the IRIs of those registered again."""
     touched: list[str] = []
     reloaded: set[str] = set()
-    # The ontology first: the graphs loaded after it are derived with its new terminology.
     for iri in sorted(changed, key=lambda i: i != ontology):
         info = registered[iri]
         if _is_empty(db, iri):
@@ -287,17 +329,20 @@ def _apply(
             _reload(store, iri, source=source, bundled=info.bundled)
             reloaded.add(iri)
         touched.append(info.name)
+    return touched, reloaded
+
+
+def _register_created(store: Store, db: ox.Store, created: list[str]) -> list[str]:
+    """Register each graph the update created (an empty one, from `CREATE GRAPH` alone, is
+    removed); their names."""
+    touched: list[str] = []
     for iri in created:
         if _is_empty(db, iri):
             db.remove_graph(NamedNode(iri))  # a CREATE GRAPH with nothing put in it
             continue
         _reload(store, iri, source="SPARQL Update", bundled=False)
         touched.append(graph_name(iri))
-    if ontology in changed:
-        for info in store.graphs():
-            if info.iri != ontology and info.iri not in reloaded:
-                store.rematerialise(info.name)
-    return sorted(set(touched))
+    return touched
 
 
 _BY_UPDATE = " + SPARQL Update"

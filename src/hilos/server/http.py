@@ -15,7 +15,7 @@ standard library.
   N-Triples, JSON-LD or RDF/XML, chosen by `Accept`. HEAD answers as GET without the body,
   OPTIONS with the `Allow` header; with `cors` origins, answers carry CORS headers for them
   and OPTIONS answers their preflight;
-- `/`: the explorer page (`hilos.explorer`), its script and style sheet under `/assets/`;
+- `/`: the explorer page (`hilos.server.explorer`), its script and style sheet under `/assets/`;
 - the explorer's JSON endpoints, GET only, with the shapes of the commands' `--format json`:
   `/api/search?q=` (`hilos search`), `/api/entity?id=` (`hilos show`: the card, every tie with
   its status, dates, quote, sources and locator), `/api/paths?from=&to=` (`hilos paths`, with
@@ -29,7 +29,7 @@ standard library.
 - with `update_token`, the explorer's writes, POST only, each with the bearer token (checked
   before the body is read): `/api/claim/add`, `/api/claim/edit`, `/api/claim/retract`,
   `/api/entity/add`, `/api/entity/edit`, `/api/entity/merge` and `/api/undo`, their fields
-  form-encoded or a JSON object, named as the command's options (`hilos.explorer.api.
+  form-encoded or a JSON object, named as the command's options (`hilos.server.explorer.api.
   WRITE_FIELDS`); each answers the claim, entity or change written and the graphs `changed`;
 - `/ego?id=&hops=`: the self-contained network page of `hilos export html --focus ID --hops N`.
 
@@ -53,9 +53,9 @@ Safety:
   (`using-graph-uri` / `using-named-graph-uri` give its dataset, unless it has USING or WITH:
   then 400);
 - federated `SERVICE` is refused before a query or update runs, and so is `LOAD`: the server
-  never calls another host (the text is read as the engine reads it: `hilos.sparqltext`);
+  never calls another host (the text is read as the engine reads it: `hilos.sparql.lexer`);
 - a query or update nested deeper or longer than the engine can take without running out of
-  stack (`hilos.sparqltext.too_complex`) is refused with 400 before the engine sees it, and the
+  stack (`hilos.sparql.lexer.too_complex`) is refused with 400 before the engine sees it, and the
   engine works in the workers of `hilos.executor`, with a stack of `WORKER_STACK` bytes; the
   server widens it to `workers` + 1 of them (one for writes), so that a slow query holds up
   only its own worker;
@@ -106,18 +106,19 @@ from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 
-from . import executor, explorer
-from .claims import DEFAULT_GRAPH
-from .errors import HilosError, Message, NotFound, QueryError, StoreError, UnknownQuery
-from .errors import message as _
+from .. import executor
+from ..claims import DEFAULT_GRAPH
+from ..errors import HilosError, Message, NotFound, QueryError, StoreError, UnknownQuery
+from ..errors import message as _
+from ..i18n import choose
+from ..namespaces import PREFIXES
+from ..rdfsyntax import portable_triples
+from ..sparql.lexer import is_federated, keywords, too_complex
+from ..sparql.library import solutions_json
+from ..store import REGISTRY_GRAPH, Store
+from ..store.updates import apply_update
+from . import explorer
 from .explorer import api
-from .i18n import choose
-from .namespaces import PREFIXES
-from .queries import solutions_json
-from .rdfsyntax import portable_triples
-from .sparqltext import is_federated, keywords, too_complex
-from .store import REGISTRY_GRAPH, Store
-from .store.updates import apply_update
 
 __all__ = ["SparqlServer", "is_federated", "make_server"]
 

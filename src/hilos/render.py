@@ -1,23 +1,22 @@
-"""Rendering results for people (tables, cards) and for pipes (JSON, CSV)."""
+"""Rendering results for people (tables, wrapped text, readable terms) and for pipes (JSON,
+CSV), and making text read from the data safe to show (no control characters or bidi overrides).
+
+Writing a file whole or not at all is `hilos.atomicfile`.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import os
 import re
 import shutil
-import tempfile
 import textwrap
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
-from typing import IO, Any
+from collections.abc import Sequence
+from typing import Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
-from .errors import BadInput
 from .namespaces import compact
 
 
@@ -297,36 +296,3 @@ def wrap(text: str, indent: str, width: int | None = None, *, subsequent: str | 
         break_long_words=False,
         break_on_hyphens=False,
     )
-
-
-@contextmanager
-def atomic_output(target: str) -> Iterator[IO[bytes]]:
-    """Write to `target` (or standard output for `-`) so that a failure leaves no half file."""
-    if target == "-":
-        import sys
-
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
-        return
-    path = Path(target)
-    folder = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise BadInput(f"{target}: is a directory, give a file name")
-    try:
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed on success
-            "wb", dir=folder, prefix=f".{path.name}.", suffix=".part", delete=False
-        )
-    except OSError as exc:
-        raise BadInput(f"{target}: cannot be written: {exc.strerror or exc}") from None
-    try:
-        with handle:
-            yield handle
-        # A temporary file is private; the finished one gets the permissions the user's umask
-        # gives any new file (mask read back at once: there is no other way to learn it).
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(handle.name, 0o666 & ~mask)
-        os.replace(handle.name, path)
-    except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
-        raise

@@ -29,12 +29,13 @@ import threading
 import weakref
 import zipfile
 from collections.abc import Mapping, Sequence
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .store import Store
+from . import Store
 
 FORMAT = 1
 """Raise when what is saved changes shape: every saved file is derived again."""
@@ -57,9 +58,7 @@ def enabled(store: Store) -> bool:
 def token(store: Store) -> str:
     """The state saved data must have been derived from to be read (and the version of hilos
     that derived it)."""
-    from . import __version__  # the package is whole by the time anything is saved
-
-    return f"{FORMAT}:{__version__}:{store.state()}"
+    return f"{FORMAT}:{metadata.version('hilos')}:{store.state()}"
 
 
 def folder(store: Store) -> Path | None:

@@ -29,15 +29,15 @@ from typing import Any
 import pyoxigraph as ox
 from pyoxigraph import Literal, NamedNode
 
-from . import executor, resources
-from .errors import ParameterError, QueryError, UnknownQuery
-from .errors import message as _
-from .namespaces import HILOS_NS, XSD, expand
-from .output import csv_cell, inline
-from .rdfsyntax import portable_triples
-from .sparqltext import too_complex
-from .store import Store
-from .vocab import vocabulary
+from .. import executor, resources
+from ..errors import ParameterError, QueryError, UnknownQuery
+from ..errors import message as _
+from ..namespaces import HILOS_NS, XSD, expand
+from ..rdfsyntax import portable_triples
+from ..render import csv_cell, inline
+from ..store import Store
+from ..vocab import vocabulary
+from .lexer import too_complex
 
 PARAM_TYPES = (
     "entity",
@@ -217,7 +217,7 @@ def convert(store: Store, param: Parameter, raw: str) -> Any:
     kind = param.type
     what = _("parameter '{name}'", name=param.name)
     if kind == "entity":
-        from .entities import resolve
+        from ..search import resolve
 
         return NamedNode(resolve(store, raw))
     if kind == "iri":
@@ -390,7 +390,7 @@ class QueryResult:
     def serialize(self, fmt: str) -> bytes:
         """The result in a standard format: SPARQL JSON/XML/CSV/TSV, or an RDF format."""
         if self.kind == "construct":
-            from .store import format_for
+            from ..store import format_for
 
             out = io.BytesIO()
             triples = portable_triples(self.triples)  # labels every syntax takes
@@ -514,7 +514,7 @@ def _csv_value(term: Any) -> str:
 
 
 def _prefixes() -> dict[str, str]:
-    from .namespaces import PREFIXES
+    from ..namespaces import PREFIXES
 
     return PREFIXES
 

@@ -30,8 +30,8 @@ from collections.abc import Iterator, Sequence
 import pyoxigraph as ox
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
-from .namespaces import PREFIXES
-from .store import Store
+from ..namespaces import PREFIXES
+from . import Store
 
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 

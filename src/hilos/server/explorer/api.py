@@ -22,8 +22,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from ..changes import Change, check_writable, journal, live_changes, undo
-from ..claims import (
+from ...changes import Change, check_writable, graph_namespace, journal, live_changes, undo
+from ...claims import (
     DEFAULT_GRAPH,
     ClaimView,
     EntityView,
@@ -38,8 +38,8 @@ from ..claims import (
     retract_claim,
     short,
 )
-from ..entities import describe, resolve, show
-from ..errors import (
+from ...entities import describe, show
+from ...errors import (
     AmbiguousEntity,
     BadInput,
     HilosError,
@@ -48,19 +48,18 @@ from ..errors import (
     UnknownGraph,
     UnknownQuery,
 )
-from ..errors import message as _
-from ..export.html import export_html
-from ..i18n import catalogue, choose
-from ..importers.resolution import graph_namespace
-from ..namespaces import PREFIXES, compact
-from ..network.brokers import brokers
-from ..network.paths import NoPath, chain_count, find_chains, find_paths_in_store
-from ..network.projection import Filters, filters_assumptions, project
-from ..queries import QueryDef, bind_parameters, library
-from ..search import search
-from ..store import GRAPH_BASE, Store
-from ..terms import Terms, qualifier_term, status_term
-from ..vocab import Concept, vocabulary
+from ...errors import message as _
+from ...export.html import export_html
+from ...i18n import catalogue, choose
+from ...namespaces import PREFIXES, compact
+from ...network.brokers import brokers
+from ...network.paths import NoPath, chain_count, find_chains, find_paths_in_store
+from ...network.projection import Filters, filters_assumptions, project
+from ...search import resolve, search
+from ...sparql.library import QueryDef, bind_parameters, library
+from ...store import GRAPH_BASE, Store
+from ...terms import Terms, qualifier_term, status_term
+from ...vocab import Concept, vocabulary
 
 Params = Mapping[str, Sequence[str]]
 
