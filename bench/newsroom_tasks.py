@@ -380,11 +380,14 @@ def analyses_hilos(
     store: str, steps: list[str], params: dict[str, Any], repeats: int, samples: int
 ) -> None:
     """The analysis commands on the projection of the store (built once, timed as its own
-    step): chains, betweenness centrality, brokers, communities, disruption."""
+    step): chains, betweenness centrality, brokers, communities, disruption. Communities and
+    disruption by degree run on the arrays, as the commands do (their conversion from the graph
+    timed with them)."""
+    from hilos.network.arrays import from_graph
     from hilos.network.brokers import brokers
     from hilos.network.centrality import centrality
     from hilos.network.communities import communities
-    from hilos.network.disrupt import disrupt
+    from hilos.network.disrupt import disrupt, disrupt_network
     from hilos.network.paths import find_chains
     from hilos.network.projection import Filters, Projection
     from hilos.store import Store
@@ -407,7 +410,9 @@ def analyses_hilos(
         "centrality": lambda: centrality(graph, "betweenness", samples=samples, top=20).sampled,
         "brokers": lambda: len(brokers(graph, top=20, samples=samples).brokers),
         "communities": lambda: len(communities(graph, seed=0).communities),
-        "disrupt": lambda: disrupt(graph, steps=5).steps[-1].lcc_fraction,
+        "disrupt": lambda: (
+            disrupt_network(from_graph(undirected.analysis_graph()), steps=5).steps[-1].lcc_fraction
+        ),
         "disrupt betweenness": lambda: (
             disrupt(graph, strategy="betweenness", mode="block", steps=2, samples=samples)
             .steps[-1]

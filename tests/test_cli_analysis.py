@@ -281,6 +281,22 @@ def test_disrupt_in_blocks_as_table(hilos: Any) -> None:
 # ---------------------------------------------------------------------------------- communities
 
 
+def test_the_communities_json_is_the_encoders_text(memory_store: Store) -> None:
+    """The JSON the command writes from templates is byte for byte `to_json`'s, on the curated
+    graph and on members whose names need escaping or have no sphere."""
+    from hilos.cli.analysis import communities_json, to_json
+    from hilos.network.communities import communities
+
+    graph = project(memory_store, Filters()).analysis_graph()
+    for seed, weighted in [(0, False), (5, True)]:
+        result = communities(graph, seed=seed, weighted=weighted)
+        assert communities_json(result) == to_json(result.as_dict())
+    odd = nx.Graph([('say "hi"\n', "Cherán ✓"), ("Cherán ✓", "a\\b"), ("x", "y")])
+    odd.nodes["Cherán ✓"].update(label="Cherán\t✓", sphere="community")
+    result = communities(odd, seed=1, resolution=0.5)
+    assert communities_json(result) == to_json(result.as_dict())
+
+
 def test_communities_as_json(hilos: Any, memory_store: Store) -> None:
     first = ok_json(hilos("communities", "--seed", "3", "--format", "json"))
     again = ok_json(hilos("communities", "--seed", "3", "--format", "json"))

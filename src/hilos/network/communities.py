@@ -1,22 +1,29 @@
 """Which actors cluster together: Louvain communities and their modularity.
 
-Louvain (networkx's `louvain_communities`) runs on the undirected simple graph of the projection,
+Louvain (igraph's `community_multilevel`, compiled: a million actors in seconds where networkx's
+`louvain_communities` took minutes) runs on the undirected simple graph of the projection, its
+links in a fixed order (sorted pairs of node numbers, the nodes in the projection's order),
 unweighted unless asked (weighted: the weight of a pair is the sum of its ties' evidence scores,
-1 per tie without one). Louvain is randomised: the same `seed` on the same network gives the same
-partition; another seed may give another one.
+1 per tie without one). Louvain is randomised: igraph draws from a `random.Random(seed)` given
+to it for this run only, so the same `seed` on the same network gives the same partition;
+another seed may give another one. The modularity is igraph's, the same formula as networkx's
+`modularity` (with the resolution).
 """
 
 from __future__ import annotations
 
+import random
 from collections import Counter
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from ..errors import BadInput
 from ..errors import message as _
-from .centrality import label_of, simple_graph, sphere_of
+from .arrays import ArrayNetwork, compiled_graph, from_graph
 from .evidence import Node as Member
 
 
@@ -74,33 +81,63 @@ def communities(
     >>> [[m.id for m in c.members] for c in result.communities], round(result.modularity, 3)
     ([['a', 'b', 'c'], ['x', 'y', 'z']], 0.5)
     """
+    return communities_of(from_graph(graph), seed, resolution, weighted=weighted)
+
+
+def communities_of(
+    network: ArrayNetwork, seed: int = 0, resolution: float = 1.0, *, weighted: bool = False
+) -> CommunitiesResult:
+    """`communities` of the network's arrays."""
     if not resolution > 0:
         raise BadInput(_("--resolution must be greater than 0, got {value}", value=resolution))
-    simple = simple_graph(graph, directed=False)
-    weight = "weight" if weighted else None
-    total = simple.size(weight=weight)
-    if total > 0:
-        parts: list[set[Any]] = nx.community.louvain_communities(
-            simple, weight=weight, resolution=resolution, seed=seed
-        )
-        modularity = float(
-            nx.community.modularity(simple, parts, weight=weight, resolution=resolution)
-        )
-    else:
-        parts = [{node} for node in simple]
-        modularity = 0.0
-    groups = [
-        sorted(
-            (Member(str(n), label_of(simple, n), sphere_of(simple, n)) for n in part),
-            key=lambda m: (m.label, m.id),
-        )
-        for part in parts
-    ]
-    groups.sort(key=lambda members: (-len(members), members[0].label, members[0].id))
+    membership, modularity = louvain(network, seed, resolution, weighted=weighted)
     return CommunitiesResult(
-        communities=[Community(number, members) for number, members in enumerate(groups, 1)],
+        communities=_grouped(network, membership),
         modularity=modularity,
         seed=seed,
         resolution=resolution,
         weighted=weighted,
     )
+
+
+def louvain(
+    network: ArrayNetwork, seed: int, resolution: float, *, weighted: bool
+) -> tuple[np.ndarray, float]:
+    """Each node's community number, and the partition's modularity (see the module)."""
+    import igraph  # type: ignore[import-untyped]
+
+    links = network.links(directed=False)
+    weights = links.weights if weighted else None
+    total = float(links.weights.sum()) if weighted else float(len(links.tails))
+    if total <= 0:
+        return np.arange(network.count), 0.0
+    compiled = compiled_graph(network.count, links)
+    listed = None if weights is None else weights.tolist()
+    igraph.set_random_number_generator(random.Random(seed))
+    try:
+        found = compiled.community_multilevel(weights=listed, resolution=resolution)
+    finally:
+        igraph.set_random_number_generator(random)
+    membership = np.asarray(found.membership, dtype=np.int64)
+    modularity = compiled.modularity(found.membership, weights=listed, resolution=resolution)
+    return membership, float(modularity)
+
+
+def _grouped(network: ArrayNetwork, membership: np.ndarray) -> list[Community]:
+    """The communities as members sorted by (label, id), largest first (ties: first member)."""
+    nodes = network.nodes
+    everyone = np.arange(network.count)
+    members = [
+        Member(node_id, label, sphere)
+        for node_id, label, sphere in zip(
+            nodes.id_list(everyone), nodes.label_list(everyone), nodes.sphere_list(everyone),
+            strict=True,
+        )
+    ]  # fmt: skip
+    groups: dict[int, list[Member]] = {}
+    for member, number in zip(members, membership.tolist(), strict=True):
+        groups.setdefault(number, []).append(member)
+    by_name = attrgetter("label", "id")
+    ordered = [sorted(group, key=by_name) for group in groups.values()]
+    ordered.sort(key=lambda group: (-len(group), group[0].label, group[0].id))
+    return [Community(number, group) for number, group in enumerate(ordered, 1)]

@@ -3,7 +3,7 @@
 Reading every tie and the description of every entity from a large store is what made each
 analysis slow (135 s on a million entities, before any computing). So that reading is done once
 per state of the store (`Store.state()`, which every write changes) and saved with
-`hilos.cache`, in columns:
+`hilos.store.cache`, in columns:
 
 * a table of strings (IRIs, lexical forms, labels), every other column pointing into it;
 * one row per tie record (as `projection._records` reads them, in the same order): the tie,
@@ -23,7 +23,7 @@ import contextlib
 import gc
 from array import array
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import networkx as nx
@@ -33,6 +33,7 @@ from ..namespaces import compact
 from ..store import Store, cache
 from ..store import indexes as scan
 from ..vocab import vocabulary
+from .arrays import ArrayNetwork, NodeTable, from_graph
 from .context import outside_descriptions
 from .projection import (
     _TIE_ONLY,
@@ -48,6 +49,7 @@ from .projection import (
     descriptions,
     evidence_score,
     in_network,
+    project,
 )
 
 KIND = "projection"
@@ -223,6 +225,29 @@ def _test(results: list[bool | _Failed], inverse: np.ndarray, reaching: np.ndarr
 
 def project_saved(store: Store, filters: Filters, *, lang: str = "en") -> Projection:
     """`project` from the saved material (derived first if the store changed since)."""
+    edges, nodes, counts, elsewhere = _filtered(store, filters, lang)
+    with _no_collection():
+        return edges.projection(nodes, filters, counts, elsewhere)
+
+
+def network_saved(
+    store: Store, filters: Filters, *, lang: str = "en"
+) -> tuple[ArrayNetwork, Projection] | None:
+    """The analysed network of `project_saved` as arrays (no graph built), with a projection
+    that says what it was made of (its graph left empty); None where the arrays cannot say
+    the same as the graph (identity claims to apply, entities described by other graphs, a
+    tie read both ways): the caller projects the graph then."""
+    edges, nodes, counts, elsewhere = _filtered(store, filters, lang)
+    if elsewhere or edges.described:
+        return None
+    return edges.network(nodes, filters, counts)
+
+
+def _filtered(
+    store: Store, filters: Filters, lang: str
+) -> tuple[_Edges, np.ndarray, dict[str, int], dict[str, tuple[str, ...]]]:
+    """The ties the filters keep, their ends in order, the counts of what was dropped and the
+    entities described by other graphs than those asked for."""
     graphs = list(filters.graphs) or None
     maker = TieFilter(store, filters)
     found = material(store, graphs, lang)
@@ -326,8 +351,7 @@ def project_saved(store: Store, filters: Filters, *, lang: str = "en") -> Projec
             others.add_nodes_from(elsewhere)
             describe_each(store, scan.View(store), others, elsewhere, lang)
             edges.described = {untyped[name]: data for name, data in others.nodes(data=True)}
-    with _no_collection():
-        return edges.projection(nodes, filters, counts, elsewhere)
+    return edges, nodes, counts, elsewhere
 
 
 @contextlib.contextmanager
@@ -370,6 +394,16 @@ class _Edges:
         found: np.ndarray = self.found.typed[self.position[nodes]]
         return found
 
+    def kinds(self, nodes: np.ndarray) -> list[str]:
+        """Each node's kind ("other" where it has none), as its description says."""
+        by_shape = [shape[0] or "other" for shape in self.shapes]
+        found = [by_shape[shape] for shape in self.found.described[self.position[nodes]].tolist()]
+        if self.described:
+            for at, node in enumerate(nodes.tolist()):
+                if node in self.described:
+                    found[at] = self.described[node]["kind"] or "other"
+        return found
+
     def descriptions(self, nodes: np.ndarray) -> dict[int, dict[str, Any]]:
         """Each node's label, sphere, spheres, kind and types, in the order of `nodes`."""
         found, strings = self.found, self.found.strings
@@ -394,6 +428,113 @@ class _Edges:
             described[node] = dict(description)
         return described
 
+    def kept(self, nodes: np.ndarray, filters: Filters) -> _Kept:
+        """What `finish_projection` keeps of the graph of every kept tie: the context entities
+        (and the actors tied only to them) never join the network."""
+        strings = self.found.strings
+        kept = _Kept(rows=self.rows)
+        kinds = self.kinds(nodes)
+        networked = {kind: in_network(kind, filters) for kind in set(kinds)}
+        context: list[int] = []
+        outside = np.zeros(len(strings), dtype=np.bool_)
+        for node, kind in zip(nodes.tolist(), kinds, strict=True):
+            if not networked[kind]:
+                kept.left_out[kind] = kept.left_out.get(kind, 0) + 1
+                kept.left_out_nodes[strings[node]] = kind
+                context.append(node)
+            elif kind == "other":
+                kept.untyped += 1
+        outside[context] = True
+        ties = self.found.ties
+        sources, targets = self.sources, self.targets
+        away = outside[sources] | outside[targets]
+        if away.any():
+            # each edge once (a tie read with several values of a property is one edge)
+            cut = np.unique(
+                np.stack([ties["tie"][self.rows[away]], sources[away], targets[away]], axis=1),
+                axis=0,
+            )
+            kept.lost = int(outside[cut[:, 1]].sum() + outside[cut[:, 2]].sum())
+        kept.rows = self.rows[~away]
+        kept.sources, kept.targets = sources[~away], targets[~away]
+        linked = np.zeros(len(strings), dtype=np.bool_)
+        linked[kept.sources] = True
+        linked[kept.targets] = True
+        kept.linked = linked
+        if kept.lost:
+            kept.tied_only_to_context = int((~outside[nodes] & ~linked[nodes]).sum())
+        return kept
+
+    def summary(self, kept: _Kept, graph: nx.MultiDiGraph, filters: Filters,
+                dropped: dict[str, int]) -> Projection:  # fmt: skip
+        """The projection of `graph`, with the counts of what was left out."""
+        if kept.lost:
+            dropped["context entity at an end"] = (
+                dropped.get("context entity at an end", 0) + kept.lost
+            )
+        projection = Projection(graph=graph, filters=filters, dropped=dropped)
+        projection.left_out = kept.left_out
+        projection.left_out_nodes = kept.left_out_nodes
+        projection.untyped = kept.untyped
+        projection.tied_only_to_context = kept.tied_only_to_context
+        return projection
+
+    def network(
+        self, nodes: np.ndarray, filters: Filters, dropped: dict[str, int]
+    ) -> tuple[ArrayNetwork, Projection] | None:
+        """The kept network as arrays (see `network_saved`)."""
+        kept = self.kept(nodes, filters)
+        compacted, relation_row = self.attributes[0], self.attributes[1]
+        if IDENTITY in {compacted[r] for r in np.unique(relation_row[kept.rows]).tolist()}:
+            return None
+        ties = self.found.ties["tie"][kept.rows]
+        sources, targets, rows = kept.sources, kept.targets, kept.rows
+        if len(np.unique(ties)) < len(ties):
+            last = _last_of_each(np.stack([ties, sources, targets], axis=1))
+            if not filters.directed and _read_both_ways(ties[last], sources[last], targets[last]):
+                return None
+            sources, targets, rows = sources[last], targets[last], rows[last]
+        shown = nodes[kept.linked[nodes]]
+        position = np.full(len(self.found.strings), -1, dtype=np.int64)
+        position[shown] = np.arange(len(shown))
+        table = self.node_table(shown)
+        network = ArrayNetwork(
+            nodes=table,
+            sources=position[sources],
+            targets=position[targets],
+            scores=self.scores(rows),
+            directed=filters.directed,
+        )
+        return network, self.summary(kept, nx.MultiDiGraph(), filters, dropped)
+
+    def scores(self, rows: np.ndarray) -> np.ndarray:
+        """Each tie's evidence score, computed once per (status, confidence)."""
+        _c, _r, statuses, status_row, confidences, confidence_row, _m, _mr = self.attributes
+        width = len(confidences)
+        pairs = status_row[rows] * width + confidence_row[rows]
+        distinct, inverse = np.unique(pairs, return_inverse=True)
+        table = np.asarray(
+            [
+                evidence_score(statuses[pair // width], confidences[pair % width])
+                for pair in distinct.tolist()
+            ],
+            dtype=np.float64,
+        )
+        found: np.ndarray = table[inverse.reshape(-1)]
+        return found
+
+    def node_table(self, shown: np.ndarray) -> NodeTable:
+        """The ids, labels and spheres of the nodes shown, as columns over the strings."""
+        rows = self.position[shown]
+        spheres = [(found[0] if found else None, found) for found in (s[1] for s in self.shapes)]
+        return NodeTable(
+            strings=self.found.strings,
+            ids=shown,
+            labels=self.found.labels[rows],
+            shapes=self.found.described[rows],
+            spheres=spheres,
+        )
+
     def projection(
         self,
         nodes: np.ndarray,
@@ -404,39 +545,10 @@ class _Edges:
         """What `finish_projection` makes of the graph of every kept tie, made directly: the
         context entities (and the actors tied only to them) never join the graph."""
         strings = self.found.strings
-        described = self.descriptions(nodes)
-        left_out: dict[str, int] = {}
-        left_out_nodes: dict[str, str] = {}
-        untyped = 0
-        context: list[int] = []
-        outside = np.zeros(len(strings), dtype=np.bool_)
-        kinds = {description["kind"] or "other" for description in described.values()}
-        networked = {kind: in_network(kind, filters) for kind in kinds}
-        for node, description in described.items():
-            kind = description["kind"] or "other"
-            if not networked[kind]:
-                left_out[kind] = left_out.get(kind, 0) + 1
-                left_out_nodes[strings[node]] = kind
-                context.append(node)
-            elif kind == "other":
-                untyped += 1
-        outside[context] = True
+        kept = self.kept(nodes, filters)
+        described, linked = self.descriptions(nodes), kept.linked
         ties = self.found.ties
-        sources, targets = self.sources, self.targets
-        away = outside[sources] | outside[targets]
-        lost = 0
-        if away.any():
-            # each edge once (a tie read with several values of a property is one edge)
-            cut = np.unique(
-                np.stack([ties["tie"][self.rows[away]], sources[away], targets[away]], axis=1),
-                axis=0,
-            )
-            lost = int(outside[cut[:, 1]].sum() + outside[cut[:, 2]].sum())
-        rows = self.rows[~away]
-        sources, targets = sources[~away], targets[~away]
-        linked = np.zeros(len(strings), dtype=np.bool_)
-        linked[sources] = True
-        linked[targets] = True
+        rows, sources, targets = kept.rows, kept.sources, kept.targets
         graph = nx.MultiDiGraph()
         succ, pred, attributes = graph._succ, graph._pred, graph._node
         joined = linked[nodes].tolist()
@@ -483,20 +595,45 @@ class _Edges:
                 keys[key].update(data)
             else:
                 keys[key] = data
-        if lost:
-            dropped["context entity at an end"] = dropped.get("context entity at an end", 0) + lost
-        projection = Projection(graph=graph, filters=filters, dropped=dropped)
-        projection.left_out = left_out
-        projection.left_out_nodes = left_out_nodes
-        projection.untyped = untyped
-        if lost:
-            projection.tied_only_to_context = int((~outside[nodes] & ~linked[nodes]).sum())
+        projection = self.summary(kept, graph, filters, dropped)
         if IDENTITY in {compacted[r] for r in np.unique(relation_row[rows]).tolist()}:
             apply_identities(projection)
         projection.described_elsewhere = {
             node: found for node, found in elsewhere.items() if node in projection.graph
         }
         return projection
+
+
+@dataclass
+class _Kept:
+    """What is left of the kept ties once the context entities are left out (`_Edges.kept`)."""
+
+    rows: np.ndarray
+    sources: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    targets: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    linked: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))
+    left_out: dict[str, int] = field(default_factory=dict)
+    left_out_nodes: dict[str, str] = field(default_factory=dict)
+    untyped: int = 0
+    lost: int = 0
+    tied_only_to_context: int = 0
+
+
+def _last_of_each(keys: np.ndarray) -> np.ndarray:
+    """The rows (in order) that are the last of their key (a row of `keys`): the graph keeps
+    one edge per tie and pair of ends, with the attributes read last."""
+    backwards = keys[::-1]
+    _distinct, first = np.unique(backwards, axis=0, return_index=True)
+    last: np.ndarray = np.sort(len(keys) - 1 - first)
+    return last
+
+
+def _read_both_ways(ties: np.ndarray, sources: np.ndarray, targets: np.ndarray) -> bool:
+    """Whether a tie joins two actors both ways (a → b and b → a): the undirected graph makes
+    one edge of the two, which the arrays do not."""
+    low, high = np.minimum(sources, targets), np.maximum(sources, targets)
+    undirected = np.unique(np.stack([ties, low, high], axis=1), axis=0)
+    return len(undirected) < len(ties)
 
 
 def _shape(text: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
@@ -508,4 +645,28 @@ def _shape(text: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     )
 
 
-__all__ = ["KIND", "Material", "derive", "material", "project_saved"]
+def project_network(
+    store: Store, filters: Filters, *, lang: str = "en"
+) -> tuple[ArrayNetwork, Projection]:
+    """The analysed network as arrays, and the projection that says what it is made of: from
+    the saved material where the store keeps it and the arrays say what the graph would;
+    otherwise from the projected graph (a remote endpoint, identity claims to apply…)."""
+    if cache.enabled(store):
+        for name in filters.graphs:
+            store.graph(name)  # an unknown or malformed name fails here, before anything is read
+        found = network_saved(store, filters, lang=lang)
+        if found is not None:
+            return found
+    projection = project(store, filters, lang=lang)
+    return from_graph(projection.analysis_graph()), projection
+
+
+__all__ = [
+    "KIND",
+    "Material",
+    "derive",
+    "material",
+    "network_saved",
+    "project_network",
+    "project_saved",
+]
