@@ -306,7 +306,7 @@ def _fork_once(action: Callable[[], int], limit: float) -> dict[str, Any]:
 
 def interactive_hilos(store: str, steps: list[str], params: dict[str, Any], repeats: int) -> None:
     """search (cold, then warm), show and paths as the command line runs them, store open."""
-    from hilos.entities import show
+    from hilos.entities import card as entity_card
     from hilos.network.projection import Filters
     from hilos.search import search
     from hilos.store import Store
@@ -325,7 +325,7 @@ def interactive_hilos(store: str, steps: list[str], params: dict[str, Any], repe
                 times += more
             emit({"step": step, "times": times, "hits": len(hits)})
         elif step == "show":
-            times, card = repeat(lambda: show(opened, params["show"]), repeats)
+            times, card = repeat(lambda: entity_card(opened, params["show"]), repeats)
             emit({"step": step, "times": times, "ties": len(card.ties)})
         elif step.startswith("paths"):
             a, b = params["paths"][int(step[-1])]

@@ -61,7 +61,7 @@ def test_add_a_claim_with_a_new_end_and_words_in_spanish(store: Store) -> None:
     assert (view.relation, view.status, view.confidence) == ("hilos:Protection", "alleged", 0.8)
     assert view.to == HID + "zetas" and view.from_label == "Mayor X (fictional)"
     assert view.qualifiers == ("some-of",) and view.start == "2022-03"
-    assert view.sources == ("Interview 1 (2024)",) and view.quote == QUOTE
+    assert view.citations == ("Interview 1 (2024)",) and view.quote == QUOTE
     assert ask(store, f"ASK {{ <{view.from_}> a hilos:Mayor ; hilos:sphere hilos:StateSphere }}")
     # an alleged claim is a claim, not a direct link (see the claim model)
     assert not ask(store, f"ASK {{ <{view.from_}> hilos:protects hid:zetas }}")
@@ -87,7 +87,7 @@ def test_an_edit_keeps_the_old_version_dated_and_linked(store: Store) -> None:
         store, view.short_id, status="reported", source="Interview 5 (2024)", reason="corroborated"
     )
     assert edited.id == view.id and edited.status == "reported"
-    assert edited.sources == ("Interview 5 (2024)",) and edited.quote == QUOTE
+    assert edited.citations == ("Interview 5 (2024)",) and edited.quote == QUOTE
     history = claims.claim_history(store, view.short_id)
     assert [v.current for v in history] == [True, False]
     old = history[1]
@@ -110,9 +110,9 @@ def test_a_retracted_claim_is_kept_and_counted_by_nothing(store: Store) -> None:
     assert (retracted.status, retracted.reason) == ("retracted", "the witness withdrew")
     assert not ask(store, f"ASK {{ <{view.from_}> hilos:protects hid:zetas }}")
     assert view.id not in {k for _, _, k in project(store).graph.edges(keys=True)}
-    from hilos.entities import show
+    from hilos.entities import card
 
-    (tie,) = [t for t in show(store, view.from_).ties if t.id == view.id]
+    (tie,) = [t for t in card(store, view.from_).ties if t.id == view.id]
     assert tie.status == "retracted" and tie.reason == "the witness withdrew"
     with pytest.raises(BadInput, match="reason"):
         claims.retract_claim(store, view.short_id, reason=" ")

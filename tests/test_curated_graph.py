@@ -13,7 +13,7 @@ import rdflib
 from rdflib import RDF, RDFS, Namespace
 
 from conftest import shared
-from hilos.entities import show
+from hilos.entities import card as entity_card
 from hilos.search import search
 from hilos.store import Store
 from hilos.validate import validate_store
@@ -119,7 +119,7 @@ def test_every_actor_has_a_sphere_and_labels_in_both_languages(
     for actor in actors:
         languages = {label.language for label in curated.objects(actor, RDFS.label)}
         assert {"en", "es"} <= languages, actor
-        card = show(memory_store, str(actor))
+        card = entity_card(memory_store, str(actor))
         assert card.summary.spheres, actor
 
 
@@ -218,8 +218,8 @@ def test_each_actor_and_place_the_report_names_is_in_the_graph(
 
 
 def test_sinaloa_and_zetas_show_contrasting_profiles(memory_store: Store) -> None:
-    sinaloa = show(memory_store, "https://w3id.org/hilos/id/sinaloa-cartel")
-    zetas = show(memory_store, "https://w3id.org/hilos/id/zetas")
+    sinaloa = entity_card(memory_store, "https://w3id.org/hilos/id/sinaloa-cartel")
+    zetas = entity_card(memory_store, "https://w3id.org/hilos/id/zetas")
     sinaloa_relations = {t.relation for t in sinaloa.ties}
     zetas_relations = {t.relation for t in zetas.ties}
     # Sinaloa: bribery of officials, acquiescence of communities, drug production/trans-shipment
@@ -236,9 +236,9 @@ def test_sinaloa_and_zetas_show_contrasting_profiles(memory_store: Store) -> Non
 
 
 def test_the_mayors_card_shows_the_iguala_chain(memory_store: Store) -> None:
-    mayor = show(memory_store, "https://w3id.org/hilos/id/jose-luis-abarca")
+    mayor = entity_card(memory_store, "https://w3id.org/hilos/id/jose-luis-abarca")
     command = [t for t in mayor.ties if t.relation == "hilos:Command"]
     assert [t.other for t in command] == ["https://w3id.org/hilos/id/iguala-municipal-police"]
-    police = show(memory_store, command[0].other)
+    police = entity_card(memory_store, command[0].other)
     handover = [t for t in police.ties if t.relation == "hilos:Collusion"]
     assert "https://w3id.org/hilos/id/guerreros-unidos" in [t.other for t in handover]

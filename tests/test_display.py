@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import rdflib
 
-from hilos.entities import show
+from hilos.entities import card as entity_card
 from hilos.export.html import network_view
 from hilos.namespaces import expand
 from hilos.network.paths import find_paths_in_store
@@ -62,7 +62,7 @@ def test_a_card_shows_every_tie_with_its_evidence(
     memory_store: Store, monkeypatch: pytest.MonkeyPatch, lang: str
 ) -> None:
     monkeypatch.setenv("HILOS_LANG", lang)
-    card = show(memory_store, resolve(memory_store, "José Luis Abarca"))
+    card = entity_card(memory_store, resolve(memory_store, "José Luis Abarca"))
     shown = _read(card._repr_html_())
     text = " ".join(" ".join(shown.text).split())
     assert card.summary.label in text
@@ -96,7 +96,7 @@ def test_a_path_reads_left_to_right_with_each_hop(memory_store: Store) -> None:
 def test_hostile_strings_are_escaped(tmp_path: Path) -> None:
     store = Store.in_memory()
     store.load(str(write_hostile(tmp_path)))
-    card = show(store, "https://w3id.org/hilos/id/hostile-actor")
+    card = entity_card(store, "https://w3id.org/hilos/id/hostile-actor")
     fragment = card._repr_html_()
     for hostile in (HOSTILE_LABEL, HOSTILE_QUOTE, HOSTILE_CITATION):
         assert hostile not in fragment

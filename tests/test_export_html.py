@@ -167,7 +167,8 @@ def test_vis_network_is_in_line_with_its_licence(curated_page: str) -> None:
     assert "cdn" not in curated_page.lower().replace("cdnjs", "")
 
 
-def test_content_security_policy_allows_exactly_the_two_scripts(curated_page: str) -> None:
+def test_content_security_policy_allows_exactly_the_three_scripts(curated_page: str) -> None:
+    """vis-network, the helpers shared with the explorer (webshared/common.js) and page.js."""
     match = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', curated_page)
     assert match
     policy = match.group(1).replace("&#x27;", "'")
@@ -175,16 +176,15 @@ def test_content_security_policy_allows_exactly_the_two_scripts(curated_page: st
     assert "unsafe-inline" not in policy.split("style-src")[0]
     assert "unsafe-eval" not in policy
     scripts = re.findall(r"<script>(.*?)</script>", curated_page, re.DOTALL)
-    assert len(scripts) == 2
+    assert len(scripts) == 3
     for script in scripts:
         digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
         assert f"'sha256-{digest}'" in policy
 
 
-def test_the_page_script_never_writes_html() -> None:
-    script = (Path(__file__).resolve().parents[1] / "src/hilos/export/page.js").read_text(
-        encoding="utf-8"
-    )
+@pytest.mark.parametrize("name", ["export/page.js", "webshared/common.js"])
+def test_the_page_script_never_writes_html(name: str) -> None:
+    script = (Path(__file__).resolve().parents[1] / "src/hilos" / name).read_text(encoding="utf-8")
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
         assert sink not in script
     assert "new Function" not in script
@@ -215,7 +215,7 @@ def test_hostile_strings_appear_only_escaped_in_the_json(
     ):
         assert raw not in text, raw
     # Exactly the page's own script elements close: none opened by the data.
-    assert text.count("</script>") == 3
+    assert text.count("</script>") == 4  # the data, vis-network, the shared helpers, page.js
     assert "<title>&lt;b&gt;Title&lt;/b&gt; &amp; co</title>" in text
     assert "\\u003cimg src=x onerror=alert(1)\\u003e" in text
     # Parsed back, every string is intact.

@@ -426,6 +426,9 @@ def test_no_path_from_an_actor_whose_only_tie_is_refuted(tmp_path: Path) -> None
     reason = caught.value.reason
     assert (reason.kind, reason.source_part, reason.target_part) == ("alone", 1, 2)
     assert "has no tie that can carry a path" in reason.describe("en")
+    # named as the data names it, not by its identifier (it is not in the projection)
+    assert reason.source_label == "Mayor A"
+    assert "Mayor A" in reason.describe("en") and "example.org" not in reason.describe("en")
     # the other way round, the same reason about the same end
     with pytest.raises(NoPath) as caught:
         find_paths_in_store(store, Filters(), gang, mayor)

@@ -165,6 +165,8 @@ def test_the_page_is_served_with_a_strict_policy(base: str) -> None:
     assert page == (EXPLORER / "index.html").read_text(encoding="utf-8")
     loaded = re.findall(r'(?:src|href)="([^"]*)"', page)
     assert sorted(loaded) == [
+        "/assets/common.css",
+        "/assets/common.js",
         "/assets/explorer.css",
         "/assets/explorer.js",
         "/assets/vendor/yasgui/yasgui.min.css",
@@ -183,8 +185,14 @@ def test_the_assets_are_served_and_nothing_else(base: str) -> None:
         status, headers, body = fetch(f"{base}/assets/{name}")
         assert status == 200 and headers["Content-Type"].startswith(media)
         assert body == (EXPLORER / name).read_bytes()
+    for name, media in [("common.js", "text/javascript"), ("common.css", "text/css")]:
+        status, headers, body = fetch(f"{base}/assets/{name}")
+        assert status == 200 and headers["Content-Type"].startswith(media)
+        assert body == (EXPLORER.parents[1] / "webshared" / name).read_bytes()
     for path in [
         "/assets/index.html",
+        "/assets/webshared/common.js",
+        "/assets/../../webshared/common.js",
         "/assets/../server.py",
         "/assets/%2e%2e/api.py",
         "/assets/",
@@ -196,8 +204,15 @@ def test_the_assets_are_served_and_nothing_else(base: str) -> None:
 
 def test_the_files_name_no_other_host_and_write_no_html() -> None:
     page = (EXPLORER / "index.html").read_text(encoding="utf-8")
-    style = (EXPLORER / "explorer.css").read_text(encoding="utf-8")
-    script = (EXPLORER / "explorer.js").read_text(encoding="utf-8")
+    shared = EXPLORER.parents[1] / "webshared"
+    style = "".join(
+        (folder / name).read_text(encoding="utf-8")
+        for folder, name in [(shared, "common.css"), (EXPLORER, "explorer.css")]
+    )
+    script = "".join(
+        (folder / name).read_text(encoding="utf-8")
+        for folder, name in [(shared, "common.js"), (EXPLORER, "explorer.js")]
+    )
     assert "http" not in page and "http" not in style and "url(" not in style
     # The only absolute IRIs in the script are the vocabularies' names it shortens IRIs with.
     assert set(re.findall(r'"(https?://[^"]*)"', script)) <= set(PREFIXES.values())

@@ -58,6 +58,10 @@ def test_the_installed_wheel_works_on_its_own(tmp_path: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         inside = set(archive.namelist())
     assert "hilos/py.typed" in inside
+    # the helpers and styles the explorer and the page share, and the store's own queries
+    assert {"hilos/webshared/common.js", "hilos/webshared/common.css"} <= inside
+    internal = {f"hilos/sparql/{p.name}" for p in (REPO / "src/hilos/sparql").glob("*.rq")}
+    assert internal <= inside
     vendored = {p.name for p in (REPO / "src" / VIS).iterdir()}
     assert {VIS + name for name in vendored} <= inside
     assert {"vis-network.min.js", "LICENSE-MIT", "LICENSE-APACHE-2.0"} <= vendored

@@ -6,7 +6,7 @@ The Python API is the same one the command line uses::
 
     store = hilos.open_store()                    # the embedded store, created on first use
     hits = hilos.search(store, "Guerreros Unidos")
-    card = hilos.show(store, hilos.resolve(store, "José Luis Abarca"))
+    card = hilos.card(store, hilos.resolve(store, "José Luis Abarca"))
     result = hilos.run_query(store, "groups-in-place", {"place": "Mexico"})
     for row in result.rows:
         print(row["group"], row["quote"])
@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from importlib import metadata as _metadata
 from os import PathLike
 
-from .entities import Card, TieView, show
+from .entities import Card, TieView, card
 from .errors import HilosError
 from .search import SearchHit, resolve, search
 from .sparql.library import QueryDef, QueryResult, find_query, library
@@ -54,6 +54,11 @@ def run_query(
     return _run(store, definition, params, graphs=graphs)
 
 
+show = card
+"""The earlier name of `card` (it returns a `Card`; `hilos show` prints one), kept so scripts
+written against it keep working."""
+
+
 __all__ = [
     "Card",
     "GraphInfo",
@@ -66,6 +71,7 @@ __all__ = [
     "TieView",
     "ValidationReport",
     "__version__",
+    "card",
     "library",
     "open_store",
     "resolve",

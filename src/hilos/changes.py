@@ -28,16 +28,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import quote
 
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
 from .errors import BadInput, Message, NotFound, UnknownGraph
 from .errors import message as _
+from .evidence import Record
 from .namespaces import DCTERMS, HILOS, HILOS_NS, PROV, RDF_TYPE, RDFS, XSD
 from .resources import file_sha256
 from .store import GRAPH_BASE, Store, graph_iri
@@ -47,7 +48,7 @@ ORIGIN = "hilos claims"
 
 
 @dataclass(frozen=True)
-class Change:
+class Change(Record):
     """One change of a graph's journal."""
 
     iri: str
@@ -65,20 +66,11 @@ class Change:
     title: str | None = None
     """For an imported file: the file's name."""
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "id": self.iri,
-            "number": self.number,
-            "action": self.action,
-            "time": self.time,
-            "changed": self.changed,
-            "reason": self.reason,
-            "added": self.added,
-            "removed": self.removed,
-            "undoes": self.undoes,
-            "graph": self.graph,
-            "file": self.title,
-        }
+    json_keys: ClassVar[tuple[str, ...]] = (
+        "iri", "number", "action", "time", "changed", "reason", "added", "removed", "undoes",
+        "graph", "title",
+    )  # fmt: skip
+    json_names: ClassVar[Mapping[str, str]] = {"iri": "id", "title": "file"}
 
 
 ACTIONS = (

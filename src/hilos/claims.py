@@ -21,10 +21,12 @@ The report's own graphs ship with hilos and cannot be changed: record a claim of
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
@@ -40,6 +42,7 @@ from .changes import (
 from .entities import describe
 from .errors import BadInput, NotFound, UnknownEntity
 from .errors import message as _
+from .evidence import Claim, Record, Source, citations_of
 from .importers.resolution import citation_source, slug
 from .importers.values import AmbiguousDate, BadValue, read_confidence, read_date
 from .namespaces import DCTERMS, HILOS, PROV, RDF_TYPE, RDFS, SKOS, XSD, compact
@@ -75,57 +78,44 @@ _CLAIM_FIELDS = (
 )
 
 
-@dataclass(frozen=True)
-class ClaimView:
-    """A user's claim as the commands show it."""
+@dataclass(frozen=True, kw_only=True)
+class ClaimView(Claim):
+    """A user's claim as the commands show it: the claim, the graph it is in, the labels of its
+    relation and ends, when it was recorded and last changed, and the change that made it (for
+    a command that just did)."""
 
-    id: str
     graph: str
-    relation: str
     relation_label: str
-    from_: str
     from_label: str
-    to: str
     to_label: str
-    status: str | None
-    confidence: float | None
-    start: str | None
-    end: str | None
-    qualifiers: tuple[str, ...]
-    quote: str | None
-    locator: str | None
-    sources: tuple[str, ...]
-    reason: str | None = None
     recorded: str | None = None
     modified: str | None = None
     change: Change | None = field(default=None, compare=False)
+
+    json_keys: ClassVar[tuple[str, ...]] = (
+        "id", "short_id", "graph", "relation", "relation_label", "from_end", "to_end",
+        "status", "confidence", "start", "end", "qualifiers", "quote", "locator", "sources",
+        "reason", "recorded", "modified", "change",
+    )  # fmt: skip
+    json_names: ClassVar[Mapping[str, str]] = {"from_end": "from", "to_end": "to"}
+    json_values: ClassVar[Mapping[str, Callable[[Any], Any]]] = {"sources": citations_of}
 
     @property
     def short_id(self) -> str:
         return short(self.id)
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "short_id": self.short_id,
-            "graph": self.graph,
-            "relation": self.relation,
-            "relation_label": self.relation_label,
-            "from": {"id": self.from_, "label": self.from_label},
-            "to": {"id": self.to, "label": self.to_label},
-            "status": self.status,
-            "confidence": self.confidence,
-            "start": self.start,
-            "end": self.end,
-            "qualifiers": list(self.qualifiers),
-            "quote": self.quote,
-            "locator": self.locator,
-            "sources": list(self.sources),
-            "reason": self.reason,
-            "recorded": self.recorded,
-            "modified": self.modified,
-            "change": self.change.as_dict() if self.change else None,
-        }
+    @property
+    def citations(self) -> tuple[str, ...]:
+        """What each source is called, in order."""
+        return tuple(citations_of(self.sources))
+
+    @property
+    def from_end(self) -> dict[str, str]:
+        return {"id": self.from_, "label": self.from_label}
+
+    @property
+    def to_end(self) -> dict[str, str]:
+        return {"id": self.to, "label": self.to_label}
 
 
 def _claim_iri(ref: str) -> str:
@@ -566,7 +556,7 @@ def retract_claim(store: Store, ref: str, *, reason: str, lang: str = "en") -> C
 
 
 @dataclass(frozen=True)
-class Version:
+class Version(Record):
     """One version of a claim, newest first in a history."""
 
     id: str
@@ -581,20 +571,7 @@ class Version:
     since: str | None
     until: str | None
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "current": self.current,
-            "relation": self.relation,
-            "from": self.from_label,
-            "to": self.to_label,
-            "status": self.status,
-            "quote": self.quote,
-            "sources": list(self.sources),
-            "reason": self.reason,
-            "since": self.since,
-            "until": self.until,
-        }
+    json_names: ClassVar[Mapping[str, str]] = {"from_label": "from", "to_label": "to"}
 
 
 def claim_history(store: Store, ref: str, *, lang: str = "en") -> list[Version]:
@@ -678,7 +655,7 @@ def _view(
     if not found:
         raise NotFound(_("{claim} is not a claim", claim=short(claim_iri)))
     view = found[0]
-    return ClaimView(**{**view.__dict__, "change": change})
+    return dataclasses.replace(view, change=change)
 
 
 def _claim_sets(store: Store, graphs: Sequence[str] | None) -> list[tuple[str, Iterable[Triple]]]:
@@ -726,6 +703,11 @@ def _remote_claim_sets(
 
 
 _IN_GRAPH = re.compile(r"/(?:claim|tie|file|entity|source)/")
+
+
+def _cited(source: str, citations: Mapping[str, str]) -> Source:
+    """A source of a claim with its citation (its short name when it has none)."""
+    return Source(id=source, citation=citations.get(source, compact(source)))
 
 
 def _graph_from_iri(iri: str) -> str:
@@ -797,7 +779,7 @@ def list_claims(
             confidence = value(HILOS.confidence)
             found.append(
                 ClaimView(
-                    id=iri,
+                    tie=iri,
                     graph=graph or _graph_from_iri(iri),
                     relation=compact(relation),
                     relation_label=terms.ties[relation].label(lang),
@@ -820,7 +802,7 @@ def list_claims(
                     quote=value(HILOS.quote),
                     locator=value(HILOS.locator),
                     sources=tuple(
-                        citations.get(getattr(s, "value", ""), compact(getattr(s, "value", "")))
+                        _cited(getattr(s, "value", ""), citations)
                         for s in props.get(PROV.wasDerivedFrom.value, [])
                     ),
                     reason=value(HILOS.reason),
@@ -836,22 +818,20 @@ def list_claims(
 
 
 @dataclass(frozen=True)
-class EntityView:
+class EntityView(Record):
+    """A user's entity as the commands show it, with the change that made it (if any)."""
+
     id: str
     graph: str
     label: str
     types: tuple[str, ...]
     change: Change | None = None
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "short_id": short(self.id),
-            "graph": self.graph,
-            "label": self.label,
-            "types": list(self.types),
-            "change": self.change.as_dict() if self.change else None,
-        }
+    json_keys: ClassVar[tuple[str, ...]] = ("id", "short_id", "graph", "label", "types", "change")
+
+    @property
+    def short_id(self) -> str:
+        return short(self.id)
 
 
 def add_entity(

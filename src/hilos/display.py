@@ -1,6 +1,6 @@
 """How cards, paths and chains show themselves in a notebook: small self-contained HTML, every
 string escaped, every hop with its claim's status, quote and sources (Jupyter calls an object's
-`_repr_html_`; `hilos.entities.Card` and `hilos.network.paths.Path` define theirs with these
+`_repr_html_`; `hilos.entities.Card` and `hilos.network.paths.EvidencePath` define theirs with these
 functions).
 
 This module sits below the entities and the network that use it, so it names what it reads of
@@ -94,7 +94,7 @@ class Labelled(Protocol):
 
 
 class PathShape(Protocol):
-    """What a path or chain shows (`hilos.network.paths.Path`)."""
+    """What a path or chain shows (`hilos.network.paths.EvidencePath`)."""
 
     @property
     def score(self) -> float: ...

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 from . import sparql
 from .display import card_html
+from .evidence import Claim, Node, Source, cited_sources
 from .namespaces import HILOS, HILOS_NS, RDF_TYPE, RDFS, SKOS, compact, expand
 from .store import Store, solutions
 from .store.indexes import View
@@ -132,61 +133,48 @@ def exists(store: Store, iri: str) -> bool:
     return any(True for _ in rows)
 
 
-@dataclass(frozen=True)
-class SourceRef:
-    id: str
-    citation: str
+@dataclass(frozen=True, kw_only=True)
+class TieView(Claim):
+    """One tie of an entity, seen from that entity: the claim, which way it points
+    (`direction`: `out` from the entity, `in` towards it) and the other end's label and
+    sphere."""
 
-
-@dataclass(frozen=True)
-class TieView:
-    """One tie of an entity, seen from that entity."""
-
-    id: str
-    relation: str
     relation_label: str
     direction: str
-    other: str
     other_label: str
-    other_sphere: str | None
-    status: str | None
-    confidence: float | None
-    start: str | None
-    end: str | None
-    quote: str | None
-    locator: str | None
-    market: str | None
-    relation_text: str | None
-    sources: tuple[SourceRef, ...]
-    qualifiers: tuple[str, ...] = ()
-    """Keys of the words that limit the claim (`partially`, `some-of`…), in the ontology's order."""
-    period: str | None = None
-    modality: str = "stated"
-    """`stated`, or `intention`, `recommendation`, `warning`: what kind of statement it is."""
-    reason: str | None = None
-    """Why the claim was retracted, for a retracted claim."""
+    other_sphere: str | None = None
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "tie": self.id,
-            "relation": self.relation,
-            "relation_label": self.relation_label,
-            "direction": self.direction,
-            "other": {"id": self.other, "label": self.other_label, "sphere": self.other_sphere},
-            "status": self.status,
-            "confidence": self.confidence,
-            "start": self.start,
-            "end": self.end,
-            "quote": self.quote,
-            "locator": self.locator,
-            "market": self.market,
-            "relation_text": self.relation_text,
-            "qualifiers": list(self.qualifiers),
-            "period": self.period,
-            "modality": self.modality,
-            "reason": self.reason,
-            "sources": [{"id": s.id, "citation": s.citation} for s in self.sources],
-        }
+    json_keys: ClassVar[tuple[str, ...]] = (
+        "tie",
+        "relation",
+        "relation_label",
+        "direction",
+        "other_end",
+        "status",
+        "confidence",
+        "start",
+        "end",
+        "quote",
+        "locator",
+        "market",
+        "relation_text",
+        "qualifiers",
+        "period",
+        "modality",
+        "reason",
+        "sources",
+    )
+    json_names: ClassVar[Mapping[str, str]] = {"other_end": "other"}
+    json_values: ClassVar[Mapping[str, Callable[[Any], Any]]] = {"sources": cited_sources}
+
+    @property
+    def other(self) -> str:
+        """The IRI of the other end of the tie."""
+        return self.to if self.direction == "out" else self.from_
+
+    @property
+    def other_end(self) -> Node:
+        return Node(self.other, self.other_label, self.other_sphere)
 
 
 @dataclass(frozen=True)
@@ -298,8 +286,9 @@ def _tie_rows(store: Store, entity: NamedNode) -> tuple[list[Row], list[Row]]:
     return ties, sources
 
 
-def show(store: Store, iri: str, *, lang: str = "en") -> Card:
-    """The card of an entity: who or what it is, and every tie with status, dates, sources."""
+def card(store: Store, iri: str, *, lang: str = "en") -> Card:
+    """The card of an entity: who or what it is, and every tie with status, dates, sources
+    (what `hilos show` prints)."""
     summary = describe(store, iri, lang=lang)
     entity = NamedNode(iri)
     statements: list[tuple[str, str]] = []
@@ -314,11 +303,11 @@ def show(store: Store, iri: str, *, lang: str = "en") -> Card:
         )
         statements.append((compact(row["property"].value), shown))
 
-    sources: dict[str, list[SourceRef]] = defaultdict(list)
+    sources: dict[str, list[Source]] = defaultdict(list)
     tie_rows, source_rows = _tie_rows(store, entity)
     for row in source_rows:
         citation = _literal_text(row["citation"]) if row["citation"] else None
-        ref = SourceRef(id=row["source"].value, citation=citation or compact(row["source"].value))
+        ref = Source(id=row["source"].value, citation=citation or compact(row["source"].value))
         if ref not in sources[row["tie"].value]:
             sources[row["tie"].value].append(ref)
 
@@ -350,11 +339,12 @@ def show(store: Store, iri: str, *, lang: str = "en") -> Card:
         market = row["market"]
         ties.append(
             TieView(
-                id=row["tie"].value,
+                tie=row["tie"].value,
                 relation=specific[0],
                 relation_label=relation_labels[specific[0]],
                 direction=row["direction"].value,
-                other=other,
+                from_=iri if row["direction"].value == "out" else other,
+                to=other if row["direction"].value == "out" else iri,
                 other_label=labels[other].label,
                 other_sphere=labels[other].sphere,
                 status=vocabulary().status_name(status.value) if status else None,

@@ -12,13 +12,25 @@ values, `str(error)` is the English text, and `error.localized(lang)` the reader
 "no graph named 'mine'"
 >>> error.template, error.values
 ('no graph named {name!r}', {'name': 'mine'})
+
+A message about a parameter names it as a value, `{parameter}` (a second one `{other_parameter}`),
+so the core speaks of `limit` and the command line, which reads the error's `parameter`, of its
+flag (`localized(lang, parameter_names=…)`):
+
+>>> error = BadInput(message("{parameter} must be at least 1, got {value}", parameter="limit",
+...                          value=0))
+>>> str(error), error.parameter
+('limit must be at least 1, got 0', 'limit')
+>>> error.localized("en", parameter_names=lambda name: "--" + name)
+'--limit must be at least 1, got 0'
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 __all__ = [
+    "PARAMETER_KEYS",
     "AmbiguousEntity",
     "BadInput",
     "GraphExists",
@@ -37,6 +49,13 @@ __all__ = [
 ]
 
 
+PARAMETER_KEYS = ("parameter", "other_parameter")
+"""The values of a message that name a parameter (the command line says its flag instead)."""
+
+ParameterNames = Callable[[str], str]
+"""How an interface names a parameter of the core (the command line: `max_hops` → `--max-hops`)."""
+
+
 class Message(str):
     """English text that remembers its template and values, so it can be said again in
     another language (`HilosError.localized`). It is a `str`: anything that reads an error's
@@ -51,13 +70,19 @@ class Message(str):
         made.values = dict(values)
         return made
 
-    def localized(self, lang: str) -> str:
-        """The message in `lang` (values that are messages themselves are translated too)."""
+    def localized(self, lang: str, parameter_names: ParameterNames | None = None) -> str:
+        """The message in `lang` (values that are messages themselves are translated too),
+        the parameters it names said as `parameter_names` says them, if given."""
         from .i18n import tr
 
         values = {
-            k: v.localized(lang) if isinstance(v, Message) else v for k, v in self.values.items()
+            k: v.localized(lang, parameter_names) if isinstance(v, Message) else v
+            for k, v in self.values.items()
         }
+        if parameter_names is not None:
+            for key in PARAMETER_KEYS:
+                if key in values:
+                    values[key] = parameter_names(str(values[key]))
         return tr(self.template, lang, **values)
 
 
@@ -71,7 +96,9 @@ class HilosError(Exception):
     """Base class of every error hilos raises on purpose.
 
     `template` and `values` say the message again in another language (`text`); give a
-    `Message` (see `message`) or a template and its values, the English `str` is the same."""
+    `Message` (see `message`) or a template and its values, the English `str` is the same.
+    `parameter` is the parameter the error is about, if one is (by default the message's
+    `{parameter}`), for an interface to point at its own name for it."""
 
     exit_code = 2
 
@@ -81,6 +108,7 @@ class HilosError(Exception):
         *args: object,
         template: str | None = None,
         values: Mapping[str, object] | None = None,
+        parameter: str | None = None,
     ) -> None:
         if template is not None:
             text = Message(template, values or {})
@@ -88,13 +116,15 @@ class HilosError(Exception):
         found = text if isinstance(text, Message) else None
         self.template: str | None = found.template if found else None
         self.values: dict[str, object] = found.values if found else {}
+        named = self.values.get("parameter")
+        self.parameter: str | None = parameter or (str(named) if named is not None else None)
 
-    def localized(self, lang: str) -> str:
+    def localized(self, lang: str, *, parameter_names: ParameterNames | None = None) -> str:
         """The message in `lang`: translated where the error was raised with a template,
-        else the English `str`."""
+        else the English `str`; the parameters it names as `parameter_names` says them."""
         first = self.args[0] if len(self.args) == 1 else None
         if isinstance(first, Message):
-            return first.localized(lang)
+            return first.localized(lang, parameter_names)
         return str(self)
 
 

@@ -49,6 +49,8 @@ def bundle_digest() -> str:
 
 
 def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file's bytes in hex, read a MiB at a time: the one helper for imports,
+    the store's loaded-file records and change logs (an unreadable file raises `OSError`)."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

@@ -18,9 +18,9 @@ import itertools
 import threading
 import weakref
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, ClassVar, Protocol
 
 import numpy as np
 from pyoxigraph import Literal, NamedNode
@@ -31,6 +31,7 @@ from . import sparql
 from .entities import describe, exists
 from .errors import AmbiguousEntity, UnknownEntity
 from .errors import message as _
+from .evidence import Record
 from .namespaces import HILOS, OWL, RDF_TYPE, SKOS, expand
 from .store import Store, cache, indexes, solutions
 from .text import normalise
@@ -48,7 +49,7 @@ _VOCABULARY = (
 
 
 @dataclass(frozen=True)
-class SearchHit:
+class SearchHit(Record):
     """One entity found by `search`, with how well it matched (higher is better)."""
 
     id: str
@@ -62,17 +63,10 @@ class SearchHit:
     corrected: tuple[tuple[str, str], ...] = ()
     """For a fuzzy hit, each word typed that was corrected and the word it was taken for."""
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "label": self.label,
-            "types": list(self.types),
-            "sphere": self.sphere,
-            "score": round(self.score, 3),
-            "matched": self.matched,
-            "fuzzy": self.fuzzy,
-            "corrected": [{"typed": typed, "read": read} for typed, read in self.corrected],
-        }
+    json_values: ClassVar[Mapping[str, Callable[[Any], Any]]] = {
+        "score": lambda score: round(score, 3),
+        "corrected": lambda pairs: [{"typed": typed, "read": read} for typed, read in pairs],
+    }
 
 
 def match_score(query: str, key: str) -> float:

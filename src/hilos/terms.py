@@ -25,6 +25,7 @@ from typing import TypeVar
 
 from pyoxigraph import Literal, NamedNode
 
+from . import sparql
 from .errors import BadInput
 from .errors import message as _
 from .namespaces import HILOS_NS
@@ -33,14 +34,6 @@ from .text import normalise
 from .vocab import Concept, vocabulary
 
 C = TypeVar("C", bound=Concept)
-
-_TERMS = """
-SELECT ?term ?property ?value WHERE {
-  VALUES ?property { rdfs:label skos:altLabel skos:definition }
-  ?term ?property ?value .
-  FILTER(isIRI(?term) && STRSTARTS(STR(?term), "https://w3id.org/hilos/ontology#"))
-}
-"""
 
 
 @dataclass(frozen=True)
@@ -104,7 +97,7 @@ class Terms:
         terminology = store.terminology()
         facts: dict[str, dict[str, list[Literal]]] = defaultdict(lambda: defaultdict(list))
         scope = ["ontology"] if any(i.name == "ontology" for i in store.graphs()) else None
-        for row in solutions(store.query(_TERMS, graphs=scope)):
+        for row in solutions(store.query(sparql.load("ontology-terms"), graphs=scope)):
             if isinstance(row["value"], Literal):
                 facts[row["term"].value][row["property"].value].append(row["value"])
         found = cls()

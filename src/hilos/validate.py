@@ -14,6 +14,7 @@ import rdflib
 from pyoxigraph import RdfFormat, serialize
 
 from . import resources
+from .evidence import Record
 from .namespaces import compact
 from .rdfsyntax import portable_triples
 from .store import ONTOLOGY_GRAPH_NAME, Progress, Store
@@ -23,7 +24,7 @@ _RDFS_LABEL = rdflib.RDFS.label
 
 
 @dataclass(frozen=True)
-class Violation:
+class Violation(Record):
     """One result of a SHACL validation."""
 
     severity: str
@@ -32,16 +33,6 @@ class Violation:
     path: str | None
     value: str | None
     message: str
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "severity": self.severity,
-            "focus": self.focus,
-            "focus_label": self.focus_label,
-            "path": self.path,
-            "value": self.value,
-            "message": self.message,
-        }
 
 
 @dataclass(frozen=True)

@@ -26,15 +26,15 @@ from ..network.saved import project_network
 from ..render import table, to_csv, to_json, wrap
 from ..store import Progress
 from .common import (
-    Context,
     F,
+    Session,
     echo,
     ids_option,
     network_options,
     no_answer,
     note,
     output_option,
-    pass_context,
+    pass_session,
 )
 from .paths import network_notes
 from .words import share
@@ -48,7 +48,7 @@ SAMPLES_HELP = (
 )
 
 
-def _network(ctx: Context, filters: Filters) -> tuple[nx.Graph, Projection]:
+def _network(ctx: Session, filters: Filters) -> tuple[nx.Graph, Projection]:
     """The filtered network to analyse; exits 1 when no tie passes the filters."""
     projection = project(ctx.store(), filters, lang=ctx.lang)
     if projection.graph.number_of_nodes() == 0:
@@ -57,7 +57,7 @@ def _network(ctx: Context, filters: Filters) -> tuple[nx.Graph, Projection]:
     return graph, projection
 
 
-def _arrays(ctx: Context, filters: Filters) -> tuple[ArrayNetwork, Projection]:
+def _arrays(ctx: Session, filters: Filters) -> tuple[ArrayNetwork, Projection]:
     """The filtered network as arrays (degree, PageRank, communities, disruption by degree run
     on them without a graph built); exits 1 when no tie passes the filters."""
     network, projection = project_network(ctx.store(), filters, lang=ctx.lang)
@@ -66,18 +66,18 @@ def _arrays(ctx: Context, filters: Filters) -> tuple[ArrayNetwork, Projection]:
     return network, projection
 
 
-def _note(ctx: Context, projection: Projection) -> None:
+def _note(ctx: Session, projection: Projection) -> None:
     """Say on stderr what the analysed network was made of and what it left out."""
     notes = network_notes(ctx.words, projection)
     note(wrap(ctx._("Note: {notes}.", notes="; ".join(notes)), "", subsequent="  "))
 
 
-def _progress(ctx: Context, graph: nx.Graph | ArrayNetwork, label: str) -> Progress | None:
+def _progress(ctx: Session, graph: nx.Graph | ArrayNetwork, label: str) -> Progress | None:
     nodes = graph.count if isinstance(graph, ArrayNetwork) else graph.number_of_nodes()
     return ctx.progress(label) if nodes > BIG_NETWORK else None
 
 
-def _sampling_note(ctx: Context, sampled: int | None, nodes: int, seed: int) -> None:
+def _sampling_note(ctx: Session, sampled: int | None, nodes: int, seed: int) -> None:
     if sampled is not None:
         note(
             ctx._(
@@ -133,9 +133,9 @@ def _seed_option(function: F) -> F:
 @ids_option
 @network_options
 @output_option("table", "json", "csv")
-@pass_context
+@pass_session
 def centrality_command(
-    ctx: Context,
+    ctx: Session,
     measure: str,
     top: int | None,
     sphere: str | None,
@@ -184,7 +184,7 @@ def centrality_command(
 
 
 def _centrality(
-    ctx: Context,
+    ctx: Session,
     measure: str,
     top: int | None,
     sphere: str | None,
@@ -218,9 +218,9 @@ def _centrality(
 @ids_option
 @network_options
 @output_option("table", "json", "csv")
-@pass_context
+@pass_session
 def brokers_command(
-    ctx: Context,
+    ctx: Session,
     top: int | None,
     samples: int | None,
     seed: int,
@@ -302,7 +302,7 @@ _ROLE_WORDS = {
 }
 
 
-def _main_role(ctx: Context, roles: dict[str, int]) -> str:
+def _main_role(ctx: Session, roles: dict[str, int]) -> str:
     """The brokerage role an actor plays most, with its count (`liaison 230`)."""
     counted = [(count, role) for role, count in roles.items() if count]
     if not counted:
@@ -323,9 +323,9 @@ def _main_role(ctx: Context, roles: dict[str, int]) -> str:
 @click.option("--weighted", is_flag=True, help="Weigh links by the evidence of their ties.")
 @network_options
 @output_option("table", "json", "csv")
-@pass_context
+@pass_session
 def communities_command(
-    ctx: Context, seed: int, resolution: float, weighted: bool, filters: Filters, fmt: str
+    ctx: Session, seed: int, resolution: float, weighted: bool, filters: Filters, fmt: str
 ) -> None:
     """Find communities (Louvain, on the undirected network): groups of actors more tied to
     each other than to the rest, largest first, with their members and the modularity of the
@@ -402,9 +402,9 @@ def communities_command(
 @_seed_option
 @network_options
 @output_option("table", "json", "csv")
-@pass_context
+@pass_session
 def disrupt_command(
-    ctx: Context,
+    ctx: Session,
     strategy: str,
     mode: str,
     block_size: int,
@@ -500,7 +500,7 @@ def _string(value: str | None) -> str:
 
 
 def _disrupted(
-    ctx: Context,
+    ctx: Session,
     strategy: str,
     mode: str,
     block_size: int,

@@ -26,7 +26,7 @@ from . import (
     paths,
     serve,
 )
-from .common import Context, one_line
+from .common import Session, flag_names, one_line
 
 HELP = """Follow the threads of collusion between state actors and armed criminal groups.
 
@@ -51,7 +51,7 @@ def _lang() -> str:
     """The language of the running command (`--lang`, else HILOS_LANG, else English), also
     for errors raised before the command started."""
     context = click.get_current_context(silent=True)
-    obj = context.find_object(Context) if context is not None else None
+    obj = context.find_object(Session) if context is not None else None
     if obj is not None:
         return obj.lang
     asked = next((a.split("=", 1)[1] for a in sys.argv if a.startswith("--lang=")), None)
@@ -107,9 +107,8 @@ class HilosGroup(click.Group):
             return super().invoke(ctx)
         except HilosError as exc:
             lang = _lang()
-            click.echo(
-                tr("Error: {message}", lang, message=one_line(exc.localized(lang))), err=True
-            )
+            said = exc.localized(lang, parameter_names=flag_names(self))
+            click.echo(tr("Error: {message}", lang, message=one_line(said)), err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo(tr("Interrupted.", _lang()), err=True)
@@ -183,7 +182,7 @@ def cli(
         raise click.UsageError("give --store or --endpoint, not both")
     if update_endpoint and not endpoint:
         raise click.UsageError("--update-endpoint needs --endpoint")
-    ctx.obj = Context(
+    ctx.obj = Session(
         store_path=store_path,
         lang=requested(lang),
         endpoint=endpoint,

@@ -26,12 +26,12 @@ from ..i18n import tr
 from ..render import table, to_csv, to_json, wrap
 from ..terms import Terms
 from ..vocab import vocabulary
-from .common import Context, echo, no_answer, output_option, pass_context
+from .common import Session, echo, no_answer, output_option, pass_session
 
 _GRAPH_HELP = f"The graph of yours to write in (default: {DEFAULT_GRAPH})."
 
 
-def _said(ctx: Context, view: ClaimView) -> str:
+def _said(ctx: Session, view: ClaimView) -> str:
     """One line that says what was recorded, in the reader's language."""
     words = [ctx.words.status(view.status)]
     labels = {q.key: q.label(ctx.lang) for q in vocabulary().qualifiers}
@@ -39,14 +39,14 @@ def _said(ctx: Context, view: ClaimView) -> str:
     if view.confidence is not None:
         words.append(ctx._("confidence {value}", value=f"{view.confidence:g}"))
     when = f" [{view.start or '…'} – {view.end or '…'}]" if view.start or view.end else ""
-    source = ctx._("source: {sources}", sources="; ".join(view.sources) or ctx._("none"))
+    source = ctx._("source: {sources}", sources="; ".join(view.citations) or ctx._("none"))
     return (
         f"{view.from_label} → {view.relation_label} → {view.to_label} — "
         f"{', '.join(words)}{when} ({source})"
     )
 
 
-def _done(ctx: Context, verb: str, **values: object) -> str:
+def _done(ctx: Session, verb: str, **values: object) -> str:
     """What was done to a claim or an entity, as the line that says so."""
     if verb == "added":
         return ctx._("added {id}: {what}", **values)
@@ -57,7 +57,7 @@ def _done(ctx: Context, verb: str, **values: object) -> str:
     return ctx._("merged by claim {id}: {what}", **values)
 
 
-def _print_claim(ctx: Context, view: ClaimView, fmt: str, verb: str) -> None:
+def _print_claim(ctx: Session, view: ClaimView, fmt: str, verb: str) -> None:
     if fmt == "json":
         echo(to_json(view.as_dict()))
         return
@@ -125,9 +125,9 @@ def claim_group() -> None:
 @click.option("--create-to", metavar="TYPE", help="Create TO with this type if it is new.")
 @click.option("--quote-lang", metavar="TAG", help="Language of the quote (en, es…).")
 @output_option("table", "json")
-@pass_context
+@pass_session
 def claim_add(
-    ctx: Context,
+    ctx: Session,
     from_ref: str,
     relation: str,
     to_ref: str,
@@ -207,9 +207,9 @@ def claim_add(
 )
 @click.option("--reason", metavar="TEXT", help="Why it changed (kept in the journal).")
 @output_option("table", "json")
-@pass_context
+@pass_session
 def claim_edit(
-    ctx: Context,
+    ctx: Session,
     claim: str,
     relation: str | None,
     from_ref: str | None,
@@ -261,8 +261,8 @@ def claim_edit(
 @click.argument("claim", metavar="ID")
 @click.option("--reason", required=True, metavar="TEXT", help="Why you withdraw it.")
 @output_option("table", "json")
-@pass_context
-def claim_retract(ctx: Context, claim: str, reason: str, fmt: str) -> None:
+@pass_session
+def claim_retract(ctx: Session, claim: str, reason: str, fmt: str) -> None:
     """Retract a claim of yours: it is kept, dated, with the reason, and shown on cards as
     retracted; no analysis or export counts it.
 
@@ -277,8 +277,8 @@ def claim_retract(ctx: Context, claim: str, reason: str, fmt: str) -> None:
 @claim_group.command(name="history")
 @click.argument("claim", metavar="ID")
 @output_option("table", "json")
-@pass_context
-def claim_history_command(ctx: Context, claim: str, fmt: str) -> None:
+@pass_session
+def claim_history_command(ctx: Session, claim: str, fmt: str) -> None:
     """Every version of a claim, the current one first, with when each held.
 
     \b
@@ -332,9 +332,9 @@ def claim_history_command(ctx: Context, claim: str, fmt: str) -> None:
     "retracted; English or Spanish).",
 )
 @output_option("table", "json", "csv")
-@pass_context
+@pass_session
 def claim_list(
-    ctx: Context, graphs: tuple[str, ...], entity: str | None, status: str | None, fmt: str
+    ctx: Session, graphs: tuple[str, ...], entity: str | None, status: str | None, fmt: str
 ) -> None:
     """Your claims (those of the graphs you loaded, imported or wrote), newest first. Exits 1
     when there is none.
@@ -354,7 +354,7 @@ def claim_list(
         rows = [
             [
                 *(c.short_id, c.graph, c.from_label, c.relation_label, c.to_label, c.status),
-                *("; ".join(c.sources), c.quote),
+                *("; ".join(c.citations), c.quote),
             ]
             for c in found
         ]
@@ -398,9 +398,9 @@ def entity_group() -> None:
 @click.option("--sphere", metavar="S", help="Its sphere, where its type gives none.")
 @click.option("--graph", default=DEFAULT_GRAPH, show_default=True, help=_GRAPH_HELP)
 @output_option("table", "json")
-@pass_context
+@pass_session
 def entity_add(
-    ctx: Context,
+    ctx: Session,
     name: str,
     type_: str,
     aliases: tuple[str, ...],
@@ -438,9 +438,9 @@ def entity_add(
 @click.option("--label-es", metavar="NAME", help="A new name in Spanish.")
 @click.option("--sphere", metavar="S", help="A new sphere.")
 @output_option("table", "json")
-@pass_context
+@pass_session
 def entity_edit(
-    ctx: Context,
+    ctx: Session,
     entity: str,
     name: str | None,
     type_: str | None,
@@ -470,7 +470,7 @@ def entity_edit(
     _print_entity(ctx, view, fmt, "edited")
 
 
-def _print_entity(ctx: Context, view: EntityView, fmt: str, verb: str) -> None:
+def _print_entity(ctx: Session, view: EntityView, fmt: str, verb: str) -> None:
     if fmt == "json":
         echo(to_json(view.as_dict()))
     else:
@@ -486,9 +486,9 @@ def _print_entity(ctx: Context, view: EntityView, fmt: str, verb: str) -> None:
 @click.option("--status", default="reported", show_default=True, help="How well established.")
 @click.option("--graph", default=DEFAULT_GRAPH, show_default=True, help=_GRAPH_HELP)
 @output_option("table", "json")
-@pass_context
+@pass_session
 def entity_merge(
-    ctx: Context,
+    ctx: Session,
     first: str,
     second: str,
     source: str,
@@ -521,8 +521,8 @@ def entity_merge(
 @click.command(name="undo")
 @click.option("--graph", default=DEFAULT_GRAPH, show_default=True, help=_GRAPH_HELP)
 @output_option("table", "json")
-@pass_context
-def undo_command(ctx: Context, graph: str, fmt: str) -> None:
+@pass_session
+def undo_command(ctx: Session, graph: str, fmt: str) -> None:
     """Revert the last change to a graph of yours (a claim, an entity, an imported file),
     recorded as a change of its own: nothing is lost without a trace, and a second undo
     reverts the change before. Exits 1 when there is nothing left to undo.
@@ -549,8 +549,8 @@ def undo_command(ctx: Context, graph: str, fmt: str) -> None:
     help="Only actor types, place types, tie types or statuses.",
 )
 @output_option("table", "json", "csv")
-@pass_context
-def types_command(ctx: Context, kind: str | None, fmt: str) -> None:
+@pass_session
+def types_command(ctx: Session, kind: str | None, fmt: str) -> None:
     """The words to write claims and sheets with: actor and place types (with their sphere),
     tie types and statuses, each with its English and Spanish label and a one-line definition,
     read from the ontology.
@@ -609,7 +609,7 @@ def _status_rows() -> list[dict[str, object]]:
     ]
 
 
-def _type_cells(ctx: Context, row: dict[str, object]) -> list[str]:
+def _type_cells(ctx: Session, row: dict[str, object]) -> list[str]:
     """A row of `hilos types` as the table shows it: the label in the reader's language with
     the other language's beside it."""
     other = "en" if ctx.lang == "es" else "es"

@@ -42,6 +42,22 @@ def _writes() -> bool:
     return any(" ".join(words[:n]) in WRITING for n in (1, 2))
 
 
+def flag_names(root: click.Command) -> Callable[[str], str]:
+    """How the command line names a parameter of the core: the flag of the option of that name
+    (`graphs` → `--graph`, `fmt` → `--format`; each name has one flag in every command, a test
+    keeps it so), else the name as a flag (`max_hops` → `--max-hops`)."""
+    flags: dict[str, str] = {}
+    commands = [root]
+    while commands:
+        command = commands.pop()
+        for param in command.params:
+            if isinstance(param, click.Option) and param.name:
+                flags.setdefault(param.name, param.opts[0])
+        if isinstance(command, click.Group):
+            commands.extend(command.commands.values())
+    return lambda name: flags.get(name) or "--" + name.replace("_", "-")
+
+
 def one_line(message: str, limit: int = 400) -> str:
     """An error message on one line, not endless (some parsers list every expected token), and
     without the control characters or bidi overrides a label quoted from the data may carry."""
@@ -50,8 +66,9 @@ def one_line(message: str, limit: int = 400) -> str:
 
 
 @dataclass
-class Context:
-    """Per-invocation state: where the store is, and the store once opened."""
+class Session:
+    """Per-invocation state: where the store is, and the store once opened (click's
+    `ctx.obj`; named apart from `click.Context`, which holds it)."""
 
     store_path: str | None
     lang: str = "en"
@@ -155,7 +172,8 @@ class ProgressBar:
             self._bar = None
 
 
-def pass_context(function: F) -> F:
+def pass_session(function: F) -> F:
+    """Hand the command the invocation's `Session` as its first argument."""
     return click.pass_obj(function)  # type: ignore[return-value]
 
 
@@ -183,7 +201,7 @@ def ids_option(function: F) -> F:
     )
     @functools.wraps(function)
     def wrapper(*args: Any, show_ids: bool, **kwargs: Any) -> Any:
-        context = click.get_current_context().find_object(Context)
+        context = click.get_current_context().find_object(Session)
         if context is not None and show_ids:
             context.ids = True
         return function(*args, **kwargs)
@@ -271,7 +289,7 @@ def _with_network_options(function: F, *, directed: bool) -> F:
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        context = click.get_current_context().find_object(Context)
+        context = click.get_current_context().find_object(Session)
         if context is None:  # pragma: no cover - every command runs under the group
             raise click.UsageError("run as a hilos sub-command")
         options = {name: kwargs.pop(name) for name in _NETWORK_OPTION_NAMES}
@@ -356,7 +374,7 @@ def _network_options(directed: bool) -> list[Callable[[Callable[..., Any]], Call
 
 
 def _filters(
-    context: Context,
+    context: Session,
     *,
     graphs: tuple[str, ...],
     only: bool,

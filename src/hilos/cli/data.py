@@ -7,7 +7,7 @@ import click
 from ..render import inline, table, to_csv, to_json, wrap
 from ..store import FORMATS
 from ..validate import ValidationReport, validate_files, validate_store
-from .common import Context, echo, graph_option, output_option, pass_context
+from .common import Session, echo, graph_option, output_option, pass_session
 
 
 @click.command()
@@ -26,10 +26,10 @@ from .common import Context, echo, graph_option, output_option, pass_context
     "(an endpoint's first set-up; brings back dropped curated graphs).",
 )
 @output_option("table", "json")
-@pass_context
+@pass_session
 # Over 60 lines for its options and its --help text (the docstring); the body is short.
 def load(
-    ctx: Context,
+    ctx: Session,
     files: tuple[str, ...],
     graph: str | None,
     rdf_format: str | None,
@@ -107,8 +107,8 @@ def load(
     help="Take only this imported file out of the graph (its name as imported, or the file "
     "itself), keeping the rest and recording it in the graph's journal.",
 )
-@pass_context
-def drop(ctx: Context, name: str, file: str | None) -> None:
+@pass_session
+def drop(ctx: Session, name: str, file: str | None) -> None:
     """Remove a loaded graph and everything derived from it — or, with --file, one file that
     was imported into it (with `hilos import … --append`).
 
@@ -152,8 +152,8 @@ def drop(ctx: Context, name: str, file: str | None) -> None:
 
 @click.command()
 @output_option("table", "json", "csv")
-@pass_context
-def graphs(ctx: Context, fmt: str) -> None:
+@pass_session
+def graphs(ctx: Session, fmt: str) -> None:
     """List the loaded graphs: name, size, where each came from and when.
 
     \b
@@ -183,9 +183,9 @@ def graphs(ctx: Context, fmt: str) -> None:
     help="RDF format of the files (default: guessed from the extension).",
 )
 @output_option("table", "json")
-@pass_context
+@pass_session
 def validate(
-    ctx: Context, files: tuple[str, ...], graphs: tuple[str, ...], rdf_format: str | None, fmt: str
+    ctx: Session, files: tuple[str, ...], graphs: tuple[str, ...], rdf_format: str | None, fmt: str
 ) -> None:
     """Check data against the SHACL shapes of the ontology.
 
@@ -213,7 +213,7 @@ def validate(
         raise click.exceptions.Exit(1)
 
 
-def _print_validation(ctx: Context, report: ValidationReport, fmt: str) -> None:
+def _print_validation(ctx: Session, report: ValidationReport, fmt: str) -> None:
     if fmt == "json":
         echo(
             to_json(

@@ -7,21 +7,21 @@ from typing import IO
 
 import click
 
-from ..entities import Card, TieView, show
+from ..entities import Card, TieView, card
 from ..errors import QueryError
 from ..namespaces import compact
 from ..render import fitted, inline, plain, table, term_text, to_csv, to_json, wrap
 from ..search import resolve, search
 from ..sparql.library import QueryResult, find_query, library, run
 from .common import (
-    Context,
+    Session,
     brief_option,
     echo,
     graph_option,
     ids_option,
     no_answer,
     output_option,
-    pass_context,
+    pass_session,
 )
 from .words import Words
 
@@ -31,8 +31,8 @@ from .words import Words
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
 @ids_option
 @output_option("table", "json", "csv")
-@pass_context
-def search_command(ctx: Context, text: str, limit: int, fmt: str) -> None:
+@pass_session
+def search_command(ctx: Session, text: str, limit: int, fmt: str) -> None:
     """Find entities by name: labels and aliases in English and Spanish, ignoring case and
     accents, best match first. Exits 1 when nothing matches.
 
@@ -69,8 +69,8 @@ def search_command(ctx: Context, text: str, limit: int, fmt: str) -> None:
 @brief_option
 @ids_option
 @output_option("table", "json")
-@pass_context
-def show_command(ctx: Context, entity: str, brief: bool, fmt: str) -> None:
+@pass_session
+def show_command(ctx: Session, entity: str, brief: bool, fmt: str) -> None:
     """Show an entity's card: types, sphere, names, and every tie with its status, dates and
     sources (--brief: one line per tie). ENTITY is an IRI, a prefixed name (hid:zetas) or a
     name that `search` finds.
@@ -83,11 +83,11 @@ def show_command(ctx: Context, entity: str, brief: bool, fmt: str) -> None:
       hilos --lang es show "caballeros templarios"
     """
     store = ctx.store()
-    card = show(store, resolve(store, entity, lang=ctx.lang), lang=ctx.lang)
+    found = card(store, resolve(store, entity, lang=ctx.lang), lang=ctx.lang)
     if fmt == "json":
-        echo(to_json(card.as_dict()))
+        echo(to_json(found.as_dict()))
     else:
-        echo(plain(render_card(card, ctx.words, ids=ctx.ids, brief=brief)))
+        echo(plain(render_card(found, ctx.words, ids=ctx.ids, brief=brief)))
 
 
 def _tie_summary(card: Card, words: Words) -> str:
@@ -193,9 +193,9 @@ def _limits(tie: TieView, words: Words) -> list[str]:
 )
 @graph_option
 @output_option("table", "json", "csv", "tsv", "xml", "turtle", "ntriples", "jsonld")
-@pass_context
+@pass_session
 def query_command(
-    ctx: Context, query_ref: str, params: tuple[str, ...], graphs: tuple[str, ...], fmt: str
+    ctx: Session, query_ref: str, params: tuple[str, ...], graphs: tuple[str, ...], fmt: str
 ) -> None:
     """Run a SPARQL query: a library query by name (see `hilos queries`), a .rq file, or - to
     read it from standard input. The usual prefixes (hilos:, hid:, rdfs:, skos:, prov:, org:,
@@ -275,8 +275,8 @@ def _print_result(result: QueryResult, fmt: str) -> None:
 
 @click.command(name="queries")
 @output_option("table", "json", "csv")
-@pass_context
-def queries_command(ctx: Context, fmt: str) -> None:
+@pass_session
+def queries_command(ctx: Session, fmt: str) -> None:
     """List the query library: each query's name, title and parameters.
 
     \b

@@ -9,7 +9,7 @@ from ..export.dossier import dossier_format, write_dossier
 from ..i18n import Translator
 from ..network.projection import Filters
 from ..render import wrap
-from .common import Context, network_options, pass_context, published_command
+from .common import Session, network_options, pass_session, published_command
 from .exporting import export_group
 
 
@@ -40,9 +40,9 @@ from .exporting import export_group
     help="md or html (default: from the extension of OUT; needed for -).",
 )
 @network_options(directed=False)
-@pass_context
+@pass_session
 def dossier_command(
-    ctx: Context,
+    ctx: Session,
     target: str,
     entity: str | None,
     ends: tuple[str, str] | None,

@@ -10,7 +10,7 @@ from ..i18n import choose, tr
 from ..network.centrality import MEASURES
 from ..network.projection import Filters
 from ..render import wrap
-from .common import Context, network_options, pass_context, published_command
+from .common import Session, network_options, pass_session, published_command
 from .exporting import export_group
 
 
@@ -56,9 +56,9 @@ from .exporting import export_group
 @click.option("--title", help="Title of the page (default: says what it shows).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the layout.")
 @network_options(directed=False)
-@pass_context
+@pass_session
 def export_html_command(
-    ctx: Context,
+    ctx: Session,
     target: str,
     focus: str | None,
     hops: int,

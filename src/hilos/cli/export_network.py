@@ -10,7 +10,7 @@ from ..atomicfile import atomic_output
 from ..export.network_files import write_csv_dir, write_gexf, write_graphml
 from ..network.projection import Filters, Projection, project
 from ..render import wrap
-from .common import Context, network_options, pass_context
+from .common import Session, network_options, pass_session
 from .exporting import export_group
 
 _ALL_CLAIMS_HELP = (
@@ -25,7 +25,7 @@ def _claims_filters(filters: Filters, all_claims: bool) -> Filters:
     return dataclasses.replace(filters, asserted_only=not all_claims)
 
 
-def _left_out(ctx: Context, projection: Projection) -> str:
+def _left_out(ctx: Session, projection: Projection) -> str:
     """What the export left out, for the closing line."""
     parts = []
     unasserted = projection.dropped.get("status does not assert", 0)
@@ -74,8 +74,8 @@ def _graph_file(writer_name: str, suffix: str, tool: str) -> None:
     @click.argument("target", metavar="FILE")
     @click.option("--all-claims", is_flag=True, help=_ALL_CLAIMS_HELP)
     @network_options
-    @pass_context
-    def command(ctx: Context, target: str, all_claims: bool, filters: Filters) -> None:
+    @pass_session
+    def command(ctx: Session, target: str, all_claims: bool, filters: Filters) -> None:
         store = ctx.store()
         projection = project(store, _claims_filters(filters, all_claims), lang=ctx.lang)
         with atomic_output(target) as handle:
@@ -100,8 +100,8 @@ _graph_file("graphml", "graphml", "Gephi, yEd and networkx.read_graphml")
 @click.argument("target", metavar="FILE|-")
 @click.option("--all-claims", is_flag=True, help=_ALL_CLAIMS_HELP)
 @network_options
-@pass_context
-def export_ftm(ctx: Context, target: str, all_claims: bool, filters: Filters) -> None:
+@pass_session
+def export_ftm(ctx: Session, target: str, all_claims: bool, filters: Filters) -> None:
     """Write the actors of the graphs and the ties that pass the filters as FollowTheMoney
     entities (JSON lines) to FILE, or - for standard output.
 
@@ -154,8 +154,8 @@ def export_ftm(ctx: Context, target: str, all_claims: bool, filters: Filters) ->
 @click.argument("target", metavar="DIR")
 @click.option("--all-claims", is_flag=True, help=_ALL_CLAIMS_HELP)
 @network_options
-@pass_context
-def export_csv(ctx: Context, target: str, all_claims: bool, filters: Filters) -> None:
+@pass_session
+def export_csv(ctx: Session, target: str, all_claims: bool, filters: Filters) -> None:
     """Write the network as two spreadsheets in the folder DIR: nodes.csv (id, label, sphere,
     kind, types) and ties.csv (tie, from, from_label, relation, to, to_label, status,
     confidence, start, end, sources, quote).

@@ -11,7 +11,7 @@ import click
 from ..atomicfile import atomic_output
 from ..errors import BadInput
 from ..render import wrap
-from .common import Context, graph_option, pass_context
+from .common import Session, graph_option, pass_session
 
 RDF_EXPORTS = {
     "turtle": "Turtle (the graphs merged)",
@@ -56,8 +56,8 @@ def _rdf_export(rdf_format: str, description: str) -> None:
     @click.argument("target", metavar="FILE|-")
     @graph_option
     @click.option("--inferred", is_flag=True, help="Include the statements the reasoner derived.")
-    @pass_context
-    def command(ctx: Context, target: str, graphs: tuple[str, ...], inferred: bool) -> None:
+    @pass_session
+    def command(ctx: Session, target: str, graphs: tuple[str, ...], inferred: bool) -> None:
         store = ctx.store()
         store.visible_graphs(list(graphs) or None)  # an unknown graph fails before any output
         with atomic_output(target) as handle:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import click
@@ -10,20 +9,17 @@ import click
 from ..errors import BadInput
 from ..importers import load_statements
 from ..render import decoded, table, to_json, wrap
+from ..resources import file_sha256
 from ..store import graph_iri
-from .common import Context, echo, output_option, pass_context
+from .common import Session, echo, output_option, pass_session
 from .importing import import_group
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     try:
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
+        return file_sha256(path)
     except OSError as exc:
         raise BadInput(f"{path}: cannot be read: {exc.strerror or exc}") from None
-    return digest.hexdigest()
 
 
 def _graph_name(path: Path) -> str:
@@ -39,8 +35,8 @@ def _graph_name(path: Path) -> str:
 @click.option("--graph", "graph", metavar="NAME", help="Name of the graph (default: file name).")
 @click.option("--replace", is_flag=True, help="Replace a graph of the same name if loaded.")
 @output_option("table", "json")
-@pass_context
-def import_ftm(ctx: Context, file: str, graph: str | None, replace: bool, fmt: str) -> None:
+@pass_session
+def import_ftm(ctx: Session, file: str, graph: str | None, replace: bool, fmt: str) -> None:
     """Import FollowTheMoney entities (one JSON object a line, as Aleph and OpenSanctions
     export them) into a graph of their own.
 
@@ -67,13 +63,14 @@ def import_ftm(ctx: Context, file: str, graph: str | None, replace: bool, fmt: s
     from ..importers.ftm import FtmReport, ftm_triples
 
     report = FtmReport(path=decoded(str(path)), graph=name)
-    triples, report = ftm_triples(path, name, _sha256(path), report)
+    sha256 = _sha256(path)  # read once: the import's provenance and the graph's record
+    triples, report = ftm_triples(path, name, sha256, report)
     load = load_statements(
         ctx.store(),
         triples,
         name=name,
         origin=f"FollowTheMoney {decoded(path.name)}",
-        sha256=_sha256(path),
+        sha256=sha256,
         replace=replace,
         progress=ctx.progress("Loading"),
     )

@@ -24,7 +24,7 @@ from ..importers.tabular import (
     read_mapping_file,
 )
 from ..render import plain, table, wrap
-from .common import STATUS_CHOICE, Context, echo, one_line, output_option, pass_context
+from .common import STATUS_CHOICE, Session, echo, one_line, output_option, pass_session
 from .importing import import_group
 
 _SHOWN = 20
@@ -119,10 +119,10 @@ _LONGEST_ERROR = 20_000
     help="Load the good rows; write the bad ones to <stem>.rejected.csv beside the file.",
 )
 @output_option("table", "json")
-@pass_context
+@pass_session
 # Over 60 lines for its options and its --help text (the docstring); the body is short.
 def import_csv_command(
-    ctx: Context,
+    ctx: Session,
     file: str,
     maps: tuple[str, ...],
     mapping_file: str | None,
@@ -274,9 +274,9 @@ def import_csv_command(
     help="Match ids to the store's entities by whole name or alias (exact), or not at all.",
 )
 @output_option("table", "json")
-@pass_context
+@pass_session
 def import_matrix_command(
-    ctx: Context,
+    ctx: Session,
     file: str,
     relation: str | None,
     status: str,
@@ -322,7 +322,7 @@ def import_matrix_command(
     _print(ctx, summary, fmt)
 
 
-def _how(ctx: Context, by: str) -> str:
+def _how(ctx: Session, by: str) -> str:
     """How a column was chosen for a field, in the reader's language."""
     if by == "header":
         return ctx._("guessed from its name")
@@ -331,7 +331,7 @@ def _how(ctx: Context, by: str) -> str:
     return by if by.startswith("--") else _HOW.get(by, by)
 
 
-def _names_summary(ctx: Context, summary: Summary) -> list[str]:
+def _names_summary(ctx: Session, summary: Summary) -> list[str]:
     """The names merged with entities of the store (each with the entity's label and the
     reason), those kept apart although they looked alike, and examples of the new entities."""
     _ = ctx._
@@ -369,7 +369,7 @@ def _names_summary(ctx: Context, summary: Summary) -> list[str]:
     return lines
 
 
-def _mapping_summary(ctx: Context, summary: Summary) -> list[str]:
+def _mapping_summary(ctx: Session, summary: Summary) -> list[str]:
     """The columns read (each field with its column, guessed or --map), those recognised but
     not used, and those ignored."""
     _ = ctx._
@@ -394,7 +394,7 @@ def _mapping_summary(ctx: Context, summary: Summary) -> list[str]:
     return lines
 
 
-def _example(ctx: Context, example: Any) -> str:
+def _example(ctx: Session, example: Any) -> str:
     """One claim of the file as it will read, in the reader's language."""
     words = ctx.words
     line = f"{example.source} → {_relation(ctx, example.relation)} → {example.target} — "
@@ -412,7 +412,7 @@ def _example(ctx: Context, example: Any) -> str:
     return " ".join(parts)
 
 
-def _relation(ctx: Context, text: str) -> str:
+def _relation(ctx: Session, text: str) -> str:
     """A tie type the importer names in English, by its label in the reader's language."""
     from ..errors import HilosError
     from ..terms import Terms
@@ -423,13 +423,13 @@ def _relation(ctx: Context, text: str) -> str:
         return text
 
 
-def _row(ctx: Context, row: str) -> str:
+def _row(ctx: Session, row: str) -> str:
     """`row 2` (as the importer names a row) in the reader's language."""
     number = row.removeprefix("row ").strip()
     return ctx._("row {number}", number=number) if number.isdigit() else row
 
 
-def _print(ctx: Context, summary: Summary, fmt: str) -> None:
+def _print(ctx: Session, summary: Summary, fmt: str) -> None:
     for notice in summary.notices:
         click.echo(wrap(ctx.say(notice), "", subsequent="    "), err=True)
     if fmt == "json":
@@ -464,7 +464,7 @@ def _print(ctx: Context, summary: Summary, fmt: str) -> None:
     echo("\n".join(_fit(line) for line in lines))
 
 
-def _headline(ctx: Context, summary: Summary) -> str:
+def _headline(ctx: Session, summary: Summary) -> str:
     """What the import did (or would do) to which graph, and how much."""
     _ = ctx._
     values: dict[str, object] = {"file": summary.file, "graph": summary.graph}
@@ -494,7 +494,7 @@ def _headline(ctx: Context, summary: Summary) -> str:
     return head
 
 
-def _rejected(ctx: Context, summary: Summary) -> str:
+def _rejected(ctx: Session, summary: Summary) -> str:
     _ = ctx._
     if summary.rejected_file:
         return _(
@@ -505,7 +505,7 @@ def _rejected(ctx: Context, summary: Summary) -> str:
     return _("{count} rows rejected", count=summary.rejected)
 
 
-def _generic(ctx: Context, generic: GenericRelation) -> str:
+def _generic(ctx: Session, generic: GenericRelation) -> str:
     """A relation that names no tie type, and the closest tie types if any."""
     _ = ctx._
     said = {"relation": repr(generic.relation), "rows": generic.rows}
@@ -522,7 +522,7 @@ def _generic(ctx: Context, generic: GenericRelation) -> str:
     )
 
 
-def _undo_hint(ctx: Context, summary: Summary, change: int) -> str:
+def _undo_hint(ctx: Session, summary: Summary, change: int) -> str:
     """How to take out a file added to a graph as one change of its journal."""
     return ctx._(
         "Change {number} of graph {graph}: hilos undo --graph {graph} takes it out while "

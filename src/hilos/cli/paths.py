@@ -7,14 +7,14 @@ import click
 from ..network.context import context_assumption, outside_descriptions
 from ..network.evidence import Hop
 from ..network.hotspots import KINDS, WEIGHTS, hotspots
-from ..network.paths import NoPath, Path, find_chains, find_paths_in_store
+from ..network.paths import EvidencePath, NoPath, find_chains, find_paths_in_store
 from ..network.projection import Filters, Projection, filters_assumptions, project
 from ..render import plain, table, to_csv, to_json, wrap
 from ..search import resolve
 from ..store import short_id
 from .common import (
     SPHERE_CHOICE,
-    Context,
+    Session,
     brief_option,
     echo,
     ids_option,
@@ -22,7 +22,7 @@ from .common import (
     note,
     one_line,
     output_option,
-    pass_context,
+    pass_session,
 )
 from .words import Words, score
 
@@ -37,10 +37,10 @@ from .words import Words, score
 @ids_option
 @network_options(directed=False)
 @output_option("table", "json", "csv")
-@pass_context
+@pass_session
 # Over 60 lines for its options and its --help text (the docstring); the body is short.
 def paths_command(
-    ctx: Context,
+    ctx: Session,
     source: str,
     target: str,
     limit: int,
@@ -111,10 +111,10 @@ def paths_command(
 @ids_option
 @network_options(directed=False)
 @output_option("table", "json", "csv")
-@pass_context
+@pass_session
 # Over 60 lines for its options and its --help text (the docstring); the body is short.
 def chains_command(
-    ctx: Context,
+    ctx: Session,
     from_sphere: str,
     to_sphere: str,
     max_hops: int,
@@ -203,8 +203,8 @@ def chains_command(
 @ids_option
 @network_options
 @output_option("table", "json", "csv")
-@pass_context
-def hotspots_command(ctx: Context, kind: str, top: int | None, filters: Filters, fmt: str) -> None:
+@pass_session
+def hotspots_command(ctx: Session, kind: str, top: int | None, filters: Filters, fmt: str) -> None:
     """Places of one level ranked for geographic sequencing — where an intervention should
     start — from the armed actors present, the violence attributed to them, the collusion ties
     touching the place, the criminal markets, the report's priorities and its figures. A place
@@ -354,12 +354,12 @@ def network_notes(words: Words, projection: Projection) -> list[str]:
     return lines + rest
 
 
-def _say_notes(ctx: Context, notes: list[str]) -> None:
+def _say_notes(ctx: Session, notes: list[str]) -> None:
     if notes:
         note(wrap(ctx._("Note: {notes}.", notes="; ".join(notes)), "", subsequent="  "))
 
 
-def _print_csv(found: list[Path], noun: str) -> None:
+def _print_csv(found: list[EvidencePath], noun: str) -> None:
     rows = []
     for number, path in enumerate(found, 1):
         labels = {n.id: n.label for n in path.nodes}
@@ -404,7 +404,7 @@ def _hops(words: Words, count: int) -> str:
     return words._("1 hop") if count == 1 else words._("{count} hops", count=count)
 
 
-def _summary(words: Words, number: int, path: Path) -> str:
+def _summary(words: Words, number: int, path: EvidencePath) -> str:
     """One line for a path or chain: its actors, each tie with the way its claim points (so
     "officials ← bribery ← cartel" is never read as the officials bribing the cartel), the
     status of the tie that crosses, its score."""
@@ -418,7 +418,7 @@ def _summary(words: Words, number: int, path: Path) -> str:
     return wrap(f"{number:>2}. {' '.join(walked)} ({said}{tail})", "", subsequent="    ")
 
 
-def _print_found(ctx: Context, found: list[Path], noun: str, brief: bool) -> None:
+def _print_found(ctx: Session, found: list[EvidencePath], noun: str, brief: bool) -> None:
     """One line per path or chain, then (unless `brief`) the evidence of each."""
     words = ctx.words
     for number, path in enumerate(found, 1):
@@ -430,7 +430,7 @@ def _print_found(ctx: Context, found: list[Path], noun: str, brief: bool) -> Non
         _print_path(ctx, number, path, noun)
 
 
-def _print_path(ctx: Context, number: int, path: Path, noun: str) -> None:
+def _print_path(ctx: Session, number: int, path: EvidencePath, noun: str) -> None:
     words = ctx.words
     labels = {n.id: plain(n.label) for n in path.nodes}
     spheres = {n.id: n.sphere for n in path.nodes}

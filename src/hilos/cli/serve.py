@@ -14,7 +14,7 @@ import click
 
 from ..errors import BadInput
 from ..server.serving import announced
-from .common import Context, pass_context
+from .common import Session, pass_session
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 TOKEN_VARIABLE = "HILOS_SERVE_TOKEN"
@@ -64,10 +64,10 @@ MIN_TOKEN = 16
     help="Let web pages from ORIGIN (such as https://newsroom.example; * for any) read the "
     "answers, with CORS headers (repeatable). None by default.",
 )
-@pass_context
+@pass_session
 # Over 60 lines for its options and its --help text (the docstring); the body is short.
 def serve_command(
-    ctx: Context,
+    ctx: Session,
     host: str,
     port: int,
     timeout: float,

@@ -33,11 +33,11 @@ import networkx as nx
 from ..atomicfile import atomic_output
 from ..entities import Summary, describe
 from ..errors import BadInput
+from ..errors import message as _
 from ..i18n import Translator, tr
 from ..namespaces import expand
-from ..network.evidence import Claim, Hop, Node, Source, claim_details, node, sources_of
-from ..network.paths import Path as FoundPath
-from ..network.paths import find_paths
+from ..network.evidence import Hop, Node, ScoredClaim, Source, node, scored_claim
+from ..network.paths import EvidencePath, find_paths
 from ..network.projection import INCLUDABLE, Filters, project
 from ..search import resolve
 from ..store import Store
@@ -65,24 +65,16 @@ class Footnote:
 
 @dataclass(frozen=True)
 class Row:
-    """One tie in a hop table, oriented as the table reads it (`from_` → `to`)."""
+    """One claim in a hop table, numbered and oriented as the table reads it (`from_` → `to`,
+    against the claim's own direction unless `forward`), with its footnotes."""
 
     number: int
-    tie: str
-    relation: str
+    claim: ScoredClaim
     relation_label: str
     from_: Node
     to: Node
     forward: bool
-    status: str | None
-    confidence: float | None
-    start: str | None
-    end: str | None
-    score: float
     notes: tuple[int, ...]
-    qualifiers: tuple[str, ...] = ()
-    period: str | None = None
-    modality: str | None = None
     counted: bool = True
     """In a path: whether this claim is the one the hop's score rests on (the strongest); the
     other claims behind the same hop follow it, marked "also"."""
@@ -125,15 +117,24 @@ def dossier_format(target: str, fmt: str | None = None) -> str:
     """
     if fmt is not None:
         if fmt not in ("md", "html"):
-            raise BadInput(f"unknown dossier format '{fmt}' (one of: md, html)")
+            raise BadInput(
+                _("unknown dossier format '{value}' (one of: md, html)", value=fmt),
+                parameter="fmt",
+            )
         return fmt
     if target == "-":
-        raise BadInput("writing to standard output needs --format md or --format html")
+        raise BadInput(
+            _("writing to standard output needs {parameter} md or html", parameter="fmt")
+        )
     suffix = PurePath(target).suffix.lower()
     if suffix not in FORMATS:
         raise BadInput(
-            f"cannot tell the format of '{target}' from its extension "
-            f"(use .html or .md, or give --format md|html)"
+            _(
+                "cannot tell the format of '{target}' from its extension "
+                "(use .html or .md, or give {parameter} md|html)",
+                target=target,
+                parameter="fmt",
+            )
         )
     return FORMATS[suffix]
 
@@ -202,7 +203,6 @@ def _entity_rows(
         *graph.in_edges(iri, keys=True, data=True),
     ]:
         edges.setdefault(tie, (u, v, data))
-    details = {tie: claim_details(store, tie) for tie in edges}
     nodes = {
         n: node(graph, n)
         for n in {iri} | {e[0] for e in edges.values()} | {e[1] for e in edges.values()}
@@ -228,7 +228,6 @@ def _entity_rows(
             store=store,
             notes=notes,
             relations=relations,
-            details=details[tie],
         )
         for number, (tie, (u, v, data)) in enumerate(sorted(edges.items(), key=order), 1)
     ]
@@ -236,14 +235,6 @@ def _entity_rows(
         (n for n in nodes.values() if n.id != iri), key=lambda n: (n.label.casefold(), n.id)
     )
     return rows, [nodes[iri], *others]
-
-
-def _text_or_none(value: object) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _number_or_none(value: object) -> float | None:
-    return float(value) if isinstance(value, int | float) else None
 
 
 def _entity_row(
@@ -255,28 +246,18 @@ def _entity_row(
     store: Store,
     notes: _Notes,
     relations: _Relations,
-    details: tuple[tuple[str, ...], str | None],
 ) -> Row:
     """One tie of the entity, as its projected edge (`from_`, `to`, data) describes it."""
     from_, to, data = edge
-    relation = str(data["relation"])
+    claim = scored_claim(store, from_.id, to.id, tie, data)
     return Row(
         number=number,
-        tie=tie,
-        relation=relation,
-        relation_label=relations.label(relation),
+        claim=claim,
+        relation_label=relations.label(claim.relation),
         from_=from_,
         to=to,
         forward=forward,
-        status=_text_or_none(data["status"]),
-        confidence=_number_or_none(data["confidence"]),
-        start=_text_or_none(data["start"]),
-        end=_text_or_none(data["end"]),
-        score=_number_or_none(data["score"]) or 0.0,
-        notes=notes.cite(sources_of(store, tie)),
-        qualifiers=details[0],
-        period=details[1],
-        modality=str(data.get("modality") or "stated"),
+        notes=notes.cite(claim.sources),
     )
 
 
@@ -376,7 +357,7 @@ def _entity_body(
     )
 
 
-def _path_body(found: Sequence[FoundPath], notes: _Notes, relations: _Relations) -> _Body:
+def _path_body(found: Sequence[EvidencePath], notes: _Notes, relations: _Relations) -> _Body:
     sections: list[PathSection] = []
     seen: dict[str, Node] = {}
     for found_path in found:
@@ -402,7 +383,7 @@ def _path_body(found: Sequence[FoundPath], notes: _Notes, relations: _Relations)
 def _hop_row(
     number: int,
     h: Hop,
-    claim: Claim,
+    claim: ScoredClaim,
     labels: dict[str, Node],
     notes: _Notes,
     relations: _Relations,
@@ -410,20 +391,12 @@ def _hop_row(
     """One claim behind hop `number` of a path, oriented as the path walks it."""
     return Row(
         number=number,
-        tie=claim.id,
-        relation=h.relation,
+        claim=claim,
         relation_label=relations.label(h.relation),
         from_=labels[h.from_],
         to=labels[h.to],
         forward=claim.from_ == h.from_,
-        status=claim.status,
-        confidence=claim.confidence,
-        start=claim.start,
-        end=claim.end,
-        score=claim.score,
         notes=notes.cite(claim.sources),
-        qualifiers=claim.qualifiers,
-        period=claim.period,
         counted=claim.id == h.tie,
     )
 
@@ -542,13 +515,14 @@ def _text(value: str | None) -> str:
 
 
 def _dates(row: Row) -> str:
-    if not row.start and not row.end:
+    claim = row.claim
+    if not claim.start and not claim.end:
         return "—"
-    return f"{row.start or '…'} – {row.end or '…'}"
+    return f"{claim.start or '…'} – {claim.end or '…'}"
 
 
 def _confidence(row: Row) -> str:
-    return "—" if row.confidence is None else f"{row.confidence:g}"
+    return "—" if row.claim.confidence is None else f"{row.claim.confidence:g}"
 
 
 def _status_label(key: str | None, lang: str) -> str:
@@ -563,13 +537,14 @@ def _status_label(key: str | None, lang: str) -> str:
 
 def _status(row: Row, lang: str) -> str:
     """The status with what limits the claim: its qualifiers, its modality, its period."""
-    words = [_status_label(row.status, lang)]
+    claim = row.claim
+    words = [_status_label(claim.status, lang)]
     vocab = vocabulary()
-    words += [q.label(lang) for q in vocab.qualifiers if q.key in row.qualifiers]
-    if row.modality and row.modality != "stated":
-        words.append(next((m.label(lang) for m in vocab.modalities if m.key == row.modality), ""))
-    if row.period:
-        words.append(f"“{row.period}”")  # the source's words, quoted
+    words += [q.label(lang) for q in vocab.qualifiers if q.key in claim.qualifiers]
+    if claim.modality != "stated":
+        words.append(next((m.label(lang) for m in vocab.modalities if m.key == claim.modality), ""))
+    if claim.period:
+        words.append(f"“{claim.period}”")  # the source's words, quoted
     return "; ".join(w for w in words if w)
 
 
@@ -590,7 +565,7 @@ def _weights(lang: str) -> str:
     return ", ".join(f"{_status_label(status, lang)} {weight:g}" for status, weight in ranked)
 
 
-def _claims_of(h: Hop) -> list[Claim]:
+def _claims_of(h: Hop) -> list[ScoredClaim]:
     """The claims behind a hop, the one its score rests on first."""
     claims = list(h.claims)
     claims.sort(key=lambda c: c.id != h.tie)
@@ -602,10 +577,9 @@ def _score_sentence(section: PathSection, lang: str) -> str:
     for row in section.rows:
         if not row.counted:
             continue
-        weight = vocabulary().weights.get(row.status or "", 0.0)
-        terms.append(
-            f"{weight:g}" if row.confidence is None else f"({weight:g} × {row.confidence:g})"
-        )
+        weight = vocabulary().weights.get(row.claim.status or "", 0.0)
+        confidence = row.claim.confidence
+        terms.append(f"{weight:g}" if confidence is None else f"({weight:g} × {confidence:g})")
     return tr(
         "Score {score}: the product over the hops of status weight × confidence "
         "(status weights: {weights}; confidence 1 where none is stated): {terms} = {score}.",
@@ -924,8 +898,8 @@ def _html_notes(row: Row, lang: str) -> _Html:
 
 def _html_status(row: Row, lang: str) -> _Html:
     label = _status(row, lang)
-    if row.status:
-        return _fill("status", KEY=row.status, LABEL=label)
+    if row.claim.status:
+        return _fill("status", KEY=row.claim.status, LABEL=label)
     return _fill("no_status", LABEL=label)
 
 

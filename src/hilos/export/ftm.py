@@ -46,15 +46,14 @@ from pyoxigraph import Literal, NamedNode
 
 from ..entities import pick_label
 from ..importers.ftm import FTM_NS, ORG_POST, STUB_COMMENT, tie_ends
-from ..namespaces import DCTERMS, HILOS_NS, PREFIXES, compact
+from ..namespaces import DCTERMS, HILOS_NS, PREFIXES, RDF_TYPE, compact
 from ..network.projection import Projection
 from ..store import Store, solutions
 from ..vocab import vocabulary
 
-RDF_TYPE = PREFIXES["rdf"] + "type"
 RDFS_LABEL = PREFIXES["rdfs"] + "label"
 _WANTED = (
-    RDF_TYPE,
+    RDF_TYPE.value,
     DCTERMS.type.value,
     DCTERMS.identifier.value,
     RDFS_LABEL,
@@ -166,6 +165,8 @@ class _Exporter:
         self._read()
 
     def _read(self) -> None:
+        # Built from `_WANTED` and the FtM namespace of the importer: these stay as code, not
+        # .rq files, so the properties are named once.
         values = " ".join(f"<{p}>" for p in _WANTED)
         for query, into in (
             (f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}", self.facts),
@@ -190,7 +191,7 @@ class _Exporter:
 
     def native_schema(self, iri: str) -> Schema | None:
         closure: set[str] = set()
-        for t in self.facts[iri].get(RDF_TYPE, []):
+        for t in self.facts[iri].get(RDF_TYPE.value, []):
             closure |= {t.value} | set(self.superclasses.get(t.value, ()))
         if ORG_POST.value in closure:
             return _schema("Position")
@@ -361,7 +362,7 @@ class _Exporter:
         subjects = sorted(
             iri
             for iri, data in self.facts.items()
-            if (RDF_TYPE in data or self.recorded(iri) is not None)
+            if (RDF_TYPE.value in data or self.recorded(iri) is not None)
             and iri not in excluded
             and "/ftm/authority/" not in iri
             and not self.is_stub(iri)
@@ -405,7 +406,7 @@ class _Exporter:
         data = self.facts.get(iri)
         if data and self.is_stub(iri):
             return _id(iri, data)
-        if data and (RDF_TYPE in data or self.recorded(iri) is not None):
+        if data and (RDF_TYPE.value in data or self.recorded(iri) is not None):
             return None  # in the graphs, but not written (filtered out)
         marker = "/ftm/"
         if marker in iri:  # referenced by an imported file, but not in it: as it was

@@ -84,12 +84,11 @@ from pyoxigraph import BlankNode, Literal, NamedNode
 from .. import sparql
 from ..atomicfile import atomic_output
 from ..entities import pick_label
-from ..errors import BadInput, NotFound
+from ..errors import BadInput, NotFound, message
 from ..i18n import catalogue, choose, tr
 from ..namespaces import HILOS, HILOS_NS, RDFS, SKOS, compact, expand
 from ..network.centrality import MEASURES, centrality
-from ..network.paths import Path as EvidencePath
-from ..network.paths import find_chains, find_paths
+from ..network.paths import EvidencePath, find_chains, find_paths
 from ..network.projection import (
     Filters,
     Projection,
@@ -165,21 +164,6 @@ PATH_COLOUR = "#f0a500"
 
 _HERE = files(__package__)
 
-_NAMES = """
-SELECT ?entity ?property ?value WHERE {
-  VALUES ?property { rdfs:label skos:prefLabel skos:altLabel rdfs:comment skos:scopeNote }
-  ?entity ?property ?value .
-  FILTER(isLiteral(?value))
-}
-"""
-_CITATIONS = "SELECT ?source ?citation WHERE { ?source hilos:citation ?citation }"
-_TIE_DETAILS = """
-SELECT ?tie ?property ?value WHERE {
-  VALUES ?property { hilos:market hilos:relationText rdfs:comment hilos:qualifier hilos:period }
-  ?tie hilos:from ?from ; ?property ?value .
-}
-"""
-
 
 @dataclass(frozen=True)
 class HtmlExport:
@@ -221,14 +205,35 @@ def network_view(store: Store, filters: Filters | None = None, **options: Any) -
     return NetworkView(buffer.getvalue().decode("utf-8"), written)
 
 
+# Error messages are marked `_` where raised (the catalogue test finds them); `_` is a loop
+# variable elsewhere in this module, so each function that raises binds it itself.
+
+
 def check_hops(hops: int) -> None:
+    _ = message
     if hops < 1:
-        raise BadInput(f"--hops must be at least 1, got {hops}")
+        raise BadInput(
+            _("{parameter} must be at least 1, got {value}", parameter="hops", value=hops)
+        )
 
 
 def check_size_by(size_by: str | None) -> None:
+    _ = message
     if size_by is not None and size_by not in MEASURES:
-        raise BadInput(f"unknown measure '{size_by}' for --size-by (one of: {', '.join(MEASURES)})")
+        raise BadInput(
+            _(
+                "unknown measure '{value}' for {parameter} (one of: {known})",
+                value=size_by,
+                parameter="size_by",
+                known=", ".join(MEASURES),
+            )
+        )
+
+
+def check_path_ends(path: Sequence[str] | None) -> None:
+    _ = message
+    if path is not None and len(path) != 2:
+        raise BadInput(_("{parameter} takes two entities, A and B", parameter="path"))
 
 
 def export_html(
@@ -265,8 +270,7 @@ def export_html(
     lang = choose(lang, environ={})
     check_hops(hops)
     check_size_by(size_by)
-    if path is not None and len(path) != 2:
-        raise BadInput("--path takes two entities, A and B")
+    check_path_ends(path)
     if isinstance(target, str | os.PathLike):
         _check_writable(os.fspath(target))
     with _no_collection():
@@ -1027,7 +1031,7 @@ def _names(store: Store, lang: str, wanted: set[str] | None = None) -> _Names:
     """Labels, aliases and notes of the entities `wanted` (everything in the store if None)."""
     found = _Names(defaultdict(list), defaultdict(list), defaultdict(list))
     if store.remote or wanted is None:
-        for row in solutions(store.query(_NAMES)):
+        for row in solutions(store.query(sparql.load("entity-texts"))):
             entity, prop, value = row["entity"], row["property"].value, row["value"]
             if isinstance(entity, NamedNode) and isinstance(value, Literal):
                 found.add(entity.value, prop, _text(value))
@@ -1150,7 +1154,13 @@ def _families(store: Store) -> dict[str, str]:
 
 
 class _TieEvidence:
-    """The sources, quotes, locators, markets, wording, notes, qualifiers and periods of a tie."""
+    """The sources, quotes, locators, markets, wording, notes, qualifiers and periods of a tie.
+
+    The page's reading of the evidence fields of `hilos.evidence.Claim`, not a claim of its own:
+    every value of each property is kept (the page shows a tie's two quotes side by side where
+    a claim has one), and the page's columns are filled straight from these lists, read one
+    property at a time for every tie at once (one `Claim` per tie would cost a record per tie on
+    a 20k-node page, which the column reading exists to avoid)."""
 
     __slots__ = (
         "locators", "markets", "notes", "periods", "qualifiers", "quotes", "sources", "texts",
@@ -1195,7 +1205,7 @@ def _evidence(store: Store, ties: set[str]) -> dict[str, _TieEvidence]:
                 [_text(quote)] if quote is not None else [],
                 [_text(locator)] if locator is not None else [],
             )
-    for row in solutions(store.query(_TIE_DETAILS)):
+    for row in solutions(store.query(sparql.load("tie-details"))):
         tie = row["tie"].value
         if tie in ties:
             _add_detail(found[tie], row["property"].value, _text(row["value"]))
@@ -1315,7 +1325,7 @@ def _citations(store: Store, sources: list[str]) -> dict[str, str]:
     if store.remote:
         rows = (
             (row["source"].value, row["citation"].value)
-            for row in solutions(store.query(_CITATIONS))
+            for row in solutions(store.query(sparql.load("source-citations")))
         )
     else:
         rows = (
@@ -1677,6 +1687,11 @@ def _asset(name: str) -> str:
     return (_HERE / name).read_text(encoding="utf-8")
 
 
+def _shared(name: str) -> str:
+    """A helper script or style sheet the page shares with the explorer (`hilos/webshared/`)."""
+    return files("hilos").joinpath("webshared", name).read_text(encoding="utf-8")
+
+
 def _csp_hash(script: str) -> str:
     digest = hashlib.sha256(script.encode("utf-8")).digest()
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
@@ -1685,11 +1700,12 @@ def _csp_hash(script: str) -> str:
 def _page_parts(data: dict[str, Any]) -> Iterator[str]:
     """The page, piece by piece (the data is most of it)."""
     vis = vis_network_js()
+    common = _inline_script(_shared("common.js"), "common.js")
     script = _inline_script(_asset("page.js"), "page.js")
     policy = "; ".join(
         [
             "default-src 'none'",
-            f"script-src {_csp_hash(vis)} {_csp_hash(script)}",
+            f"script-src {_csp_hash(vis)} {_csp_hash(common)} {_csp_hash(script)}",
             "style-src 'unsafe-inline'",
             "img-src data:",
             "base-uri 'none'",
@@ -1708,9 +1724,10 @@ def _page_parts(data: dict[str, Any]) -> Iterator[str]:
         ),
         "TITLE": html.escape(data["meta"]["title"]),
         "POLICY": html.escape(policy),
-        "CSS": _asset("page.css"),
+        "CSS": _shared("common.css") + _asset("page.css"),
         "DATA": script_json(data),
         "VIS": vis,
+        "COMMON": common,
         "SCRIPT": script,
     }
     template = _asset("page.html")

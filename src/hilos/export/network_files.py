@@ -20,6 +20,7 @@ from typing import IO, Any
 import networkx as nx
 from pyoxigraph import NamedNode
 
+from .. import sparql
 from ..entities import describe
 from ..errors import BadInput
 from ..namespaces import compact, expand
@@ -126,10 +127,6 @@ def last_day(text: str) -> str | None:
         return None
 
 
-_CITATIONS = "SELECT ?src ?citation WHERE { ?src hilos:citation ?citation }"
-_ALIASES = "SELECT ?entity ?alias WHERE { ?entity skos:altLabel ?alias }"
-
-
 def claim_evidence(
     store: Store, projection: Projection
 ) -> tuple[dict[str, dict[str, set[str]]], dict[str, set[str]]]:
@@ -143,14 +140,12 @@ def claim_evidence(
     described = graphs if projection.filters.only else None
     ties = {key for _, _, key in projection.graph.edges(keys=True)}
     evidence: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for row in solutions(store.query(_CLAIM_FIELDS, graphs=graphs)):
+    for row in solutions(store.query(sparql.load("claim-fields"), graphs=graphs)):
         if row["tie"].value in ties:
             evidence[row["tie"].value][row["field"].value].add(str(row["value"].value))
     for row in solutions(
         store.query(
-            "SELECT ?tie ?field ?value WHERE { ?tie hilos:from ?f . "
-            '{ ?tie hilos:quote ?value BIND("quote" AS ?field) } '
-            'UNION { ?tie prov:wasDerivedFrom ?value BIND("source" AS ?field) } }',
+            sparql.load("claim-quotes-and-sources"),
             graphs=graphs,
             inferred=False,
         )
@@ -159,14 +154,17 @@ def claim_evidence(
         if tie in ties and (row["field"].value == "quote" or isinstance(value, NamedNode)):
             evidence[tie][row["field"].value].add(str(value.value))
     cited: dict[str, set[str]] = defaultdict(set)
-    for row in solutions(store.query(_CITATIONS, graphs=described, inferred=False)):
-        cited[row["src"].value].add(str(row["citation"].value))
+    citations = sparql.load("source-citations")
+    for row in solutions(store.query(citations, graphs=described, inferred=False)):
+        cited[row["source"].value].add(str(row["citation"].value))
     for fields in evidence.values():
         for src in fields.get("source", ()):
             fields["citation"].update(cited.get(src) or {compact(src)})
     aliases: dict[str, set[str]] = defaultdict(set)
     nodes = projection.graph
-    for row in solutions(store.query(_ALIASES, graphs=described, inferred=False)):
+    for row in solutions(
+        store.query(sparql.load("entity-aliases"), graphs=described, inferred=False)
+    ):
         if row["entity"].value in nodes:
             aliases[row["entity"].value].add(str(row["alias"].value))
     return evidence, aliases
@@ -400,17 +398,6 @@ TIE_COLUMNS = (
 )
 
 
-_CLAIM_FIELDS = """
-SELECT ?tie ?field ?value WHERE {
-  ?tie hilos:from ?f .
-  { ?tie hilos:locator ?value BIND("locator" AS ?field) }
-  UNION { ?tie hilos:qualifier ?q . ?q rdfs:label ?value FILTER(LANGMATCHES(LANG(?value), "en"))
-          BIND("qualifiers" AS ?field) }
-  UNION { ?tie hilos:period ?value BIND("period" AS ?field) }
-}
-"""
-
-
 def _evidence(
     store: Store, graphs: list[str] | None
 ) -> tuple[dict[str, set[str]], dict[str, set[str]], dict[str, dict[str, set[str]]]]:
@@ -419,12 +406,11 @@ def _evidence(
     fields: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     # what limits each claim: its locator, qualifiers (read with the ontology's labels) and
     # period in the source's words
-    for row in solutions(store.query(_CLAIM_FIELDS, graphs=graphs, ontology=True)):
+    for row in solutions(store.query(sparql.load("claim-fields"), graphs=graphs, ontology=True)):
         fields[row["tie"].value][row["field"].value].add(str(row["value"].value))
     for row in solutions(
         store.query(
-            "SELECT ?tie ?src ?name WHERE { ?tie hilos:from ?f ; prov:wasDerivedFrom ?src . "
-            "OPTIONAL { ?src hilos:citation ?name } }",
+            sparql.load("claim-sources"),
             graphs=graphs,
             ontology=True,
             inferred=False,
@@ -436,7 +422,7 @@ def _evidence(
         )
     for row in solutions(
         store.query(
-            "SELECT ?tie ?quote WHERE { ?tie hilos:from ?f ; hilos:quote ?quote }",
+            sparql.load("claim-quotes"),
             graphs=graphs,
             ontology=True,
             inferred=False,

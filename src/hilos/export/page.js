@@ -24,11 +24,7 @@
   // ------------------------------------------------------------------------------- helpers
 
   function t(text, values) {
-    var found = (meta.messages && meta.messages[text]) || text;
-    if (!values) return found;
-    return found.replace(/\{(\w+)\}/g, function (all, name) {
-      return values.hasOwnProperty(name) ? String(values[name]) : all;
-    });
+    return hilosCommon.fill((meta.messages && meta.messages[text]) || text, values);
   }
 
   function rows(columns) {
@@ -83,20 +79,9 @@
     return { meta: columns.meta, style: columns.style, nodes: nodes, ties: ties, sources: sources };
   }
 
-  function el(tag, options, children) {
-    var node = document.createElement(tag);
-    options = options || {};
-    if (options.cls) node.className = options.cls;
-    if (options.text !== undefined && options.text !== null) node.textContent = String(options.text);
-    if (options.attrs) {
-      Object.keys(options.attrs).forEach(function (name) { node.setAttribute(name, options.attrs[name]); });
-    }
-    (children || []).forEach(function (child) {
-      if (child === null || child === undefined) return;
-      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    });
-    return node;
-  }
+  // el() and fill() are the helpers the explorer uses too (webshared/common.js, in-line before
+  // this script).
+  var el = hilosCommon.el;
 
   function svgEl(tag, attrs) {
     var node = document.createElementNS(SVG, tag);
@@ -315,7 +300,7 @@
   var current = null;
 
   function clearPanel() {
-    while (panel.firstChild) panel.removeChild(panel.firstChild);
+    hilosCommon.clear(panel);
     panel.scrollTop = 0;
   }
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..errors import BadInput
 from ..errors import message as _
+from ..evidence import Record
 from ..text import normalise
 
 FIELDS = (
@@ -159,7 +160,7 @@ def read_mapping_file(path: str | Path) -> list[str]:
 
 
 @dataclass(frozen=True)
-class Mapped:
+class Mapped(Record):
     """A field and the column it is read from; `guessed` when read by the header's name."""
 
     field: str
@@ -168,20 +169,14 @@ class Mapped:
     by: str = "header"
     """How it was chosen: `--map`, the `header`'s name, or the `position` (no header)."""
 
-    def as_dict(self) -> dict[str, object]:
-        return {"field": self.field, "column": self.column, "guessed": self.guessed, "by": self.by}
-
 
 @dataclass(frozen=True)
-class Unused:
+class Unused(Record):
     """A column whose header names a field that this import reads elsewhere or not at all."""
 
     column: str
     field: str
     why: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {"column": self.column, "field": self.field, "why": self.why}
 
 
 @dataclass(frozen=True)

@@ -33,9 +33,11 @@ from urllib.parse import quote
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from .. import sparql
 from ..entities import describe
 from ..errors import BadInput
 from ..errors import message as _
+from ..evidence import Record
 from ..namespaces import HILOS, RDF_TYPE, RDFS
 from ..store import Store, solutions
 from ..text import normalise
@@ -68,39 +70,6 @@ def _a(kind: str) -> str:
 
 
 _TRAILING_PARENS = re.compile(r"^(?P<name>.*?)\s*\((?P<inner>[^()]*)\)\s*$", re.DOTALL)
-
-# The names of the store's entities — not of the ontology's terms: a sheet's "Cártel" is a
-# group of that name, never the class of drug-trafficking organisations.
-_STORE_KEYS = """
-SELECT ?entity ?key WHERE {
-  ?entity hilos:searchKey ?key .
-  FILTER NOT EXISTS {
-    VALUES ?term { owl:Class rdfs:Class rdf:Property owl:ObjectProperty owl:DatatypeProperty
-                   owl:AnnotationProperty skos:Concept skos:ConceptScheme owl:Ontology }
-    ?entity a ?term
-  }
-}
-"""
-
-# What a qualifier may describe of a candidate: its own names, and the places it is tied to by
-# any claim or lies within (with the places those lie within).
-_CANDIDATE_CONTEXT = """
-SELECT ?entity ?key WHERE {
-  { ?entity hilos:searchKey ?key }
-  UNION { ?entity geo:sfWithin ?place . ?place hilos:searchKey ?key }
-  UNION {
-    { ?tie hilos:from ?entity ; hilos:to ?place }
-    UNION { ?tie hilos:to ?entity ; hilos:from ?place }
-    ?place a hilos:Place .
-    { ?place hilos:searchKey ?key }
-    UNION { ?place geo:sfWithin ?outer . ?outer hilos:searchKey ?key }
-  }
-}
-"""
-
-_CANDIDATE_TYPES = """
-SELECT ?entity ?type WHERE { ?entity a ?type }
-"""
 
 
 def name_key(name: str) -> str:
@@ -164,7 +133,7 @@ class NewEntity:
 
 
 @dataclass(frozen=True)
-class Match:
+class Match(Record):
     """A name of the file and an entity of the store it was merged with — or, among the names
     kept apart, one it resembles — with the reason."""
 
@@ -172,14 +141,6 @@ class Match:
     entity: str
     label: str
     reason: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {
-            "name": self.name,
-            "entity": self.entity,
-            "label": self.label,
-            "reason": self.reason,
-        }
 
 
 @dataclass
@@ -212,7 +173,7 @@ class Resolver:
             )
         known: dict[str, set[str]] = {}
         if link == "exact":
-            for row in solutions(store.query(_STORE_KEYS)):
+            for row in solutions(store.query(sparql.load("store-entity-keys"))):
                 entity, key = row["entity"], row["key"]
                 if not isinstance(entity, NamedNode) or not isinstance(key, Literal):
                     continue
@@ -227,7 +188,7 @@ class Resolver:
         if iri not in self._kinds:
             assert self.store is not None
             rows = solutions(
-                self.store.query(_CANDIDATE_TYPES, bindings={"entity": NamedNode(iri)})
+                self.store.query(sparql.load("entity-types"), bindings={"entity": NamedNode(iri)})
             )
             types = [r["type"].value for r in rows if isinstance(r["type"], NamedNode)]
             self._kinds[iri] = kind_of(types, self.store.terminology().superclasses)
@@ -237,7 +198,9 @@ class Resolver:
         if iri not in self._context:
             assert self.store is not None
             rows = solutions(
-                self.store.query(_CANDIDATE_CONTEXT, bindings={"entity": NamedNode(iri)})
+                self.store.query(
+                    sparql.load("candidate-context"), bindings={"entity": NamedNode(iri)}
+                )
             )
             self._context[iri] = {r["key"].value for r in rows if isinstance(r["key"], Literal)}
         return self._context[iri]

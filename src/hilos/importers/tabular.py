@@ -38,10 +38,11 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any, ClassVar, TypeVar
 
 from pyoxigraph import Literal, NamedNode, Triple
 
+from .. import sparql
 from ..changes import (
     apply_change,
     change_record,
@@ -55,8 +56,10 @@ from ..changes import (
 from ..entities import describe
 from ..errors import BadInput, Message
 from ..errors import message as _
+from ..evidence import Record
 from ..namespaces import DCTERMS, HILOS, HILOS_NS, PREFIXES, PROV, RDF, RDF_TYPE, RDFS, XSD
 from ..render import csv_cell, decoded
+from ..resources import file_sha256
 from ..store import Progress, Store, graph_iri, solutions
 from ..text import normalise
 from ..vocab import vocabulary
@@ -443,14 +446,6 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def sha256_of(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _joined(parts: Sequence[str], separator: str) -> str:
     """Texts joined as one message: each part that is a message is said again in the reader's
     language (the separator holds no braces)."""
@@ -544,19 +539,16 @@ class Example:
 
 
 @dataclass(frozen=True)
-class GenericRelation:
+class GenericRelation(Record):
     """A relation that names no tie type: kept as the text of generic ties, and said."""
 
     relation: str
     rows: int
     closest: list[str]
 
-    def as_dict(self) -> dict[str, object]:
-        return {"relation": self.relation, "rows": self.rows, "closest": self.closest}
-
 
 @dataclass
-class Summary:
+class Summary(Record):
     """What an import did (or, with --dry-run, would do)."""
 
     file: str
@@ -594,39 +586,24 @@ class Summary:
     generic_relations: list[GenericRelation] = field(default_factory=list)
     sphere_notes: list[str] = field(default_factory=list)
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "file": self.file,
-            "graph": self.graph,
-            "sha256": self.sha256,
-            "dry_run": self.dry_run,
-            "rows": self.rows,
-            "ties": self.ties,
-            "rejected": self.rejected,
-            "rejected_file": self.rejected_file,
-            "new_entities": self.new_entities,
-            "link": self.link,
-            "mapping": [m.as_dict() for m in self.mapping],
-            "relation_option": self.relation_option,
-            "unused_columns": [u.as_dict() for u in self.unused],
-            "ignored_columns": self.ignored,
-            "node_mapping": [m.as_dict() for m in self.node_mapping],
-            "encoding": self.encoding,
-            "notices": self.notices,
-            "dates": {"order": self.date_order, "note": self.date_note},
-            "merged": [m.as_dict() for m in self.merged],
-            "kept_apart": [m.as_dict() for m in self.kept_apart],
-            "new_entity_examples": self.new_examples,
-            "untyped_actors": self.untyped,
-            "examples": [e.as_dict() for e in self.examples],
-            "generic_relations": [g.as_dict() for g in self.generic_relations],
-            "sphere_notes": self.sphere_notes,
-            "statements": self.statements,
-            "derived": self.derived,
-            "replaced": self.replaced,
-            "appended": self.appended,
-            "change": self.change,
-        }
+    json_keys: ClassVar[tuple[str, ...]] = (
+        "file", "graph", "sha256", "dry_run", "rows", "ties", "rejected", "rejected_file",
+        "new_entities", "link", "mapping", "relation_option", "unused", "ignored",
+        "node_mapping", "encoding", "notices", "dates", "merged", "kept_apart", "new_examples",
+        "untyped", "examples", "generic_relations", "sphere_notes", "statements", "derived",
+        "replaced", "appended", "change",
+    )  # fmt: skip
+    json_names: ClassVar[Mapping[str, str]] = {
+        "unused": "unused_columns",
+        "ignored": "ignored_columns",
+        "new_examples": "new_entity_examples",
+        "untyped": "untyped_actors",
+    }
+
+    @property
+    def dates(self) -> dict[str, str | None]:
+        """How the file's ambiguous dates were read, and the note that says so."""
+        return {"order": self.date_order, "note": self.date_note}
 
 
 @dataclass
@@ -1039,9 +1016,7 @@ class Builder:
         notes: list[str] = []
         for iri, (name, sphere) in sorted(self.stated_spheres.items()):
             rows = solutions(
-                self.store.query(
-                    "SELECT ?s WHERE { ?e hilos:sphere ?s }", bindings={"e": NamedNode(iri)}
-                )
+                self.store.query(sparql.load("entity-spheres"), bindings={"e": NamedNode(iri)})
             )
             held = {r["s"].value for r in rows if r["s"] is not None}
             if sphere not in held:
@@ -1242,23 +1217,14 @@ def import_csv(
             given=given,
         )  # fmt: skip
         nodes, node_columns = _read_nodes(options) if options.nodes else (None, None)
-        digest = sha256_of(path)
-        namespace = _check_graph(store, name, replace, dry_run, options.append, digest)
-        summary = Summary(
-            file=decoded(path),
-            graph=name,
-            sha256=digest,
-            dry_run=dry_run,
-            appended=namespace is not None,
+        summary, namespace = _begin(
+            store, path, name, table, replace=replace, dry_run=dry_run, append=options.append,
             link=options.link,
-            mapping=columns.mapping,
-            unused=columns.unused,
-            ignored=columns.ignored,
-            node_mapping=node_columns.mapping if node_columns else [],
-            relation_option=options.relation,
-            encoding=table.encoding,
-            notices=[table.notice] if table.notice else [],
-        )
+        )  # fmt: skip
+        summary.mapping, summary.unused = columns.mapping, columns.unused
+        summary.ignored, summary.relation_option = columns.ignored, options.relation
+        summary.node_mapping = node_columns.mapping if node_columns else []
+        digest = summary.sha256
         dates = DateOrder(
             given=options.date_order,
             scan=lambda: _date_evidence(path, table, columns, options.header),
@@ -1428,18 +1394,10 @@ def import_matrix(
     try:
         header = table.header or []
         ids = _matrix_ids(path, header)
-        digest = sha256_of(path)
-        namespace = _check_graph(store, name, replace, dry_run, append, digest)
-        summary = Summary(
-            file=decoded(path),
-            graph=name,
-            sha256=digest,
-            dry_run=dry_run,
-            appended=namespace is not None,
-            link=link,
-            encoding=table.encoding,
-            notices=[table.notice] if table.notice else [],
+        summary, namespace = _begin(
+            store, path, name, table, replace=replace, dry_run=dry_run, append=append, link=link
         )
+        digest = summary.sha256
         builder = Builder(
             store, path=path, graph=name, sha256=digest, status=status_key, quote_lang=None,
             link=link, default_relation=relation or DEFAULT_MATRIX_RELATION, namespace=namespace,
@@ -1539,6 +1497,35 @@ def _check_relation(relation: str | None) -> None:
             Literal(relation)
         except ValueError:
             raise BadInput(_("--relation {value!r} is not UTF-8 text", value=relation)) from None
+
+
+def _begin(
+    store: Store,
+    path: str,
+    name: str,
+    table: Table,
+    *,
+    replace: bool,
+    dry_run: bool,
+    append: bool,
+    link: str,
+) -> tuple[Summary, str | None]:
+    """The summary every import of a table starts from (the file's SHA-256, read once, its
+    encoding and notices) and the namespace to append under (None: a graph of its own), the
+    graph checked before any row is read."""
+    digest = file_sha256(Path(path))
+    namespace = _check_graph(store, name, replace, dry_run, append, digest)
+    summary = Summary(
+        file=decoded(path),
+        graph=name,
+        sha256=digest,
+        dry_run=dry_run,
+        appended=namespace is not None,
+        link=link,
+        encoding=table.encoding,
+        notices=[table.notice] if table.notice else [],
+    )
+    return summary, namespace
 
 
 def _check_graph(

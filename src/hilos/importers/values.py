@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 
 from pyoxigraph import Literal, NamedNode
 
+from .. import sparql
 from ..errors import message as _
 from ..namespaces import HILOS_NS, XSD
 from ..store import Store, solutions
@@ -109,7 +110,7 @@ class Terms:
         ranges: dict[str, str] = {}
         for row in solutions(
             store.query(
-                "SELECT ?c ?r WHERE { ?c hilos:shortcut ?p . ?p rdfs:range ?r }",
+                sparql.load("shortcut-ranges"),
                 graphs=["ontology"],
             )
         ):

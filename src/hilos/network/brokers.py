@@ -23,12 +23,13 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import networkx as nx
 
+from ..evidence import Record
 from ..store import Progress
 from .centrality import (
     SAMPLE_SIZE,
@@ -47,7 +48,7 @@ CROSSING_ROLES = ROLES[1:]
 
 
 @dataclass(frozen=True)
-class Broker:
+class Broker(Record):
     """One actor's brokerage: its cross-sphere betweenness and its roles."""
 
     id: str
@@ -55,6 +56,15 @@ class Broker:
     sphere: str | None
     cross_sphere_betweenness: float
     roles: dict[str, int] = field(default_factory=dict)
+
+    json_keys: ClassVar[tuple[str, ...]] = (
+        "id", "label", "sphere", "score", "cross_sphere_betweenness", "roles",
+        "cross_sphere_brokerage",
+    )  # fmt: skip
+    json_values: ClassVar[Mapping[str, Callable[[Any], Any]]] = {
+        "roles": lambda roles: {role: roles.get(role, 0) for role in ROLES}
+    }
+    """Every role is written, 0 for those the actor never plays."""
 
     @property
     def score(self) -> float:
@@ -64,32 +74,17 @@ class Broker:
     def cross_sphere_brokerage(self) -> int:
         return sum(self.roles.get(role, 0) for role in CROSSING_ROLES)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "label": self.label,
-            "sphere": self.sphere,
-            "score": self.score,
-            "cross_sphere_betweenness": self.cross_sphere_betweenness,
-            "roles": {role: self.roles.get(role, 0) for role in ROLES},
-            "cross_sphere_brokerage": self.cross_sphere_brokerage,
-        }
-
 
 @dataclass(frozen=True)
-class BrokersResult:
+class BrokersResult(Record):
     """The brokers, highest cross-sphere betweenness first, and what it was measured over."""
 
     brokers: list[Broker]
     cross_sphere_pairs: int
     sampled: int | None
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "cross_sphere_pairs": self.cross_sphere_pairs,
-            "sampled_sources": self.sampled,
-            "brokers": [b.as_dict() for b in self.brokers],
-        }
+    json_keys: ClassVar[tuple[str, ...]] = ("cross_sphere_pairs", "sampled", "brokers")
+    json_names: ClassVar[Mapping[str, str]] = {"sampled": "sampled_sources"}
 
 
 def role(a: str, b: str, c: str) -> str:

@@ -116,12 +116,18 @@ def rank_key(score: float) -> float:
 
 def check_top(top: int | None) -> None:
     if top is not None and top < 1:
-        raise BadInput(_("--top must be at least 1, got {value}", value=top))
+        raise BadInput(_("{parameter} must be at least 1, got {value}", parameter="top", value=top))
 
 
 def check_samples(samples: int | None) -> None:
     if samples is not None and (samples < 0 or samples == 1):
-        raise BadInput(_("--samples must be 0 (exact) or at least 2, got {value}", value=samples))
+        raise BadInput(
+            _(
+                "{parameter} must be 0 (exact) or at least 2, got {value}",
+                parameter="samples",
+                value=samples,
+            )
+        )
 
 
 def sample_size(n: int, samples: int | None) -> int | None:
@@ -480,7 +486,7 @@ def _eigenvector(graph: nx.Graph, weighted: bool) -> dict[Hashable, float]:
     except nx.PowerIterationFailedConvergence:
         raise NoConvergence(
             "eigenvector centrality did not converge in 1000 iterations on this network; "
-            "try --measure pagerank"
+            "try the pagerank measure"
         ) from None
     return result
 

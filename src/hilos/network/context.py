@@ -22,6 +22,7 @@ from ..store import ONTOLOGY_GRAPH_NAME, Store, solutions
 
 _BATCH = 200
 
+# Filled with a batch of node IRIs (VALUES): built from data, so it stays here, not in a .rq file.
 _DESCRIBED = """
 SELECT DISTINCT ?node ?g ?typed WHERE {
   VALUES ?node { %s }

@@ -154,9 +154,17 @@ def _check(
             _("unknown mode '{name}' (one of: {known})", name=mode, known=", ".join(MODES))
         )
     if block_size < 1:
-        raise BadInput(_("--block-size must be at least 1, got {value}", value=block_size))
+        raise BadInput(
+            _(
+                "{parameter} must be at least 1, got {value}",
+                parameter="block_size",
+                value=block_size,
+            )
+        )
     if steps is not None and steps < 0:
-        raise BadInput(_("--steps must be 0 or more, got {value}", value=steps))
+        raise BadInput(
+            _("{parameter} must be 0 or more, got {value}", parameter="steps", value=steps)
+        )
     check_samples(samples)
 
 

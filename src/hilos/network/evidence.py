@@ -9,103 +9,85 @@ its own quote, locator and sources, strongest first.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import networkx as nx
 from pyoxigraph import BlankNode, NamedNode
 
 from .. import sparql
+from ..evidence import Claim, Node, Source
 from ..namespaces import HILOS, compact
 from ..store import Store, solutions
 from ..store.indexes import View
 from ..vocab import vocabulary
 
+__all__ = [
+    "Claim",
+    "Hop",
+    "Node",
+    "ScoredClaim",
+    "Source",
+    "claim_details",
+    "hop",
+    "node",
+    "parallel_claims",
+    "scored_claim",
+    "sources_of",
+]
+
 _DERIVED = NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 
 
-@dataclass(frozen=True)
-class Source:
-    id: str
-    citation: str
-    quote: str | None
-    locator: str | None
+@dataclass(frozen=True, kw_only=True)
+class ScoredClaim(Claim):
+    """A claim as the network weighs it: with its `score` (status weight × confidence)."""
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "citation": self.citation,
-            "quote": self.quote,
-            "locator": self.locator,
-        }
-
-
-@dataclass(frozen=True)
-class Node:
-    id: str
-    label: str
-    sphere: str | None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "label": self.label, "sphere": self.sphere}
-
-
-@dataclass(frozen=True)
-class Claim:
-    """One claim behind a hop: its own status, dates, qualifiers, quote, locator and sources."""
-
-    id: str
-    relation: str
-    from_: str
-    to: str
-    status: str | None
-    confidence: float | None
-    start: str | None
-    end: str | None
     score: float
-    quote: str | None
-    locator: str | None
-    qualifiers: tuple[str, ...]
-    period: str | None
-    sources: tuple[Source, ...]
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "relation": self.relation,
-            "from": self.from_,
-            "to": self.to,
-            "status": self.status,
-            "confidence": self.confidence,
-            "start": self.start,
-            "end": self.end,
-            "period": self.period,
-            "qualifiers": list(self.qualifiers),
-            "score": self.score,
-            "quote": self.quote,
-            "locator": self.locator,
-            "sources": [s.as_dict() for s in self.sources],
-        }
+    json_keys: ClassVar[tuple[str, ...]] = (
+        "id",
+        "relation",
+        "from_",
+        "to",
+        "status",
+        "confidence",
+        "start",
+        "end",
+        "period",
+        "qualifiers",
+        "score",
+        "quote",
+        "locator",
+        "sources",
+    )
 
 
-@dataclass(frozen=True)
-class Hop:
-    """One step of a path, oriented as the path walks it (`from_` → `to`): the strongest claim
-    (`tie`, its status, dates and sources) and every claim of that relation behind the step."""
+@dataclass(frozen=True, kw_only=True)
+class Hop(ScoredClaim):
+    """One step of a path: the strongest claim behind it (`tie`, its status, dates and
+    sources), oriented as the path walks it (`from_` → `to`, against the tie's own direction
+    unless `forward`), and every claim of that relation behind the step."""
 
-    tie: str
-    relation: str
-    from_: str
-    to: str
     forward: bool
-    status: str | None
-    confidence: float | None
-    start: str | None
-    end: str | None
-    score: float
-    sources: tuple[Source, ...]
-    qualifiers: tuple[str, ...] = ()
-    period: str | None = None
-    claims: tuple[Claim, ...] = ()
+    claims: tuple[ScoredClaim, ...] = ()
+
+    json_keys: ClassVar[tuple[str, ...]] = (
+        "tie",
+        "relation",
+        "from_",
+        "to",
+        "forward",
+        "status",
+        "confidence",
+        "start",
+        "end",
+        "score",
+        "qualifiers",
+        "period",
+        "sources",
+        "claims",
+        "aggregation",
+    )
 
     @property
     def source_count(self) -> int:
@@ -122,25 +104,6 @@ class Hop:
             f"{'are' if count != 1 else 'is'} not refuted; {sources} "
             f"source{'s' if sources != 1 else ''}"
         )
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "tie": self.tie,
-            "relation": self.relation,
-            "from": self.from_,
-            "to": self.to,
-            "forward": self.forward,
-            "status": self.status,
-            "confidence": self.confidence,
-            "start": self.start,
-            "end": self.end,
-            "score": self.score,
-            "qualifiers": list(self.qualifiers),
-            "period": self.period,
-            "sources": [s.as_dict() for s in self.sources],
-            "claims": [c.as_dict() for c in self.claims],
-            "aggregation": self.aggregation,
-        }
 
 
 def node(graph: nx.MultiDiGraph, iri: str) -> Node:
@@ -212,12 +175,14 @@ def claim_details(store: Store, tie: str) -> tuple[tuple[str, ...], str | None]:
     return keys, (sorted(periods)[0] if periods else None)
 
 
-def _claim(store: Store, u: str, v: str, tie: str, data: dict[str, Any]) -> Claim:
+def scored_claim(store: Store, u: str, v: str, tie: str, data: Any) -> ScoredClaim:
+    """The claim `tie` from `u` to `v` as the projected network's edge `data` weighs it, with
+    its sources, qualifiers and period read from the store."""
     sources = sources_of(store, tie)
     qualifiers, period = claim_details(store, tie)
     first = sources[0] if sources else None
-    return Claim(
-        id=tie,
+    return ScoredClaim(
+        tie=tie,
         relation=data["relation"],
         from_=u,
         to=v,
@@ -226,6 +191,7 @@ def _claim(store: Store, u: str, v: str, tie: str, data: dict[str, Any]) -> Clai
         start=data["start"],
         end=data["end"],
         score=data["score"],
+        modality=data.get("modality") or "stated",
         quote=first.quote if first else None,
         locator=first.locator if first else None,
         qualifiers=qualifiers,
@@ -264,7 +230,7 @@ def hop(
     behind = parallel_claims(graph, walked_from, walked_to, data["relation"], directed)
     if not any(found[2] == tie for found in behind):
         behind.insert(0, (u, v, tie, data))
-    claims = tuple(_claim(store, a, b, key, d) for a, b, key, d in behind)
+    claims = tuple(scored_claim(store, a, b, key, d) for a, b, key, d in behind)
     chosen = next(c for c in claims if c.id == tie)
     return Hop(
         tie=tie,
@@ -277,6 +243,9 @@ def hop(
         start=data["start"],
         end=data["end"],
         score=data["score"],
+        modality=chosen.modality,
+        quote=chosen.quote,
+        locator=chosen.locator,
         sources=chosen.sources,
         qualifiers=chosen.qualifiers,
         period=chosen.period,

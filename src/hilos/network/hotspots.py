@@ -24,12 +24,15 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
+from .. import sparql
 from ..entities import describe
 from ..errors import BadInput
 from ..errors import message as _
+from ..evidence import Record
 from ..namespaces import compact, expand
 from ..store import Store, solutions
 from ..store.reasoner import closure
@@ -68,7 +71,7 @@ _ARMED = {
 
 
 @dataclass(frozen=True)
-class Hotspot:
+class Hotspot(Record):
     id: str
     label: str
     kind: tuple[str, ...]
@@ -76,15 +79,7 @@ class Hotspot:
     components: dict[str, float] = field(default_factory=dict)
     actors: tuple[str, ...] = ()
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "label": self.label,
-            "types": list(self.kind),
-            "score": self.score,
-            "components": self.components,
-            "actors": list(self.actors),
-        }
+    json_names: ClassVar[Mapping[str, str]] = {"kind": "types"}
 
 
 def _armed(store: Store, data: dict[str, Any]) -> bool:
@@ -135,15 +130,13 @@ def hotspots(
             _("unknown place kind '{name}' (one of: {known})", name=kind, known=", ".join(KINDS))
         )
     if top is not None and top < 1:
-        raise BadInput(_("--top must be at least 1, got {value}", value=top))
+        raise BadInput(_("{parameter} must be at least 1, got {value}", parameter="top", value=top))
     projection = project(store, hotspot_filters(filters), lang=lang)
     graph = projection.graph
     graphs = list(projection.filters.graphs) or None
     # Direct containment, closed here: servers differ on transitive paths with both ends open.
     direct: dict[str, set[str]] = defaultdict(set)
-    for row in solutions(
-        store.query("SELECT ?p ?q WHERE { ?p geo:sfWithin ?q }", graphs=graphs, ontology=True)
-    ):
+    for row in solutions(store.query(sparql.load("places-within"), graphs=graphs, ontology=True)):
         direct[row["p"].value].add(row["q"].value)
     within = closure(direct)
 
@@ -177,7 +170,7 @@ def hotspots(
         row["tie"].value: row["place"].value
         for row in solutions(
             store.query(
-                "SELECT ?tie ?place WHERE { ?tie hilos:inPlace ?place }",
+                sparql.load("claim-places"),
                 graphs=graphs,
                 ontology=True,
             )
@@ -202,9 +195,7 @@ def hotspots(
 
     figures: dict[str, float] = defaultdict(float)
     for row in solutions(
-        store.query(
-            "SELECT ?obs ?place WHERE { ?obs hilos:refArea ?place }", graphs=graphs, ontology=True
-        )
+        store.query(sparql.load("observation-places"), graphs=graphs, ontology=True)
     ):
         for place in up(row["place"].value):
             figures[place] += 1.0

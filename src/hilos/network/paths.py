@@ -34,6 +34,7 @@ from typing import Any
 import networkx as nx
 
 from ..display import path_html
+from ..entities import describe
 from ..errors import BadInput, NotFound
 from ..errors import message as _
 from ..i18n import tr
@@ -61,7 +62,7 @@ _MAX_CHAINS = 200_000
 
 
 @dataclass(frozen=True)
-class Path:
+class EvidencePath:
     """A path with the evidence of every hop, and its score. A collusion chain also names the
     hop that crosses from one sphere into the other (`crossing`, an index into `hops`)."""
 
@@ -165,12 +166,12 @@ def _materialise(
     *,
     directed: bool,
     crossing: int | None = None,
-) -> Path:
+) -> EvidencePath:
     hops = tuple(
         hop(store, graph, u, v, tie, forward, directed=directed)
         for (u, v), (tie, forward, _) in zip(itertools.pairwise(node_path), ties, strict=True)
     )
-    return Path(
+    return EvidencePath(
         score=_path_score([h.score for h in hops]),
         nodes=tuple(node(graph, n) for n in node_path),
         hops=hops,
@@ -180,9 +181,13 @@ def _materialise(
 
 def _check_limits(limit: int, max_hops: int) -> None:
     if limit < 1:
-        raise BadInput(_("--limit must be at least 1, got {value}", value=limit))
+        raise BadInput(
+            _("{parameter} must be at least 1, got {value}", parameter="limit", value=limit)
+        )
     if max_hops < 1:
-        raise BadInput(_("--max-hops must be at least 1, got {value}", value=max_hops))
+        raise BadInput(
+            _("{parameter} must be at least 1, got {value}", parameter="max_hops", value=max_hops)
+        )
 
 
 def find_paths(
@@ -194,7 +199,7 @@ def find_paths(
     limit: int = 5,
     max_hops: int = 6,
     time_consistent: bool = False,
-) -> list[Path]:
+) -> list[EvidencePath]:
     """The `limit` best simple paths from `source` to `target`, each hop with its evidence.
 
     Ranked by evidence score (highest first), then by fewer hops. With `time_consistent`,
@@ -216,7 +221,7 @@ def find_paths_in_store(
     max_hops: int = 6,
     time_consistent: bool = False,
     lang: str = "en",
-) -> list[Path]:
+) -> list[EvidencePath]:
     """`find_paths` without projecting the whole network: only the ties that paths of at most
     `max_hops` between the two ends can use are read from the store (see `region`), so a search
     on a million entities takes a fraction of a second. The same paths, ranked the same way;
@@ -267,7 +272,7 @@ def _paths_in_store(
     max_hops: int,
     time_consistent: bool,
     lang: str,
-) -> list[Path]:
+) -> list[EvidencePath]:
     if store.remote:
         projection = project(store, filters, lang=lang)
         return _find(store, projection, source, target, limit, max_hops, time_consistent)
@@ -535,8 +540,8 @@ def explain_no_path(
         NoPathReason,
         source=source,
         target=target,
-        source_label=_node_label(whole.graph, source),
-        target_label=_node_label(whole.graph, target),
+        source_label=_node_label(store, whole.graph, source, lang),
+        target_label=_node_label(store, whole.graph, target, lang),
         max_hops=max_hops,
         filters=tuple((name, _filter_value(filters, name)) for name in active_filters(filters)),
     )
@@ -571,9 +576,11 @@ def _usable_links(graph: nx.MultiDiGraph, source: str, target: str) -> nx.Graph:
     return usable
 
 
-def _node_label(graph: nx.MultiDiGraph, n: str) -> str:
+def _node_label(store: Store, graph: nx.MultiDiGraph, n: str, lang: str) -> str:
+    """The entity's label: from the projection, else (an actor whose only ties are refuted is
+    not in it) from the store, so a reader never gets an identifier for a name."""
     found = graph.nodes[n].get("label") if n in graph else None
-    return str(found) if found else compact(n)
+    return str(found) if found else describe(store, n, lang=lang).label
 
 
 def _apart(
@@ -624,7 +631,7 @@ def _find(
     *,
     exhaustive: bool = True,
     describe: Callable[[Iterable[str]], None] | None = None,
-) -> list[Path]:
+) -> list[EvidencePath]:
     """The best paths in a projection (`exhaustive`: it holds the whole network), their nodes
     described by `describe` first if the projection has not described them."""
     source, target = projection.canonical(source), projection.canonical(target)
@@ -754,7 +761,9 @@ def _region(
     return region
 
 
-def _ranked(store: Store, graph: nx.MultiDiGraph, chosen: _Chosen, directed: bool) -> list[Path]:
+def _ranked(
+    store: Store, graph: nx.MultiDiGraph, chosen: _Chosen, directed: bool
+) -> list[EvidencePath]:
     found = [
         _materialise(store, graph, node_path, ties, directed=directed) for node_path, ties in chosen
     ]
@@ -781,7 +790,7 @@ def find_chains(
     to_sphere: str = "criminal",
     max_hops: int = 4,
     limit: int | None = None,
-) -> tuple[list[Path], bool]:
+) -> tuple[list[EvidencePath], bool]:
     """Every collusion chain from an actor of `from_sphere` into `to_sphere` (see the module's
     rule), each naming its crossing claim; ranked by evidence score, then fewer hops.
 
@@ -823,7 +832,13 @@ def _check_spheres(from_sphere: str, to_sphere: str) -> None:
                 )
             )
     if from_sphere == to_sphere:
-        raise BadInput(_("--from-sphere and --to-sphere must differ"))
+        raise BadInput(
+            _(
+                "{parameter} and {other_parameter} must differ",
+                parameter="from_sphere",
+                other_parameter="to_sphere",
+            )
+        )
 
 
 @dataclass(frozen=True)

@@ -86,18 +86,29 @@ class Filters:
             )
         if self.as_of is not None and not _DATE.match(self.as_of):
             raise BadInput(
-                _("--as-of expects YYYY, YYYY-MM or YYYY-MM-DD, got '{value}'", value=self.as_of)
+                _(
+                    "{parameter} expects YYYY, YYYY-MM or YYYY-MM-DD, got '{value}'",
+                    parameter="as_of",
+                    value=self.as_of,
+                )
             )
         if self.between is not None and self.between[0] > self.between[1]:
             raise BadInput(
                 _(
-                    "--between {start}..{end} ends before it starts",
+                    "{parameter} {start}..{end} ends before it starts",
+                    parameter="between",
                     start=self.between[0],
                     end=self.between[1],
                 )
             )
         if self.only and not self.graphs:
-            raise BadInput(_("--only keeps strictly the graphs given with --graph: give them"))
+            raise BadInput(
+                _(
+                    "{parameter} keeps strictly the graphs given with {other_parameter}: give them",
+                    parameter="only",
+                    other_parameter="graphs",
+                )
+            )
 
 
 def filters_in_words(
@@ -150,7 +161,9 @@ def parse_between(text: str) -> tuple[int, int]:
     """
     match = re.fullmatch(r"\s*(\d{4})?\s*\.\.\s*(\d{4})?\s*", text)
     if not match or not (match.group(1) or match.group(2)):
-        raise BadInput(_("--between expects YEAR..YEAR, got '{value}'", value=text))
+        raise BadInput(
+            _("{parameter} expects YEAR..YEAR, got '{value}'", parameter="between", value=text)
+        )
     return int(match.group(1) or 0), int(match.group(2) or 9999)
 
 

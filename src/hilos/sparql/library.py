@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pyoxigraph as ox
 from pyoxigraph import Literal, NamedNode
@@ -32,6 +32,7 @@ from pyoxigraph import Literal, NamedNode
 from .. import executor, resources
 from ..errors import ParameterError, QueryError, UnknownQuery
 from ..errors import message as _
+from ..evidence import Record
 from ..namespaces import HILOS_NS, XSD, expand
 from ..rdfsyntax import portable_triples
 from ..render import csv_cell, inline
@@ -60,25 +61,16 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
 
 
 @dataclass(frozen=True)
-class Parameter:
+class Parameter(Record):
     name: str
     type: str
     required: bool = True
     default: str | None = None
     description: str = ""
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "name": self.name,
-            "type": self.type,
-            "required": self.required,
-            "default": self.default,
-            "description": self.description,
-        }
-
 
 @dataclass(frozen=True)
-class QueryDef:
+class QueryDef(Record):
     """A SPARQL query with its header."""
 
     name: str
@@ -88,13 +80,7 @@ class QueryDef:
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
     path: str | None = None
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "name": self.name,
-            "title": self.title,
-            "description": self.description,
-            "parameters": [p.as_dict() for p in self.parameters],
-        }
+    json_keys: ClassVar[tuple[str, ...]] = ("name", "title", "description", "parameters")
 
 
 def parse_header(text: str, origin: str) -> tuple[str, str, tuple[Parameter, ...]]:

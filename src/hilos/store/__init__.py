@@ -756,6 +756,7 @@ class Store:
         """The IRIs of a query's FROM and FROM NAMED clauses, as the engine reads them (its
         prologue's BASE and prefixes, the usual prefixes, the base IRI)."""
         tokens = [*clauses.default, *clauses.named]
+        # Built from the user's own query (its prologue and dataset IRIs): stays as code.
         probe = f"{clauses.prologue}\nSELECT ?g WHERE {{ VALUES ?g {{ {' '.join(tokens)} }} }}"
         try:
             rows = list(solutions(ox.Store().query(probe, prefixes=PREFIXES, base_iri=base_iri)))

@@ -30,10 +30,8 @@ from collections.abc import Iterator, Sequence
 import pyoxigraph as ox
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
-from ..namespaces import PREFIXES
+from ..namespaces import PREFIXES, RDF_TYPE
 from . import Store
-
-RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 
 Term = NamedNode | BlankNode | Literal
 _ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
@@ -146,6 +144,8 @@ class View:
     def pairs(self, predicate: NamedNode, obj: Term | None = None) -> Iterator[tuple[str, str]]:
         """Every (subject, object) of a predicate, as TSV terms (a statement held in several
         graphs comes once per graph)."""
+        # One pattern whose predicate (and object) are the caller's terms, read as TSV by
+        # `rows`: built from its arguments, so it stays here rather than in a .rq file.
         if obj is None:
             for row in self.rows(f"SELECT ?s ?o WHERE {{ ?s {predicate} ?o }}"):
                 yield row[0], row[1]

@@ -22,6 +22,7 @@ from typing import IO, Any, cast
 import pyoxigraph as ox
 from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, Triple
 
+from .. import sparql
 from ..errors import BadInput, GraphExists, ParseError, StoreError
 from ..errors import message as _
 from ..namespaces import OWL, RDF_TYPE, STORE_NS
@@ -323,6 +324,8 @@ def stage(
 
 def staged_tbox(database: Backend | ox.Store, graph: NamedNode) -> list[Quad | Triple]:
     """The terminology a staged graph declares (what `is_tbox` picks out of a file)."""
+    # The VALUES list is the terminology's predicates and the graph is the caller's: a query
+    # built from data, so it stays here rather than in a .rq file.
     predicates = " ".join(str(NamedNode(p)) for p in sorted(TBOX_PREDICATES))
     rows = solutions(
         database.query(
@@ -336,9 +339,7 @@ def staged_tbox(database: Backend | ox.Store, graph: NamedNode) -> list[Quad | T
 
 def count(database: Backend | ox.Store, graph: NamedNode) -> int:
     """How many statements a graph holds."""
-    rows = solutions(
-        database.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", default_graph=[graph])
-    )
+    rows = solutions(database.query(sparql.load("graph-size"), default_graph=[graph]))
     for row in rows:
         return int(row["n"].value)
     return 0

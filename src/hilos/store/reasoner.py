@@ -40,6 +40,9 @@ from pyoxigraph import (
 )
 
 from ..namespaces import HILOS, NAME_PROPERTIES, OWL, RDF_TYPE, RDFS
+
+# The reasoner's queries are written from the terminology (its VALUES lists, the statuses that
+# assert, the rules generated from the ontology's axioms): they stay as code, not .rq files.
 from ..text import normalise
 from ..vocab import vocabulary
 

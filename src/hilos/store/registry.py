@@ -17,6 +17,7 @@ from urllib.parse import quote, unquote
 import pyoxigraph as ox
 from pyoxigraph import Literal, NamedNode, Triple
 
+from .. import sparql
 from ..errors import BadInput
 from ..namespaces import STORE, STORE_NS, XSD, compact
 from .backend import solutions
@@ -32,14 +33,6 @@ STAGING_BASE = STORE_NS + "staging/"
 INFERRED_BASE = STORE_NS + "inferred/"
 # Raise when the derivation rules change: every graph's inferences are then derived again.
 FORMAT_VERSION = 3
-
-_REGISTRY_QUERY = """
-PREFIX s: <https://w3id.org/hilos/store#>
-SELECT ?g ?name ?inf ?source ?sha ?at ?n ?ni ?bundled WHERE {
-  GRAPH ?meta { ?g a s:Graph ; s:name ?name ; s:inferred ?inf ; s:source ?source ;
-     s:sha256 ?sha ; s:loadedAt ?at ; s:triples ?n ; s:inferredTriples ?ni ;
-     s:bundled ?bundled }
-}"""
 
 
 def graph_iri(name: str) -> NamedNode:
@@ -111,7 +104,7 @@ def read_registry(registry: Any) -> list[GraphInfo]:
     """The entries of a registry graph (`META`, as statements) held by `registry`: a database
     with `query` (the same query on an embedded store's spelled-out entries as on an endpoint).
     Ontology first, then by name."""
-    rows = solutions(registry.query(_REGISTRY_QUERY, named_graphs=[META]))
+    rows = solutions(registry.query(sparql.load("store-registry"), named_graphs=[META]))
     infos = [
         GraphInfo(
             name=row["name"].value,

@@ -33,7 +33,7 @@ from urllib.parse import urlencode, urlsplit
 import pyoxigraph as ox
 from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
 
-from .. import resources
+from .. import resources, sparql
 from ..errors import BadInput, QueryError, StoreError, UnknownGraph
 from ..errors import message as _
 from ..namespaces import PREFIXES
@@ -179,7 +179,7 @@ class RemoteDatabase:
             if term is not None
         }
         answer = self.query(
-            "SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }",
+            sparql.load("graph-statements"),
             named_graphs=[graph_name],
             substitutions={ox.Variable("g"): graph_name, **bound},
         )
@@ -192,7 +192,7 @@ class RemoteDatabase:
 
     def contains_named_graph(self, graph: Any) -> bool:
         answer = self.query(
-            "ASK { GRAPH ?g { ?s ?p ?o } }",
+            sparql.load("graph-exists"),
             named_graphs=[graph],
             substitutions={ox.Variable("g"): graph},
         )

@@ -1,5 +1,6 @@
 """The explorer page `hilos serve` shows at `/`: one HTML page, one script and one style sheet,
-shipped in this folder and served by hilos itself (nothing comes from anywhere else), backed by
+shipped in this folder (after the helpers and styles it shares with the network page,
+`hilos/webshared/common.*`) and served by hilos itself (nothing comes from anywhere else), backed by
 the JSON endpoints of `api.py`. Its words are English in the script (`t("English text")`) and
 Spanish in the catalogue `hilos/locale/es/explorer.json`, which the page reads from
 `/api/words`; the browser's `Accept-Language` chooses the language at the first visit.
@@ -15,13 +16,19 @@ from __future__ import annotations
 from importlib.resources import files
 
 ASSETS = {
+    "common.js": "text/javascript; charset=utf-8",
+    "common.css": "text/css; charset=utf-8",
     "explorer.js": "text/javascript; charset=utf-8",
     "explorer.css": "text/css; charset=utf-8",
     "vendor/yasgui/yasgui.min.js": "text/javascript; charset=utf-8",
     "vendor/yasgui/yasgui.min.css": "text/css; charset=utf-8",
 }
 """The files served under `/assets/`, with their media types: these and no others. The SPARQL
-editor is YASGUI, vendored in `vendor/yasgui/` (its README names the version and licence)."""
+editor is YASGUI, vendored in `vendor/yasgui/` (its README names the version and licence);
+`common.*` are the helpers and styles the network page of `hilos export html` shares, kept in
+`hilos/webshared/`."""
+
+_SHARED = ("common.js", "common.css")
 
 POLICY = "; ".join(
     [
@@ -50,4 +57,5 @@ def asset(name: str) -> tuple[bytes, str] | None:
     """The bytes and media type of a file under `/assets/`, or None if there is no such file."""
     if name not in ASSETS:
         return None
-    return files(__package__).joinpath(*name.split("/")).read_bytes(), ASSETS[name]
+    folder = files("hilos").joinpath("webshared") if name in _SHARED else files(__package__)
+    return folder.joinpath(*name.split("/")).read_bytes(), ASSETS[name]

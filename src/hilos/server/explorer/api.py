@@ -38,7 +38,7 @@ from ...claims import (
     retract_claim,
     short,
 )
-from ...entities import describe, show
+from ...entities import card, describe
 from ...errors import (
     AmbiguousEntity,
     BadInput,
@@ -134,11 +134,11 @@ def entity_card(store: Store, params: Params) -> dict[str, object]:
     each tie with the user graph that holds it (`graph`; null for the report's claims, which
     cannot be changed)."""
     lang = language(params)
-    card = show(store, resolve(store, one(params, "id"), lang=lang), lang=lang)
-    data = card.as_dict()
+    found = card(store, resolve(store, one(params, "id"), lang=lang), lang=lang)
+    data = found.as_dict()
     data["ties"] = [
         {**tie.as_dict(), "graph": user_graph_of(store, tie.id), "short_id": short(tie.id)}
-        for tie in card.ties
+        for tie in found.ties
     ]
     return data
 
@@ -433,8 +433,9 @@ class Conflict(HilosError):
 
 @contextmanager
 def about(field: str | None, fields: Sequence[str] = ()) -> Iterator[None]:
-    """Tag a core error raised inside with the field it concerns: `field`, or else the first
-    of `fields` its message names as the command line does (`--start expects …`)."""
+    """Tag a core error raised inside with the field it concerns: `field`, or else the
+    parameter the error is about (`max_hops` is the field `max-hops`), or else the first of
+    `fields` its message names as the command line does (`--start expects …`)."""
     try:
         yield
     except Refused:
@@ -443,8 +444,13 @@ def about(field: str | None, fields: Sequence[str] = ()) -> Iterator[None]:
         candidates = [{"id": iri, "label": label} for iri, label in exc.candidates]
         raise Refused(exc, field, candidates=candidates) from None
     except HilosError as exc:
+        about_parameter = [exc.parameter.replace("_", "-")] if exc.parameter else []
         named = field or next(
-            (name for name in _OPTION.findall(str(exc)) + str(exc).split()[:1] if name in fields),
+            (
+                name
+                for name in about_parameter + _OPTION.findall(str(exc)) + str(exc).split()[:1]
+                if name in fields
+            ),
             None,
         )
         raise Refused(exc, named) from None

@@ -26,25 +26,9 @@
 
   function $(id) { return document.getElementById(id); }
 
-  function el(tag, options, children) {
-    var node = document.createElement(tag);
-    options = options || {};
-    if (options.cls) node.className = options.cls;
-    if (options.text !== undefined && options.text !== null) node.textContent = String(options.text);
-    if (options.attrs) {
-      Object.keys(options.attrs).forEach(function (name) { node.setAttribute(name, options.attrs[name]); });
-    }
-    (children || []).forEach(function (child) {
-      if (child === null || child === undefined) return;
-      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    });
-    return node;
-  }
-
-  function clear(node) {
-    while (node.firstChild) node.removeChild(node.firstChild);
-    return node;
-  }
+  // el(), clear() and fill() are the helpers the network page uses too (webshared/common.js).
+  var el = hilosCommon.el;
+  var clear = hilosCommon.clear;
 
   function compact(iri) {
     for (var i = 0; i < PREFIXES.length; i++) {
@@ -511,10 +495,7 @@
   var WORDS = {};
 
   function t(text, values) {
-    text = (lang() !== "en" && WORDS[text]) || text;
-    return text.replace(/\{([a-z]+)\}/g, function (all, name) {
-      return values && values[name] !== undefined && values[name] !== null ? String(values[name]) : all;
-    });
+    return hilosCommon.fill((lang() !== "en" && WORDS[text]) || text, values);
   }
 
   function each(root, selector, work) {
