@@ -89,7 +89,13 @@ def communities_of(
 ) -> CommunitiesResult:
     """`communities` of the network's arrays."""
     if not resolution > 0:
-        raise BadInput(_("--resolution must be greater than 0, got {value}", value=resolution))
+        raise BadInput(
+            _(
+                "{parameter} must be greater than 0, got {value}",
+                parameter="resolution",
+                value=resolution,
+            )
+        )
     membership, modularity = louvain(network, seed, resolution, weighted=weighted)
     return CommunitiesResult(
         communities=_grouped(network, membership),
