@@ -369,6 +369,40 @@ CLEARABLE = ("confidence", "start", "end", "quote", "locator", "qualifiers")
 """The fields of a claim an edit may take out (the others every claim has)."""
 
 
+def _check_clear(clear: Sequence[str], given: Mapping[str, object]) -> None:
+    """A one-line error for a field that cannot be cleared, or is both given and cleared."""
+    unknown = [name for name in clear if name not in CLEARABLE]
+    if unknown:
+        raise BadInput(
+            _(
+                "cannot clear '{name}' (one of: {choices})",
+                name=unknown[0],
+                choices=", ".join(CLEARABLE),
+            )
+        )
+    both = [name for name in clear if given[name] is not None and given[name] not in ("", ())]
+    if both:
+        raise BadInput(_("{name} is both given and cleared: give one or the other", name=both[0]))
+
+
+def _reason_triples(
+    claim: NamedNode,
+    reason: str | None,
+    retract: bool,
+    status_iri: str,
+    values: Mapping[str, list[Triple]],
+) -> list[Triple]:
+    """The reason a new version states: the one given to retract it, or the one it was
+    retracted for if it stays retracted."""
+    if retract:
+        if not reason or not reason.strip():
+            raise BadInput(_("a retraction needs its reason (--reason)"))
+        return [Triple(claim, HILOS.reason, Literal(reason.strip()))]
+    if status_iri == status_term("retracted").iri:
+        return list(values.get(HILOS.reason.value, []))  # still retracted, for the same reason
+    return []
+
+
 def edit_claim(
     store: Store,
     ref: str,
@@ -392,22 +426,11 @@ def edit_claim(
     """Write a new version of a claim with the fields given changed, and those named in `clear`
     (confidence, start, end, quote, locator, qualifiers) taken out; the old version stays as a
     `hilos:ClaimVersion`, dated, linked by `prov:wasRevisionOf`. Returns the claim."""
-    unknown = [name for name in clear if name not in CLEARABLE]
-    if unknown:
-        raise BadInput(
-            _(
-                "cannot clear '{name}' (one of: {choices})",
-                name=unknown[0],
-                choices=", ".join(CLEARABLE),
-            )
-        )
     given = {
         "confidence": confidence, "start": start, "end": end, "quote": quote,
         "locator": locator, "qualifiers": qualifiers,
     }  # fmt: skip
-    both = [name for name in clear if given[name] is not None and given[name] not in ("", ())]
-    if both:
-        raise BadInput(_("{name} is both given and cleared: give one or the other", name=both[0]))
+    _check_clear(clear, given)
     claim_iri = _claim_iri(ref)
     graph, current = _current(store, claim_iri)
     claim = NamedNode(claim_iri)
@@ -506,12 +529,7 @@ def edit_claim(
         PROV.generatedAtTime,
     ):
         new += values.get(prop.value, [])
-    if _retract:
-        if not reason or not reason.strip():
-            raise BadInput(_("a retraction needs its reason (--reason)"))
-        new.append(Triple(claim, HILOS.reason, Literal(reason.strip())))
-    elif status_iri == status_term("retracted").iri:
-        new += values.get(HILOS.reason.value, [])  # still retracted, for the same reason
+    new += _reason_triples(claim, reason, _retract, status_iri, values)
     changed_at = now()
     new.append(Triple(claim, DCTERMS.modified, Literal(changed_at, datatype=XSD.dateTime)))
     # what the claim says, without the bookkeeping of its versions
@@ -717,6 +735,36 @@ def _graph_from_iri(iri: str) -> str:
     return _IN_GRAPH.split(inside, maxsplit=1)[0]
 
 
+Properties = dict[str, dict[str, list[object]]]
+"""Subject -> predicate -> objects (IRIs as strings)."""
+
+
+def _by_subject(statements: Iterable[Triple]) -> Properties:
+    """The statements about IRIs and blank nodes, grouped by subject and predicate."""
+    by_subject: Properties = defaultdict(lambda: defaultdict(list))
+    for t in statements:
+        if isinstance(t.subject, NamedNode | BlankNode):
+            by_subject[str(getattr(t.subject, "value", t.subject))][t.predicate.value].append(
+                t.object
+            )
+    return by_subject
+
+
+def _citations(by_subject: Properties) -> dict[str, str]:
+    """The citation of each subject that has one."""
+    return {
+        s: str(getattr(v[0], "value", v[0]))
+        for s, props in by_subject.items()
+        if (v := props.get(HILOS.citation.value))
+    }
+
+
+def _most_specific(known: list[str], superclasses: Mapping[str, Iterable[str]]) -> str:
+    """The most specific of a claim's tie classes (a remote store states every ancestor too)."""
+    implied = {sup for t in known for sup in superclasses.get(t, ())}
+    return next((t for t in sorted(known) if t not in implied), "")
+
+
 def list_claims(
     store: Store,
     *,
@@ -743,17 +791,8 @@ def list_claims(
 
     superclasses = store.terminology().superclasses
     for graph, statements in sets:
-        by_subject: dict[str, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
-        for t in statements:
-            if isinstance(t.subject, NamedNode | BlankNode):
-                by_subject[str(getattr(t.subject, "value", t.subject))][t.predicate.value].append(
-                    t.object
-                )
-        citations = {
-            s: str(getattr(v[0], "value", v[0]))
-            for s, props in by_subject.items()
-            if (v := props.get(HILOS.citation.value))
-        }
+        by_subject = _by_subject(statements)
+        citations = _citations(by_subject)
         for iri, props in by_subject.items():
             ends = props.get(HILOS["from"].value), props.get(HILOS.to.value)
             types = [getattr(t, "value", "") for t in props.get(RDF_TYPE.value, [])]
@@ -767,10 +806,7 @@ def list_claims(
             status_node = props.get(HILOS.status.value, [None])[0]
             if status_iri and getattr(status_node, "value", None) != status_iri:
                 continue
-            # the most specific class (a remote store states every ancestor too)
-            known = [t for t in types if t in terms.ties]
-            implied = {sup for t in known for sup in superclasses.get(t, ())}
-            relation = next((t for t in sorted(known) if t not in implied), "")
+            relation = _most_specific([t for t in types if t in terms.ties], superclasses)
 
             def value(prop: NamedNode, p: dict[str, list[object]] = props) -> str | None:
                 found_values = p.get(prop.value)

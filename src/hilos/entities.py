@@ -259,31 +259,43 @@ def _tie_rows(store: Store, entity: NamedNode) -> tuple[list[Row], list[Row]]:
             values: dict[NamedNode, list[Any]] = defaultdict(list)
             for prop, value in view.statements(tie):
                 values[prop].append(value)
-            classes = values.get(RDF_TYPE, [])
-            if HILOS.Tie not in classes:
+            if HILOS.Tie not in values.get(RDF_TYPE, []):
                 continue  # an earlier version of a claim (hilos:ClaimVersion), not a claim
-            fields = {name: (values.get(HILOS[name]) or [None])[0] for name in _TIE_FIELDS}
-            qualifiers = values.get(HILOS.qualifier) or [None]
-            for other in values.get(there, []):
-                for cls in classes:
-                    for qualifier in qualifiers:
-                        ties.append(
-                            {"tie": tie, "direction": direction, "other": other, "class": cls}
-                            | fields
-                            | {"qualifier": qualifier}
-                        )
-            if tie in seen:
-                continue
-            seen.add(tie)
-            for source in values.get(_SOURCE, []):
-                citations: list[Any] = (
-                    view.objects(source, HILOS.citation)
-                    if isinstance(source, NamedNode | BlankNode)
-                    else []
-                )
-                for citation in citations or [None]:
-                    sources.append({"tie": tie, "source": source, "citation": citation})
+            ties += _rows_of_tie(tie, values, there, direction)
+            if tie not in seen:
+                seen.add(tie)
+                sources += _source_rows(view, tie, values)
     return ties, sources
+
+
+def _rows_of_tie(
+    tie: Any, values: Mapping[NamedNode, list[Any]], there: NamedNode, direction: Literal
+) -> list[Row]:
+    """The rows `entity-ties.rq` gives for a tie: one per other end, class and qualifier."""
+    fields = {name: (values.get(HILOS[name]) or [None])[0] for name in _TIE_FIELDS}
+    qualifiers = values.get(HILOS.qualifier) or [None]
+    return [
+        {"tie": tie, "direction": direction, "other": other, "class": cls}
+        | fields
+        | {"qualifier": qualifier}
+        for other in values.get(there, [])
+        for cls in values.get(RDF_TYPE, [])
+        for qualifier in qualifiers
+    ]
+
+
+def _source_rows(view: View, tie: Any, values: Mapping[NamedNode, list[Any]]) -> list[Row]:
+    """The rows `entity-tie-sources.rq` gives for a tie: one per source and citation."""
+    rows: list[Row] = []
+    for source in values.get(_SOURCE, []):
+        citations: list[Any] = (
+            view.objects(source, HILOS.citation)
+            if isinstance(source, NamedNode | BlankNode)
+            else []
+        )
+        for citation in citations or [None]:
+            rows.append({"tie": tie, "source": source, "citation": citation})
+    return rows
 
 
 def card(store: Store, iri: str, *, lang: str = "en") -> Card:

@@ -157,35 +157,51 @@ def ticker(progress: Progress | None, total: int) -> Callable[[int], None]:
     return tick
 
 
-def _shortest_paths(
-    graph: nx.Graph, source: Hashable, weighted: bool
-) -> tuple[list[Hashable], dict[Hashable, list[Hashable]], dict[Hashable, float]]:
+Stage = tuple[list[Hashable], dict[Hashable, list[Hashable]], dict[Hashable, float]]
+"""Brandes' single-source stage: nodes in order of distance, predecessors, path counts."""
+
+
+def _shortest_paths(graph: nx.Graph, source: Hashable, weighted: bool) -> Stage:
     """Brandes' single-source stage: nodes in order of distance, predecessors, path counts."""
+    if weighted:
+        return _weighted_paths(graph, source)
+    return _hop_paths(graph, source)
+
+
+def _hop_paths(graph: nx.Graph, source: Hashable) -> Stage:
+    """The stage counting hops: breadth first."""
     order: list[Hashable] = []
     preds: dict[Hashable, list[Hashable]] = {source: []}
     sigma: dict[Hashable, float] = {source: 1.0}
     adjacency = graph.adj
-    if not weighted:
-        dist: dict[Hashable, int] = {source: 0}
-        queue = deque([source])
-        while queue:
-            v = queue.popleft()
-            order.append(v)
-            next_dist = dist[v] + 1
-            sigma_v = sigma[v]
-            for w in adjacency[v]:
-                if w not in dist:
-                    dist[w] = next_dist
-                    queue.append(w)
-                    sigma[w] = 0.0
-                    preds[w] = []
-                if dist[w] == next_dist:
-                    sigma[w] += sigma_v
-                    preds[w].append(v)
-        return order, preds, sigma
+    dist: dict[Hashable, int] = {source: 0}
+    queue = deque([source])
+    while queue:
+        v = queue.popleft()
+        order.append(v)
+        next_dist = dist[v] + 1
+        sigma_v = sigma[v]
+        for w in adjacency[v]:
+            if w not in dist:
+                dist[w] = next_dist
+                queue.append(w)
+                sigma[w] = 0.0
+                preds[w] = []
+            if dist[w] == next_dist:
+                sigma[w] += sigma_v
+                preds[w].append(v)
+    return order, preds, sigma
+
+
+def _weighted_paths(graph: nx.Graph, source: Hashable) -> Stage:
+    """The stage over the links' `distance`: Dijkstra's order (a link without one is not
+    walked)."""
+    order: list[Hashable] = []
+    preds: dict[Hashable, list[Hashable]] = {source: []}
+    sigma: dict[Hashable, float] = {source: 0.0}
+    adjacency = graph.adj
     done: set[Hashable] = set()
     seen: dict[Hashable, float] = {source: 0.0}
-    sigma[source] = 0.0
     counter = count()
     heap: list[tuple[float, int, Hashable, Hashable]] = [(0.0, next(counter), source, source)]
     while heap:

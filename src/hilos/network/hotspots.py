@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -114,6 +114,172 @@ def hotspot_filters(filters: Filters | None = None) -> Filters:
     )
 
 
+@dataclass
+class _Evidence:
+    """What the network says of each place, gathered before places are scored."""
+
+    present: dict[str, dict[str, float]] = field(default_factory=lambda: defaultdict(dict))
+    """Per place, each armed actor present and the strength of its best presence tie."""
+    drivers: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    collusion: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    priority: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    markets: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    figures: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+    def components(self, place: str) -> dict[str, float]:
+        return {
+            "armed_actors": round(sum(self.present[place].values()), 6),
+            "violence_drivers": round(self.drivers[place], 6),
+            "collusion": round(self.collusion[place], 6),
+            "markets": float(len(self.markets[place])),
+            "priority": round(self.priority[place], 6),
+            "figures": self.figures[place],
+        }
+
+
+Up = Callable[[str], set[str]]
+"""A place and every place that contains it."""
+
+
+def _check_arguments(kind: str, top: int | None) -> None:
+    if kind not in KINDS:
+        raise BadInput(
+            _("unknown place kind '{name}' (one of: {known})", name=kind, known=", ".join(KINDS))
+        )
+    if top is not None and top < 1:
+        raise BadInput(_("{parameter} must be at least 1, got {value}", parameter="top", value=top))
+
+
+def _containment(store: Store, graphs: list[str] | None) -> Up:
+    """The places containing each place, closed here: servers differ on transitive paths with
+    both ends open."""
+    direct: dict[str, set[str]] = defaultdict(set)
+    for row in solutions(store.query(sparql.load("places-within"), graphs=graphs, ontology=True)):
+        direct[row["p"].value].add(row["q"].value)
+    within = closure(direct)
+
+    def up(place: str) -> set[str]:
+        return {place} | within.get(place, frozenset())
+
+    return up
+
+
+def _stated(data: Mapping[str, Any]) -> bool:
+    """Whether a tie is a statement of fact (not a recommendation, a policy's aim…)."""
+    return bool(data.get("modality", "stated") == "stated")
+
+
+def _gather_place_ties(store: Store, graph: Any, up: Up, evidence: _Evidence) -> None:
+    """Ties into a place: the policies naming it, armed actors present, violence drivers."""
+    for u, v, data in graph.edges(data=True):
+        if graph.nodes[v].get("kind") != "place":
+            continue
+        if graph.nodes[u].get("kind") == "policy":
+            # a policy or recommendation that names the place: where to intervene first, what
+            # to protect (what it recommends counts)
+            evidence.priority[v] += data["score"]
+        elif _stated(data):
+            _gather_stated_place_tie(store, graph, up, evidence, (u, v, data))
+
+
+def _gather_stated_place_tie(
+    store: Store, graph: Any, up: Up, evidence: _Evidence, edge: tuple[str, str, Any]
+) -> None:
+    u, v, data = edge
+    relation, score = data["relation"], data["score"]
+    if relation == "hilos:Presence" and _armed(store, graph.nodes[u]):
+        for place in up(v):
+            evidence.present[place][u] = max(evidence.present[place].get(u, 0.0), score)
+    elif relation == "hilos:ViolenceDriver":
+        for place in up(v):
+            evidence.drivers[place] += score
+
+
+def _gather_collusion_and_markets(
+    store: Store, graph: Any, graphs: list[str] | None, up: Up, evidence: _Evidence
+) -> None:
+    """Collusion ties said to hold in a place or touching an armed actor present there, and the
+    markets the actors present engage in."""
+    relations = collusion_relations(store)
+    qualified: dict[str, str] = {
+        row["tie"].value: row["place"].value
+        for row in solutions(store.query(sparql.load("claim-places"), graphs=graphs, ontology=True))
+    }
+    for u, v, tie, data in graph.edges(keys=True, data=True):
+        if not _stated(data):
+            continue
+        if data["relation"] in relations:
+            _add_collusion(graph, up, evidence, qualified.get(tie), (u, v, data))
+        if data["relation"] == "hilos:MarketEngagement":
+            for place, actors in evidence.present.items():
+                if u in actors:
+                    evidence.markets[place].add(v)
+
+
+def _add_collusion(
+    graph: Any, up: Up, evidence: _Evidence, where: str | None, edge: tuple[str, str, Any]
+) -> None:
+    u, v, data = edge
+    if where is not None:
+        for place in up(where):
+            evidence.collusion[place] += data["score"]
+    across = graph.nodes[u].get("sphere") != graph.nodes[v].get("sphere")
+    for place, actors in evidence.present.items():
+        if (u in actors or v in actors) and across:
+            evidence.collusion[place] += data["score"]
+
+
+def _gather_figures(store: Store, graphs: list[str] | None, up: Up, evidence: _Evidence) -> None:
+    """The report's observations about each place."""
+    for row in solutions(
+        store.query(sparql.load("observation-places"), graphs=graphs, ontology=True)
+    ):
+        for place in up(row["place"].value):
+            evidence.figures[place] += 1.0
+
+
+def _place_data(store: Store, graph: Any, place: str) -> Mapping[str, Any]:
+    if place in graph:
+        return graph.nodes[place]  # type: ignore[no-any-return]
+    summary = describe(store, place)  # known only through what lies within it
+    return {"label": summary.label, "types": summary.types}
+
+
+def _score_places(store: Store, graph: Any, evidence: _Evidence, kind: str) -> list[Hotspot]:
+    """Every place of the kind wanted (all for `any`/`auto`) that scores, highest first."""
+    places = [n for n, d in graph.nodes(data=True) if d.get("kind") == "place"]
+    places += [p for p in evidence.figures if p not in graph]
+    wanted = _KIND_CLASSES.get(kind) if kind not in ("any", "auto") else None
+    ranked: list[Hotspot] = []
+    for place in dict.fromkeys(places):
+        data = _place_data(store, graph, place)
+        types = tuple(data.get("types") or ())
+        if wanted and wanted not in types:
+            continue
+        components = evidence.components(place)
+        score = round(sum(WEIGHTS[k] * value for k, value in components.items()), 6)
+        if score > 0:
+            actors = evidence.present[place]
+            ranked.append(
+                Hotspot(
+                    id=place,
+                    label=data.get("label") or compact(place),
+                    kind=types,
+                    score=score,
+                    components=components,
+                    actors=tuple(sorted(actors, key=lambda a: graph.nodes[a]["label"])),
+                )
+            )
+    ranked.sort(key=lambda h: (-h.score, h.label))
+    return ranked
+
+
+def _busiest_level(ranked: list[Hotspot]) -> str:
+    """The level with the most places ranked (ties go to the level `LEVELS` lists first)."""
+    counts = {level: sum(1 for h in ranked if level_of(h) == level) for level in LEVELS}
+    return max(LEVELS, key=lambda level: (counts[level], -LEVELS.index(level)))
+
+
 def hotspots(
     store: Store,
     filters: Filters | None = None,
@@ -125,118 +291,17 @@ def hotspots(
     """Places of one level ranked by how much the evidence says happens there, highest first,
     and the level compared (`auto`: the level with the most places that score). The network
     is projected under `filters` with the context hotspots need (`hotspot_filters`)."""
-    if kind not in KINDS:
-        raise BadInput(
-            _("unknown place kind '{name}' (one of: {known})", name=kind, known=", ".join(KINDS))
-        )
-    if top is not None and top < 1:
-        raise BadInput(_("{parameter} must be at least 1, got {value}", parameter="top", value=top))
+    _check_arguments(kind, top)
     projection = project(store, hotspot_filters(filters), lang=lang)
     graph = projection.graph
     graphs = list(projection.filters.graphs) or None
-    # Direct containment, closed here: servers differ on transitive paths with both ends open.
-    direct: dict[str, set[str]] = defaultdict(set)
-    for row in solutions(store.query(sparql.load("places-within"), graphs=graphs, ontology=True)):
-        direct[row["p"].value].add(row["q"].value)
-    within = closure(direct)
-
-    def up(place: str) -> set[str]:
-        return {place} | within.get(place, frozenset())
-
-    relations = collusion_relations(store)
-    present: dict[str, dict[str, float]] = defaultdict(dict)
-    drivers: dict[str, float] = defaultdict(float)
-    collusion: dict[str, float] = defaultdict(float)
-    priority: dict[str, float] = defaultdict(float)
-    for u, v, data in graph.edges(data=True):
-        relation, score = data["relation"], data["score"]
-        if graph.nodes[v].get("kind") != "place":
-            continue
-        if graph.nodes[u].get("kind") == "policy":
-            # a policy or recommendation that names the place: where to intervene first, what
-            # to protect (what it recommends counts)
-            priority[v] += score
-            continue
-        if data.get("modality", "stated") != "stated":
-            continue
-        if relation == "hilos:Presence" and _armed(store, graph.nodes[u]):
-            for place in up(v):
-                present[place][u] = max(present[place].get(u, 0.0), score)
-        elif relation == "hilos:ViolenceDriver":
-            for place in up(v):
-                drivers[place] += score
-
-    qualified: dict[str, str] = {
-        row["tie"].value: row["place"].value
-        for row in solutions(
-            store.query(
-                sparql.load("claim-places"),
-                graphs=graphs,
-                ontology=True,
-            )
-        )
-    }
-    markets: dict[str, set[str]] = defaultdict(set)
-    for u, v, tie, data in graph.edges(keys=True, data=True):
-        if data.get("modality", "stated") != "stated":
-            continue
-        if data["relation"] in relations:
-            if tie in qualified:
-                for place in up(qualified[tie]):
-                    collusion[place] += data["score"]
-            for place, actors in present.items():
-                a_in, b_in = u in actors, v in actors
-                if (a_in or b_in) and graph.nodes[u].get("sphere") != graph.nodes[v].get("sphere"):
-                    collusion[place] += data["score"]
-        if data["relation"] == "hilos:MarketEngagement":
-            for place, actors in present.items():
-                if u in actors:
-                    markets[place].add(v)
-
-    figures: dict[str, float] = defaultdict(float)
-    for row in solutions(
-        store.query(sparql.load("observation-places"), graphs=graphs, ontology=True)
-    ):
-        for place in up(row["place"].value):
-            figures[place] += 1.0
-
-    places = [n for n, d in graph.nodes(data=True) if d.get("kind") == "place"]
-    places += [p for p in figures if p not in graph]
-    wanted = _KIND_CLASSES.get(kind) if kind not in ("any", "auto") else None
-    ranked: list[Hotspot] = []
-    for place in dict.fromkeys(places):
-        if place in graph:
-            data = graph.nodes[place]
-        else:  # known only through what lies within it
-            summary = describe(store, place)
-            data = {"label": summary.label, "types": summary.types}
-        types = tuple(data.get("types") or ())
-        if wanted and wanted not in types:
-            continue
-        components = {
-            "armed_actors": round(sum(present[place].values()), 6),
-            "violence_drivers": round(drivers[place], 6),
-            "collusion": round(collusion[place], 6),
-            "markets": float(len(markets[place])),
-            "priority": round(priority[place], 6),
-            "figures": figures[place],
-        }
-        score = round(sum(WEIGHTS[k] * value for k, value in components.items()), 6)
-        if score <= 0:
-            continue
-        ranked.append(
-            Hotspot(
-                id=place,
-                label=data.get("label") or compact(place),
-                kind=types,
-                score=score,
-                components=components,
-                actors=tuple(sorted(present[place], key=lambda a: graph.nodes[a]["label"])),
-            )
-        )
-    ranked.sort(key=lambda h: (-h.score, h.label))
+    up = _containment(store, graphs)
+    evidence = _Evidence()
+    _gather_place_ties(store, graph, up, evidence)
+    _gather_collusion_and_markets(store, graph, graphs, up, evidence)
+    _gather_figures(store, graphs, up, evidence)
+    ranked = _score_places(store, graph, evidence, kind)
     if kind == "auto":
-        counts = {level: sum(1 for h in ranked if level_of(h) == level) for level in LEVELS}
-        kind = max(LEVELS, key=lambda level: (counts[level], -LEVELS.index(level)))
+        kind = _busiest_level(ranked)
         ranked = [h for h in ranked if level_of(h) == kind]
     return (ranked[:top] if top else ranked), kind

@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
-from collections.abc import Callable, Container, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -528,7 +528,6 @@ def apply_identities(projection: Projection) -> None:
     merge; the others leave the two apart (and are counted). Identity claims are never links
     themselves: they say two names are one actor, not that two actors are tied."""
     graph = projection.graph
-    vocab = vocabulary()
     found = [
         (u, v, key, data)
         for u, v, key, data in graph.edges(keys=True, data=True)
@@ -537,37 +536,56 @@ def apply_identities(projection: Projection) -> None:
     if not found:
         return
     parent: dict[str, str] = {}
+    claims = _join_identities(projection, found, parent)
+    for node in list(parent):
+        target = _root(parent, node)
+        if node in graph and target != node:
+            _merge_into(projection, node, target, claims.get(node, ""))
 
-    def root(node: str) -> str:
-        while parent.get(node, node) != node:
-            node = parent[node]
-        return node
 
+def _root(parent: Mapping[str, str], node: str) -> str:
+    """The node a node merges into, following the identity claims' chain."""
+    while parent.get(node, node) != node:
+        node = parent[node]
+    return node
+
+
+def _join_identities(
+    projection: Projection,
+    found: list[tuple[str, str, str, dict[str, Any]]],
+    parent: dict[str, str],
+) -> dict[str, str]:
+    """Take the identity claims out of the graph and join in `parent` the ends of those whose
+    status asserts it (in the order of their keys); count the others. Returns, for each node
+    joined, the claim that joined it."""
+    vocab = vocabulary()
     claims: dict[str, str] = {}
     for u, v, key, data in sorted(found, key=lambda e: e[2]):
-        graph.remove_edge(u, v, key)
+        projection.graph.remove_edge(u, v, key)
         status = data.get("status")
         if status is None or not vocab.status(status).asserts:
             projection.identities_not_applied += 1
             continue
-        a, b = root(u), root(v)
+        a, b = _root(parent, u), _root(parent, v)
         if a != b:
             parent[a] = b
             claims[u] = key
-    for node in list(parent):
-        target = root(node)
-        if node not in graph or target == node:
-            continue
-        for _from, other, key, data in list(graph.out_edges(node, keys=True, data=True)):
-            if other != target:
-                graph.add_edge(target, other, key=key, **data)
-        for other, _to, key, data in list(graph.in_edges(node, keys=True, data=True)):
-            if other != target:
-                graph.add_edge(other, target, key=key, **data)
-        projection.merged_labels[node] = str(graph.nodes[node].get("label") or compact(node))
-        _describe_as_one(graph.nodes[target], graph.nodes[node])
-        graph.remove_node(node)
-        projection.merged[node] = (target, claims.get(node, ""))
+    return claims
+
+
+def _merge_into(projection: Projection, node: str, target: str, claim: str) -> None:
+    """Move a node's ties to the node it is one with, describe the two as one, and record it."""
+    graph = projection.graph
+    for _from, other, key, data in list(graph.out_edges(node, keys=True, data=True)):
+        if other != target:
+            graph.add_edge(target, other, key=key, **data)
+    for other, _to, key, data in list(graph.in_edges(node, keys=True, data=True)):
+        if other != target:
+            graph.add_edge(other, target, key=key, **data)
+    projection.merged_labels[node] = str(graph.nodes[node].get("label") or compact(node))
+    _describe_as_one(graph.nodes[target], graph.nodes[node])
+    graph.remove_node(node)
+    projection.merged[node] = (target, claim)
 
 
 def _describe_as_one(target: dict[str, Any], other: dict[str, Any]) -> None:
@@ -658,15 +676,54 @@ def _value(token: str) -> str:
     return parts[0] if parts is not None else token
 
 
+_RECORD_FIELDS = ("from", "to", "status", "confidence", "start", "end", "modality")
+"""The properties of a tie a record holds."""
+_COMBINED = ("from", "to", "status", "confidence", "start", "end")
+"""The properties whose several values give several records (a tie's first modality counts)."""
+
+Values = dict[str, dict[str, str]]
+"""For each property of `_RECORD_FIELDS`, each tie's first value (a TSV token)."""
+Extra = dict[tuple[str, str], list[str]]
+"""The further values of (property, tie)."""
+
+
 def _records(store: Store, graphs: list[str] | None) -> Iterator[TieRecord]:
     """The ties read predicate by predicate from the store's indexes (what `network-ties.rq`
     asks, without a join per tie). A tie with several values of one property gives one record
     per combination, as the query's solutions do."""
     view = scan.View(store, graphs)
+    values, extra = _tie_values(view)
+    sources, modalities = values["from"], values["modality"]
+    classes: dict[str, set[str]] = defaultdict(set)
+    for subject, obj in view.asserted().pairs(RDF_TYPE):
+        if subject in sources:
+            classes[subject].add(_value(obj))
+    several = {tie for _, tie in extra}
+    for tie in sources:
+        if tie not in values["to"]:
+            continue
+        for a, b, status, confidence, start, end in _combinations(tie, values, extra, several):
+            if a is None or b is None or a[0] != "<" or b[0] != "<":
+                continue
+            yield TieRecord(
+                tie=_value(tie),
+                source=a[1:-1],
+                target=b[1:-1],
+                classes=frozenset(classes.get(tie, ())),
+                status=_optional_value(status),
+                confidence=_optional_value(confidence),
+                start=_optional_value(start),
+                end=_optional_value(end),
+                modality=_value(modalities[tie]) if tie in modalities else None,
+            )
+
+
+def _tie_values(view: scan.View) -> tuple[Values, Extra]:
+    """The values of each tie's properties, the first apart from the others."""
     ties = {s for s, _ in view.pairs(RDF_TYPE, HILOS.Tie)}
-    values: dict[str, dict[str, str]] = {}
-    extra: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for name in ("from", "to", "status", "confidence", "start", "end", "modality"):
+    values: Values = {}
+    extra: Extra = defaultdict(list)
+    for name in _RECORD_FIELDS:
         found: dict[str, str] = {}
         for subject, obj in view.pairs(HILOS[name]):
             if subject not in ties:
@@ -676,50 +733,23 @@ def _records(store: Store, graphs: list[str] | None) -> Iterator[TieRecord]:
             else:
                 found[subject] = obj
         values[name] = found
-    classes: dict[str, set[str]] = defaultdict(set)
-    sources, targets = values["from"], values["to"]
-    for subject, obj in view.asserted().pairs(RDF_TYPE):
-        if subject in sources:
-            classes[subject].add(_value(obj))
-    names = ("from", "to", "status", "confidence", "start", "end")
-    several = {tie for _, tie in extra}
-    statuses, confidences = values["status"], values["confidence"]
-    starts, ends = values["start"], values["end"]
-    modalities = values["modality"]
-    for tie, source in sources.items():
-        target = targets.get(tie)
-        if target is None:
-            continue
-        combinations: Iterable[tuple[str | None, ...]]
-        if tie in several:
-            combinations = itertools.product(
-                *([values[name].get(tie), *extra.get((name, tie), ())] for name in names)
-            )
-        else:
-            combinations = (
-                (
-                    source,
-                    target,
-                    statuses.get(tie),
-                    confidences.get(tie),
-                    starts.get(tie),
-                    ends.get(tie),
-                ),
-            )
-        for a, b, status, confidence, start, end in combinations:
-            if a is None or b is None or a[0] != "<" or b[0] != "<":
-                continue
-            yield TieRecord(
-                tie=_value(tie),
-                source=a[1:-1],
-                target=b[1:-1],
-                classes=frozenset(classes.get(tie, ())),
-                status=None if status is None else _value(status),
-                confidence=None if confidence is None else _value(confidence),
-                start=None if start is None else _value(start),
-                end=None if end is None else _value(end),
-                modality=_value(modalities[tie]) if tie in modalities else None,
-            )
+    return values, extra
+
+
+def _combinations(
+    tie: str, values: Values, extra: Extra, several: set[str]
+) -> Iterable[tuple[str | None, ...]]:
+    """The (from, to, status, confidence, start, end) a tie's records hold: one, or every
+    combination of the values of a tie with several."""
+    if tie in several:
+        return itertools.product(
+            *([values[name].get(tie), *extra.get((name, tie), ())] for name in _COMBINED)
+        )
+    return (tuple(values[name].get(tie) for name in _COMBINED),)
+
+
+def _optional_value(token: str | None) -> str | None:
+    return None if token is None else _value(token)
 
 
 def describe_nodes(

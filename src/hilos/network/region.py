@@ -129,60 +129,22 @@ def path_region(
         _Side(source, forward=True, directed=directed),
         _Side(target, forward=False, directed=directed),
     )
-    exhaustive = False
-    while sides[0].levels + sides[1].levels < max_hops:
-        side = min(sides, key=lambda s: (len(s.frontier), s is sides[1]))
-        if not side.frontier:
-            exhaustive = True
-            break
-        _expand(side, reader)
-        if not side.frontier:
-            exhaustive = True
-            break
-    if any(not s.frontier for s in sides):
-        exhaustive = True
+    exhaustive = _explore(sides, reader, max_hops)
     keep = _keep(sides, max_hops, exhaustive)
     ties = sorted(tie for tie, (u, v) in reader.ends.items() if (u in keep and v in keep) or not u)
     maker = TieFilter(store, filters)
     graph = nx.MultiDiGraph()
     asserted = frozenset(view.asserted().graphs)
     read: set[str] = set()
-    for tie in ties:
-        read.add(tie)
-        for record in _records(view, asserted, tie):
-            if record.source not in keep or record.target not in keep:
-                continue
-            edge = maker.edge(record)
-            if edge is not None:
-                graph.add_edge(record.source, record.target, key=record.tie, **edge)
+    _add_ties(graph, maker, (view, asserted), ties, read, keep)
     # The ends' own ties, wherever they lead: an end with a tie that passes the filters is in
     # the network even if no path reaches it (and one with usable ties can be told apart from
     # one without).
     for end in (source, target):
-        for tie in reader.ties(end, True, True):
-            if tie in read:
-                continue
-            read.add(tie)
-            for record in _records(view, asserted, tie):
-                edge = maker.edge(record)
-                if edge is not None:
-                    graph.add_edge(record.source, record.target, key=record.tie, **edge)
+        _add_ties(graph, maker, (view, asserted), reader.ties(end, True, True), read, None)
     # Entities that are not part of the network (places, markets… not asked for) go, with
     # their ties: the exploration above walked through them, so it kept more, never less.
-    superclasses = store.terminology().superclasses
-    context = context_view(store, filters)
-    for node in graph.nodes:
-        types = [
-            t.value for t in view.objects(NamedNode(node), RDF_TYPE) if isinstance(t, NamedNode)
-        ]
-        if not types and context is not None:
-            # an entity the graphs asked for name without typing: as the others describe it
-            types = [
-                t.value
-                for t in context.objects(NamedNode(node), RDF_TYPE)
-                if isinstance(t, NamedNode)
-            ]
-        graph.nodes[node]["kind"] = kind_of(types, superclasses)
+    _give_kinds(store, filters, view, graph)
     projection = Projection(graph=graph, filters=filters, dropped=dict(maker.dropped))
     keep_network_nodes(projection)
     apply_identities(projection)
@@ -192,6 +154,60 @@ def path_region(
         read_ties=len(reader.ends),
         levels=(sides[0].levels, sides[1].levels),
     )
+
+
+def _explore(sides: tuple[_Side, _Side], reader: _Reader, max_hops: int) -> bool:
+    """Expand the side with the smaller frontier, level by level, until the two have explored
+    `max_hops` levels together or one has nothing left; whether the exploration is exhaustive
+    (a side ran out of entities to reach)."""
+    while sides[0].levels + sides[1].levels < max_hops:
+        side = min(sides, key=lambda s: (len(s.frontier), s is sides[1]))
+        if not side.frontier:
+            break
+        _expand(side, reader)
+        if not side.frontier:
+            break
+    return any(not s.frontier for s in sides)
+
+
+def _add_ties(
+    graph: nx.MultiDiGraph,
+    maker: TieFilter,
+    reading: tuple[View, frozenset[NamedNode]],
+    ties: Iterable[str],
+    read: set[str],
+    keep: set[str] | None,
+) -> None:
+    """Add to the graph the ties not yet `read` that pass the filters (and, with `keep`, join
+    two entities kept); mark them read."""
+    view, asserted = reading
+    for tie in ties:
+        if tie in read:
+            continue
+        read.add(tie)
+        for record in _records(view, asserted, tie):
+            if keep is not None and (record.source not in keep or record.target not in keep):
+                continue
+            edge = maker.edge(record)
+            if edge is not None:
+                graph.add_edge(record.source, record.target, key=record.tie, **edge)
+
+
+def _give_kinds(store: Store, filters: Filters, view: View, graph: nx.MultiDiGraph) -> None:
+    """Give each node its `kind`, from its types in the graphs read (or, typed nowhere there,
+    as the other loaded graphs describe it)."""
+    superclasses = store.terminology().superclasses
+    context = context_view(store, filters)
+    for node in graph.nodes:
+        types = _types(view, node)
+        if not types and context is not None:
+            # an entity the graphs asked for name without typing: as the others describe it
+            types = _types(context, node)
+        graph.nodes[node]["kind"] = kind_of(types, superclasses)
+
+
+def _types(view: View, node: str) -> list[str]:
+    return [t.value for t in view.objects(NamedNode(node), RDF_TYPE) if isinstance(t, NamedNode)]
 
 
 def _expand(side: _Side, reader: _Reader) -> None:
@@ -239,23 +255,7 @@ def _keep(sides: tuple[_Side, _Side], max_hops: int, exhaustive: bool) -> set[st
 
 def _records(view: View, asserted: frozenset[NamedNode], tie: str) -> list[TieRecord]:
     """A tie read in full, as `project` reads it (one record per combination of values)."""
-    node = NamedNode(tie)
-    values: dict[NamedNode, list[str | None]] = defaultdict(list)
-    classes: set[str] = set()
-    is_tie = False
-    for quad in view.quads(node, None, None):
-        p, o = quad.predicate, quad.object
-        if p == RDF_TYPE:
-            if o == HILOS.Tie:
-                is_tie = True
-            if quad.graph_name in asserted and isinstance(o, NamedNode):
-                classes.add(o.value)
-        elif p in (_FROM, _TO, *_FIELDS):
-            text = o.value if isinstance(o, NamedNode | Literal) else str(o)
-            if p in (_FROM, _TO) and not isinstance(o, NamedNode):
-                text = ""
-            if text not in values[p]:
-                values[p].append(text)
+    is_tie, values, classes = _read_tie(view, asserted, NamedNode(tie))
     if not is_tie or not values[_FROM] or not values[_TO]:
         return []
     options: list[list[str | None]] = [
@@ -270,6 +270,34 @@ def _records(view: View, asserted: frozenset[NamedNode], tie: str) -> list[TieRe
                 TieRecord(tie, a, b, frozenset(classes), status, confidence, start, end, modality)
             )
     return found
+
+
+def _read_tie(
+    view: View, asserted: frozenset[NamedNode], node: NamedNode
+) -> tuple[bool, dict[NamedNode, list[str | None]], set[str]]:
+    """Whether a node is a tie, the distinct values of its ends and fields (an end that is not
+    an IRI as ''), and its classes asserted."""
+    values: dict[NamedNode, list[str | None]] = defaultdict(list)
+    classes: set[str] = set()
+    is_tie = False
+    for quad in view.quads(node, None, None):
+        p, o = quad.predicate, quad.object
+        if p == RDF_TYPE:
+            is_tie = is_tie or o == HILOS.Tie
+            if quad.graph_name in asserted and isinstance(o, NamedNode):
+                classes.add(o.value)
+        elif p in (_FROM, _TO, *_FIELDS):
+            text = _text(o, end=p in (_FROM, _TO))
+            if text not in values[p]:
+                values[p].append(text)
+    return is_tie, values, classes
+
+
+def _text(term: object, *, end: bool) -> str:
+    """A term's IRI or lexical form; '' for an end that is not an IRI."""
+    if end and not isinstance(term, NamedNode):
+        return ""
+    return term.value if isinstance(term, NamedNode | Literal) else str(term)
 
 
 def context_view(store: Store, filters: Filters) -> View | None:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import contextlib
 import gc
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -253,7 +253,6 @@ def _filtered(
     found = material(store, graphs, lang)
     strings, ties = found.strings, found.ties
     vocab = vocabulary()
-    every = filters.every_claim
 
     def classes_of(value: str | None) -> frozenset[str]:
         return frozenset(value.split(_ITEM)) if value else frozenset()
@@ -270,64 +269,23 @@ def _filtered(
     modalities, modality_row = _per_value(
         ties["modality"], strings, lambda v: vocab.modality_key(v) if v else "stated"
     )
-    count = len(ties["tie"])
-    keep = np.ones(count, dtype=np.bool_)
-    dropped: dict[str, np.ndarray] = {}
-
-    def drop(reason: str, failing: np.ndarray) -> None:
-        nonlocal keep
-        gone = keep & failing
-        if gone.any():
-            dropped[reason] = gone
-            keep = keep & ~failing
-
-    weights = [s is not None and vocab.status(s).weight <= 0 for s in statuses]
-    asserts = [s is not None and vocab.status(s).asserts for s in statuses]
-    if not every:
-        drop("refuted", _mask(weights, status_row))
-        drop(
-            "not a statement of fact",
-            _mask(
-                [m != "stated" and m not in filters.modalities for m in modalities], modality_row
-            ),
-        )
-    if filters.asserted_only:
-        drop("status does not assert", ~_mask(asserts, status_row))
-    if maker.wanted is not None:
-        drop("tie type", ~_mask([r in maker.wanted for r in relations], relation_row))
-    if maker.min_rank is not None:
-        low = [s is None or vocab.rank(s) < maker.min_rank for s in statuses]
-        drop("status", _mask(low, status_row))
+    sieve = _Sieve(len(ties["tie"]))
+    _sift_by_claim(
+        sieve, filters, maker, (statuses, status_row), (modalities, modality_row),
+        (relations, relation_row),
+    )  # fmt: skip
     if filters.as_of:
-        when = filters.as_of
-        starts, start_row = _per_value(
-            ties["start"], strings, _safely(lambda v: v is None or date_before_or_on(v, when))
-        )
-        ends, end_row = _per_value(
-            ties["end"], strings, _safely(lambda v: v is None or date_before_or_on(when, v))
-        )
-        reaching = keep.copy()
-        drop("as of", ~(_test(starts, start_row, reaching) & _test(ends, end_row, reaching)))
+        _sift_as_of(sieve, filters.as_of, ties, strings)
     if filters.between:
-        first, last = filters.between
-        starts, start_row = _per_value(
-            ties["start"], strings, _safely(lambda v: v is None or int(v[:4]) <= last)
-        )
-        reaching = keep.copy()
-        passing = _test(starts, start_row, reaching)
-        ends, end_row = _per_value(
-            ties["end"], strings, _safely(lambda v: v is None or int(v[:4]) >= first)
-        )
-        # the end is read only where the start passes (`overlaps_years` stops there)
-        passing &= _test(ends, end_row, reaching & passing)
-        drop("between", ~passing)
+        _sift_between(sieve, filters.between, ties, strings)
     if filters.exclude:
         unwanted = set(filters.exclude)
         excluded = [i for i, value in enumerate(strings) if value in unwanted]
-        drop(
+        sieve.drop(
             "excluded",
             np.isin(ties["source"], excluded) | np.isin(ties["target"], excluded),
         )
+    keep, dropped = sieve.keep, sieve.dropped
     order = sorted(dropped, key=lambda reason: int(np.argmax(dropped[reason])))
     counts = {reason: int(dropped[reason].sum()) for reason in order}
     edges = _Edges(found, np.flatnonzero(keep))
@@ -342,16 +300,104 @@ def _filtered(
         modality_row,
     )
     nodes = edges.nodes()
-    elsewhere: dict[str, tuple[str, ...]] = {}
-    if graphs:
-        untyped = {found.strings[n]: n for n in nodes[~edges.typed(nodes)].tolist()}
-        elsewhere = outside_descriptions(store, graphs, untyped)
-        if elsewhere and not filters.only:
-            others = nx.MultiDiGraph()
-            others.add_nodes_from(elsewhere)
-            describe_each(store, scan.View(store), others, elsewhere, lang)
-            edges.described = {untyped[name]: data for name, data in others.nodes(data=True)}
+    elsewhere = _described_elsewhere(store, filters, lang, edges, nodes) if graphs else {}
     return edges, nodes, counts, elsewhere
+
+
+def _described_elsewhere(
+    store: Store, filters: Filters, lang: str, edges: _Edges, nodes: np.ndarray
+) -> dict[str, tuple[str, ...]]:
+    """The entities the graphs asked for do not type, with the other graphs that describe them;
+    unless `--only`, their descriptions from those graphs go to `edges.described`."""
+    found = edges.found
+    untyped = {found.strings[n]: n for n in nodes[~edges.typed(nodes)].tolist()}
+    elsewhere = outside_descriptions(store, list(filters.graphs), untyped)
+    if elsewhere and not filters.only:
+        others = nx.MultiDiGraph()
+        others.add_nodes_from(elsewhere)
+        describe_each(store, scan.View(store), others, elsewhere, lang)
+        edges.described = {untyped[name]: data for name, data in others.nodes(data=True)}
+    return elsewhere
+
+
+Column = tuple[list[Any], np.ndarray]
+"""The results of a test for each distinct value of a column, and each row's index into them."""
+
+
+class _Sieve:
+    """The rows the filters keep so far, and, for each reason, the rows it dropped first."""
+
+    def __init__(self, count: int) -> None:
+        self.keep = np.ones(count, dtype=np.bool_)
+        self.dropped: dict[str, np.ndarray] = {}
+
+    def drop(self, reason: str, failing: np.ndarray) -> None:
+        gone = self.keep & failing
+        if gone.any():
+            self.dropped[reason] = gone
+            self.keep = self.keep & ~failing
+
+
+def _sift_by_claim(
+    sieve: _Sieve,
+    filters: Filters,
+    maker: TieFilter,
+    status_column: Column,
+    modality_column: Column,
+    relation_column: Column,
+) -> None:
+    """Drop the ties refuted, not stated (unless their modality is asked for), of a status that
+    does not assert or ranks too low, or of a type not asked for: in this order."""
+    vocab = vocabulary()
+    statuses, status_row = status_column
+    modalities, modality_row = modality_column
+    relations, relation_row = relation_column
+    if not filters.every_claim:
+        refuted = [s is not None and vocab.status(s).weight <= 0 for s in statuses]
+        sieve.drop("refuted", _mask(refuted, status_row))
+        unstated = [m != "stated" and m not in filters.modalities for m in modalities]
+        sieve.drop("not a statement of fact", _mask(unstated, modality_row))
+    if filters.asserted_only:
+        asserts = [s is not None and vocab.status(s).asserts for s in statuses]
+        sieve.drop("status does not assert", ~_mask(asserts, status_row))
+    if maker.wanted is not None:
+        sieve.drop("tie type", ~_mask([r in maker.wanted for r in relations], relation_row))
+    if maker.min_rank is not None:
+        low = [s is None or vocab.rank(s) < maker.min_rank for s in statuses]
+        sieve.drop("status", _mask(low, status_row))
+
+
+def _sift_as_of(
+    sieve: _Sieve, when: str, ties: Mapping[str, np.ndarray], strings: list[str]
+) -> None:
+    """Drop the ties not holding on a date: started after it or ended before it."""
+    starts, start_row = _per_value(
+        ties["start"], strings, _safely(lambda v: v is None or date_before_or_on(v, when))
+    )
+    ends, end_row = _per_value(
+        ties["end"], strings, _safely(lambda v: v is None or date_before_or_on(when, v))
+    )
+    reaching = sieve.keep.copy()
+    sieve.drop("as of", ~(_test(starts, start_row, reaching) & _test(ends, end_row, reaching)))
+
+
+def _sift_between(
+    sieve: _Sieve, years: tuple[int, int], ties: Mapping[str, np.ndarray], strings: list[str]
+) -> None:
+    """Drop the ties not overlapping the years: started after the last or ended before the
+    first."""
+    first, last = years
+    starts, start_row = _per_value(
+        ties["start"], strings, _safely(lambda v: v is None or int(v[:4]) <= last)
+    )
+    reaching = sieve.keep.copy()
+    passing = _test(starts, start_row, reaching)
+    ends, end_row = _per_value(
+        ties["end"], strings, _safely(lambda v: v is None or int(v[:4]) >= first)
+    )
+    # the end is read only where the start passes (`overlaps_years` stops there)
+    passing &= _test(ends, end_row, reaching & passing)
+    sieve.drop("between", ~passing)
 
 
 @contextlib.contextmanager

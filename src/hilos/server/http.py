@@ -352,30 +352,41 @@ def negotiate(accept: str, offered: dict[str, Any]) -> tuple[str, Any]:
     best: tuple[float, int, str] | None = None
     for position, part in enumerate(accept.split(",")):
         pieces = [p.strip() for p in part.split(";")]
-        media = pieces[0].lower()
-        quality = 1.0
-        for param in pieces[1:]:
-            key, _, value = param.partition("=")
-            if key.strip().lower() == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
+        quality = _quality(pieces[1:])
         if quality <= 0:
             continue
-        if media in ("*/*", ""):
-            candidate = first
-        elif media.endswith("/*"):
-            kind = media[:-1]
-            candidate = next((m for m in offered if m.startswith(kind)), "")
-        else:
-            candidate = media if media in offered else ""
+        candidate = _offered_for(pieces[0].lower(), offered, first)
         if candidate and (best is None or (quality, -position) > (best[0], best[1])):
             best = (quality, -position, candidate)
     if best is None:
         listed = ", ".join(offered)
         raise HttpError(406, f"cannot answer in {accept.strip()}; available: {listed}")
     return best[2], offered[best[2]]
+
+
+def _quality(params: list[str]) -> float:
+    """The `q` of a media range's parameters (1 without one, the last if several; 0 if it is
+    not a number)."""
+    quality = 1.0
+    for param in params:
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "q":
+            try:
+                quality = float(value)
+            except ValueError:
+                quality = 0.0
+    return quality
+
+
+def _offered_for(media: str, offered: Mapping[str, Any], first: str) -> str:
+    """The offered media type a media range stands for ('' if none): the default for `*/*`,
+    the first of the type for `type/*`."""
+    if media in ("*/*", ""):
+        return first
+    if media.endswith("/*"):
+        kind = media[:-1]
+        return next((m for m in offered if m.startswith(kind)), "")
+    return media if media in offered else ""
 
 
 class SparqlServer(ThreadingHTTPServer):
@@ -673,37 +684,9 @@ class SparqlHandler(BaseHTTPRequestHandler):
         ):
             self.close_connection = True  # its body stays unread: it must not pass for a request
         try:
-            if len(self.path) > self.server.max_request_bytes:
-                raise HttpError(413, "request too large")
-            self._check_host()
-            methods: tuple[str, ...]
-            if path.startswith("/assets/"):
-                methods, name = ("GET",), "_asset"
-            elif path in self.ROUTES:
-                methods, name = self.ROUTES[path]
-            else:
-                raise HttpError(
-                    404,
-                    _("no such page: {path} (the explorer is at /, SPARQL at /sparql)", path=path),
-                )
-            allowed = _allowed(methods)
-            if self.command == "OPTIONS":
-                self._options(methods, allowed)
-                return
-            if self.command not in allowed:
-                raise HttpError(
-                    405,
-                    f"method {self.command} not allowed: use {' or '.join(allowed)}",
-                    {"Allow": ", ".join(allowed)},
-                )
-            getattr(self, name)()
+            self._dispatch(path)
         except HttpError as exc:
-            unread = self.command not in ("GET", "HEAD", "OPTIONS") and not self._body_read
-            if unread:
-                self.close_connection = True  # an unread body must not be taken for a request
-            self._send_error(exc.status, exc.message, exc.headers, exc.details)
-            if unread:
-                self._linger()
+            self._refuse(exc)
         except api.Refused as exc:
             self._send_error(status_of(exc.error), said(exc.error), None, exc.details)
         except HilosError as exc:
@@ -713,6 +696,45 @@ class SparqlHandler(BaseHTTPRequestHandler):
         except Exception as exc:
             self._log(f"internal error: {type(exc).__name__}: {exc}")
             self._send_error(500, f"internal error ({type(exc).__name__})")
+
+    def _dispatch(self, path: str) -> None:
+        """Answer the request by the handler of its path, if the path has one that takes its
+        method (`OPTIONS` says which do)."""
+        if len(self.path) > self.server.max_request_bytes:
+            raise HttpError(413, "request too large")
+        self._check_host()
+        methods, name = self._route(path)
+        allowed = _allowed(methods)
+        if self.command == "OPTIONS":
+            self._options(methods, allowed)
+            return
+        if self.command not in allowed:
+            raise HttpError(
+                405,
+                f"method {self.command} not allowed: use {' or '.join(allowed)}",
+                {"Allow": ", ".join(allowed)},
+            )
+        getattr(self, name)()
+
+    def _route(self, path: str) -> tuple[tuple[str, ...], str]:
+        """The methods a path takes and the name of its handler."""
+        if path.startswith("/assets/"):
+            return ("GET",), "_asset"
+        if path in self.ROUTES:
+            return self.ROUTES[path]
+        raise HttpError(
+            404,
+            _("no such page: {path} (the explorer is at /, SPARQL at /sparql)", path=path),
+        )
+
+    def _refuse(self, exc: HttpError) -> None:
+        """Answer with the error; a request whose body stays unread closes the connection."""
+        unread = self.command not in ("GET", "HEAD", "OPTIONS") and not self._body_read
+        if unread:
+            self.close_connection = True  # an unread body must not be taken for a request
+        self._send_error(exc.status, exc.message, exc.headers, exc.details)
+        if unread:
+            self._linger()
 
     def _options(self, methods: tuple[str, ...], allowed: tuple[str, ...]) -> None:
         """What a path answers (`Allow`), and, for a web origin the server trusts (`--cors`),
@@ -840,6 +862,27 @@ class SparqlHandler(BaseHTTPRequestHandler):
     def _read_chunked(self) -> bytes:
         """A body sent with `Transfer-Encoding: chunked`, read within the size limit and the
         request's deadline; any other transfer coding is refused (501)."""
+        self._check_chunked()
+        limit = self.server.max_request_bytes
+        self._body_read = True
+        parts: list[bytes] = []
+        size = 0
+        try:
+            while length := self._chunk_size():
+                size += length
+                if size > limit:
+                    self.close_connection = True  # the rest stays unread
+                    raise HttpError(413, f"request too large: more than {limit} bytes")
+                parts.append(self._chunk(length))
+            while self.rfile.readline(1026).strip():  # trailer fields, ignored
+                pass
+        except TimeoutError:
+            self.close_connection = True
+            raise self._body_timed_out() from None
+        return b"".join(parts)
+
+    def _check_chunked(self) -> None:
+        """Refuse a transfer coding other than chunked alone, or one with a Content-Length."""
         codings = [
             c.strip().lower()
             for c in ",".join(self.headers.get_all("Transfer-Encoding") or []).split(",")
@@ -850,37 +893,26 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if "Content-Length" in self.headers:
             self.close_connection = True
             raise HttpError(400, "send a Content-Length or a Transfer-Encoding, not both")
-        limit = self.server.max_request_bytes
-        self._body_read = True
-        parts: list[bytes] = []
-        size = 0
+
+    def _chunk_size(self) -> int:
+        """The size of the next chunk, from its size line (0: the last chunk)."""
+        line = self.rfile.readline(1026)
         try:
-            while True:
-                line = self.rfile.readline(1026)
-                try:
-                    length = int(line.split(b";")[0].strip(), 16)
-                except ValueError:
-                    length = -1
-                if length < 0 or not line.endswith(b"\n"):
-                    self.close_connection = True
-                    raise HttpError(400, "malformed chunked body: a chunk size line is wrong")
-                if length == 0:
-                    while self.rfile.readline(1026).strip():  # trailer fields, ignored
-                        pass
-                    break
-                size += length
-                if size > limit:
-                    self.close_connection = True  # the rest stays unread
-                    raise HttpError(413, f"request too large: more than {limit} bytes")
-                chunk = self.rfile.read(length)
-                if len(chunk) < length or self.rfile.readline(3).strip():
-                    self.close_connection = True
-                    raise HttpError(400, "malformed chunked body: a chunk ended early")
-                parts.append(chunk)
-        except TimeoutError:
+            length = int(line.split(b";")[0].strip(), 16)
+        except ValueError:
+            length = -1
+        if length < 0 or not line.endswith(b"\n"):
             self.close_connection = True
-            raise self._body_timed_out() from None
-        return b"".join(parts)
+            raise HttpError(400, "malformed chunked body: a chunk size line is wrong")
+        return length
+
+    def _chunk(self, length: int) -> bytes:
+        """A chunk's data and the line end that closes it."""
+        chunk = self.rfile.read(length)
+        if len(chunk) < length or self.rfile.readline(3).strip():
+            self.close_connection = True
+            raise HttpError(400, "malformed chunked body: a chunk ended early")
+        return chunk
 
     def _body_timed_out(self) -> HttpError:
         return HttpError(
@@ -939,36 +971,12 @@ class SparqlHandler(BaseHTTPRequestHandler):
     def _sparql(self) -> None:
         params = self._query_params()
         if self.command == "POST":
-            content_type = self._content_type()
-            if content_type == "application/sparql-update":
-                self._authorise()
-                self._update(self._utf8(self._read_body(), "update"), params)
+            form = self._sparql_post(params)
+            if form is None:
                 return
-            if content_type == "application/sparql-query":
-                if "update" in params and self.server.update_token is None:
-                    raise HttpError(403, READ_ONLY)
-                if "update" in params:
-                    raise HttpError(400, "send one update, and no query with it")
-                self._query(self._utf8(self._read_body(), "query"), params)
-                return
-            if content_type != "application/x-www-form-urlencoded":
-                raise HttpError(
-                    415,
-                    f"unsupported request body {content_type or '(no Content-Type)'}: use "
-                    "application/x-www-form-urlencoded, application/sparql-query or "
-                    "application/sparql-update",
-                )
-            params = self._form(params)
+            params = form
         if "update" in params:
-            if self.server.update_token is None:
-                raise HttpError(403, READ_ONLY)
-            if self.command != "POST":
-                raise HttpError(400, UPDATE_BY_POST)
-            self._authorise()
-            updates = params["update"]
-            if len(updates) > 1 or "query" in params:
-                raise HttpError(400, "send one update, and no query with it")
-            self._update(updates[0], params)
+            self._update_from_params(params)
             return
         queries = params.get("query", [])
         if not queries:
@@ -976,6 +984,42 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if len(queries) > 1:
             raise HttpError(400, "more than one query parameter")
         self._query(queries[0], params)
+
+    def _sparql_post(self, params: dict[str, list[str]]) -> dict[str, list[str]] | None:
+        """Answer a POST whose body is a query or an update (None); for a form, its parameters
+        merged with the URL's."""
+        content_type = self._content_type()
+        if content_type == "application/sparql-update":
+            self._authorise()
+            self._update(self._utf8(self._read_body(), "update"), params)
+            return None
+        if content_type == "application/sparql-query":
+            if "update" in params and self.server.update_token is None:
+                raise HttpError(403, READ_ONLY)
+            if "update" in params:
+                raise HttpError(400, "send one update, and no query with it")
+            self._query(self._utf8(self._read_body(), "query"), params)
+            return None
+        if content_type != "application/x-www-form-urlencoded":
+            raise HttpError(
+                415,
+                f"unsupported request body {content_type or '(no Content-Type)'}: use "
+                "application/x-www-form-urlencoded, application/sparql-query or "
+                "application/sparql-update",
+            )
+        return self._form(params)
+
+    def _update_from_params(self, params: dict[str, list[str]]) -> None:
+        """Run the one update of a form (POST only, with the token)."""
+        if self.server.update_token is None:
+            raise HttpError(403, READ_ONLY)
+        if self.command != "POST":
+            raise HttpError(400, UPDATE_BY_POST)
+        self._authorise()
+        updates = params["update"]
+        if len(updates) > 1 or "query" in params:
+            raise HttpError(400, "send one update, and no query with it")
+        self._update(updates[0], params)
 
     def _query(self, sparql: str, params: dict[str, list[str]]) -> None:
         if is_federated(sparql):

@@ -20,7 +20,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -198,91 +198,118 @@ def find_query(ref: str, stdin_text: str | None = None) -> QueryDef:
     )
 
 
+def _entity(store: Store, what: str, raw: str) -> Any:
+    from ..search import resolve
+
+    return NamedNode(resolve(store, raw))
+
+
+def _iri(store: Store, what: str, raw: str) -> Any:
+    iri = expand(raw) or raw.strip("<>")
+    try:
+        if ":" not in iri:
+            raise ValueError("not absolute")
+        return NamedNode(iri)
+    except ValueError:
+        raise ParameterError(_("{what} expects an IRI, got '{raw}'", what=what, raw=raw)) from None
+
+
+def _string(store: Store, what: str, raw: str) -> Any:
+    return Literal(raw)
+
+
+def _integer(store: Store, what: str, raw: str) -> Any:
+    try:
+        return Literal(int(raw))
+    except ValueError:
+        raise ParameterError(
+            _("{what} expects an integer, got '{raw}'", what=what, raw=raw)
+        ) from None
+
+
+def _decimal(store: Store, what: str, raw: str) -> Any:
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise ParameterError(
+            _("{what} expects a number, got '{raw}'", what=what, raw=raw)
+        ) from None
+    if not value.is_finite():
+        raise ParameterError(_("{what} expects a finite number, got '{raw}'", what=what, raw=raw))
+    return Literal(str(value), datatype=XSD.decimal)
+
+
+def _boolean(store: Store, what: str, raw: str) -> Any:
+    lowered = raw.lower()
+    if lowered in ("true", "yes", "1"):
+        return Literal(True)
+    if lowered in ("false", "no", "0"):
+        return Literal(False)
+    raise ParameterError(_("{what} expects true or false, got '{raw}'", what=what, raw=raw))
+
+
+def _date(store: Store, what: str, raw: str) -> Any:
+    match = _DATE.match(raw)
+    if not match:
+        raise ParameterError(
+            _(
+                "{what} expects a date (YYYY, YYYY-MM or YYYY-MM-DD), got '{raw}'",
+                what=what,
+                raw=raw,
+            )
+        )
+    month, day = match.group(2), match.group(3)
+    if (month and not 1 <= int(month) <= 12) or (day and not 1 <= int(day) <= 31):
+        raise ParameterError(_("{what} expects a valid date, got '{raw}'", what=what, raw=raw))
+    datatype = XSD.date if day else XSD.gYearMonth if month else XSD.gYear
+    return Literal(raw, datatype=datatype)
+
+
+def _one_of(what: str, raw: str, names: Iterable[str]) -> str:
+    """`raw` in lower case, if it is one of `names`; else a one-line error listing them."""
+    names = tuple(names)
+    if raw.lower() not in names:
+        raise ParameterError(
+            _(
+                "{what} expects one of {names}, got '{raw}'",
+                what=what,
+                names=", ".join(names),
+                raw=raw,
+            )
+        )
+    return raw.lower()
+
+
+def _status(store: Store, what: str, raw: str) -> Any:
+    return NamedNode(HILOS_NS + _one_of(what, raw, vocabulary().status_keys).capitalize())
+
+
+def _sphere(store: Store, what: str, raw: str) -> Any:
+    return NamedNode(HILOS_NS + _one_of(what, raw, SPHERE_NAMES).capitalize() + "Sphere")
+
+
+_CONVERTERS: dict[str, Callable[[Store, str, str], Any]] = {
+    "entity": _entity,
+    "iri": _iri,
+    "string": _string,
+    "integer": _integer,
+    "decimal": _decimal,
+    "boolean": _boolean,
+    "date": _date,
+    "status": _status,
+    "sphere": _sphere,
+}
+"""How a value of each parameter type becomes an RDF term: `(store, what, raw) -> term`, where
+`what` names the parameter in error messages."""
+
+
 def convert(store: Store, param: Parameter, raw: str) -> Any:
     """The RDF term a parameter value stands for, checked against the parameter's type."""
-    kind = param.type
     what = _("parameter '{name}'", name=param.name)
-    if kind == "entity":
-        from ..search import resolve
-
-        return NamedNode(resolve(store, raw))
-    if kind == "iri":
-        iri = expand(raw) or raw.strip("<>")
-        try:
-            if ":" not in iri:
-                raise ValueError("not absolute")
-            return NamedNode(iri)
-        except ValueError:
-            raise ParameterError(
-                _("{what} expects an IRI, got '{raw}'", what=what, raw=raw)
-            ) from None
-    if kind == "string":
-        return Literal(raw)
-    if kind == "integer":
-        try:
-            return Literal(int(raw))
-        except ValueError:
-            raise ParameterError(
-                _("{what} expects an integer, got '{raw}'", what=what, raw=raw)
-            ) from None
-    if kind == "decimal":
-        try:
-            value = Decimal(raw)
-        except InvalidOperation:
-            raise ParameterError(
-                _("{what} expects a number, got '{raw}'", what=what, raw=raw)
-            ) from None
-        if not value.is_finite():
-            raise ParameterError(
-                _("{what} expects a finite number, got '{raw}'", what=what, raw=raw)
-            )
-        return Literal(str(value), datatype=XSD.decimal)
-    if kind == "boolean":
-        lowered = raw.lower()
-        if lowered in ("true", "yes", "1"):
-            return Literal(True)
-        if lowered in ("false", "no", "0"):
-            return Literal(False)
-        raise ParameterError(_("{what} expects true or false, got '{raw}'", what=what, raw=raw))
-    if kind == "date":
-        match = _DATE.match(raw)
-        if not match:
-            raise ParameterError(
-                _(
-                    "{what} expects a date (YYYY, YYYY-MM or YYYY-MM-DD), got '{raw}'",
-                    what=what,
-                    raw=raw,
-                )
-            )
-        month, day = match.group(2), match.group(3)
-        if (month and not 1 <= int(month) <= 12) or (day and not 1 <= int(day) <= 31):
-            raise ParameterError(_("{what} expects a valid date, got '{raw}'", what=what, raw=raw))
-        datatype = XSD.date if day else XSD.gYearMonth if month else XSD.gYear
-        return Literal(raw, datatype=datatype)
-    if kind == "status":
-        names = vocabulary().status_keys
-        if raw.lower() not in names:
-            raise ParameterError(
-                _(
-                    "{what} expects one of {names}, got '{raw}'",
-                    what=what,
-                    names=", ".join(names),
-                    raw=raw,
-                )
-            )
-        return NamedNode(HILOS_NS + raw.lower().capitalize())
-    if kind == "sphere":
-        if raw.lower() not in SPHERE_NAMES:
-            raise ParameterError(
-                _(
-                    "{what} expects one of {names}, got '{raw}'",
-                    what=what,
-                    names=", ".join(SPHERE_NAMES),
-                    raw=raw,
-                )
-            )
-        return NamedNode(HILOS_NS + raw.lower().capitalize() + "Sphere")
-    raise ParameterError(f"{what} has an unknown type '{kind}'")  # pragma: no cover
+    converter = _CONVERTERS.get(param.type)
+    if converter is None:  # pragma: no cover
+        raise ParameterError(f"{what} has an unknown type '{param.type}'")
+    return converter(store, what, raw)
 
 
 def _guess(name: str, raw: str) -> Any:
@@ -301,32 +328,35 @@ def _guess(name: str, raw: str) -> Any:
     return Literal(raw)
 
 
-def bind_parameters(store: Store, query: QueryDef, values: Mapping[str, str]) -> dict[str, Any]:
-    """Turn `name=value` strings into engine bindings, checking names, presence and types."""
-    declared = {p.name: p for p in query.parameters}
-    bindings: dict[str, Any] = {}
-    if declared:
-        unknown = sorted(set(values) - set(declared))
-        if unknown:
-            raise ParameterError(
-                _(
-                    "query '{query}' has no parameter '{name}' (parameters: {declared})",
-                    query=query.name,
-                    name=unknown[0],
-                    declared=", ".join(declared),
-                )
+def _check_known(
+    query: QueryDef, declared: Mapping[str, Parameter], values: Mapping[str, str]
+) -> None:
+    """A one-line error for the first value given to a parameter the query does not declare
+    (only when it declares any: an undeclared query takes any name)."""
+    unknown = sorted(set(values) - set(declared)) if declared else []
+    if unknown:
+        raise ParameterError(
+            _(
+                "query '{query}' has no parameter '{name}' (parameters: {declared})",
+                query=query.name,
+                name=unknown[0],
+                declared=", ".join(declared),
             )
-    for name, raw in values.items():
-        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise ParameterError(f"'{inline(name)}' is not a valid parameter name")
-        if not _is_text(raw):
-            raise ParameterError(
-                f"parameter '{name}' holds bytes that are not UTF-8 text: '{inline(raw)}'"
-            )
-        if name in declared:
-            bindings[name] = convert(store, declared[name], raw)
-        else:
-            bindings[name] = _guess(name, raw)
+        )
+
+
+def _check_value(name: str, raw: str) -> None:
+    """A one-line error for a malformed parameter name, or a value that is not text."""
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+        raise ParameterError(f"'{inline(name)}' is not a valid parameter name")
+    if not _is_text(raw):
+        raise ParameterError(
+            f"parameter '{name}' holds bytes that are not UTF-8 text: '{inline(raw)}'"
+        )
+
+
+def _bind_missing(store: Store, query: QueryDef, bindings: dict[str, Any]) -> None:
+    """Bind the defaults of the parameters not given; a one-line error for a required one."""
     for param in query.parameters:
         if param.name in bindings:
             continue
@@ -342,6 +372,20 @@ def bind_parameters(store: Store, query: QueryDef, values: Mapping[str, str]) ->
                     description=param.description or _("no description"),
                 )
             )
+
+
+def bind_parameters(store: Store, query: QueryDef, values: Mapping[str, str]) -> dict[str, Any]:
+    """Turn `name=value` strings into engine bindings, checking names, presence and types."""
+    declared = {p.name: p for p in query.parameters}
+    _check_known(query, declared, values)
+    bindings: dict[str, Any] = {}
+    for name, raw in values.items():
+        _check_value(name, raw)
+        if name in declared:
+            bindings[name] = convert(store, declared[name], raw)
+        else:
+            bindings[name] = _guess(name, raw)
+    _bind_missing(store, query, bindings)
     return bindings
 
 
