@@ -20,7 +20,7 @@ ALLOWED: dict[str, str] = {
     # inputs are fuzzed by hypothesis in every run.
     r"^atheris is not installed": "atheris is optional; hypothesis covers the same parsers",
     r"fuzzed with HILOS_FUZZ=deep": "the deep fuzzing targets run only when asked",
-    # tests/test_export_network.py: a read-only folder is writable for root, as CI runs.
+    # tests/export/test_export_network.py: a read-only folder is writable for root, as CI runs.
     r"^running as a user who can write anywhere": "CI runs as root",
     # tests/hardening/test_crash.py: filling a disk needs a tmpfs mount (CAP_SYS_ADMIN).
     r"^cannot mount a small tmpfs": "the CI container may not mount",

@@ -68,6 +68,16 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         report.longrepr = f"HILOS_REQUIRE_SHARED=1, but the test was skipped: {reason}"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Ctrl-C reaches the programs the tests start, however the suite itself was started.
+
+    A shell starts a background job with SIGINT ignored, and an ignored signal stays ignored
+    across `exec`: every `hilos serve` or `hilos load` a test then interrupts would not stop.
+    A handler, unlike "ignored", is reset to the default in a child."""
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 # --- No test leaves a process behind ----------------------------------------------------------
 
 
@@ -247,8 +257,12 @@ def pytest_fixture_setup(
         return (yield)
     finally:
         owned = _owned(request.config)
-        for key in set(children()) - before:
-            owned.setdefault(key, fixturedef)
+        alive = children()
+        for key, child in alive.items():
+            # a process whose parent was already running belongs to that parent's owner (a
+            # module's Chromium starting a GPU process while another fixture is set up)
+            if key not in before and all(up.key not in before for up in _lineage(child, alive)):
+                owned.setdefault(key, fixturedef)
 
 
 def pytest_fixture_post_finalizer(
@@ -382,3 +396,89 @@ class Hilos:
 @pytest.fixture
 def hilos(store_path: Path) -> Iterator[Hilos]:
     yield Hilos(store_path)
+
+
+# -- shared by the page, explorer, notebook and hardening tests --------------------------------
+
+HOSTILE_LABEL = "<img src=x onerror=alert(1)>"
+
+
+HOSTILE_QUOTE = "</script><script>alert(2)</script>"
+
+
+HOSTILE_CITATION = "<script>alert(4)</script> & Co."
+
+
+HOSTILE_TTL = """
+@prefix hilos: <https://w3id.org/hilos/ontology#> .
+@prefix hid:   <https://w3id.org/hilos/id/> .
+@prefix rdfs:  <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos:  <http://www.w3.org/2004/02/skos/core#> .
+@prefix prov:  <http://www.w3.org/ns/prov#> .
+
+hid:hostile-actor a hilos:CriminalOrganization ;
+    rdfs:label "<img src=x onerror=alert(1)>"@en ;
+    skos:altLabel "line\\u2028separator & <b>bold</b>"@en ;
+    rdfs:comment "A note with </script> and <!-- a comment -->."@en .
+
+hid:tie-hostile-colludes-with-zetas a hilos:Collusion ;
+    hilos:from hid:hostile-actor ;
+    hilos:to hid:zetas ;
+    hilos:status hilos:Alleged ;
+    hilos:quote "</script><script>alert(2)</script>"@en ;
+    hilos:locator "<b onmouseover=alert(3)>here</b>" ;
+    prov:wasDerivedFrom hid:hostile-source .
+
+hid:hostile-source a hilos:Source ;
+    hilos:citation "<script>alert(4)</script> & Co." .
+"""
+
+
+def write_hostile(folder: Path) -> Path:
+    path = folder / "hostile.ttl"
+    path.write_text(HOSTILE_TTL, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """The curated graph and a few hostile strings: labels, quote, locator, citation."""
+    store = Store.in_memory()
+    store.load(write_hostile(tmp_path_factory.mktemp("hostile")), name="hostile")
+    return store
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(
+            f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)"
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip(
+            "Playwright for Python is missing: pip install playwright (no browser download needed)"
+        )
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=FLAGS, headless=True
+        )
+        try:
+            yield launched
+        finally:
+            close_chromium(launched)

@@ -27,8 +27,8 @@ from rdflib.compare import isomorphic, to_isomorphic
 
 from hilos.cli.app import cli
 
-REPO = Path(__file__).resolve().parents[1]
-DATA = Path(__file__).resolve().parent / "data"
+REPO = Path(__file__).resolve().parents[2]
+DATA = Path(__file__).resolve().parents[1] / "data"
 GRAPH_FILES = sorted((REPO / "graph").glob("*.ttl"))
 ONTOLOGY_FILE = REPO / "ontology" / "hilos.ttl"
 QUERY_FILES = sorted((REPO / "queries").glob("*.rq"))

@@ -17,8 +17,8 @@ import pytest
 from click.testing import Result
 from rdflib import RDFS, Graph, Literal, Namespace, URIRef
 
-REPO = Path(__file__).resolve().parents[1]
-DATA = Path(__file__).resolve().parent / "data"
+REPO = Path(__file__).resolve().parents[2]
+DATA = Path(__file__).resolve().parents[1] / "data"
 GRAPH_FILES = sorted((REPO / "graph").glob("*.ttl"))
 QUERY_FILES = sorted((REPO / "queries").glob("*.rq"))
 FINDINGS = DATA / "findings.ttl"

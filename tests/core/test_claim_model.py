@@ -21,7 +21,7 @@ from hilos import resources
 from hilos.export.html import page_rows
 from hilos.store import Store
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 HILOS = Namespace("https://w3id.org/hilos/ontology#")
 HID = "https://w3id.org/hilos/id/"
 ASSERTING = {str(HILOS.Confirmed), str(HILOS.Reported)}
@@ -279,7 +279,7 @@ def test_one_default_direction_undirected(memory_store: Store) -> None:
     assert Filters().directed is False
 
 
-DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+DATASETS = Path(__file__).resolve().parents[3] / "shared" / "datasets"
 CAVIAR = DATASETS / "caviar" / "ucinet_full" / "CAVIAR_FULL_edges.csv"
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import rdflib
 
+from conftest import HOSTILE_CITATION, HOSTILE_LABEL, HOSTILE_QUOTE, write_hostile
 from hilos.entities import card as entity_card
 from hilos.export.html import network_view
 from hilos.namespaces import expand
@@ -18,11 +19,9 @@ from hilos.network.paths import find_paths_in_store
 from hilos.network.projection import Filters
 from hilos.search import resolve
 from hilos.store import Store
-from test_export_html import HOSTILE_CITATION, HOSTILE_LABEL, HOSTILE_QUOTE, write_hostile
-from test_export_html_browser import CHROMIUM, browser  # noqa: F401  (a fixture)
 
 HILOS = rdflib.Namespace("https://w3id.org/hilos/ontology#")
-ONTOLOGY = Path(__file__).resolve().parents[1] / "ontology"
+ONTOLOGY = Path(__file__).resolve().parents[2] / "ontology"
 
 
 class _Text(HTMLParser):
@@ -108,7 +107,7 @@ def test_hostile_strings_are_escaped(tmp_path: Path) -> None:
 
 def test_the_network_is_the_offline_page_in_an_iframe(
     memory_store: Store,
-    browser: object,  # noqa: F811
+    browser: object,
     tmp_path: Path,
 ) -> None:
     view = network_view(memory_store, chains=True)
@@ -129,7 +128,9 @@ def test_the_network_is_the_offline_page_in_an_iframe(
         frame = page.frames[1]
         frame.wait_for_selector("canvas", timeout=30_000)
         drawn = frame.evaluate("document.title")
-        page.screenshot(path=str(Path(__file__).parent / "artifacts" / "notebook-network.png"))
+        page.screenshot(
+            path=str(Path(__file__).resolve().parents[1] / "artifacts" / "notebook-network.png")
+        )
     finally:
         page.close()
     assert drawn == view.export.title

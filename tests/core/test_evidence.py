@@ -33,7 +33,7 @@ from hilos.network.projection import Filters, project
 from hilos.search import SearchHit
 from hilos.store import Store
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "hilos"
+SRC = Path(__file__).resolve().parents[2] / "src" / "hilos"
 HID = "https://w3id.org/hilos/id/"
 H = rdflib.Namespace("https://w3id.org/hilos/ontology#")
 ABARCA = HID + "jose-luis-abarca"

@@ -34,7 +34,7 @@ from hilos.server.http import SparqlServer, make_server
 from hilos.sparql.library import bind_parameters, library, shipped
 from hilos.store import Store
 
-# Parameter values for the library's queries that need some (as tests/test_query_library.py).
+# Parameter values for the library's queries that need some (as tests/sparql/test_library.py).
 SAMPLE_PARAMS: dict[str, dict[str, str]] = {
     "actors-by-sphere-in-place": {"sphere": "criminal", "place": "Mexico"},
     "entity-sources": {"entity": "Zetas"},

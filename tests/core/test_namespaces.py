@@ -10,8 +10,8 @@ import rdflib
 from hilos import resources
 from hilos.namespaces import HILOS_NS, PREFIXES, compact, expand
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "hilos"
-QUERIES = Path(__file__).resolve().parents[1] / "queries"
+SRC = Path(__file__).resolve().parents[2] / "src" / "hilos"
+QUERIES = Path(__file__).resolve().parents[2] / "queries"
 
 
 def ontology_terms() -> set[str]:

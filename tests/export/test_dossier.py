@@ -26,8 +26,8 @@ from hilos.export.dossier import FROM_PYTHON, write_dossier
 from hilos.network.projection import Filters
 from hilos.store import Store
 
-REPO = Path(__file__).resolve().parents[1]
-FINDINGS = Path(__file__).resolve().parent / "data" / "findings.ttl"
+REPO = Path(__file__).resolve().parents[2]
+FINDINGS = Path(__file__).resolve().parents[1] / "data" / "findings.ttl"
 HILOS = Namespace("https://w3id.org/hilos/ontology#")
 HID = Namespace("https://w3id.org/hilos/id/")
 ABARCA, POLICE, GU = (

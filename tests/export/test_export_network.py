@@ -44,7 +44,7 @@ def _expected(
 def test_graph_files_read_back_like_the_projection(hilos: Hilos, tmp_path: Path, fmt: str) -> None:
     """The same nodes and claims as the projection; kind, label, score and the dates as
     stated as it has them. (Values against the source files, and other readers:
-    test_network_formats_clients.py.)"""
+    tests/product/test_network_formats_clients.py.)"""
     target = tmp_path / f"net.{fmt}"
     result = hilos("export", fmt, str(target), "--graph", "report/iguala")
     assert result.exit_code == 0, result.stderr

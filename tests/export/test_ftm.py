@@ -20,7 +20,7 @@ from hilos.export.ftm import FtmExport, ftm_entities, write_ftm
 from hilos.network.projection import Filters, project
 from hilos.store import Store
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 HID = "https://w3id.org/hilos/id/"
 
 SMALL = """\

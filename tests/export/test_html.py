@@ -21,68 +21,21 @@ import networkx as nx
 import pytest
 from click.testing import Result
 
+from conftest import HOSTILE_CITATION, HOSTILE_LABEL, HOSTILE_QUOTE, write_hostile
 from hilos.export import html as html_export
 from hilos.export import snapshot_hash
-from hilos.export.html import export_html, page_rows, script_json
+from hilos.export.html import export_html, script_json
 from hilos.export.layout import layout
 from hilos.network.centrality import centrality
 from hilos.network.paths import find_paths
 from hilos.network.projection import Filters, project
 from hilos.store import Store
+from support import page_json
 
 HID = "https://w3id.org/hilos/id/"
 ZETAS = HID + "zetas"
 ABARCA = HID + "jose-luis-abarca"
 GU = HID + "guerreros-unidos"
-HOSTILE_LABEL = "<img src=x onerror=alert(1)>"
-HOSTILE_QUOTE = "</script><script>alert(2)</script>"
-HOSTILE_CITATION = "<script>alert(4)</script> & Co."
-HOSTILE_TTL = """
-@prefix hilos: <https://w3id.org/hilos/ontology#> .
-@prefix hid:   <https://w3id.org/hilos/id/> .
-@prefix rdfs:  <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix skos:  <http://www.w3.org/2004/02/skos/core#> .
-@prefix prov:  <http://www.w3.org/ns/prov#> .
-
-hid:hostile-actor a hilos:CriminalOrganization ;
-    rdfs:label "<img src=x onerror=alert(1)>"@en ;
-    skos:altLabel "line\\u2028separator & <b>bold</b>"@en ;
-    rdfs:comment "A note with </script> and <!-- a comment -->."@en .
-
-hid:tie-hostile-colludes-with-zetas a hilos:Collusion ;
-    hilos:from hid:hostile-actor ;
-    hilos:to hid:zetas ;
-    hilos:status hilos:Alleged ;
-    hilos:quote "</script><script>alert(2)</script>"@en ;
-    hilos:locator "<b onmouseover=alert(3)>here</b>" ;
-    prov:wasDerivedFrom hid:hostile-source .
-
-hid:hostile-source a hilos:Source ;
-    hilos:citation "<script>alert(4)</script> & Co." .
-"""
-
-
-def write_hostile(folder: Path) -> Path:
-    path = folder / "hostile.ttl"
-    path.write_text(HOSTILE_TTL, encoding="utf-8")
-    return path
-
-
-@pytest.fixture(scope="module")
-def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    """The curated graph and a few hostile strings: labels, quote, locator, citation."""
-    store = Store.in_memory()
-    store.load(write_hostile(tmp_path_factory.mktemp("hostile")), name="hostile")
-    return store
-
-
-def page_json(text: str) -> dict[str, Any]:
-    match = re.search(
-        r'<script type="application/json" id="hilos-data">(.*?)</script>', text, re.DOTALL
-    )
-    assert match, "no data block"
-    data: dict[str, Any] = page_rows(json.loads(match.group(1)))
-    return data
 
 
 def export(store: Store, folder: Path, **options: Any) -> tuple[str, dict[str, Any]]:
@@ -184,7 +137,7 @@ def test_content_security_policy_allows_exactly_the_three_scripts(curated_page: 
 
 @pytest.mark.parametrize("name", ["export/page.js", "webshared/common.js"])
 def test_the_page_script_never_writes_html(name: str) -> None:
-    script = (Path(__file__).resolve().parents[1] / "src/hilos" / name).read_text(encoding="utf-8")
+    script = (Path(__file__).resolve().parents[2] / "src/hilos" / name).read_text(encoding="utf-8")
     for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
         assert sink not in script
     assert "new Function" not in script

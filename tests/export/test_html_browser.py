@@ -19,24 +19,13 @@ from typing import Any
 import pytest
 import rdflib
 
-from conftest import close_chromium
+from conftest import HOSTILE_LABEL, HOSTILE_QUOTE, write_hostile
 from hilos.export.html import export_html, page_rows
 from hilos.network.projection import Filters, project
 from hilos.store import Store
-from test_export_html import HOSTILE_LABEL, HOSTILE_QUOTE, write_hostile
+from support import ARTIFACTS, Session
 
-REPO = Path(__file__).resolve().parents[1]
-ARTIFACTS = REPO / "tests" / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+REPO = Path(__file__).resolve().parents[2]
 HID = "https://w3id.org/hilos/id/"
 ZETAS = HID + "zetas"
 COLLUSION_TIE = HID + "tie-iguala-police-colludes-with-guerreros-unidos"
@@ -71,28 +60,6 @@ TIE_POINT = """(id) => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(
-            f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)"
-        )
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip(
-            "Playwright for Python is missing: pip install playwright (no browser download needed)"
-        )
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=FLAGS, headless=True
-        )
-        try:
-            yield launched
-        finally:
-            close_chromium(launched)
-
-
 # The whole network with its context: every kind of entity the legend names is drawn.
 WHOLE = Filters(include=("place", "market", "policy", "event", "phenomenon"))
 EXPECTED: dict[str, int] = {}
@@ -123,78 +90,6 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         size_by="betweenness",
     )
     return {"network": whole, "path": path}
-
-
-class Session:
-    """One page in a fresh browser context, with everything it did recorded: the requests it
-    made, its console errors and warnings, and the dialogs it opened (dismissed). The page is
-    ready when the script sets `window.<ready>`."""
-
-    def __init__(
-        self,
-        browser: Any,
-        url: str,
-        *,
-        ready: str = "hilosReady",
-        width: int = 1500,
-        height: int = 950,
-    ) -> None:
-        self.context = browser.new_context(viewport={"width": width, "height": height})
-        self.page = self.context.new_page()
-        self.requests: list[str] = []
-        self.console: list[str] = []
-        self.dialogs: list[str] = []
-        self.context.on("request", lambda request: self.requests.append(request.url))
-        self.page.on(
-            "console",
-            lambda message: (
-                self.console.append(f"{message.type}: {message.text}")
-                if message.type in ("error", "warning")
-                else None
-            ),
-        )
-        self.page.on("pageerror", lambda error: self.console.append(f"pageerror: {error}"))
-        self.page.on("dialog", self._dialog)
-        self.page.goto(url)
-        self.page.wait_for_function(f"() => window.{ready} === true", timeout=20_000)
-
-    def _dialog(self, dialog: Any) -> None:
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    def index(self, kind: str, iri: str) -> int:
-        found = self.page.evaluate(f"(iri) => hilos.{kind}Index(iri)", iri)
-        assert isinstance(found, int), iri
-        return found
-
-    def click_canvas(self, point: dict[str, float] | None) -> None:
-        assert point is not None, "no point of the canvas hits what should be clicked"
-        box = self.page.locator("#network canvas").bounding_box()
-        assert box is not None
-        self.page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
-
-    def panel(self) -> str:
-        text = self.page.text_content("#panel")
-        return text or ""
-
-    def heading(self) -> str:
-        return self.page.text_content("#panel h2") or ""
-
-    def check_clean(self) -> None:
-        left = [url for url in self.requests if not url.startswith("file://")]
-        assert left == [], left
-        assert self.console == []
-        assert self.dialogs == []
-        assert (
-            self.page.evaluate(
-                "() => document.querySelectorAll('img, iframe, object, embed').length"
-            )
-            == 0
-        )
-
-    def close(self) -> None:
-        self.page.close()
-        self.context.close()
 
 
 @pytest.fixture

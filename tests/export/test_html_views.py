@@ -19,11 +19,11 @@ from typing import Any
 
 import pytest
 
-from conftest import close_chromium
+from conftest import CHROMIUM, FLAGS, close_chromium
 from hilos.export.html import export_html
 from hilos.network.projection import Filters
 from hilos.store import Store
-from test_export_html_browser import ARTIFACTS, CHROMIUM, FLAGS
+from support import ARTIFACTS
 
 HID = "https://w3id.org/hilos/id/"
 ZETAS = HID + "zetas"

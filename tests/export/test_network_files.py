@@ -33,7 +33,7 @@ from hilos.export.network_files import (
 from hilos.network.projection import Filters, Projection, project
 from hilos.store import Store
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 HID = "https://w3id.org/hilos/id/"
 ONTO = "https://w3id.org/hilos/ontology#"
 MAYOR, GROUP, TIE_1, TIE_2 = HID + "mayor-x", HID + "group-y", HID + "tie-1", HID + "tie-2"

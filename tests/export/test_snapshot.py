@@ -73,7 +73,7 @@ def test_a_page_and_a_dossier_with_the_same_filters_hash_the_same_scope(
 
 def test_the_readme_recipe_recomputes_the_hash(hilos, tmp_path: Path) -> None:
     """The docs' recipe, run as written: export N-Quads, canonicalise, sort, hash."""
-    readme = (Path(__file__).resolve().parents[1] / "docs" / "export.md").read_text(
+    readme = (Path(__file__).resolve().parents[2] / "docs" / "export.md").read_text(
         encoding="utf-8"
     )
     recipe = readme[readme.index("**The data snapshot.**") :]

@@ -19,7 +19,7 @@ from hilos.export.html import export_html, vis_network_js
 from hilos.network.projection import Filters
 from hilos.store import Store
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 PACKAGE = REPO / "src" / "hilos"
 VENDORED = sorted(p.parent for p in PACKAGE.glob("**/vendor/*/README.md"))
 VIS = PACKAGE / "export" / "vendor" / "vis-network"

@@ -167,7 +167,8 @@ def test_the_network_page_carries_the_data_as_inert_text(store: FuzzStore, out: 
         (t, tuple(n for n, _ in a)) for t, a in benign.tags
     ]
     assert_no_markup_from_data(hostile)
-    assert [t for t, _ in hostile.tags].count("script") == 3
+    # the data block, vis-network, the helpers shared with the explorer, the page's own script
+    assert [t for t, _ in hostile.tags].count("script") == 4
     # The data block is JSON that gives back every string exactly.
     data = json.loads(hostile.scripts[0])
     shown = json.dumps(data, ensure_ascii=False)
@@ -348,7 +349,7 @@ DOM_CHECK = """() => {
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    from test_export_html_browser import CHROMIUM, FLAGS
+    from conftest import CHROMIUM, FLAGS
 
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")

@@ -10,7 +10,7 @@ import time
 from collections import Counter
 
 from hilos.store import Store
-from test_server import running
+from support import running
 
 from .server_client import TOO_LARGE, Answer, assert_documented, call, port_of
 

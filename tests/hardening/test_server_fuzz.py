@@ -23,7 +23,7 @@ from hilos.server.http import SparqlServer
 from hilos.sparql.lexer import KEYWORDS, is_federated
 from hilos.store import Store
 from hilos.store.updates import UpdateRefused, check_update
-from test_server import running
+from support import running
 
 from .server_client import (
     TOKEN,

@@ -24,7 +24,7 @@ from hilos.server import http as server_module
 from hilos.server.http import SparqlServer
 from hilos.sparql.lexer import MAX_NESTING, MAX_TERMS, is_federated
 from hilos.store import Store
-from test_server import running
+from support import running
 
 from .server_client import (
     TOKEN,

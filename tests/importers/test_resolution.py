@@ -27,7 +27,7 @@ from hilos.importers.resolution import (
 from hilos.namespaces import HILOS, RDF_TYPE, RDFS
 from hilos.store import GRAPH_BASE, Store
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 HID = "https://w3id.org/hilos/id/"
 NAMESPACE = GRAPH_BASE + "sheet/"
 

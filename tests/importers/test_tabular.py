@@ -29,7 +29,7 @@ BACRIM = DATASETS / "mexico-cartels-bacrim2020"
 MONTAGNA = DATASETS / "montagna-sicilian-mafia" / "Montagna_meetings_edgelist.csv"
 CAVIAR_EDGES = DATASETS / "caviar" / "ucinet_full" / "CAVIAR_FULL_edges.csv"
 CAVIAR_PHASE = DATASETS / "caviar" / "phases" / "phase3.csv"
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 SHEET = DATA / "sheet-hallazgos-excel.csv"
 """20 fictional findings as Excel saves them in Mexico: cp1252, `;`, CRLF, a Spanish header
 (De;Relación;A;Estatus;Confianza;Fecha;Fuente;Cita textual;Tipo de;Tipo a), day-first dates

@@ -26,7 +26,7 @@ from hilos.network.ranking import rank_network
 from hilos.network.saved import network_saved, project_network
 from hilos.store import Store
 
-BENCH = Path(__file__).resolve().parents[1] / "bench"
+BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 FILTERS = [
     Filters(),
@@ -67,7 +67,7 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
 
 def _both(store: Store, filters: Filters) -> tuple[ArrayNetwork, nx.Graph, Projection]:
     """The arrays read from the saved material, and the graph `project` builds from it (equal
-    to the one built from the store with nothing saved: `test_saved_projection`)."""
+    to the one built from the store with nothing saved: `tests/store/test_cache.py`)."""
     found = network_saved(store, filters)
     assert found is not None
     expected = project(store, filters)

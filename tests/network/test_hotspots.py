@@ -13,7 +13,7 @@ from hilos.network.hotspots import WEIGHTS, hotspots
 from hilos.network.projection import Filters
 from hilos.store import Store
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 HILOS = rdflib.Namespace("https://w3id.org/hilos/ontology#")
 HID = rdflib.Namespace("https://w3id.org/hilos/id/")
 STATUS_WEIGHT = {"Confirmed": 1.0, "Reported": 0.7, "Alleged": 0.4, "Disputed": 0.2, "Refuted": 0.0}

@@ -30,7 +30,7 @@ from hilos.network.centrality import NoConvergence, centrality
 from hilos.network.communities import communities
 from hilos.network.disrupt import disrupt
 
-DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
+DATASETS = Path(__file__).resolve().parents[3] / "shared" / "datasets"
 CAVIAR = DATASETS / "caviar" / "ucinet_full" / "CAVIAR_FULL_edges.csv"
 MEETINGS = DATASETS / "montagna-sicilian-mafia" / "Montagna_meetings_edgelist.csv"
 PHONECALLS = DATASETS / "montagna-sicilian-mafia" / "Montagna_phonecalls_edgelist.csv"

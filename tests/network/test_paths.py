@@ -14,7 +14,7 @@ from hilos.network.paths import consistent, find_chains, find_paths
 from hilos.network.projection import Filters, project
 from hilos.store import Store
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 HID = "https://w3id.org/hilos/id/"
 HILOS = rdflib.Namespace("https://w3id.org/hilos/ontology#")
 ABARCA, POLICE, GU = (

@@ -18,7 +18,7 @@ from hilos.network.projection import Filters, project
 from hilos.sparql.library import find_query, library, run
 from hilos.store import Store
 
-BENCH = Path(__file__).resolve().parents[1] / "bench"
+BENCH = Path(__file__).resolve().parents[2] / "bench"
 ENTITIES = 1_500
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-HERE = Path(__file__).resolve().parent
+CONFTEST = Path(__file__).resolve().parents[1] / "conftest.py"
 
 pytestmark = [
     pytest.mark.slow,
@@ -154,7 +154,7 @@ def marked(mark: str) -> list[int]:
 def run_pytest(folder: Path, files: dict[str, str], without_psutil: bool) -> tuple[Result, str]:
     mark = f"hilos-leak-check-{uuid.uuid4().hex}"
     files = {**files, "test_backend.py": BACKEND.format(hidden=without_psutil)}
-    (folder / "conftest.py").write_text((HERE / "conftest.py").read_text(encoding="utf-8"))
+    (folder / "conftest.py").write_text(CONFTEST.read_text(encoding="utf-8"))
     (folder / "sleeper.py").write_text(SLEEPER.format(mark=mark))
     for name, text in files.items():
         (folder / name).write_text(text)

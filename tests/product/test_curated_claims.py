@@ -23,7 +23,7 @@ from rdflib import RDF, RDFS, Namespace
 HILOS = Namespace("https://w3id.org/hilos/ontology#")
 HID = Namespace("https://w3id.org/hilos/id/")
 PROV = Namespace("http://www.w3.org/ns/prov#")
-EXCEPTIONS = Path(__file__).parent / "data" / "curation"
+EXCEPTIONS = Path(__file__).resolve().parents[1] / "data" / "curation"
 
 # Wording by which the report hedges what it says. "may" is the modal only (lower case: "May
 # 2014" is a month).

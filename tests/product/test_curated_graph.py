@@ -21,7 +21,7 @@ from hilos.validate import validate_store
 HILOS = Namespace("https://w3id.org/hilos/ontology#")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
-REPORT = Path(__file__).resolve().parents[2] / "shared" / "report"
+REPORT = Path(__file__).resolve().parents[3] / "shared" / "report"
 REPORT_FILE = REPORT / "non-conventional-armed-violence-mexico.txt"
 
 

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from hilos.cli.app import cli
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 DOCS = ROOT / "docs"
 COMMANDS = sorted(cli.commands)

@@ -14,7 +14,7 @@ import pytest
 from conftest import Hilos
 from hilos.i18n import Translator, catalogue, choose, tr
 
-SOURCE = Path(__file__).resolve().parents[1] / "src" / "hilos"
+SOURCE = Path(__file__).resolve().parents[2] / "src" / "hilos"
 LOCALE = SOURCE / "locale" / "es"
 
 # Front-end files mark their strings as t("…") (or t('…')).

@@ -13,7 +13,7 @@ import pytest
 from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV
 
-ROOT = Path(__file__).parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ONTOLOGY = ROOT / "ontology" / "hilos.ttl"
 SHAPES = ROOT / "ontology" / "shapes.ttl"
 

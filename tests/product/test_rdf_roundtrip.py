@@ -24,7 +24,7 @@ from conftest import Hilos
 from hilos import resources
 from hilos.store import GRAPH_BASE, Store
 from hilos.validate import validate_store
-from test_server import running
+from support import running
 
 pytestmark = [
     # rdflib's own JSON-LD parser still builds a ConjunctiveGraph inside.

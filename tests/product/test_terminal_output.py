@@ -16,6 +16,8 @@ from hilos.sparql.library import library
 from hilos.store import Store
 from hilos.terms import Terms
 
+FINDINGS = Path(__file__).resolve().parents[1] / "data" / "findings.ttl"
+
 ABARCA = "José Luis Abarca"
 
 # Every command that prints for people, on the curated store (table format, the default).
@@ -392,7 +394,7 @@ def writing_session(tmp: Path) -> list[tuple[str, ...]]:
         ("undo",),
         ("import", "csv", str(sheet), "--dry-run"),
         ("import", "csv", str(sheet), "--graph", "hallazgos"),
-        ("load", str(Path(__file__).parent / "data" / "findings.ttl"), "--graph", "f"),
+        ("load", str(FINDINGS), "--graph", "f"),
         ("graphs",),
         ("drop", "f"),
         ("drop", "hallazgos"),

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 import hilos
 from hilos.cli.app import cli
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 PROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 VERSION = PROJECT["version"]
 VIS = "hilos/export/vendor/vis-network/"

@@ -22,16 +22,13 @@ from urllib.parse import quote, urlencode
 import pytest
 import rdflib
 
-import test_export_html
-import test_export_html_browser
-from conftest import Hilos
+from conftest import HOSTILE_CITATION, HOSTILE_LABEL, HOSTILE_QUOTE, Hilos
 from hilos.namespaces import PREFIXES
 from hilos.server.http import SparqlServer
 from hilos.store import Store
-from test_export_html import HOSTILE_CITATION, HOSTILE_LABEL, HOSTILE_QUOTE, page_json
-from test_server import fetch, running
+from support import Session, fetch, page_json, running
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "tests" / "artifacts"
 EXPLORER = REPO / "src" / "hilos" / "server" / "explorer"
 H = rdflib.Namespace("https://w3id.org/hilos/ontology#")
@@ -111,7 +108,6 @@ def english_label(graph: rdflib.Graph, entity: str) -> str:
 
 
 # The curated graph and a few hostile strings: labels, quote, locator, citation.
-hostile_store = test_export_html.hostile_store
 
 
 @pytest.fixture(scope="module")
@@ -537,10 +533,9 @@ def test_the_endpoints_keep_the_size_and_request_limits(memory_store: Store) -> 
 
 
 # Debian's Chromium through Playwright, skipped with the reason when either is missing.
-browser = test_export_html_browser.browser
 
 
-class Explorer(test_export_html_browser.Session):
+class Explorer(Session):
     """The explorer in a fresh browser context, with everything it did recorded."""
 
     def __init__(self, browser: Any, base: str, fragment: str = "") -> None:

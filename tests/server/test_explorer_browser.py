@@ -19,12 +19,11 @@ from typing import Any
 import pytest
 import rdflib
 
-import test_export_html_browser
 from hilos.server.http import SparqlServer
 from hilos.store import Store
-from test_server import running
+from support import running
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "tests" / "artifacts"
 H = rdflib.Namespace("https://w3id.org/hilos/ontology#")
 HID = "https://w3id.org/hilos/id/"
@@ -33,8 +32,6 @@ GUERREROS = HID + "guerreros-unidos"
 SIZES = {"desktop": (1400, 900), "phone": (390, 844)}
 EDITOR = "document.querySelector('#yasgui .CodeMirror').CodeMirror"
 """YASGUI's editor (CodeMirror), in the page's script."""
-
-browser = test_export_html_browser.browser
 
 
 @pytest.fixture(scope="module")

@@ -6,22 +6,18 @@ import csv
 import io
 import json
 import socket
-import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-from urllib.error import HTTPError
 from urllib.parse import urlencode
-from urllib.request import Request, urlopen
 
 import pytest
 import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
 from conftest import Hilos
-from hilos.server.http import SparqlServer, is_federated, make_server
+from hilos.server.http import is_federated
 from hilos.store import Store, solutions
+from support import fetch, running
 
 LABELS = "SELECT ?label WHERE { hid:zetas rdfs:label ?label } ORDER BY ?label"
 FULL_LABELS = (
@@ -31,42 +27,10 @@ FULL_LABELS = (
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
-@contextmanager
-def running(store: Store, **limits: Any) -> Iterator[SparqlServer]:
-    server = make_server(store, "127.0.0.1", 0, **limits)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
 @pytest.fixture(scope="module")
 def url() -> Iterator[str]:
     with running(Store.in_memory()) as server:
         yield server.url
-
-
-def fetch(
-    url: str,
-    *,
-    method: str = "GET",
-    params: dict[str, str] | None = None,
-    body: bytes | None = None,
-    headers: dict[str, str] | None = None,
-) -> tuple[int, dict[str, str], bytes]:
-    if params:
-        url += "?" + urlencode(params)
-    request = Request(url, data=body, method=method, headers=headers or {})
-    try:
-        with urlopen(request, timeout=30) as response:
-            return response.status, dict(response.headers), response.read()
-    except HTTPError as error:
-        with error:
-            return error.code, dict(error.headers), error.read()
 
 
 def get(url: str, query: str, accept: str | None = None) -> tuple[int, dict[str, str], bytes]:

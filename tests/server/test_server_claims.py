@@ -23,7 +23,7 @@ from hilos import resources
 from hilos.changes import statements_of
 from hilos.server.http import SparqlServer
 from hilos.store import Store
-from test_server import fetch, running
+from support import fetch, running
 
 H = rdflib.Namespace("https://w3id.org/hilos/ontology#")
 SKOS = rdflib.SKOS

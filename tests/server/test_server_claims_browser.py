@@ -21,13 +21,12 @@ from typing import Any
 import pytest
 import rdflib
 
-import test_export_html_browser
 from hilos import resources
 from hilos.server.http import SparqlServer
 from hilos.store import Store
-from test_server import running
+from support import Session, running
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "tests" / "artifacts"
 H = rdflib.Namespace("https://w3id.org/hilos/ontology#")
 HID = "https://w3id.org/hilos/id/"
@@ -38,8 +37,6 @@ WIDTH, HEIGHT = 1280, 800
 REFUSED = re.compile(
     r"^error: Failed to load resource: the server responded with a status of 4\d\d"
 )
-
-browser = test_export_html_browser.browser
 
 
 def label(graph: rdflib.Graph, term: rdflib.URIRef, lang: str) -> str:
@@ -64,7 +61,7 @@ def served(store_path: Path) -> Iterator[SparqlServer]:
         store.close()
 
 
-class Page(test_export_html_browser.Session):
+class Page(Session):
     """The explorer in a fresh browser context of 1280×800, with everything it did recorded."""
 
     def __init__(self, browser: Any, base: str, fragment: str = "") -> None:

@@ -24,9 +24,9 @@ from hilos.errors import QueryError
 from hilos.server.http import SparqlServer
 from hilos.store import Store, solutions
 from hilos.store.updates import UpdateRefused, apply_update, scoped
-from test_server import fetch, running
+from support import fetch, running
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 H = rdflib.Namespace("https://w3id.org/hilos/ontology#")
 HID = "https://w3id.org/hilos/id/"
 GRAPHS = "https://w3id.org/hilos/graph/"

@@ -24,7 +24,7 @@ from hilos.server.serving import note_path
 
 pytestmark = pytest.mark.slow
 
-SHEET = Path(__file__).parent / "data" / "sheet-hallazgos-excel.csv"
+SHEET = Path(__file__).resolve().parents[1] / "data" / "sheet-hallazgos-excel.csv"
 LAUNCH = "import sys; from hilos.cli import main; sys.argv[0] = 'hilos'; main()"
 
 # Commands that only read, and what each is asked (any file they write is named FILE).

@@ -21,8 +21,7 @@ from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import EndPointInternalError
 
 from hilos import resources
-from test_server import running
-from test_sparql_protocol import Served, send, served
+from support import Served, running, send, served
 
 GRAPHS = "https://w3id.org/hilos/graph/"
 FIGURES = GRAPHS + "report/figures"

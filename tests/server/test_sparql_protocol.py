@@ -12,26 +12,19 @@ depends on: the test checks that refusal), are replaced by dropping the graphs t
 
 from __future__ import annotations
 
-import http.client
 import json
-import os
-import re
 import shutil
-import signal
-import subprocess
-import sys
-import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import pytest
 import rdflib
 
 from conftest import Hilos
+from support import Served, send, served
 
 TOKEN = "w3c-protocol-tests-token-0123456789"
 KASEI = "http://kasei.us/2009/09/sparql/data/"
@@ -43,65 +36,6 @@ DATA = {  # the manifest's data files: graph name -> N-Triples
 
 
 # -- a served store ------------------------------------------------------------------------------
-
-
-@dataclass
-class Served:
-    """A `hilos serve` process: its endpoint, and what it wrote on stderr."""
-
-    url: str
-    process: subprocess.Popen[str]
-    log: list[str] = field(default_factory=list)
-
-    @property
-    def host(self) -> str:
-        return urlsplit(self.url).netloc
-
-
-@contextmanager
-def served(store: Path, *options: str, token: str | None = None) -> Iterator[Served]:
-    """`hilos --store STORE serve --port 0 OPTIONS…` until the block ends (SIGINT, then wait)."""
-    env = {k: v for k, v in os.environ.items() if k != "HILOS_SERVE_TOKEN"}
-    if token is not None:
-        env["HILOS_SERVE_TOKEN"] = token
-    command = [
-        sys.executable,
-        "-c",
-        "import sys; from hilos.cli import main; sys.argv[0] = 'hilos'; main()",
-        "--store",
-        str(store),
-        "serve",
-        "--port",
-        "0",
-        *options,
-    ]
-    process = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
-    assert process.stderr is not None
-    log: list[str] = []
-    url = None
-    drain: threading.Thread | None = None
-    try:
-        while url is None:
-            line = process.stderr.readline()
-            assert line, f"hilos serve stopped: {log}"
-            log.append(line)
-            if found := re.search(r"SPARQL endpoint.* at (http://127\.0\.0\.1:\d+/sparql)", line):
-                url = found.group(1)
-        server = Served(url, process, log)
-        # drain stderr (a line per request) so that the server never blocks writing it
-        drain = threading.Thread(target=lambda: log.extend(process.stderr or ()), daemon=True)
-        drain.start()
-        yield server
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:  # pragma: no cover - a server that will not stop
-            process.kill()
-            process.wait()
-        if drain is not None:
-            drain.join(timeout=10)
-        process.stderr.close()
 
 
 def store_with_data(template: Path, folder: Path) -> Path:
@@ -129,24 +63,6 @@ def writer(_template_store: Path, tmp_path_factory: pytest.TempPathFactory) -> I
     store = store_with_data(_template_store, tmp_path_factory.mktemp("w3c-write"))
     with served(store, "--allow-update", token=TOKEN) as server:
         yield server
-
-
-def send(
-    server: Served,
-    method: str,
-    path: str,
-    *,
-    body: bytes | None = None,
-    headers: dict[str, str] | None = None,
-) -> tuple[int, dict[str, str], bytes]:
-    """One request with http.client (which adds no Content-Type of its own)."""
-    connection = http.client.HTTPConnection(server.host, timeout=60)
-    try:
-        connection.request(method, path, body=body, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
 
 
 # -- the cases -----------------------------------------------------------------------------------

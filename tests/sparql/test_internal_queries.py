@@ -14,7 +14,7 @@ import pytest
 from hilos import sparql
 from hilos.namespaces import PREFIXES
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "hilos"
+SRC = Path(__file__).resolve().parents[2] / "src" / "hilos"
 FILES = sorted(path.stem for path in (SRC / "sparql").glob("*.rq"))
 LOADED = re.compile(r"""sparql\.load\(\s*["']([\w-]+)["']\s*\)""")
 

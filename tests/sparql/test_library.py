@@ -23,7 +23,7 @@ import hilos.sparql.library
 from conftest import shared
 from hilos.store import Store
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 REPORT = REPO.parent / "shared" / "report" / "non-conventional-armed-violence-mexico.txt"
 GRAPH_FILES = sorted((REPO / "graph").glob("*.ttl"))
 QUERY_FILES = sorted((REPO / "queries").glob("*.rq"))

@@ -131,7 +131,7 @@ def test_identity_claims_merge_the_same_way() -> None:
 
 # ------------------------------------------------------------------ a generated network
 
-BENCH = Path(__file__).resolve().parents[1] / "bench"
+BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 
 def _generator() -> ModuleType:

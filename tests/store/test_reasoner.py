@@ -188,7 +188,7 @@ def test_the_engine_derives_exactly_what_the_per_statement_rules_derive_on_a_gen
     tmp_path: Path,
 ) -> None:
     spec = importlib.util.spec_from_file_location(
-        "bench_generate", Path(__file__).parents[1] / "bench" / "generate.py"
+        "bench_generate", Path(__file__).resolve().parents[2] / "bench" / "generate.py"
     )
     assert spec is not None and spec.loader is not None
     generator = importlib.util.module_from_spec(spec)

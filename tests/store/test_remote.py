@@ -31,7 +31,7 @@ from hilos.sparql import library as queries
 from hilos.store import Store
 from hilos.store.remote import RemoteDatabase, _with_values
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.slow
 
