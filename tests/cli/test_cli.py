@@ -895,3 +895,29 @@ def test_commands_other_than_ftm_do_not_import_followthemoney() -> None:
     probe = "import sys, hilos.cli.app; print('followthemoney' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_paths_to_an_entity_merged_into_another_say_so(hilos) -> None:
+    """An end merged into another entity by an identity claim: the paths run to that entity
+    (they crashed with a KeyError before) and the reader is told which entity was taken for
+    which, in the notes and in the JSON."""
+    assert (
+        hilos("entity", "add", "Cartel Nuevo X", "--type", "criminal-organization").exit_code == 0
+    )
+    merged = hilos(
+        "entity", "merge", "Cartel Nuevo X", "Guerreros Unidos", "--source", "Registro, 2023"
+    )
+    assert merged.exit_code == 0, merged.stderr
+    result = hilos("paths", "José Luis Abarca", "Cartel Nuevo X", "--brief")
+    assert result.exit_code == 0, result.stderr
+    note = "Cartel Nuevo X is taken as Guerreros Unidos: an identity claim says they are one entity"
+    assert note in " ".join(result.stderr.split())
+    assert "between José Luis Abarca and Guerreros Unidos" in result.stdout
+    data = json.loads(
+        hilos("paths", "José Luis Abarca", "Cartel Nuevo X", "--format", "json").stdout
+    )
+    assert note in data["network"]
+    assert {p["nodes"][-1]["label"] for p in data["paths"]} == {"Guerreros Unidos"}
+    # an end that is itself: no note
+    plain = hilos("paths", "José Luis Abarca", "Guerreros Unidos", "--brief")
+    assert "taken as" not in plain.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..entities import describe
 from ..network.context import context_assumption, outside_descriptions
 from ..network.evidence import Hop
 from ..network.hotspots import KINDS, WEIGHTS, hotspots
@@ -11,7 +12,7 @@ from ..network.paths import EvidencePath, NoPath, find_chains, find_paths_in_sto
 from ..network.projection import Filters, Projection, filters_assumptions, project
 from ..render import plain, table, to_csv, to_json, wrap
 from ..search import resolve
-from ..store import short_id
+from ..store import Store, short_id
 from .common import (
     SPHERE_CHOICE,
     Session,
@@ -83,6 +84,9 @@ def paths_command(
         raise click.exceptions.Exit(none.exit_code) from None
     notes = filters_assumptions(filters)
     shown = [_actors_only(ctx.words)] if not filters.include else list(notes)
+    for line in _merged_ends(ctx, store, (a, b), found[0]):
+        notes.append(line)
+        shown.append(line)
     if filters.graphs:
         labels = {node.id: node.label for path in found for node in path.nodes}
         elsewhere = outside_descriptions(store, filters.graphs, labels)
@@ -100,6 +104,23 @@ def paths_command(
     many = ctx._("{count} paths between {a} and {b}:", count=len(found), **ends)
     echo(wrap(ctx._("1 path between {a} and {b}:", **ends) if len(found) == 1 else many, ""))
     _print_found(ctx, found, "path", brief)
+
+
+def _merged_ends(
+    ctx: Session, store: Store, asked: tuple[str, str], path: EvidencePath
+) -> list[str]:
+    """What was assumed of an end an identity claim merged into another entity: the paths
+    then run to that other one, and the reader is told so, not left to wonder at the name."""
+    found = (path.nodes[0], path.nodes[-1])
+    return [
+        ctx._(
+            "{asked} is taken as {found}: an identity claim says they are one entity",
+            asked=plain(describe(store, iri, lang=ctx.lang).label),
+            found=plain(node.label),
+        )
+        for iri, node in zip(asked, found, strict=True)
+        if node.id != iri
+    ]
 
 
 @click.command(name="chains")

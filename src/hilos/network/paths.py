@@ -285,7 +285,9 @@ def _paths_in_store(
         wanted = sorted(n for n in nodes if n in graph)
         describe_each(store, view, graph, wanted, lang, context)
 
-    describe({source, target})
+    # the ends as the paths will name them: an entity merged into another by an identity
+    # claim is found under the one it was merged into
+    describe({region.projection.canonical(source), region.projection.canonical(target)})
     return _find(
         store,
         region.projection,
