@@ -586,3 +586,19 @@ def test_reading_whole_properties_gives_the_same_page_as_looking_up_each_tie(
     assert read_whole == looked_up
     assert any(looked_up["ties"]["quotes"]) and any(looked_up["ties"]["markets"])
     assert any(looked_up["nodes"]["aliases"]) and any(looked_up["nodes"]["notes"])
+
+
+def test_focus_on_an_entity_merged_into_another_shows_that_one(hilos, tmp_path: Path) -> None:
+    """An entity an identity claim merged into Guerreros Unidos: the page centres on Guerreros
+    Unidos and says so in its title (it failed with "not in the network" before)."""
+    assert (
+        hilos("entity", "add", "Cartel Nuevo X", "--type", "criminal-organization").exit_code == 0
+    )
+    merged = hilos(
+        "entity", "merge", "Cartel Nuevo X", "Guerreros Unidos", "--source", "Registro, 2023"
+    )
+    assert merged.exit_code == 0, merged.stderr
+    out = tmp_path / "focus.html"
+    result = hilos("export", "html", str(out), "--focus", "Cartel Nuevo X")
+    assert result.exit_code == 0, result.stderr
+    assert "<title>The network within 1 tie of Guerreros Unidos</title>" in out.read_text()

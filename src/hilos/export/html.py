@@ -456,6 +456,8 @@ def _select(store: Store, filters: Filters, options: _PageOptions) -> _Selection
         best = find_paths(store, projection, ends[0], ends[1], limit=1)[0]
     shown: nx.MultiDiGraph = projection.graph
     if focus is not None:
+        # an entity merged into another by an identity claim is shown as that other one
+        focus = projection.canonical(focus)
         shown = _around_focus(projection, focus, options.hops, best, filters.directed)
     collusion_chains: list[EvidencePath] = []
     if options.chains:
