@@ -84,9 +84,9 @@ def paths_command(
         raise click.exceptions.Exit(none.exit_code) from None
     notes = filters_assumptions(filters)
     shown = [_actors_only(ctx.words)] if not filters.include else list(notes)
-    for line in _merged_ends(ctx, store, (a, b), found[0]):
-        notes.append(line)
-        shown.append(line)
+    for merged in _merged_ends(ctx, store, (a, b), found[0]):
+        notes.append(merged)
+        shown.append(merged)
     if filters.graphs:
         labels = {node.id: node.label for path in found for node in path.nodes}
         elsewhere = outside_descriptions(store, filters.graphs, labels)
