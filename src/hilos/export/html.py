@@ -98,8 +98,7 @@ from ..network.projection import (
 )
 from ..render import decoded
 from ..search import resolve
-from ..store import Store, cache, solutions
-from ..store import indexes as scan
+from ..store import Store, cache, indexes, solutions
 from ..vocab import CONTEXT_KINDS, vocabulary
 from . import snapshot_hash
 from .layout import Footprint, layout_ties, place_around
@@ -1003,7 +1002,7 @@ def _token_text(token: str) -> _Text:
         return _Text(token[1:-1], None, False)
     if token.startswith("_:"):
         return _Text(token[2:], None, False)
-    parts = scan.literal(token)
+    parts = indexes.literal(token)
     return _Text(parts[0], parts[1], True) if parts is not None else _Text(token, None, False)
 
 
@@ -1053,14 +1052,14 @@ def _values(
 ) -> dict[str, dict[str, list[_Text]]]:
     """The values of some properties of some subjects (IRIs, or blank node ids), looked up one
     subject at a time for a few, read property by property for many."""
-    view = scan.View(store)
+    view = indexes.View(store)
     if len(subjects) <= _LOOKUPS:
         return _values_by_subject(view, subjects, properties)
     return _values_by_property(store, view, subjects, properties)
 
 
 def _values_by_subject(
-    view: scan.View, subjects: set[str], properties: Sequence[NamedNode]
+    view: indexes.View, subjects: set[str], properties: Sequence[NamedNode]
 ) -> dict[str, dict[str, list[_Text]]]:
     """`_values` for a few subjects: each subject's statements looked up."""
     found: dict[str, dict[str, list[_Text]]] = {}
@@ -1079,7 +1078,7 @@ def _values_by_subject(
 
 
 def _values_by_property(
-    store: Store, view: scan.View, subjects: set[str], properties: Sequence[NamedNode]
+    store: Store, view: indexes.View, subjects: set[str], properties: Sequence[NamedNode]
 ) -> dict[str, dict[str, list[_Text]]]:
     """`_values` for many subjects: every statement of each property read, those of other
     subjects skipped."""
@@ -1105,7 +1104,9 @@ def _values_by_property(
     return found
 
 
-def _predicate_pairs(store: Store, view: scan.View, prop: NamedNode) -> tuple[list[str], list[str]]:
+def _predicate_pairs(
+    store: Store, view: indexes.View, prop: NamedNode
+) -> tuple[list[str], list[str]]:
     """The subjects and objects (TSV terms) of every statement of a predicate in the store,
     read once per state of the store and saved beside it (`hilos.store.cache`)."""
     saved = cache.load(store, "page-pairs", prop.value)
@@ -1272,7 +1273,7 @@ def _by_property(
             for name, values in per_property.items():
                 found[name][subject] = values
         return found
-    view = scan.View(store)
+    view = indexes.View(store)
     decoded: dict[str, _Text] = {}  # (a term used again is read once)
     tokens = {f"<{s}>": s for s in subjects}  # (each subject as the TSV writes an IRI…
     tokens.update((f"_:{s}", s) for s in subjects)  # …or a blank node)

@@ -281,13 +281,13 @@ def _paths_in_store(
     view = View(store, list(filters.graphs) or None)
     context = context_view(store, filters)
 
-    def describe(nodes: Iterable[str]) -> None:
+    def describe_nodes(nodes: Iterable[str]) -> None:
         wanted = sorted(n for n in nodes if n in graph)
         describe_each(store, view, graph, wanted, lang, context)
 
     # the ends as the paths will name them: an entity merged into another by an identity
     # claim is found under the one it was merged into
-    describe({region.projection.canonical(source), region.projection.canonical(target)})
+    describe_nodes({region.projection.canonical(source), region.projection.canonical(target)})
     return _find(
         store,
         region.projection,
@@ -297,7 +297,7 @@ def _paths_in_store(
         max_hops,
         time_consistent,
         exhaustive=region.exhaustive,
-        describe=describe,
+        describe=describe_nodes,
     )
 
 

@@ -27,10 +27,8 @@ from .. import sparql
 from ..entities import most_specific, pick_label
 from ..errors import BadInput, NotFound
 from ..errors import message as _
-from ..namespaces import HILOS, HILOS_NS, OWL, RDFS, compact
-from ..store import Store, cache, short_id, solutions
-from ..store import indexes as scan
-from ..store.indexes import RDF_TYPE
+from ..namespaces import HILOS, HILOS_NS, OWL, RDF_TYPE, RDFS, compact
+from ..store import Store, cache, indexes, short_id, solutions
 from ..store.reasoner import TBOX_PREDICATES, Terminology
 from ..vocab import ACTOR_KINDS, CONTEXT_KINDS, kind_of, vocabulary
 from .context import context_assumption, outside_descriptions
@@ -667,12 +665,12 @@ def _records_from_sparql(store: Store, graphs: list[str] | None) -> Iterator[Tie
 
 def _value(token: str) -> str:
     """The IRI or lexical form of a term in the TSV results format."""
-    found = scan.iri(token)
+    found = indexes.iri(token)
     if found is not None:
         return found
     if token.startswith("_:"):
         return token[2:]
-    parts = scan.literal(token)
+    parts = indexes.literal(token)
     return parts[0] if parts is not None else token
 
 
@@ -691,7 +689,7 @@ def _records(store: Store, graphs: list[str] | None) -> Iterator[TieRecord]:
     """The ties read predicate by predicate from the store's indexes (what `network-ties.rq`
     asks, without a join per tie). A tie with several values of one property gives one record
     per combination, as the query's solutions do."""
-    view = scan.View(store, graphs)
+    view = indexes.View(store, graphs)
     values, extra = _tie_values(view)
     sources, modalities = values["from"], values["modality"]
     classes: dict[str, set[str]] = defaultdict(set)
@@ -718,7 +716,7 @@ def _records(store: Store, graphs: list[str] | None) -> Iterator[TieRecord]:
             )
 
 
-def _tie_values(view: scan.View) -> tuple[Values, Extra]:
+def _tie_values(view: indexes.View) -> tuple[Values, Extra]:
     """The values of each tie's properties, the first apart from the others."""
     ties = {s for s, _ in view.pairs(RDF_TYPE, HILOS.Tie)}
     values: Values = {}
@@ -780,7 +778,7 @@ def describe_nodes(
             _describe_from(store, graph, more, lang, nodes=elsewhere)
         else:
             # a few entities: looked up one by one, not every label of the store
-            describe_each(store, scan.View(store), graph, elsewhere, lang)
+            describe_each(store, indexes.View(store), graph, elsewhere, lang)
     return elsewhere
 
 
@@ -825,11 +823,11 @@ def descriptions(
 
 def describe_each(
     store: Store,
-    view: scan.View,
+    view: indexes.View,
     graph: nx.MultiDiGraph,
     nodes: Iterable[str],
     lang: str,
-    context: scan.View | None = None,
+    context: indexes.View | None = None,
 ) -> None:
     """Label, sphere, spheres, kind and types of some nodes (as `describe_nodes` gives them),
     one look-up each; a node `view` gives no type to is described by `context`, if given."""
@@ -888,18 +886,18 @@ def _node_facts(store: Store, graph: Container[str], graphs: list[str] | None) -
     """Labels, spheres and hilos classes of the nodes, read predicate by predicate. The classes
     are the asserted ones closed under the terminology of the visible graphs, which is what the
     reasoner derived when it loaded them."""
-    view = scan.View(store, graphs)
+    view = indexes.View(store, graphs)
     labels: dict[str, list[Literal]] = defaultdict(list)
     spheres: dict[str, set[str]] = defaultdict(set)
     types: dict[str, set[str]] = defaultdict(set)
     for subject, obj in view.pairs(RDFS.label):
-        node = scan.iri(subject)
+        node = indexes.iri(subject)
         if node is not None and node in graph:
-            label = scan.to_literal(obj)
+            label = indexes.to_literal(obj)
             if label is not None:
                 labels[node].append(label)
     for subject, obj in view.pairs(HILOS.sphere):
-        node = scan.iri(subject)
+        node = indexes.iri(subject)
         if node is not None and node in graph:
             value = _value(obj)
             spheres[node].add(vocabulary().sphere_name(value))
@@ -907,7 +905,7 @@ def _node_facts(store: Store, graph: Container[str], graphs: list[str] | None) -
     superclasses = _terminology(asserted).superclasses
     closed: dict[str, list[str]] = {}
     for subject, obj in asserted.pairs(RDF_TYPE):
-        node = scan.iri(subject)
+        node = indexes.iri(subject)
         if node is None or node not in graph:
             continue
         cls = _value(obj)
@@ -917,7 +915,7 @@ def _node_facts(store: Store, graph: Container[str], graphs: list[str] | None) -
     return labels, spheres, types
 
 
-def _terminology(asserted: scan.View) -> Terminology:
+def _terminology(asserted: indexes.View) -> Terminology:
     """The terminology of the ontology and of the visible graphs' own class declarations."""
     quads = [
         quad

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 import networkx as nx
 from pyoxigraph import Literal, NamedNode
 
-from ..namespaces import HILOS
+from ..namespaces import HILOS, RDF_TYPE
 from ..store import Store
-from ..store.indexes import RDF_TYPE, View
+from ..store.indexes import View
 from ..vocab import kind_of
 from .projection import (
     Filters,

@@ -30,8 +30,7 @@ import networkx as nx
 import numpy as np
 
 from ..namespaces import compact
-from ..store import Store, cache
-from ..store import indexes as scan
+from ..store import Store, cache, indexes
 from ..vocab import vocabulary
 from .arrays import ArrayNetwork, NodeTable, from_graph
 from .context import outside_descriptions
@@ -315,7 +314,7 @@ def _described_elsewhere(
     if elsewhere and not filters.only:
         others = nx.MultiDiGraph()
         others.add_nodes_from(elsewhere)
-        describe_each(store, scan.View(store), others, elsewhere, lang)
+        describe_each(store, indexes.View(store), others, elsewhere, lang)
         edges.described = {untyped[name]: data for name, data in others.nodes(data=True)}
     return elsewhere
 

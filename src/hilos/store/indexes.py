@@ -13,6 +13,7 @@ tab-separated text), or one subject's or object's statements (`statements`, `sub
 index lookup, keeping only the quads of the visible graphs). Both see exactly what a query over
 the store's visible graphs sees; a statement held in two graphs is returned once.
 
+>>> from hilos.namespaces import RDF_TYPE
 >>> from hilos.store import Store
 >>> store = Store.in_memory()
 >>> view = View(store)
@@ -30,7 +31,7 @@ from collections.abc import Iterator, Sequence
 import pyoxigraph as ox
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
-from ..namespaces import PREFIXES, RDF_TYPE
+from ..namespaces import PREFIXES
 from . import Store
 
 Term = NamedNode | BlankNode | Literal
@@ -196,4 +197,4 @@ class View:
         )
 
 
-__all__ = ["RDF_TYPE", "View", "iri", "literal", "to_literal"]
+__all__ = ["View", "iri", "literal", "to_literal"]
