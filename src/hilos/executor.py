@@ -20,14 +20,16 @@ a worker runs there and then (a worker that waited for itself would wait for eve
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import queue
 import threading
 from collections.abc import Callable
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, ParamSpec, TypeVar
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 WORKER_STACK = 64 * 1024 * 1024
 """The stack, in bytes, of a thread that hands a query or update to the engine: eight times
@@ -215,6 +217,22 @@ def executor() -> Executor:
 def call(function: Callable[[], T]) -> T:
     """`function()`, run by the process's executor (see the module's documentation)."""
     return executor().call(function)
+
+
+def engine_api(function: Callable[P, T]) -> Callable[P, T]:
+    """`function` as the public API offers it: each call runs in the process's executor (a
+    notebook's or a script's thread never runs the engine itself, and no thread is made per
+    call); from a worker it runs there and then. Its value must be plain Python objects.
+
+    >>> engine_api(lambda: threading.current_thread().name)().startswith("hilos-engine")
+    True
+    """
+
+    @functools.wraps(function)
+    def on_the_engine(*args: P.args, **kwargs: P.kwargs) -> T:
+        return call(lambda: function(*args, **kwargs))
+
+    return on_the_engine
 
 
 def _forget_after_fork() -> None:

@@ -137,6 +137,39 @@ def test_no_thread_is_started_per_query(
     assert threading.active_count() == before
 
 
+def test_the_public_api_reads_the_engine_only_in_workers(
+    memory_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Search, cards, paths, the projection the analyses read and library queries: every
+    query and index look-up they make runs in an engine worker, none on the caller's thread."""
+    from hilos.store import embedded, indexes
+
+    threads: list[str] = []
+
+    def watched(cls: type, name: str) -> None:
+        original = getattr(cls, name)
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            threads.append(threading.current_thread().name)
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(cls, name, wrapper)
+
+    for name in ("query", "quads_for_pattern"):
+        watched(embedded.EmbeddedBackend, name)
+    for name in ("quads", "rows"):
+        watched(indexes.View, name)
+    abarca = hilos.resolve(memory_store, "José Luis Abarca")
+    assert hilos.search(memory_store, "Guerreros Unidos")[0].label == "Guerreros Unidos"
+    assert hilos.card(memory_store, abarca).ties
+    found = hilos.paths(memory_store, "José Luis Abarca", "Guerreros Unidos", limit=1)
+    assert found[0].nodes[0].id == abarca
+    assert hilos.project(memory_store).graph.number_of_nodes() > 0
+    hilos.run_query(memory_store, "entity-sources", {"entity": "Zetas"})
+    assert len(threads) > 10  # each of them read the engine
+    assert {name.rsplit("-", 1)[0] for name in threads} == {"hilos-engine"}
+
+
 def test_several_calls_run_at_once_when_widened() -> None:
     pool = executor.Executor(limit=2, name="hilos-test-pool")
     release = threading.Event()

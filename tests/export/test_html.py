@@ -602,3 +602,11 @@ def test_focus_on_an_entity_merged_into_another_shows_that_one(hilos, tmp_path: 
     result = hilos("export", "html", str(out), "--focus", "Cartel Nuevo X")
     assert result.exit_code == 0, result.stderr
     assert "<title>The network within 1 tie of Guerreros Unidos</title>" in out.read_text()
+    # the assumption is said on the terminal too, not only read off the page's title
+    note = "Cartel Nuevo X is taken as Guerreros Unidos: an identity claim says they are one entity"
+    assert note in " ".join(result.stderr.split())
+    both = hilos("export", "html", str(out), "--path", "Cartel Nuevo X", "José Luis Abarca")
+    assert both.exit_code == 0, both.stderr
+    assert note in " ".join(both.stderr.split())
+    plain = hilos("export", "html", str(out), "--focus", "Guerreros Unidos")
+    assert "is taken as" not in plain.stderr

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shlex
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, overload
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, overload
 import click
 from click.core import ParameterSource
 
+from ..entities import describe
 from ..errors import Message, StoreLocked
 from ..i18n import tr
 from ..render import plain
@@ -235,6 +236,20 @@ def note(message: str) -> None:
     from ..render import wrap
 
     click.echo(wrap(message, "", subsequent="  "), err=True)
+
+
+def merged_notes(ctx: Session, store: Store, pairs: Sequence[tuple[str, str]]) -> list[str]:
+    """What was assumed of each entity asked for, `asked`, that an identity claim merged into
+    another, `shown`: the answer names the other one, and the reader is told why rather than
+    left to wonder at the name."""
+    return [
+        ctx._(
+            "{asked} is taken as {found}: an identity claim says they are one entity",
+            asked=plain(describe(store, asked, lang=ctx.lang).label),
+            found=plain(describe(store, shown, lang=ctx.lang).label),
+        )
+        for asked, shown in pairs
+    ]
 
 
 def no_answer(message: str) -> None:

@@ -10,7 +10,14 @@ from ..i18n import choose, tr
 from ..network.centrality import MEASURES
 from ..network.projection import Filters
 from ..render import wrap
-from .common import Session, network_options, pass_session, published_command
+from .common import (
+    Session,
+    merged_notes,
+    network_options,
+    note,
+    pass_session,
+    published_command,
+)
 from .exporting import export_group
 
 
@@ -123,6 +130,8 @@ def export_html_command(
         lang=lang,
         context=context,
     )
+    for line in merged_notes(ctx, ctx.store(), written.merged):
+        note(line)
     if target != "-":
         line = tr(
             "wrote {target}: {actors} actors and {context} context entities, {ties} ties "

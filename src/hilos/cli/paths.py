@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from ..entities import describe
 from ..network.context import context_assumption, outside_descriptions
 from ..network.evidence import Hop
 from ..network.hotspots import KINDS, WEIGHTS, hotspots
@@ -12,13 +11,14 @@ from ..network.paths import EvidencePath, NoPath, find_chains, find_paths_in_sto
 from ..network.projection import Filters, Projection, filters_assumptions, project
 from ..render import plain, table, to_csv, to_json, wrap
 from ..search import resolve
-from ..store import Store, short_id
+from ..store import short_id
 from .common import (
     SPHERE_CHOICE,
     Session,
     brief_option,
     echo,
     ids_option,
+    merged_notes,
     network_options,
     note,
     one_line,
@@ -84,7 +84,9 @@ def paths_command(
         raise click.exceptions.Exit(none.exit_code) from None
     notes = filters_assumptions(filters)
     shown = [_actors_only(ctx.words)] if not filters.include else list(notes)
-    for merged in _merged_ends(ctx, store, (a, b), found[0]):
+    found_ends = (found[0].nodes[0], found[0].nodes[-1])
+    pairs = [(iri, n.id) for iri, n in zip((a, b), found_ends, strict=True) if n.id != iri]
+    for merged in merged_notes(ctx, store, pairs):
         notes.append(merged)
         shown.append(merged)
     if filters.graphs:
@@ -104,23 +106,6 @@ def paths_command(
     many = ctx._("{count} paths between {a} and {b}:", count=len(found), **ends)
     echo(wrap(ctx._("1 path between {a} and {b}:", **ends) if len(found) == 1 else many, ""))
     _print_found(ctx, found, "path", brief)
-
-
-def _merged_ends(
-    ctx: Session, store: Store, asked: tuple[str, str], path: EvidencePath
-) -> list[str]:
-    """What was assumed of an end an identity claim merged into another entity: the paths
-    then run to that other one, and the reader is told so, not left to wonder at the name."""
-    found = (path.nodes[0], path.nodes[-1])
-    return [
-        ctx._(
-            "{asked} is taken as {found}: an identity claim says they are one entity",
-            asked=plain(describe(store, iri, lang=ctx.lang).label),
-            found=plain(node.label),
-        )
-        for iri, node in zip(asked, found, strict=True)
-        if node.id != iri
-    ]
 
 
 @click.command(name="chains")

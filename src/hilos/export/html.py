@@ -175,6 +175,9 @@ class HtmlExport:
     path_ties: tuple[str, ...] = ()
     context: int = 0
     """Of the nodes, how many are context (the page's layers)."""
+    merged: tuple[tuple[str, str], ...] = ()
+    """(asked, shown) IRIs of each entity asked for (focus, path ends) that an identity claim
+    merged into another: the page shows the other one, and says so."""
 
 
 @dataclass(frozen=True)
@@ -296,6 +299,7 @@ def export_html(
         title=meta["title"],
         path_ties=tuple(meta["path"]["ties"]) if meta["path"] else (),
         context=sum(data["nodes"]["layer"]),
+        merged=tuple((row["asked"], row["shown"]) for row in meta["merged"]),
     )
 
 
@@ -440,6 +444,9 @@ class _Selection:
     focus: str | None
     best: EvidencePath | None
     chains: list[EvidencePath]
+    merged: tuple[tuple[str, str], ...] = ()
+    """(asked, shown) for each entity asked for (the focus, a path's ends) that an identity
+    claim merged into another: the page shows the other one, and says so."""
 
 
 def _select(store: Store, filters: Filters, options: _PageOptions) -> _Selection:
@@ -451,12 +458,17 @@ def _select(store: Store, filters: Filters, options: _PageOptions) -> _Selection
     )
     projection = project(store, filters, lang=lang)
     best: EvidencePath | None = None
+    merged: list[tuple[str, str]] = []
     if ends is not None:
         best = find_paths(store, projection, ends[0], ends[1], limit=1)[0]
+        found = (best.nodes[0].id, best.nodes[-1].id)
+        merged.extend((a, b) for a, b in zip(ends, found, strict=True) if a != b)
     shown: nx.MultiDiGraph = projection.graph
     if focus is not None:
         # an entity merged into another by an identity claim is shown as that other one
-        focus = projection.canonical(focus)
+        asked, focus = focus, projection.canonical(focus)
+        if asked != focus:
+            merged.insert(0, (asked, focus))
         shown = _around_focus(projection, focus, options.hops, best, filters.directed)
     collusion_chains: list[EvidencePath] = []
     if options.chains:
@@ -464,7 +476,7 @@ def _select(store: Store, filters: Filters, options: _PageOptions) -> _Selection
         if not collusion_chains:
             raise NotFound("no state-to-criminal collusion chain under these filters")
         shown = _chain_network(shown, collusion_chains)
-    return _Selection(projection, shown, focus, best, collusion_chains)
+    return _Selection(projection, shown, focus, best, collusion_chains, tuple(merged))
 
 
 def _around_focus(
@@ -624,6 +636,7 @@ def _meta(
         "focus": focus_row,
         "path": path_row,
         "chains": chain_rows or None,
+        "merged": [{"asked": a, "shown": b, "node": index[b]} for a, b in selection.merged],
         "size_by": size_by,
         "size_by_label": _measure_label(size_by, lang) if size_by else None,
         "physics": shown.nodes <= PHYSICS_THRESHOLD,
