@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import random
 from collections import deque
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from heapq import heappop, heappush
 from itertools import count
@@ -78,7 +78,7 @@ def simple_graph(graph: nx.Graph, *, directed: bool | None = None) -> nx.Graph:
     simple: nx.Graph = nx.DiGraph() if directed else nx.Graph()
     simple.add_nodes_from(graph.nodes(data=True))
     both_ways = directed and not graph.is_directed()
-    for u, v, data in graph.edges(data=True):
+    for u, v, data in _ties_in_order(graph):
         if u == v:
             continue
         score = data.get("score")
@@ -92,6 +92,26 @@ def simple_graph(graph: nx.Graph, *, directed: bool | None = None) -> nx.Graph:
         if data["weight"] > 0:
             data["distance"] = 1.0 / data["weight"]
     return simple
+
+
+def _ties_in_order(graph: nx.Graph) -> Iterator[tuple[Hashable, Hashable, dict[str, Any]]]:
+    """Every tie of `graph` once, as (u, v, data), in an order set by the order of its nodes
+    and the keys of its ties alone. `graph.edges()` of an undirected view of a directed graph
+    iterates sets, so its order (and with it the rounding of every sum over ties, the last
+    digits of a score) changed with Python's hash seed from one run to the next."""
+    position = {node: i for i, node in enumerate(graph)}
+    directed, multi = graph.is_directed(), graph.is_multigraph()
+    for u in graph:
+        here = position[u]
+        for v in sorted(graph.adj[u], key=position.__getitem__):
+            if not directed and position[v] < here:
+                continue  # met from v already
+            between = graph.adj[u][v]
+            if not multi:
+                yield u, v, between
+                continue
+            for key in sorted(between, key=str):
+                yield u, v, between[key]
 
 
 def label_of(graph: nx.Graph, node: Hashable) -> str:
