@@ -24,12 +24,13 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
+from . import sparql
 from .changes import (
     Change,
     apply_change,
@@ -136,9 +137,11 @@ def _literal_date(text: str, what: str) -> Literal:
     try:
         date = read_date(text)
     except AmbiguousDate as exc:
-        raise BadInput(f"{what}: {exc}: write it as YYYY-MM-DD") from None
+        raise BadInput(
+            _("{parameter}: {problem}: write it as YYYY-MM-DD", parameter=what, problem=str(exc))
+        ) from None
     except BadValue as exc:
-        raise BadInput(f"{what}: {exc}") from None
+        raise BadInput(_("{parameter}: {problem}", parameter=what, problem=str(exc))) from None
     return date.literal()
 
 
@@ -147,7 +150,9 @@ def _confidence(text: str | float) -> Literal:
     try:
         value = read_confidence(str(text))
     except BadValue as exc:
-        raise BadInput(f"--confidence: {exc}") from None
+        raise BadInput(
+            _("{parameter}: {problem}", parameter="confidence", problem=str(exc))
+        ) from None
     return Literal(format(value, "f"), datatype=XSD.decimal)
 
 
@@ -155,7 +160,9 @@ def _source(namespace: str, citation: str) -> tuple[NamedNode, list[Triple]]:
     """The source node of a citation in a user graph (one per distinct citation)."""
     citation = citation.strip()
     if not citation:
-        raise BadInput(_("a claim needs its source (--source: who or what says it)"))
+        raise BadInput(
+            _("a claim needs its source ({parameter}: who or what says it)", parameter="source")
+        )
     return citation_source(namespace, citation)
 
 
@@ -195,9 +202,10 @@ def _end(
             raise UnknownEntity(
                 _(
                     "no entity matches '{ref}' for the {end} end; give its type to create it "
-                    "(--create-{end} TYPE; hilos types lists them) or check hilos search",
+                    "({parameter} TYPE; hilos types lists them) or check hilos search",
                     ref=ref,
                     end=what,
+                    parameter=f"create_{what}",
                 )
             ) from None
     entity, triples = _new_entity(store, ref, create, graph, terms)
@@ -321,8 +329,8 @@ def add_claim(
     status_iri = status_term(status).iri
     quals = [qualifier_term(q).iri for q in qualifiers]
     conf = _confidence(confidence) if confidence not in (None, "") else None
-    begin = _literal_date(start, "--start") if start else None
-    until = _literal_date(end, "--end") if end else None
+    begin = _literal_date(start, "start") if start else None
+    until = _literal_date(end, "end") if end else None
     _check_dates(begin, until)
     added: list[Triple] = []
     a = _end(store, from_ref, create_from, graph, lang, terms, added, "from")
@@ -396,11 +404,179 @@ def _reason_triples(
     retracted for if it stays retracted."""
     if retract:
         if not reason or not reason.strip():
-            raise BadInput(_("a retraction needs its reason (--reason)"))
+            raise BadInput(_("a retraction needs its reason ({parameter})", parameter="reason"))
         return [Triple(claim, HILOS.reason, Literal(reason.strip()))]
     if status_iri == status_term("retracted").iri:
         return list(values.get(HILOS.reason.value, []))  # still retracted, for the same reason
     return []
+
+
+class _Stated:
+    """A claim's current statements, by predicate: what an edit keeps where nothing new is
+    given."""
+
+    def __init__(self, statements: Iterable[Triple]) -> None:
+        self.by_predicate: dict[str, list[Triple]] = defaultdict(list)
+        for t in statements:
+            self.by_predicate[t.predicate.value].append(t)
+
+    def triples(self, prop: NamedNode) -> list[Triple]:
+        return list(self.by_predicate.get(prop.value, []))
+
+    def one(self, prop: NamedNode) -> object | None:
+        found = self.by_predicate.get(prop.value)
+        return found[0].object if found else None
+
+    def literal(self, prop: NamedNode) -> Literal | None:
+        value = self.one(prop)
+        return value if isinstance(value, Literal) else None
+
+    def text(self, prop: NamedNode) -> str | None:
+        return getattr(self.one(prop), "value", None)
+
+    def iris(self, prop: NamedNode) -> list[NamedNode]:
+        return [t.object for t in self.triples(prop) if isinstance(t.object, NamedNode)]
+
+    def clear(self, names: Sequence[str]) -> None:
+        """Take out the fields named (`qualifiers` is `hilos:qualifier`)."""
+        for name in names:
+            self.by_predicate.pop(HILOS[name.removesuffix("s")].value, None)
+
+
+@dataclass
+class _Edit:
+    """What an edit works on: the claim, its graph and current statements, the store's terms,
+    and the entities it creates on the way (none for now: an edit names existing ends)."""
+
+    store: Store
+    claim: NamedNode
+    graph: str
+    current: list[Triple]
+    stated: _Stated
+    terms: Terms
+    lang: str
+    added_entities: list[Triple] = field(default_factory=list)
+
+    @property
+    def short_id(self) -> str:
+        return short(self.claim.value)
+
+
+def _edited_ends(edit: _Edit, from_ref: str | None, to_ref: str | None) -> tuple[str, str]:
+    """The ends of the new version: those named, or the current ones."""
+    ends = []
+    for ref, prop, what in ((from_ref, HILOS["from"], "from"), (to_ref, HILOS.to, "to")):
+        if ref:
+            args = (edit.store, ref, None, edit.graph, edit.lang, edit.terms)
+            ends.append(_end(*args, edit.added_entities, what))
+        else:
+            ends.append(edit.stated.text(prop) or "")
+    return ends[0], ends[1]
+
+
+def _edited_status(edit: _Edit, status: str | None, retract: bool) -> str:
+    """The status of the new version: retracted, the one given, or the current one."""
+    if retract:
+        return status_term("retracted").iri
+    if status:
+        return status_term(status).iri
+    return edit.stated.text(HILOS.status) or status_term("reported").iri
+
+
+def _edited_source(
+    edit: _Edit, source: str | None, existing: Collection[Triple]
+) -> tuple[NamedNode, list[Triple]]:
+    """The source of the new version (with the statements a new source needs), or the
+    current one."""
+    if source:
+        node, triples = _source(graph_namespace(edit.graph), source)
+        return node, [t for t in triples if t not in existing]
+    old = edit.stated.one(PROV.wasDerivedFrom)
+    if not isinstance(old, NamedNode):
+        raise BadInput(
+            _(
+                "{claim} has no source: give one ({parameter})",
+                claim=edit.short_id,
+                parameter="source",
+            )
+        )
+    return old, []
+
+
+def _edited_values(
+    edit: _Edit,
+    confidence: str | float | None,
+    start: str | None,
+    end: str | None,
+    qualifiers: Sequence[str] | None,
+) -> tuple[Literal | None, Literal | None, Literal | None, list[str]]:
+    """The confidence, dates and qualifiers of the new version: those given, else the
+    current ones (after the fields cleared are taken out)."""
+    stated = edit.stated
+    conf = _confidence(confidence) if confidence not in (None, "") else None
+    conf = conf if conf is not None else stated.literal(HILOS.confidence)
+    begin = _literal_date(start, "start") if start else stated.literal(HILOS.start)
+    until = _literal_date(end, "end") if end else stated.literal(HILOS.end)
+    _check_dates(begin, until)
+    if qualifiers is not None:
+        quals = [qualifier_term(q).iri for q in qualifiers]
+    else:
+        quals = [q.value for q in stated.iris(HILOS.qualifier)]
+    return conf, begin, until, quals
+
+
+_KEPT_AS_THEY_ARE = (
+    HILOS.period,
+    HILOS.modality,
+    HILOS.market,
+    HILOS.relationText,
+    PROV.generatedAtTime,
+)
+"""What no edit changes: copied into every new version."""
+_BOOKKEEPING = (DCTERMS.modified, PROV.wasRevisionOf)
+"""What a version records about itself rather than what the claim says."""
+
+
+def _check_changed(edit: _Edit, new: Sequence[Triple]) -> None:
+    """An edit that changes nothing the claim says is refused."""
+    said = {str(t) for t in new if t.predicate not in _BOOKKEEPING}
+    before = {str(t) for t in edit.current if t.predicate not in _BOOKKEEPING}
+    if said == before and not edit.added_entities:
+        raise BadInput(_("nothing to change in {id}: give the fields to change", id=edit.short_id))
+
+
+def _kept_version(edit: _Edit, existing: Collection[Triple], changed_at: Literal) -> list[Triple]:
+    """The version an edit replaces, kept as it was: `<claim>/vN`, a `hilos:ClaimVersion`
+    dated by its replacement."""
+    claim_iri = edit.claim.value
+    versions = {
+        t.subject.value
+        for t in existing
+        if isinstance(t.subject, NamedNode) and t.subject.value.startswith(claim_iri + "/v")
+    }
+    version = NamedNode(f"{claim_iri}/v{len(versions) + 1}")
+    fields = {p.value for p in _CLAIM_FIELDS}
+    kept = [Triple(version, RDF_TYPE, HILOS.ClaimVersion)]
+    kept += [Triple(version, HILOS.relation, cls) for cls in edit.stated.iris(RDF_TYPE)]
+    kept += [
+        Triple(version, t.predicate, t.object) for t in edit.current if t.predicate.value in fields
+    ]
+    kept.append(Triple(version, PROV.invalidatedAtTime, changed_at))
+    return kept
+
+
+def _start_edit(store: Store, ref: str, lang: str) -> _Edit:
+    claim_iri = _claim_iri(ref)
+    graph, current = _current(store, claim_iri)
+    return _Edit(
+        store=store,
+        claim=NamedNode(claim_iri),
+        graph=graph,
+        current=current,
+        stated=_Stated(current),
+        terms=Terms.of(store),
+        lang=lang,
+    )
 
 
 def edit_claim(
@@ -431,141 +607,49 @@ def edit_claim(
         "locator": locator, "qualifiers": qualifiers,
     }  # fmt: skip
     _check_clear(clear, given)
-    claim_iri = _claim_iri(ref)
-    graph, current = _current(store, claim_iri)
-    claim = NamedNode(claim_iri)
-    values: dict[str, list[Triple]] = defaultdict(list)
-    for t in current:
-        values[t.predicate.value].append(t)
-
-    def one(prop: NamedNode) -> object | None:
-        found = values.get(prop.value)
-        return found[0].object if found else None
-
-    terms = Terms.of(store)
-    classes = [t.object for t in values.get(RDF_TYPE.value, []) if isinstance(t.object, NamedNode)]
-    relation_iri = terms.tie(relation).iri if relation else (classes[0].value if classes else "")
-    added_entities: list[Triple] = []
-    old_from, old_to = one(HILOS["from"]), one(HILOS.to)
-    a = (
-        _end(store, from_ref, None, graph, lang, terms, added_entities, "from")
-        if from_ref
-        else getattr(old_from, "value", "")
-    )
-    b = (
-        _end(store, to_ref, None, graph, lang, terms, added_entities, "to")
-        if to_ref
-        else getattr(old_to, "value", "")
-    )
-    status_iri = (
-        status_term("retracted").iri
-        if _retract
-        else status_term(status).iri
-        if status
-        else getattr(one(HILOS.status), "value", status_term("reported").iri)
-    )
-    namespace = graph_namespace(graph)
-    existing = statements_of(store, graph)
-    source_triples: list[Triple] = []
-    if source:
-        source_node, source_triples = _source(namespace, source)
-        source_triples = [t for t in source_triples if t not in existing]
-    else:
-        old_source = one(PROV.wasDerivedFrom)
-        if not isinstance(old_source, NamedNode):
-            raise BadInput(_("{claim} has no source: give one (--source)", claim=short(claim_iri)))
-        source_node = old_source
-    for name in clear:
-        values.pop(HILOS[name.removesuffix("s")].value, None)
-    old_quote = one(HILOS.quote)
-    quote_text = quote if quote is not None else getattr(old_quote, "value", None)
-    quote_lang = old_quote.language if quote is None and isinstance(old_quote, Literal) else None
-    conf = (
-        _confidence(confidence)
-        if confidence not in (None, "")
-        else (c if isinstance(c := one(HILOS.confidence), Literal) else None)
-    )
-    begin = (
-        _literal_date(start, "--start")
-        if start
-        else (s if isinstance(s := one(HILOS.start), Literal) else None)
-    )
-    until = (
-        _literal_date(end, "--end")
-        if end
-        else (e if isinstance(e := one(HILOS.end), Literal) else None)
-    )
-    _check_dates(begin, until)
-    quals = (
-        [qualifier_term(q).iri for q in qualifiers]
-        if qualifiers is not None
-        else [
-            t.object.value
-            for t in values.get(HILOS.qualifier.value, [])
-            if isinstance(t.object, NamedNode)
-        ]
-    )
-    old_locator = one(HILOS.locator)
+    edit = _start_edit(store, ref, lang)
+    stated = edit.stated
+    relation_iri = edit.terms.tie(relation).iri if relation else stated.text(RDF_TYPE) or ""
+    a, b = _edited_ends(edit, from_ref, to_ref)
+    status_iri = _edited_status(edit, status, _retract)
+    existing = statements_of(store, edit.graph)
+    source_node, source_triples = _edited_source(edit, source, existing)
+    stated.clear(clear)
+    old_quote = stated.one(HILOS.quote)
+    conf, begin, until, quals = _edited_values(edit, confidence, start, end, qualifiers)
     new = _claim_triples(
-        claim,
+        edit.claim,
         relation=relation_iri,
         a=a,
         b=b,
         status=status_iri,
         source=source_node,
-        quote=quote_text,
-        quote_lang=quote_lang,
-        locator=locator if locator is not None else getattr(old_locator, "value", None),
+        quote=quote if quote is not None else getattr(old_quote, "value", None),
+        quote_lang=old_quote.language if quote is None and isinstance(old_quote, Literal) else None,
+        locator=locator if locator is not None else stated.text(HILOS.locator),
         confidence=conf,
         start=begin,
         end=until,
         qualifiers=quals,
     )
-    for prop in (
-        HILOS.period,
-        HILOS.modality,
-        HILOS.market,
-        HILOS.relationText,
-        PROV.generatedAtTime,
-    ):
-        new += values.get(prop.value, [])
-    new += _reason_triples(claim, reason, _retract, status_iri, values)
-    changed_at = now()
-    new.append(Triple(claim, DCTERMS.modified, Literal(changed_at, datatype=XSD.dateTime)))
-    # what the claim says, without the bookkeeping of its versions
-    bookkeeping = (DCTERMS.modified, PROV.wasRevisionOf)
-    if {str(t) for t in new if t.predicate not in bookkeeping} == {
-        str(t) for t in current if t.predicate not in bookkeeping
-    } and not added_entities:
-        raise BadInput(
-            _("nothing to change in {id}: give the fields to change", id=short(claim_iri))
-        )
-    # the version it replaces, kept as it was
-    versions = [
-        t.subject.value
-        for t in existing
-        if isinstance(t.subject, NamedNode) and t.subject.value.startswith(claim_iri + "/v")
-    ]
-    version = NamedNode(f"{claim_iri}/v{len(set(versions)) + 1}")
-    kept = [Triple(version, RDF_TYPE, HILOS.ClaimVersion)]
-    kept += [Triple(version, HILOS.relation, cls) for cls in classes]
-    kept += [
-        Triple(version, t.predicate, t.object)
-        for t in current
-        if t.predicate.value in {p.value for p in _CLAIM_FIELDS}
-    ]
-    kept.append(Triple(version, PROV.invalidatedAtTime, Literal(changed_at, datatype=XSD.dateTime)))
-    new.append(Triple(claim, PROV.wasRevisionOf, version))
+    for prop in _KEPT_AS_THEY_ARE:
+        new += stated.triples(prop)
+    new += _reason_triples(edit.claim, reason, _retract, status_iri, stated.by_predicate)
+    changed_at = Literal(now(), datatype=XSD.dateTime)
+    new.append(Triple(edit.claim, DCTERMS.modified, changed_at))
+    _check_changed(edit, new)
+    kept = _kept_version(edit, existing, changed_at)
+    new.append(Triple(edit.claim, PROV.wasRevisionOf, kept[0].subject))
     change = apply_change(
         store,
-        graph,
-        added=[*added_entities, *source_triples, *new, *kept],
-        removed=current,
+        edit.graph,
+        added=[*edit.added_entities, *source_triples, *new, *kept],
+        removed=edit.current,
         action="claim retract" if _retract else "claim edit",
-        changed=claim_iri,
+        changed=edit.claim.value,
         reason=reason,
     )
-    return _view(store, claim_iri, change=change, lang=lang)
+    return _view(store, edit.claim.value, change=change, lang=lang)
 
 
 def retract_claim(store: Store, ref: str, *, reason: str, lang: str = "en") -> ClaimView:
@@ -597,66 +681,54 @@ def claim_history(store: Store, ref: str, *, lang: str = "en") -> list[Version]:
     claim_iri = _claim_iri(ref)
     graph = _graph_of(store, claim_iri)
     statements = statements_of(store, graph)
-    by_subject: dict[str, dict[str, list[object]]] = defaultdict(lambda: defaultdict(list))
-    for t in statements:
-        if isinstance(t.subject, NamedNode):
-            by_subject[t.subject.value][t.predicate.value].append(t.object)
+    by_subject = _by_subject(t for t in statements if isinstance(t.subject, NamedNode))
     if claim_iri not in by_subject:
         raise NotFound(_("{claim} is not a claim", claim=short(claim_iri)))
-    citations = {
-        s: str(getattr(v[0], "value", v[0]))
-        for s, props in by_subject.items()
-        if (v := props.get(HILOS.citation.value))
-    }
-    labels: dict[str, str] = {}
+    citations = _citations(by_subject)
+    labels = _Labels(store, lang)
+    return [
+        _version(node, by_subject.get(node, {}), node == claim_iri, labels, citations)
+        for node in _revisions(by_subject, claim_iri)
+    ]
 
-    def label(node: object) -> str:
-        iri = getattr(node, "value", "")
-        if iri not in labels:
-            labels[iri] = describe(store, iri, lang=lang).label if iri else ""
-        return labels[iri]
 
-    def first(props: dict[str, list[object]], prop: NamedNode) -> object | None:
-        found = props.get(prop.value)
-        return found[0] if found else None
-
-    history: list[Version] = []
+def _revisions(by_subject: Properties, claim_iri: str) -> Iterator[str]:
+    """The claim and the versions it replaced, newest first (a loop is followed once)."""
     node: str | None = claim_iri
     seen: set[str] = set()
     while node and node not in seen:
         seen.add(node)
-        props = by_subject.get(node, {})
-        current = node == claim_iri
-        cls = first(props, RDF_TYPE) if current else first(props, HILOS.relation)
-        status = first(props, HILOS.status)
-        quote = first(props, HILOS.quote)
-        history.append(
-            Version(
-                id=node,
-                current=current,
-                relation=compact(getattr(cls, "value", "")),
-                from_label=label(first(props, HILOS["from"])),
-                to_label=label(first(props, HILOS.to)),
-                status=vocabulary().status_key(getattr(status, "value", "")) if status else None,
-                quote=getattr(quote, "value", None),
-                sources=tuple(
-                    citations.get(getattr(s, "value", ""), compact(getattr(s, "value", "")))
-                    for s in props.get(PROV.wasDerivedFrom.value, [])
-                ),
-                reason=getattr(first(props, HILOS.reason), "value", None),
-                since=getattr(
-                    first(props, DCTERMS.modified) or first(props, PROV.generatedAtTime),
-                    "value",
-                    None,
-                ),
-                until=None
-                if current
-                else getattr(first(props, PROV.invalidatedAtTime), "value", None),
-            )
-        )
-        previous = first(props, PROV.wasRevisionOf)
-        node = getattr(previous, "value", None)
-    return history
+        yield node
+        node = getattr(_first(by_subject.get(node, {}), PROV.wasRevisionOf), "value", None)
+
+
+def _version(
+    node: str,
+    props: Mapping[str, list[object]],
+    current: bool,
+    labels: _Labels,
+    citations: Mapping[str, str],
+) -> Version:
+    """One version of a claim: the claim itself (`current`) or a `hilos:ClaimVersion`."""
+    cls = _first(props, RDF_TYPE) if current else _first(props, HILOS.relation)
+    status = _first(props, HILOS.status)
+    since = _first(props, DCTERMS.modified) or _first(props, PROV.generatedAtTime)
+    return Version(
+        id=node,
+        current=current,
+        relation=compact(getattr(cls, "value", "")),
+        from_label=labels.of_node(_first(props, HILOS["from"])),
+        to_label=labels.of_node(_first(props, HILOS.to)),
+        status=vocabulary().status_key(getattr(status, "value", "")) if status else None,
+        quote=getattr(_first(props, HILOS.quote), "value", None),
+        sources=tuple(
+            citations.get(getattr(s, "value", ""), compact(getattr(s, "value", "")))
+            for s in props.get(PROV.wasDerivedFrom.value, [])
+        ),
+        reason=getattr(_first(props, HILOS.reason), "value", None),
+        since=getattr(since, "value", None),
+        until=None if current else getattr(_first(props, PROV.invalidatedAtTime), "value", None),
+    )
 
 
 def claim_changes(store: Store, ref: str) -> list[Change]:
@@ -678,35 +750,28 @@ def _view(
 
 def _claim_sets(store: Store, graphs: Sequence[str] | None) -> list[tuple[str, Iterable[Triple]]]:
     """The statements of the user graphs (or of `graphs`), graph by graph, as the store's
-    registry lists them (an endpoint hilos never wrote to has none: read by IRI)."""
+    registry lists them; a store with no registry (an endpoint hilos never wrote to) has its
+    user claims read by their IRIs instead, whatever kind of store it is."""
     infos = store.graphs()
-    if store.remote and not infos:
-        return _remote_claim_sets(store, graphs)
+    if not infos:
+        return _claim_sets_by_iri(store, graphs)
     wanted = [store.graph(n) for n in graphs] if graphs else [i for i in infos if not i.bundled]
     return [(info.name, statements_of(store, info.name)) for info in wanted]
 
 
-_USER_CLAIM = 'FILTER(STRSTARTS(STR(?c), "https://w3id.org/hilos/graph/"))'
-_REMOTE_CLAIMS = f"SELECT ?c ?p ?o WHERE {{ ?c a hilos:Tie ; ?p ?o . {_USER_CLAIM} }}"
-_REMOTE_CITATIONS = f"""
-SELECT ?s ?o WHERE {{ ?c a hilos:Tie ; prov:wasDerivedFrom ?s . ?s hilos:citation ?o .
-  {_USER_CLAIM} }}
-"""
-
-
-def _remote_claim_sets(
+def _claim_sets_by_iri(
     store: Store, graphs: Sequence[str] | None
 ) -> list[tuple[str, Iterable[Triple]]]:
-    """The statements of the user claims an endpoint without a registry holds, found by the
-    user graphs' namespace."""
+    """The statements of the user claims a store without a registry holds, found by the user
+    graphs' namespace (each claim's graph is then read from its IRI)."""
     triples = [
         Triple(row["c"], row["p"], row["o"])
-        for row in solutions(store.query(_REMOTE_CLAIMS))
+        for row in solutions(store.query(sparql.load("user-claims")))
         if isinstance(row["c"], NamedNode) and isinstance(row["p"], NamedNode)
     ]
     triples += [
         Triple(row["s"], HILOS.citation, row["o"])
-        for row in solutions(store.query(_REMOTE_CITATIONS))
+        for row in solutions(store.query(sparql.load("user-claim-citations")))
         if isinstance(row["s"], NamedNode)
     ]
     if graphs:
@@ -765,6 +830,130 @@ def _most_specific(known: list[str], superclasses: Mapping[str, Iterable[str]]) 
     return next((t for t in sorted(known) if t not in implied), "")
 
 
+class _Labels:
+    """The label of each entity a listing names, looked up once."""
+
+    def __init__(self, store: Store, lang: str) -> None:
+        self.store = store
+        self.lang = lang
+        self.found: dict[str, str] = {}
+
+    def __call__(self, iri: str) -> str:
+        if iri not in self.found:
+            self.found[iri] = describe(self.store, iri, lang=self.lang).label
+        return self.found[iri]
+
+    def of_node(self, node: object) -> str:
+        """The label of an IRI node; none for anything else."""
+        iri = getattr(node, "value", "")
+        return self(iri) if iri else ""
+
+
+def _first(props: Mapping[str, list[object]], prop: NamedNode) -> object | None:
+    """The first object of `prop`, if any."""
+    found = props.get(prop.value)
+    return found[0] if found else None
+
+
+def _first_text(props: Mapping[str, list[object]], prop: NamedNode) -> str | None:
+    """The text of the first object of `prop`, if any."""
+    found = props.get(prop.value)
+    return str(getattr(found[0], "value", "")) if found else None
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    """Which claims a listing keeps: those named, of one entity, of one status."""
+
+    claims: Sequence[str] | None
+    entity: str | None
+    status: str | None
+
+    def admits(self, iri: str, ends: tuple[str, str], status: object | None) -> bool:
+        if self.claims is not None and iri not in self.claims:
+            return False
+        if self.entity and self.entity not in ends:
+            return False
+        return not (self.status and getattr(status, "value", None) != self.status)
+
+
+class _ClaimReader:
+    """Reads the claims of a graph's statements as the commands show them."""
+
+    def __init__(self, store: Store, lang: str) -> None:
+        self.lang = lang
+        self.terms = Terms.of(store)
+        self.vocab = vocabulary()
+        self.labels = _Labels(store, lang)
+        self.superclasses = store.terminology().superclasses
+
+    def views(self, graph: str, statements: Iterable[Triple], wanted: _Wanted) -> list[ClaimView]:
+        by_subject = _by_subject(statements)
+        citations = _citations(by_subject)
+        found = [
+            self.view(iri, graph, props, citations, wanted) for iri, props in by_subject.items()
+        ]
+        return [view for view in found if view is not None]
+
+    def view(
+        self,
+        iri: str,
+        graph: str,
+        props: Mapping[str, list[object]],
+        citations: Mapping[str, str],
+        wanted: _Wanted,
+    ) -> ClaimView | None:
+        """The claim `iri` is, if it is one (two ends and a tie type) the listing wants."""
+        ends = props.get(HILOS["from"].value), props.get(HILOS.to.value)
+        types = [getattr(t, "value", "") for t in props.get(RDF_TYPE.value, [])]
+        ties = [t for t in types if t in self.terms.ties]
+        if not ends[0] or not ends[1] or not ties:
+            return None
+        a, b = str(getattr(ends[0][0], "value", "")), str(getattr(ends[1][0], "value", ""))
+        status = _first(props, HILOS.status)
+        if not wanted.admits(iri, (a, b), status):
+            return None
+        relation = _most_specific(ties, self.superclasses)
+        return self.build(iri, graph or _graph_from_iri(iri), relation, (a, b), props, citations)
+
+    def build(
+        self,
+        iri: str,
+        graph: str,
+        relation: str,
+        ends: tuple[str, str],
+        props: Mapping[str, list[object]],
+        citations: Mapping[str, str],
+    ) -> ClaimView:
+        status = _first(props, HILOS.status)
+        confidence = _first_text(props, HILOS.confidence)
+        stated_qualifiers = {getattr(x, "value", "") for x in props.get(HILOS.qualifier.value, [])}
+        return ClaimView(
+            tie=iri,
+            graph=graph,
+            relation=compact(relation),
+            relation_label=self.terms.ties[relation].label(self.lang),
+            from_=ends[0],
+            from_label=self.labels(ends[0]),
+            to=ends[1],
+            to_label=self.labels(ends[1]),
+            status=self.vocab.status_key(getattr(status, "value", "")) if status else None,
+            confidence=float(confidence) if confidence else None,
+            start=_first_text(props, HILOS.start),
+            end=_first_text(props, HILOS.end),
+            qualifiers=tuple(q.key for q in self.vocab.qualifiers if q.iri in stated_qualifiers),
+            quote=_first_text(props, HILOS.quote),
+            locator=_first_text(props, HILOS.locator),
+            sources=tuple(
+                _cited(getattr(s, "value", ""), citations)
+                for s in props.get(PROV.wasDerivedFrom.value, [])
+            ),
+            reason=_first_text(props, HILOS.reason),
+            recorded=_first_text(props, PROV.generatedAtTime),
+            modified=_first_text(props, DCTERMS.modified),
+        )
+
+
 def list_claims(
     store: Store,
     *,
@@ -777,75 +966,13 @@ def list_claims(
     """The claims of the user's graphs (not the report's, unless named in `graphs`), current
     versions only, newest first; of one entity, or with one status, if asked."""
     sets = _claim_sets(store, graphs)
-    entity_iri = resolve(store, entity, lang=lang) if entity else None
-    status_iri = status_term(status).iri if status else None
-    vocab = vocabulary()
-    terms = Terms.of(store)
-    found: list[ClaimView] = []
-    labels: dict[str, str] = {}
-
-    def label(iri: str) -> str:
-        if iri not in labels:
-            labels[iri] = describe(store, iri, lang=lang).label
-        return labels[iri]
-
-    superclasses = store.terminology().superclasses
-    for graph, statements in sets:
-        by_subject = _by_subject(statements)
-        citations = _citations(by_subject)
-        for iri, props in by_subject.items():
-            ends = props.get(HILOS["from"].value), props.get(HILOS.to.value)
-            types = [getattr(t, "value", "") for t in props.get(RDF_TYPE.value, [])]
-            if not ends[0] or not ends[1] or not any(t in terms.ties for t in types):
-                continue
-            if claims is not None and iri not in claims:
-                continue
-            a, b = str(getattr(ends[0][0], "value", "")), str(getattr(ends[1][0], "value", ""))
-            if entity_iri and entity_iri not in (a, b):
-                continue
-            status_node = props.get(HILOS.status.value, [None])[0]
-            if status_iri and getattr(status_node, "value", None) != status_iri:
-                continue
-            relation = _most_specific([t for t in types if t in terms.ties], superclasses)
-
-            def value(prop: NamedNode, p: dict[str, list[object]] = props) -> str | None:
-                found_values = p.get(prop.value)
-                return str(getattr(found_values[0], "value", "")) if found_values else None
-
-            confidence = value(HILOS.confidence)
-            found.append(
-                ClaimView(
-                    tie=iri,
-                    graph=graph or _graph_from_iri(iri),
-                    relation=compact(relation),
-                    relation_label=terms.ties[relation].label(lang),
-                    from_=a,
-                    from_label=label(a),
-                    to=b,
-                    to_label=label(b),
-                    status=vocab.status_key(getattr(status_node, "value", ""))
-                    if status_node
-                    else None,
-                    confidence=float(confidence) if confidence else None,
-                    start=value(HILOS.start),
-                    end=value(HILOS.end),
-                    qualifiers=tuple(
-                        q.key
-                        for q in vocab.qualifiers
-                        if q.iri
-                        in {getattr(x, "value", "") for x in props.get(HILOS.qualifier.value, [])}
-                    ),
-                    quote=value(HILOS.quote),
-                    locator=value(HILOS.locator),
-                    sources=tuple(
-                        _cited(getattr(s, "value", ""), citations)
-                        for s in props.get(PROV.wasDerivedFrom.value, [])
-                    ),
-                    reason=value(HILOS.reason),
-                    recorded=value(PROV.generatedAtTime),
-                    modified=value(DCTERMS.modified),
-                )
-            )
+    wanted = _Wanted(
+        claims=claims,
+        entity=resolve(store, entity, lang=lang) if entity else None,
+        status=status_term(status).iri if status else None,
+    )
+    reader = _ClaimReader(store, lang)
+    found = [view for graph, statements in sets for view in reader.views(graph, statements, wanted)]
     found.sort(key=lambda c: (c.modified or c.recorded or "", c.id), reverse=True)
     return found
 
@@ -895,8 +1022,12 @@ def add_entity(
     )
     if existing is not None and normalise(name) in names:
         raise BadInput(
-            f"an entity named '{name}' exists already: {short(existing)}; use it, or give "
-            "the new one a name of its own"
+            _(
+                "an entity named '{name}' exists already: {id}; use it, or give the new one a "
+                "name of its own",
+                name=name,
+                id=short(existing),
+            )
         )
     terms = Terms.of(store)
     iri, triples = _new_entity(
@@ -904,6 +1035,66 @@ def add_entity(
     )
     change = apply_change(store, graph, added=triples, action="entity add", changed=iri)
     return EntityView(iri, graph, name.strip(), (compact(terms.entity_type(type).iri),), change)
+
+
+def _untagged_label(t: Triple) -> bool:
+    return t.predicate == RDFS.label and not getattr(t.object, "language", None)
+
+
+def _spanish_label(t: Triple) -> bool:
+    return t.predicate == RDFS.label and getattr(t.object, "language", "") == "es"
+
+
+def _replaced_fields(
+    node: NamedNode,
+    statements: Sequence[Triple],
+    terms: Terms,
+    *,
+    name: str | None,
+    type: str | None,
+    label_es: str | None,
+    sphere: str | None,
+) -> tuple[list[Triple], list[Triple]]:
+    """What an entity edit removes and adds for the one-valued fields given."""
+    replacements: list[tuple[Callable[[Triple], bool], Triple]] = []
+    if name:
+        replacements.append((_untagged_label, Triple(node, RDFS.label, Literal(name.strip()))))
+    if label_es:
+        spanish = Literal(label_es.strip(), language="es")
+        replacements.append((_spanish_label, Triple(node, RDFS.label, spanish)))
+    if type:
+        typed = Triple(node, RDF_TYPE, NamedNode(terms.entity_type(type).iri))
+        replacements.append((lambda t: t.predicate == RDF_TYPE, typed))
+    if sphere:
+        placed = Triple(node, HILOS.sphere, NamedNode(sphere_term(sphere).iri))
+        replacements.append((lambda t: t.predicate == HILOS.sphere, placed))
+    removed = [t for old, _new in replacements for t in statements if old(t)]
+    return removed, [new for _old, new in replacements]
+
+
+def _alias_changes(
+    node: NamedNode,
+    statements: Sequence[Triple],
+    add_aliases: Sequence[str],
+    remove_aliases: Sequence[str],
+) -> tuple[list[Triple], list[Triple]]:
+    """What an entity edit removes and adds for the aliases taken out and added; an alias to
+    take out that the entity does not have is an error."""
+    added = [Triple(node, SKOS.altLabel, Literal(a.strip())) for a in add_aliases if a.strip()]
+    removed: list[Triple] = []
+    for alias in remove_aliases:
+        matching = [
+            t
+            for t in statements
+            if t.predicate == SKOS.altLabel
+            and normalise(getattr(t.object, "value", "")) == normalise(alias)
+        ]
+        if not matching:
+            raise BadInput(
+                _("'{alias}' is not an alias of {entity}", alias=alias, entity=short(node.value))
+            )
+        removed += matching
+    return removed, added
 
 
 def edit_entity(
@@ -924,44 +1115,12 @@ def edit_entity(
     check_writable(store, graph)
     node = NamedNode(iri)
     statements = [t for t in statements_of(store, graph) if t.subject == node]
-    removed: list[Triple] = []
-    added: list[Triple] = []
-    terms = Terms.of(store)
-    if name:
-        removed += [
-            t
-            for t in statements
-            if t.predicate == RDFS.label and not getattr(t.object, "language", None)
-        ]
-        added.append(Triple(node, RDFS.label, Literal(name.strip())))
-    if label_es:
-        removed += [
-            t
-            for t in statements
-            if t.predicate == RDFS.label and getattr(t.object, "language", "") == "es"
-        ]
-        added.append(Triple(node, RDFS.label, Literal(label_es.strip(), language="es")))
-    if type:
-        removed += [t for t in statements if t.predicate == RDF_TYPE]
-        added.append(Triple(node, RDF_TYPE, NamedNode(terms.entity_type(type).iri)))
-    for alias in add_aliases:
-        if alias.strip():
-            added.append(Triple(node, SKOS.altLabel, Literal(alias.strip())))
-    for alias in remove_aliases:
-        matching = [
-            t
-            for t in statements
-            if t.predicate == SKOS.altLabel
-            and normalise(getattr(t.object, "value", "")) == normalise(alias)
-        ]
-        if not matching:
-            raise BadInput(
-                _("'{alias}' is not an alias of {entity}", alias=alias, entity=short(iri))
-            )
-        removed += matching
-    if sphere:
-        removed += [t for t in statements if t.predicate == HILOS.sphere]
-        added.append(Triple(node, HILOS.sphere, NamedNode(sphere_term(sphere).iri)))
+    removed, added = _replaced_fields(
+        node, statements, Terms.of(store), name=name, type=type, label_es=label_es, sphere=sphere
+    )
+    aliases_removed, aliases_added = _alias_changes(node, statements, add_aliases, remove_aliases)
+    removed += aliases_removed
+    added += aliases_added
     if not added and not removed:
         raise BadInput(_("nothing to change in {id}: give the fields to change", id=short(iri)))
     added.append(Triple(node, DCTERMS.modified, Literal(now(), datatype=XSD.dateTime)))

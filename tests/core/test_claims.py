@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib import Namespace
@@ -70,8 +71,9 @@ def test_add_a_claim_with_a_new_end_and_words_in_spanish(store: Store) -> None:
 
 def test_an_unknown_or_ambiguous_end_is_an_error_and_nothing_is_written(store: Store) -> None:
     before = set(store.quads())
-    with pytest.raises(UnknownEntity, match="--create-from"):
+    with pytest.raises(UnknownEntity, match=r"\(create_from TYPE") as unknown:
         claims.add_claim(store, "Nobody (fictional)", "bribery", "Zetas", source="s")
+    assert unknown.value.parameter == "create_from"  # the command line says --create-from
     with pytest.raises(BadInput, match="matches several entities"):
         claims.add_claim(store, "police", "bribery", "Zetas", source="s")
     with pytest.raises(BadInput, match="closest: collusion"):
@@ -329,7 +331,7 @@ def test_a_claim_takes_the_words_a_sheet_takes(store: Store) -> None:
     assert (view.status, view.confidence, view.start, view.end) == (
         "alleged", 0.8, "2012-03", "2014-03-15",
     )  # fmt: skip
-    with pytest.raises(BadInput, match=r"--start: .*YYYY-MM-DD"):
+    with pytest.raises(BadInput, match=r"^start: .*YYYY-MM-DD"):
         claims.add_claim(store, "Zetas", "rivalry", "Sinaloa cartel", source="s", start="5/3/2012")
 
 
@@ -353,3 +355,36 @@ def test_two_entities_merged_are_described_as_one(store: Store) -> None:
     assert set(projection.graph.nodes[one]["types"]) >= {"hilos:Legislator", "hilos:Person"}
     said = "; ".join(projection.assumptions())
     assert f"Deputy F (fictional) is F. Person (fictional) ({merge.short_id})" in said
+
+
+# --- one way to read the claims, whatever the store ---------------------------------------------
+
+
+def test_reading_the_claims_by_their_iris_gives_what_the_registry_gives(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store without a registry (an endpoint hilos never wrote to) has its claims read by
+    their IRIs: on a store that has both, that reading gives every claim as the registry's
+    does, field by field (the graph then read from the claim's IRI)."""
+    view = _first(store)
+    claims.edit_claim(store, view.short_id, status="reported", reason="corroborated")
+    claims.add_claim(store, "Zetas", "colusión", "Sinaloa cartel", source="s", quote="q")
+    by_registry = claims.list_claims(store)
+    assert len(by_registry) == 2  # the current versions: an edited claim is listed once
+    monkeypatch.setattr(claims, "_claim_sets", claims._claim_sets_by_iri)
+    assert claims.list_claims(store) == by_registry
+    of_sinaloa = [c for c in by_registry if c.to_label == "Sinaloa cartel"]
+    assert len(of_sinaloa) == 1
+    assert claims.list_claims(store, entity="Sinaloa cartel") == of_sinaloa
+
+
+def test_an_embedded_store_with_no_registry_lists_no_claims(store: Store) -> None:
+    """With nothing registered an embedded store shows no graph to any query: the reading by
+    IRI finds no claim, as the registry's reading (no user graph) did before."""
+    _first(store)
+    copy = ox.Store()
+    copy.extend(store.database)  # every statement; the registry's entries are empty graphs
+    bare = Store(copy, None)
+    assert bare.graphs() == []
+    assert len(copy) == len(store.database)
+    assert claims.list_claims(bare) == []

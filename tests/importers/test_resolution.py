@@ -217,5 +217,6 @@ def test_entities_of_the_graph_being_imported_are_not_known(store: Store) -> Non
 
 
 def test_an_unknown_link_mode_is_refused(store: Store) -> None:
-    with pytest.raises(BadInput, match="--link must be one of exact, none, got 'fuzzy'"):
+    with pytest.raises(BadInput, match=r"^link must be one of exact, none, got 'fuzzy'") as refused:
         Resolver.for_store(store, NAMESPACE, link="fuzzy")
+    assert refused.value.parameter == "link"  # the command line says --link

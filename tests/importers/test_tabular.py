@@ -1294,7 +1294,7 @@ def test_the_sheet_from_excel_is_told_in_spanish(hilos: Hilos, tmp_path: Path) -
     records[5][header.index("Estatus")] = "probable"
     path = write_sheet(tmp_path / "hallazgos-con-error.csv", [header, *records])
     error = hilos("--lang", "es", "import", "csv", str(path)).stderr
-    frame = "{file}: 1 bad row, nothing loaded — {problems} (--skip-invalid loads the others)"
+    frame = "{file}: 1 bad row, nothing loaded — {problems} ({parameter} loads the others)"
     frame += "{guessed}{note}"
     assert _before(frame, "{problems}", file=path.name) in error, error
     assert _before("row {number}, column {column}: {problem}", "{problem}", number=7,

@@ -433,7 +433,7 @@ def test_library_query_errors(base: str) -> None:
     expected = "expects one of refuted, disputed, alleged, reported, confirmed"
     assert status == 400 and expected in error
     status, error = query(name="ties-by-status")
-    assert status == 400 and "needs --param status=" in error
+    assert status == 400 and "needs param status=" in error  # the core names its parameter
     status, error = query(**{"name": "ties-by-status", "param.nope": "1"})
     assert status == 400 and "has no parameter 'nope'" in error
 

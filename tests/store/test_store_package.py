@@ -43,7 +43,6 @@ BASICS = {
 # Modules that read the database themselves: none may ask whether the store is remote.
 NO_REMOTE_BRANCH = ["claims.py", "store/cache.py", "store/indexes.py", "entities.py", "search.py"]
 NOT_YET = {
-    "claims.py": "listing claims on an endpoint without a registry reads them by namespace",
     "entities.py": "entity cards read the indexes on the embedded store, queries remotely",
     "search.py": "search reads its saved index on the embedded store, a query remotely",
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -13,6 +14,9 @@ from ..resources import file_sha256
 from ..store import graph_iri
 from .common import Session, echo, output_option, pass_session
 from .importing import import_group
+
+if TYPE_CHECKING:
+    from ..importers.ftm import FtmReport
 
 
 def _sha256(path: Path) -> str:
@@ -74,6 +78,15 @@ def import_ftm(ctx: Session, file: str, graph: str | None, replace: bool, fmt: s
         replace=replace,
         progress=ctx.progress("Loading"),
     )
+    _warn_about(report)
+    if fmt == "json":
+        echo(to_json(report.as_dict() | {"loaded_statements": load.triples}))
+        return
+    _print_summary(ctx, path, name, report, load.triples)
+
+
+def _warn_about(report: FtmReport) -> None:
+    """A warning on stderr for each kind of thing the import could not keep as it was."""
     if report.missing:
         shown = ", ".join(report.missing[:5]) + (" …" if len(report.missing) > 5 else "")
         _warn(
@@ -89,26 +102,33 @@ def import_ftm(ctx: Session, file: str, graph: str | None, replace: bool, fmt: s
             + (" …" if len(report.missing_unmapped_ids) > 5 else ""),
         )
     if report.unknown_properties or report.refused_values:
-        counts = report.unknown_properties + report.refused_values
-        _warn(
-            f"warning: {sum(counts.values())} value(s) not kept: "
-            + ", ".join(
-                f"{k} {v} (not in the schema)" for k, v in sorted(report.unknown_properties.items())
-            )
-            + (", " if report.unknown_properties and report.refused_values else "")
-            + ", ".join(
-                f"{k} {v} (refused by the library's cleaning)"
-                for k, v in sorted(report.refused_values.items())
-            ),
-        )
+        _warn(_values_not_kept(report))
     if report.incomplete:
         _warn(
             f"warning: {len(report.incomplete)} link(s) without both ends skipped: "
             f"{', '.join(report.incomplete[:5])}",
         )
-    if fmt == "json":
-        echo(to_json(report.as_dict() | {"loaded_statements": load.triples}))
-        return
+
+
+def _values_not_kept(report: FtmReport) -> str:
+    """The warning for property values not kept: not in the schema, or refused by the
+    library's cleaning."""
+    counts = report.unknown_properties + report.refused_values
+    return (
+        f"warning: {sum(counts.values())} value(s) not kept: "
+        + ", ".join(
+            f"{k} {v} (not in the schema)" for k, v in sorted(report.unknown_properties.items())
+        )
+        + (", " if report.unknown_properties and report.refused_values else "")
+        + ", ".join(
+            f"{k} {v} (refused by the library's cleaning)"
+            for k, v in sorted(report.refused_values.items())
+        )
+    )
+
+
+def _print_summary(ctx: Session, path: Path, name: str, report: FtmReport, statements: int) -> None:
+    """The entities imported by schema, and one line of what the import did."""
     rows = [[schema, count] for schema, count in sorted(report.entities.items())]
     echo(table([ctx._("schema"), ctx._("entities")], rows))
     skipped = ", ".join(f"{k} {v}" for k, v in sorted(report.skipped.items())) or ctx._("none")
@@ -124,7 +144,7 @@ def import_ftm(ctx: Session, file: str, graph: str | None, replace: bool, fmt: s
         missing=len(report.missing),
         unmapped=sum(report.missing_unmapped.values()),
         skipped=skipped,
-        statements=load.triples,
+        statements=statements,
     )
     echo(wrap(line, "", subsequent="    "))
 

@@ -24,7 +24,15 @@ from ..importers.tabular import (
     read_mapping_file,
 )
 from ..render import plain, table, wrap
-from .common import STATUS_CHOICE, Session, echo, one_line, output_option, pass_session
+from .common import (
+    STATUS_CHOICE,
+    Session,
+    echo,
+    flag_names,
+    one_line,
+    output_option,
+    pass_session,
+)
 from .importing import import_group
 
 _SHOWN = 20
@@ -230,7 +238,7 @@ def import_csv_command(
         )
     except BadRows as exc:
         # One line, as every error, but whole: it names every bad row of the file.
-        message = one_line(exc.localized(ctx.lang), _LONGEST_ERROR)
+        message = one_line(_said(ctx, exc), _LONGEST_ERROR)
         click.echo(ctx._("Error: {message}", message=message), err=True)
         raise click.exceptions.Exit(exc.exit_code) from None
     _print(ctx, summary, fmt)
@@ -316,10 +324,16 @@ def import_matrix_command(
             append=append,
         )
     except BadRows as exc:
-        message = one_line(exc.localized(ctx.lang), _LONGEST_ERROR)
+        message = one_line(_said(ctx, exc), _LONGEST_ERROR)
         click.echo(ctx._("Error: {message}", message=message), err=True)
         raise click.exceptions.Exit(exc.exit_code) from None
     _print(ctx, summary, fmt)
+
+
+def _said(ctx: Session, error: BadRows) -> str:
+    """The bad rows' error in the reader's language, the parameters it names as flags."""
+    root = click.get_current_context().find_root().command
+    return error.localized(ctx.lang, parameter_names=flag_names(root))
 
 
 def _how(ctx: Session, by: str) -> str:

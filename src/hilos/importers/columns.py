@@ -128,11 +128,14 @@ def parse_mapping(items: Iterable[str], allowed: Sequence[str]) -> dict[str, str
         raw = fld.strip().lower().replace("-", "_").replace(" ", "_")
         column = column.strip()
         if not sep or not raw or not column:
-            raise BadInput(_("--map takes FIELD=COLUMN, not {item!r}", item=item))
+            raise BadInput(
+                _("{parameter} takes FIELD=COLUMN, not {item!r}", parameter="maps", item=item)
+            )
         if raw not in allowed:
             raise BadInput(
                 _(
-                    "unknown field {name!r} in --map (fields: {known})",
+                    "unknown field {name!r} in {parameter} (fields: {known})",
+                    parameter="maps",
                     name=raw,
                     known=", ".join(allowed),
                 )
@@ -235,7 +238,8 @@ def resolve_columns(
         raise BadInput(
             _(
                 "{path}: every row is a single column — wrong delimiter? "
-                "(try --delimiter ',', ';', tab or whitespace)",
+                "(try {parameter} ',', ';', tab or whitespace)",
+                parameter="delimiter",
                 path=path,
             )
         )

@@ -166,7 +166,8 @@ class Resolver:
         if link not in LINK_MODES:
             raise BadInput(
                 _(
-                    "--link must be one of {known}, got '{value}'",
+                    "{parameter} must be one of {known}, got '{value}'",
+                    parameter="link",
                     known=", ".join(LINK_MODES),
                     value=link,
                 )

@@ -224,7 +224,8 @@ def _numbered(
     except UnicodeDecodeError:
         raise BadInput(
             _(
-                "{path}, row {number}: not {encoding} text (give the file's --encoding)",
+                "{path}, row {number}: not {encoding} text (give the file's {parameter})",
+                parameter="encoding",
                 path=path,
                 number=number + 1,
                 encoding=encoding,
@@ -291,7 +292,8 @@ def _encoding(path: str, given: str | None) -> tuple[str, str, str | None]:
             raise BadInput(
                 _(
                     "{path}: neither UTF-8 (byte {first}) nor {fallback} text (byte {second}): "
-                    "give the file's --encoding",
+                    "give the file's {parameter}",
+                    parameter="encoding",
                     path=path,
                     first=first_bad + 1,
                     fallback=FALLBACK_ENCODING,
@@ -309,7 +311,8 @@ def _given_encoding(given: str) -> tuple[str, str, str | None]:
     except (LookupError, ValueError):
         raise BadInput(
             _(
-                "--encoding: unknown encoding {value!r} (such as utf-8, cp1252, latin-1, utf-16)",
+                "{parameter}: unknown encoding {value!r} (such as utf-8, cp1252, latin-1, utf-16)",
+                parameter="encoding",
                 value=given,
             )
         ) from None
@@ -355,7 +358,11 @@ def _delimiter(sample: str, given: str | None) -> str | None:
             return None
         if len(given) != 1:
             raise BadInput(
-                _("--delimiter takes one character, tab or whitespace, not {value!r}", value=given)
+                _(
+                    "{parameter} takes one character, tab or whitespace, not {value!r}",
+                    parameter="delimiter",
+                    value=given,
+                )
             )
         return given
     lines = [line for line in sample.splitlines()[:50] if line.strip()]
@@ -1075,7 +1082,8 @@ def _default_status(text: str) -> str:
     if key not in keys:
         raise BadInput(
             _(
-                "--status: unknown status {value!r} (one of: {known})",
+                "{parameter}: unknown status {value!r} (one of: {known})",
+                parameter="status",
                 value=text,
                 known=", ".join(keys),
             )
@@ -1158,14 +1166,16 @@ class Rejects:
             }
             raise BadRows(
                 _(
-                    "{file}: {count} bad rows, nothing loaded — {problems} (--skip-invalid loads "
+                    "{file}: {count} bad rows, nothing loaded — {problems} ({parameter} loads "
                     "the others){guessed}{note}",
+                    parameter="skip_invalid",
                     **said,
                 )
                 if self.count > 1
                 else _(
-                    "{file}: 1 bad row, nothing loaded — {problems} (--skip-invalid loads the "
+                    "{file}: 1 bad row, nothing loaded — {problems} ({parameter} loads the "
                     "others){guessed}{note}",
+                    parameter="skip_invalid",
                     **said,
                 )
             )
@@ -1255,7 +1265,7 @@ def _check_options(options: ImportOptions) -> None:
     """Fail, before the file is read, on an option that cannot be right."""
     _default_status(options.status)
     if options.relation is not None and not options.relation.strip():
-        raise BadInput(_("--relation is empty"))
+        raise BadInput(_("{parameter} is empty", parameter="relation"))
     _check_relation(options.relation)
     if options.date_order not in (None, DAY_FIRST, MONTH_FIRST):
         raise BadInput(f"date order must be {DAY_FIRST} or {MONTH_FIRST}")
@@ -1264,8 +1274,13 @@ def _check_options(options: ImportOptions) -> None:
             Literal("", language=options.quote_lang)
         except ValueError as exc:
             raise BadInput(
-                f"--quote-lang: {options.quote_lang!r} is not a language tag such as en, es or "
-                f"pt-BR ({exc})"
+                _(
+                    "{parameter}: {value!r} is not a language tag such as en, es or pt-BR "
+                    "({problem})",
+                    parameter="quote_lang",
+                    value=options.quote_lang,
+                    problem=str(exc),
+                )
             ) from None
 
 
@@ -1418,7 +1433,8 @@ def _matrix_ids(path: str, header: list[str]) -> list[str]:
         raise BadInput(
             _(
                 "{path}: the first row has a single column — wrong delimiter? "
-                "(try --delimiter ',', ';', tab or whitespace)",
+                "(try {parameter} ',', ';', tab or whitespace)",
+                parameter="delimiter",
                 path=path,
             )
         )
@@ -1496,7 +1512,9 @@ def _check_relation(relation: str | None) -> None:
         try:
             Literal(relation)
         except ValueError:
-            raise BadInput(_("--relation {value!r} is not UTF-8 text", value=relation)) from None
+            raise BadInput(
+                _("{parameter} {value!r} is not UTF-8 text", parameter="relation", value=relation)
+            ) from None
 
 
 def _begin(
@@ -1538,7 +1556,14 @@ def _check_graph(
 
     graph_iri(name)  # a name the store cannot take fails here, before any work
     if append and replace:
-        raise BadInput(_("--append adds a file to a graph, --replace replaces the graph: not both"))
+        raise BadInput(
+            _(
+                "{parameter} adds a file to a graph, {other_parameter} replaces the graph: "
+                "not both",
+                parameter="append",
+                other_parameter="replace",
+            )
+        )
     exists = any(info.name == name for info in store.graphs())
     if replace or not exists:
         return None

@@ -365,7 +365,8 @@ def _bind_missing(store: Store, query: QueryDef, bindings: dict[str, Any]) -> No
         elif param.required:
             raise ParameterError(
                 _(
-                    "query '{query}' needs --param {name}=… ({type}: {description})",
+                    "query '{query}' needs {parameter} {name}=… ({type}: {description})",
+                    parameter="param",
                     query=query.name,
                     name=param.name,
                     type=param.type,
