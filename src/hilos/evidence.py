@@ -9,9 +9,10 @@ dossier numbers it and cites its footnotes (`export.dossier.Row`).
 
 `Record.as_dict` is the one serialisation: the dataclass's fields in order (or `json_keys`,
 which may also name properties), a trailing `_` dropped from a name (`from_` → `from`) or the
-key given by `json_names`, tuples as lists and nested records as their own dicts. What the
-commands print with `--format json` is a contract with the users' pipes, so each class keeps
-its keys and their order; `tests/test_evidence.py` checks the rules.
+key given by `json_names`, tuples as lists and nested records as their own dicts; a key named in
+`json_optional` is left out when its value is empty. What the commands print with `--format
+json` is a contract with the users' pipes, so each class keeps its keys and their order;
+`tests/core/test_evidence.py` checks the rules.
 
 This module imports nothing of hilos: it sits with the basics, below the store.
 """
@@ -42,16 +43,20 @@ def plain(value: Any) -> Any:
 
 def as_dict(record: Any) -> dict[str, Any]:
     """A dataclass instance as a JSON object, by the rules of `Record` (class variables
-    `json_keys`, `json_names` and `json_values` are read when the class defines them)."""
+    `json_keys`, `json_names`, `json_values` and `json_optional` are read when the class
+    defines them)."""
     cls = type(record)
     keys: tuple[str, ...] = getattr(cls, "json_keys", ()) or tuple(
         f.name for f in dataclasses.fields(record)
     )
     names: Mapping[str, str] = getattr(cls, "json_names", {})
     shapes: Mapping[str, Callable[[Any], Any]] = getattr(cls, "json_values", {})
+    optional: frozenset[str] = getattr(cls, "json_optional", frozenset())
     found: dict[str, Any] = {}
     for attribute in keys:
         value = getattr(record, attribute)
+        if attribute in optional and not value:
+            continue
         shape = shapes.get(attribute)
         found[names.get(attribute, attribute.rstrip("_"))] = shape(value) if shape else plain(value)
     return found
@@ -63,12 +68,15 @@ class Record:
     Class variables, all optional: `json_keys`, the attributes written and their order (fields
     or properties; default: every field in order); `json_names`, a key other than the
     attribute's name; `json_values`, a function that shapes one attribute's value (rounding, a
-    narrower view of a nested record) instead of `plain`.
+    narrower view of a nested record) instead of `plain`; `json_optional`, attributes whose key
+    is left out when the value is empty (None, "", 0, an empty list), as a note that is there
+    only when there is something to say.
     """
 
     json_keys: ClassVar[tuple[str, ...]] = ()
     json_names: ClassVar[Mapping[str, str]] = {}
     json_values: ClassVar[Mapping[str, Callable[[Any], Any]]] = {}
+    json_optional: ClassVar[frozenset[str]] = frozenset()
 
     def as_dict(self) -> dict[str, Any]:
         return as_dict(self)

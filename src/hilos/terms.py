@@ -21,13 +21,14 @@ import difflib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 from pyoxigraph import Literal, NamedNode
 
 from . import sparql
 from .errors import BadInput
 from .errors import message as _
+from .evidence import Record
 from .namespaces import HILOS_NS
 from .store import Store, solutions
 from .text import normalise
@@ -37,8 +38,9 @@ C = TypeVar("C", bound=Concept)
 
 
 @dataclass(frozen=True)
-class Term:
-    """A class of the ontology as a user names it."""
+class Term(Record):
+    """A class of the ontology as a user names it. Its JSON gives the label and definition in
+    each language as keys of their own (English without a suffix), whatever `--lang` says."""
 
     iri: str
     name: str
@@ -48,23 +50,43 @@ class Term:
     sphere: str | None = None
     kind: str = ""
 
+    json_keys: ClassVar[tuple[str, ...]] = (
+        "iri",
+        "name",
+        "kind",
+        "label_en",
+        "label_es",
+        "sphere",
+        "definition_en",
+        "definition_es",
+    )
+    json_names: ClassVar[Mapping[str, str]] = {
+        "iri": "id",
+        "label_en": "label",
+        "definition_en": "definition",
+    }
+
     def label(self, lang: str = "en") -> str:
         return self.labels.get(lang) or self.labels.get("en") or self.name
 
     def definition(self, lang: str = "en") -> str:
         return self.definitions.get(lang) or self.definitions.get("en") or ""
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "id": self.iri,
-            "name": self.name,
-            "kind": self.kind,
-            "label": self.labels.get("en"),
-            "label_es": self.labels.get("es"),
-            "sphere": self.sphere,
-            "definition": self.definitions.get("en"),
-            "definition_es": self.definitions.get("es"),
-        }
+    @property
+    def label_en(self) -> str | None:
+        return self.labels.get("en")
+
+    @property
+    def label_es(self) -> str | None:
+        return self.labels.get("es")
+
+    @property
+    def definition_en(self) -> str | None:
+        return self.definitions.get("en")
+
+    @property
+    def definition_es(self) -> str | None:
+        return self.definitions.get("es")
 
 
 def closest(text: str, names: Iterable[str], *, count: int = 3) -> list[str]:

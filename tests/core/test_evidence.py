@@ -25,13 +25,18 @@ from hilos.changes import Change
 from hilos.entities import TieView, card
 from hilos.evidence import Claim, Node, Record, Source, as_dict, plain
 from hilos.export.dossier import build_dossier
+from hilos.importers.ftm import FtmReport
 from hilos.network.brokers import Broker, BrokersResult
+from hilos.network.centrality import CentralityResult, centrality
+from hilos.network.communities import CommunitiesResult, Community, communities
+from hilos.network.disrupt import DisruptResult, Step, disrupt
 from hilos.network.evidence import Hop, ScoredClaim, sources_of
 from hilos.network.hotspots import Hotspot
 from hilos.network.paths import find_paths
 from hilos.network.projection import Filters, project
 from hilos.search import SearchHit
 from hilos.store import Store
+from hilos.terms import Term, Terms
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "hilos"
 HID = "https://w3id.org/hilos/id/"
@@ -366,3 +371,156 @@ def test_results_of_the_analyses_and_search_are_written_as_before() -> None:
         }
     )
     assert Node("urn:a", "A").as_dict() == {"id": "urn:a", "label": "A", "sphere": None}
+
+
+@dataclass(frozen=True)
+class _Noted(Record):
+    name: str
+    note: str | None = None
+    items: tuple[str, ...] = ()
+
+    json_optional: ClassVar[frozenset[str]] = frozenset({"note", "items"})
+
+
+def test_an_optional_key_is_left_out_when_empty_and_kept_in_place_otherwise() -> None:
+    assert _Noted("a").as_dict() == {"name": "a"}
+    assert _Noted("a", "").as_dict() == {"name": "a"}
+    assert _pairs(_Noted("a", "why", ("x",)).as_dict()) == [
+        ("name", "a"),
+        ("note", "why"),
+        ("items", ["x"]),
+    ]
+
+
+# The hand-written `as_dict` of the analyses, the terms and the FtM report, as they were before
+# they moved onto `Record` (copied from the code before the change).
+
+
+def _old_centrality(r: CentralityResult) -> dict[str, Any]:
+    return {
+        "measure": r.measure,
+        "weighted": r.weighted,
+        "directed": r.directed,
+        "nodes": r.nodes,
+        "sampled_sources": r.sampled,
+        "ranking": [
+            {"id": x.id, "label": x.label, "sphere": x.sphere, "score": x.score} for x in r.ranking
+        ],
+    }
+
+
+def _old_community(c: Community) -> dict[str, Any]:
+    return {
+        "community": c.number,
+        "size": len(c.members),
+        "spheres": c.spheres,
+        "members": [m.as_dict() for m in c.members],
+    }
+
+
+def _old_communities(r: CommunitiesResult) -> dict[str, Any]:
+    return {
+        "modularity": r.modularity,
+        "seed": r.seed,
+        "resolution": r.resolution,
+        "weighted": r.weighted,
+        "communities": [_old_community(c) for c in r.communities],
+    }
+
+
+def _old_step(s: Step) -> dict[str, Any]:
+    return {
+        "removed": s.removed,
+        "lcc_fraction": s.lcc_fraction,
+        "lcc_size": s.lcc_size,
+        "nodes_left": s.nodes_left,
+    }
+
+
+def _old_disrupt(r: DisruptResult) -> dict[str, Any]:
+    result: dict[str, Any] = {
+        "strategy": r.strategy,
+        "mode": r.mode,
+        "block_size": r.block_size,
+        "weighted": r.weighted,
+        "intact_lcc": r.intact_lcc,
+        "steps": [_old_step(s) for s in r.steps],
+    }
+    if r.note:
+        result["note"] = r.note
+    return result
+
+
+def _old_term(t: Term) -> dict[str, object]:
+    return {
+        "id": t.iri,
+        "name": t.name,
+        "kind": t.kind,
+        "label": t.labels.get("en"),
+        "label_es": t.labels.get("es"),
+        "sphere": t.sphere,
+        "definition": t.definitions.get("en"),
+        "definition_es": t.definitions.get("es"),
+    }
+
+
+def _old_ftm_report(r: FtmReport) -> dict[str, Any]:
+    return {
+        "path": r.path,
+        "graph": r.graph,
+        "entities": dict(r.entities),
+        "actors": r.actors,
+        "ties": r.ties,
+        "other_entities": r.records,
+        "skipped": dict(r.skipped),
+        "properties_not_in_schema": dict(r.unknown_properties),
+        "values_refused_by_cleaning": dict(r.refused_values),
+        "missing_references": len(r.missing),
+        "missing_first": r.missing[:10],
+        "missing_in_unmapped_properties": dict(r.missing_unmapped),
+        "missing_in_unmapped_first": r.missing_unmapped_ids[:10],
+        "ties_without_ends": r.incomplete[:10],
+        "dates_not_understood": r.bad_dates,
+        "statements": r.statements,
+    }
+
+
+def test_the_analyses_of_the_curated_network_are_written_as_before(memory_store: Store) -> None:
+    graph = project(memory_store, Filters(directed=False)).graph
+    for measure in ("degree", "betweenness"):
+        ranking = centrality(graph, measure, samples=5 if measure == "betweenness" else None)
+        assert ranking.ranking
+        assert _pairs(ranking.as_dict()) == _pairs(_old_centrality(ranking))
+    found = communities(graph, seed=0)
+    assert len(found.communities) > 1
+    assert _pairs(found.as_dict()) == _pairs(_old_communities(found))
+    for steps in (3, 10_000):
+        simulated = disrupt(graph, "degree", steps=steps)
+        assert bool(simulated.note) == (steps == 10_000)
+        assert _pairs(simulated.as_dict()) == _pairs(_old_disrupt(simulated))
+
+
+def test_the_terms_of_the_ontology_are_written_as_before(memory_store: Store) -> None:
+    terms = Terms.of(memory_store)
+    every = [*terms.types.values(), *terms.ties.values()]
+    assert any(t.labels.get("es") and t.definitions.get("es") for t in every)
+    for term in every:
+        assert _pairs(term.as_dict()) == _pairs(_old_term(term))
+
+
+def test_an_ftm_import_report_is_written_as_before() -> None:
+    report = FtmReport("in.json", "g", actors=2, ties=3, records=4, bad_dates=1, statements=9)
+    report.entities.update({"Person": 2, "Membership": 3})
+    report.skipped["Directorship without both ends"] += 1
+    report.unknown_properties["Person.fooBar"] += 1
+    report.refused_values["Person.birthDate"] += 2
+    report.missing.extend(f"m{i}" for i in range(12))
+    report.missing_unmapped["Sanction.entity"] += 1
+    report.missing_unmapped_ids.extend(f"u{i}" for i in range(11))
+    report.incomplete.extend(f"d{i}" for i in range(13))
+    written = report.as_dict()
+    assert (written["missing_references"], len(written["missing_first"])) == (12, 10)
+    assert _pairs(written) == _pairs(_old_ftm_report(report))
+    assert _pairs(FtmReport("e.json", "e").as_dict()) == _pairs(
+        _old_ftm_report(FtmReport("e.json", "e"))
+    )

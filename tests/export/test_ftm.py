@@ -149,3 +149,51 @@ def test_write_ftm_writes_one_json_object_a_line(export: FtmExport) -> None:
     assert [json.loads(line) for line in lines] == export.lines
     assert all(line == json.dumps(json.loads(line), sort_keys=True, ensure_ascii=False)
                for line in lines)  # fmt: skip
+
+
+# The properties the exporter read before its queries moved to .rq files (its `_WANTED`).
+_READ_BEFORE = [
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type",
+    "http://purl.org/dc/terms/type",
+    "http://purl.org/dc/terms/identifier",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2000/01/rdf-schema#comment",
+    "http://www.w3.org/2004/02/skos/core#altLabel",
+    "http://purl.org/dc/terms/source",
+    "http://www.w3.org/ns/prov#wasDerivedFrom",
+    "http://www.w3.org/ns/prov#wasAssociatedWith",
+    *(
+        "https://w3id.org/hilos/ontology#" + local
+        for local in (
+            *("from", "to", "relationText", "start", "end"),
+            *("quote", "locator", "period", "qualifier", "citation"),
+        )
+    ),
+]
+
+
+def test_the_export_queries_read_the_properties_they_read_before() -> None:
+    """One statement per property read before, one in the FtM namespace and one the exporter
+    does not want: the facts query answers exactly the first, the FtM query only the second."""
+    import pyoxigraph as ox
+
+    from hilos import sparql
+    from hilos.importers.ftm import FTM_NS
+    from hilos.namespaces import PREFIXES
+
+    store = ox.Store()
+    subject, value = ox.NamedNode("urn:s"), ox.Literal("v")
+    wanted = [*_READ_BEFORE, FTM_NS + "Person:name", "https://example.org/unwanted"]
+    for predicate in wanted:
+        store.add(ox.Quad(subject, ox.NamedNode(predicate), value))
+
+    def read(name: str, **bindings: ox.NamedNode) -> list[str]:
+        rows = store.query(
+            sparql.load(name),
+            prefixes=PREFIXES,
+            substitutions={ox.Variable(k): v for k, v in bindings.items()},
+        )
+        return sorted(row["p"].value for row in rows)  # type: ignore[union-attr,index]
+
+    assert read("ftm-export-facts") == sorted(_READ_BEFORE)
+    assert read("ftm-export-properties", namespace=ox.NamedNode(FTM_NS)) == [FTM_NS + "Person:name"]

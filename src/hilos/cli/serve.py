@@ -17,7 +17,7 @@ from ..server.serving import announced
 from .common import Session, pass_session
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-TOKEN_VARIABLE = "HILOS_SERVE_TOKEN"
+TOKEN_VARIABLE = "HILOS_SERVE_TOKEN"  # noqa: S105 - the variable's name, not its value
 MIN_TOKEN = 16
 
 

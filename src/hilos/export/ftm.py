@@ -44,6 +44,7 @@ from followthemoney.schema import Schema
 from followthemoney.types import registry
 from pyoxigraph import Literal, NamedNode
 
+from .. import sparql
 from ..entities import pick_label
 from ..importers.ftm import FTM_NS, ORG_POST, STUB_COMMENT, tie_ends
 from ..namespaces import DCTERMS, HILOS_NS, PREFIXES, RDF_TYPE, compact
@@ -52,27 +53,6 @@ from ..store import Store, solutions
 from ..vocab import vocabulary
 
 RDFS_LABEL = PREFIXES["rdfs"] + "label"
-_WANTED = (
-    RDF_TYPE.value,
-    DCTERMS.type.value,
-    DCTERMS.identifier.value,
-    RDFS_LABEL,
-    PREFIXES["rdfs"] + "comment",
-    PREFIXES["skos"] + "altLabel",
-    DCTERMS.source.value,
-    PREFIXES["prov"] + "wasDerivedFrom",
-    PREFIXES["prov"] + "wasAssociatedWith",
-    HILOS_NS + "from",
-    HILOS_NS + "to",
-    HILOS_NS + "relationText",
-    HILOS_NS + "start",
-    HILOS_NS + "end",
-    HILOS_NS + "quote",
-    HILOS_NS + "locator",
-    HILOS_NS + "period",
-    HILOS_NS + "qualifier",
-    HILOS_NS + "citation",
-)
 _CLASS_SCHEMA = (
     ("Person", "Person"),
     ("StateInstitution", "PublicBody"),
@@ -108,7 +88,9 @@ class FtmExport:
 
 def _id(iri: str, facts: dict[str, list[Any]]) -> str:
     ids = sorted(str(t.value) for t in facts.get(DCTERMS.identifier.value, []))
-    return ids[0] if ids else "hilos-" + hashlib.sha1(iri.encode()).hexdigest()[:24]
+    # a stable id derived from the IRI, not a secret: sha1 keeps the ids exports already carry
+    digest = hashlib.sha1(iri.encode(), usedforsecurity=False).hexdigest()
+    return ids[0] if ids else "hilos-" + digest[:24]
 
 
 def _texts(facts: dict[str, list[Any]], predicate: str) -> list[str]:
@@ -165,17 +147,15 @@ class _Exporter:
         self._read()
 
     def _read(self) -> None:
-        # Built from `_WANTED` and the FtM namespace of the importer: these stay as code, not
-        # .rq files, so the properties are named once.
-        values = " ".join(f"<{p}>" for p in _WANTED)
-        for query, into in (
-            (f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}", self.facts),
-            (
-                f'SELECT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?p), "{FTM_NS}")) }}',
-                self.raw,
-            ),
-        ):
-            for row in solutions(self.store.query(query, graphs=self.graphs, inferred=False)):
+        # The facts the exporter looks up (a fixed list of properties, in the .rq) and the FtM
+        # values an import kept (their namespace bound from the importer's constant).
+        reads: tuple[tuple[str, dict[str, NamedNode], dict[str, dict[str, list[Any]]]], ...] = (
+            (sparql.load("ftm-export-facts"), {}, self.facts),
+            (sparql.load("ftm-export-properties"), {"namespace": NamedNode(FTM_NS)}, self.raw),
+        )
+        for query, bindings, into in reads:
+            answer = self.store.query(query, bindings=bindings, graphs=self.graphs, inferred=False)
+            for row in solutions(answer):
                 if isinstance(row["s"], NamedNode):
                     into[row["s"].value][row["p"].value].append(row["o"])
 

@@ -95,6 +95,16 @@
     return out;
   }
 
+  // The colours of spheres and statuses are the shared style sheet's (common.css), so the page
+  // draws them as the explorer shows them; the data's colour stands in where one is missing. A
+  // status colours its ties only where the data gives it a colour of its own (refuted): the
+  // others are drawn in their family's colour, their line telling the status.
+  function sharedColour(name, fallback) {
+    var value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+    return /^#[0-9a-f]{6}$/i.test(value) ? value : fallback;
+  }
+  style.spheres.forEach(function (s) { s.colour = sharedColour("--sphere-" + s.key, s.colour); });
+  style.statuses.forEach(function (s) { if (s.colour) s.colour = sharedColour("--status-" + s.key, s.colour); });
   var spheres = byKey(style.spheres);
   var kinds = byKey(style.kinds);
   var families = byKey(style.families);

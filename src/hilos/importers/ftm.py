@@ -51,11 +51,11 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any, ClassVar, TypeGuard
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -67,6 +67,7 @@ from followthemoney.types import registry
 
 from ..errors import BadInput, ParseError
 from ..errors import message as _
+from ..evidence import Record
 from ..namespaces import DCTERMS, HILOS, PROV, RDF_TYPE, RDFS, SKOS, XSD
 from ..render import decoded
 from ..store import GRAPH_BASE
@@ -143,7 +144,8 @@ def node_iri(graph: str, ftm_id: str) -> ox.NamedNode:
 
 
 def _hashed(graph: str, kind: str, text: str) -> ox.NamedNode:
-    digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+    # a stable name derived from the text, not a secret: sha1 keeps the IRIs imports already made
+    digest = hashlib.sha1(text.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
     return ox.NamedNode(f"{base_iri(graph)}{kind}/{digest}")
 
 
@@ -165,7 +167,7 @@ def typed_date(text: str) -> ox.Literal | None:
 
 
 @dataclass
-class FtmReport:
+class FtmReport(Record):
     """What an import found: counts by schema, what was skipped, missing references."""
 
     path: str
@@ -184,25 +186,48 @@ class FtmReport:
     incomplete: list[str] = field(default_factory=list)
     statements: int = 0
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "graph": self.graph,
-            "entities": dict(self.entities),
-            "actors": self.actors,
-            "ties": self.ties,
-            "other_entities": self.records,
-            "skipped": dict(self.skipped),
-            "properties_not_in_schema": dict(self.unknown_properties),
-            "values_refused_by_cleaning": dict(self.refused_values),
-            "missing_references": len(self.missing),
-            "missing_first": self.missing[:10],
-            "missing_in_unmapped_properties": dict(self.missing_unmapped),
-            "missing_in_unmapped_first": self.missing_unmapped_ids[:10],
-            "ties_without_ends": self.incomplete[:10],
-            "dates_not_understood": self.bad_dates,
-            "statements": self.statements,
-        }
+    json_keys: ClassVar[tuple[str, ...]] = (
+        "path",
+        "graph",
+        "entities",
+        "actors",
+        "ties",
+        "records",
+        "skipped",
+        "unknown_properties",
+        "refused_values",
+        "missing_references",
+        "missing_first",
+        "missing_unmapped",
+        "missing_in_unmapped_first",
+        "ties_without_ends",
+        "bad_dates",
+        "statements",
+    )
+    json_names: ClassVar[Mapping[str, str]] = {
+        "records": "other_entities",
+        "unknown_properties": "properties_not_in_schema",
+        "refused_values": "values_refused_by_cleaning",
+        "missing_unmapped": "missing_in_unmapped_properties",
+        "bad_dates": "dates_not_understood",
+    }
+
+    @property
+    def missing_references(self) -> int:
+        return len(self.missing)
+
+    @property
+    def missing_first(self) -> list[str]:
+        """The first ten missing references (a report, not the list: it may be long)."""
+        return self.missing[:10]
+
+    @property
+    def missing_in_unmapped_first(self) -> list[str]:
+        return self.missing_unmapped_ids[:10]
+
+    @property
+    def ties_without_ends(self) -> list[str]:
+        return self.incomplete[:10]
 
 
 def read_entities(path: Path) -> list[dict[str, Any]]:
@@ -412,7 +437,7 @@ class _Converter:
         schema = proxy.schema
         iri = node_iri(self.graph, str(proxy.id))
         cls = node_class(schema)
-        assert cls is not None
+        assert cls is not None  # noqa: S101 - only mapped schemata reach here (narrows the type)
         yield ox.Triple(iri, RDF_TYPE, cls)
         yield from self._common(proxy, iri)
         names = _values(proxy, "name")

@@ -29,12 +29,13 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Seq
 from dataclasses import dataclass
 from heapq import heappop, heappush
 from itertools import count
-from typing import Any
+from typing import Any, ClassVar
 
 import networkx as nx
 
 from ..errors import BadInput
 from ..errors import message as _
+from ..evidence import Record
 from ..store import Progress
 from .brandes import accumulate_levels
 
@@ -319,7 +320,7 @@ def betweenness(
 
 
 @dataclass(frozen=True)
-class Ranked:
+class Ranked(Record):
     """One actor's score."""
 
     id: str
@@ -327,12 +328,9 @@ class Ranked:
     sphere: str | None
     score: float
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "label": self.label, "sphere": self.sphere, "score": self.score}
-
 
 @dataclass(frozen=True)
-class CentralityResult:
+class CentralityResult(Record):
     """A ranking, highest first, and how it was computed."""
 
     measure: str
@@ -342,15 +340,7 @@ class CentralityResult:
     sampled: int | None
     ranking: list[Ranked]
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "measure": self.measure,
-            "weighted": self.weighted,
-            "directed": self.directed,
-            "nodes": self.nodes,
-            "sampled_sources": self.sampled,
-            "ranking": [r.as_dict() for r in self.ranking],
-        }
+    json_names: ClassVar[Mapping[str, str]] = {"sampled": "sampled_sources"}
 
 
 def centrality(

@@ -14,25 +14,34 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Any
+from typing import ClassVar
 
 import networkx as nx
 import numpy as np
 
 from ..errors import BadInput
 from ..errors import message as _
+from ..evidence import Record
 from .arrays import ArrayNetwork, compiled_graph, from_graph
 from .evidence import Node as Member
 
 
 @dataclass(frozen=True)
-class Community:
+class Community(Record):
     """One community: its members sorted by label."""
 
     number: int
     members: list[Member]
+
+    json_keys: ClassVar[tuple[str, ...]] = ("number", "size", "spheres", "members")
+    json_names: ClassVar[Mapping[str, str]] = {"number": "community"}
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
 
     @property
     def spheres(self) -> dict[str, int]:
@@ -40,17 +49,9 @@ class Community:
         counts = Counter(m.sphere or "none" for m in self.members)
         return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "community": self.number,
-            "size": len(self.members),
-            "spheres": self.spheres,
-            "members": [m.as_dict() for m in self.members],
-        }
-
 
 @dataclass(frozen=True)
-class CommunitiesResult:
+class CommunitiesResult(Record):
     """The communities, largest first, and the modularity of the partition."""
 
     communities: list[Community]
@@ -59,14 +60,13 @@ class CommunitiesResult:
     resolution: float
     weighted: bool
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "modularity": self.modularity,
-            "seed": self.seed,
-            "resolution": self.resolution,
-            "weighted": self.weighted,
-            "communities": [c.as_dict() for c in self.communities],
-        }
+    json_keys: ClassVar[tuple[str, ...]] = (
+        "modularity",
+        "seed",
+        "resolution",
+        "weighted",
+        "communities",
+    )
 
 
 def communities(

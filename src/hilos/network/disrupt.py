@@ -16,13 +16,14 @@ from __future__ import annotations
 import heapq
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import ClassVar
 
 import networkx as nx
 import numpy as np
 
 from ..errors import BadInput, NotFound
 from ..errors import message as _
+from ..evidence import Record
 from ..store import Progress
 from .arrays import ArrayNetwork, compiled_graph, top_nodes
 from .centrality import betweenness, check_samples, rank_key, simple_graph, ticker
@@ -32,7 +33,7 @@ MODES = ("sequential", "block")
 
 
 @dataclass(frozen=True)
-class Step:
+class Step(Record):
     """The network after one step: who was removed in it, and what is left."""
 
     removed: list[str]
@@ -40,17 +41,12 @@ class Step:
     lcc_size: int
     nodes_left: int
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "removed": self.removed,
-            "lcc_fraction": self.lcc_fraction,
-            "lcc_size": self.lcc_size,
-            "nodes_left": self.nodes_left,
-        }
-
 
 @dataclass(frozen=True)
-class DisruptResult:
+class DisruptResult(Record):
+    """The steps of a simulation and how it ran; `note` (written only when there is one) says
+    why it stopped early or what it left out."""
+
     strategy: str
     mode: str
     block_size: int
@@ -59,18 +55,7 @@ class DisruptResult:
     steps: list[Step] = field(default_factory=list)
     note: str | None = None
 
-    def as_dict(self) -> dict[str, Any]:
-        result: dict[str, Any] = {
-            "strategy": self.strategy,
-            "mode": self.mode,
-            "block_size": self.block_size,
-            "weighted": self.weighted,
-            "intact_lcc": self.intact_lcc,
-            "steps": [s.as_dict() for s in self.steps],
-        }
-        if self.note:
-            result["note"] = self.note
-        return result
+    json_optional: ClassVar[frozenset[str]] = frozenset({"note"})
 
 
 def largest_component(graph: nx.Graph) -> int:

@@ -128,10 +128,10 @@ UPDATE_BY_POST = (
     "SPARQL Update must be sent by POST: a form field update=… or an application/sparql-update body"
 )
 NEEDS_TOKEN = (
-    "SPARQL Update needs the header Authorization: Bearer <token> (the token hilos serve "
+    "SPARQL Update needs the header Authorization: Bearer <token> (the token hilos serve "  # noqa: S105 - a message about the token
     "printed, or HILOS_SERVE_TOKEN)"
 )
-WRONG_TOKEN = "wrong bearer token: SPARQL Update refused"
+WRONG_TOKEN = "wrong bearer token: SPARQL Update refused"  # noqa: S105 - a message
 NOTHING_CHANGED = (
     "the update changed no graph; outside any GRAPH a DELETE reaches only the empty default "
     "graph: name the graph, as in DELETE WHERE { GRAPH ?g { … } }"
