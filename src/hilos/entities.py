@@ -11,10 +11,10 @@ from pyoxigraph import BlankNode, Literal, NamedNode
 
 from . import sparql
 from .display import card_html
-from .evidence import Claim, Node, Source, cited_sources
+from .evidence import Claim, Node, Record, Source, as_dict, cited_sources
 from .namespaces import HILOS, HILOS_NS, RDF_TYPE, RDFS, SKOS, compact, expand
-from .store import Store, solutions
-from .store.indexes import View
+from .store import Store, StoreView, solutions
+from .store.view import Statements
 from .vocab import vocabulary
 
 
@@ -40,9 +40,21 @@ def pick_label(labels: list[Literal], lang: str = "en") -> str | None:
     return sorted(label.value for label in labels)[0]
 
 
+def _language_values(pairs: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
+    return [{"lang": lang, "value": value} for lang, value in pairs]
+
+
 @dataclass(frozen=True)
-class Summary:
+class Summary(Record):
     """What identifies an entity at a glance."""
+
+    json_keys: ClassVar[tuple[str, ...]] = (
+        "id", "label", "labels", "aliases", "types", "sphere", "spheres", "comments",
+    )  # fmt: skip
+    json_values: ClassVar[Mapping[str, Callable[[Any], Any]]] = {
+        "labels": _language_values,
+        "aliases": _language_values,
+    }
 
     id: str
     label: str
@@ -111,24 +123,18 @@ _SUMMARY_PROPERTIES = (
 
 
 def _summary_rows(store: Store, entity: NamedNode) -> list[tuple[Any, Any]]:
-    """(property, value) of an entity's names, types, spheres and notes, as `entity-summary.rq`
-    gives them (property by property); read from the indexes on the embedded store."""
-    if store.remote:
-        rows = solutions(store.query(sparql.load("entity-summary"), bindings={"entity": entity}))
-        return [(row["property"], row["value"]) for row in rows]
+    """(property, value) of an entity's names, types, spheres and notes, property by property
+    (one look-up in the store's view)."""
     by_property: dict[NamedNode, list[Any]] = defaultdict(list)
-    for prop, value in View(store).statements(entity):
+    found = store.view().statements_of([entity], _SUMMARY_PROPERTIES)
+    for prop, value in found.get(entity, ()):
         by_property[prop].append(value)
     return [(prop, value) for prop in _SUMMARY_PROPERTIES for value in by_property.get(prop, ())]
 
 
 def exists(store: Store, iri: str) -> bool:
-    """Whether anything is said about the entity, as subject or object."""
-    if not store.remote:
-        view, entity = View(store), NamedNode(iri)
-        return any(True for _ in view.quads(entity, None, None)) or any(
-            True for _ in view.quads(None, None, entity)
-        )
+    """Whether anything is said about the entity, as subject or object (its value written
+    into the query, where the planner sees it: two index look-ups)."""
     rows = solutions(store.query(sparql.load("entity-exists"), bindings={"entity": NamedNode(iri)}))
     return any(True for _ in rows)
 
@@ -178,8 +184,13 @@ class TieView(Claim):
 
 
 @dataclass(frozen=True)
-class Card:
+class Card(Record):
     """Everything hilos knows of one entity, each tie with its evidence."""
+
+    json_keys: ClassVar[tuple[str, ...]] = ("statements", "ties")
+    json_values: ClassVar[Mapping[str, Callable[[Any], Any]]] = {
+        "statements": lambda pairs: [{"property": p, "value": v} for p, v in pairs],
+    }
 
     summary: Summary
     statements: tuple[tuple[str, str], ...]
@@ -189,20 +200,10 @@ class Card:
         """How a notebook shows it (see `hilos.display`)."""
         return card_html(self)
 
-    def as_dict(self) -> dict[str, object]:
-        s = self.summary
-        return {
-            "id": s.id,
-            "label": s.label,
-            "labels": [{"lang": lang, "value": value} for lang, value in s.labels],
-            "aliases": [{"lang": lang, "value": value} for lang, value in s.aliases],
-            "types": list(s.types),
-            "sphere": s.sphere,
-            "spheres": list(s.spheres),
-            "comments": list(s.comments),
-            "statements": [{"property": p, "value": v} for p, v in self.statements],
-            "ties": [tie.as_dict() for tie in self.ties],
-        }
+    def as_dict(self) -> dict[str, Any]:
+        # One flat object, as `hilos show --format json` has always written it: the summary's
+        # keys, then the card's own; both written by the one writer (`hilos.evidence`).
+        return {**self.summary.as_dict(), **as_dict(self)}
 
 
 def _class_label(store: Store, compact_name: str, lang: str) -> str:
@@ -237,35 +238,29 @@ Row = Mapping[str, Any]
 
 
 def _tie_rows(store: Store, entity: NamedNode) -> tuple[list[Row], list[Row]]:
-    """The solutions of `entity-ties.rq` and `entity-tie-sources.rq` for an entity. On the
-    embedded store they are read from the indexes (tie by tie: a query planned before its
-    entity is bound would scan every tie); on a remote endpoint, by the two queries."""
-    if store.remote:
-        bound = {"entity": entity}
-        return (
-            list(solutions(store.query(sparql.load("entity-ties"), bindings=bound))),
-            list(solutions(store.query(sparql.load("entity-tie-sources"), bindings=bound))),
-        )
-    view = View(store)
+    """The rows an entity's card is made of: one per tie, other end, class and qualifier (with
+    the tie's fields), and one per source of a tie and citation. Read from the store's view
+    (tie by tie: a query planned before its entity is bound would scan every tie), a batch of
+    look-ups at a time."""
+    view = store.view()
     ties: list[Row] = []
-    sources: list[Row] = []
+    described: dict[Any, dict[NamedNode, list[Any]]] = {}
     ends = [
         (HILOS["from"], HILOS.to, Literal("out")),
         (HILOS.to, HILOS["from"], Literal("in")),
     ]
-    seen: set[Any] = set()
     for here, there, direction in ends:
-        for tie in view.subjects(here, entity):
+        found = view.subjects(here, entity)
+        statements = view.statements_of(found)
+        for tie in found:
             values: dict[NamedNode, list[Any]] = defaultdict(list)
-            for prop, value in view.statements(tie):
+            for prop, value in statements.get(tie, ()):
                 values[prop].append(value)
             if HILOS.Tie not in values.get(RDF_TYPE, []):
                 continue  # an earlier version of a claim (hilos:ClaimVersion), not a claim
             ties += _rows_of_tie(tie, values, there, direction)
-            if tie not in seen:
-                seen.add(tie)
-                sources += _source_rows(view, tie, values)
-    return ties, sources
+            described.setdefault(tie, values)
+    return ties, _source_rows(view, described)
 
 
 def _rows_of_tie(
@@ -284,17 +279,21 @@ def _rows_of_tie(
     ]
 
 
-def _source_rows(view: View, tie: Any, values: Mapping[NamedNode, list[Any]]) -> list[Row]:
-    """The rows `entity-tie-sources.rq` gives for a tie: one per source and citation."""
+def _source_rows(view: StoreView, ties: Mapping[Any, Mapping[NamedNode, list[Any]]]) -> list[Row]:
+    """The rows for the ties' sources: one per tie, source and citation."""
+    sources = [
+        source
+        for values in ties.values()
+        for source in values.get(_SOURCE, [])
+        if isinstance(source, NamedNode | BlankNode)
+    ]
+    citations: Statements = view.statements_of(sources, [HILOS.citation])
     rows: list[Row] = []
-    for source in values.get(_SOURCE, []):
-        citations: list[Any] = (
-            view.objects(source, HILOS.citation)
-            if isinstance(source, NamedNode | BlankNode)
-            else []
-        )
-        for citation in citations or [None]:
-            rows.append({"tie": tie, "source": source, "citation": citation})
+    for tie, values in ties.items():
+        for source in values.get(_SOURCE, []):
+            cited: list[Any] = [value for _, value in citations.get(source, ())]
+            for citation in cited or [None]:
+                rows.append({"tie": tie, "source": source, "citation": citation})
     return rows
 
 
@@ -303,6 +302,16 @@ def card(store: Store, iri: str, *, lang: str = "en") -> Card:
     (what `hilos show` prints)."""
     summary = describe(store, iri, lang=lang)
     entity = NamedNode(iri)
+    statements = _card_statements(store, entity, lang)
+    tie_rows, source_rows = _tie_rows(store, entity)
+    reader = _CardTies(store, iri, lang, _sources_by_tie(source_rows))
+    ties = [reader.tie(group) for group in _group_tie_rows(tie_rows).values()]
+    ties.sort(key=_card_order)
+    return Card(summary=summary, statements=statements, ties=tuple(ties))
+
+
+def _card_statements(store: Store, entity: NamedNode, lang: str) -> tuple[tuple[str, str], ...]:
+    """The entity's own statements (property, value), an IRI value said by its label."""
     statements: list[tuple[str, str]] = []
     for row in solutions(
         store.query(sparql.load("entity-statements"), bindings={"entity": entity}, inferred=False)
@@ -314,75 +323,106 @@ def card(store: Store, iri: str, *, lang: str = "en") -> Card:
             else _literal_text(value) or ""
         )
         statements.append((compact(row["property"].value), shown))
+    return tuple(statements)
 
+
+def _sources_by_tie(source_rows: list[Row]) -> dict[str, list[Source]]:
+    """The sources of each tie, each once, in the order the rows give them."""
     sources: dict[str, list[Source]] = defaultdict(list)
-    tie_rows, source_rows = _tie_rows(store, entity)
     for row in source_rows:
         citation = _literal_text(row["citation"]) if row["citation"] else None
         ref = Source(id=row["source"].value, citation=citation or compact(row["source"].value))
         if ref not in sources[row["tie"].value]:
             sources[row["tie"].value].append(ref)
+    return sources
 
-    rows_by_tie: dict[str, list[Any]] = defaultdict(list)
-    classes: dict[str, set[str]] = defaultdict(set)
-    qualifiers: dict[str, set[str]] = defaultdict(set)
+
+@dataclass
+class _TieRows:
+    """The rows of one tie seen one way (a tie to itself is seen both ways): its classes and
+    qualifiers are spread over them."""
+
+    rows: list[Row] = field(default_factory=list)
+    classes: set[str] = field(default_factory=set)
+    qualifiers: set[str] = field(default_factory=set)
+
+
+def _group_tie_rows(tie_rows: list[Row]) -> dict[str, _TieRows]:
+    """The rows of `entity-ties.rq` by tie and direction."""
+    groups: dict[str, _TieRows] = defaultdict(_TieRows)
     for row in tie_rows:
-        key = row["tie"].value + "|" + row["direction"].value
-        rows_by_tie[key].append(row)
-        classes[key].add(row["class"].value)
+        group = groups[row["tie"].value + "|" + row["direction"].value]
+        group.rows.append(row)
+        group.classes.add(row["class"].value)
         if row["qualifier"] is not None:
-            qualifiers[key].add(row["qualifier"].value)
-    vocab = vocabulary()
+            group.qualifiers.add(row["qualifier"].value)
+    return groups
 
-    ties: list[TieView] = []
-    labels: dict[str, Summary] = {}
-    relation_labels: dict[str, str] = {}  # one look-up per tie class, not per tie
-    for key, rows in rows_by_tie.items():
-        row = rows[0]
-        other = row["other"].value
-        if other not in labels:
-            labels[other] = describe(store, other, lang=lang)
-        tie_classes = [c for c in classes[key] if c != HILOS.Tie.value]
-        specific = most_specific(store, set(tie_classes)) or ["hilos:Tie"]
-        if specific[0] not in relation_labels:
-            relation_labels[specific[0]] = _class_label(store, specific[0], lang)
-        status = row["status"]
-        confidence = row["confidence"]
-        market = row["market"]
-        ties.append(
-            TieView(
-                tie=row["tie"].value,
-                relation=specific[0],
-                relation_label=relation_labels[specific[0]],
-                direction=row["direction"].value,
-                from_=iri if row["direction"].value == "out" else other,
-                to=other if row["direction"].value == "out" else iri,
-                other_label=labels[other].label,
-                other_sphere=labels[other].sphere,
-                status=vocabulary().status_name(status.value) if status else None,
-                confidence=float(confidence.value) if confidence else None,
-                start=_literal_text(row["start"]),
-                end=_literal_text(row["end"]),
-                quote=_literal_text(row["quote"]),
-                locator=_literal_text(row["locator"]),
-                market=describe(store, market.value, lang=lang).label if market else None,
-                relation_text=_literal_text(row["relationText"]),
-                sources=tuple(sources.get(row["tie"].value, ())),
-                qualifiers=tuple(q.key for q in vocab.qualifiers if q.iri in qualifiers[key]),
-                period=_literal_text(row["period"]),
-                reason=_literal_text(row["reason"]),
-                modality=(vocab.modality_key(row["modality"].value) or "stated")
-                if row["modality"] is not None
-                else "stated",
-            )
+
+class _CardTies:
+    """Turns the rows of an entity's ties into its card's `TieView`s, looking up each other
+    end and each tie class once (not once per tie)."""
+
+    def __init__(
+        self, store: Store, iri: str, lang: str, sources: Mapping[str, list[Source]]
+    ) -> None:
+        self.store = store
+        self.iri = iri
+        self.lang = lang
+        self.sources = sources
+        self.vocab = vocabulary()
+        self.summaries: dict[str, Summary] = {}
+        self.relation_labels: dict[str, str] = {}
+
+    def other(self, iri: str) -> Summary:
+        if iri not in self.summaries:
+            self.summaries[iri] = describe(self.store, iri, lang=self.lang)
+        return self.summaries[iri]
+
+    def relation(self, classes: set[str]) -> tuple[str, str]:
+        """The most specific class of a tie and its label."""
+        tie_classes = {c for c in classes if c != HILOS.Tie.value}
+        specific = (most_specific(self.store, tie_classes) or ["hilos:Tie"])[0]
+        if specific not in self.relation_labels:
+            self.relation_labels[specific] = _class_label(self.store, specific, self.lang)
+        return specific, self.relation_labels[specific]
+
+    def modality(self, row: Row) -> str:
+        if row["modality"] is None:
+            return "stated"
+        return self.vocab.modality_key(row["modality"].value) or "stated"
+
+    def tie(self, group: _TieRows) -> TieView:
+        row = group.rows[0]
+        other = self.other(row["other"].value)
+        relation, relation_label = self.relation(group.classes)
+        outward = row["direction"].value == "out"
+        status, confidence, market = row["status"], row["confidence"], row["market"]
+        return TieView(
+            tie=row["tie"].value,
+            relation=relation,
+            relation_label=relation_label,
+            direction=row["direction"].value,
+            from_=self.iri if outward else other.id,
+            to=other.id if outward else self.iri,
+            other_label=other.label,
+            other_sphere=other.sphere,
+            status=self.vocab.status_name(status.value) if status else None,
+            confidence=float(confidence.value) if confidence else None,
+            start=_literal_text(row["start"]),
+            end=_literal_text(row["end"]),
+            quote=_literal_text(row["quote"]),
+            locator=_literal_text(row["locator"]),
+            market=describe(self.store, market.value, lang=self.lang).label if market else None,
+            relation_text=_literal_text(row["relationText"]),
+            sources=tuple(self.sources.get(row["tie"].value, ())),
+            qualifiers=tuple(q.key for q in self.vocab.qualifiers if q.iri in group.qualifiers),
+            period=_literal_text(row["period"]),
+            reason=_literal_text(row["reason"]),
+            modality=self.modality(row),
         )
-    ties.sort(
-        key=lambda t: (
-            -vocabulary().rank(t.status),
-            t.relation,
-            t.other_label,
-            t.direction,
-            t.id,
-        )
-    )
-    return Card(summary=summary, statements=tuple(statements), ties=tuple(ties))
+
+
+def _card_order(tie: TieView) -> tuple[object, ...]:
+    """Strongest status first, then by relation, other end, direction and id."""
+    return (-vocabulary().rank(tie.status), tie.relation, tie.other_label, tie.direction, tie.id)

@@ -1,13 +1,13 @@
 """Finding entities by name: labels and aliases in any language, ignoring case and accents;
 and `resolve`, which turns a name, prefixed name or IRI into the one entity it names.
 
-Every name has an accent-free search key, derived when its graph was loaded. On the embedded
-store the keys are read once into an index (one string holding every key, scanned by
-`str.find`), saved beside the store (`hilos.store.cache`) and kept until a graph is loaded, replaced
-or dropped; a search then costs milliseconds on a million entities instead of a scan of the
-store, and the first search of a new process reads the saved index instead of every key. On
-a remote endpoint each search is one SPARQL query, and fuzzy search reads the keys' words once
-per connection, so both stores give the same hits.
+Every name has an accent-free search key, derived when its graph was loaded. The keys are read
+once into an index (one string holding every key, scanned by `str.find`), kept until a graph is
+loaded, replaced or dropped; a search then costs milliseconds on a million entities instead of a
+scan of the store. The embedded store saves the index beside it (`hilos.store.cache`), so the
+first search of a new process reads the saved index instead of every key; on a remote endpoint
+(which keeps nothing saved) the keys are read with one request per connection and state of its
+registry, as every other look-up there.
 """
 
 from __future__ import annotations
@@ -27,13 +27,12 @@ from pyoxigraph import Literal, NamedNode
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from . import sparql
 from .entities import describe, exists
 from .errors import AmbiguousEntity, UnknownEntity
 from .errors import message as _
 from .evidence import Record
 from .namespaces import HILOS, OWL, RDF_TYPE, SKOS, expand
-from .store import Store, cache, indexes, solutions
+from .store import Store, cache, indexes
 from .text import normalise
 
 _VOCABULARY = (
@@ -154,8 +153,7 @@ def search(
             best[entity] = (score, key, ())
     if fuzzy and len(best) < limit:
         exact = set(best)
-        words = _remote_words(store) if store.remote else _index(store)
-        for entity, (score, key, corrected) in _fuzzy(words, query).items():
+        for entity, (score, key, corrected) in _fuzzy(_index(store), query).items():
             if entity not in exact and score > best.get(entity, (0.0, "", ()))[0]:
                 best[entity] = (score, key, corrected)
     ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
@@ -188,36 +186,6 @@ class _Words(Protocol):
     def words_of_length(self, length: int) -> list[str]: ...
 
     def find(self, needle: str) -> Iterable[tuple[str, str]]: ...
-
-
-class _RemoteWords:
-    """The words of a remote store's search keys, read in one query; look-ups go to the
-    endpoint as a search does, so a remote store's fuzzy hits are the embedded store's."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        by_length: dict[int, set[str]] = {}
-        for row in solutions(store.query(sparql.load("search-keys"))):
-            for word in row["key"].value.split():
-                by_length.setdefault(len(word), set()).add(word)
-        self._words = {length: sorted(words) for length, words in by_length.items()}
-
-    def words_of_length(self, length: int) -> list[str]:
-        return self._words.get(length, [])
-
-    def find(self, needle: str) -> Iterable[tuple[str, str]]:
-        return candidates(self.store, needle)
-
-
-_REMOTE_WORDS: weakref.WeakKeyDictionary[Store, _RemoteWords] = weakref.WeakKeyDictionary()
-
-
-def _remote_words(store: Store) -> _RemoteWords:
-    with _LOCK:
-        words = _REMOTE_WORDS.get(store)
-        if words is None:
-            words = _REMOTE_WORDS[store] = _RemoteWords(store)
-        return words
 
 
 def _fuzzy(index: _Words, query: str) -> dict[str, tuple[float, str, tuple[tuple[str, str], ...]]]:
@@ -264,27 +232,22 @@ def _fuzzy(index: _Words, query: str) -> dict[str, tuple[float, str, tuple[tuple
 
 def candidates(store: Store, needle: str) -> Iterator[tuple[str, str]]:
     """(entity IRI, search key) for every key containing `needle` (a normalised word)."""
-    if store.remote:
-        rows = solutions(store.query(sparql.load("search"), bindings={"needle": Literal(needle)}))
-        for row in rows:
-            entity, key = row["entity"], row["key"]
-            if isinstance(entity, NamedNode):
-                yield entity.value, key.value
-        return
     yield from _index(store).find(needle)
 
 
 def exact_matches(store: Store, key: str) -> list[str]:
     """The entities with a name whose search key is exactly `key` (an index look-up)."""
-    if store.remote:
-        return sorted({entity for entity, found in candidates(store, key) if found == key})
-    view = indexes.View(store)
+    view = store.view()
     vocabulary = set(_VOCABULARY)
-    found = []
-    for entity in view.subjects(HILOS.searchKey, Literal(key)):
-        if isinstance(entity, NamedNode) and not vocabulary & set(view.objects(entity, RDF_TYPE)):
-            found.append(entity.value)
-    return sorted(set(found))
+    named = [e for e in view.subjects(HILOS.searchKey, Literal(key)) if isinstance(e, NamedNode)]
+    types = view.statements_of(named, [RDF_TYPE])
+    return sorted(
+        {
+            entity.value
+            for entity in named
+            if not vocabulary & {obj for _, obj in types.get(entity, ())}
+        }
+    )
 
 
 class _Index:
@@ -310,7 +273,7 @@ class _Index:
 
     @classmethod
     def build(cls, store: Store) -> _Index:
-        view = indexes.View(store)
+        view = store.view()
         vocabulary = {subject for cls in _VOCABULARY for subject, _ in view.pairs(RDF_TYPE, cls)}
         numbers: dict[str, int] = {}
         entities: list[str] = []

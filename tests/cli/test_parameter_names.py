@@ -295,12 +295,6 @@ ALLOWED = {
         "a whole command to run, not a parameter of the core",
     ("store/remote.py", "(hilos serve --allow-update)"):
         "a whole command to run, not a parameter of the core",
-    ("store/loading.py", "name it (hilos load --rdf-format"):
-        "a whole command to run, not a parameter of the core",
-    ("store/loading.py", "or load with --replace"):
-        "the store's messages are reworded with the store's own change (issue 17)",
-    ("store/remote.py", "(hilos serve does not): --graph "):
-        "the store's messages are reworded with the store's own change (issue 17)",
 }  # fmt: skip
 
 

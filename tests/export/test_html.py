@@ -29,6 +29,7 @@ from hilos.export.layout import layout
 from hilos.network.centrality import centrality
 from hilos.network.paths import find_paths
 from hilos.network.projection import Filters, project
+from hilos.search import resolve
 from hilos.store import Store
 from support import page_json
 
@@ -588,7 +589,9 @@ def test_reading_whole_properties_gives_the_same_page_as_looking_up_each_tie(
     assert any(looked_up["nodes"]["aliases"]) and any(looked_up["nodes"]["notes"])
 
 
-def test_focus_on_an_entity_merged_into_another_shows_that_one(hilos, tmp_path: Path) -> None:
+def test_focus_on_an_entity_merged_into_another_shows_that_one(
+    hilos, store_path: Path, tmp_path: Path
+) -> None:
     """An entity an identity claim merged into Guerreros Unidos: the page centres on Guerreros
     Unidos and says so in its title (it failed with "not in the network" before)."""
     assert (
@@ -610,3 +613,11 @@ def test_focus_on_an_entity_merged_into_another_shows_that_one(hilos, tmp_path: 
     assert note in " ".join(both.stderr.split())
     plain = hilos("export", "html", str(out), "--focus", "Guerreros Unidos")
     assert "is taken as" not in plain.stderr
+    # and the page's panel says it, naming the entity asked for (the page's data, in Spanish)
+    with Store.open(store_path) as store:
+        asked = resolve(store, "Cartel Nuevo X")
+        data = html_export.page_data(store, Filters(), focus="Cartel Nuevo X", lang="es")
+    (merged,) = data["meta"]["merged"]
+    assert merged["asked"] == asked and merged["label"] == "Cartel Nuevo X"
+    assert merged["shown"] == GU
+    assert data["meta"]["focus"]["node"] == merged["node"]

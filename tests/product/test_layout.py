@@ -50,6 +50,7 @@ TESTED_ELSEWHERE: dict[str, str] = {
     "network.communities": "network/test_network_analysis.py: against networkx's definitions",
     "network.disrupt": "network/test_network_analysis.py: against networkx's definitions",
     "network.projection": "network/test_context.py: the projection of graphs and their context",
+    "network.projecting": "network/test_context.py: the projection (network.projection's names)",
     "network.ranking": "network/test_arrays.py: the ranking on arrays against networkx",
     "network.region": "server/test_explorer.py: the ego network the explorer draws (no direct "
     "test yet: issue 19)",
@@ -57,6 +58,10 @@ TESTED_ELSEWHERE: dict[str, str] = {
     "server.explorer.api": "server/test_explorer.py: the explorer's JSON API over HTTP",
     "sparql.lexer": "core/test_executor.py: queries classified before they reach the engine",
     "store.backend": "store/test_store_package.py: no module asks which kind of store it holds",
+    "store.database": "store/test_store_package.py: the bottom of the store's modules, no loop",
+    "store.remote_view": "store/test_remote.py: the view answers alike on both backends",
+    "store.values": "store/test_remote.py: bound values written into the query's text",
+    "store.view": "store/test_remote.py: the view answers alike on both backends",
     "store.indexes": "store/test_embedded.py: the indexes beside the embedded store",
     "store.loading": "store/test_embedded.py: loading all or nothing",
     "store.registry": "store/test_embedded.py: named graphs and their registry",

@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -61,12 +62,19 @@ class Served:
     store: Path
     process: subprocess.Popen[str]
     base: str
+    said: list[str]
+    """What the server wrote on stderr after it started (read as it comes: a server whose log
+    nobody reads stops answering once the pipe is full, as any process would)."""
+    reader: threading.Thread
 
     def stop(self, how: int = signal.SIGINT) -> str:
         if self.process.poll() is None:
             self.process.send_signal(how)
-        _, rest = self.process.communicate(timeout=60)
-        return rest
+        self.process.wait(timeout=60)
+        self.reader.join(timeout=60)
+        if self.process.stderr is not None:
+            self.process.stderr.close()
+        return "".join(self.said)
 
 
 def serve(store: Path, *extra: str) -> Served:
@@ -86,12 +94,15 @@ def serve(store: Path, *extra: str) -> Served:
         if found := re.search(r"Explorer at (http://127\.0\.0\.1:\d+)/", line):
             base = found.group(1)
             break
+    said: list[str] = []
+    reader = threading.Thread(target=lambda: said.extend(process.stderr or ()), daemon=True)
+    reader.start()
     # the note is left just before the server starts answering
     for _ in range(200):
         if note_path(store).exists():
             break
         time.sleep(0.05)
-    return Served(store, process, base)
+    return Served(store, process, base, said, reader)
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ reason, which `pytest -ra` prints.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import socket
@@ -22,6 +23,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from pyoxigraph import BlankNode, NamedNode
 
 from hilos.cli.app import cli
 from hilos.errors import BadInput, QueryError
@@ -29,7 +31,13 @@ from hilos.search import search
 from hilos.server.http import make_server
 from hilos.sparql import library as queries
 from hilos.store import Store
-from hilos.store.remote import RemoteDatabase, _with_values
+from hilos.store.remote import RemoteDatabase
+from hilos.store.remote_view import RemoteView
+from hilos.store.values import with_values as _with_values
+
+RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDFS_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+HILOS_FROM = NamedNode("https://w3id.org/hilos/ontology#from")
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -149,6 +157,53 @@ def test_fuzzy_search_through_an_endpoint_matches_the_embedded_store(
             (hit.id, hit.fuzzy, [{"typed": t, "read": r} for t, r in hit.corrected])
             for hit in embedded
         ]
+
+
+def _comparable(pairs: Any) -> set[tuple[str, ...]]:
+    """Statements as text, leaving out blank nodes (an endpoint labels them afresh)."""
+    return {
+        tuple(str(term) for term in pair)
+        for pair in pairs
+        if not any(isinstance(term, BlankNode) for term in pair)
+    }
+
+
+@pytest.mark.parametrize("registry", [True, False], ids=["its graphs", "its dataset"])
+def test_a_remote_view_answers_as_the_embedded_view(
+    hilos_server: tuple[str, Path],
+    memory_store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+    registry: bool,
+) -> None:
+    """Each look-up of the store's view, on an endpoint (reading the graphs its registry lists,
+    or, as on an endpoint without one, the server's default dataset) and on the embedded store
+    holding the same data; batches of two, so that several requests make up one answer."""
+    monkeypatch.setattr("hilos.store.remote_view.BATCH", 2)
+    url, _ = hilos_server
+    connected = Store.connect(url)
+    remote = connected.view() if registry else RemoteView(connected.backend, ())
+    local = memory_store.view()
+    assert bool(remote.graphs) == registry
+    ids = ("zetas", "jose-luis-abarca", "guerreros-unidos", "iguala-municipal-police", "nobody")
+    entities = [NamedNode(f"https://w3id.org/hilos/id/{name}") for name in ids]
+    for predicates in (None, [RDFS_LABEL, RDF_TYPE]):
+        got, expected = (v.statements_of(entities, predicates) for v in (remote, local))
+        assert set(got) == set(expected) == set(entities[:4])
+        for entity in expected:
+            assert _comparable(got[entity]) == _comparable(expected[entity])
+    ties = [v.subjects_of(HILOS_FROM, entities) for v in (remote, local)]
+    assert {k: set(s) for k, s in ties[0].items()} == {k: set(s) for k, s in ties[1].items()}
+    assert ties[1]
+    zetas = entities[0]
+    assert set(remote.objects(zetas, RDF_TYPE)) == set(local.objects(zetas, RDF_TYPE))
+    assert set(remote.subjects(HILOS_FROM, zetas)) == set(local.subjects(HILOS_FROM, zetas))
+    quads = [
+        {(q.subject, q.predicate, q.object) for q in v.quads(zetas, None, None)}
+        for v in (remote, local)
+    ]
+    assert _comparable(quads[0]) == _comparable(quads[1]) and quads[1]
+    labels = [set(v.pairs(RDFS_LABEL)) for v in (remote, local)]
+    assert labels[0] == labels[1] and labels[1]
 
 
 def test_writing_to_a_read_only_endpoint_is_refused_cleanly(
@@ -327,13 +382,82 @@ def test_anonymous_reading_on_the_public_url(loaded: Virtuoso, embedded: str) ->
     assert remote == local
 
 
-# Virtuoso 7.2 evaluates property paths wrongly after several joins (rows go missing) and
-# mangles non-ASCII text inside CONCAT over joined labels: these queries are shown to differ
-# so that a fixed server turns the test red and the marker can go.
-# Where Virtuoso 7.2 answers otherwise, and why (the tests show it: strict xfail).
+# ------------------------------------------------- one code path, two backends, same answers
+
+
+def _projection_facts(projection: Any) -> tuple[Any, Any]:
+    """A projection's nodes and ties with every attribute, as comparable values."""
+    graph = projection.graph
+    nodes = {
+        node: unordered(json.loads(json.dumps(data, default=list)))
+        for node, data in graph.nodes(data=True)
+    }
+    ties = {
+        (u, v, key): unordered(json.loads(json.dumps(data, default=list)))
+        for u, v, key, data in graph.edges(keys=True, data=True)
+    }
+    return nodes, ties
+
+
+def _answers(store: Store) -> dict[str, Any]:
+    """What the analyses read through the store's view, on one backend."""
+    from hilos.entities import card
+    from hilos.export.html import page_data
+    from hilos.network.paths import find_paths_in_store
+    from hilos.network.projection import Filters, project
+    from hilos.search import resolve
+
+    abarca = resolve(store, "José Luis Abarca")
+    guerreros = resolve(store, "Guerreros Unidos")
+    hits = {
+        typed: [dataclasses.asdict(hit) for hit in search(store, typed)]
+        for typed in ("guerreros", "Abarka", "cheran ronda", "zetas")
+    }
+    only_report = Filters(graphs=("report/iguala",))
+    return {
+        "search": unordered(json.loads(json.dumps(hits))),
+        "card": unordered(card(store, abarca).as_dict()),
+        "paths": [p.as_dict() for p in find_paths_in_store(store, Filters(), abarca, guerreros)],
+        "projection": _projection_facts(project(store, Filters())),
+        "with context": _projection_facts(project(store, only_report)),
+        "page": unordered(
+            _page_without_its_stamp(page_data(store, Filters(), focus=abarca, hops=2))
+        ),
+    }
+
+
+def _page_without_its_stamp(data: dict[str, Any]) -> dict[str, Any]:
+    """The page's data but the digest of the statements it was made from (an endpoint names
+    the blank nodes of a load, so the same data hashes otherwise there)."""
+    from hilos.export.html import page_rows
+
+    rows = page_rows(data)
+    rows["meta"] = {key: value for key, value in rows["meta"].items() if key != "snapshot"}
+    return rows
+
+
+def test_the_view_answers_alike_on_both_backends(loaded: Virtuoso, embedded: str) -> None:
+    """The same data loaded in the embedded store and in Virtuoso: search hits, a card, paths,
+    projections (nodes, ties, attributes; with another graph as context) and the page's data
+    come out the same, though the embedded store reads its indexes and the endpoint answers
+    SPARQL look-ups."""
+    remote = Store.connect(loaded.read_url)
+    with Store.open(embedded) as local:
+        expected = _answers(local)
+    got = _answers(remote)
+    assert got["projection"][1], "an empty network proves nothing"
+    assert got["with context"][0] and got["paths"] and got["card"]
+    for part, answer in expected.items():
+        assert got[part] == answer, part
+
+
+# Virtuoso 7.2 evaluates a zero-or-more property path after several joins wrongly in some runs
+# (rows go missing, some or all; the same server and data answer rightly in others) and mangles
+# non-ASCII text inside CONCAT over joined labels. Where it answers otherwise, and why: rows
+# missing from these are an expected failure, a row the right answer lacks fails the test.
 _VIRTUOSO_BUGS = {
-    "actors-by-sphere-in-place": "Virtuoso 7.2 property-path bug",
-    "groups-in-place": "Virtuoso 7.2 property-path bug",
+    "actors-by-sphere-in-place": "Virtuoso 7.2 loses rows of geo:sfWithin* in some runs",
+    "groups-in-place": "Virtuoso 7.2 loses rows of geo:sfWithin* in some runs",
 }
 # Virtuoso 7.2 turns a non-ASCII character of the query text into ? (the arrow of a chain's
 # text, even written \u2192): those rows are compared with it read as ?, so that a row lost or
@@ -371,9 +495,7 @@ def _rows(store: Store, name: str) -> list[tuple[tuple[str, str], ...]]:
     [
         pytest.param(
             q.name,
-            marks=pytest.mark.xfail(strict=True, reason=_VIRTUOSO_BUGS[q.name])
-            if q.name in _VIRTUOSO_BUGS
-            else pytest.mark.skip(reason=_ENDS_THE_SERVER[q.name])
+            marks=pytest.mark.skip(reason=_ENDS_THE_SERVER[q.name])
             if q.name in _ENDS_THE_SERVER
             else (),
         )
@@ -391,6 +513,11 @@ def test_every_library_query_gives_the_embedded_answer(
         local.close()
     assert expected, f"{name} answers nothing on the curated graph"
     got = _rows(remote, name)
+    if name in _VIRTUOSO_BUGS and got != expected:
+        # the bug's known form: rows missing (some or all, in some runs of the same server
+        # and data, not others); a row that is not in the right answer still fails
+        assert set(got) < set(expected), "rows the embedded store does not give"
+        pytest.xfail(_VIRTUOSO_BUGS[name])
     if name in _MANGLED_IN_QUERY_TEXT:
         mangled = _MANGLED_IN_QUERY_TEXT[name]
         assert got != expected, f"Virtuoso keeps {mangled} now: read it as it is"

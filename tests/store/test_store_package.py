@@ -4,11 +4,12 @@ way in for statements (`Store.load_statements`), all or nothing and equal to loa
 from __future__ import annotations
 
 import ast
-import re
+import itertools
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import grimp
 import pyoxigraph as ox
 import pytest
 import rdflib
@@ -40,12 +41,11 @@ BASICS = {
     "hilos.xmlsafety",
 }
 
-# Modules that read the database themselves: none may ask whether the store is remote.
-NO_REMOTE_BRANCH = ["claims.py", "store/cache.py", "store/indexes.py", "entities.py", "search.py"]
-NOT_YET = {
-    "entities.py": "entity cards read the indexes on the embedded store, queries remotely",
-    "search.py": "search reads its saved index on the embedded store, a query remotely",
-}
+# Every module outside the store: none may ask which kind of store it holds (the store's view
+# and queries answer alike on both backends; `Store.endpoint` says where a store lives).
+OUTSIDE_THE_STORE = sorted(
+    path for path in PACKAGE.rglob("*.py") if STORE_PACKAGE not in path.parents
+)
 
 TIE = """\
 @prefix hilos: <https://w3id.org/hilos/ontology#> .
@@ -128,23 +128,59 @@ def test_the_old_modules_are_gone() -> None:
         assert not (PACKAGE / old).exists(), f"{old} was left behind beside the package"
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=NOT_YET[name]))
-        if name in NOT_YET
-        else name
-        for name in NO_REMOTE_BRANCH
-    ],
-)
-def test_no_module_asks_whether_the_store_is_remote(name: str) -> None:
-    text = (PACKAGE / name).read_text(encoding="utf-8")
-    branches = [
-        f"{name}:{number}: {line.strip()}"
-        for number, line in enumerate(text.splitlines(), 1)
-        if re.search(r"\.remote\b(?!\w)|RemoteDatabase|RemoteBackend", line)
+def asks_which_store(source: str) -> list[int]:
+    """The lines of a module that read an attribute `remote` or name a backend's class."""
+    return sorted(
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if (isinstance(node, ast.Attribute) and node.attr == "remote")
+        or (isinstance(node, ast.Name | ast.alias) and _backend_class(node))
+    )
+
+
+def _backend_class(node: ast.Name | ast.alias) -> bool:
+    name = node.id if isinstance(node, ast.Name) else node.name
+    return name.split(".")[-1] in {"RemoteDatabase", "RemoteBackend", "EmbeddedBackend"}
+
+
+@pytest.mark.parametrize("path", OUTSIDE_THE_STORE, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_no_module_outside_the_store_asks_which_store_it_holds(path: Path) -> None:
+    lines = asks_which_store(path.read_text(encoding="utf-8"))
+    assert not lines, f"{path.relative_to(PACKAGE)} asks which store it holds at lines {lines}"
+
+
+def test_the_check_sees_a_branch_on_the_backend() -> None:
+    """The check above can fail: a branch on `store.remote` and an import of a backend's class
+    are found; `store.endpoint` (where a store lives, shown by the CLI) is not."""
+    source = (
+        "from hilos.store.remote import RemoteBackend\n"
+        "def rows(store):\n"
+        "    if store.remote:\n"
+        "        return []\n"
+        "    return store.endpoint\n"
+    )
+    assert asks_which_store(source) == [1, 3]
+
+
+# ------------------------------------------------------------------------ import loops
+
+
+def _cycles(package: str) -> list[tuple[str, str]]:
+    """The pairs of modules of a package that import each other, directly or through others
+    (imports inside functions and under `TYPE_CHECKING` count)."""
+    graph = grimp.build_graph("hilos", include_external_packages=False)
+    modules = sorted(m for m in graph.modules if m == package or m.startswith(package + "."))
+    return [
+        (a, b)
+        for a, b in itertools.combinations(modules, 2)
+        if graph.find_shortest_chain(importer=a, imported=b)
+        and graph.find_shortest_chain(importer=b, imported=a)
     ]
-    assert not branches, "\n".join(branches)
+
+
+@pytest.mark.parametrize("package", ["hilos.store", "hilos.network"])
+def test_the_modules_of_a_package_import_each_other_in_no_loop(package: str) -> None:
+    assert _cycles(package) == []
 
 
 # --------------------------------------------------------------------- load_statements

@@ -83,7 +83,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode
 
 from .. import sparql
 from ..atomicfile import atomic_output
-from ..entities import pick_label
+from ..entities import describe, pick_label
 from ..errors import BadInput, NotFound, message
 from ..i18n import catalogue, choose, tr
 from ..namespaces import HILOS, HILOS_NS, RDFS, SKOS, compact, expand
@@ -98,7 +98,7 @@ from ..network.projection import (
 )
 from ..render import decoded
 from ..search import resolve
-from ..store import Store, cache, indexes, solutions
+from ..store import Store, StoreView, cache, indexes, solutions
 from ..vocab import CONTEXT_KINDS, vocabulary
 from . import snapshot_hash
 from .layout import Footprint, layout_ties, place_around
@@ -107,14 +107,24 @@ from .words import context_plural
 PHYSICS_THRESHOLD = 1_000
 """Above this many nodes the page keeps physics off and draws the Python layout as it is."""
 
-SPHERES = (
-    ("state", "#2166ac"),
-    ("criminal", "#b2182b"),
-    ("community", "#1b9e77"),
-    ("civil", "#e6ab02"),
-    ("none", "#9e9e9e"),
+
+def _shared(name: str) -> str:
+    """A helper script or style sheet the page shares with the explorer (`hilos/webshared/`)."""
+    return files("hilos").joinpath("webshared", name).read_text(encoding="utf-8")
+
+
+def _palette(kind: str) -> dict[str, str]:
+    """The colours the page and the explorer share, as `hilos/webshared/common.css` declares
+    them (`--sphere-state: #2166ac;`): read from there, so there is one place to change one."""
+    return dict(re.findall(rf"--{kind}-([a-z]+):\s*(#[0-9a-fA-F]{{6}})\s*;", _shared("common.css")))
+
+
+_SPHERE_COLOURS = _palette("sphere")
+SPHERES = tuple(
+    (key, _SPHERE_COLOURS[key]) for key in ("state", "criminal", "community", "civil", "none")
 )
-"""Sphere key and fill colour (colour-blind-safe hues); the label is the ontology's."""
+"""Sphere key and fill colour (colour-blind-safe hues, from the shared style sheet); the label
+is the ontology's."""
 
 KINDS = (
     ("person", "Person", "dot"),
@@ -147,7 +157,7 @@ STATUSES = (
     ("reported", [14, 4], None, None),
     ("alleged", [5, 5], None, None),
     ("disputed", [1.5, 4], None, "?"),
-    ("refuted", [8, 4, 1.5, 4], "#bdbdbd", "×"),
+    ("refuted", [8, 4, 1.5, 4], _palette("status")["refuted"], "×"),
     ("none", [1.5, 9], None, None),
 )
 """Status key, dash pattern (None: solid), colour (None: the family's) and marker; each status
@@ -636,7 +646,10 @@ def _meta(
         "focus": focus_row,
         "path": path_row,
         "chains": chain_rows or None,
-        "merged": [{"asked": a, "shown": b, "node": index[b]} for a, b in selection.merged],
+        "merged": [
+            {"asked": a, "label": describe(store, a, lang=lang).label, "shown": b, "node": index[b]}
+            for a, b in selection.merged
+        ],
         "size_by": size_by,
         "size_by_label": _measure_label(size_by, lang) if size_by else None,
         "physics": shown.nodes <= PHYSICS_THRESHOLD,
@@ -1044,7 +1057,7 @@ property is read whole from the store's indexes."""
 def _names(store: Store, lang: str, wanted: set[str] | None = None) -> _Names:
     """Labels, aliases and notes of the entities `wanted` (everything in the store if None)."""
     found = _Names(defaultdict(list), defaultdict(list), defaultdict(list))
-    if store.remote or wanted is None:
+    if wanted is None:
         for row in solutions(store.query(sparql.load("entity-texts"))):
             entity, prop, value = row["entity"], row["property"].value, row["value"]
             if isinstance(entity, NamedNode) and isinstance(value, Literal):
@@ -1063,35 +1076,32 @@ def _names(store: Store, lang: str, wanted: set[str] | None = None) -> _Names:
 def _values(
     store: Store, subjects: set[str], properties: Sequence[NamedNode]
 ) -> dict[str, dict[str, list[_Text]]]:
-    """The values of some properties of some subjects (IRIs, or blank node ids), looked up one
-    subject at a time for a few, read property by property for many."""
-    view = indexes.View(store)
+    """The values of some properties of some subjects (IRIs, or blank node ids), looked up (in
+    batches) for a few, read property by property for many."""
+    view = store.view()
     if len(subjects) <= _LOOKUPS:
         return _values_by_subject(view, subjects, properties)
     return _values_by_property(store, view, subjects, properties)
 
 
 def _values_by_subject(
-    view: indexes.View, subjects: set[str], properties: Sequence[NamedNode]
+    view: StoreView, subjects: set[str], properties: Sequence[NamedNode]
 ) -> dict[str, dict[str, list[_Text]]]:
-    """`_values` for a few subjects: each subject's statements looked up."""
-    found: dict[str, dict[str, list[_Text]]] = {}
-    wanted = set(properties)
+    """`_values` for a few subjects: their statements looked up, a batch at a time."""
+    nodes: dict[NamedNode | BlankNode, str] = {}
     for subject in subjects:
-        try:
-            node: NamedNode | BlankNode = (
-                NamedNode(subject) if ":" in subject else BlankNode(subject)
-            )
-        except ValueError:
-            continue
-        for prop, term in view.statements(node):
-            if prop in wanted:
-                found.setdefault(subject, {}).setdefault(prop.value, []).append(_text(term))
+        with contextlib.suppress(ValueError):
+            nodes[NamedNode(subject) if ":" in subject else BlankNode(subject)] = subject
+    found: dict[str, dict[str, list[_Text]]] = {}
+    for node, pairs in view.statements_of(nodes, properties).items():
+        those = found.setdefault(nodes[node], {})
+        for prop, term in pairs:
+            those.setdefault(prop.value, []).append(_text(term))
     return found
 
 
 def _values_by_property(
-    store: Store, view: indexes.View, subjects: set[str], properties: Sequence[NamedNode]
+    store: Store, view: StoreView, subjects: set[str], properties: Sequence[NamedNode]
 ) -> dict[str, dict[str, list[_Text]]]:
     """`_values` for many subjects: every statement of each property read, those of other
     subjects skipped."""
@@ -1117,9 +1127,7 @@ def _values_by_property(
     return found
 
 
-def _predicate_pairs(
-    store: Store, view: indexes.View, prop: NamedNode
-) -> tuple[list[str], list[str]]:
+def _predicate_pairs(store: Store, view: StoreView, prop: NamedNode) -> tuple[list[str], list[str]]:
     """The subjects and objects (TSV terms) of every statement of a predicate in the store,
     read once per state of the store and saved beside it (`hilos.store.cache`)."""
     saved = cache.load(store, "page-pairs", prop.value)
@@ -1200,54 +1208,11 @@ def _qualifier_labels(iris: list[str], lang: str) -> list[str]:
     return known + sorted(compact(i) for i in iris if vocab.qualifier_key(i) is None)
 
 
-def _add(values: list[Any], value: Any) -> None:
-    if value is not None and value not in values:
-        values.append(value)
-
-
 def _evidence(store: Store, ties: set[str]) -> dict[str, _TieEvidence]:
     """Sources, quotes, locators, markets, wording and notes of the ties, over the whole store
-    (sources and their citations may live in other graphs than the ties)."""
-    if not store.remote:
-        return _local_evidence(store, ties)
-    found: dict[str, _TieEvidence] = defaultdict(_TieEvidence)
-    for row in solutions(store.query(sparql.load("tie-evidence"))):
-        tie = row["tie"].value
-        if tie in ties:
-            quote, locator = row["quote"], row["locator"]
-            _add_evidence(
-                found[tie],
-                [_text(row["source"])],
-                [_text(quote)] if quote is not None else [],
-                [_text(locator)] if locator is not None else [],
-            )
-    for row in solutions(store.query(sparql.load("tie-details"))):
-        tie = row["tie"].value
-        if tie in ties:
-            _add_detail(found[tie], row["property"].value, _text(row["value"]))
-    for evidence in found.values():
-        evidence.sources.sort(key=lambda s: (s.endswith("/report"), s))
-    return found
-
-
-def _add_detail(evidence: _TieEvidence, prop: str, value: _Text) -> None:
-    """One market, qualifier, period, wording or note of a tie, in the list it belongs to."""
-    if prop.endswith("#market"):
-        _add(evidence.markets, value.value)
-    elif prop.endswith("#qualifier"):
-        _add(evidence.qualifiers, value.value)
-    elif prop.endswith("#period"):
-        _add(evidence.periods, value.value)
-    elif prop.endswith("#relationText"):
-        _add(evidence.texts, value.value)
-    elif value.literal:
-        _add(evidence.notes, value)
-
-
-def _local_evidence(store: Store, ties: set[str]) -> dict[str, _TieEvidence]:
-    """`_evidence` from the embedded store: each property read for every tie at once, each
-    tie's values without repeats in the order read (the ties come from the projection: each
-    has its hilos:from)."""
+    (sources and their citations may live in other graphs than the ties): each property read
+    for every tie at once, each tie's values without repeats in the order read (the ties come
+    from the projection: each has its hilos:from)."""
     values = _by_property(store, ties, _EVIDENCE_PROPERTIES)
     found: dict[str, _TieEvidence] = defaultdict(_TieEvidence)
     quotes, locators = values[HILOS.quote.value], values[HILOS.locator.value]
@@ -1286,7 +1251,7 @@ def _by_property(
             for name, values in per_property.items():
                 found[name][subject] = values
         return found
-    view = indexes.View(store)
+    view = store.view()
     decoded: dict[str, _Text] = {}  # (a term used again is read once)
     tokens = {f"<{s}>": s for s in subjects}  # (each subject as the TSV writes an IRI…
     tokens.update((f"_:{s}", s) for s in subjects)  # …or a blank node)
@@ -1319,36 +1284,15 @@ _DETAIL_FIELDS = (
 """The details of a tie kept as the values' text, and the field of `_TieEvidence` for each."""
 
 
-def _add_evidence(
-    evidence: _TieEvidence,
-    sources: Iterable[_Text],
-    quotes: Iterable[_Text],
-    locators: Iterable[_Text],
-) -> None:
-    """A tie's sources, with its quotes and locators (kept only for a tie with a source)."""
-    for source in sources:
-        _add(evidence.sources, source.value)
-    for quote in quotes:
-        _add(evidence.quotes, quote.value)
-    for locator in locators:
-        _add(evidence.locators, locator.value)
-
-
 def _citations(store: Store, sources: list[str]) -> dict[str, str]:
     """The short citation of each source that has one."""
     wanted = set(sources)
     citations: dict[str, str] = {}
-    if store.remote:
-        rows = (
-            (row["source"].value, row["citation"].value)
-            for row in solutions(store.query(sparql.load("source-citations")))
-        )
-    else:
-        rows = (
-            (source, value.value)
-            for source, values in _values(store, wanted, (HILOS.citation,)).items()
-            for value in values.get(HILOS.citation.value, ())
-        )
+    rows = (
+        (source, value.value)
+        for source, values in _values(store, wanted, (HILOS.citation,)).items()
+        for value in values.get(HILOS.citation.value, ())
+    )
     for source, citation in rows:
         if source in wanted and source not in citations:
             citations[source] = citation
@@ -1701,11 +1645,6 @@ def _inline_script(text: str, name: str) -> str:
 
 def _asset(name: str) -> str:
     return (_HERE / name).read_text(encoding="utf-8")
-
-
-def _shared(name: str) -> str:
-    """A helper script or style sheet the page shares with the explorer (`hilos/webshared/`)."""
-    return files("hilos").joinpath("webshared", name).read_text(encoding="utf-8")
 
 
 def _csp_hash(script: str) -> str:

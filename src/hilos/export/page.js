@@ -420,6 +420,13 @@
         meta.focus.directed ? " " + t("(following ties in their direction only).") : "."
       ]));
     }
+    (meta.merged || []).forEach(function (m) {
+      // an entity asked for (the focus, a path's end) shown as the one an identity claim merged it into
+      panel.appendChild(el("p", {}, [
+        t("{asked} is taken as", { asked: m.label }) + " ", nodeLink(m.node),
+        ": " + t("an identity claim says they are one entity.")
+      ]));
+    });
     if (meta.path) {
       var box = el("div", { cls: "path-note" });
       box.appendChild(el("h3", { text: t("Best evidence path") }));
@@ -830,7 +837,7 @@
   style.kinds.forEach(function (k) {
     var present = nodesData.some(function (n) { return n.kind === k.key; });
     if (!present) return;
-    controls.appendChild(el("div", { cls: "row" }, [shapeIcon(k.shape, "#9e9e9e", "#555555"), k.label]));
+    controls.appendChild(el("div", { cls: "row" }, [shapeIcon(k.shape, sphereColour("none"), "#555555"), k.label]));
   });
 
   controls.appendChild(el("h2", { text: t("Status of ties") }));

@@ -15,22 +15,15 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from pyoxigraph import NamedNode
+from pyoxigraph import NamedNode, Variable
 
+from .. import sparql
 from ..namespaces import compact
 from ..store import ONTOLOGY_GRAPH_NAME, Store, solutions
+from ..store.values import with_rows
 
 _BATCH = 200
-
-# Filled with a batch of node IRIs (VALUES): built from data, so it stays here, not in a .rq file.
-_DESCRIBED = """
-SELECT DISTINCT ?node ?g ?typed WHERE {
-  VALUES ?node { %s }
-  { GRAPH ?g { ?node a ?type } BIND(true AS ?typed) }
-  UNION
-  { GRAPH ?g { ?node rdfs:label ?label } BIND(false AS ?typed) }
-}
-"""
+_NODE = Variable("node")
 
 
 def outside_descriptions(
@@ -49,8 +42,9 @@ def outside_descriptions(
     typed_here: set[str] = set()
     elsewhere: dict[str, set[str]] = defaultdict(set)
     for start in range(0, len(wanted), _BATCH):
-        batch = " ".join(str(NamedNode(node)) for node in wanted[start : start + _BATCH])
-        for row in solutions(store.query(_DESCRIBED % batch, derived_by_name=True)):
+        batch = [[NamedNode(node)] for node in wanted[start : start + _BATCH]]
+        query = with_rows(sparql.load("described-elsewhere"), [_NODE], batch)
+        for row in solutions(store.query(query, derived_by_name=True)):
             node, graph = row["node"].value, names.get(row["g"].value)
             if graph is None:
                 continue

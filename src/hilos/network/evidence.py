@@ -14,11 +14,9 @@ from typing import Any, ClassVar
 import networkx as nx
 from pyoxigraph import BlankNode, NamedNode
 
-from .. import sparql
 from ..evidence import Claim, Node, Source
 from ..namespaces import HILOS, compact
-from ..store import Store, solutions
-from ..store.indexes import View
+from ..store import Store, StoreView
 from ..vocab import vocabulary
 
 __all__ = [
@@ -112,21 +110,20 @@ def node(graph: nx.MultiDiGraph, iri: str) -> Node:
 
 
 def _evidence_rows(store: Store, tie: str) -> list[dict[str, Any]]:
-    """The solutions of `tie-evidence.rq` for one tie; on the embedded store read from the
-    indexes (a handful of look-ups instead of a query planned before the tie is bound)."""
-    if store.remote:
-        return list(
-            solutions(store.query(sparql.load("tie-evidence"), bindings={"tie": NamedNode(tie)}))
-        )
-    view = View(store)
+    """One row per source of a tie, citation of the source, quote and locator of the tie: two
+    look-ups in the store's view (the tie's, then its sources')."""
+    view = store.view()
     node = NamedNode(tie)
-    quotes: list[Any] = view.objects(node, HILOS.quote) or [None]
-    locators: list[Any] = view.objects(node, HILOS.locator) or [None]
+    values = _values_of(view, node, (HILOS.quote, HILOS.locator, _DERIVED))
+    quotes: list[Any] = values.get(HILOS.quote) or [None]
+    locators: list[Any] = values.get(HILOS.locator) or [None]
+    sources = values.get(_DERIVED, [])
+    citations_of = view.statements_of(
+        [s for s in sources if isinstance(s, NamedNode | BlankNode)], [HILOS.citation]
+    )
     rows: list[dict[str, Any]] = []
-    for source in view.objects(node, _DERIVED):
-        citations: list[Any] = []
-        if isinstance(source, NamedNode | BlankNode):
-            citations = view.objects(source, HILOS.citation)
+    for source in sources:
+        citations: list[Any] = [value for _, value in citations_of.get(source, ())]
         for citation in citations or [None]:
             for quote in quotes:
                 for locator in locators:
@@ -134,6 +131,16 @@ def _evidence_rows(store: Store, tie: str) -> list[dict[str, Any]]:
                         {"source": source, "citation": citation, "quote": quote, "locator": locator}
                     )
     return rows
+
+
+def _values_of(
+    view: StoreView, node: NamedNode, properties: tuple[NamedNode, ...]
+) -> dict[NamedNode, list[Any]]:
+    """The values of some properties of one node, by property (one look-up)."""
+    values: dict[NamedNode, list[Any]] = {}
+    for prop, value in view.statements_of([node], properties).get(node, ()):
+        values.setdefault(prop, []).append(value)
+    return values
 
 
 def sources_of(store: Store, tie: str) -> tuple[Source, ...]:
@@ -155,19 +162,9 @@ def sources_of(store: Store, tie: str) -> tuple[Source, ...]:
 
 def claim_details(store: Store, tie: str) -> tuple[tuple[str, ...], str | None]:
     """A claim's qualifiers (keys, in the ontology's order) and its period in words."""
-    if store.remote:
-        rows = list(
-            solutions(store.query(sparql.load("claim-details"), bindings={"tie": NamedNode(tie)}))
-        )
-        qualifier_iris = {r["qualifier"].value for r in rows if r["qualifier"] is not None}
-        periods = [r["period"].value for r in rows if r["period"] is not None]
-    else:
-        view = View(store)
-        node_ = NamedNode(tie)
-        qualifier_iris = {
-            q.value for q in view.objects(node_, HILOS.qualifier) if isinstance(q, NamedNode)
-        }
-        periods = [p.value for p in view.objects(node_, HILOS.period) if hasattr(p, "value")]
+    values = _values_of(store.view(), NamedNode(tie), (HILOS.qualifier, HILOS.period))
+    qualifier_iris = {q.value for q in values.get(HILOS.qualifier, []) if isinstance(q, NamedNode)}
+    periods = [p.value for p in values.get(HILOS.period, [])]
     vocab = vocabulary()
     keys = tuple(q.key for q in vocab.qualifiers if q.iri in qualifier_iris) + tuple(
         sorted(compact(i) for i in qualifier_iris if vocab.qualifier_key(i) is None)

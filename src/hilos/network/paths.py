@@ -27,9 +27,9 @@ import dataclasses
 import functools
 import itertools
 import math
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import networkx as nx
 
@@ -37,10 +37,10 @@ from ..display import path_html
 from ..entities import describe
 from ..errors import BadInput, NotFound
 from ..errors import message as _
+from ..evidence import Record
 from ..i18n import tr
 from ..namespaces import compact
 from ..store import Store
-from ..store.indexes import View
 from ..vocab import vocabulary
 from .evidence import Hop, Node, hop, node
 from .projection import (
@@ -62,9 +62,13 @@ _MAX_CHAINS = 200_000
 
 
 @dataclass(frozen=True)
-class EvidencePath:
+class EvidencePath(Record):
     """A path with the evidence of every hop, and its score. A collusion chain also names the
     hop that crosses from one sphere into the other (`crossing`, an index into `hops`)."""
+
+    json_keys: ClassVar[tuple[str, ...]] = ("score", "nodes", "hops", "crossing_summary")
+    json_names: ClassVar[Mapping[str, str]] = {"crossing_summary": "crossing"}
+    json_optional: ClassVar[frozenset[str]] = frozenset({"crossing_summary"})
 
     score: float
     nodes: tuple[Node, ...]
@@ -79,22 +83,19 @@ class EvidencePath:
         """How a notebook shows it (see `hilos.display`)."""
         return path_html(self)
 
-    def as_dict(self) -> dict[str, Any]:
-        found: dict[str, Any] = {
-            "score": self.score,
-            "nodes": [n.as_dict() for n in self.nodes],
-            "hops": [h.as_dict() for h in self.hops],
-        }
+    @property
+    def crossing_summary(self) -> dict[str, Any] | None:
+        """The hop that crosses spheres, as JSON names it: its index, tie, relation and ends."""
         crossing = self.crossing_hop
-        if crossing is not None:
-            found["crossing"] = {
-                "hop": self.crossing,
-                "tie": crossing.tie,
-                "relation": crossing.relation,
-                "from": crossing.from_,
-                "to": crossing.to,
-            }
-        return found
+        if crossing is None:
+            return None
+        return {
+            "hop": self.crossing,
+            "tie": crossing.tie,
+            "relation": crossing.relation,
+            "from": crossing.from_,
+            "to": crossing.to,
+        }
 
 
 def _path_score(scores: Sequence[float]) -> float:
@@ -226,7 +227,7 @@ def find_paths_in_store(
     `max_hops` between the two ends can use are read from the store (see `region`), so a search
     on a million entities takes a fraction of a second. The same paths, ranked the same way;
     when there is none, it cannot always tell "none within `max_hops`" from "none at all".
-    (On a remote endpoint the network is projected as for `find_paths`.) When there is no
+    On a remote endpoint the region is read a level at a time, in batches. When there is no
     path, `NoPath` says why."""
     _check_ends(source, target, limit, max_hops)
     with _why_no_path(store, filters, source, target, max_hops, time_consistent, lang):
@@ -273,12 +274,9 @@ def _paths_in_store(
     time_consistent: bool,
     lang: str,
 ) -> list[EvidencePath]:
-    if store.remote:
-        projection = project(store, filters, lang=lang)
-        return _find(store, projection, source, target, limit, max_hops, time_consistent)
     region = path_region(store, filters, source, target, max_hops, lang=lang)
     graph = region.projection.graph
-    view = View(store, list(filters.graphs) or None)
+    view = store.view(list(filters.graphs) or None)
     context = context_view(store, filters)
 
     def describe_nodes(nodes: Iterable[str]) -> None:

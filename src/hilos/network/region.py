@@ -18,13 +18,13 @@ import itertools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 from pyoxigraph import Literal, NamedNode
 
 from ..namespaces import HILOS, RDF_TYPE
-from ..store import Store
-from ..store.indexes import View
+from ..store import Store, StoreView
 from ..vocab import kind_of
 from .projection import (
     Filters,
@@ -67,48 +67,66 @@ class _Side:
 
 
 class _Reader:
-    """The ties touching an entity, read once each from the indexes."""
+    """The ties touching entities, read once each from the store's view, a level's frontier
+    at a time (one batch of look-ups, not one per entity)."""
 
-    def __init__(self, view: View) -> None:
+    def __init__(self, view: StoreView) -> None:
         self.view = view
         self.ends: dict[str, tuple[str, str]] = {}  # tie -> (source, target)
         self.outgoing: dict[str, list[str]] = {}
         self.incoming: dict[str, list[str]] = {}
 
-    def _read(self, node: str, here: NamedNode, there: NamedNode) -> list[str]:
-        found: list[str] = []
+    def _read(self, nodes: list[str], here: NamedNode, there: NamedNode) -> dict[str, list[str]]:
+        """The ties each node is the `here` end of, their `there` ends read where new."""
         view = self.view
-        for quad in view.quads(None, here, NamedNode(node)):
-            tie = quad.subject
-            if not isinstance(tie, NamedNode):
-                continue
-            key = tie.value
-            if key not in self.ends:
-                others = [
-                    q.object
-                    for q in view.quads(tie, there, None)
-                    if isinstance(q.object, NamedNode)
-                ]
-                if len(others) != 1:  # ends that are not one IRI each: read in full later
-                    self.ends[key] = ("", "")
-                    found.append(key)
+        touching = view.subjects_of(here, [NamedNode(node) for node in nodes])
+        found: dict[str, list[str]] = {node: [] for node in nodes}
+        new = {
+            tie
+            for ties in touching.values()
+            for tie in ties
+            if isinstance(tie, NamedNode) and tie.value not in self.ends
+        }
+        others = view.statements_of(new, [there])
+        for term, ties in touching.items():
+            node = term.value
+            for tie in ties:
+                if not isinstance(tie, NamedNode):
                     continue
-                other = others[0].value
-                self.ends[key] = (node, other) if here == _FROM else (other, node)
-            found.append(key)
+                key = tie.value
+                if key not in self.ends:
+                    self.ends[key] = _ends(node, here, others.get(tie, ()))
+                found[node].append(key)
         return found
 
+    def prefetch(self, nodes: list[str], forward: bool, backward: bool) -> None:
+        """Read the ties of the nodes not read yet, in each direction asked."""
+        for wanted, read, here, there in (
+            (forward, self.outgoing, _FROM, _TO),
+            (backward, self.incoming, _TO, _FROM),
+        ):
+            unread = [node for node in dict.fromkeys(nodes) if node not in read]
+            if wanted and unread:
+                read.update(self._read(unread, here, there))
+
     def ties(self, node: str, forward: bool, backward: bool) -> list[str]:
+        self.prefetch([node], forward, backward)
         found: list[str] = []
         if forward:
-            if node not in self.outgoing:
-                self.outgoing[node] = self._read(node, _FROM, _TO)
             found += self.outgoing[node]
         if backward:
-            if node not in self.incoming:
-                self.incoming[node] = self._read(node, _TO, _FROM)
             found += self.incoming[node]
         return found
+
+
+def _ends(node: str, here: NamedNode, others: Iterable[tuple[NamedNode, Any]]) -> tuple[str, str]:
+    """A tie's (source, target) from one end and the values of its other end; ('', '') for
+    ends that are not one IRI each (read in full later)."""
+    named = [value for _, value in others if isinstance(value, NamedNode)]
+    if len(named) != 1:
+        return ("", "")
+    other = named[0].value
+    return (node, other) if here == _FROM else (other, node)
 
 
 def path_region(
@@ -122,7 +140,7 @@ def path_region(
 ) -> Region:
     """The projection of the ties that paths of at most `max_hops` from `source` to `target`
     may use (as `project` would give them, filters applied), its nodes described."""
-    view = View(store, list(filters.graphs) or None)
+    view = store.view(list(filters.graphs) or None)
     reader = _Reader(view)
     directed = filters.directed
     sides = (
@@ -134,14 +152,13 @@ def path_region(
     ties = sorted(tie for tie, (u, v) in reader.ends.items() if (u in keep and v in keep) or not u)
     maker = TieFilter(store, filters)
     graph = nx.MultiDiGraph()
-    asserted = frozenset(view.asserted().graphs)
     read: set[str] = set()
-    _add_ties(graph, maker, (view, asserted), ties, read, keep)
+    _add_ties(graph, maker, view, ties, read, keep)
     # The ends' own ties, wherever they lead: an end with a tie that passes the filters is in
     # the network even if no path reaches it (and one with usable ties can be told apart from
     # one without).
     for end in (source, target):
-        _add_ties(graph, maker, (view, asserted), reader.ties(end, True, True), read, None)
+        _add_ties(graph, maker, view, reader.ties(end, True, True), read, None)
     # Entities that are not part of the network (places, markets… not asked for) go, with
     # their ties: the exploration above walked through them, so it kept more, never less.
     _give_kinds(store, filters, view, graph)
@@ -173,19 +190,20 @@ def _explore(sides: tuple[_Side, _Side], reader: _Reader, max_hops: int) -> bool
 def _add_ties(
     graph: nx.MultiDiGraph,
     maker: TieFilter,
-    reading: tuple[View, frozenset[NamedNode]],
+    view: StoreView,
     ties: Iterable[str],
     read: set[str],
     keep: set[str] | None,
 ) -> None:
     """Add to the graph the ties not yet `read` that pass the filters (and, with `keep`, join
     two entities kept); mark them read."""
-    view, asserted = reading
-    for tie in ties:
-        if tie in read:
-            continue
-        read.add(tie)
-        for record in _records(view, asserted, tie):
+    unread = [NamedNode(tie) for tie in dict.fromkeys(ties) if tie not in read]
+    read.update(node.value for node in unread)
+    statements = view.statements_of(unread)
+    classes = view.asserted().statements_of(unread, [RDF_TYPE])
+    for node in unread:
+        asserted = {c.value for _, c in classes.get(node, ()) if isinstance(c, NamedNode)}
+        for record in _records(node.value, statements.get(node, []), asserted):
             if keep is not None and (record.source not in keep or record.target not in keep):
                 continue
             edge = maker.edge(record)
@@ -193,21 +211,28 @@ def _add_ties(
                 graph.add_edge(record.source, record.target, key=record.tie, **edge)
 
 
-def _give_kinds(store: Store, filters: Filters, view: View, graph: nx.MultiDiGraph) -> None:
+def _give_kinds(store: Store, filters: Filters, view: StoreView, graph: nx.MultiDiGraph) -> None:
     """Give each node its `kind`, from its types in the graphs read (or, typed nowhere there,
     as the other loaded graphs describe it)."""
     superclasses = store.terminology().superclasses
+    nodes = list(graph.nodes)
+    types = _types(view, nodes)
     context = context_view(store, filters)
-    for node in graph.nodes:
-        types = _types(view, node)
-        if not types and context is not None:
-            # an entity the graphs asked for name without typing: as the others describe it
-            types = _types(context, node)
-        graph.nodes[node]["kind"] = kind_of(types, superclasses)
+    untyped = [node for node in nodes if not types.get(node)]
+    if untyped and context is not None:
+        # entities the graphs asked for name without typing: as the others describe them
+        types.update(_types(context, untyped))
+    for node in nodes:
+        graph.nodes[node]["kind"] = kind_of(types.get(node, []), superclasses)
 
 
-def _types(view: View, node: str) -> list[str]:
-    return [t.value for t in view.objects(NamedNode(node), RDF_TYPE) if isinstance(t, NamedNode)]
+def _types(view: StoreView, nodes: list[str]) -> dict[str, list[str]]:
+    """The types of each node that has some."""
+    found = view.statements_of([NamedNode(node) for node in nodes], [RDF_TYPE])
+    return {
+        node.value: [t.value for _, t in pairs if isinstance(t, NamedNode)]
+        for node, pairs in found.items()
+    }
 
 
 def _expand(side: _Side, reader: _Reader) -> None:
@@ -217,6 +242,7 @@ def _expand(side: _Side, reader: _Reader) -> None:
     level = side.levels + 1
     following: list[str] = []
     distance = side.distance
+    reader.prefetch(side.frontier, forward, backward)
     for node in side.frontier:
         for tie in reader.ties(node, forward, backward):
             u, v = reader.ends[tie]
@@ -253,9 +279,12 @@ def _keep(sides: tuple[_Side, _Side], max_hops: int, exhaustive: bool) -> set[st
     return keep
 
 
-def _records(view: View, asserted: frozenset[NamedNode], tie: str) -> list[TieRecord]:
-    """A tie read in full, as `project` reads it (one record per combination of values)."""
-    is_tie, values, classes = _read_tie(view, asserted, NamedNode(tie))
+def _records(
+    tie: str, statements: Iterable[tuple[NamedNode, Any]], classes: set[str]
+) -> list[TieRecord]:
+    """A tie read in full, as `project` reads it (one record per combination of values), from
+    its statements and its classes asserted."""
+    is_tie, values = _read_tie(statements)
     if not is_tie or not values[_FROM] or not values[_TO]:
         return []
     options: list[list[str | None]] = [
@@ -273,24 +302,20 @@ def _records(view: View, asserted: frozenset[NamedNode], tie: str) -> list[TieRe
 
 
 def _read_tie(
-    view: View, asserted: frozenset[NamedNode], node: NamedNode
-) -> tuple[bool, dict[NamedNode, list[str | None]], set[str]]:
-    """Whether a node is a tie, the distinct values of its ends and fields (an end that is not
-    an IRI as ''), and its classes asserted."""
+    statements: Iterable[tuple[NamedNode, Any]],
+) -> tuple[bool, dict[NamedNode, list[str | None]]]:
+    """Whether a node is a tie, and the distinct values of its ends and fields (an end that is
+    not an IRI as '')."""
     values: dict[NamedNode, list[str | None]] = defaultdict(list)
-    classes: set[str] = set()
     is_tie = False
-    for quad in view.quads(node, None, None):
-        p, o = quad.predicate, quad.object
+    for p, o in statements:
         if p == RDF_TYPE:
             is_tie = is_tie or o == HILOS.Tie
-            if quad.graph_name in asserted and isinstance(o, NamedNode):
-                classes.add(o.value)
         elif p in (_FROM, _TO, *_FIELDS):
             text = _text(o, end=p in (_FROM, _TO))
             if text not in values[p]:
                 values[p].append(text)
-    return is_tie, values, classes
+    return is_tie, values
 
 
 def _text(term: object, *, end: bool) -> str:
@@ -300,7 +325,7 @@ def _text(term: object, *, end: bool) -> str:
     return term.value if isinstance(term, NamedNode | Literal) else str(term)
 
 
-def context_view(store: Store, filters: Filters) -> View | None:
+def context_view(store: Store, filters: Filters) -> StoreView | None:
     """All loaded graphs, to describe what the graphs asked for name without typing (none
-    when no graph was asked for, or with --only)."""
-    return View(store) if filters.graphs and not filters.only else None
+    when no graph was asked for, or with `only`)."""
+    return store.view() if filters.graphs and not filters.only else None

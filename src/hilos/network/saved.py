@@ -30,11 +30,11 @@ import networkx as nx
 import numpy as np
 
 from ..namespaces import compact
-from ..store import Store, cache, indexes
+from ..store import Store, cache
 from ..vocab import vocabulary
 from .arrays import ArrayNetwork, NodeTable, from_graph
 from .context import outside_descriptions
-from .projection import (
+from .projecting import (
     _TIE_ONLY,
     IDENTITY,
     Filters,
@@ -48,7 +48,7 @@ from .projection import (
     descriptions,
     evidence_score,
     in_network,
-    project,
+    project_from_scratch,
 )
 
 KIND = "projection"
@@ -314,7 +314,7 @@ def _described_elsewhere(
     if elsewhere and not filters.only:
         others = nx.MultiDiGraph()
         others.add_nodes_from(elsewhere)
-        describe_each(store, indexes.View(store), others, elsewhere, lang)
+        describe_each(store, store.view(), others, elsewhere, lang)
         edges.described = {untyped[name]: data for name, data in others.nodes(data=True)}
     return elsewhere
 
@@ -690,6 +690,27 @@ def _shape(text: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     )
 
 
+def project(store: Store, filters: Filters | None = None, *, lang: str = "en") -> Projection:
+    """Project the loaded graphs (or `filters.graphs`) onto a `networkx.MultiDiGraph`.
+
+    Edges are keyed by tie IRI and carry `relation` (compact class), `status`, `confidence`,
+    `score` (evidence score), `start` and `end`; nodes carry `label`, `sphere`, `spheres`,
+    `kind` and `types`. Ties failing the filters are left out, and so are the nodes of
+    `filters.exclude`.
+
+    On the embedded store every tie and the description of every entity at an end of one are
+    read once per state of the store and saved beside it (this module); the filters then apply
+    to what was saved, so a second command on an unchanged store reads no statement. A remote
+    endpoint keeps nothing saved: its ties are read each time.
+    """
+    filters = filters or Filters()
+    for name in filters.graphs:
+        store.graph(name)  # an unknown or malformed name fails here, before anything is read
+    if cache.enabled(store):
+        return project_saved(store, filters, lang=lang)
+    return project_from_scratch(store, filters, lang=lang)
+
+
 def project_network(
     store: Store, filters: Filters, *, lang: str = "en"
 ) -> tuple[ArrayNetwork, Projection]:
@@ -712,6 +733,7 @@ __all__ = [
     "derive",
     "material",
     "network_saved",
+    "project",
     "project_network",
     "project_saved",
 ]

@@ -2,8 +2,13 @@
 bookkeeping. This module is the facade (`Store`); the package holds one responsibility per
 module:
 
+- `database`: the lowest layer, what every database answers (the `Database` protocol);
 - `backend`: what the facade needs of a database (the `Backend` protocol), with one
   implementation in `embedded` (Oxigraph) and one in `remote` (a SPARQL 1.1 endpoint);
+- `view`: look-ups of the statements a query sees (`StoreView`, from `Store.view`), answered
+  by the indexes (`indexes`) or by SPARQL at an endpoint (`remote_view`), so no module above
+  the store asks which kind of store it holds;
+- `values`: terms written into a query as a `VALUES` block;
 - `registry`: graph names and what is recorded about every loaded graph;
 - `loading`: plan a file, check its parse, stage it with its inferences, commit;
 - `reasoner`: the inferences the queries rely on;
@@ -74,6 +79,7 @@ from .registry import (
 from .registry import FORMAT_VERSION as _FORMAT_VERSION
 from .registry import META as _META
 from .remote import RemoteBackend, RemoteDatabase
+from .view import StoreView
 
 __all__ = [
     "BULK_THRESHOLD",
@@ -90,6 +96,7 @@ __all__ = [
     "LoadReport",
     "Progress",
     "Store",
+    "StoreView",
     "default_store_path",
     "format_for",
     "graph_iri",
@@ -669,6 +676,14 @@ class Store:
             if inferred:
                 visible.append(NamedNode(info.inferred_iri))
         return visible
+
+    def view(self, graphs: Sequence[str] | None = None, *, inferred: bool = True) -> StoreView:
+        """The statements of the graphs a query sees (all loaded graphs, or those named with
+        the ontology), with what was derived from them unless `inferred` is false, read by
+        look-up: the embedded store's indexes, or SPARQL on an endpoint (`StoreView`)."""
+        visible = self.visible_graphs(graphs, inferred=inferred)
+        asserted = self.visible_graphs(graphs, inferred=False) if inferred else visible
+        return self.backend.view(visible, asserted)
 
     def loaded_graph(self, name: str) -> GraphInfo | None:
         """The loaded graph called `name` (a short name or an IRI, bare or in `<…>`), or None

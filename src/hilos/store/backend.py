@@ -11,32 +11,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 import pyoxigraph as ox
 from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, Triple
 
-from ..errors import QueryError
+from .database import Answer, Database, Progress, solutions
+from .loading import LoadPlan
+from .reasoner import Reasoner
+from .view import StoreView
 
-if TYPE_CHECKING:
-    from .loading import LoadPlan
-    from .reasoner import Reasoner
-
-Answer = ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean | list[Triple]
-Progress = Callable[[int, int], None]
-"""Called as `progress(done, total)` during long work; `total` is 0 when unknown."""
-ReasonerFor = Callable[[list[Quad | Triple]], "Reasoner"]
+ReasonerFor = Callable[[list[Quad | Triple]], Reasoner]
 """Builds the reasoner for a staged graph from the terminology the graph itself declares."""
 
-
-def solutions(answer: Answer) -> ox.QuerySolutions:
-    """The solutions of a SELECT query (anything else is a `QueryError`)."""
-    if not isinstance(answer, ox.QuerySolutions):
-        raise QueryError("expected a SELECT query")
-    return answer
+__all__ = ["Answer", "Backend", "Progress", "QueryScope", "ReasonerFor", "solutions"]
 
 
-class Backend(Protocol):
+class Backend(Database, Protocol):
     """A database the store keeps its graphs, registry and inferences in."""
 
     @property
@@ -48,29 +39,6 @@ class Backend(Protocol):
     def saves_derived_data(self) -> bool:
         """Whether data derived from the store (projections, indexes) may be saved beside it."""
         ...
-
-    # -- the database's own operations (pyoxigraph's `Store` interface) --------------------
-
-    def query(
-        self,
-        sparql: str,
-        *,
-        prefixes: Mapping[str, str] | None = None,
-        default_graph: Sequence[Any] | None = None,
-        named_graphs: Sequence[Any] | None = None,
-        substitutions: Mapping[ox.Variable, Any] | None = None,
-        use_default_graph_as_union: bool = False,
-        base_iri: str | None = None,
-    ) -> Answer: ...
-    def update(self, sparql: str, *, prefixes: Mapping[str, str] | None = None) -> None: ...
-    def extend(self, quads: Iterable[Quad]) -> None: ...
-    def quads_for_pattern(
-        self, subject: Any, predicate: Any, obj: Any, graph: Any = None
-    ) -> Iterator[Quad]: ...
-    def contains_named_graph(self, graph: Any) -> bool: ...
-    def named_graphs(self) -> Iterator[Any]: ...
-    def remove_graph(self, graph: Any) -> None: ...
-    def flush(self) -> None: ...
 
     def embedded(self) -> ox.Store:
         """The Oxigraph store itself (`StoreError` for an endpoint)."""
@@ -88,14 +56,6 @@ class Backend(Protocol):
 
     def registry_statements(self, subject: NamedNode, predicate: NamedNode) -> Iterator[Triple]:
         """The registry's statements `subject predicate ?o`."""
-        ...
-
-    def forget(self, subject: NamedNode) -> list[str]:
-        """The update operations that remove the registry's statements about `subject`."""
-        ...
-
-    def record(self, statements: str) -> str:
-        """The update operation that adds `statements` (about one subject) to the registry."""
         ...
 
     def no_registry(self, name: str) -> Exception | None:
@@ -148,6 +108,13 @@ class Backend(Protocol):
         scope: QueryScope,
     ) -> Answer:
         """Run a query on the dataset `scope` describes."""
+        ...
+
+    def view(self, graphs: Sequence[NamedNode], asserted: Sequence[NamedNode]) -> StoreView:
+        """A view of the statements of `graphs` (those of `asserted` without what was derived
+        from them): the store's indexes on an embedded database, look-ups by SPARQL on an
+        endpoint. No graphs: the database's own default graph (an endpoint hilos never wrote
+        to)."""
         ...
 
     def claim_graphs(self, subject: NamedNode) -> set[str]:

@@ -24,6 +24,7 @@ from ..errors import ParseError
 from ..errors import message as _
 from ..namespaces import PREFIXES
 from .backend import Answer, Progress, QueryScope, ReasonerFor
+from .indexes import View
 from .loading import (
     DATASET_FORMATS,
     LoadPlan,
@@ -38,7 +39,7 @@ from .loading import (
 )
 from .reasoner import Reasoner
 from .registry import ENTRY_BASE, META, entry_name, entry_triples, read_registry
-from .remote import sparql_with_values
+from .values import sparql_with_values
 
 
 class EmbeddedBackend:
@@ -311,6 +312,9 @@ class EmbeddedBackend:
                 if scope.unchanged(begun):
                     return answer
         return run(default_graph=scope.default, named_graphs=scope.named)
+
+    def view(self, graphs: Sequence[NamedNode], asserted: Sequence[NamedNode]) -> View:
+        return View(self.database, graphs, asserted)
 
     def claim_graphs(self, subject: NamedNode) -> set[str]:
         return {

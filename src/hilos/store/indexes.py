@@ -15,8 +15,7 @@ the store's visible graphs sees; a statement held in two graphs is returned once
 
 >>> from hilos.namespaces import RDF_TYPE
 >>> from hilos.store import Store
->>> store = Store.in_memory()
->>> view = View(store)
+>>> view = Store.in_memory().view()
 >>> zetas = NamedNode("https://w3id.org/hilos/id/zetas")
 >>> ("https://w3id.org/hilos/ontology#DrugTraffickingOrganization"
 ...  in [o.value for p, o in view.statements(zetas) if p == RDF_TYPE])
@@ -26,15 +25,14 @@ True
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 
 from ..namespaces import PREFIXES
-from . import Store
+from .view import Statements, Subject, Term, pairs_by_rows
 
-Term = NamedNode | BlankNode | Literal
 _ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
 _ESCAPES = {"t": "\t", "n": "\n", "r": "\r", "b": "\b", "f": "\f", '"': '"', "'": "'"}
 _ESCAPES["\\"] = "\\"
@@ -114,17 +112,22 @@ class View:
     the ontology), with or without what was derived from them."""
 
     def __init__(
-        self, store: Store, graphs: Sequence[str] | None = None, *, inferred: bool = True
+        self,
+        database: ox.Store,
+        graphs: Sequence[NamedNode],
+        asserted: Sequence[NamedNode] | None = None,
     ) -> None:
-        self.store = store
-        self.names = tuple(graphs) if graphs else None
-        self.database: ox.Store = store.database
-        self.graphs: tuple[NamedNode, ...] = tuple(store.visible_graphs(graphs, inferred=inferred))
+        self.database = database
+        self.graphs: tuple[NamedNode, ...] = tuple(graphs)
+        self._asserted = tuple(asserted) if asserted is not None else self.graphs
         self._visible = frozenset(self.graphs)
+
+    def __repr__(self) -> str:
+        return f"View({len(self.graphs)} graphs)"
 
     def asserted(self) -> View:
         """The same graphs without their derived statements."""
-        return View(self.store, self.names, inferred=False)
+        return View(self.database, self._asserted, self._asserted)
 
     # ------------------------------------------------------------------ whole predicates
 
@@ -145,15 +148,7 @@ class View:
     def pairs(self, predicate: NamedNode, obj: Term | None = None) -> Iterator[tuple[str, str]]:
         """Every (subject, object) of a predicate, as TSV terms (a statement held in several
         graphs comes once per graph)."""
-        # One pattern whose predicate (and object) are the caller's terms, read as TSV by
-        # `rows`: built from its arguments, so it stays here rather than in a .rq file.
-        if obj is None:
-            for row in self.rows(f"SELECT ?s ?o WHERE {{ ?s {predicate} ?o }}"):
-                yield row[0], row[1]
-        else:
-            text = str(obj)
-            for row in self.rows(f"SELECT ?s WHERE {{ ?s {predicate} {text} }}"):
-                yield row[0], text
+        return pairs_by_rows(self, predicate, obj)
 
     # ------------------------------------------------------------------------- lookups
 
@@ -187,7 +182,7 @@ class View:
             )
         )
 
-    def subjects(self, predicate: NamedNode, obj: Term) -> list[NamedNode | BlankNode]:
+    def subjects(self, predicate: NamedNode, obj: Term) -> list[Subject]:
         return list(
             dict.fromkeys(
                 q.subject
@@ -196,5 +191,35 @@ class View:
             )
         )
 
+    # ---------------------------------------------------------------- batched look-ups
 
-__all__ = ["View", "iri", "literal", "to_literal"]
+    def statements_of(
+        self, subjects: Iterable[Subject], predicates: Sequence[NamedNode] | None = None
+    ) -> Statements:
+        """`statements` of many subjects (only those of `predicates`, if given): one index
+        look-up each (an endpoint's view asks about a batch at once)."""
+        found: Statements = {}
+        for subject in dict.fromkeys(subjects):
+            if predicates is None:
+                pairs = self.statements(subject)
+            else:
+                pairs = [
+                    (p, o) for p in dict.fromkeys(predicates) for o in self.objects(subject, p)
+                ]
+            if pairs:
+                found[subject] = pairs
+        return found
+
+    def subjects_of(
+        self, predicate: NamedNode, objects: Iterable[Term]
+    ) -> dict[Term, list[Subject]]:
+        """`subjects` of many objects, one index look-up each."""
+        found: dict[Term, list[Subject]] = {}
+        for obj in dict.fromkeys(objects):
+            subjects = self.subjects(predicate, obj)
+            if subjects:
+                found[obj] = subjects
+        return found
+
+
+__all__ = ["Term", "View", "iri", "literal", "to_literal"]

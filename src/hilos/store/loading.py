@@ -27,7 +27,7 @@ from ..errors import BadInput, GraphExists, ParseError, StoreError
 from ..errors import message as _
 from ..namespaces import OWL, RDF_TYPE, STORE_NS
 from ..xmlsafety import check_rdfxml
-from .backend import Backend, Progress, solutions
+from .database import Database, Progress, solutions
 from .reasoner import TBOX_PREDICATES, is_tbox
 from .registry import (
     INFERRED_BASE,
@@ -95,8 +95,9 @@ def format_for(path: str, explicit: str | None = None) -> ox.RdfFormat:
     raise BadInput(
         _(
             "{path}: cannot tell the RDF format from the extension '{suffix}'; "
-            "name it (hilos load --rdf-format …; known: {known})",
+            "name it ({parameter}; known: {known})",
             path=path,
+            parameter="rdf_format",
             suffix=suffix or _("(none)"),
             known=", ".join(FORMATS),
         )
@@ -217,8 +218,13 @@ def _claimable(
     if existing and not replace:
         first = graph_name(existing[0])
         raise GraphExists(
-            f"{shown}: graph '{first}' is already loaded; "
-            f"drop it first (hilos drop {first}) or load with --replace"
+            _(
+                "{shown}: graph '{first}' is already loaded; "
+                "drop it first (hilos drop {first}) or load with {parameter}",
+                shown=shown,
+                first=first,
+                parameter="replace",
+            )
         )
     return existing
 
@@ -270,7 +276,7 @@ class StagingGraphs:
 
     @classmethod
     def allocate(
-        cls, backend: Backend, plan: LoadPlan, registered: dict[str, GraphInfo]
+        cls, backend: Database, plan: LoadPlan, registered: dict[str, GraphInfo]
     ) -> StagingGraphs:
         graphs = cls()
         for key, target in plan.targets.items():
@@ -284,7 +290,7 @@ class StagingGraphs:
 
 
 def stage(
-    backend: Backend,
+    backend: Database,
     plan: LoadPlan,
     graphs: StagingGraphs,
     write: Any,
@@ -322,7 +328,7 @@ def stage(
     )
 
 
-def staged_tbox(database: Backend | ox.Store, graph: NamedNode) -> list[Quad | Triple]:
+def staged_tbox(database: Database | ox.Store, graph: NamedNode) -> list[Quad | Triple]:
     """The terminology a staged graph declares (what `is_tbox` picks out of a file)."""
     # The VALUES list is the terminology's predicates and the graph is the caller's: a query
     # built from data, so it stays here rather than in a .rq file.
@@ -337,7 +343,7 @@ def staged_tbox(database: Backend | ox.Store, graph: NamedNode) -> list[Quad | T
     return [Triple(row["s"], row["p"], row["o"]) for row in rows]
 
 
-def count(database: Backend | ox.Store, graph: NamedNode) -> int:
+def count(database: Database | ox.Store, graph: NamedNode) -> int:
     """How many statements a graph holds."""
     rows = solutions(database.query(sparql.load("graph-size"), default_graph=[graph]))
     for row in rows:
@@ -346,7 +352,7 @@ def count(database: Backend | ox.Store, graph: NamedNode) -> int:
 
 
 def commit_operations(
-    backend: Backend,
+    backend: Database,
     staged: Sequence[Staged],
     registered: dict[str, GraphInfo],
     bundled: bool,

@@ -47,7 +47,7 @@ from ..text import normalise
 from ..vocab import vocabulary
 
 if TYPE_CHECKING:
-    from .remote import RemoteDatabase
+    from .database import Database
 
 Subject = NamedNode | BlankNode
 Term = NamedNode | BlankNode | Literal
@@ -336,7 +336,7 @@ class Reasoner:
             yield Triple(s, NamedNode(prop), value)
 
     def shortcut_triples(
-        self, store: Store | RemoteDatabase, graphs: list[NamedNode]
+        self, store: Store | Database, graphs: list[NamedNode]
     ) -> Iterator[Triple]:
         """The shortcut triple of every tie in `graphs`, with its closure.
 

@@ -20,7 +20,7 @@ from pyoxigraph import Literal, NamedNode, Triple
 from .. import sparql
 from ..errors import BadInput
 from ..namespaces import STORE, STORE_NS, XSD, compact
-from .backend import solutions
+from .database import solutions
 
 GRAPH_BASE = "https://w3id.org/hilos/graph/"
 ONTOLOGY_GRAPH_NAME = "ontology"

@@ -26,24 +26,24 @@ import json
 import os
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib import error, request
 from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph as ox
-from pyoxigraph import BlankNode, DefaultGraph, Literal, NamedNode, Quad, Triple
+from pyoxigraph import BlankNode, DefaultGraph, NamedNode, Quad, Triple
 
 from .. import resources, sparql
 from ..errors import BadInput, QueryError, StoreError, UnknownGraph
 from ..errors import message as _
 from ..namespaces import PREFIXES
-from ..sparql.lexer import where_body
 from .backend import Progress, QueryScope, ReasonerFor
+from .database import Answer
 from .loading import LoadPlan, into_graph, parse_checked, staged_tbox, with_inferences
+from .reasoner import Reasoner
 from .registry import META
-
-if TYPE_CHECKING:
-    from .reasoner import Reasoner
+from .remote_view import RemoteView
+from .values import with_values as _with_values
 
 __all__ = ["GENID_BASE", "RemoteBackend", "RemoteDatabase", "skolemise", "unskolemise"]
 
@@ -64,8 +64,6 @@ _RDF_TYPES = {
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
     "application/ld+json": ox.RdfFormat.JSON_LD,
 }
-
-Answer = ox.QuerySolutions | ox.QueryTriples | ox.QueryBoolean | list[Triple]
 
 
 def skolemise(quads: Iterable[Quad], salt: str) -> Iterator[Quad]:
@@ -116,8 +114,8 @@ class RemoteDatabase:
         environ: Mapping[str, str] | None = None,
     ) -> None:
         env = os.environ if environ is None else environ
-        self.url = _checked_url(url, "--endpoint")
-        self.update_url = _checked_url(update_url, "--update-endpoint") if update_url else url
+        self.url = _checked_url(url, "endpoint")
+        self.update_url = _checked_url(update_url, "update_endpoint") if update_url else url
         self.timeout = timeout or float(env.get("HILOS_ENDPOINT_TIMEOUT", DEFAULT_TIMEOUT))
         self._headers = {"User-Agent": "hilos"}
         handlers: list[Any] = []
@@ -256,16 +254,18 @@ class RemoteDatabase:
             ) from None
 
 
-def _checked_url(url: str, option: str) -> str:
+def _checked_url(url: str, parameter: str) -> str:
+    """`url`, checked: an http(s) URL without credentials. Messages name the parameter the URL
+    was given as (`endpoint`, `update_endpoint`); the command line says its flag."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise BadInput(_("{option} {url!r}: not an http(s) URL", option=option, url=url))
+        raise BadInput(_("{parameter} {url!r}: not an http(s) URL", parameter=parameter, url=url))
     if parts.username or parts.password:
         raise BadInput(
             _(
-                "{option}: credentials do not belong in the URL; set HILOS_ENDPOINT_USER and "
+                "{parameter}: credentials do not belong in the URL; set HILOS_ENDPOINT_USER and "
                 "HILOS_ENDPOINT_PASSWORD (or HILOS_ENDPOINT_TOKEN) in the environment",
-                option=option,
+                parameter=parameter,
             )
         )
     return url
@@ -278,34 +278,6 @@ def _named(graph: Any) -> bool:
 def _with_prefixes(sparql: str, prefixes: Mapping[str, str]) -> str:
     declared = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes.items())
     return declared + sparql
-
-
-def sparql_with_values(sparql: str, substitutions: Mapping[ox.Variable, Any]) -> str | None:
-    """`_with_values`, or None where it cannot apply (no WHERE clause, a blank node to bind)."""
-    try:
-        return _with_values(sparql, substitutions)
-    except QueryError:
-        return None
-
-
-def _with_values(sparql: str, substitutions: Mapping[ox.Variable, Any]) -> str:
-    """The query with its bound parameters as an inline VALUES block opening its WHERE clause.
-
-    The block sits inside the outermost group, so filters and optional parts of that group see
-    the values, as they see an engine's own substitution.
-
-    >>> _with_values('SELECT ?x ?n WHERE { ?x ?p ?n }', {ox.Variable("x"): NamedNode("http://a")})
-    'SELECT ?x ?n WHERE { VALUES (?x) { (<http://a>) }\\n ?x ?p ?n }'
-    """
-    at = where_body(sparql)
-    if at is None:
-        raise QueryError("a query with bound parameters needs a WHERE clause")
-    names = " ".join(str(variable) for variable in substitutions)
-    for term in substitutions.values():
-        if not isinstance(term, NamedNode | Literal):
-            raise QueryError(f"cannot bind {term} in a query sent to an endpoint")
-    values = " ".join(str(term) for term in substitutions.values())
-    return f"{sparql[:at]} VALUES ({names}) {{ ({values}) }}\n{sparql[at:]}"
 
 
 def _parse_answer(content_type: str, body: bytes) -> Answer:
@@ -413,8 +385,13 @@ class RemoteBackend(RemoteDatabase):
 
     def no_registry(self, name: str) -> Exception | None:
         return UnknownGraph(
-            f"the endpoint {self.url} publishes no registry of the graphs hilos loaded "
-            f"(hilos serve does not): --graph {name} cannot be told apart there"
+            _(
+                "the endpoint {url} publishes no registry of the graphs hilos loaded "
+                "(hilos serve does not): {parameter} {name} cannot be told apart there",
+                url=self.url,
+                parameter="graphs",
+                name=name,
+            )
         )
 
     # -- writing ---------------------------------------------------------------------------
@@ -493,6 +470,9 @@ class RemoteBackend(RemoteDatabase):
         if scope.union and not scope.default:
             return self.query(sparql, **options)  # no hilos registry: the server's dataset
         return self.query(sparql, default_graph=scope.default, named_graphs=scope.named, **options)
+
+    def view(self, graphs: Sequence[NamedNode], asserted: Sequence[NamedNode]) -> RemoteView:
+        return RemoteView(self, graphs, asserted)
 
     def claim_graphs(self, subject: NamedNode) -> set[str]:
         raise BadInput(
