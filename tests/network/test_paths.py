@@ -434,3 +434,35 @@ def test_no_path_from_an_actor_whose_only_tie_is_refuted(tmp_path: Path) -> None
         find_paths_in_store(store, Filters(), gang, mayor)
     reason = caught.value.reason
     assert (reason.kind, reason.source_part, reason.target_part) == ("alone", 2, 1)
+
+
+def test_chains_read_each_claim_once_and_say_what_each_hop_alone_says(
+    memory_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Chains share their claims: the evidence of each is read from the store once for the
+    whole set, and every hop equals the hop built on its own (no claim's evidence lent to
+    another)."""
+    from hilos.network import evidence
+
+    projection = project(memory_store, Filters(directed=False))
+    graph = projection.graph
+    read: list[tuple[str, str, str]] = []
+    original = evidence.scored_claim
+
+    def counted(store: Store, u: str, v: str, tie: str, data: object) -> evidence.ScoredClaim:
+        read.append((u, v, tie))
+        return original(store, u, v, tie, data)
+
+    monkeypatch.setattr(evidence, "scored_claim", counted)
+    chains, _ = find_chains(memory_store, projection)
+    assert len(chains) > 5
+    assert len(read) == len(set(read))  # once each
+    walked = {(c.from_, c.to, c.tie) for chain in chains for h in chain.hops for c in h.claims}
+    assert set(read) == walked
+    monkeypatch.setattr(evidence, "scored_claim", original)
+    for chain in chains:
+        for step in chain.hops:
+            alone = evidence.hop(
+                memory_store, graph, step.from_, step.to, step.tie, step.forward, directed=False
+            )
+            assert step == alone

@@ -42,7 +42,7 @@ from ..i18n import tr
 from ..namespaces import compact
 from ..store import Store
 from ..vocab import vocabulary
-from .evidence import Hop, Node, hop, node
+from .evidence import ClaimReader, Hop, Node, hop, node
 from .projection import (
     Filters,
     Projection,
@@ -167,9 +167,10 @@ def _materialise(
     *,
     directed: bool,
     crossing: int | None = None,
+    reader: ClaimReader,
 ) -> EvidencePath:
     hops = tuple(
-        hop(store, graph, u, v, tie, forward, directed=directed)
+        hop(store, graph, u, v, tie, forward, directed=directed, reader=reader)
         for (u, v), (tie, forward, _) in zip(itertools.pairwise(node_path), ties, strict=True)
     )
     return EvidencePath(
@@ -764,8 +765,10 @@ def _region(
 def _ranked(
     store: Store, graph: nx.MultiDiGraph, chosen: _Chosen, directed: bool
 ) -> list[EvidencePath]:
+    reader = ClaimReader(store)  # the best paths share claims: each is read once
     found = [
-        _materialise(store, graph, node_path, ties, directed=directed) for node_path, ties in chosen
+        _materialise(store, graph, node_path, ties, directed=directed, reader=reader)
+        for node_path, ties in chosen
     ]
     found.sort(key=lambda p: (-p.score, len(p.hops), [n.label for n in p.nodes]))
     return found
@@ -812,8 +815,11 @@ def find_chains(
     ranked = _ranked_chains(graph, sequences, directed, families)
     _CHAIN_COUNTS.clear()  # the last run only
     _CHAIN_COUNTS[id(projection)] = len(ranked)
+    reader = ClaimReader(store)  # chains share most of their claims: each is read once
     chains = [
-        _materialise(store, graph, sequence, ties, directed=directed, crossing=crossing)
+        _materialise(
+            store, graph, sequence, ties, directed=directed, crossing=crossing, reader=reader
+        )
         for _, sequence, crossing, ties in (ranked[:limit] if limit else ranked)
     ]
     chains.sort(key=lambda p: (-p.score, len(p.hops), [n.label for n in p.nodes]))
