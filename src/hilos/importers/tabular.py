@@ -500,8 +500,18 @@ class RowError(ValueError):
 
 
 @dataclass(frozen=True)
-class Example:
+class Example(Record):
     """A claim as it will read: the first few of an import, for --dry-run."""
+
+    json_keys: ClassVar[tuple[str, ...]] = (
+        "row", "source", "relation", "target", "status", "confidence", "start", "end", "quote",
+        "citation", "reading",
+    )  # fmt: skip
+    json_names: ClassVar[Mapping[str, str]] = {
+        "source": "from",
+        "target": "to",
+        "reading": "text",
+    }
 
     row: str
     source: str
@@ -529,20 +539,10 @@ class Example:
         parts.append(self.row)
         return " ".join(parts)
 
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "row": self.row,
-            "from": self.source,
-            "relation": self.relation,
-            "to": self.target,
-            "status": self.status,
-            "confidence": self.confidence,
-            "start": self.start,
-            "end": self.end,
-            "quote": self.quote,
-            "citation": self.citation,
-            "text": self.text(),
-        }
+    @property
+    def reading(self) -> str:
+        """`text()`, as the JSON's `text` key gives it."""
+        return self.text()
 
 
 @dataclass(frozen=True)

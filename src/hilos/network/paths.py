@@ -487,6 +487,8 @@ class NoPathReason:
         )
 
     def as_dict(self, lang: str = "en") -> dict[str, Any]:
+        # Written here, not by `hilos.evidence.Record`: its message and filter words are said
+        # in the reader's language, which a record's fields do not carry.
         return {
             "kind": self.kind,
             "source": {"id": self.source, "label": self.source_label, "part": self.source_part},
