@@ -8,6 +8,7 @@ them into the test module that needs them.
 from __future__ import annotations
 
 import http.client
+import importlib.util
 import json
 import os
 import re
@@ -19,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 from urllib.error import HTTPError
 from urllib.parse import urlencode, urlsplit
@@ -43,6 +45,26 @@ def page_json(text: str) -> dict[str, Any]:
 
 
 ARTIFACTS = REPO / "tests" / "artifacts"
+
+
+def one_line_error(result: Any, exit_code: int) -> str:
+    """Check the shape of a command's error (its exit code, one line on stderr, no traceback)
+    and return its line."""
+    assert result.exit_code == exit_code, (result.exit_code, result.stdout, result.stderr)
+    assert "Traceback" not in result.stdout + result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def bench_generator(name: str) -> ModuleType:
+    """`bench/generate.py` imported as the module `name` (the benchmarks are not a package)."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "bench" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 class Session:
@@ -115,6 +137,17 @@ class Session:
     def close(self) -> None:
         self.page.close()
         self.context.close()
+
+
+# Parameter values that make sense for each query that needs some (a query added to the
+# library without an entry here fails test_every_query_runs if it has required parameters).
+SAMPLE_PARAMS: dict[str, dict[str, str]] = {
+    "actors-by-sphere-in-place": {"sphere": "criminal", "place": "Mexico"},
+    "entity-sources": {"entity": "Zetas"},
+    "group-markets": {"group": "Sinaloa cartel"},
+    "groups-in-place": {"place": "Central America"},
+    "ties-by-status": {"status": "reported"},
+}
 
 
 @contextmanager

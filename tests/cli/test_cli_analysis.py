@@ -20,6 +20,7 @@ from click.testing import CliRunner, Result
 from hilos.cli.app import cli
 from hilos.network.projection import Filters, project
 from hilos.store import Store, solutions
+from support import one_line_error
 
 HID = "https://w3id.org/hilos/id/"
 POLICE = HID + "iguala-municipal-police"
@@ -47,14 +48,6 @@ NOT_REFUTED = "hilos:Alleged, hilos:Disputed, hilos:Reported, hilos:Confirmed"
 def ok_json(result: Result) -> object:
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout)
-
-
-def one_line_error(result: Result, exit_code: int) -> str:
-    assert result.exit_code == exit_code, (result.exit_code, result.stdout, result.stderr)
-    assert "Traceback" not in result.stdout + result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 def count(store: Store, query: str) -> int:

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from click.testing import Result
 from rdflib import RDFS, Graph, Literal, Namespace, URIRef
+
+from support import one_line_error
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -28,15 +29,6 @@ HID = Namespace("https://w3id.org/hilos/id/")
 SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
 
 COUNT_ALL = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-
-
-def one_line_error(result: Result, exit_code: int) -> str:
-    """Check the shape of an error and return its line."""
-    assert result.exit_code == exit_code, (result.exit_code, result.stdout, result.stderr)
-    assert "Traceback" not in result.stdout + result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 def snapshot(hilos) -> tuple[object, int, int]:

@@ -15,8 +15,6 @@ import sys
 import textwrap
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.error import HTTPError
@@ -30,35 +28,14 @@ import hilos
 from hilos import executor
 from hilos.errors import ParameterError, QueryError
 from hilos.server.explorer import api
-from hilos.server.http import SparqlServer, make_server
 from hilos.sparql.library import bind_parameters, library, shipped
 from hilos.store import Store
+from support import SAMPLE_PARAMS, running
 
-# Parameter values for the library's queries that need some (as tests/sparql/test_library.py).
-SAMPLE_PARAMS: dict[str, dict[str, str]] = {
-    "actors-by-sphere-in-place": {"sphere": "criminal", "place": "Mexico"},
-    "entity-sources": {"entity": "Zetas"},
-    "group-markets": {"group": "Sinaloa cartel"},
-    "groups-in-place": {"place": "Central America"},
-    "ties-by-status": {"status": "reported"},
-}
 RESULT_FORMATS = {
     "xml": ox.QueryResultsFormat.XML,
     "tsv": ox.QueryResultsFormat.TSV,
 }
-
-
-@contextmanager
-def running(store: Store, **limits: Any) -> Iterator[SparqlServer]:
-    server = make_server(store, "127.0.0.1", 0, **limits)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 def fetch(url: str, params: dict[str, str], accept: str = "") -> tuple[int, bytes]:

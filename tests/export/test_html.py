@@ -19,7 +19,6 @@ from typing import Any
 
 import networkx as nx
 import pytest
-from click.testing import Result
 
 from conftest import HOSTILE_CITATION, HOSTILE_LABEL, HOSTILE_QUOTE, write_hostile
 from hilos.export import html as html_export
@@ -31,7 +30,7 @@ from hilos.network.paths import find_paths
 from hilos.network.projection import Filters, project
 from hilos.search import resolve
 from hilos.store import Store
-from support import page_json
+from support import one_line_error, page_json
 
 HID = "https://w3id.org/hilos/id/"
 ZETAS = HID + "zetas"
@@ -45,14 +44,6 @@ def export(store: Store, folder: Path, **options: Any) -> tuple[str, dict[str, A
     export_html(store, out, filters, **options)
     text = out.read_text(encoding="utf-8")
     return text, page_json(text)
-
-
-def one_line_error(result: Result, exit_code: int) -> str:
-    assert result.exit_code == exit_code, (result.exit_code, result.stdout, result.stderr)
-    assert "Traceback" not in result.stdout + result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    return lines[0]
 
 
 def node_ids(data: dict[str, Any]) -> set[str]:

@@ -19,7 +19,6 @@ from typing import Any
 
 import pytest
 
-from conftest import CHROMIUM, FLAGS, close_chromium
 from hilos.export.html import export_html
 from hilos.network.projection import Filters
 from hilos.store import Store
@@ -58,24 +57,6 @@ LABEL_BOXES = """() => {
   const canvas = document.querySelector('#network canvas');
   return {boxes, width: canvas.clientWidth, height: canvas.clientHeight};
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium package")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("Playwright for Python is missing: pip install playwright")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=FLAGS, headless=True
-        )
-        try:
-            yield launched
-        finally:
-            close_chromium(launched)
 
 
 @pytest.fixture(scope="module")

@@ -5,12 +5,8 @@ on a generated network of 10,000 entities."""
 
 from __future__ import annotations
 
-import importlib.util
 import io
-import sys
 from collections.abc import Iterator
-from pathlib import Path
-from types import ModuleType
 
 import networkx as nx
 import numpy as np
@@ -25,8 +21,7 @@ from hilos.network.projection import Filters, Projection, project, project_from_
 from hilos.network.ranking import rank_network
 from hilos.network.saved import network_saved, project_network
 from hilos.store import Store
-
-BENCH = Path(__file__).resolve().parents[2] / "bench"
+from support import bench_generator
 
 FILTERS = [
     Filters(),
@@ -44,20 +39,11 @@ networkx 0.535; on the generated 10,000 entities igraph 0.932-0.933, networkx 0.
 is worse than Louvain's by more (one that splits or merges whole clusters)."""
 
 
-def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_generate_arrays", BENCH / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     path = tmp_path_factory.mktemp("generated") / "network.nt"
     out = io.StringIO()
-    _generator().Generator(10_000, 1).run(out)
+    bench_generator("bench_generate_arrays").Generator(10_000, 1).run(out)
     path.write_text(out.getvalue(), encoding="utf-8")
     store = Store.in_memory()
     store.load(path, name="generated")

@@ -45,14 +45,6 @@ HOSTILE = HID + "hostile-actor"
 
 
 @pytest.fixture(scope="module")
-def curated() -> rdflib.Graph:
-    graph = rdflib.Graph()
-    for path in sorted((REPO / "graph").glob("*.ttl")):
-        graph.parse(path)
-    return graph
-
-
-@pytest.fixture(scope="module")
 def onto() -> rdflib.Graph:
     return rdflib.Graph().parse(REPO / "ontology" / "hilos.ttl")
 

@@ -35,14 +35,6 @@ EDITOR = "document.querySelector('#yasgui .CodeMirror').CodeMirror"
 
 
 @pytest.fixture(scope="module")
-def curated() -> rdflib.Graph:
-    graph = rdflib.Graph()
-    for path in sorted((REPO / "graph").glob("*.ttl")):
-        graph.parse(path)
-    return graph
-
-
-@pytest.fixture(scope="module")
 def server() -> Iterator[SparqlServer]:
     with running(Store.in_memory()) as started:
         yield started

@@ -22,6 +22,7 @@ import hilos
 import hilos.sparql.library
 from conftest import shared
 from hilos.store import Store
+from support import SAMPLE_PARAMS
 
 REPO = Path(__file__).resolve().parents[2]
 REPORT = REPO.parent / "shared" / "report" / "non-conventional-armed-violence-mexico.txt"
@@ -33,16 +34,6 @@ HID = Namespace("https://w3id.org/hilos/id/")
 PROV = Namespace("http://www.w3.org/ns/prov#")
 RDF_TYPE = RDF_NS.type
 GEO = Namespace("http://www.opengis.net/ont/geosparql#")
-
-# Parameter values that make sense for each query that needs some (a query added to the
-# library without an entry here fails test_every_query_runs if it has required parameters).
-SAMPLE_PARAMS: dict[str, dict[str, str]] = {
-    "actors-by-sphere-in-place": {"sphere": "criminal", "place": "Mexico"},
-    "entity-sources": {"entity": "Zetas"},
-    "group-markets": {"group": "Sinaloa cartel"},
-    "groups-in-place": {"place": "Central America"},
-    "ties-by-status": {"status": "reported"},
-}
 
 
 # ------------------------------------------------------------------------------------ helpers

@@ -5,7 +5,6 @@ trusted."""
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import pickle
 import stat
@@ -13,7 +12,6 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import pytest
@@ -26,6 +24,7 @@ from hilos.search import _Index, search
 from hilos.store import Store, cache
 from hilos.store.updates import apply_update
 from hilos.vocab import vocabulary
+from support import bench_generator
 
 HID = "https://w3id.org/hilos/id/"
 FIELDS = (
@@ -131,23 +130,12 @@ def test_identity_claims_merge_the_same_way() -> None:
 
 # ------------------------------------------------------------------ a generated network
 
-BENCH = Path(__file__).resolve().parents[2] / "bench"
-
-
-def _generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_generate_saved", BENCH / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Store:
     path = tmp_path_factory.mktemp("generated") / "network.nt"
     out = io.StringIO()
-    _generator().Generator(10_000, 3).run(out)
+    bench_generator("bench_generate_saved").Generator(10_000, 3).run(out)
     path.write_text(out.getvalue(), encoding="utf-8")
     store = Store.in_memory()
     store.load(path, name="generated")
