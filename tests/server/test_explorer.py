@@ -425,7 +425,10 @@ def test_library_query_errors(base: str) -> None:
     expected = "expects one of refuted, disputed, alleged, reported, confirmed"
     assert status == 400 and expected in error
     status, error = query(name="ties-by-status")
-    assert status == 400 and "needs param status=" in error  # the core names its parameter
+    # the API names the field a value is given in, not the command line's --param
+    assert status == 400 and "needs param.status=…" in error
+    status, error = query(name="ties-by-status", lang="es")
+    assert status == 400 and "necesita param.status=…" in error
     status, error = query(**{"name": "ties-by-status", "param.nope": "1"})
     assert status == 400 and "has no parameter 'nope'" in error
 

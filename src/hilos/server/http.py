@@ -202,6 +202,21 @@ def said(exc: HilosError) -> str:
     return first if isinstance(first, Message) else str(exc)
 
 
+# Core messages that tell how to give a value on the command line (`--param status=…`), said as
+# the API takes it: a library query's parameters are the fields `param.NAME`.
+_API_TEMPLATES = {
+    "query '{query}' needs {parameter} {name}=… ({type}: {description})": (
+        "query '{query}' needs param.{name}=… ({type}: {description})"
+    ),
+}
+
+
+def _as_the_api_says(message: Message) -> Message:
+    """`message`, in the API's words where the core's name a command-line way to give a value."""
+    template = _API_TEMPLATES.get(message.template)
+    return message if template is None else Message(template, message.values)
+
+
 def status_of(exc: HilosError) -> int:
     """The HTTP status of a core error: 503 the store, 404 nothing found, 409 a change that
     assumed an older state of its graph, else 400."""
@@ -1343,7 +1358,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
         details: dict[str, object] | None = None,
     ) -> None:
         if isinstance(message, Message):
-            message = message.localized(self._reader_lang())
+            message = _as_the_api_says(message).localized(self._reader_lang())
         line = " ".join(message.split())
         extra = dict(headers or {})
         if self._json_errors:
