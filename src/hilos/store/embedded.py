@@ -29,7 +29,7 @@ from .loading import (
     DATASET_FORMATS,
     LoadPlan,
     ProgressReader,
-    count,
+    holds_statements,
     in_graphs,
     into_graph,
     open_rdf,
@@ -205,7 +205,7 @@ class EmbeddedBackend:
         reasoner_for: ReasonerFor,
     ) -> None:
         self._write_asserted(plan, physical, progress)
-        if not any(count(self.database, graph) for graph in physical.values()):
+        if not any(holds_statements(self.database, graph) for graph in physical.values()):
             raise ParseError(plan.shown, _("contains no RDF statements"))
         tbox = list(plan.tbox) if plan.checked else staged_tbox(self.database, physical[""])
         reasoner = reasoner_for(tbox)

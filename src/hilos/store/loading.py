@@ -343,6 +343,14 @@ def staged_tbox(database: Database | ox.Store, graph: NamedNode) -> list[Quad | 
     return [Triple(row["s"], row["p"], row["o"]) for row in rows]
 
 
+def holds_statements(database: Database | ox.Store, graph: NamedNode) -> bool:
+    """Whether a graph holds any statement: the first one found, not a count of a million."""
+    answer = database.query(
+        sparql.load("graph-exists"), named_graphs=[graph], substitutions={ox.Variable("g"): graph}
+    )
+    return bool(answer)
+
+
 def count(database: Database | ox.Store, graph: NamedNode) -> int:
     """How many statements a graph holds."""
     rows = solutions(database.query(sparql.load("graph-size"), default_graph=[graph]))
