@@ -549,6 +549,54 @@ def test_load_and_drop_through_sparql_update(loaded: Virtuoso, tmp_path: Path) -
     assert gone.exit_code == 1
 
 
+def test_virtuoso_answers_ask_as_a_boolean(loaded: Virtuoso) -> None:
+    """Virtuoso 7.2 sends an ASK's answer as a SELECT of `__ASK_RETVAL` (no row for false):
+    read as rows, every ASK looked true, and every graph seemed to exist already."""
+    remote = Store.connect(loaded.read_url)
+    missing = NamedNode("https://w3id.org/hilos/graph/no-such-graph")
+    present = NamedNode("https://w3id.org/hilos/graph/report/state")
+    assert remote.backend.contains_named_graph(missing) is False
+    assert remote.backend.contains_named_graph(present) is True
+    for text, truth, code in (
+        ("ASK { <urn:hilos:a> <urn:hilos:b> <urn:hilos:c> }", False, 1),
+        ("ASK { ?mayor a hilos:Mayor }", True, 0),
+    ):
+        args = ["--endpoint", loaded.read_url, "query", "-", "--format", "json"]
+        said = CliRunner().invoke(cli, args, input=text, catch_exceptions=False)
+        assert said.exit_code == code, said.stderr
+        assert json.loads(said.stdout)["boolean"] is truth
+
+
+def test_a_new_graph_is_written_in_place_not_moved(
+    loaded: Virtuoso, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A graph the server does not hold is written straight into its name: moving a staged
+    copy into place is one transaction, which Virtuoso refuses past its log limit (a file of
+    100,000 entities failed so)."""
+    sent: list[str] = []
+    post = RemoteDatabase._post
+
+    def recording(self: RemoteDatabase, url: str, form: list[tuple[str, str]], **kw: Any) -> Any:
+        sent.extend(value for key, value in form if key == "update")
+        return post(self, url, form, **kw)
+
+    monkeypatch.setattr(RemoteDatabase, "_post", recording)
+    for key, value in loaded.env.items():
+        monkeypatch.setenv(key, value)
+    mine = tmp_path / "in-place.ttl"
+    mine.write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "<https://example.org/in-place> rdfs:label 'In place'@en .\n"
+    )
+    store = Store.connect(loaded.write_url)
+    store.load(str(mine), name="in-place")
+    try:
+        assert sent and not [u for u in sent if "MOVE" in u], sent
+        assert any("INSERT DATA" in u and "graph/in-place>" in u for u in sent), sent
+    finally:
+        store.drop("in-place")
+
+
 def test_a_bad_file_loads_nothing_on_the_server(loaded: Virtuoso, tmp_path: Path) -> None:
     before = as_json(loaded.hilos("graphs", "--format", "json"))
     good = tmp_path / "good.ttl"

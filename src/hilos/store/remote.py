@@ -285,13 +285,13 @@ def _parse_answer(content_type: str, body: bytes) -> Answer:
         if b'"bnode"' in body:
             body = _valid_blank_nodes(body)
         try:
-            return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+            return _results(body, ox.QueryResultsFormat.JSON)
         except SyntaxError as exc:
             raise StoreError(
                 _("the endpoint sent SPARQL results that do not parse: {reason}", reason=str(exc))
             ) from None
     if content_type in ("application/sparql-results+xml", "application/xml"):
-        return ox.parse_query_results(body, ox.QueryResultsFormat.XML)
+        return _results(body, ox.QueryResultsFormat.XML)
     rdf_format = _RDF_TYPES.get(content_type)
     if rdf_format is None:
         raise StoreError(
@@ -309,6 +309,31 @@ def _parse_answer(content_type: str, body: bytes) -> Answer:
         raise StoreError(
             _("the endpoint sent RDF that does not parse: {reason}", reason=str(exc))
         ) from None
+
+
+# Virtuoso answers an ASK as a SELECT of one variable, `__ASK_RETVAL`: no row for false, one
+# row of 1 for true. Read as solutions, every ASK looked true (a graph that does not exist
+# "existed", so each load was staged and moved in one transaction too large for the server).
+_VIRTUOSO_ASK = "__ASK_RETVAL"
+
+
+def _results(body: bytes, results_format: ox.QueryResultsFormat) -> Answer:
+    """SPARQL results as parsed, or the boolean they stand for in Virtuoso's form of an ASK's
+    answer (one `__ASK_RETVAL` column, at most one row)."""
+    answer = ox.parse_query_results(body, results_format)
+    if not isinstance(answer, ox.QuerySolutions):
+        return answer
+    if [variable.value for variable in answer.variables] != [_VIRTUOSO_ASK]:
+        return answer
+    rows = list(answer)
+    if len(rows) > 1:  # not an ASK's answer: the rows as they came
+        return ox.parse_query_results(body, results_format)
+    value = rows[0][0] if rows else None
+    truth = value is not None and value.value not in ("0", "false")
+    return ox.parse_query_results(
+        b'{"head": {}, "boolean": ' + (b"true" if truth else b"false") + b"}",
+        ox.QueryResultsFormat.JSON,
+    )
 
 
 def _valid_blank_nodes(body: bytes) -> bytes:
