@@ -448,7 +448,7 @@ def test_a_page_from_saved_data_is_the_page_from_the_statements(
     with Store.open(store_path) as store:
         first, _ = export(store, tmp_path, size_by="degree")
         again, _ = export(store, tmp_path, size_by="degree")  # read back
-    assert any((store_path / "hilos-cache").rglob("page-pairs-*"))
+    assert any((store_path / "hilos-cache").rglob("page-values-*"))
     monkeypatch.setenv("HILOS_NO_CACHE", "1")
     with Store.open(store_path) as store:
         fresh, _ = export(store, tmp_path, size_by="degree")

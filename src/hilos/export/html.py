@@ -53,8 +53,16 @@ when its text is the node's label, else `[language, text]`; scores to six signif
 `{"empty", "at", "values"}` (`_sparse`). Whether a tie is a hop of the best path
 is in `meta.path`. The page's script rebuilds one record per node, tie and source from this,
 as `page_rows` does in Python. What is read whole on a large store (the evidence and names of
-the ties and nodes, property by property) and the snapshot hash are saved beside the store per
-state (`hilos.store.cache`): a second page of an unchanged store reads them back.
+the ties and nodes, property by property, each value already decoded) and the snapshot hash
+are saved beside the store per state (`hilos.store.cache`): a second page of an unchanged store
+reads them back.
+
+**Made as columns.** No record per node or tie is made on the way: each column is filled in
+one pass, the evidence is gathered property by property, the boxes of the labels are computed
+as arrays, and the JSON is written once by orjson (the compiled encoder; the same JSON as
+`json.dumps`, its floats checked as columns, since it would write NaN as null). On a network
+of 19,000 nodes and 36,500 ties this takes a third less time than a record per row and the
+standard encoder did (bench/html_export.py).
 """
 
 from __future__ import annotations
@@ -79,6 +87,8 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 import networkx as nx
+import numpy as np
+import orjson
 from pyoxigraph import BlankNode, Literal, NamedNode
 
 from .. import sparql
@@ -101,7 +111,7 @@ from ..search import resolve
 from ..store import Store, StoreView, cache, indexes, solutions
 from ..vocab import CONTEXT_KINDS, vocabulary
 from . import snapshot_hash
-from .layout import Footprint, layout_ties, place_around
+from .layout import layout_ties, place_around
 from .words import context_plural
 
 PHYSICS_THRESHOLD = 1_000
@@ -301,16 +311,18 @@ def export_html(
             context=context,
         )
         _write(target, _page_parts(data))
-    meta = data["meta"]
-    return HtmlExport(
-        nodes=len(data["nodes"]["label"]),
-        ties=len(data["ties"]["from"]),
-        snapshot=meta["snapshot"],
-        title=meta["title"],
-        path_ties=tuple(meta["path"]["ties"]) if meta["path"] else (),
-        context=sum(data["nodes"]["layer"]),
-        merged=tuple((row["asked"], row["shown"]) for row in meta["merged"]),
-    )
+        meta = data["meta"]
+        written = HtmlExport(
+            nodes=len(data["nodes"]["label"]),
+            ties=len(data["ties"]["from"]),
+            snapshot=meta["snapshot"],
+            title=meta["title"],
+            path_ties=tuple(meta["path"]["ties"]) if meta["path"] else (),
+            context=sum(data["nodes"]["layer"]),
+            merged=tuple((row["asked"], row["shown"]) for row in meta["merged"]),
+        )
+        del data, meta  # (freed while the collector is off: it need not walk them first)
+    return written
 
 
 @contextlib.contextmanager
@@ -511,13 +523,14 @@ def _chain_network(shown: nx.MultiDiGraph, chains: list[EvidencePath]) -> nx.Mul
     return shown.edge_subgraph(keys).copy()
 
 
-def _named(network: _Shown, evidence: dict[str, _TieEvidence]) -> set[str]:
+def _named(network: _Shown, evidence: _Evidence) -> set[str]:
     """Everything the page names: its nodes, their classes, the tie types, the markets of the
     evidence, the kinds and the tie families of the legend."""
     named = set(network.nodes)
-    named |= {expand(t) or t for data in network.nodes.values() for t in data.get("types") or ()}
-    named |= {expand(e["relation"]) or e["relation"] for _, _, _, e in network.edges}
-    named |= {m for found in evidence.values() for m in found.markets}
+    types = {t for data in network.nodes.values() for t in data.get("types") or ()}
+    relations = {e["relation"] for _, _, _, e in network.edges}
+    named |= {expand(t) or t for t in types | relations}  # (each class expanded once)
+    named |= {m for found in evidence.markets.values() for m in found}
     named |= {HILOS_NS + cls for _, cls, _ in KINDS if cls} | {HILOS_NS + c for c, *_ in FAMILIES}
     return named
 
@@ -533,13 +546,13 @@ def _positions(
 ) -> dict[Hashable, tuple[float, float]]:
     """The place of every node: the actors laid out by their ties (the best path left to
     right), the context nodes around the actors they are tied to."""
-    footprints: dict[Hashable, Footprint] = {n: _footprint(labels[n], *sizes[n]) for n in actors}
+    placed = [n for n in nodes if n in actors]
     positions = layout_ties(
-        actors,
+        placed,
         [(u, v) for u, v, _, _ in network.edges if u in actors and v in actors],
         seed=seed,
         spacing=SPACING,
-        footprints=footprints,
+        boxes=_footprints([labels[n] for n in placed], [sizes[n] for n in placed]),
         line=[n.id for n in best.nodes] if best is not None else None,
     )
     newcomers = sorted(set(nodes) - actors, key=str)
@@ -555,7 +568,7 @@ def _relation_rows(
     """The tie types shown, each with its label (from the ontology), family and count, in the
     order of the families, then by label."""
     families = _families(store)
-    relation_counts = Counter(e["relation"] for _, _, _, e in edges)
+    relation_counts = Counter([e["relation"] for _, _, _, e in edges])
     family_order = [key for _, key, _ in FAMILIES]
     return sorted(
         (
@@ -712,6 +725,11 @@ class _Table:
             self.values.append(value)
         return found
 
+    def indexes(self, values: Iterable[Any]) -> list[int]:
+        """The index of each value (`self(value)` for each, in one pass)."""
+        known = self._index
+        return [known[v] if v in known else self(v) for v in values]
+
 
 class _Tables:
     """The tables of the repeated strings of a page (see `TABLES`)."""
@@ -733,14 +751,10 @@ labels, statuses, languages, market labels and qualifier labels."""
 
 def _split_iris(iris: Iterable[str], tables: _Tables) -> tuple[list[int], list[str]]:
     """The namespace (as an index into the `ns` table) and the local name of each IRI."""
-    namespaces: list[int] = []
-    local: list[str] = []
-    ns = tables.ns
-    for iri in iris:
-        cut = max(iri.rfind("/"), iri.rfind("#")) + 1
-        namespaces.append(ns(iri[:cut]))
-        local.append(iri[cut:])
-    return namespaces, local
+    listed = list(iris)
+    cuts = [max(iri.rfind("/"), iri.rfind("#")) + 1 for iri in listed]
+    namespaces = tables.ns.indexes([iri[:cut] for iri, cut in zip(listed, cuts, strict=True)])
+    return namespaces, [iri[cut:] for iri, cut in zip(listed, cuts, strict=True)]
 
 
 _NODE_COLUMNS = (
@@ -787,12 +801,17 @@ def _dense(column: Any, length: int) -> list[Any]:
     return found
 
 
-def _names_column(
-    entries: list[list[str]], label: str, langs: _Table
-) -> list[int | list[int | str]]:
-    """[language, text] pairs with each language an index into the `lang` table, and the
-    text left out (the entry is the bare index) when it is the node's label."""
-    return [langs(lng) if text == label else [langs(lng), text] for lng, text in entries]
+def _name_entries(values: Sequence[_Text], label: str, langs: _Table) -> list[Any]:
+    """A node's names (or aliases), sorted, without repeats, as [language, text] pairs with
+    each language an index into the `lang` table, and the text left out (the entry is the
+    bare index) when it is the node's label."""
+    if len(values) == 1:  # (most entities have one label)
+        language, text = values[0].language or "", values[0].value
+        return [langs(language) if text == label else [langs(language), text]]
+    return [
+        langs(language) if text == label else [langs(language), text]
+        for language, text in _pairs(values)
+    ]
 
 
 def _node_columns(
@@ -807,43 +826,42 @@ def _node_columns(
     tables: _Tables,
     lang: str,
 ) -> dict[str, list[Any] | None]:
-    kinds = {k: i for i, (k, _, _) in enumerate(KINDS)}
-    other = kinds["other"]
-    sphere, langs = tables.sphere, tables.lang
-    type_labels: dict[str, int] = {}
-    columns: dict[str, list[Any]] = {name: [] for name in _NODE_COLUMNS}
-    label_c, x_c, y_c, size_c, score_c = (columns[k] for k in ("label", "x", "y", "size", "score"))
-    font_c, layer_c = columns["font"], columns["layer"]
-    sphere_c, spheres_c, kind_c, types_c = (
-        columns[k] for k in ("sphere", "spheres", "kind", "types")
-    )
-    names_c, aliases_c, notes_c = (columns[k] for k in ("names", "aliases", "notes"))
-    for node in nodes:
-        data = node_data[node]
-        label = labels[node]
-        x, y = positions[node]
-        score = scores.get(node)
-        label_c.append(label)
-        x_c.append(x)
-        y_c.append(y)
-        size, font = sizes[node]
-        size_c.append(size)
-        font_c.append(font)
-        layer_c.append(0 if node in actors else 1)
-        score_c.append(None if score is None else float(f"{score:.6g}"))
-        sphere_c.append(sphere(data.get("sphere")))
-        spheres_c.append([sphere(s) for s in data.get("spheres") or ()])
-        kind_c.append(kinds.get(data.get("kind") or "other", other))
-        types = []
-        for t in data.get("types") or ():
-            found = type_labels.get(t)
-            if found is None:
-                found = type_labels[t] = tables.type(_label(names, expand(t) or t, lang))
-            types.append(found)
-        types_c.append(types)
-        names_c.append(_names_column(_pairs(names.labels.get(node, ())), label, langs))
-        aliases_c.append(_names_column(_pairs(names.aliases.get(node, ())), label, langs))
-        notes_c.append(_in_lang(names.notes.get(node, ()), lang))
+    """The nodes' columns, each filled in one pass over the nodes (the two that share a table
+    filled together, so that it lists its values in the order of their first use)."""
+    datas = [node_data[node] for node in nodes]
+    label_c = [labels[node] for node in nodes]
+    places = [positions[node] for node in nodes]
+    shapes = [sizes[node] for node in nodes]
+    score_c = [_score_text(scores.get(node)) for node in nodes]
+    sphere = tables.sphere
+    spheres = [
+        (sphere(data.get("sphere")), [sphere(s) for s in data.get("spheres") or ()])
+        for data in datas
+    ]
+    langs = tables.lang
+    named = [
+        (
+            _name_entries(names.labels.get(node, ()), label, langs),
+            _name_entries(names.aliases.get(node, ()), label, langs),
+        )
+        for node, label in zip(nodes, label_c, strict=True)
+    ]
+    columns: dict[str, list[Any]] = {
+        "label": label_c,
+        "x": [x for x, _ in places],
+        "y": [y for _, y in places],
+        "size": [size for size, _ in shapes],
+        "font": [font for _, font in shapes],
+        "layer": [0 if node in actors else 1 for node in nodes],
+        "score": score_c,
+        "sphere": [first for first, _ in spheres],
+        "spheres": [others for _, others in spheres],
+        "kind": _kind_column(datas),
+        "types": _type_column(datas, names, tables.type, lang),
+        "names": [labelled for labelled, _ in named],
+        "aliases": [aliases for _, aliases in named],
+        "notes": [_in_lang(names.notes.get(node, ()), lang) for node in nodes],
+    }
     namespaces, local = _split_iris(nodes, tables)
     result: dict[str, list[Any] | None] = {"ns": namespaces, "local": local, **columns}
     if all(s is None for s in score_c):
@@ -851,62 +869,96 @@ def _node_columns(
     return result
 
 
+def _score_text(score: float | None) -> float | None:
+    """A score to six significant digits."""
+    return None if score is None else float(f"{score:.6g}")
+
+
+def _kind_column(datas: list[dict[str, Any]]) -> list[int]:
+    """Each node's kind, as an index into `KINDS`."""
+    kinds = {k: i for i, (k, _, _) in enumerate(KINDS)}
+    other = kinds["other"]
+    return [kinds.get(data.get("kind") or "other", other) for data in datas]
+
+
+def _type_column(
+    datas: list[dict[str, Any]], names: _Names, table: _Table, lang: str
+) -> list[list[int]]:
+    """Each node's types, as indexes into the table of type labels."""
+    labelled: dict[str, int] = {}
+
+    def label_index(cls: str) -> int:
+        found = labelled.get(cls)
+        if found is None:
+            found = labelled[cls] = table(_label(names, expand(cls) or cls, lang))
+        return found
+
+    return [[label_index(t) for t in data.get("types") or ()] for data in datas]
+
+
 def _tie_columns(
     edges: list[tuple[str, str, str, dict[str, Any]]],
     index: dict[str, int],
     relation_index: dict[str, int],
-    evidence: dict[str, _TieEvidence],
+    evidence: _Evidence,
     bends: dict[str, float],
     sources: dict[str, int],
     names: _Names,
     tables: _Tables,
     lang: str,
 ) -> dict[str, list[Any]]:
-    columns: dict[str, list[Any]] = {name: [] for name in _TIE_COLUMNS}
-    from_c, to_c, relation_c, status_c = (columns[k] for k in ("from", "to", "relation", "status"))
-    confidence_c, score_c, start_c, end_c = (
-        columns[k] for k in ("confidence", "score", "start", "end")
-    )
-    quotes_c, locators_c, sources_c, markets_c, text_c = (
-        columns[k] for k in ("quotes", "locators", "sources", "markets", "text")
-    )
-    qualifiers_c, period_c, note_c, bend_c = (
-        columns[k] for k in ("qualifiers", "period", "note", "bend")
-    )
-    status, market, qualifier = tables.status, tables.market, tables.qualifier
-    market_labels: dict[str, int] = {}
-    nothing = _TieEvidence()
-    for u, v, key, edge in edges:
-        found = evidence.get(key, nothing)
-        from_c.append(index[u])
-        to_c.append(index[v])
-        relation_c.append(relation_index[edge["relation"]])
-        status_c.append(status(edge["status"]))
-        confidence_c.append(edge["confidence"])
-        score_c.append(edge["score"])
-        start_c.append(edge["start"])
-        end_c.append(edge["end"])
-        quotes_c.append(found.quotes)
-        locators_c.append(found.locators)
-        sources_c.append([sources.setdefault(s, len(sources)) for s in found.sources])
-        markets = []
-        for m in found.markets:
-            at = market_labels.get(m)
-            if at is None:
-                at = market_labels[m] = market(_label(names, m, lang))
-            markets.append(at)
-        markets_c.append(markets)
-        text_c.append(found.texts)
-        qualifiers_c.append(
-            [qualifier(q) for q in _qualifier_labels(found.qualifiers, lang)]
-            if found.qualifiers
-            else []
-        )
-        period_c.append("; ".join(found.periods))
-        note_c.append(_in_lang(found.notes, lang))
-        bend_c.append(bends.get(key, 0.0))
-    namespaces, local = _split_iris((key for _, _, key, _ in edges), tables)
-    return {"ns": namespaces, "local": local, **columns}
+    """The ties' columns, each filled in one pass over the ties (in their order, so that each
+    table lists its values in the order of their first use)."""
+    keys = [key for _, _, key, _ in edges]
+    attributes = [edge for _, _, _, edge in edges]
+    status = tables.status
+    none: list[Any] = []
+    columns: dict[str, list[Any]] = {
+        "from": [index[u] for u, _, _, _ in edges],
+        "to": [index[v] for _, v, _, _ in edges],
+        "relation": [relation_index[e["relation"]] for e in attributes],
+        "status": status.indexes([e["status"] for e in attributes]),
+        **{name: [e[name] for e in attributes] for name in ("confidence", "score", "start", "end")},
+        "quotes": [evidence.quotes.get(key, none) for key in keys],
+        "locators": [evidence.locators.get(key, none) for key in keys],
+        "sources": [
+            [sources.setdefault(s, len(sources)) for s in evidence.sources.get(key, none)]
+            for key in keys
+        ],
+        "markets": _market_column(keys, evidence.markets, names, tables.market, lang),
+        "text": [evidence.texts.get(key, none) for key in keys],
+        "qualifiers": _qualifier_column(keys, evidence.qualifiers, tables.qualifier, lang),
+        "period": ["; ".join(evidence.periods.get(key, none)) for key in keys],
+        "note": [_in_lang(evidence.notes.get(key, none), lang) for key in keys],
+        "bend": [bends.get(key, 0.0) for key in keys],
+    }
+    namespaces, local = _split_iris(keys, tables)
+    return {"ns": namespaces, "local": local, **{name: columns[name] for name in _TIE_COLUMNS}}
+
+
+def _market_column(
+    keys: list[str], markets: dict[str, list[str]], names: _Names, table: _Table, lang: str
+) -> list[list[int]]:
+    """Each tie's markets, as indexes into the table of market labels."""
+    labelled: dict[str, int] = {}
+
+    def label_index(market: str) -> int:
+        found = labelled.get(market)
+        if found is None:
+            found = labelled[market] = table(_label(names, market, lang))
+        return found
+
+    return [[label_index(m) for m in markets[key]] if key in markets else [] for key in keys]
+
+
+def _qualifier_column(
+    keys: list[str], qualifiers: dict[str, list[str]], table: _Table, lang: str
+) -> list[list[int]]:
+    """Each tie's qualifiers, as indexes into the table of qualifier labels."""
+    return [
+        [table(q) for q in _qualifier_labels(qualifiers[key], lang)] if qualifiers.get(key) else []
+        for key in keys
+    ]
 
 
 def page_rows(data: dict[str, Any]) -> dict[str, Any]:
@@ -1063,31 +1115,22 @@ def _names(store: Store, lang: str, wanted: set[str] | None = None) -> _Names:
             if isinstance(entity, NamedNode) and isinstance(value, Literal):
                 found.add(entity.value, prop, _text(value))
         return found
-    for entity, values in _values(store, wanted, _NAME_PROPERTIES).items():
-        if ":" not in entity:
-            continue
-        for prop in _NAME_PROPERTIES:  # in the order of the query: labels before names
-            for value in values.get(prop.value, ()):
+    values = _by_property(store, wanted, _NAME_PROPERTIES)
+    for prop in _NAME_PROPERTIES:  # labels before names, as the query orders them
+        for entity, those in values[prop.value].items():
+            if ":" not in entity:
+                continue
+            for value in those:
                 if value.literal:
                     found.add(entity, prop.value, value)
     return found
 
 
-def _values(
-    store: Store, subjects: set[str], properties: Sequence[NamedNode]
-) -> dict[str, dict[str, list[_Text]]]:
-    """The values of some properties of some subjects (IRIs, or blank node ids), looked up (in
-    batches) for a few, read property by property for many."""
-    view = store.view()
-    if len(subjects) <= _LOOKUPS:
-        return _values_by_subject(view, subjects, properties)
-    return _values_by_property(store, view, subjects, properties)
-
-
 def _values_by_subject(
     view: StoreView, subjects: set[str], properties: Sequence[NamedNode]
 ) -> dict[str, dict[str, list[_Text]]]:
-    """`_values` for a few subjects: their statements looked up, a batch at a time."""
+    """The values of some properties of a few subjects (IRIs, or blank node ids): their
+    statements looked up, a batch at a time."""
     nodes: dict[NamedNode | BlankNode, str] = {}
     for subject in subjects:
         with contextlib.suppress(ValueError):
@@ -1100,47 +1143,51 @@ def _values_by_subject(
     return found
 
 
-def _values_by_property(
-    store: Store, view: StoreView, subjects: set[str], properties: Sequence[NamedNode]
-) -> dict[str, dict[str, list[_Text]]]:
-    """`_values` for many subjects: every statement of each property read, those of other
-    subjects skipped."""
-    found: dict[str, dict[str, list[_Text]]] = {}
-    decoded: dict[str, _Text] = {}  # (a term used again is read once)
-    for prop in properties:
-        name = prop.value
-        for token, text in zip(*_predicate_pairs(store, view, prop), strict=True):
-            subject = token[1:-1] if token[0] == "<" else token[2:]
-            if subject not in subjects or token[0] not in "<_":
-                continue
-            value = decoded.get(text)
-            if value is None:
-                value = decoded[text] = _token_text(text)
-            those = found.get(subject)
-            if those is None:
-                those = found[subject] = {}
-            column = those.get(name)
-            if column is None:
-                those[name] = [value]
-            else:
-                column.append(value)
-    return found
+class _PredicateColumn(NamedTuple):
+    """Every statement of one predicate in the store, in columns: its subject (an IRI, or a
+    blank node's id) and its object as `_Text` has it (value, language or "", literal)."""
+
+    subjects: list[str]
+    values: list[str]
+    languages: list[str]
+    literal: list[bool]
 
 
-def _predicate_pairs(store: Store, view: StoreView, prop: NamedNode) -> tuple[list[str], list[str]]:
-    """The subjects and objects (TSV terms) of every statement of a predicate in the store,
-    read once per state of the store and saved beside it (`hilos.store.cache`)."""
-    saved = cache.load(store, "page-pairs", prop.value)
+_PAGE_VALUES = "page-values"
+"""The kind under which `_predicate_column` saves a predicate's statements beside the store."""
+
+
+def _predicate_column(store: Store, view: StoreView, prop: NamedNode) -> _PredicateColumn:
+    """The statements of a predicate, read (and their objects decoded) once per state of the
+    store and saved beside it (`hilos.store.cache`): a second page reads them back decoded."""
+    saved = cache.load(store, _PAGE_VALUES, prop.value)
     if saved is not None:
-        return cache.strings(saved["subjects"]), cache.strings(saved["objects"])
-    subjects: list[str] = []
-    objects: list[str] = []
+        return _PredicateColumn(
+            cache.strings(saved["subjects"]),
+            cache.strings(saved["values"]),
+            cache.strings(saved["languages"]),
+            saved["literal"].astype(bool).tolist(),
+        )
+    found = _PredicateColumn([], [], [], [])
+    decoded: dict[str, _Text] = {}  # (a term used again is decoded once)
     for subject, obj in view.pairs(prop):
-        subjects.append(subject)
-        objects.append(obj)
-    packed = {"subjects": cache.pack_strings(subjects), "objects": cache.pack_strings(objects)}
-    cache.save(store, "page-pairs", prop.value, packed)
-    return subjects, objects
+        if subject[0] not in "<_":
+            continue
+        text = decoded.get(obj)
+        if text is None:
+            text = decoded[obj] = _token_text(obj)
+        found.subjects.append(subject[1:-1] if subject[0] == "<" else subject[2:])
+        found.values.append(text.value)
+        found.languages.append(text.language or "")
+        found.literal.append(text.literal)
+    packed = {
+        "subjects": cache.pack_strings(found.subjects),
+        "values": cache.pack_strings(found.values),
+        "languages": cache.pack_strings(found.languages),
+        "literal": np.asarray(found.literal, dtype=np.uint8),
+    }
+    cache.save(store, _PAGE_VALUES, prop.value, packed)
+    return found
 
 
 def _label(names: _Names, iri: str, lang: str) -> str:
@@ -1177,28 +1224,29 @@ def _families(store: Store) -> dict[str, str]:
     return families
 
 
-class _TieEvidence:
-    """The sources, quotes, locators, markets, wording, notes, qualifiers and periods of a tie.
+class _Evidence:
+    """The sources, quotes, locators, markets, wording, notes, qualifiers and periods of the
+    ties, each field a column: tie IRI to its values (a tie without any is not in it).
 
     The page's reading of the evidence fields of `hilos.evidence.Claim`, not a claim of its own:
     every value of each property is kept (the page shows a tie's two quotes side by side where
-    a claim has one), and the page's columns are filled straight from these lists, read one
-    property at a time for every tie at once (one `Claim` per tie would cost a record per tie on
-    a 20k-node page, which the column reading exists to avoid)."""
+    a claim has one), and the page's columns are filled straight from these, read one property
+    at a time for every tie at once (one `Claim` or record per tie would cost an object per tie
+    on a 20k-node page, which the column reading exists to avoid)."""
 
     __slots__ = (
         "locators", "markets", "notes", "periods", "qualifiers", "quotes", "sources", "texts",
     )  # fmt: skip
 
     def __init__(self) -> None:
-        self.sources: list[str] = []
-        self.quotes: list[str] = []
-        self.locators: list[str] = []
-        self.markets: list[str] = []
-        self.texts: list[str] = []
-        self.notes: list[_Text] = []
-        self.qualifiers: list[str] = []
-        self.periods: list[str] = []
+        self.sources: dict[str, list[str]] = {}
+        self.quotes: dict[str, list[str]] = {}
+        self.locators: dict[str, list[str]] = {}
+        self.markets: dict[str, list[str]] = {}
+        self.texts: dict[str, list[str]] = {}
+        self.notes: dict[str, list[_Text]] = {}
+        self.qualifiers: dict[str, list[str]] = {}
+        self.periods: dict[str, list[str]] = {}
 
 
 def _qualifier_labels(iris: list[str], lang: str) -> list[str]:
@@ -1208,31 +1256,33 @@ def _qualifier_labels(iris: list[str], lang: str) -> list[str]:
     return known + sorted(compact(i) for i in iris if vocab.qualifier_key(i) is None)
 
 
-def _evidence(store: Store, ties: set[str]) -> dict[str, _TieEvidence]:
+def _evidence(store: Store, ties: set[str]) -> _Evidence:
     """Sources, quotes, locators, markets, wording and notes of the ties, over the whole store
     (sources and their citations may live in other graphs than the ties): each property read
     for every tie at once, each tie's values without repeats in the order read (the ties come
     from the projection: each has its hilos:from)."""
-    values = _by_property(store, ties, _EVIDENCE_PROPERTIES)
-    found: dict[str, _TieEvidence] = defaultdict(_TieEvidence)
-    quotes, locators = values[HILOS.quote.value], values[HILOS.locator.value]
-    for tie, sources in values[_DERIVED.value].items():  # (quotes only with a source)
-        evidence = found[tie]
-        evidence.sources = sorted(_distinct(sources), key=_source_order)
-        evidence.quotes = _distinct(quotes.get(tie, ()))
-        evidence.locators = _distinct(locators.get(tie, ()))
+    values = _strings_by_property(store, ties, _EVIDENCE_PROPERTIES)
+    found = _Evidence()
+    derived = values[_DERIVED.value]
+    found.sources = {
+        tie: those if len(those) == 1 else sorted(_distinct(those), key=_source_order)
+        for tie, those in derived.items()
+    }
+    for prop, field in ((HILOS.quote, "quotes"), (HILOS.locator, "locators")):
+        read = values[prop.value]  # (quotes and locators only with a source)
+        setattr(found, field, {tie: _distinct(read[tie]) for tie in derived if tie in read})
     for prop, field in _DETAIL_FIELDS:
-        for tie, those in values[prop.value].items():
-            setattr(found[tie], field, _distinct(those))
-    for tie, those in values[RDFS.comment.value].items():
-        found[tie].notes = list(dict.fromkeys(v for v in those if v.literal))
+        setattr(found, field, {tie: _distinct(those) for tie, those in values[prop.value].items()})
+    found.notes = {
+        tie: list(dict.fromkeys(v for v in those if v.literal))
+        for tie, those in _by_property(store, ties, (RDFS.comment,))[RDFS.comment.value].items()
+    }
     return found
 
 
-def _distinct(values: Sequence[_Text]) -> list[str]:
-    if len(values) == 1:  # (most ties have one value of each)
-        return [values[0].value]
-    return list(dict.fromkeys(v.value for v in values))
+def _distinct(values: list[str]) -> list[str]:
+    """The values without repeats, in their order."""
+    return values if len(values) == 1 else list(dict.fromkeys(values))
 
 
 def _source_order(source: str) -> tuple[bool, str]:
@@ -1243,70 +1293,106 @@ def _source_order(source: str) -> tuple[bool, str]:
 def _by_property(
     store: Store, subjects: set[str], properties: Sequence[NamedNode]
 ) -> dict[str, dict[str, list[_Text]]]:
-    """For each property, the values of each subject that has some (`_values` turned round:
-    a column per property, so that no subject needs a record of its own)."""
-    found: dict[str, dict[str, list[_Text]]] = {prop.value: {} for prop in properties}
-    if len(subjects) <= _LOOKUPS:
-        for subject, per_property in _values(store, subjects, properties).items():
-            for name, values in per_property.items():
-                found[name][subject] = values
-        return found
+    """For each property, the values of each subject (an IRI, or a blank node's id) that has
+    some: looked up (in batches) for a few subjects, read property by property for many (a
+    column per property, so that no subject needs a record of its own)."""
     view = store.view()
-    decoded: dict[str, _Text] = {}  # (a term used again is read once)
-    tokens = {f"<{s}>": s for s in subjects}  # (each subject as the TSV writes an IRI…
-    tokens.update((f"_:{s}", s) for s in subjects)  # …or a blank node)
-    for prop in properties:
-        column = found[prop.value]
-        for token, text in zip(*_predicate_pairs(store, view, prop), strict=True):
-            holder = tokens.get(token)
-            if holder is None:
-                continue
-            value = decoded.get(text)
-            if value is None:
-                value = decoded[text] = _token_text(text)
-            listed = column.get(holder)
-            if listed is None:
-                column[holder] = [value]
-            else:
-                listed.append(value)
+    if len(subjects) <= _LOOKUPS:
+        return _turned(_values_by_subject(view, subjects, properties), properties)
+    return {
+        prop.value: _gather_texts(_predicate_column(store, view, prop), subjects)
+        for prop in properties
+    }
+
+
+def _strings_by_property(
+    store: Store, subjects: set[str], properties: Sequence[NamedNode]
+) -> dict[str, dict[str, list[str]]]:
+    """`_by_property` with each value as its text alone (an IRI, or a literal's lexical form,
+    without its language): no record per value where only the text is shown."""
+    view = store.view()
+    if len(subjects) <= _LOOKUPS:
+        found = _turned(_values_by_subject(view, subjects, properties), properties)
+        return {
+            name: {subject: [v.value for v in values] for subject, values in those.items()}
+            for name, those in found.items()
+        }
+    return {
+        prop.value: _gather_strings(_predicate_column(store, view, prop), subjects)
+        for prop in properties
+    }
+
+
+def _turned(
+    per_subject: dict[str, dict[str, list[_Text]]], properties: Sequence[NamedNode]
+) -> dict[str, dict[str, list[_Text]]]:
+    """Values by subject, then property, turned into values by property, then subject."""
+    found: dict[str, dict[str, list[_Text]]] = {prop.value: {} for prop in properties}
+    for subject, per_property in per_subject.items():
+        for name, values in per_property.items():
+            found[name][subject] = values
+    return found
+
+
+def _gather_texts(column: _PredicateColumn, subjects: set[str]) -> dict[str, list[_Text]]:
+    """The values of `column` whose subject is one of `subjects`, listed by subject."""
+    found: dict[str, list[_Text]] = {}
+    values, languages, literal = column.values, column.languages, column.literal
+    for i, subject in enumerate(column.subjects):
+        if subject not in subjects:
+            continue
+        value = _Text(values[i], languages[i] or None, literal[i])
+        listed = found.get(subject)
+        if listed is None:
+            found[subject] = [value]
+        else:
+            listed.append(value)
+    return found
+
+
+def _gather_strings(column: _PredicateColumn, subjects: set[str]) -> dict[str, list[str]]:
+    """`_gather_texts` with the values' text alone."""
+    found: dict[str, list[str]] = {}
+    for subject, value in zip(column.subjects, column.values, strict=True):
+        if subject not in subjects:
+            continue
+        listed = found.get(subject)
+        if listed is None:
+            found[subject] = [value]
+        else:
+            listed.append(value)
     return found
 
 
 _DERIVED = NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
-_DETAIL_PROPERTIES = (HILOS.market, HILOS.relationText, RDFS.comment, HILOS.qualifier, HILOS.period)
+_DETAIL_PROPERTIES = (HILOS.market, HILOS.relationText, HILOS.qualifier, HILOS.period)
 _EVIDENCE_PROPERTIES = (_DERIVED, HILOS.quote, HILOS.locator, *_DETAIL_PROPERTIES)
+"""The properties of a tie's evidence shown as their text (its notes are read apart: their
+language chooses those shown)."""
 _DETAIL_FIELDS = (
     (HILOS.market, "markets"),
     (HILOS.relationText, "texts"),
     (HILOS.qualifier, "qualifiers"),
     (HILOS.period, "periods"),
 )
-"""The details of a tie kept as the values' text, and the field of `_TieEvidence` for each."""
+"""The details of a tie kept as the values' text, and the field of `_Evidence` for each."""
 
 
 def _citations(store: Store, sources: list[str]) -> dict[str, str]:
-    """The short citation of each source that has one."""
-    wanted = set(sources)
-    citations: dict[str, str] = {}
-    rows = (
-        (source, value.value)
-        for source, values in _values(store, wanted, (HILOS.citation,)).items()
-        for value in values.get(HILOS.citation.value, ())
-    )
-    for source, citation in rows:
-        if source in wanted and source not in citations:
-            citations[source] = citation
-    return citations
+    """The short citation of each source that has one (its first)."""
+    found = _by_property(store, set(sources), (HILOS.citation,))[HILOS.citation.value]
+    return {source: values[0].value for source, values in found.items() if values}
 
 
-def _bends(edges: Iterable[tuple[str, str, str, Any]]) -> dict[str, float]:
+def _bends(edges: Sequence[tuple[str, str, str, Any]]) -> dict[str, float]:
     """How much to bend each of several ties between the same two nodes, so that none hides
     another: 0 for a single tie, symmetric around the straight line for several."""
+    pairs = [(u, v) if u < v else (v, u) for u, v, _, _ in edges]
+    counted = Counter(pairs)
     by_pair: dict[tuple[str, str], list[tuple[str, bool]]] = defaultdict(list)
-    for u, v, key, _ in edges:
-        if u == v:
+    for (u, v, key, _), pair in zip(edges, pairs, strict=True):
+        if u == v or counted[pair] < 2:  # (most pairs of nodes have one tie)
             continue
-        pair = (u, v) if u < v else (v, u)
         by_pair[pair].append((key, u < v))
     bends: dict[str, float] = {}
     for ties in by_pair.values():
@@ -1513,13 +1599,20 @@ def _sizes(
     return found
 
 
-def _footprint(label: str, size: float, font: float) -> Footprint:
-    """The box a node and its label take on the page (at zoom 1): the shape, and below it the
-    label wrapped at `LABEL_WRAP` pixels (about 0.62 em a character, DejaVu Sans's width)."""
-    width = len(label) * font * 0.62
-    lines = max(1, math.ceil(width / (LABEL_WRAP * 0.75)))  # (wrapped at spaces)
-    half = min(width, LABEL_WRAP) / 2
-    return (-max(size, half), -size, max(size, half), size + 5 + lines * font * 1.2)
+def _footprints(labels: list[str], sizes: list[tuple[float, float]]) -> np.ndarray:
+    """The box each node and its label take on the page (at zoom 1), one row per node (left,
+    top, right, bottom): the shape (of the node's size), and below it the label at its font
+    size, wrapped at `LABEL_WRAP` pixels (about 0.62 em a character, DejaVu Sans's width).
+
+    >>> _footprints(["Zetas"], [(12.0, 13.0)]).tolist()
+    [[-20.15, -12.0, 20.15, 32.6]]
+    """
+    size = np.array([s for s, _ in sizes], dtype=np.float64).reshape(-1)
+    font = np.array([f for _, f in sizes], dtype=np.float64).reshape(-1)
+    width = np.fromiter(map(len, labels), dtype=np.float64, count=len(labels)) * font * 0.62
+    lines = np.maximum(1.0, np.ceil(width / (LABEL_WRAP * 0.75)))  # (wrapped at spaces)
+    side = np.maximum(size, np.minimum(width, LABEL_WRAP) / 2)
+    return np.column_stack((-side, -size, side, size + 5 + lines * font * 1.2))
 
 
 class _Shown:
@@ -1538,7 +1631,7 @@ class _Shown:
 
     @classmethod
     def of(cls, graph: nx.MultiDiGraph) -> _Shown:
-        return cls(dict(graph.nodes(data=True)), _edge_rows(graph))
+        return cls(dict(graph._node), _edge_rows(graph))  # (as graph.nodes(data=True))
 
 
 def _edge_rows(graph: nx.MultiDiGraph) -> list[tuple[str, str, str, dict[str, Any]]]:
@@ -1572,16 +1665,18 @@ def _add_context_layer(network: _Shown, store: Store, filters: Filters, lang: st
 def _context_around(
     shown: dict[str, dict[str, Any]], whole: nx.MultiDiGraph, missing: tuple[str, ...]
 ) -> set[str]:
-    """The context nodes of the kinds `missing` tied (either way) to a node shown."""
-    succ, pred, attributes = whole._succ, whole._pred, whole._node  # (no view per node)
-    added: set[str] = set()
-    for node in shown:
-        if node not in whole:
-            continue
-        for other in (*succ[node], *pred[node]):
-            if other not in shown and attributes[other].get("kind") in missing:
-                added.add(other)
-    return added
+    """The context nodes of the kinds `missing` tied (either way) to a node shown.
+
+    (Found from the context nodes, a few, rather than from the neighbours of every node
+    shown.)"""
+    succ, pred = whole._succ, whole._pred  # (no view per node)
+    return {
+        node
+        for node, attributes in whole._node.items()
+        if attributes.get("kind") in missing
+        and node not in shown
+        and any(other in shown for other in (*succ[node], *pred[node]))
+    }
 
 
 def _add_context_ties(network: _Shown, whole: nx.MultiDiGraph, node: str, added: set[str]) -> None:
@@ -1610,24 +1705,95 @@ def _version() -> str:
 
 def script_json(value: Any) -> str:
     """JSON safe to put inside a `<script>` element: `<`, `>`, `&`, U+2028 and U+2029 are
-    escaped (they only ever occur inside JSON strings, where the escapes mean the same).
+    escaped (they only ever occur inside JSON strings, where the escapes mean the same). A
+    number that is not finite (JSON has none) fails with `BadInput`.
 
     >>> script_json({"label": "</script><b>&"})
     '{"label":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
     """
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    _require_finite(value, "value")
+    return _script_json_bytes(value).decode("utf-8")
+
+
+def _script_json_bytes(value: Any) -> bytes:
+    """`script_json` as UTF-8, of a value already checked for numbers that are not finite
+    (orjson, the compiled encoder, would write them as null).
+
+    orjson writes the same JSON as `json.dumps` without spaces and without ASCII escapes:
+    floats in their shortest form that reads back the same (`1e+16` for 1e16), strings as
+    UTF-8 with the same escapes; about six times as fast on a page of 20,000 nodes."""
+    text = orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY)
     for char, escape in _JSON_ESCAPES:
-        text = text.replace(char, escape)
+        if char in text:
+            text = text.replace(char, escape)
     return text
 
 
 _JSON_ESCAPES = (
-    ("<", "\\u003c"),
-    (">", "\\u003e"),
-    ("&", "\\u0026"),
-    ("\u2028", "\\u2028"),
-    ("\u2029", "\\u2029"),
+    (b"<", b"\\u003c"),
+    (b">", b"\\u003e"),
+    (b"&", b"\\u0026"),
+    ("\u2028".encode(), b"\\u2028"),
+    ("\u2029".encode(), b"\\u2029"),
 )
+
+
+def _require_finite(value: Any, where: str) -> None:
+    """Fail if a number in `value` (walked whole) is NaN or infinite, naming where it is."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            _ = message
+            raise BadInput(_("{what} expects a finite number, got '{raw}'", what=where, raw=value))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _require_finite(item, f"{where}.{key}")
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            _require_finite(item, f"{where}[{i}]")
+
+
+_FLOAT_COLUMNS = {
+    "nodes": ("x", "y", "size", "font", "score"),
+    "ties": ("confidence", "score", "bend"),
+}
+"""The columns of the page's data that may hold floats; every other column holds strings,
+integers, booleans or lists of them (`tests/export/test_html_data.py` checks it)."""
+
+
+def _page_json(data: dict[str, Any]) -> bytes:
+    """The page's data as `script_json` writes it, its float columns checked as columns (a
+    walk of every value of a 20,000-node page would take longer than writing it)."""
+    for part, names in _FLOAT_COLUMNS.items():
+        rows = data[part]
+        for name in names:
+            if rows[name] is not None:
+                _require_finite_column(data, part, name)
+    for part in ("meta", "style"):
+        _require_finite(data[part], part)
+    return _script_json_bytes(data)
+
+
+def _require_finite_column(data: dict[str, Any], part: str, name: str) -> None:
+    """`_require_finite` of a column of numbers (and None), checked at once; a number that is
+    not finite is named by the IRI of its node or tie."""
+    rows = data[part]
+    column = rows[name]
+    if isinstance(column, dict):  # (sparse: its values and its empty value)
+        if _finite([column["empty"], *column["values"]]):
+            return
+        column = _dense(column, len(rows["local"]))
+    elif _finite(column):
+        return
+    for row, value in enumerate(column):
+        if isinstance(value, float):
+            iri = data["tables"]["ns"][rows["ns"][row]] + rows["local"][row]
+            _require_finite(value, f"{name} of {iri}")
+
+
+def _finite(values: list[Any]) -> bool:
+    """Whether every float among `values` (numbers and None) is finite."""
+    numbers = [v for v in values if v is not None] if None in values else values
+    return bool(np.isfinite(np.fromiter(numbers, dtype=np.float64, count=len(numbers))).all())
 
 
 def vis_network_js() -> str:
@@ -1652,8 +1818,8 @@ def _csp_hash(script: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-def _page_parts(data: dict[str, Any]) -> Iterator[str]:
-    """The page, piece by piece (the data is most of it)."""
+def _page_parts(data: dict[str, Any]) -> Iterator[bytes]:
+    """The page, piece by piece, as UTF-8 (the data is most of it, written by `_page_json`)."""
     vis = vis_network_js()
     common = _inline_script(_shared("common.js"), "common.js")
     script = _inline_script(_asset("page.js"), "page.js")
@@ -1680,7 +1846,6 @@ def _page_parts(data: dict[str, Any]) -> Iterator[str]:
         "TITLE": html.escape(data["meta"]["title"]),
         "POLICY": html.escape(policy),
         "CSS": _shared("common.css") + _asset("page.css"),
-        "DATA": script_json(data),
         "VIS": vis,
         "COMMON": common,
         "SCRIPT": script,
@@ -1688,10 +1853,13 @@ def _page_parts(data: dict[str, Any]) -> Iterator[str]:
     template = _asset("page.html")
     position = 0
     for marker in re.finditer(r"@@([A-Z]+)@@", template):
-        yield template[position : marker.start()]
-        yield pieces[marker.group(1)]
+        yield template[position : marker.start()].encode("utf-8")
+        if marker.group(1) == "DATA":
+            yield _page_json(data)
+        else:
+            yield pieces[marker.group(1)].encode("utf-8")
         position = marker.end()
-    yield template[position:]
+    yield template[position:].encode("utf-8")
 
 
 def _check_writable(target: str) -> None:
@@ -1708,13 +1876,13 @@ def _check_writable(target: str) -> None:
         raise BadInput(f"cannot write {target}: the folder {folder} is not writable")
 
 
-def _write(target: str | os.PathLike[str] | IO[bytes] | IO[str], parts: Iterable[str]) -> None:
+def _write(target: str | os.PathLike[str] | IO[bytes] | IO[str], parts: Iterable[bytes]) -> None:
     if isinstance(target, str | os.PathLike):
         shown = os.fspath(target)
         try:
             with atomic_output(shown) as handle:
                 for part in parts:
-                    handle.write(part.encode("utf-8"))
+                    handle.write(part)
             if shown != "-":
                 # The temporary file was private (0600); the page is meant to be shared.
                 mask = os.umask(0)
@@ -1725,7 +1893,7 @@ def _write(target: str | os.PathLike[str] | IO[bytes] | IO[str], parts: Iterable
         return
     if isinstance(target, io.TextIOBase):
         for part in parts:
-            target.write(part)
+            target.write(part.decode("utf-8"))
         return
     for part in parts:
-        target.write(part.encode("utf-8"))  # type: ignore[arg-type]
+        target.write(part)  # type: ignore[arg-type]

@@ -40,6 +40,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Hashable, Iterable, Mapping, Sequence
+from itertools import chain
 
 import networkx as nx
 import numpy as np
@@ -94,30 +95,35 @@ def layout_ties(
     seed: int = 0,
     spacing: float = 130.0,
     footprints: Mapping[Hashable, Footprint] | None = None,
+    boxes: np.ndarray | None = None,
     line: Sequence[Hashable] | None = None,
 ) -> dict[Hashable, Position]:
     """`layout` of the network of these nodes and ties (pairs of nodes), without building a
     graph first: the positions are the same as `layout` gives for that graph.
 
+    `boxes` (an array of footprints, one row per node in the order of `nodes`) may stand for
+    `footprints`, so that a large network's boxes are computed as columns.
+
     >>> layout_ties([0, 1, 2], [(0, 1), (2, 1)], seed=1) == layout(nx.path_graph(3), seed=1)
     True
     """
-    nodes = sorted(nodes, key=str)
+    given = list(nodes)
+    names = [str(n) for n in given]
+    order = sorted(range(len(given)), key=names.__getitem__)
+    nodes = [given[i] for i in order]
     index = {node: i for i, node in enumerate(nodes)}
-    pairs = sorted({(min(index[u], index[v]), max(index[u], index[v])) for u, v in ties})
     compiled = rx.PyGraph(multigraph=False)
     compiled.add_nodes_from(range(len(nodes)))
-    compiled.add_edges_from_no_data([(u, v) for u, v in pairs if u != v])
+    compiled.add_edges_from_no_data(_distinct_pairs(index, ties))
     components = sorted(
         (sorted(c) for c in rx.connected_components(compiled)), key=lambda c: (-len(c), c[0])
     )
     community = _communities(compiled, seed) if len(nodes) <= COMMUNITY_LIMIT else None
     pinned = [index[n] for n in (line or ()) if n in index]
-    boxes = (
-        np.array([footprints.get(n, _NO_BOX) for n in nodes], dtype=float)
-        if footprints is not None
-        else None
-    )
+    if boxes is not None:
+        boxes = np.asarray(boxes, dtype=float)[order] if len(order) else None
+    elif footprints is not None:
+        boxes = np.array([footprints.get(n, _NO_BOX) for n in nodes], dtype=float)
     placed: list[tuple[list[int], np.ndarray]] = []
     for number, members in enumerate(components):
         sub = compiled.subgraph(members)
@@ -135,9 +141,23 @@ def layout_ties(
         placed.append((members, coordinates))
     positions: dict[Hashable, Position] = {}
     for members, coordinates in _pack(placed, spacing, boxes):
-        for i, (x, y) in zip(members, coordinates, strict=True):
-            positions[nodes[i]] = (round(float(x), 1), round(float(y), 1))
+        xs, ys = coordinates[:, 0].tolist(), coordinates[:, 1].tolist()
+        for i, x, y in zip(members, xs, ys, strict=True):
+            positions[nodes[i]] = (round(x, 1), round(y, 1))
     return positions
+
+
+def _distinct_pairs(
+    index: Mapping[Hashable, int], ties: Iterable[tuple[Hashable, Hashable]]
+) -> list[tuple[int, int]]:
+    """The ties as pairs of node indexes (lower first), sorted, each pair once, without
+    loops."""
+    ends = np.array([(index[u], index[v]) for u, v in ties], dtype=np.int64).reshape(-1, 2)
+    low, high = ends.min(axis=1), ends.max(axis=1)
+    keys = np.unique(low * len(index) + high)
+    low, high = keys // max(len(index), 1), keys % max(len(index), 1)
+    distinct = low != high
+    return list(zip(low[distinct].tolist(), high[distinct].tolist(), strict=True))
 
 
 _NO_BOX: Footprint = (-10.0, -10.0, 10.0, 10.0)
@@ -339,23 +359,32 @@ def _unit(points: np.ndarray) -> np.ndarray:
 
 def _untangle(graph: rx.PyGraph, points: np.ndarray, seed: int) -> np.ndarray:
     """A Pivot MDS layout (within a unit square) made readable without spring iterations:
-    nodes with a single tie fanned out around their neighbour, every node jittered a little."""
+    nodes with a single tie fanned out around their neighbour, every node jittered a little.
+
+    (Computed as columns: the leaves and their centres from the list of ties, each centre's
+    seeded turn drawn in the centres' order, as one draw per centre would.)"""
     n = graph.num_nodes()
     step = 1.0 / math.sqrt(n)  # about the distance between linked nodes once scaled
     rng = np.random.default_rng(seed)
     placed = points + rng.uniform(-0.3 * step, 0.3 * step, size=points.shape)
-    leaves: dict[int, list[int]] = {}
-    for node in range(n):
-        if graph.degree(node) == 1:
-            (neighbour,) = graph.neighbors(node)
-            if graph.degree(neighbour) > 1:
-                leaves.setdefault(neighbour, []).append(node)
-    for centre, around in sorted(leaves.items()):
-        k = len(around)
-        radius = step * (0.5 + 0.08 * math.sqrt(k))
-        angles = rng.uniform(0, 2 * math.pi) + 2 * math.pi * np.arange(k) / k
-        ring = np.column_stack((np.cos(angles), np.sin(angles))) * radius
-        placed[sorted(around)] = placed[centre] + ring
+    ends = np.array(graph.edge_list(), dtype=np.int64).reshape(-1, 2)
+    degree = np.bincount(ends.ravel(), minlength=n)
+    leaf_first = (degree[ends[:, 0]] == 1) & (degree[ends[:, 1]] > 1)
+    leaf_second = (degree[ends[:, 1]] == 1) & (degree[ends[:, 0]] > 1)
+    leaves = np.concatenate((ends[leaf_first, 0], ends[leaf_second, 1]))
+    centres = np.concatenate((ends[leaf_first, 1], ends[leaf_second, 0]))
+    if not len(leaves):
+        return _unit(placed)
+    by_centre = np.lexsort((leaves, centres))  # each centre's leaves in order
+    leaves, centres = leaves[by_centre], centres[by_centre]
+    distinct, first, count = np.unique(centres, return_index=True, return_counts=True)
+    group = np.repeat(np.arange(len(distinct)), count)
+    k = count[group]
+    turn = rng.uniform(0, 2 * math.pi, size=len(distinct))[group]
+    angles = turn + 2 * math.pi * (np.arange(len(leaves)) - first[group]).astype(float) / k
+    radius = step * (0.5 + 0.08 * np.sqrt(k))
+    ring = np.column_stack((np.cos(angles), np.sin(angles))) * radius[:, None]
+    placed[leaves] = placed[centres] + ring
     return _unit(placed)
 
 
@@ -368,9 +397,11 @@ def _pivot_mds(graph: rx.PyGraph, seed: int) -> np.ndarray:
     nearest = np.full(n, np.inf)
     pivot = random.Random(seed).randrange(n)
     for j in range(k):
+        layers = rx.bfs_layers(graph, [pivot])
+        sizes = [len(layer) for layer in layers]
+        reached = np.fromiter(chain.from_iterable(layers), dtype=np.int64, count=sum(sizes))
         column = np.empty(n)
-        for hops, layer in enumerate(rx.bfs_layers(graph, [pivot])):
-            column[list(layer)] = hops
+        column[reached] = np.repeat(np.arange(len(sizes), dtype=float), sizes)
         distances[:, j] = column
         nearest = np.minimum(nearest, column)
         pivot = int(np.argmax(nearest))
