@@ -420,6 +420,7 @@ def _old_community(c: Community) -> dict[str, Any]:
 
 def _old_communities(r: CommunitiesResult) -> dict[str, Any]:
     return {
+        "method": r.method,  # added since (issue 17: Leiden, or Louvain where it does better)
         "modularity": r.modularity,
         "seed": r.seed,
         "resolution": r.resolution,

@@ -1,5 +1,5 @@
 """The analyses on arrays (`hilos.network.arrays`, `ranking`, `communities`, `disrupt`) give
-the answers networkx gives on the same projection: degree equal, PageRank within 1e-6, a Louvain
+the answers networkx gives on the same projection: degree equal, PageRank within 1e-6, a
 partition of the same nodes as good as networkx's, the same disruption; on the curated graph and
 on a generated network of 10,000 entities."""
 
@@ -31,12 +31,13 @@ FILTERS = [
 ]
 
 LOUVAIN_MARGIN = 0.02
-"""How much lower than networkx's Louvain the modularity of igraph's may be. Louvain is a
-heuristic: each implementation visits the nodes in its own random order and stops in its own
-local optimum. Measured with seeds 0-4 (unweighted): on the curated graph igraph 0.633,
-networkx 0.535; on the generated 10,000 entities igraph 0.932-0.933, networkx 0.938-0.940
-(0.008 apart, under 1% of the modularity). 0.02 lets that stand and fails a partition that
-is worse than Louvain's by more (one that splits or merges whole clusters)."""
+"""How much lower than networkx's Louvain the modularity of igraph's partition (Leiden's, or
+Louvain's where better: `hilos.network.communities`) may be. Both are heuristics: each
+implementation visits the nodes in its own random order and stops in its own local optimum.
+Measured with seeds 0-4 (unweighted, igraph's Louvain then): on the curated graph igraph
+0.633, networkx 0.535; on the generated 10,000 entities igraph 0.932-0.933, networkx
+0.938-0.940 (0.008 apart, under 1% of the modularity). 0.02 lets that stand and fails a
+partition that is worse than Louvain's by more (one that splits or merges whole clusters)."""
 
 
 @pytest.fixture(scope="module")
