@@ -466,3 +466,70 @@ def test_chains_read_each_claim_once_and_say_what_each_hop_alone_says(
                 memory_store, graph, step.from_, step.to, step.tie, step.forward, directed=False
             )
             assert step == alone
+
+
+# ------------------------------------------------- why no path: the arrays and the graph agree
+
+# Two actors tied to each other only, one with no tie at all, one whose only claim is refuted:
+# parts of their own, beside the report's network.
+APART = """
+@prefix hilos: <https://w3id.org/hilos/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix ex: <https://example.org/apart/> .
+ex:a a hilos:StreetGang ; rdfs:label "Gang apart A"@en .
+ex:b a hilos:StreetGang ; rdfs:label "Gang apart B"@en .
+ex:alone a hilos:StreetGang ; rdfs:label "Gang alone"@en .
+ex:refuted a hilos:StreetGang ; rdfs:label "Gang refuted"@en .
+ex:t1 a hilos:Alliance ; hilos:from ex:a ; hilos:to ex:b ; hilos:status hilos:Confirmed .
+ex:t2 a hilos:Alliance ; hilos:from ex:refuted ; hilos:to ex:a ; hilos:status hilos:Refuted .
+"""
+
+
+def _same_reach(store: Store, extra: list[str], pairs: int, seed: int) -> None:
+    """Every sampled question (and each of `extra` against the sample) gets the same answer
+    from the saved arrays as from the projected graph."""
+    import random
+
+    from hilos.network.paths import _reach, _reach_in_graph
+    from hilos.network.saved import network_saved
+
+    whole = Filters()
+    assert network_saved(store, whole) is not None  # the arrays are what is compared
+    graph = project(store, whole)
+    rng = random.Random(seed)
+    nodes = sorted(graph.graph.nodes)
+    questions = [tuple(rng.sample(nodes, 2)) for _ in range(pairs)]
+    questions += [(name, rng.choice(nodes)) for name in extra]
+    questions += [(rng.choice(nodes), name) for name in extra]
+    kinds = set()
+    for a, b in questions:
+        got = _reach(store, whole, a, b, "en")
+        assert got == _reach_in_graph(store, graph, a, b, "en"), (a, b)
+        kinds.add("none" if got is None else "apart" if got.needed is None else "joined")
+    assert kinds >= {"joined", "apart"}, kinds
+
+
+def test_why_no_path_reads_the_arrays_as_the_graph(tmp_path: Path) -> None:
+    data = tmp_path / "apart.ttl"
+    data.write_text(APART, encoding="utf-8")
+    store = Store.in_memory()
+    store.load(str(data), name="apart")
+    apart = "https://example.org/apart/"
+    place = "https://w3id.org/hilos/id/guerrero"  # context, not an actor of the network
+    extra = [apart + "a", apart + "alone", apart + "refuted", place]
+    _same_reach(store, extra, pairs=80, seed=1)
+
+
+def test_why_no_path_reads_the_arrays_as_the_graph_on_a_generated_network(
+    tmp_path: Path,
+) -> None:
+    from support import bench_generator
+
+    data = tmp_path / "2k.nt"
+    bench_generator("generate_for_paths").generate(2_000, data, seed=3)
+    store = Store.open(tmp_path / "store")
+    try:
+        store.load(str(data), name="generated")
+        _same_reach(store, [], pairs=150, seed=2)
+    finally:
+        store.close()
