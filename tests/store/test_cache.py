@@ -432,3 +432,34 @@ def test_strings_survive_packing() -> None:
     assert cache.strings(cache.pack_strings(values)) == values
     assert cache.strings(cache.pack_strings([])) == []
     assert cache.strings(cache.pack_strings([""])) == [""]
+
+
+def test_the_index_keeps_its_words_and_an_older_index_is_built_again(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The distinct words fuzzy search corrects against are saved with the index (a first
+    fuzzy search at a million entities split every key again); an index saved without them,
+    by an earlier version, is built again rather than read wrong."""
+    with Store.open(store_path) as store:
+        hits = search(store, "guerero")  # a typo: corrected against the words
+    (path,) = [p for p in _files(store_path) if p.name.startswith("search")]
+    with np.load(path, allow_pickle=False) as saved:
+        arrays = {name: saved[name] for name in saved.files}
+    keys = cache.strings(arrays["text"])[0].split("\n")
+    assert cache.strings(arrays["words"]) == sorted({w for key in keys for w in key.split()})
+    assert hits and any("guerrero" in hit.label.lower() for hit in hits)
+
+    del arrays["words"]
+    with path.open("wb") as handle:
+        np.savez(handle, **arrays)
+    built = []
+    real = _Index.build
+
+    def counted(store: Store) -> _Index:
+        built.append(store)
+        return real(store)
+
+    monkeypatch.setattr(_Index, "build", counted)
+    with Store.open(store_path) as store:
+        assert search(store, "guerero") == hits
+    assert len(built) == 1
