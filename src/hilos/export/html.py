@@ -1351,7 +1351,8 @@ def _gather_texts(column: _PredicateColumn, subjects: set[str]) -> dict[str, lis
 
 
 def _gather_strings(column: _PredicateColumn, subjects: set[str]) -> dict[str, list[str]]:
-    """`_gather_texts` with the values' text alone."""
+    """`_gather_texts` with the values' text alone (a loop of its own: sharing one with
+    `_gather_texts` through lists of row numbers cost 3 % of the page's CPU at 20,000 nodes)."""
     found: dict[str, list[str]] = {}
     for subject, value in zip(column.subjects, column.values, strict=True):
         if subject not in subjects:
