@@ -42,6 +42,7 @@ import numpy as np
 
 from ..evidence import Record
 from ..store import Progress
+from .arrays import Links, compiled_graph
 from .brandes import compressed
 from .centrality import (
     SAMPLE_SIZE,
@@ -338,16 +339,14 @@ def _undirected_simple(rows: Rows) -> igraph.Graph:
     per pair of nodes, no self-ties, links in sorted order (so the order in which igraph sums,
     and with it the last digits of a score, does not follow the hash seed through the sets an
     undirected view iterates)."""
-    import igraph  # only when brokers are asked for: its import costs every command
-
     indptr, indices = rows
     n = len(indptr) - 1
     heads = np.repeat(np.arange(n, dtype=np.int64), np.diff(indptr))
     low, high = np.minimum(heads, indices), np.maximum(heads, indices)
     keep = low != high
     keys = np.unique(low[keep] * n + high[keep])
-    links = np.column_stack((keys // n, keys % n))
-    return igraph.Graph(n=n, edges=links.tolist(), directed=False)
+    tails = keys // max(n, 1)
+    return compiled_graph(n, Links(tails=tails, heads=keys % max(n, 1), weights=np.ones(len(keys))))
 
 
 def _subset_betweenness(
